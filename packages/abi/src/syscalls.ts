@@ -49,6 +49,8 @@ export const SYS = {
   readlink: 89,
   chmod: 90,
   fchmod: 91,
+  chown: 92,
+  fchown: 93,
   umask: 95,
   getuid: 102,
   getgid: 104,

@@ -1,1 +1,10 @@
-export {};
+/**
+ * @tskern/mm-api — the small interface package between the memory manager
+ * (`@tskern/mman`) and everything that can be mapped (ramfs, shmfs, hostfs,
+ * shared anonymous memory). Both sides import it; neither imports the other.
+ * The shape follows gVisor's `memmap` package.
+ */
+export * from './mappable';
+export * from './mapping-space';
+export * from './mapping-identity';
+export * from './mmap-source';

@@ -1,1 +1,2 @@
-export {};
+export * from './host';
+export * from './user-memory';

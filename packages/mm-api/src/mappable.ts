@@ -1,0 +1,51 @@
+import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
+import type { MappingSpace } from './mapping-space';
+
+/**
+ * `translate` answers a frame id (>= 0) or one of these negative codes.
+ * Compare gVisor's memmap.Mappable.Translate and its BusError.
+ */
+export const TRANSLATE_SIGBUS = -1; // the page lies wholly past EOF: the access gets SIGBUS
+export const TRANSLATE_NOMEM = -2; // no frame could be allocated: the access gets SIGBUS (as Linux's VM_FAULT_OOM in a page fault of a user task under a memcg limit)
+
+/**
+ * The inode side of a memory mapping: a file, a shm object, or shared
+ * anonymous memory. Address spaces register every range they map so that the
+ * object can invalidate them all (truncate, MADV_REMOVE): that reverse map is
+ * what Linux keeps in `address_space.i_mmap`.
+ *
+ * Precondition for every method: offsets are page-aligned, lengths are whole
+ * pages. Frames come from the kernel-wide allocator `frames`, the same one the
+ * address spaces use, so a page table can hold a reference on them.
+ */
+export interface Mappable {
+  /** The allocator that owns every frame `translate` returns. */
+  readonly frames: FrameAllocator;
+
+  /** `space` now maps [start, end) to object offsets [offset, offset + end - start). */
+  addMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void;
+
+  /** The registration made by `addMapping` with the same arguments is gone. */
+  removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void;
+
+  /**
+   * The frame holding the page at `offset`, allocating a zeroed one for a hole.
+   * The caller takes its own reference (incRef) if it keeps the frame.
+   * `write` says whether the access is a store (a read may still allocate: the
+   * page cache of a ramfs file is its only storage).
+   */
+  translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM;
+
+  /** Whether the page at `offset` is in memory (mincore). */
+  isResident(offset: number): boolean;
+
+  /** The object's size in bytes (pages wholly past it give SIGBUS). */
+  size(): number;
+
+  /**
+   * Free the pages of [offset, offset + length) for every sharer (MADV_REMOVE,
+   * fallocate PUNCH_HOLE). Returns 0, or `-errno` (`-EOPNOTSUPP` where the
+   * object cannot punch holes).
+   */
+  punchHole(offset: number, length: number): number;
+}

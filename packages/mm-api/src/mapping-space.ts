@@ -1,0 +1,15 @@
+/**
+ * An address space as a mappable object sees it: something it can ask to drop
+ * translations. Compare gVisor's memmap.MappingSpace.
+ */
+export interface MappingSpace {
+  /**
+   * Drop the page-table entries of [start, end) (addresses, page-aligned) so the
+   * next access faults and translates again. With `invalidatePrivate`, private
+   * copy-on-write copies in the range are dropped too (truncate: pages past the
+   * new EOF must SIGBUS even where a private copy existed, as
+   * mm/truncate.c:truncate_pagecache does through unmap_mapping_range with
+   * even_cows = 1).
+   */
+  invalidate(start: number, end: number, invalidatePrivate: boolean): void;
+}

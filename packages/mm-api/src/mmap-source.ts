@@ -1,0 +1,31 @@
+import type { Mappable } from './mappable';
+import type { MappingIdentity } from './mapping-identity';
+
+/**
+ * What an open file description hands the memory manager for mmap(2): the
+ * object, the identity a mapping holds, and the access the descriptor allows.
+ * The memory manager checks `MAP_SHARED` + `PROT_WRITE` against `writable`
+ * (EACCES), and every map against `readable` (as mm/mmap.c:do_mmap).
+ */
+export interface MmapSource {
+  readonly mappable: Mappable;
+  readonly identity: MappingIdentity;
+  /** The descriptor was opened for reading (O_RDONLY or O_RDWR). */
+  readonly readable: boolean;
+  /** The descriptor was opened for writing (O_WRONLY or O_RDWR) and the file may be written. */
+  readonly writable: boolean;
+}
+
+/** A file description that can be mapped. */
+export interface Mmappable {
+  /** The source for a mapping, or `-errno` (`-ENODEV` for files that cannot be mapped). */
+  mmapSource(): MmapSource | number;
+}
+
+/**
+ * Makes shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS): Linux backs it with
+ * an unlinked shmem file, which is why maps shows `/dev/zero (deleted)`. The
+ * composition root wires one from shmfs; the memory manager has a small
+ * default for standalone use.
+ */
+export type SharedAnonymousFactory = (size: number) => MmapSource | number;

@@ -1,0 +1,65 @@
+/**
+ * The kernel as a runtime (a CPU emulator, a Wasm host, the scenario runner)
+ * sees it: processes that make syscalls by number with raw arguments, and
+ * loads and stores into their address spaces.
+ *
+ * Nothing here throws for bad input: syscalls answer `-errno`, memory accesses
+ * answer the signal the access raised. A thrown exception is a tskern bug.
+ */
+export interface KernelHost {
+  /**
+   * Start a process running `program` (a path registered with
+   * `registerProgram`), as a child of the kernel's reaper (which reaps it
+   * when it exits unless it is waited for). Returns its pid.
+   */
+  spawn(program: string, options?: SpawnOptions): number;
+
+  /**
+   * Make syscall `nr` (Linux x86-64 number, `SYS` in @tskern/abi) as process
+   * `pid`. Arguments are raw register values: pointers are addresses in the
+   * process's memory, negative numbers stand for their 64-bit two's
+   * complement. Returns the result, or `-errno`.
+   */
+  syscall(pid: number, nr: number, a0?: number, a1?: number, a2?: number, a3?: number, a4?: number, a5?: number): number;
+
+  /**
+   * A CPU load of `dst.length` bytes at `addr` in `pid`'s memory. Returns 0, or
+   * the signal number (SIGSEGV 11, SIGBUS 7) raised at the first faulting
+   * byte; bytes before it are loaded.
+   */
+  load(pid: number, addr: number, dst: Uint8Array): number;
+
+  /** A CPU store of `src` at `addr`; returns 0 or the signal, bytes before the fault stay stored. */
+  store(pid: number, addr: number, src: Uint8Array): number;
+
+  /** A CPU store of `length` copies of `byte` (memset); returns 0 or the signal. */
+  fill(pid: number, addr: number, length: number, byte: number): number;
+
+  /** The process's stack [start, end): where a runtime puts the memory that syscall arguments point to. */
+  stack(pid: number): { start: number; end: number };
+
+  /**
+   * Register an executable image under `path` (execve(2) and spawn resolve
+   * program paths here). An image only describes the initial address space.
+   */
+  registerProgram(path: string, program: Program): void;
+
+  /** Whether `pid` names a live (not exited) process. */
+  isAlive(pid: number): boolean;
+}
+
+/** An executable image: what execve builds for the new program. */
+export interface Program {
+  /** Bytes of stack to map (`[stack]`); default 8 MiB, as RLIMIT_STACK. */
+  readonly stackSize?: number;
+}
+
+/** Credentials and context of a spawned process. */
+export interface SpawnOptions {
+  readonly uid?: number;
+  readonly gid?: number;
+  /** File mode creation mask, default 0o022. */
+  readonly umask?: number;
+  /** Working directory, default `/`. */
+  readonly cwd?: string;
+}

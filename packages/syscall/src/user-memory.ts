@@ -1,0 +1,17 @@
+/**
+ * A process's memory as syscall handlers reach it: copy-in and copy-out of
+ * pointer arguments (Linux's copy_from_user / copy_to_user /
+ * strncpy_from_user). A bad pointer answers `-EFAULT`, never throws.
+ */
+export interface UserMemory {
+  /** Copy `length` bytes from `addr` into `dst` (at `dstOffset`). Returns 0 or -EFAULT. */
+  copyIn(addr: number, dst: Uint8Array, dstOffset: number, length: number): number;
+  /** Copy `length` bytes of `src` (from `srcOffset`) to `addr`. Returns 0 or -EFAULT. */
+  copyOut(addr: number, src: Uint8Array, srcOffset: number, length: number): number;
+  /**
+   * Read a NUL-terminated string of at most `max` bytes before the NUL
+   * (PATH_MAX for paths). Returns the bytes without the NUL, -EFAULT, or
+   * -ENAMETOOLONG when no NUL comes within `max` bytes.
+   */
+  readString(addr: number, max: number): Uint8Array | number;
+}
