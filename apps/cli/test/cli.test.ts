@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runCli, USAGE, type CliEnv } from '../src/index';
+import { TinyKernel } from './fake-kernel';
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+  kernels: number;
+}
+
+async function cli(args: string[], files: Record<string, string> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  let kernels = 0;
+  const env: CliEnv = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readFile: (p) => {
+      const text = files[p];
+      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
+      return text;
+    },
+    createKernel: () => {
+      kernels++;
+      return new TinyKernel();
+    },
+  };
+  const status = await runCli(args, env);
+  return { status, stdout, stderr, kernels };
+}
+
+const files = {
+  'dir/ok.scn': 'p1 eq 0 0 => true\n# comment\np1 peek 0x10000 2\n',
+  'other/bad-check.scn': 'p1 eq 0 1 => true\np1 eq 0 0\n',
+  'err.scn': 'p1 eq 0 0\np1 nonsense\np1 eq 0 0\n',
+  'crash.scn': 'p1 eq 0 0\np1 munmap 13 4K\np1 eq 0 0\n',
+  '-': 'p1 eq 1 1\n',
+  '-dash.scn': 'p1 eq 0 0\n',
+};
+
+describe('tskern --help and usage errors', () => {
+  it('prints the usage on stdout for --help, -h and help', async () => {
+    for (const a of ['--help', '-h', 'help']) {
+      const r = await cli([a]);
+      expect(r).toMatchObject({ status: 0, stdout: USAGE, stderr: '' });
+    }
+    expect(await cli(['run', '--help'])).toMatchObject({ status: 0, stdout: USAGE });
+    expect(USAGE).toMatch(/^usage: tskern run \[--check\] FILE\.\.\./);
+  });
+
+  it('exits 2 with a message on stderr for usage errors', async () => {
+    expect(await cli([])).toMatchObject({ status: 2, stdout: '', stderr: USAGE });
+    expect(await cli(['frob'])).toMatchObject({ status: 2, stdout: '', stderr: "tskern: unknown command frob\nTry 'tskern --help'.\n" });
+    expect(await cli(['--frob'])).toMatchObject({ status: 2, stderr: "tskern: unknown option --frob\nTry 'tskern --help'.\n" });
+    expect(await cli(['run'])).toMatchObject({ status: 2, stdout: '', stderr: "tskern: run: no scenario files given\nTry 'tskern --help'.\n" });
+    expect(await cli(['run', '--chek', 'dir/ok.scn'], files)).toMatchObject({ status: 2, stdout: '', stderr: expect.stringMatching(/unknown option --chek/) });
+    expect(await cli(['run', '--check'])).toMatchObject({ status: 2 });
+  });
+});
+
+describe('tskern run', () => {
+  it('prints one transcript without header for one file', async () => {
+    expect(await cli(['run', 'dir/ok.scn'], files)).toEqual({ status: 0, stdout: '1: true\n3: "\\x00\\x00"\n', stderr: '', kernels: 1 });
+  });
+
+  it('prints == NAME headers with several files, a fresh kernel each, and exits with the worst status', async () => {
+    const r = await cli(['run', 'dir/ok.scn', 'other/bad-check.scn'], files);
+    expect(r).toEqual({ status: 0, stdout: '== ok.scn\n1: true\n3: "\\x00\\x00"\n== bad-check.scn\n1: false\n2: true\n', stderr: '', kernels: 2 });
+  });
+
+  it('checks inline expectations with --check (anywhere among the arguments)', async () => {
+    expect(await cli(['run', '--check', 'other/bad-check.scn'], files)).toMatchObject({
+      status: 1,
+      stdout: '1: false\n2: true\n',
+      stderr: '1: check failed: expected «true», got «false»\n',
+    });
+    expect((await cli(['run', 'dir/ok.scn', '--check', 'other/bad-check.scn'], files)).status).toBe(1);
+    expect((await cli(['run', '--check', 'dir/ok.scn'], files)).status).toBe(0);
+  });
+
+  it('stops a file at a scenario error (status 2) and goes on with the next', async () => {
+    const r = await cli(['run', '--check', 'err.scn', 'other/bad-check.scn'], files);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('== err.scn\n1: true\n== bad-check.scn\n1: false\n2: true\n');
+    expect(r.stderr).toBe('2: scenario error: unknown operation nonsense\n1: check failed: expected «true», got «false»\n');
+  });
+
+  it('reports an unreadable file on stderr with status 2 and goes on', async () => {
+    const r = await cli(['run', 'missing.scn', 'dir/ok.scn'], files);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('== missing.scn\n== ok.scn\n1: true\n3: "\\x00\\x00"\n');
+    expect(r.stderr).toMatch(/^tskern: cannot read missing.scn: ENOENT/);
+  });
+
+  it('reports a kernel exception as an internal error with its stack, status 2, and goes on', async () => {
+    const r = await cli(['run', 'crash.scn', 'dir/ok.scn'], files);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('== crash.scn\n1: true\n== ok.scn\n1: true\n3: "\\x00\\x00"\n');
+    expect(r.stderr).toMatch(/^2: internal error: Error: kernel bug on purpose \(a tskern bug; the run of crash.scn stops here\)\n {4}Error: kernel bug on purpose\n {8}at /);
+  });
+
+  it('reads - from standard input and takes names after -- as files', async () => {
+    expect(await cli(['run', '-'], files)).toMatchObject({ status: 0, stdout: '1: true\n' });
+    expect(await cli(['run', '--', '-dash.scn'], files)).toMatchObject({ status: 0, stdout: '1: true\n' });
+    expect(await cli(['run', '--', '--check'], files)).toMatchObject({ status: 2, stderr: expect.stringMatching(/cannot read --check/) });
+  });
+});
+
+describe('the tskern binary from source', () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const tsx = `${root}node_modules/.bin/tsx`;
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+  const exec = (...args: string[]) =>
+    spawnSync(tsx, ['--conditions=@tskern/source', main, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+
+  it('prints the usage on stdout only for --help', () => {
+    const r = exec('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(USAGE);
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 2 on a usage error with nothing on stdout', () => {
+    const r = exec('run');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no scenario files given/);
+  });
+});
