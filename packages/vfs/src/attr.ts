@@ -1,0 +1,52 @@
+import { Errno, S } from '@tskern/abi';
+import type { Credentials } from './credentials';
+import type { Inode, SetAttr } from './inode';
+import { isDir, isReg, S_IALLUGO } from './mode';
+import { inodePermission, isOwnerOrCapable, MAY_WRITE } from './permission';
+import { truncateInode } from './truncate';
+
+/**
+ * chmod(2)/fchmod(2) (chmod_common + setattr_prepare): only the owner or a
+ * capable caller (EPERM); a caller outside the file's group loses S_ISGID.
+ */
+export function chmodInode(cred: Credentials, inode: Inode, mode: number): number {
+  if (inode.fs.readOnly) return -Errno.EROFS;
+  if (!isOwnerOrCapable(cred, inode)) return -Errno.EPERM;
+  let m = mode & S_IALLUGO;
+  if (!cred.isRoot && !cred.inGroup(inode.gid)) m &= ~S.S_ISGID;
+  return inode.setattr({ mode: m });
+}
+
+/**
+ * chown(2)/fchown(2) (chown_common + chown_ok/chgrp_ok): -1 leaves an id
+ * alone; without CAP_CHOWN the owner may only "change" the owner to itself
+ * and the group to one of its groups (EPERM otherwise). A non-directory loses
+ * S_ISUID, and S_ISGID when group-executable (ATTR_KILL_SUID/SGID).
+ */
+export function chownInode(cred: Credentials, inode: Inode, uid: number, gid: number): number {
+  if (inode.fs.readOnly) return -Errno.EROFS;
+  const owner = cred.uid === inode.uid;
+  if (uid !== -1 && !cred.isRoot && !(owner && uid === inode.uid)) return -Errno.EPERM;
+  if (gid !== -1 && !cred.isRoot && !(owner && (gid === inode.gid || cred.inGroup(gid)))) return -Errno.EPERM;
+  const attr: { -readonly [K in keyof SetAttr]: SetAttr[K] } = {};
+  if (uid !== -1) attr.uid = uid;
+  if (gid !== -1) attr.gid = gid;
+  if (!isDir(inode.mode)) {
+    let kill = inode.mode & S.S_ISUID;
+    if ((inode.mode & (S.S_ISGID | S.S_IXGRP)) === (S.S_ISGID | S.S_IXGRP)) kill |= S.S_ISGID;
+    if (kill !== 0) attr.mode = inode.mode & ~kill & S_IALLUGO;
+  }
+  return inode.setattr(attr);
+}
+
+/**
+ * truncate(2) on a looked-up inode (vfs_truncate): a directory is EISDIR,
+ * another non-regular file EINVAL, then write permission (EACCES, EROFS).
+ */
+export function truncatePathInode(cred: Credentials, inode: Inode, length: number): number {
+  if (isDir(inode.mode)) return -Errno.EISDIR;
+  if (!isReg(inode.mode)) return -Errno.EINVAL;
+  const err = inodePermission(cred, inode, MAY_WRITE);
+  if (err < 0) return err;
+  return truncateInode(cred, inode, length);
+}

@@ -1,0 +1,69 @@
+import type { FsCaller } from './credentials';
+import type { Inode } from './inode';
+
+/** Owner and mode of an inode about to be created (the VFS has applied umask and set-gid rules). */
+export interface NewInode {
+  /** Full st_mode: file type and permission bits. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** One directory entry as readdir reports it ("." and ".." are the VFS's). */
+export interface DirEntry {
+  readonly name: string;
+  readonly ino: number;
+  /** The entry's file type bits (mode & S_IFMT). */
+  readonly type: number;
+  /** The entry's position in the directory stream, >= 2; reading resumes at `offset + 1`. */
+  readonly offset: number;
+}
+
+/**
+ * A mounted file system: its directory operations (Linux's
+ * `inode_operations` of directories and symlinks plus `iterate_shared`) and
+ * superblock facts. ramfs, shmfs, procfs and hostfs implement it.
+ *
+ * The VFS does the checks Linux's fs/namei.c does before calling in: search
+ * and write permission, sticky directories, existence (`create` is only
+ * called for a name that `lookup` did not find), file types for `rename`,
+ * name length (<= NAME_MAX). A file system answers `-errno` for what only it
+ * knows: `-ENOTEMPTY`, `-ENOSPC`, `-EROFS`, `-EPERM`.
+ *
+ * `lookup` must return the same Inode object for the same file each time: the
+ * VFS names files by the dentries it caches for them.
+ */
+export interface FileSystem {
+  /** The type as /proc/mounts shows it: "tmpfs", "ramfs", "proc". */
+  readonly type: string;
+  /** st_dev of every inode (major * 256 + minor; anonymous file systems use major 0). */
+  readonly deviceId: number;
+  /** Largest file size (s_maxbytes): writes and truncates past it are EFBIG. */
+  readonly maxFileSize: number;
+  /** A read-only mount: writes are EROFS. */
+  readonly readOnly: boolean;
+
+  root(): Inode;
+  /** The child `name` of directory `dir`, or `-ENOENT`. */
+  lookup(dir: Inode, name: string, caller: FsCaller): Inode | number;
+  /** Make a regular file `name` in `dir`. */
+  create(dir: Inode, name: string, attrs: NewInode): Inode | number;
+  mkdir(dir: Inode, name: string, attrs: NewInode): Inode | number;
+  symlink(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number;
+  /** Remove the non-directory entry `name` (drops one link). */
+  unlink(dir: Inode, name: string): number;
+  /** Remove the directory `name`: `-ENOTEMPTY` unless it is empty. */
+  rmdir(dir: Inode, name: string): number;
+  /**
+   * Move `oldName` in `oldDir` to `newName` in `newDir`, replacing what is
+   * there (the VFS has checked that a replaced entry has the same kind, file
+   * or directory); a replaced directory must be empty (`-ENOTEMPTY`).
+   */
+  rename(oldDir: Inode, oldName: string, newDir: Inode, newName: string): number;
+  /** The target of a symlink. */
+  readlink(link: Inode, caller: FsCaller): string | number;
+  /** Entries of `dir` from position `offset` (>= 2) on, in position order. */
+  readdir(dir: Inode, offset: number, caller: FsCaller): Iterable<DirEntry>;
+  /** Make an unlinked regular file (O_TMPFILE); absent means EOPNOTSUPP. */
+  tmpfile?(dir: Inode, attrs: NewInode): Inode | number;
+}

@@ -1,0 +1,84 @@
+import type { Mappable } from '@tskern/mm-api';
+import type { FsCaller } from './credentials';
+import type { FileSystem } from './file-system';
+
+/**
+ * An attribute change (chmod, chown, truncate), as Linux's `struct iattr`.
+ * The VFS has checked permissions; the file system applies the change.
+ */
+export interface SetAttr {
+  /** New permission bits (S_IALLUGO); the file type never changes. */
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** New size in bytes (regular files only): truncate or extend. */
+  readonly size?: number;
+}
+
+/**
+ * Per-open file operations, for inodes whose reads depend on the open (a
+ * /proc file that snapshots its text at open). Compare Linux's
+ * `struct file_operations` bound to one `struct file`.
+ */
+export interface FileOperations {
+  read?(pos: number, dst: Uint8Array, dstOffset: number, length: number): number;
+  write?(pos: number, src: Uint8Array, srcOffset: number, length: number): number;
+  /** The last reference to the open file description is gone. */
+  release?(): void;
+}
+
+/**
+ * A file as the VFS sees it: Linux's `struct inode` with its inode and file
+ * operations. Times are milliseconds since the epoch.
+ *
+ * Lifetime: an inode lives while it has links (`nlink`) or in-memory
+ * references (`incRef`/`decRef`, Linux's i_count): one per open file
+ * description and one per file-mapping handle. A file system frees the inode's
+ * storage when both are zero (as iput -> evict with i_nlink == 0).
+ *
+ * Data methods return a byte count or `-errno` and never throw.
+ */
+export interface Inode {
+  readonly ino: number;
+  readonly fs: FileSystem;
+  /** File type and permission bits (st_mode). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly nlink: number;
+  /** Device number of a device file (st_rdev), else 0. */
+  readonly rdev: number;
+  readonly atime: number;
+  readonly mtime: number;
+  readonly ctime: number;
+
+  /** Size in bytes (st_size). */
+  size(): number;
+  /** 512-byte blocks of storage in use (st_blocks). */
+  blocks(): number;
+
+  incRef(): void;
+  decRef(): void;
+
+  /** Apply an attribute change; 0 or `-errno` (`-EFBIG`, `-ENOSPC`). */
+  setattr(attr: SetAttr): number;
+
+  /** Read up to `length` bytes at `pos` (0 at or past EOF). */
+  read?(pos: number, dst: Uint8Array, dstOffset: number, length: number): number;
+  /** Write at `pos`, extending the file; the count written or `-errno`. */
+  write?(pos: number, src: Uint8Array, srcOffset: number, length: number): number;
+  /** Per-open operations (optional; default: the inode's own read/write). */
+  open?(flags: number, caller: FsCaller): FileOperations | number;
+  /** fsync/fdatasync; absent means fsync is EINVAL (special files). */
+  fsync?(datasync: boolean): number;
+  /** Write dirty data of a range back to the backing store (msync); absent means nothing to do. */
+  writeback?(offset: number, length: number): number;
+  /** The page-cache object that mmap maps, or null when the file cannot be mapped. */
+  mappable?(): Mappable | null;
+  /**
+   * SEEK_DATA (`hole` false) or SEEK_HOLE (`hole` true) from `offset`, which
+   * is below the size: the offset found, or `-ENXIO`. Absent: the whole file
+   * is data (generic_file_llseek_size).
+   */
+  seekData?(offset: number, hole: boolean): number;
+}

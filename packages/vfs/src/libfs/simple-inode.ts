@@ -1,0 +1,116 @@
+import { Errno, S } from '@tskern/abi';
+import { invariant } from '@tskern/assert';
+import type { FileSystem, NewInode } from '../file-system';
+import type { Inode, SetAttr } from '../inode';
+import { S_IALLUGO } from '../mode';
+
+/** A file system's clock: milliseconds since the epoch. */
+export type Clock = () => number;
+
+/**
+ * The common part of an in-memory inode (fs/libfs.c territory): attributes,
+ * the link count and the in-memory reference count. When both reach zero the
+ * inode is evicted: `evict` frees its storage (a ramfs file gives its frames
+ * back), exactly once.
+ */
+export abstract class SimpleInode implements Inode {
+  mode: number;
+  uid: number;
+  gid: number;
+  nlink = 0;
+  readonly rdev: number = 0;
+  atime: number;
+  mtime: number;
+  ctime: number;
+  private refs = 0;
+  private gone = false;
+
+  constructor(
+    readonly fs: FileSystem,
+    readonly ino: number,
+    attrs: NewInode,
+    protected readonly clock: Clock,
+  ) {
+    this.mode = attrs.mode;
+    this.uid = attrs.uid;
+    this.gid = attrs.gid;
+    this.atime = this.mtime = this.ctime = clock();
+  }
+
+  abstract size(): number;
+
+  blocks(): number {
+    return 0;
+  }
+
+  /** In-memory references (open files, mapping handles). */
+  get refCount(): number {
+    return this.refs;
+  }
+
+  /** Whether the inode was evicted (no links, no references). */
+  get evicted(): boolean {
+    return this.gone;
+  }
+
+  incRef(): void {
+    invariant(!this.gone, () => `incRef of evicted inode ${this.ino}`);
+    this.refs++;
+  }
+
+  decRef(): void {
+    invariant(this.refs > 0, () => `decRef of inode ${this.ino} with no references`);
+    this.refs--;
+    this.maybeEvict();
+  }
+
+  /** inc_nlink. */
+  addLink(): void {
+    invariant(!this.gone, () => `link to evicted inode ${this.ino}`);
+    this.nlink++;
+  }
+
+  /** drop_nlink (clear_nlink with `all`): the inode may be evicted. */
+  dropLink(all = false): void {
+    invariant(this.nlink > 0, () => `drop_nlink of inode ${this.ino} with no links`);
+    this.nlink = all ? 0 : this.nlink - 1;
+    this.ctime = this.clock();
+    this.maybeEvict();
+  }
+
+  private maybeEvict(): void {
+    if (this.nlink === 0 && this.refs === 0 && !this.gone) {
+      this.gone = true;
+      this.evict();
+    }
+  }
+
+  /** Free the inode's storage (called once, when unlinked and unreferenced). */
+  protected evict(): void {}
+
+  /** Mark data modified (mtime and ctime). */
+  touch(): void {
+    this.mtime = this.ctime = this.clock();
+  }
+
+  /**
+   * simple_setattr: owner, group and permission bits here; a size change goes
+   * to `resize` (EINVAL for anything but a regular file).
+   */
+  setattr(attr: SetAttr): number {
+    if (attr.size !== undefined) {
+      const err = this.resize(attr.size);
+      if (err < 0) return err;
+    }
+    if (attr.mode !== undefined) this.mode = (this.mode & S.S_IFMT) | (attr.mode & S_IALLUGO);
+    if (attr.uid !== undefined) this.uid = attr.uid;
+    if (attr.gid !== undefined) this.gid = attr.gid;
+    this.ctime = this.clock();
+    return 0;
+  }
+
+  /** Set the size (regular files). */
+  protected resize(_size: number): number {
+    return -Errno.EINVAL;
+  }
+}

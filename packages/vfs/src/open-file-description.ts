@@ -1,0 +1,268 @@
+import { Errno, O, SEEK } from '@tskern/abi';
+import { invariant } from '@tskern/assert';
+import type { MmapSource, Mmappable } from '@tskern/mm-api';
+import type { Credentials, FsCaller } from './credentials';
+import type { FileOperations, Inode } from './inode';
+import type { MappingIdentityProvider } from './mapping-identity-provider';
+import { dirEntryType, isDir, isReg } from './mode';
+import type { Path } from './path';
+import { isOwnerOrCapable } from './permission';
+import { statInode, type Stat } from './stat';
+import { truncateInode } from './truncate';
+
+/** Status flags fcntl(F_SETFL) may change (SETFL_MASK in fs/fcntl.c). */
+const SETFL_MASK = O.O_APPEND | O.O_NONBLOCK | O.O_NDELAY | O.O_ASYNC | O.O_DIRECT | O.O_NOATIME;
+
+/** Called for each directory entry; returns false when there is no room for it (it is read again next time). */
+export type DirEmitter = (name: string, ino: number, type: number, nextOffset: number) => boolean;
+
+/**
+ * An open file: Linux's `struct file`. It holds the path it was opened by,
+ * the file position and the status flags (`f_flags`: access mode, O_APPEND,
+ * O_NONBLOCK, ...), and a reference on the inode. File descriptors (of one
+ * process after dup, or of several after fork) share one description and so
+ * its offset. Counted: `decRef` of the last reference releases the inode.
+ *
+ * Every method answers `-errno` rather than throwing. Buffers are kernel
+ * memory; the syscall layer copies to and from user memory.
+ */
+export class OpenFileDescription implements Mmappable {
+  private refs = 1;
+  private flags: number;
+  /** The file position (f_pos). */
+  pos = 0;
+
+  constructor(
+    readonly path: Path,
+    /** Open flags as open(2) got them; creation-only flags are dropped, as do_dentry_open. */
+    flags: number,
+    private readonly ops: FileOperations | null,
+    private readonly identities: MappingIdentityProvider | null,
+  ) {
+    this.flags = flags & ~(O.O_CREAT | O.O_EXCL | O.O_NOCTTY | O.O_TRUNC);
+    path.dentry.inode.incRef();
+  }
+
+  get inode(): Inode {
+    return this.path.dentry.inode;
+  }
+
+  /** An O_PATH descriptor: only close, dup, fstat, fchdir and some fcntl work (FMODE_PATH). */
+  get isPathOnly(): boolean {
+    return (this.flags & O.O_PATH) !== 0;
+  }
+
+  /** FMODE_READ: opened O_RDONLY or O_RDWR (OPEN_FMODE). */
+  get readable(): boolean {
+    const acc = this.flags & O.O_ACCMODE;
+    return !this.isPathOnly && (acc === O.O_RDONLY || acc === O.O_RDWR);
+  }
+
+  /** FMODE_WRITE: opened O_WRONLY or O_RDWR. */
+  get writable(): boolean {
+    const acc = this.flags & O.O_ACCMODE;
+    return !this.isPathOnly && (acc === O.O_WRONLY || acc === O.O_RDWR);
+  }
+
+  /** References: one per descriptor slot, plus any a caller holds. */
+  get refCount(): number {
+    return this.refs;
+  }
+
+  incRef(): void {
+    invariant(this.refs > 0, 'incRef of a released open file description');
+    this.refs++;
+  }
+
+  /** Drop a reference; the last one releases the file (__fput). */
+  decRef(): void {
+    invariant(this.refs > 0, 'decRef of a released open file description');
+    if (--this.refs > 0) return;
+    this.ops?.release?.();
+    this.inode.decRef();
+  }
+
+  // ---- data ----
+
+  /** read(2): from the file position, which advances by the count read. */
+  read(dst: Uint8Array, dstOffset: number, length: number): number {
+    const n = this.pread(dst, dstOffset, length, this.pos);
+    if (n > 0) this.pos += n;
+    return n;
+  }
+
+  /** pread(2): at `pos`, leaving the file position alone. */
+  pread(dst: Uint8Array, dstOffset: number, length: number, pos: number): number {
+    if (!this.readable) return -Errno.EBADF;
+    if (pos < 0) return -Errno.EINVAL;
+    const inode = this.inode;
+    if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
+    const read = this.ops?.read ?? inode.read?.bind(inode);
+    if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
+    if (length === 0) return 0;
+    return read(pos, dst, dstOffset, length);
+  }
+
+  /**
+   * write(2): at the file position, or at the end under O_APPEND
+   * (generic_write_checks); the position ends after the data written.
+   */
+  write(src: Uint8Array, srcOffset: number, length: number): number {
+    const pos = (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : this.pos;
+    const n = this.writeAt(src, srcOffset, length, pos);
+    if (n > 0) this.pos = pos + n;
+    return n;
+  }
+
+  /** pwrite(2): at `pos`, except that O_APPEND still appends (a Linux quirk pwrite(2) documents). */
+  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: number): number {
+    if (pos < 0) return -Errno.EINVAL;
+    return this.writeAt(src, srcOffset, length, (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : pos);
+  }
+
+  private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: number): number {
+    if (!this.writable) return -Errno.EBADF;
+    const inode = this.inode;
+    const write = this.ops?.write ?? inode.write?.bind(inode);
+    if (write === undefined) return -Errno.EINVAL;
+    if (length === 0) return 0;
+    // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
+    const max = inode.fs.maxFileSize;
+    if (pos >= max) return -Errno.EFBIG;
+    return write(pos, src, srcOffset, Math.min(length, max - pos));
+  }
+
+  /**
+   * lseek(2) as generic_file_llseek_size, SEEK_DATA/SEEK_HOLE as
+   * shmem_file_llseek; directories as dcache_dir_lseek (SET and CUR only).
+   */
+  lseek(offset: number, whence: number): number {
+    if (this.isPathOnly) return -Errno.EBADF;
+    const inode = this.inode;
+    if (isDir(inode.mode)) {
+      if (whence === SEEK.SEEK_CUR) offset += this.pos;
+      else if (whence !== SEEK.SEEK_SET) return -Errno.EINVAL;
+      if (offset < 0) return -Errno.EINVAL;
+      this.pos = offset;
+      return offset;
+    }
+    const size = inode.size();
+    switch (whence) {
+      case SEEK.SEEK_SET:
+        break;
+      case SEEK.SEEK_CUR:
+        if (offset === 0) return this.pos;
+        offset += this.pos;
+        break;
+      case SEEK.SEEK_END:
+        offset += size;
+        break;
+      case SEEK.SEEK_DATA:
+      case SEEK.SEEK_HOLE: {
+        if (offset < 0 || offset >= size) return -Errno.ENXIO;
+        const hole = whence === SEEK.SEEK_HOLE;
+        const found = inode.seekData ? inode.seekData(offset, hole) : hole ? size : offset;
+        if (found < 0) return found;
+        offset = found;
+        break;
+      }
+      default:
+        return -Errno.EINVAL;
+    }
+    if (offset < 0 || offset > inode.fs.maxFileSize) return -Errno.EINVAL; // vfs_setpos
+    this.pos = offset;
+    return offset;
+  }
+
+  /**
+   * ftruncate(2) (do_sys_ftruncate): a negative length or a descriptor not
+   * open for writing or not on a regular file is EINVAL.
+   */
+  truncate(length: number, cred: Credentials): number {
+    if (length < 0) return -Errno.EINVAL;
+    if (this.isPathOnly) return -Errno.EBADF;
+    if (!isReg(this.inode.mode) || !this.writable) return -Errno.EINVAL;
+    return truncateInode(cred, this.inode, length);
+  }
+
+  /** fsync(2)/fdatasync(2): EINVAL where the file has no fsync (vfs_fsync_range). */
+  fsync(datasync: boolean): number {
+    if (this.isPathOnly) return -Errno.EBADF;
+    const inode = this.inode;
+    return inode.fsync ? inode.fsync(datasync) : -Errno.EINVAL;
+  }
+
+  /** fstat(2). */
+  stat(): Stat {
+    return statInode(this.inode);
+  }
+
+  // ---- flags ----
+
+  /** F_GETFL: f_flags, with O_LARGEFILE as every open on x86-64 has it (force_o_largefile). */
+  getFlags(): number {
+    return this.flags | O.O_LARGEFILE;
+  }
+
+  /** F_SETFL (fs/fcntl.c:setfl): only SETFL_MASK changes; O_NOATIME needs ownership. */
+  setFlags(arg: number, cred: Credentials): number {
+    if (this.isPathOnly) return -Errno.EBADF;
+    if ((arg & O.O_NOATIME) !== 0 && (this.flags & O.O_NOATIME) === 0 && !isOwnerOrCapable(cred, this.inode)) {
+      return -Errno.EPERM;
+    }
+    if ((arg & O.O_NDELAY) !== 0) arg |= O.O_NONBLOCK;
+    this.flags = (arg & SETFL_MASK) | (this.flags & ~SETFL_MASK);
+    return 0;
+  }
+
+  // ---- directories ----
+
+  /**
+   * getdents (iterate_dir + dcache_readdir): "." and ".." at positions 0 and
+   * 1, then the file system's entries, from the file position on; the
+   * position advances past every entry `emit` accepts. A removed directory
+   * reads as empty.
+   */
+  iterateDir(emit: DirEmitter, caller: FsCaller): number {
+    if (this.isPathOnly) return -Errno.EBADF;
+    const inode = this.inode;
+    if (!isDir(inode.mode)) return -Errno.ENOTDIR;
+    if (inode.nlink === 0) return 0; // IS_DEADDIR
+    const dirType = dirEntryType(inode.mode);
+    if (this.pos === 0) {
+      if (!emit('.', inode.ino, dirType, 1)) return 0;
+      this.pos = 1;
+    }
+    if (this.pos === 1) {
+      const parent = this.path.dentry.parent?.inode ?? inode;
+      if (!emit('..', parent.ino, dirType, 2)) return 0;
+      this.pos = 2;
+    }
+    for (const e of inode.fs.readdir(inode, this.pos, caller)) {
+      if (!emit(e.name, e.ino, dirEntryType(e.type), e.offset + 1)) break;
+      this.pos = e.offset + 1;
+    }
+    return 0;
+  }
+
+  // ---- mmap ----
+
+  /**
+   * The source for mmap(2): the inode's page cache, the mapping identity for
+   * /proc/[pid]/maps, and the access this descriptor grants (do_mmap checks
+   * MAP_SHARED + PROT_WRITE against `writable`, every map against
+   * `readable`). ENODEV when the file cannot be mapped; EBADF for O_PATH.
+   * The identity comes without a reference: each VMA takes its own.
+   */
+  mmapSource(): MmapSource | number {
+    if (this.isPathOnly) return -Errno.EBADF;
+    const mappable = this.inode.mappable?.() ?? null;
+    if (mappable === null || this.identities === null) return -Errno.ENODEV;
+    return {
+      mappable,
+      identity: this.identities.identityFor(this),
+      readable: this.readable,
+      writable: this.writable,
+    };
+  }
+}

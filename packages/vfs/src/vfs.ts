@@ -1,0 +1,252 @@
+import { Errno, PATH_MAX, S } from '@tskern/abi';
+import { chmodInode, chownInode, truncatePathInode } from './attr';
+import { toByteString } from './byte-string';
+import { filenameCreate, mayCreate, newInodeAttrs } from './create';
+import { Credentials } from './credentials';
+import { Dentry } from './dentry';
+import type { FileSystem } from './file-system';
+import { FsContext, type FsTask } from './fs-context';
+import type { MappingIdentityProvider } from './mapping-identity-provider';
+import { isDir, isLnk, S_IRWXUGO } from './mode';
+import { Mount } from './mount';
+import { Namei } from './namei';
+import { openFile } from './open';
+import type { OpenFileDescription } from './open-file-description';
+import { displayPath, pathName, type Path } from './path';
+import { inodePermission, MAY_EXEC } from './permission';
+import { rmdirPath, unlinkPath } from './remove';
+import { renamePath } from './rename';
+import { statInode, type Stat } from './stat';
+
+/** Options of a Vfs. */
+export interface VfsOptions {
+  /**
+   * Makes the mapping identities open files hand to mmap (wire
+   * `@tskern/fdmapping`'s FileMappingRegistry here). Without one, mmap of a
+   * file is ENODEV.
+   */
+  readonly mappingIdentities?: MappingIdentityProvider;
+}
+
+/**
+ * getname's checks on a path argument: empty is ENOENT, PATH_MAX bytes or
+ * more ENAMETOOLONG. Returns the byte string or the error.
+ */
+function checkPath(path: string): string | number {
+  const p = toByteString(path);
+  if (p.length === 0) return -Errno.ENOENT;
+  if (p.length >= PATH_MAX) return -Errno.ENAMETOOLONG;
+  return p;
+}
+
+/**
+ * The virtual file system: the mount tree and every path operation, with
+ * Linux's lookup rules and errno for each case. Paths are byte strings (see
+ * `toByteString`); `at` is the directory a relative path starts from (an
+ * *at() directory fd), the task's cwd when absent. Results are values or
+ * `-errno`; nothing throws.
+ */
+export class Vfs {
+  /** The root of the tree. */
+  readonly root: Path;
+  private readonly rootDentries = new WeakMap<FileSystem, Dentry>();
+  private readonly identities: MappingIdentityProvider | null;
+
+  constructor(rootFs: FileSystem, options: VfsOptions = {}) {
+    this.root = { mount: new Mount(rootFs, this.rootDentry(rootFs), null, null), dentry: this.rootDentry(rootFs) };
+    this.identities = options.mappingIdentities ?? null;
+  }
+
+  /** One root dentry per file system, shared by every mount of it (like a superblock's s_root). */
+  private rootDentry(fs: FileSystem): Dentry {
+    let d = this.rootDentries.get(fs);
+    if (d === undefined) {
+      d = Dentry.root(fs.root());
+      this.rootDentries.set(fs, d);
+    }
+    return d;
+  }
+
+  /** An fs context at the root of the tree (init's), with `umask`. */
+  newFsContext(umask = 0o022): FsContext {
+    return new FsContext(this.root, this.root, umask);
+  }
+
+  /** The kernel itself as a task: root credentials at the root of the tree. */
+  kernelTask(): FsTask {
+    return { fs: new FsContext(this.root, this.root, 0), cred: Credentials.root() };
+  }
+
+  /**
+   * Mount `fs` on the directory `path` (resolved as the kernel, from the
+   * root). Mounts on one place stack. ENOTDIR/ENOENT as the lookup says.
+   */
+  mount(path: string, fs: FileSystem): number {
+    const task = this.kernelTask();
+    const p = this.lookup(task, path, true);
+    if (typeof p === 'number') return p;
+    if (!isDir(p.dentry.inode.mode)) return -Errno.ENOTDIR;
+    const root = this.rootDentry(fs);
+    p.mount.children.set(p.dentry, new Mount(fs, root, p.mount, p.dentry));
+    return 0;
+  }
+
+  /** Resolve a path (user_path_at); `follow` follows a final symlink. */
+  lookup(task: FsTask, path: string, follow: boolean, at?: Path): Path | number {
+    const p = checkPath(path);
+    if (typeof p === 'number') return p;
+    const nd = new Namei(task);
+    return nd.resolve(nd.start(p, at), p, follow);
+  }
+
+  /** open(2)/openat(2): a new open file description with one reference for the caller. */
+  open(task: FsTask, path: string, flags: number, mode: number, at?: Path): OpenFileDescription | number {
+    const p = checkPath(path);
+    if (typeof p === 'number') return p;
+    return openFile(task, p, flags, mode, at, this.identities);
+  }
+
+  /** mkdir(2) (do_mkdirat + vfs_mkdir): mode & (rwx | sticky) & ~umask. */
+  mkdir(task: FsTask, path: string, mode: number, at?: Path): number {
+    const p = checkPath(path);
+    if (typeof p === 'number') return p;
+    const nd = new Namei(task);
+    const where = filenameCreate(nd, nd.start(p, at), p, true);
+    if (typeof where === 'number') return where;
+    const dir = where.dir.dentry.inode;
+    const err = mayCreate(task.cred, dir);
+    if (err < 0) return err;
+    const attrs = newInodeAttrs(task, dir, S.S_IFDIR | (mode & (S_IRWXUGO | S.S_ISVTX)));
+    const inode = dir.fs.mkdir(dir, where.name, attrs);
+    if (typeof inode === 'number') return inode;
+    where.dir.dentry.child(where.name, inode);
+    return 0;
+  }
+
+  /** symlink(2): `linkPath` names a new symlink to `target` (stored as given). */
+  symlink(task: FsTask, target: string, linkPath: string, at?: Path): number {
+    const t = checkPath(target);
+    if (typeof t === 'number') return t;
+    const p = checkPath(linkPath);
+    if (typeof p === 'number') return p;
+    const nd = new Namei(task);
+    const where = filenameCreate(nd, nd.start(p, at), p, false);
+    if (typeof where === 'number') return where;
+    const dir = where.dir.dentry.inode;
+    const err = mayCreate(task.cred, dir);
+    if (err < 0) return err;
+    const inode = dir.fs.symlink(dir, where.name, t, newInodeAttrs(task, dir, S.S_IFLNK | S_IRWXUGO, false));
+    if (typeof inode === 'number') return inode;
+    where.dir.dentry.child(where.name, inode);
+    return 0;
+  }
+
+  /** unlink(2). */
+  unlink(task: FsTask, path: string, at?: Path): number {
+    const p = checkPath(path);
+    if (typeof p === 'number') return p;
+    const nd = new Namei(task);
+    return unlinkPath(nd, nd.start(p, at), p);
+  }
+
+  /** rmdir(2). */
+  rmdir(task: FsTask, path: string, at?: Path): number {
+    const p = checkPath(path);
+    if (typeof p === 'number') return p;
+    const nd = new Namei(task);
+    return rmdirPath(nd, nd.start(p, at), p);
+  }
+
+  /** rename(2)/renameat(2). */
+  rename(task: FsTask, oldPath: string, newPath: string, oldAt?: Path, newAt?: Path): number {
+    const o = checkPath(oldPath);
+    if (typeof o === 'number') return o;
+    const n = checkPath(newPath);
+    if (typeof n === 'number') return n;
+    const nd = new Namei(task);
+    return renamePath(nd, nd.start(o, oldAt), o, nd.start(n, newAt), n);
+  }
+
+  /** readlink(2): the target; EINVAL when the path is not a symlink. */
+  readlink(task: FsTask, path: string, at?: Path): string | number {
+    const p = this.lookup(task, path, false, at);
+    if (typeof p === 'number') return p;
+    const inode = p.dentry.inode;
+    if (!isLnk(inode.mode)) return -Errno.EINVAL;
+    return inode.fs.readlink(inode, task);
+  }
+
+  /** stat(2) (`follow`) or lstat(2). */
+  stat(task: FsTask, path: string, follow: boolean, at?: Path): Stat | number {
+    const p = this.lookup(task, path, follow, at);
+    if (typeof p === 'number') return p;
+    return statInode(p.dentry.inode);
+  }
+
+  /** truncate(2): EINVAL for a negative length (before the lookup), then vfs_truncate. */
+  truncate(task: FsTask, path: string, length: number): number {
+    if (length < 0) return -Errno.EINVAL;
+    const p = this.lookup(task, path, true);
+    if (typeof p === 'number') return p;
+    return truncatePathInode(task.cred, p.dentry.inode, length);
+  }
+
+  /** chmod(2)/fchmodat(2). */
+  chmod(task: FsTask, path: string, mode: number, at?: Path): number {
+    const p = this.lookup(task, path, true, at);
+    if (typeof p === 'number') return p;
+    return chmodInode(task.cred, p.dentry.inode, mode);
+  }
+
+  /** chown(2) (`follow`) or lchown(2); -1 keeps an id. */
+  chown(task: FsTask, path: string, uid: number, gid: number, follow: boolean, at?: Path): number {
+    const p = this.lookup(task, path, follow, at);
+    if (typeof p === 'number') return p;
+    return chownInode(task.cred, p.dentry.inode, uid, gid);
+  }
+
+  /**
+   * access(2) (do_faccessat): `mode` is F_OK (0) or R_OK|W_OK|X_OK, which are
+   * the S_IRWXO bits (EINVAL otherwise).
+   */
+  access(task: FsTask, path: string, mode: number, at?: Path): number {
+    if ((mode & ~S.S_IRWXO) !== 0) return -Errno.EINVAL;
+    const p = this.lookup(task, path, true, at);
+    if (typeof p === 'number') return p;
+    if (mode === 0) return 0;
+    return inodePermission(task.cred, p.dentry.inode, mode);
+  }
+
+  /** chdir(2): a searchable directory becomes the cwd. */
+  chdir(task: FsTask, path: string, at?: Path): number {
+    const p = this.lookup(task, path, true, at);
+    if (typeof p === 'number') return p;
+    return this.chdirTo(task, p);
+  }
+
+  /** fchdir(2) and the common part of chdir(2). */
+  chdirTo(task: FsTask, p: Path): number {
+    const inode = p.dentry.inode;
+    if (!isDir(inode.mode)) return -Errno.ENOTDIR;
+    const err = inodePermission(task.cred, inode, MAY_EXEC);
+    if (err < 0) return err;
+    task.fs.cwd = p;
+    return 0;
+  }
+
+  /**
+   * getcwd(2): the cwd relative to the task's root; ENOENT once the cwd was
+   * removed; "(unreachable)" before a cwd outside the root.
+   */
+  getcwd(task: FsTask): string | number {
+    const cwd = task.fs.cwd;
+    if (cwd.dentry.unlinked) return -Errno.ENOENT;
+    const { path, reachable } = pathName(cwd, task.fs.root);
+    return reachable ? path : `(unreachable)${path}`;
+  }
+
+  /** The maps/d_path name of `p`: absolute, ` (deleted)` once unlinked. */
+  displayPath(p: Path): string {
+    return displayPath(p);
+  }
+}
