@@ -1,0 +1,154 @@
+import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { checkInvariants, invariant } from '@tskern/assert';
+import { PagedBuffer } from '@tskern/buf';
+import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
+import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
+import { SimpleInode, type Clock, type FileSystem, type NewInode } from '@tskern/vfs';
+import { ReverseMap } from './reverse-map';
+
+/** 512-byte blocks per page, for st_blocks. */
+const BLOCKS_PER_PAGE = PAGE_SIZE / 512;
+
+function pageUp(n: number): number {
+  return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/**
+ * A ramfs/tmpfs regular file whose data is a PagedBuffer of frames from the
+ * kernel's allocator: the file is its own page cache. read(2), write(2) and
+ * every mapping (translate) use the same frames, so a write is seen by every
+ * MAP_SHARED mapping at once and a store through a mapping by the next read.
+ * Holes take no frames. Compare mm/shmem.c.
+ */
+export class RamFile extends SimpleInode implements Mappable {
+  private readonly data: PagedBuffer;
+  private readonly rmap = new ReverseMap();
+
+  constructor(
+    fs: FileSystem,
+    ino: number,
+    attrs: NewInode,
+    clock: Clock,
+    readonly frames: FrameAllocator,
+  ) {
+    super(fs, ino, attrs, clock);
+    this.data = new PagedBuffer(frames);
+  }
+
+  size(): number {
+    return this.data.size;
+  }
+
+  override blocks(): number {
+    return this.data.residentPages() * BLOCKS_PER_PAGE;
+  }
+
+  /** Resident pages (frames this file holds). */
+  residentPages(): number {
+    return this.data.residentPages();
+  }
+
+  /** Mappings registered (the reverse map's size). */
+  get mappingCount(): number {
+    return this.rmap.size;
+  }
+
+  // ---- file operations ----
+
+  read(pos: number, dst: Uint8Array, dstOffset: number, length: number): number {
+    if (pos >= this.data.size) return 0;
+    this.atime = this.clock();
+    return this.data.read(pos, dst, dstOffset, length);
+  }
+
+  /** Write, growing the file; a short count or -ENOSPC when frames run out (shmem_write_begin). */
+  write(pos: number, src: Uint8Array, srcOffset: number, length: number): number {
+    const n = this.data.write(pos, src, srcOffset, length);
+    if (n > 0) this.touch();
+    return n;
+  }
+
+  fsync(): number {
+    return 0; // noop_fsync: memory is the only copy
+  }
+
+  writeback(): number {
+    return 0;
+  }
+
+  mappable(): Mappable {
+    return this;
+  }
+
+  /** SEEK_DATA/SEEK_HOLE by page residency (mapping_seek_hole_data: a page in the cache is data). */
+  seekData(offset: number, hole: boolean): number {
+    const size = this.data.size;
+    const last = Math.ceil(size / PAGE_SIZE);
+    for (let page = Math.floor(offset / PAGE_SIZE); page < last; page++) {
+      const resident = this.data.frameAt(page) >= 0;
+      if (resident !== hole) return Math.min(Math.max(offset, page * PAGE_SIZE), size);
+    }
+    return hole ? size : -Errno.ENXIO;
+  }
+
+  /**
+   * Change the size (shmem_setattr). Shrinking first makes every mapping of
+   * the pages past the new EOF fault again, private copy-on-write copies
+   * included (truncate_pagecache: unmap_mapping_range(holebegin, 0, 1)), so
+   * they get SIGBUS; then the buffer frees those frames and zeroes the tail
+   * of the EOF page, which stays mapped.
+   */
+  protected override resize(size: number): number {
+    if (size < this.data.size) this.rmap.invalidate(pageUp(size), Infinity, true);
+    const err = this.data.resize(size);
+    if (err < 0) return err;
+    this.touch();
+    return 0;
+  }
+
+  protected override evict(): void {
+    checkInvariants(() => invariant(this.rmap.size === 0, () => `evicting inode ${this.ino} while mapped`));
+    this.data.release();
+  }
+
+  // ---- Mappable ----
+
+  addMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    this.rmap.add(space, start, end, offset, writable);
+  }
+
+  removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    const found = this.rmap.remove(space, start, end, offset, writable);
+    invariant(found, 'removeMapping without a matching addMapping');
+  }
+
+  /**
+   * The frame of the page at `offset` (shmem_fault): SIGBUS for a page wholly
+   * past EOF (the page holding EOF is fine; its bytes past EOF read zero),
+   * NOMEM when a hole needs a frame and none is left. A hole gets a zeroed
+   * frame even for a read, as shmem's page cache is the only storage.
+   */
+  translate(offset: number, _write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+    if (offset >= pageUp(this.data.size)) return TRANSLATE_SIGBUS;
+    const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
+    return frame < 0 ? TRANSLATE_NOMEM : frame;
+  }
+
+  isResident(offset: number): boolean {
+    return this.data.frameAt(offset / PAGE_SIZE) >= 0;
+  }
+
+  /**
+   * Free [offset, offset + length) for everyone (shmem_fallocate
+   * PUNCH_HOLE, MADV_REMOVE): mappings of those pages fault again, their
+   * private copies kept (unmap_mapping_range with even_cows 0); whole pages
+   * become holes, partial ones are zeroed. The size does not change.
+   */
+  punchHole(offset: number, length: number): number {
+    if (length <= 0) return 0;
+    this.rmap.invalidate(Math.floor(offset / PAGE_SIZE) * PAGE_SIZE, pageUp(offset + length), false);
+    this.data.punchHole(offset, length);
+    this.touch();
+    return 0;
+  }
+}

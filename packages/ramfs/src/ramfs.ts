@@ -1,0 +1,53 @@
+import { PAGE_SIZE } from '@tskern/abi';
+import type { FrameAllocator } from '@tskern/pagealloc';
+import { SimpleFileSystem, type Clock, type NewInode, type SimpleInode } from '@tskern/vfs';
+import { RamFile } from './ram-file';
+
+/**
+ * The largest file ramfs keeps: the last page boundary below 2^53, where
+ * byte offsets stop being exact JavaScript numbers (Linux: MAX_LFS_FILESIZE).
+ */
+export const RAMFS_MAX_FILE_SIZE = 2 ** 53 - PAGE_SIZE;
+
+/** Options of a RamFs. */
+export interface RamFsOptions {
+  /** The kernel's frame allocator: file data lives in its frames. */
+  readonly frames: FrameAllocator;
+  /** The type /proc/mounts shows; "ramfs" by default, "tmpfs" for shmfs. */
+  readonly type?: string;
+  /** st_dev; a fresh anonymous device by default. */
+  readonly deviceId?: number;
+  /** Mode of the root directory (default 0755; tmpfs mounts like /dev/shm use 01777). */
+  readonly rootMode?: number;
+  readonly rootUid?: number;
+  readonly rootGid?: number;
+  readonly maxFileSize?: number;
+  readonly clock?: Clock;
+}
+
+/**
+ * An in-memory file system whose regular files are RamFiles (their own page
+ * cache over the kernel's frames) and whose directories and symlinks are the
+ * VFS's libfs ones. A file's frames go back to the allocator when it has no
+ * links, no open file descriptions and no mapping handles.
+ */
+export class RamFs extends SimpleFileSystem {
+  readonly frames: FrameAllocator;
+
+  constructor(options: RamFsOptions) {
+    super({
+      type: options.type ?? 'ramfs',
+      deviceId: options.deviceId,
+      maxFileSize: options.maxFileSize ?? RAMFS_MAX_FILE_SIZE,
+      rootMode: options.rootMode,
+      rootUid: options.rootUid,
+      rootGid: options.rootGid,
+      clock: options.clock,
+    });
+    this.frames = options.frames;
+  }
+
+  protected newFile(attrs: NewInode): SimpleInode {
+    return new RamFile(this, this.allocIno(), attrs, this.clock, this.frames);
+  }
+}
