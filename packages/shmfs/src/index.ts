@@ -1,1 +1,7 @@
-export {};
+/**
+ * @tskern/shmfs — POSIX shared memory's kernel side: a tmpfs (RamFs) for
+ * /dev/shm, and shared anonymous memory as unlinked files on an internal
+ * shm mount (`/dev/zero (deleted)` in maps).
+ */
+export * from './shm-fs';
+export * from './shared-anonymous';
