@@ -352,7 +352,7 @@ class ScenarioRun {
       case 'shm_open': {
         this.bindable(op.fd);
         const shm = shmPath(op.name);
-        if (!shm.ok) return this.bind(op.fd, 'fd', -Errno[shm.errno], 'shm_open');
+        if (!shm.ok) return this.bind(op.fd, 'fd', -Errno.EINVAL, 'shm_open');
         const path = new StackArgs(k, pid).cstring(shm.path);
         let r = k.syscall(pid, SYS.open, path, op.flags | O.O_NOFOLLOW | O.O_CLOEXEC, op.mode);
         if (r === -Errno.EISDIR) r = -Errno.EINVAL;
