@@ -4,8 +4,12 @@ export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 export const PAGE_MASK = PAGE_SIZE - 1;
 
-/** Lowest address a mapping may use (vm.mmap_min_addr's usual value). */
-export const MMAP_MIN_ADDR = 0x10000;
+/**
+ * Default lowest address a mapping may use: vm.mmap_min_addr's built-in
+ * default (DEFAULT_MMAP_MIN_ADDR in mm/Kconfig; distributions often raise it to
+ * 65536). Memory managers take it as an option.
+ */
+export const MMAP_MIN_ADDR = 4096;
 /** End of the 47-bit x86-64 user address space (TASK_SIZE: 2^47 - one page). */
 export const TASK_SIZE = 0x7ffffffff000;
 
@@ -41,14 +45,20 @@ export const MAP = {
   MAP_UNINITIALIZED: 0x4000000,
 } as const;
 
+/** MAP_HUGE_2MB and MAP_HUGE_1GB (huge page size encodings in bits 26..31). */
+export const MAP_HUGE_2MB = 21 << 26;
+export const MAP_HUGE_1GB = 30 << 26;
+
 /**
- * The flags MAP_SHARED_VALIDATE accepts (LEGACY_MAP_MASK | MAP_SYNC), as
- * mm/mmap.c:do_mmap checks; any other bit gives EOPNOTSUPP.
+ * The flags MAP_SHARED_VALIDATE accepts (include/linux/mman.h LEGACY_MAP_MASK;
+ * MAP_SYNC only on DAX files), as mm/mmap.c:do_mmap checks; any other bit
+ * gives EOPNOTSUPP.
  */
 export const LEGACY_MAP_MASK =
   MAP.MAP_SHARED | MAP.MAP_PRIVATE | MAP.MAP_FIXED | MAP.MAP_ANONYMOUS | MAP.MAP_DENYWRITE |
   MAP.MAP_EXECUTABLE | MAP.MAP_UNINITIALIZED | MAP.MAP_GROWSDOWN | MAP.MAP_LOCKED |
-  MAP.MAP_NORESERVE | MAP.MAP_POPULATE | MAP.MAP_NONBLOCK | MAP.MAP_STACK | MAP.MAP_HUGETLB;
+  MAP.MAP_NORESERVE | MAP.MAP_POPULATE | MAP.MAP_NONBLOCK | MAP.MAP_STACK | MAP.MAP_HUGETLB |
+  MAP.MAP_32BIT | MAP_HUGE_2MB | MAP_HUGE_1GB;
 
 export const MS = { MS_ASYNC: 1, MS_INVALIDATE: 2, MS_SYNC: 4 } as const;
 

@@ -1,1 +1,5 @@
-export {};
+/**
+ * @tskern/kernel — the composition root: assembles a default kernel from the
+ * subsystems and exposes it as a `KernelHost`.
+ */
+export { Kernel, createKernel, type KernelOptions } from './kernel';

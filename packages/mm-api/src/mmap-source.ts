@@ -29,3 +29,6 @@ export interface Mmappable {
  * default for standalone use.
  */
 export type SharedAnonymousFactory = (size: number) => MmapSource | number;
+// Contract: the returned source's identity carries one reference owned by the
+// caller (the memory manager), which it drops once its VMA holds its own; the
+// object dies when the last mapping of it goes.

@@ -1,1 +1,23 @@
-export {};
+/**
+ * @tskern/mman — the shared-mapping manager: per-process address spaces with
+ * VMAs and page tables kept apart, demand paging, copy-on-write, and every
+ * mman call with Linux's checks. See README.md for how Linux's structures map
+ * to these files.
+ */
+export { AddressSpace } from './address-space';
+export { memoryOptions, DEFAULT_MAX_MAP_COUNT, DEFAULT_MMAP_BASE, DEFAULT_STACK_SIZE, type MemoryOptions } from './options';
+export { mmap } from './mmap';
+export { munmap } from './munmap';
+export { mprotect } from './mprotect';
+export { mremap } from './mremap';
+export { msync } from './msync';
+export { madvise } from './madvise';
+export { mincore, mincorePages } from './mincore';
+export { forkAddressSpace } from './fork';
+export { formatMaps } from './maps';
+export { mapStack } from './stack';
+export { handleFault } from './fault';
+export { load, store, fill, copyIn, copyOut, readString } from './user-access';
+export { standaloneSharedAnonymous } from './shared-anonymous';
+export { Vma, canMerge } from './vma';
+export { PageTable } from './page-table';

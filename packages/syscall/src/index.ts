@@ -1,2 +1,11 @@
+/**
+ * @tskern/syscall — the syscall layer: Linux x86-64 numbers with raw
+ * arguments, negative errno results, pointer arguments copied in and out of
+ * user memory.
+ */
 export * from './host';
 export * from './user-memory';
+export * from './args';
+export * from './process-types';
+export { SyscallDispatcher } from './dispatcher';
+export { coreSyscalls } from './table';

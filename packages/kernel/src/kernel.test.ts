@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { Errno, MAP, PROT, Signal, SYS } from '@tskern/abi';
+import { ChunkedFrameAllocator } from '@tskern/pagealloc';
+import { createKernel } from './kernel';
+
+const RW = PROT.PROT_READ | PROT.PROT_WRITE;
+const enc = new TextEncoder();
+
+describe('the default kernel', () => {
+  for (const [name, make] of [
+    ['arena allocator', () => createKernel()],
+    ['chunked allocator', () => createKernel({ frames: new ChunkedFrameAllocator({ chunkFrames: 64 }) })],
+  ] as const) {
+    it(`shares memory across fork and returns every frame at the end (${name})`, () => {
+      const k = make();
+      k.registerProgram('/bin/app', {});
+      const p = k.spawn('/bin/app', { uid: 1000, gid: 1000 });
+      const shared = k.syscall(p, SYS.mmap, 0, 8192, RW, MAP.MAP_SHARED | MAP.MAP_ANONYMOUS, -1, 0);
+      const priv = k.syscall(p, SYS.mmap, 0, 8192, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0);
+      expect(k.store(p, shared, enc.encode('hello'))).toBe(0);
+      expect(k.store(p, priv, enc.encode('mine'))).toBe(0);
+      const c = k.syscall(p, SYS.fork);
+      expect(k.store(c, shared + 1, enc.encode('E'))).toBe(0);
+      expect(k.store(c, priv, enc.encode('yours'))).toBe(0);
+      const out = new Uint8Array(5);
+      expect(k.load(p, shared, out)).toBe(0);
+      expect(new TextDecoder().decode(out)).toBe('hEllo');
+      expect(k.load(p, priv, out.subarray(0, 4))).toBe(0);
+      expect(new TextDecoder().decode(out.subarray(0, 4))).toBe('mine');
+      expect(k.fill(p, priv, 3, 0x41)).toBe(0);
+      expect(k.syscall(p, SYS.mprotect, priv, 8192, PROT.PROT_READ)).toBe(0);
+      expect(k.store(p, priv, enc.encode('x'))).toBe(Signal.SIGSEGV);
+      expect(k.procMaps(p)).toContain('/dev/zero (deleted)');
+      k.syscall(c, SYS.exit_group, 0);
+      k.syscall(p, SYS.wait4, c, 0, 0, 0);
+      k.syscall(p, SYS.exit_group, 0);
+      expect(k.isAlive(p)).toBe(false);
+      expect(k.framesInUse()).toBe(0);
+    });
+  }
+
+  it('answers errno values, never exceptions, for bad input', () => {
+    const k = createKernel();
+    k.registerProgram('/bin/app', {});
+    const p = k.spawn('/bin/app');
+    expect(k.syscall(p, 12345)).toBe(-Errno.ENOSYS);
+    expect(k.syscall(p, SYS.munmap, 1, 1)).toBe(-Errno.EINVAL);
+    expect(k.syscall(p, SYS.mmap, 0, 0, 0, 0, 0, 0)).toBe(-Errno.EBADF);
+    expect(k.syscall(p, SYS.mmap, 0, 0, 0, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0)).toBe(-Errno.EINVAL);
+    expect(k.load(p, 0, new Uint8Array(1))).toBe(Signal.SIGSEGV);
+    expect(k.load(99, 0, new Uint8Array(1))).toBe(Signal.SIGSEGV);
+    expect(k.spawn('/bin/missing')).toBe(-Errno.ENOENT);
+    expect(k.stack(p).end).toBeGreaterThan(k.stack(p).start);
+  });
+
+  it('SIGBUSes a fault when frames run out, and keeps serving', () => {
+    const k = createKernel({ frames: new ChunkedFrameAllocator({ chunkFrames: 8, maxFrames: 8 }) });
+    k.registerProgram('/bin/app', {});
+    const p = k.spawn('/bin/app');
+    const a = k.syscall(p, SYS.mmap, 0, 64 * 4096, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0);
+    let sig = 0;
+    for (let i = 0; i < 64 && sig === 0; i++) sig = k.fill(p, a + i * 4096, 1, 1);
+    expect(sig).toBe(Signal.SIGBUS);
+    expect(k.syscall(p, SYS.munmap, a, 64 * 4096)).toBe(0);
+    expect(k.fill(p, k.syscall(p, SYS.mmap, 0, 4096, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0), 1, 1)).toBe(0);
+  });
+});

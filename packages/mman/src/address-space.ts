@@ -1,0 +1,220 @@
+import { invariant, checkInvariants } from '@tskern/assert';
+import { PAGE_SIZE } from '@tskern/abi';
+import type { MappingSpace } from '@tskern/mm-api';
+import type { FrameAllocator } from '@tskern/pagealloc';
+import { RangeMap, type Segment } from '@tskern/rangemap';
+import type { MemoryOptions } from './options';
+import { PageTable } from './page-table';
+import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
+import { canMerge, Vma } from './vma';
+import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
+
+/**
+ * One process's address space: the VMAs it asked for and the page table of
+ * what is resolved, kept apart (gVisor's vmas and pmas; Linux's mm_struct with
+ * its maple tree and page tables).
+ *
+ * This class holds the state and the primitives every mman call is built
+ * from (split, merge, unmap, zap, register with the mapped object). The calls
+ * themselves live one per file (mmap.ts, munmap.ts, ...), as functions of an
+ * AddressSpace, like Linux's mm/*.c functions of an mm_struct.
+ */
+export class AddressSpace implements MappingSpace {
+  readonly vmas: RangeMap<Vma>;
+  readonly pt = new PageTable();
+  readonly frames: FrameAllocator;
+  /** Set once the space is torn down (exit, execve); every access then faults. */
+  released = false;
+
+  constructor(readonly options: MemoryOptions) {
+    this.frames = options.frames;
+    this.vmas = new RangeMap<Vma>({ min: 0, max: options.taskSize });
+  }
+
+  /** Number of VMAs (Linux's mm->map_count). */
+  get mapCount(): number {
+    return this.vmas.size;
+  }
+
+  // ---- registration with mapped objects (the reverse map) ----
+
+  /** Tell the VMA's object that this space maps [start, end) (and take a reference on the file). */
+  attach(start: number, end: number, vma: Vma): void {
+    const b = vma.backing;
+    if (b === null) return;
+    b.identity.incRef();
+    b.mappable.addMapping(this, start, end, vma.offset, vma.shared && (vma.prot & PROT_WRITE_BIT) !== 0);
+  }
+
+  /** Undo `attach` for the same range and VMA state. */
+  detach(start: number, end: number, vma: Vma): void {
+    const b = vma.backing;
+    if (b === null) return;
+    b.mappable.removeMapping(this, start, end, vma.offset, vma.shared && (vma.prot & PROT_WRITE_BIT) !== 0);
+    b.identity.decRef();
+  }
+
+  // ---- VMA tree primitives ----
+
+  /** Insert a new VMA over a free range and register it with its object. */
+  insertVma(start: number, end: number, vma: Vma): Segment<Vma> {
+    const seg = this.vmas.insert(start, end, vma);
+    this.attach(start, end, vma);
+    return seg;
+  }
+
+  /**
+   * Split `seg` at `at` (strictly inside it); returns the right part. The
+   * right part's object offset is `offset + (at - start)` (mm/vma.c:__split_vma).
+   */
+  splitVma(seg: Segment<Vma>, at: number): Segment<Vma> {
+    invariant(seg.start < at && at < seg.end, 'splitVma outside the segment');
+    const vma = seg.value;
+    const start = seg.start;
+    const end = seg.end;
+    const right = this.vmas.splitAt(seg, at, (v, delta) => v.slice(delta));
+    // Register the pieces before dropping the whole, so the object never sees
+    // its last mapping go (a shared anonymous object would die).
+    this.attach(seg.start, seg.end, seg.value);
+    this.attach(right.start, right.end, right.value);
+    this.detach(start, end, vma);
+    return right;
+  }
+
+  /**
+   * Merge `seg` with its neighbours where Linux would (same object at
+   * contiguous offsets, same protections and flags). Returns the survivor.
+   */
+  mergeAround(seg: Segment<Vma>): Segment<Vma> {
+    let cur = seg;
+    const prev = cur.prev();
+    if (prev !== undefined && prev.end === cur.start && canMerge(prev.value, prev.end - prev.start, cur.value)) {
+      cur = this.joinWithNext(prev);
+    }
+    const next = cur.next();
+    if (next !== undefined && cur.end === next.start && canMerge(cur.value, cur.end - cur.start, next.value)) {
+      cur = this.joinWithNext(cur);
+    }
+    return cur;
+  }
+
+  private joinWithNext(left: Segment<Vma>): Segment<Vma> {
+    const right = left.next()!;
+    const start = left.start;
+    const end = right.end;
+    const leftEnd = left.end;
+    const rightStart = right.start;
+    this.attach(start, end, left.value);
+    this.detach(start, leftEnd, left.value);
+    this.detach(rightStart, end, right.value);
+    this.vmas.remove(right);
+    this.vmas.setRange(left, start, end);
+    return left;
+  }
+
+  /**
+   * Make [start, end) a union of whole VMAs by splitting at both ends. Returns
+   * false when a split would pass vm.max_map_count (the caller answers ENOMEM);
+   * nothing is changed then.
+   */
+  isolate(start: number, end: number): boolean {
+    const first = this.vmas.find(start);
+    const last = this.vmas.find(end - 1);
+    const splits = (first !== undefined && first.start < start ? 1 : 0) + (last !== undefined && last.end > end ? 1 : 0);
+    if (splits > 0 && this.mapCount + splits > this.options.maxMapCount) return false;
+    if (first !== undefined && first.start < start) this.splitVma(first, start);
+    const last2 = this.vmas.find(end - 1);
+    if (last2 !== undefined && last2.end > end) this.splitVma(last2, end);
+    return true;
+  }
+
+  /** Drop every page-table entry of [start, end), releasing their frames. */
+  zap(start: number, end: number): void {
+    const pt = this.pt;
+    const frames = this.frames;
+    pt.forEachPresent(start / PAGE_SIZE, end / PAGE_SIZE, (page, frame) => {
+      pt.clear(page);
+      frames.decRef(frame);
+    });
+  }
+
+  /**
+   * Remove every mapping in [start, end) (page-aligned). Holes are fine, as
+   * munmap(2). Returns false when splitting would pass vm.max_map_count.
+   */
+  unmap(start: number, end: number): boolean {
+    if (this.vmas.isEmpty()) return true;
+    let seg = this.vmas.lowerBound(start);
+    if (seg === undefined || seg.start >= end) return true;
+    if (!this.isolate(start, end)) return false;
+    seg = this.vmas.lowerBound(start);
+    while (seg !== undefined && seg.start < end) {
+      const next = seg.next();
+      this.zap(seg.start, seg.end);
+      this.detach(seg.start, seg.end, seg.value);
+      this.vmas.remove(seg);
+      seg = next;
+    }
+    return true;
+  }
+
+  /** Tear everything down (exit, execve): every frame and file reference is released. */
+  releaseAll(): void {
+    this.unmap(0, this.options.taskSize);
+    this.released = true;
+    invariant(this.pt.resident === 0, 'page table not empty after releasing every VMA');
+  }
+
+  // ---- page-table entry helpers ----
+
+  /** The effective access bits of a present entry under `vma` (x86-64: any protection makes a page readable). */
+  accessBits(vma: Vma, pteFlags: number): number {
+    let bits = 0;
+    if ((vma.prot & PROT_READ_MASK) !== 0) bits |= PTE_READ;
+    if ((vma.prot & PROT_WRITE_BIT) !== 0 && (pteFlags & PTE_COW) === 0) bits |= PTE_WRITE;
+    return bits;
+  }
+
+  /** Recompute access bits of the resident pages of [start, end) after a protection change. */
+  reprotect(start: number, end: number, vma: Vma): void {
+    const pt = this.pt;
+    pt.forEachPresent(start / PAGE_SIZE, end / PAGE_SIZE, (page, _frame, flags) => {
+      const keep = flags & (PTE_PRESENT | PTE_ANON | PTE_COW);
+      pt.setFlags(page, keep | this.accessBits(vma, keep));
+    });
+  }
+
+  // ---- MappingSpace ----
+
+  /**
+   * Called by a mapped object (truncate, hole punch): drop translations of
+   * [start, end) so the next access translates again. Private COW copies stay
+   * unless `invalidatePrivate`.
+   */
+  invalidate(start: number, end: number, invalidatePrivate: boolean): void {
+    const pt = this.pt;
+    const frames = this.frames;
+    pt.forEachPresent(start / PAGE_SIZE, end / PAGE_SIZE, (page, frame, flags) => {
+      if ((flags & PTE_ANON) !== 0 && !invalidatePrivate) return;
+      pt.clear(page);
+      frames.decRef(frame);
+    });
+  }
+
+  /** Whole-structure invariants (tests switch these on). */
+  check(): void {
+    checkInvariants(() => {
+      this.vmas.checkInvariants();
+      for (const seg of this.vmas.segmentsIn(0, this.options.taskSize)) {
+        invariant(seg.start % PAGE_SIZE === 0 && seg.end % PAGE_SIZE === 0, 'VMA not page-aligned');
+      }
+      let counted = 0;
+      this.pt.forEachPresent(0, this.options.taskSize / PAGE_SIZE, (page, frame) => {
+        counted++;
+        invariant(this.vmas.find(page * PAGE_SIZE) !== undefined, 'page-table entry outside every VMA');
+        invariant(this.frames.refCount(frame) > 0, 'page-table entry holds a free frame');
+      });
+      invariant(counted === this.pt.resident, 'page-table resident count is wrong');
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { PAGE_SIZE, Signal } from '@tskern/abi';
+import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
+import type { AddressSpace } from './address-space';
+import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
+import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
+
+/** Fault results: 0 when the page is now accessible, else the signal. */
+export const FAULT_OK = 0;
+
+/**
+ * Resolve a fault at page `page` for a load (`write` false) or a store. As
+ * mm/memory.c:handle_mm_fault: no VMA or a protection that forbids the access
+ * is SIGSEGV; a page wholly past the end of a file, or no memory for a frame,
+ * is SIGBUS; otherwise the page table gets an entry that allows the access.
+ */
+export function handleFault(as: AddressSpace, page: number, write: boolean): number {
+  if (as.released) return Signal.SIGSEGV;
+  const addr = page * PAGE_SIZE;
+  const seg = as.vmas.find(addr);
+  if (seg === undefined) return Signal.SIGSEGV;
+  const vma = seg.value;
+  if (write ? (vma.prot & PROT_WRITE_BIT) === 0 : (vma.prot & PROT_READ_MASK) === 0) return Signal.SIGSEGV;
+
+  const pt = as.pt;
+  const frames = as.frames;
+  const flags = pt.flags(page);
+  if (flags !== 0) {
+    // Present but not writable under a writable VMA: copy-on-write (mm/memory.c:do_wp_page).
+    if (!write || (flags & PTE_WRITE) !== 0) {
+      pt.setFlags(page, (flags & (PTE_PRESENT | PTE_ANON | PTE_COW)) | as.accessBits(vma, flags));
+      return FAULT_OK;
+    }
+    const frame = pt.frame(page);
+    if ((flags & PTE_ANON) !== 0 && frames.isUnique(frame)) {
+      // The last owner of a private page writes it in place (wp_page_reuse).
+      pt.setFlags(page, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);
+      return FAULT_OK;
+    }
+    const copy = frames.allocate();
+    if (copy < 0) return Signal.SIGBUS;
+    frames.copy(frame, copy);
+    frames.decRef(frame);
+    pt.set(page, copy, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);
+    return FAULT_OK;
+  }
+
+  const backing = vma.backing;
+  if (backing === null) {
+    // Private anonymous: a zeroed frame (do_anonymous_page).
+    const frame = frames.allocate();
+    if (frame < 0) return Signal.SIGBUS;
+    pt.set(page, frame, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
+    return FAULT_OK;
+  }
+
+  const offset = vma.objectOffset(seg.start, addr);
+  if (vma.shared) {
+    // Shared: the object's own frame, so every sharer and read/write see the same bytes.
+    const frame = backing.mappable.translate(offset, write);
+    if (frame < 0) return Signal.SIGBUS;
+    frames.incRef(frame);
+    pt.set(page, frame, PTE_PRESENT | as.accessBits(vma, 0));
+    return FAULT_OK;
+  }
+
+  // Private file mapping: read the page-cache frame until the first store (do_read_fault / do_cow_fault).
+  const frame = backing.mappable.translate(offset, false);
+  if (frame === TRANSLATE_SIGBUS || frame < 0) return Signal.SIGBUS;
+  if (!write) {
+    frames.incRef(frame);
+    pt.set(page, frame, PTE_PRESENT | PTE_COW | as.accessBits(vma, PTE_COW));
+    return FAULT_OK;
+  }
+  const copy = frames.allocate();
+  if (copy < 0) return Signal.SIGBUS;
+  frames.copy(frame, copy);
+  pt.set(page, copy, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);
+  return FAULT_OK;
+}

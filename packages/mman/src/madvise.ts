@@ -1,0 +1,139 @@
+import { Errno, MADV, PAGE_SIZE } from '@tskern/abi';
+import type { Segment } from '@tskern/rangemap';
+import type { AddressSpace } from './address-space';
+import { handleFault } from './fault';
+import { PROT_WRITE_BIT } from './prot';
+import {
+  MAY_WRITE, Vma, VM_DONTCOPY, VM_DONTDUMP, VM_HUGEPAGE, VM_LOCKED, VM_NOHUGEPAGE, VM_RAND_READ,
+  VM_SEQ_READ, VM_WIPEONFORK,
+} from './vma';
+
+/** Advice values madvise(2) accepts (mm/madvise.c:madvise_behavior_valid, x86-64 with THP and KSM). */
+const VALID = new Set<number>([
+  MADV.MADV_NORMAL, MADV.MADV_RANDOM, MADV.MADV_SEQUENTIAL, MADV.MADV_WILLNEED, MADV.MADV_DONTNEED,
+  MADV.MADV_FREE, MADV.MADV_REMOVE, MADV.MADV_DONTFORK, MADV.MADV_DOFORK, MADV.MADV_MERGEABLE,
+  MADV.MADV_UNMERGEABLE, MADV.MADV_HUGEPAGE, MADV.MADV_NOHUGEPAGE, MADV.MADV_DONTDUMP, MADV.MADV_DODUMP,
+  MADV.MADV_WIPEONFORK, MADV.MADV_KEEPONFORK, MADV.MADV_COLD, MADV.MADV_PAGEOUT, MADV.MADV_POPULATE_READ,
+  MADV.MADV_POPULATE_WRITE, MADV.MADV_DONTNEED_LOCKED, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON,
+  MADV.MADV_SOFT_OFFLINE,
+]);
+
+/**
+ * madvise(2), as mm/madvise.c:do_madvise and madvise_walk_vmas: advice applies
+ * VMA by VMA over the mapped parts of the range; a hole makes the result
+ * ENOMEM after the rest was applied; an error from one VMA stops the walk.
+ */
+export function madvise(as: AddressSpace, addr: number, len: number, advice: number): number {
+  if (!VALID.has(advice)) return -Errno.EINVAL;
+  if (advice === MADV.MADV_HWPOISON || advice === MADV.MADV_SOFT_OFFLINE) return -Errno.EPERM; // needs CAP_SYS_ADMIN
+  if (addr % PAGE_SIZE !== 0 || len < 0) return -Errno.EINVAL;
+  const alignedLen = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+  const end = addr + alignedLen;
+  if (end > Number.MAX_SAFE_INTEGER) return -Errno.EINVAL;
+  if (end === addr) return 0;
+
+  let unmappedError = 0;
+  let start = addr;
+  let seg = as.vmas.lowerBound(start);
+  for (;;) {
+    if (seg === undefined) return finish(as, -Errno.ENOMEM);
+    if (start < seg.start) {
+      unmappedError = -Errno.ENOMEM;
+      start = seg.start;
+      if (start >= end) break;
+    }
+    const to = Math.min(end, seg.end);
+    const error = adviseVma(as, seg, start, to, advice);
+    if (error !== 0) return finish(as, error);
+    start = to;
+    if (start >= end) break;
+    seg = as.vmas.lowerBound(start);
+  }
+  return finish(as, unmappedError);
+}
+
+function finish(as: AddressSpace, result: number): number {
+  as.check();
+  return result;
+}
+
+/** Apply `advice` to [start, end) of the VMA in `seg`. */
+function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: number, advice: number): number {
+  const vma = seg.value;
+  switch (advice) {
+    case MADV.MADV_NORMAL:
+      return setFlags(as, seg, start, end, (f) => f & ~(VM_SEQ_READ | VM_RAND_READ));
+    case MADV.MADV_RANDOM:
+      return setFlags(as, seg, start, end, (f) => (f & ~VM_SEQ_READ) | VM_RAND_READ);
+    case MADV.MADV_SEQUENTIAL:
+      return setFlags(as, seg, start, end, (f) => (f & ~VM_RAND_READ) | VM_SEQ_READ);
+    case MADV.MADV_DONTFORK:
+      return setFlags(as, seg, start, end, (f) => f | VM_DONTCOPY);
+    case MADV.MADV_DOFORK:
+      return setFlags(as, seg, start, end, (f) => f & ~VM_DONTCOPY);
+    case MADV.MADV_DONTDUMP:
+      return setFlags(as, seg, start, end, (f) => f | VM_DONTDUMP);
+    case MADV.MADV_DODUMP:
+      return setFlags(as, seg, start, end, (f) => f & ~VM_DONTDUMP);
+    case MADV.MADV_HUGEPAGE:
+      return setFlags(as, seg, start, end, (f) => (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE);
+    case MADV.MADV_NOHUGEPAGE:
+      return setFlags(as, seg, start, end, (f) => (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE);
+    case MADV.MADV_WIPEONFORK:
+      // Only private anonymous memory can be wiped (madvise_behavior: -EINVAL otherwise).
+      if (vma.backing !== null || vma.shared) return -Errno.EINVAL;
+      return setFlags(as, seg, start, end, (f) => f | VM_WIPEONFORK);
+    case MADV.MADV_KEEPONFORK:
+      return setFlags(as, seg, start, end, (f) => f & ~VM_WIPEONFORK);
+    case MADV.MADV_DONTNEED:
+    case MADV.MADV_DONTNEED_LOCKED:
+      // Zap the range: private anonymous memory refaults as zeros, private file
+      // pages lose their COW copies and read the file again, shared pages keep
+      // their data in the object (mm/madvise.c:madvise_dontneed_single_vma).
+      if (advice === MADV.MADV_DONTNEED && (vma.flags & VM_LOCKED) !== 0) return -Errno.EINVAL;
+      as.zap(start, end);
+      return 0;
+    case MADV.MADV_FREE:
+      // Lazy free of private anonymous memory: the data stays until reclaim,
+      // and tskern never reclaims, so nothing changes (mm/madvise.c:madvise_free_single_vma).
+      if (vma.backing !== null || vma.shared) return -Errno.EINVAL;
+      return 0;
+    case MADV.MADV_REMOVE: {
+      // Punch a hole in the object for every sharer (madvise_remove -> fallocate PUNCH_HOLE).
+      if ((vma.flags & VM_LOCKED) !== 0) return -Errno.EINVAL;
+      if (vma.backing === null) return -Errno.EINVAL;
+      if (!vma.shared || (vma.maxProt & MAY_WRITE) === 0) return -Errno.EACCES;
+      return vma.backing.mappable.punchHole(vma.objectOffset(seg.start, start), end - start);
+    }
+    case MADV.MADV_POPULATE_READ:
+    case MADV.MADV_POPULATE_WRITE: {
+      const write = advice === MADV.MADV_POPULATE_WRITE;
+      if (write && (vma.prot & PROT_WRITE_BIT) === 0) return -Errno.EFAULT;
+      for (let page = start / PAGE_SIZE; page < end / PAGE_SIZE; page++) {
+        const sig = handleFault(as, page, write);
+        if (sig === 7) return -Errno.EFAULT;
+        if (sig !== 0) return -Errno.ENOMEM;
+      }
+      return 0;
+    }
+    case MADV.MADV_COLLAPSE:
+      return -Errno.EINVAL;
+    default:
+      // WILLNEED, COLD, PAGEOUT, MERGEABLE, UNMERGEABLE: hints with no visible effect here.
+      return 0;
+  }
+}
+
+/** Change VMA flags over [start, end), splitting off and merging back as mm/madvise.c:madvise_update_vma. */
+function setFlags(as: AddressSpace, seg: Segment<Vma>, start: number, end: number, change: (flags: number) => number): number {
+  const next = change(seg.value.flags);
+  if (next === seg.value.flags) return 0;
+  const splits = (seg.start < start ? 1 : 0) + (seg.end > end ? 1 : 0);
+  if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return -Errno.ENOMEM;
+  let piece = seg;
+  if (piece.start < start) piece = as.splitVma(piece, start);
+  if (piece.end > end) as.splitVma(piece, end);
+  piece.value.flags = next;
+  as.mergeAround(piece);
+  return 0;
+}

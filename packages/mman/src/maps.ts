@@ -1,0 +1,40 @@
+import { PROT } from '@tskern/abi';
+import type { AddressSpace } from './address-space';
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
+
+/**
+ * The text of /proc/[pid]/maps for an address space, line for line as
+ * fs/proc/task_mmu.c:show_map_vma prints it: range, perms with `s`/`p`, the
+ * file offset (0 for private anonymous memory), major:minor, inode, and the
+ * path starting after column 72 (seq_setwidth + seq_pad) (or nothing, with the trailing space Linux leaves).
+ * One line per VMA, so adjacent VMAs that differ only in hidden flags show as
+ * separate lines, as on Linux.
+ */
+export function formatMaps(as: AddressSpace): string {
+  let out = '';
+  for (const seg of as.vmas.segmentsIn(0, as.options.taskSize)) {
+    const vma = seg.value;
+    const perms =
+      ((vma.prot & PROT.PROT_READ) !== 0 ? 'r' : '-') +
+      ((vma.prot & PROT.PROT_WRITE) !== 0 ? 'w' : '-') +
+      ((vma.prot & PROT.PROT_EXEC) !== 0 ? 'x' : '-') +
+      (vma.shared ? 's' : 'p');
+    let offset = 0;
+    let dev = 0;
+    let ino = 0;
+    let name = vma.name ?? '';
+    if (vma.backing !== null) {
+      offset = vma.offset;
+      dev = vma.backing.identity.deviceId();
+      ino = vma.backing.identity.inodeId();
+      name = vma.backing.identity.mappedName();
+    }
+    let line = `${hex(seg.start, 8)}-${hex(seg.end, 8)} ${perms} ${hex(offset, 8)} ${hex(Math.floor(dev / 256) % 4096, 2)}:${hex(dev % 256, 2)} ${ino} `;
+    if (name !== '') line = line.padEnd(72, ' ') + ' ' + name; // seq_pad(m, ' ')
+    out += line + '\n';
+  }
+  return out;
+}

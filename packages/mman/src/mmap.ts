@@ -1,0 +1,116 @@
+import { Errno, LEGACY_MAP_MASK, MAP, PAGE_SIZE } from '@tskern/abi';
+import type { MmapSource } from '@tskern/mm-api';
+import type { AddressSpace } from './address-space';
+import { handleFault } from './fault';
+import { unmappedArea } from './placement';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN } from './vma';
+
+/**
+ * mmap(2) on an address space, after the syscall layer has checked the offset
+ * alignment and looked the fd up (arch sys_mmap checks `off & ~PAGE_MASK`
+ * first, then ksys_mmap_pgoff answers EBADF). `source` is null for
+ * MAP_ANONYMOUS. Returns the address or -errno, in the order
+ * mm/mmap.c:do_mmap and mmap_region check things.
+ */
+export function mmap(
+  as: AddressSpace,
+  addr: number,
+  len: number,
+  prot: number,
+  flags: number,
+  source: MmapSource | null,
+  offset: number,
+): number {
+  const { taskSize, maxMapCount } = as.options;
+  if (len === 0) return -Errno.EINVAL;
+  const fixed = (flags & (MAP.MAP_FIXED | MAP.MAP_FIXED_NOREPLACE)) !== 0;
+  // MAP_FIXED_NOREPLACE implies MAP_FIXED (do_mmap).
+  if ((flags & MAP.MAP_FIXED_NOREPLACE) !== 0) flags |= MAP.MAP_FIXED;
+  len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+  if (len > Number.MAX_SAFE_INTEGER || len <= 0) return -Errno.ENOMEM;
+  if (offset + len > Number.MAX_SAFE_INTEGER) return -Errno.EOVERFLOW;
+  if (as.mapCount > maxMapCount) return -Errno.ENOMEM;
+
+  // get_unmapped_area
+  let start: number;
+  if (len > taskSize) return -Errno.ENOMEM;
+  if (fixed) {
+    if (addr > taskSize - len) return -Errno.ENOMEM;
+    if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+    if (addr < as.options.mmapMinAddr) return -Errno.EPERM; // security_mmap_addr for an unprivileged task
+    start = addr;
+  } else {
+    start = unmappedArea(as, addr, len);
+    if (start < 0) return -Errno.ENOMEM;
+  }
+  const end = start + len;
+  if ((flags & MAP.MAP_FIXED_NOREPLACE) !== 0 && !as.vmas.isFree(start, end)) return -Errno.EEXIST;
+
+  let shared: boolean;
+  let maxProt = MAY_READ | MAY_WRITE | MAY_EXEC;
+  const type = flags & MAP.MAP_TYPE;
+  if (source !== null) {
+    if (type === MAP.MAP_SHARED || type === MAP.MAP_SHARED_VALIDATE) {
+      // MAP_SHARED silently drops unknown flags; MAP_SHARED_VALIDATE refuses them.
+      // Neither tmpfs nor ramfs sets FOP_MMAP_SYNC, so MAP_SYNC is refused too; and
+      // MAP_FIXED_NOREPLACE is not a legacy flag, so MAP_SHARED_VALIDATE refuses it.
+      const checked = type === MAP.MAP_SHARED ? flags & LEGACY_MAP_MASK : flags;
+      if ((checked & ~LEGACY_MAP_MASK) !== 0) return -Errno.EOPNOTSUPP;
+      if ((prot & 0x2) !== 0 && !source.writable) return -Errno.EACCES;
+      if (!source.writable) maxProt &= ~MAY_WRITE;
+      if (!source.readable) return -Errno.EACCES;
+      shared = true;
+    } else if (type === MAP.MAP_PRIVATE) {
+      if (!source.readable) return -Errno.EACCES;
+      shared = false;
+    } else {
+      return -Errno.EINVAL;
+    }
+  } else {
+    if (type === MAP.MAP_SHARED) {
+      if ((flags & MAP.MAP_GROWSDOWN) !== 0) return -Errno.EINVAL;
+      shared = true;
+    } else if (type === MAP.MAP_PRIVATE) {
+      shared = false;
+    } else {
+      return -Errno.EINVAL;
+    }
+  }
+
+  let vmFlags = 0;
+  if ((flags & MAP.MAP_LOCKED) !== 0) vmFlags |= VM_LOCKED;
+  if ((flags & MAP.MAP_NORESERVE) !== 0) vmFlags |= VM_NORESERVE;
+  if ((flags & MAP.MAP_GROWSDOWN) !== 0) vmFlags |= VM_GROWSDOWN;
+
+  // Shared anonymous memory is an unlinked object of its own (mm/shmem.c:shmem_zero_setup).
+  let backing = null;
+  let objectOffset = offset;
+  if (source !== null) {
+    backing = { mappable: source.mappable, identity: source.identity, anonymous: false };
+  } else if (shared) {
+    const anon = as.options.sharedAnonymous(len);
+    if (typeof anon === 'number') return anon;
+    backing = { mappable: anon.mappable, identity: anon.identity, anonymous: true };
+    objectOffset = 0;
+  } else {
+    objectOffset = 0;
+  }
+
+  // mmap_region: a MAP_FIXED mapping replaces whatever was there.
+  if (!as.unmap(start, end)) return -Errno.ENOMEM;
+  const vma = new Vma(prot, maxProt, shared, backing, objectOffset, vmFlags, null);
+  const seg = as.insertVma(start, end, vma);
+  if (backing !== null && backing.anonymous) backing.identity.decRef(); // the VMA holds the only reference now
+  as.mergeAround(seg);
+
+  // MAP_POPULATE (and MAP_LOCKED) prefault every page; faults that fail are ignored, as mm_populate.
+  if ((flags & (MAP.MAP_POPULATE | MAP.MAP_LOCKED)) !== 0 && (flags & MAP.MAP_NONBLOCK) === 0) {
+    // Private writable mappings populate with write faults (mm/gup.c:populate_vma_page_range).
+    const write = (prot & 0x2) !== 0 && !shared;
+    for (let page = start / PAGE_SIZE; page < end / PAGE_SIZE; page++) {
+      if (as.pt.flags(page) === 0 && handleFault(as, page, write) !== 0) break;
+    }
+  }
+  as.check();
+  return start;
+}

@@ -1,0 +1,57 @@
+import { Errno, PAGE_SIZE, PROT } from '@tskern/abi';
+import type { AddressSpace } from './address-space';
+import { PROT_VALID } from './prot';
+import { MAY_EXEC, MAY_READ, MAY_WRITE } from './vma';
+
+/**
+ * mprotect(2), as mm/mprotect.c:do_mprotect_pkey. The range must start inside
+ * a VMA; VMAs are changed in address order, and a hole after some of them have
+ * changed answers ENOMEM with those changes kept. Raising a protection above
+ * what the mapping may have (a read-only file mapped shared) is EACCES.
+ * Pieces are split off and merged back with equal neighbours.
+ */
+export function mprotect(as: AddressSpace, addr: number, len: number, prot: number): number {
+  const grows = prot & (PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP);
+  if (grows === (PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP)) return -Errno.EINVAL;
+  prot &= ~(PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP);
+  if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+  if (len === 0) return 0;
+  const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+  if (end <= addr || len < 0) return -Errno.ENOMEM;
+  if ((prot & ~PROT_VALID) !== 0) return -Errno.EINVAL;
+  prot &= PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC;
+
+  if (as.vmas.find(addr) === undefined) return -Errno.ENOMEM;
+
+  const wanted = (prot & PROT.PROT_READ ? MAY_READ : 0) | (prot & PROT.PROT_WRITE ? MAY_WRITE : 0) | (prot & PROT.PROT_EXEC ? MAY_EXEC : 0);
+  let pos = addr;
+  while (pos < end) {
+    const seg = as.vmas.find(pos);
+    if (seg === undefined) return finish(as, -Errno.ENOMEM); // a hole after earlier VMAs changed
+    const vma = seg.value;
+    if ((wanted & ~vma.maxProt) !== 0) return finish(as, -Errno.EACCES);
+    const to = Math.min(seg.end, end);
+    if (vma.prot !== prot) {
+      const splits = (seg.start < pos ? 1 : 0) + (seg.end > to ? 1 : 0);
+      if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return finish(as, -Errno.ENOMEM);
+      let piece = seg;
+      if (piece.start < pos) piece = as.splitVma(piece, pos);
+      if (piece.end > to) as.splitVma(piece, to);
+      // The writable bit is part of the object's registration, so re-register
+      // (new first, so the object never sees its last mapping go).
+      const before = piece.value.slice(0);
+      piece.value.prot = prot;
+      as.attach(piece.start, piece.end, piece.value);
+      as.detach(piece.start, piece.end, before);
+      as.reprotect(piece.start, piece.end, piece.value);
+      as.mergeAround(piece);
+    }
+    pos = to;
+  }
+  return finish(as, 0);
+}
+
+function finish(as: AddressSpace, result: number): number {
+  as.check();
+  return result;
+}

@@ -1,0 +1,142 @@
+import { Errno, MREMAP, PAGE_SIZE } from '@tskern/abi';
+import type { Segment } from '@tskern/rangemap';
+import type { AddressSpace } from './address-space';
+import { unmappedArea } from './placement';
+import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
+import type { Vma } from './vma';
+
+/**
+ * mremap(2), as mm/mremap.c (SYSCALL mremap, mremap_to, vma_to_resize,
+ * move_vma). Returns the new address or -errno.
+ */
+export function mremap(as: AddressSpace, addr: number, oldLen: number, newLen: number, flags: number, newAddr: number): number {
+  const { taskSize, maxMapCount } = as.options;
+  oldLen = Math.ceil(oldLen / PAGE_SIZE) * PAGE_SIZE;
+  newLen = Math.ceil(newLen / PAGE_SIZE) * PAGE_SIZE;
+  // check_mremap_params
+  if ((flags & ~(MREMAP.MREMAP_FIXED | MREMAP.MREMAP_MAYMOVE | MREMAP.MREMAP_DONTUNMAP)) !== 0) return -Errno.EINVAL;
+  if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+  if (newLen === 0) return -Errno.EINVAL;
+  if (newLen > taskSize || newAddr > taskSize - newLen) return -Errno.EINVAL;
+  const impliesNewAddr = (flags & (MREMAP.MREMAP_FIXED | MREMAP.MREMAP_DONTUNMAP)) !== 0;
+  if (impliesNewAddr) {
+    if (newAddr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+    if ((flags & MREMAP.MREMAP_MAYMOVE) === 0) return -Errno.EINVAL;
+    if ((flags & MREMAP.MREMAP_DONTUNMAP) !== 0 && oldLen !== newLen) return -Errno.EINVAL;
+    if (addr + oldLen > newAddr && newAddr + newLen > addr) return -Errno.EINVAL;
+    // move_vma needs room for up to four more VMAs.
+    if (as.mapCount + 2 >= maxMapCount - 3) return -Errno.ENOMEM;
+  }
+
+  // check_prep_vma: the start must be mapped; a move or an expansion must fit its VMA.
+  const seg = as.vmas.find(addr);
+  if (seg === undefined) return -Errno.EFAULT;
+  const expand = newLen > oldLen;
+  if (expand || impliesNewAddr) {
+    const error = remapIsValid(seg, addr, oldLen, newLen);
+    if (error !== 0) return error;
+  }
+
+  if (impliesNewAddr) return finish(as, mremapTo(as, addr, oldLen, newAddr, newLen, flags));
+
+  // mremap_at
+  if (oldLen === newLen) return addr;
+  if (oldLen > newLen) {
+    // Shrinking always works in place: unmap the tail (which may cross VMAs).
+    if (!as.unmap(addr + newLen, addr + oldLen)) return -Errno.ENOMEM;
+    return finish(as, addr);
+  }
+  // Grow in place when the range ends at the VMA's end and the space after it is free.
+  if (oldLen === seg.end - addr) {
+    const growEnd = addr + newLen;
+    if (growEnd <= taskSize && as.vmas.isFree(seg.end, growEnd)) {
+      expandVma(as, seg, growEnd);
+      return finish(as, addr);
+    }
+  }
+  if ((flags & MREMAP.MREMAP_MAYMOVE) === 0) return -Errno.ENOMEM;
+  const target = unmappedArea(as, 0, newLen);
+  if (target < 0) return -Errno.ENOMEM;
+  return finish(as, moveVma(as, seg, addr, oldLen, newLen, target, flags));
+}
+
+function finish(as: AddressSpace, result: number): number {
+  as.check();
+  return result;
+}
+
+/** mremap_to: a move to `newAddr` (MREMAP_FIXED) or to a new place (DONTUNMAP alone, `newAddr` as a hint). */
+function mremapTo(as: AddressSpace, addr: number, oldLen: number, newAddr: number, newLen: number, flags: number): number {
+  if ((flags & MREMAP.MREMAP_FIXED) !== 0) {
+    if (!as.unmap(newAddr, newAddr + newLen)) return -Errno.ENOMEM;
+    if (as.vmas.find(addr) === undefined) return -Errno.EFAULT;
+  }
+  if (oldLen > newLen) {
+    if (!as.unmap(addr + newLen, addr + oldLen)) return -Errno.ENOMEM;
+    oldLen = newLen;
+  }
+  const seg = as.vmas.find(addr);
+  if (seg === undefined) return -Errno.EFAULT;
+  let target = newAddr;
+  if ((flags & MREMAP.MREMAP_FIXED) === 0) {
+    target = unmappedArea(as, newAddr, newLen);
+    if (target < 0) return -Errno.ENOMEM;
+  }
+  return moveVma(as, seg, addr, oldLen, newLen, target, flags);
+}
+
+/**
+ * remap_is_valid: duplicating a private mapping (old size 0) is EINVAL; the
+ * old range (the new size, when shrinking) must lie in one VMA (EFAULT).
+ */
+function remapIsValid(seg: Segment<Vma>, addr: number, oldLen: number, newLen: number): number {
+  if (oldLen === 0 && !seg.value.shared) return -Errno.EINVAL;
+  const span = oldLen > newLen ? newLen : oldLen;
+  if (span > seg.end - addr) return -Errno.EFAULT;
+  return 0;
+}
+
+/** Grow `seg` in place up to `newEnd`; the new pages fault in as the VMA says. */
+function expandVma(as: AddressSpace, seg: Segment<Vma>, newEnd: number): void {
+  const oldEnd = seg.end;
+  as.attach(seg.start, newEnd, seg.value);
+  as.detach(seg.start, oldEnd, seg.value);
+  as.vmas.setRange(seg, seg.start, newEnd);
+  as.mergeAround(seg);
+}
+
+/**
+ * move_vma: map [addr, addr + oldLen) of `seg` again at `target` with
+ * `newLen` bytes, moving the page-table entries (the data goes with them),
+ * then unmap the old range unless MREMAP_DONTUNMAP, which leaves it mapped
+ * and empty (private anonymous memory refaults as zeros, shared memory
+ * refaults the same data). The new range is registered with the object before
+ * the old one is dropped, so a shared object never loses its last mapping.
+ */
+function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: number, newLen: number, target: number, flags: number): number {
+  const vma = seg.value;
+  const moved = vma.slice(addr - seg.start);
+  if (oldLen === 0) {
+    // A zero-length old range of a shared mapping makes a second mapping of the same pages.
+    const created = as.insertVma(target, target + newLen, moved);
+    as.mergeAround(created);
+    return target;
+  }
+  const created = as.insertVma(target, target + newLen, moved);
+  const pt = as.pt;
+  const delta = (target - addr) / PAGE_SIZE;
+  const entries: number[] = [];
+  pt.forEachPresent(addr / PAGE_SIZE, (addr + oldLen) / PAGE_SIZE, (page, frame, pteFlags) => {
+    entries.push(page, frame, pteFlags);
+    pt.clear(page);
+  });
+  for (let i = 0; i < entries.length; i += 3) {
+    const flagsOfPage = entries[i + 2]! & (PTE_PRESENT | PTE_ANON | PTE_COW);
+    pt.set(entries[i]! + delta, entries[i + 1]!, flagsOfPage | as.accessBits(moved, flagsOfPage));
+  }
+  if ((flags & MREMAP.MREMAP_DONTUNMAP) === 0) {
+    as.unmap(addr, addr + oldLen);
+  }
+  as.mergeAround(created);
+  return target;
+}

@@ -1,0 +1,17 @@
+import { Errno, PAGE_SIZE } from '@tskern/abi';
+import type { AddressSpace } from './address-space';
+
+/**
+ * munmap(2), as mm/vma.c:do_vmi_munmap: the start must be page-aligned and the
+ * range inside user space; holes are fine; splitting a VMA past
+ * vm.max_map_count is ENOMEM with nothing changed.
+ */
+export function munmap(as: AddressSpace, addr: number, len: number): number {
+  const { taskSize } = as.options;
+  if (addr % PAGE_SIZE !== 0 || addr > taskSize || len > taskSize - addr || len < 0) return -Errno.EINVAL;
+  const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+  if (end === addr) return -Errno.EINVAL;
+  if (!as.unmap(addr, end)) return -Errno.ENOMEM;
+  as.check();
+  return 0;
+}

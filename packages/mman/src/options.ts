@@ -1,0 +1,47 @@
+import { MMAP_MIN_ADDR, TASK_SIZE } from '@tskern/abi';
+import type { SharedAnonymousFactory } from '@tskern/mm-api';
+import type { FrameAllocator } from '@tskern/pagealloc';
+
+/** Linux's default vm.max_map_count (DEFAULT_MAX_MAP_COUNT in include/linux/mm.h). */
+export const DEFAULT_MAX_MAP_COUNT = 65530;
+
+/** 8 MiB, RLIMIT_STACK's usual soft limit. */
+export const DEFAULT_STACK_SIZE = 8 * 1024 * 1024;
+
+/**
+ * Where top-down placement starts: 128 MiB below the top of user space, the
+ * minimum gap Linux keeps for the stack (mm/util.c:mmap_base, without ASLR).
+ */
+export const DEFAULT_MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
+
+/** Kernel-wide settings every address space of one kernel shares. */
+export interface MemoryOptions {
+  /** The kernel-wide frame allocator (the same one file page caches use). */
+  readonly frames: FrameAllocator;
+  /** Makes the object behind MAP_SHARED|MAP_ANONYMOUS. */
+  readonly sharedAnonymous: SharedAnonymousFactory;
+  /** vm.max_map_count. */
+  readonly maxMapCount: number;
+  /** vm.mmap_min_addr. */
+  readonly mmapMinAddr: number;
+  /** Highest address of top-down placement. */
+  readonly mmapBase: number;
+  /** End of user space (exclusive). */
+  readonly taskSize: number;
+}
+
+/** Fill in defaults. */
+export function memoryOptions(
+  frames: FrameAllocator,
+  sharedAnonymous: SharedAnonymousFactory,
+  overrides: Partial<Omit<MemoryOptions, 'frames' | 'sharedAnonymous'>> = {},
+): MemoryOptions {
+  return {
+    frames,
+    sharedAnonymous,
+    maxMapCount: overrides.maxMapCount ?? DEFAULT_MAX_MAP_COUNT,
+    mmapMinAddr: overrides.mmapMinAddr ?? MMAP_MIN_ADDR,
+    mmapBase: overrides.mmapBase ?? DEFAULT_MMAP_BASE,
+    taskSize: overrides.taskSize ?? TASK_SIZE,
+  };
+}

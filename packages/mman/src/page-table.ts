@@ -1,0 +1,141 @@
+import { invariant } from '@tskern/assert';
+import { PTE_PRESENT } from './pte';
+
+/** Pages per page-table chunk (2 MiB of address space, as a PMD on x86-64). */
+const CHUNK_PAGES = 512;
+
+/** One chunk: a frame id and flags per page. */
+interface Chunk {
+  readonly frames: Int32Array;
+  readonly flags: Uint8Array;
+  present: number;
+}
+
+/**
+ * The resolved half of an address space: page number -> (frame, flags).
+ *
+ * A sparse two-level radix (a Map of 512-entry chunks), so lookups are one
+ * hash probe plus an array index, memory is 5 bytes per page of a touched 2 MiB
+ * region, and a huge sparse mapping costs nothing until touched. Every present
+ * entry holds one reference on its frame; the owner (the address space) takes
+ * and drops those references, the table only stores ids.
+ */
+export class PageTable {
+  private readonly chunks = new Map<number, Chunk>();
+  private lastIndex = -1;
+  private lastChunk: Chunk | undefined = undefined;
+  /** Present entries in the whole table (resident pages). */
+  resident = 0;
+
+  private chunk(index: number): Chunk | undefined {
+    if (index === this.lastIndex) return this.lastChunk;
+    const c = this.chunks.get(index);
+    if (c !== undefined) {
+      this.lastIndex = index;
+      this.lastChunk = c;
+    }
+    return c;
+  }
+
+  /** Flags of page `page` (0 when absent). */
+  flags(page: number): number {
+    const c = this.chunk(Math.floor(page / CHUNK_PAGES));
+    return c === undefined ? 0 : c.flags[page % CHUNK_PAGES]!;
+  }
+
+  /** Frame of page `page`; only meaningful when `flags(page)` is nonzero. */
+  frame(page: number): number {
+    const c = this.chunk(Math.floor(page / CHUNK_PAGES));
+    return c === undefined ? -1 : c.frames[page % CHUNK_PAGES]!;
+  }
+
+  /** Install (or overwrite) an entry. The caller already holds the frame reference it transfers. */
+  set(page: number, frame: number, flags: number): void {
+    invariant((flags & PTE_PRESENT) !== 0, 'page-table entry without PTE_PRESENT');
+    const index = Math.floor(page / CHUNK_PAGES);
+    let c = this.chunk(index);
+    if (c === undefined) {
+      c = { frames: new Int32Array(CHUNK_PAGES), flags: new Uint8Array(CHUNK_PAGES), present: 0 };
+      this.chunks.set(index, c);
+      this.lastIndex = index;
+      this.lastChunk = c;
+    }
+    const i = page % CHUNK_PAGES;
+    if (c.flags[i] === 0) {
+      c.present++;
+      this.resident++;
+    }
+    c.frames[i] = frame;
+    c.flags[i] = flags;
+  }
+
+  /** Change the flags of a present entry. */
+  setFlags(page: number, flags: number): void {
+    const c = this.chunk(Math.floor(page / CHUNK_PAGES));
+    invariant(c !== undefined && c.flags[page % CHUNK_PAGES] !== 0, 'setFlags on an absent entry');
+    invariant((flags & PTE_PRESENT) !== 0, 'setFlags would clear PTE_PRESENT; use clear');
+    c.flags[page % CHUNK_PAGES] = flags;
+  }
+
+  /** Remove an entry; returns the frame it held (the caller drops that reference), or -1. */
+  clear(page: number): number {
+    const index = Math.floor(page / CHUNK_PAGES);
+    const c = this.chunk(index);
+    if (c === undefined) return -1;
+    const i = page % CHUNK_PAGES;
+    if (c.flags[i] === 0) return -1;
+    c.flags[i] = 0;
+    this.resident--;
+    if (--c.present === 0) {
+      this.chunks.delete(index);
+      if (this.lastIndex === index) {
+        this.lastIndex = -1;
+        this.lastChunk = undefined;
+      }
+    }
+    return c.frames[i]!;
+  }
+
+  /**
+   * Visit every present entry with page in [startPage, endPage), in page order.
+   * `fn` may change flags or clear the visited entry. Costs O(chunks in range)
+   * or O(chunks present), whichever is smaller, so a huge sparse range is cheap.
+   */
+  forEachPresent(
+    startPage: number,
+    endPage: number,
+    fn: (page: number, frame: number, flags: number) => void,
+  ): void {
+    if (startPage >= endPage || this.resident === 0) return;
+    const first = Math.floor(startPage / CHUNK_PAGES);
+    const last = Math.floor((endPage - 1) / CHUNK_PAGES);
+    if (last - first + 1 <= this.chunks.size) {
+      for (let index = first; index <= last; index++) this.visitChunk(index, startPage, endPage, fn);
+    } else {
+      const indices: number[] = [];
+      for (const index of this.chunks.keys()) if (index >= first && index <= last) indices.push(index);
+      indices.sort((a, b) => a - b);
+      for (const index of indices) this.visitChunk(index, startPage, endPage, fn);
+    }
+  }
+
+  private visitChunk(
+    index: number,
+    startPage: number,
+    endPage: number,
+    fn: (page: number, frame: number, flags: number) => void,
+  ): void {
+    const c = this.chunks.get(index);
+    if (c === undefined) return;
+    const base = index * CHUNK_PAGES;
+    const from = Math.max(startPage, base) - base;
+    const to = Math.min(endPage, base + CHUNK_PAGES) - base;
+    for (let i = from; i < to; i++) {
+      const f = c.flags[i]!;
+      if (f !== 0) {
+        fn(base + i, c.frames[i]!, f);
+        if (c.present === 0) return; // the callback cleared the chunk's last entry
+      }
+    }
+  }
+}

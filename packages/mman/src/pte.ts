@@ -1,0 +1,21 @@
+/**
+ * Page-table entry flags. An entry is present when its flags are nonzero.
+ *
+ * The page table holds what is resolved (frame + effective access), never
+ * what the program asked for: that is the VMA's job. Keeping the two apart
+ * means invalidation only ever touches the page table (as gVisor's pmas
+ * beside its vmas).
+ */
+export const PTE_PRESENT = 1;
+/** Loads allowed (any of PROT_READ/WRITE/EXEC on x86-64 makes a page readable). */
+export const PTE_READ = 2;
+/** Stores allowed now; off on copy-on-write pages until the write fault. */
+export const PTE_WRITE = 4;
+/**
+ * The frame is private to this mapping: an anonymous page or a COW copy (it
+ * may still be shared with fork relatives, then the refcount says so). Absent
+ * on private mappings means the frame is the file's page-cache frame.
+ */
+export const PTE_ANON = 8;
+/** A store must first copy the frame (or take it over when unique). */
+export const PTE_COW = 16;

@@ -1,0 +1,102 @@
+import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { PagedBuffer } from '@tskern/buf';
+import {
+  TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingIdentity, type MappingSpace,
+  type MmapSource, type SharedAnonymousFactory,
+} from '@tskern/mm-api';
+import type { FrameAllocator } from '@tskern/pagealloc';
+
+interface Registration {
+  space: MappingSpace;
+  start: number;
+  end: number;
+  offset: number;
+}
+
+/**
+ * A standalone shared anonymous object: a paged buffer of the mapping's size
+ * that every sharer maps, freed with the last mapping. The default kernel uses
+ * shmfs's unlinked files instead (so it shows in the same inode space); this
+ * one lets `@tskern/mman` run alone.
+ */
+class SharedAnonymousObject implements Mappable, MappingIdentity {
+  private refs = 1;
+  private readonly data: PagedBuffer;
+  private readonly mappings: Registration[] = [];
+
+  constructor(
+    readonly frames: FrameAllocator,
+    size: number,
+    private readonly ino: number,
+  ) {
+    this.data = new PagedBuffer(frames);
+    this.data.resize(size);
+  }
+
+  addMapping(space: MappingSpace, start: number, end: number, offset: number): void {
+    this.mappings.push({ space, start, end, offset });
+  }
+
+  removeMapping(space: MappingSpace, start: number, end: number, offset: number): void {
+    const i = this.mappings.findIndex((m) => m.space === space && m.start === start && m.end === end && m.offset === offset);
+    if (i >= 0) this.mappings.splice(i, 1);
+  }
+
+  translate(offset: number): number {
+    if (offset >= this.data.size) return TRANSLATE_SIGBUS;
+    const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
+    return frame < 0 ? TRANSLATE_NOMEM : frame;
+  }
+
+  isResident(offset: number): boolean {
+    return offset < this.data.size && this.data.frameAt(offset / PAGE_SIZE) >= 0;
+  }
+
+  size(): number {
+    return this.data.size;
+  }
+
+  punchHole(offset: number, length: number): number {
+    for (const m of this.mappings) {
+      const from = Math.max(offset, m.offset);
+      const to = Math.min(offset + length, m.offset + (m.end - m.start));
+      if (from < to) m.space.invalidate(m.start + (from - m.offset), m.start + (to - m.offset), false);
+    }
+    this.data.punchHole(offset, length);
+    return 0;
+  }
+
+  incRef(): void {
+    this.refs++;
+  }
+
+  decRef(): void {
+    if (--this.refs === 0) this.data.release();
+  }
+
+  mappedName(): string {
+    return '/dev/zero (deleted)';
+  }
+
+  deviceId(): number {
+    return 1; // 00:01, the internal shm mount
+  }
+
+  inodeId(): number {
+    return this.ino;
+  }
+
+  sync(): number {
+    return 0;
+  }
+}
+
+/** A SharedAnonymousFactory that needs nothing but a frame allocator. */
+export function standaloneSharedAnonymous(frames: FrameAllocator): SharedAnonymousFactory {
+  let nextIno = 1;
+  return (size: number): MmapSource | number => {
+    if (size <= 0) return -Errno.EINVAL;
+    const object = new SharedAnonymousObject(frames, size, nextIno++);
+    return { mappable: object, identity: object, readable: true, writable: true };
+  };
+}
