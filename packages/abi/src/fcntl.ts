@@ -21,6 +21,7 @@ export const O = {
   O_NOATIME: 0o1000000,
   O_CLOEXEC: 0o2000000,
   O_SYNC: 0o4010000,
+  O_RSYNC: 0o4010000,
   O_PATH: 0o10000000,
   O_TMPFILE: 0o20200000,
 } as const;
@@ -52,6 +53,9 @@ export const S = {
   S_IROTH: 0o4,
   S_IWOTH: 0o2,
   S_IXOTH: 0o1,
+  S_IREAD: 0o400,
+  S_IWRITE: 0o200,
+  S_IEXEC: 0o100,
 } as const;
 
 /** *at() directory fd meaning "the cwd", and *at() flags. */

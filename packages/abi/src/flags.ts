@@ -28,7 +28,8 @@ export function lookupFlag(family: FlagFamily, name: string): number | undefined
 /** Names that are not single bits, skipped when formatting a bit set. */
 const compositeNames = new Set([
   'PROT_NONE', 'MAP_TYPE', 'MAP_SHARED_VALIDATE', 'MAP_ANON', 'O_RDONLY', 'O_ACCMODE',
-  'O_NDELAY', 'O_SYNC', 'O_TMPFILE', 'S_IFMT', 'S_IRWXU', 'S_IRWXG', 'S_IRWXO',
+  'O_NDELAY', 'O_SYNC', 'O_RSYNC', 'O_TMPFILE', 'S_IFMT', 'S_IRWXU', 'S_IRWXG', 'S_IRWXO',
+  'S_IREAD', 'S_IWRITE', 'S_IEXEC', 'MAP_FILE', 'MAP_DROPPABLE',
 ]);
 
 /**

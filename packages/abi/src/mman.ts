@@ -18,14 +18,17 @@ export const PROT = {
   PROT_READ: 0x1,
   PROT_WRITE: 0x2,
   PROT_EXEC: 0x4,
+  PROT_SEM: 0x8,
   PROT_GROWSDOWN: 0x01000000,
   PROT_GROWSUP: 0x02000000,
 } as const;
 
 export const MAP = {
+  MAP_FILE: 0x0,
   MAP_SHARED: 0x01,
   MAP_PRIVATE: 0x02,
   MAP_SHARED_VALIDATE: 0x03,
+  MAP_DROPPABLE: 0x08,
   MAP_TYPE: 0x0f,
   MAP_FIXED: 0x10,
   MAP_ANONYMOUS: 0x20,
@@ -90,6 +93,8 @@ export const MADV = {
   MADV_COLLAPSE: 25,
   MADV_HWPOISON: 100,
   MADV_SOFT_OFFLINE: 101,
+  MADV_GUARD_INSTALL: 102,
+  MADV_GUARD_REMOVE: 103,
 } as const;
 
 /** Round up to a page boundary (numbers stay exact below 2^53). */

@@ -3,7 +3,7 @@ import type { MmapSource } from '@tskern/mm-api';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
 import { unmappedArea } from './placement';
-import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN } from './vma';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK } from './vma';
 
 /**
  * mmap(2) on an address space, after the syscall layer has checked the offset
@@ -47,6 +47,7 @@ export function mmap(
   if ((flags & MAP.MAP_FIXED_NOREPLACE) !== 0 && !as.vmas.isFree(start, end)) return -Errno.EEXIST;
 
   let shared: boolean;
+  let droppable = false;
   let maxProt = MAY_READ | MAY_WRITE | MAY_EXEC;
   const type = flags & MAP.MAP_TYPE;
   if (source !== null) {
@@ -72,6 +73,11 @@ export function mmap(
       shared = true;
     } else if (type === MAP.MAP_PRIVATE) {
       shared = false;
+    } else if (type === MAP.MAP_DROPPABLE) {
+      // Private memory the kernel may drop under pressure and that a child
+      // does not inherit (VM_DROPPABLE | VM_WIPEONFORK); tskern never drops it.
+      shared = false;
+      droppable = true;
     } else {
       return -Errno.EINVAL;
     }
@@ -81,6 +87,7 @@ export function mmap(
   if ((flags & MAP.MAP_LOCKED) !== 0) vmFlags |= VM_LOCKED;
   if ((flags & MAP.MAP_NORESERVE) !== 0) vmFlags |= VM_NORESERVE;
   if ((flags & MAP.MAP_GROWSDOWN) !== 0) vmFlags |= VM_GROWSDOWN;
+  if (droppable) vmFlags |= VM_WIPEONFORK;
 
   // Shared anonymous memory is an unlinked object of its own (mm/shmem.c:shmem_zero_setup).
   let backing = null;

@@ -119,6 +119,15 @@ static const struct flagname flagnames[] = {
 	{"SEEK_DATA", FAM_SEEK, 3},
 	{"SEEK_HOLE", FAM_SEEK, 4},
 
+	/* The spec accepts every S_I* name in MODE, file-type bits included. */
+	{"S_IFMT", FAM_MODE, 0170000},
+	{"S_IFSOCK", FAM_MODE, 0140000},
+	{"S_IFLNK", FAM_MODE, 0120000},
+	{"S_IFREG", FAM_MODE, 0100000},
+	{"S_IFBLK", FAM_MODE, 060000},
+	{"S_IFDIR", FAM_MODE, 040000},
+	{"S_IFCHR", FAM_MODE, 020000},
+	{"S_IFIFO", FAM_MODE, 010000},
 	{"S_IRWXU", FAM_MODE, 0700},
 	{"S_IRUSR", FAM_MODE, 0400},
 	{"S_IWUSR", FAM_MODE, 0200},
