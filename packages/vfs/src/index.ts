@@ -23,6 +23,7 @@ export * from './open-file-description';
 export * from './fd-table';
 export * from './truncate';
 export * from './attr';
+export { checkOpenFlags } from './open';
 export * from './vfs';
 export * from './libfs/simple-inode';
 export * from './libfs/simple-directory';

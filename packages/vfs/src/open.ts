@@ -198,3 +198,13 @@ export function openFile(
   }
   return file;
 }
+
+/**
+ * build_open_flags' verdict alone: 0, or -EINVAL for a combination open(2)
+ * rejects (O_DIRECTORY|O_CREAT, O_TMPFILE without write access). Linux checks
+ * this before it even reads the path, so the syscall layer calls it first.
+ */
+export function checkOpenFlags(flags: number): number {
+  const how = buildOpenFlags(flags, 0);
+  return typeof how === 'number' ? how : 0;
+}

@@ -1,0 +1,96 @@
+import { Errno } from '@tskern/abi';
+import type { OpenFileDescription } from '@tskern/vfs';
+import { accessOk, copyInPartial, copyOutPartial, int, MAX_RW_COUNT } from './args';
+import type { FileSyscallContext } from './context';
+
+/** Bytes moved through the kernel per step: a big read or write goes in pieces of this size. */
+const CHUNK = 64 * 1024;
+
+/**
+ * Read from `file` at `pos` into user memory at `buf`: piece by piece, each
+ * piece read then copied out; a fault stops the copy where it happened
+ * (copy_page_to_iter). Returns the count copied, -EFAULT when nothing could
+ * be, or the file's error when nothing was read.
+ */
+function readToUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: number, count: number, pos: number): number {
+  if (count === 0) return file.pread(new Uint8Array(0), 0, 0, pos); // still EISDIR for a directory
+  const kbuf = new Uint8Array(Math.min(count, CHUNK));
+  let total = 0;
+  while (total < count) {
+    const want = Math.min(kbuf.length, count - total);
+    const n = file.pread(kbuf, 0, want, pos + total);
+    if (n < 0) return total > 0 ? total : n;
+    if (n === 0) break;
+    const copied = copyOutPartial(ctx.mem, buf + total, kbuf, 0, n);
+    total += copied;
+    if (copied < n) return total > 0 ? total : -Errno.EFAULT;
+    if (n < want) break;
+  }
+  return total;
+}
+
+/**
+ * Write user memory at `buf` to `file` (at `pos`, or at the file position
+ * when `pos` is null): piece by piece, each copied in then written; a fault
+ * ends the write after what was copied (generic_perform_write).
+ */
+function writeFromUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: number, count: number, pos: number | null): number {
+  if (count === 0) return pos === null ? file.write(new Uint8Array(0), 0, 0) : file.pwrite(new Uint8Array(0), 0, 0, pos);
+  const kbuf = new Uint8Array(Math.min(count, CHUNK));
+  let total = 0;
+  while (total < count) {
+    const want = Math.min(kbuf.length, count - total);
+    const copied = copyInPartial(ctx.mem, buf + total, kbuf, 0, want);
+    if (copied === 0) return total > 0 ? total : -Errno.EFAULT;
+    const n = pos === null ? file.write(kbuf, 0, copied) : file.pwrite(kbuf, 0, copied, pos + total);
+    if (n < 0) return total > 0 ? total : n;
+    total += n;
+    if (n < want) break;
+  }
+  return total;
+}
+
+/**
+ * The checks vfs_read/vfs_write make before moving data: the descriptor (EBADF,
+ * also when not open for that direction), the user range (EFAULT); the count
+ * is clamped to MAX_RW_COUNT.
+ */
+function prepare(ctx: FileSyscallContext, fd: number, buf: number, count: number, write: boolean): [OpenFileDescription, number] | number {
+  const file = ctx.files.get(int(fd));
+  if (file === null || !(write ? file.writable : file.readable)) return -Errno.EBADF;
+  if (!accessOk(buf, count)) return -Errno.EFAULT;
+  return [file, Math.min(count, MAX_RW_COUNT)];
+}
+
+/** read(2): from the file position, which advances by what reached the caller. */
+export function sysRead(ctx: FileSyscallContext, fd: number, buf: number, count: number): number {
+  const p = prepare(ctx, fd, buf, count, false);
+  if (typeof p === 'number') return p;
+  const [file, n] = p;
+  const r = readToUser(ctx, file, buf, n, file.pos);
+  if (r > 0) file.pos += r;
+  return r;
+}
+
+/** write(2): at the file position (the end under O_APPEND). */
+export function sysWrite(ctx: FileSyscallContext, fd: number, buf: number, count: number): number {
+  const p = prepare(ctx, fd, buf, count, true);
+  if (typeof p === 'number') return p;
+  return writeFromUser(ctx, p[0], buf, p[1], null);
+}
+
+/** pread64(2): a negative offset is EINVAL before the descriptor is looked at (ksys_pread64). */
+export function sysPread64(ctx: FileSyscallContext, fd: number, buf: number, count: number, pos: number): number {
+  if (pos < 0) return -Errno.EINVAL;
+  const p = prepare(ctx, fd, buf, count, false);
+  if (typeof p === 'number') return p;
+  return readToUser(ctx, p[0], buf, p[1], pos);
+}
+
+/** pwrite64(2). */
+export function sysPwrite64(ctx: FileSyscallContext, fd: number, buf: number, count: number, pos: number): number {
+  if (pos < 0) return -Errno.EINVAL;
+  const p = prepare(ctx, fd, buf, count, true);
+  if (typeof p === 'number') return p;
+  return writeFromUser(ctx, p[0], buf, p[1], pos);
+}
