@@ -1,1 +1,16 @@
-export {};
+/**
+ * @tskern/pagealloc: refcounted page frames, the physical memory under
+ * tskern's page caches, anonymous memory and copy-on-write.
+ */
+export { PAGE_SHIFT, PAGE_SIZE } from './constants';
+export type { FrameId } from './constants';
+export type { FrameAllocator, FrameStats } from './frame-allocator';
+export { ArenaFrameAllocator, DEFAULT_ARENA_FRAMES, MAX_ARENA_FRAMES } from './arena';
+export type { ArenaOptions } from './arena';
+export { ChunkedFrameAllocator } from './chunked';
+export type { ChunkedOptions } from './chunked';
+export { DelegatingFrameAllocator } from './delegating';
+export { LimitedFrameAllocator } from './limited';
+export type { LimitOptions } from './limited';
+export { FaultyFrameAllocator } from './faulty';
+export { assertNoFramesInUse, framesInUse } from './leaks';

@@ -1,0 +1,250 @@
+import { invariant } from '@tskern/assert';
+import { PAGE_SIZE, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
+import { ENOSPC } from './errno';
+import { PageTable } from './page-table';
+
+/**
+ * A growable byte buffer made of refcounted page frames: the contents of a
+ * ramfs/shmfs file and the page cache that memory mappings share (Mystikos'
+ * myst_buf, rebuilt on frames). Page i is a frame or a hole; holes read as
+ * zeros and take no memory, so a file may be huge and sparse.
+ *
+ * Every page starts on a frame boundary, so the buffer is page-aligned by
+ * construction, whatever resizes it goes through (Mystikos lost the
+ * alignment when a buffer was truncated to 0 and grown again).
+ *
+ * Mappings take their own reference to the frames they map (`incRef` on what
+ * `getOrAllocFrame` returns); the buffer keeps one reference per resident
+ * page and drops it on shrink, punchHole and release.
+ */
+export class PagedBuffer {
+  /** Where the frames come from. */
+  readonly alloc: FrameAllocator;
+  private readonly pages = new PageTable();
+  private length = 0;
+
+  /** An empty buffer drawing frames from `alloc`. */
+  constructor(alloc: FrameAllocator) {
+    invariant(alloc.pageSize === PAGE_SIZE, 'PagedBuffer: allocator page size must be PAGE_SIZE');
+    this.alloc = alloc;
+  }
+
+  /** Logical length in bytes. */
+  get size(): number {
+    return this.length;
+  }
+
+  /** Pages spanned by the logical length: `ceil(size / 4096)`. */
+  get pageCount(): number {
+    return Math.ceil(this.length / PAGE_SIZE);
+  }
+
+  /** Pages that hold a frame (memory actually used). */
+  residentPages(): number {
+    return this.pages.residentCount;
+  }
+
+  /**
+   * Copy up to `length` bytes from `offset` into `dst[dstOffset..]`, clipped
+   * at the end of the buffer; holes read as zeros. Returns bytes copied.
+   */
+  read(offset: number, dst: Uint8Array, dstOffset: number, length: number): number {
+    invariant(
+      Number.isSafeInteger(offset) &&
+        offset >= 0 &&
+        length >= 0 &&
+        dstOffset >= 0 &&
+        dstOffset + length <= dst.length,
+      'PagedBuffer.read: bad offset or destination range',
+    );
+    if (offset >= this.length) return 0;
+    const n = length < this.length - offset ? length : this.length - offset;
+    let pos = offset;
+    let d = dstOffset;
+    let left = n;
+    while (left > 0) {
+      const page = Math.floor(pos / PAGE_SIZE);
+      const inPage = pos - page * PAGE_SIZE;
+      const chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
+      const f = this.pages.get(page);
+      if (f < 0) dst.fill(0, d, d + chunk);
+      else this.alloc.read(f, inPage, dst, d, chunk);
+      pos += chunk;
+      d += chunk;
+      left -= chunk;
+    }
+    return n;
+  }
+
+  /**
+   * Copy `length` bytes from `src[srcOffset..]` to `offset`, growing the
+   * buffer and allocating frames for the pages touched. Returns the bytes
+   * written; if a frame cannot be allocated, returns the bytes written
+   * before that page (a short write), or -ENOSPC if none were.
+   */
+  write(offset: number, src: Uint8Array, srcOffset: number, length: number): number {
+    invariant(
+      Number.isSafeInteger(offset) &&
+        offset >= 0 &&
+        length >= 0 &&
+        offset + length <= Number.MAX_SAFE_INTEGER &&
+        srcOffset >= 0 &&
+        srcOffset + length <= src.length,
+      'PagedBuffer.write: bad offset or source range',
+    );
+    if (length === 0) return 0;
+    if (offset > this.length) this.zeroStaleTail(offset);
+    let pos = offset;
+    let s = srcOffset;
+    let left = length;
+    while (left > 0) {
+      const page = Math.floor(pos / PAGE_SIZE);
+      const inPage = pos - page * PAGE_SIZE;
+      const chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
+      let f = this.pages.get(page);
+      if (f < 0) {
+        // A page written whole needs no zeroing first.
+        f = chunk === PAGE_SIZE ? this.alloc.allocateUninitialized() : this.alloc.allocate();
+        if (f < 0) break;
+        this.pages.put(page, f);
+      }
+      this.alloc.write(f, inPage, src, s, chunk);
+      pos += chunk;
+      s += chunk;
+      left -= chunk;
+    }
+    const written = length - left;
+    if (written === 0) return -ENOSPC;
+    if (pos > this.length) this.length = pos;
+    return written;
+  }
+
+  /**
+   * Set the logical length. Growing allocates nothing (new bytes read as
+   * zero); shrinking releases the frames wholly past the new end and zeroes
+   * the rest of the last partial page, so mappings see zeros past EOF and a
+   * later grow reads zeros. Returns 0 (the -ENOSPC form is reserved for a
+   * size limit; none is enforced yet).
+   */
+  resize(newSize: number): 0 | -28 {
+    invariant(Number.isSafeInteger(newSize) && newSize >= 0, 'PagedBuffer.resize: bad size');
+    const old = this.length;
+    if (newSize > old) {
+      this.zeroStaleTail(newSize);
+    } else if (newSize < old) {
+      const keep = Math.ceil(newSize / PAGE_SIZE);
+      this.pages.dropRange(keep, Math.ceil(old / PAGE_SIZE), this.alloc);
+      const tail = newSize - (keep - 1) * PAGE_SIZE;
+      if (tail < PAGE_SIZE && keep > 0) {
+        const f = this.pages.get(keep - 1);
+        if (f >= 0) this.alloc.zero(f, tail, PAGE_SIZE - tail);
+      }
+    }
+    this.length = newSize;
+    return 0;
+  }
+
+  /**
+   * Before the length grows to `newEnd`, zero the bytes of the old last page
+   * between the old end and `newEnd`: a MAP_SHARED mapping may have written
+   * past EOF there, and those bytes must not appear in the file.
+   */
+  private zeroStaleTail(newEnd: number): void {
+    const old = this.length;
+    const inPage = old % PAGE_SIZE;
+    if (inPage === 0) return;
+    const f = this.pages.get((old - inPage) / PAGE_SIZE);
+    if (f < 0) return;
+    const stop = newEnd - (old - inPage) < PAGE_SIZE ? newEnd - (old - inPage) : PAGE_SIZE;
+    this.alloc.zero(f, inPage, stop - inPage);
+  }
+
+  /** The frame holding page `pageIndex`, or -1 for a hole (or a page past the end). */
+  frameAt(pageIndex: number): FrameId | -1 {
+    invariant(
+      Number.isSafeInteger(pageIndex) && pageIndex >= 0,
+      'PagedBuffer.frameAt: bad page index',
+    );
+    return this.pages.get(pageIndex);
+  }
+
+  /**
+   * The frame holding page `pageIndex` (which must be below pageCount),
+   * allocating a zeroed one for a hole; -1 when out of memory. The buffer
+   * keeps its own reference: a mapping must incRef what it maps.
+   */
+  getOrAllocFrame(pageIndex: number): FrameId | -1 {
+    invariant(
+      Number.isSafeInteger(pageIndex) && pageIndex >= 0 && pageIndex < this.pageCount,
+      'PagedBuffer.getOrAllocFrame: page outside the buffer',
+    );
+    const f = this.pages.get(pageIndex);
+    if (f >= 0) return f;
+    const fresh = this.alloc.allocate();
+    if (fresh >= 0) this.pages.put(pageIndex, fresh);
+    return fresh;
+  }
+
+  /**
+   * Deallocate `[offset, offset + length)` without changing the size
+   * (fallocate PUNCH_HOLE, MADV_REMOVE): whole pages become holes and release
+   * their frames, partial pages at the edges are zeroed. A range reaching
+   * the end of the buffer releases the last partial page whole, since its
+   * bytes past the end do not count.
+   */
+  punchHole(offset: number, length: number): void {
+    invariant(
+      Number.isSafeInteger(offset) && offset >= 0 && Number.isSafeInteger(length) && length >= 0,
+      'PagedBuffer.punchHole: bad range',
+    );
+    const end = offset + length < this.length ? offset + length : this.length;
+    if (offset >= end) return;
+    const wholeEnd = end === this.length ? Math.ceil(end / PAGE_SIZE) * PAGE_SIZE : end;
+    const firstWhole = Math.ceil(offset / PAGE_SIZE);
+    const lastWhole = Math.floor(wholeEnd / PAGE_SIZE);
+    if (firstWhole >= lastWhole) {
+      this.zeroRange(offset, end);
+      return;
+    }
+    this.pages.dropRange(firstWhole, lastWhole, this.alloc);
+    this.zeroRange(offset, firstWhole * PAGE_SIZE);
+    this.zeroRange(lastWhole * PAGE_SIZE, end);
+  }
+
+  /** Zero bytes `[from, to)` in resident pages (used for the partial pages at range edges). */
+  private zeroRange(from: number, to: number): void {
+    let pos = from;
+    while (pos < to) {
+      const page = Math.floor(pos / PAGE_SIZE);
+      const inPage = pos - page * PAGE_SIZE;
+      const chunk = PAGE_SIZE - inPage < to - pos ? PAGE_SIZE - inPage : to - pos;
+      const f = this.pages.get(page);
+      if (f >= 0) this.alloc.zero(f, inPage, chunk);
+      pos += chunk;
+    }
+  }
+
+  /** Drop every frame and empty the buffer (the owning file is gone). */
+  release(): void {
+    this.pages.dropRange(0, this.pages.coveredPages, this.alloc);
+    this.length = 0;
+  }
+
+  /** Call `fn(pageIndex, frame)` for every resident page, in page order. */
+  forEachResident(fn: (pageIndex: number, frame: FrameId) => void): void {
+    this.pages.forEach(fn);
+  }
+
+  /** Verify the page table, that frames lie below pageCount, are alive and are not shared between pages. */
+  checkInvariants(): void {
+    this.pages.checkInvariants();
+    const pageCount = this.pageCount;
+    const seen = new Set<number>();
+    this.pages.forEach((page, frame) => {
+      invariant(page < pageCount, 'PagedBuffer: frame past the end of the buffer');
+      invariant(this.alloc.refCount(frame) >= 1, 'PagedBuffer: resident frame is free');
+      invariant(!seen.has(frame), 'PagedBuffer: one frame backs two pages');
+      seen.add(frame);
+    });
+  }
+}

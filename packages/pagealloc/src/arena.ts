@@ -1,0 +1,179 @@
+import { invariant } from '@tskern/assert';
+import { PAGE_SIZE, type FrameId } from './constants';
+import { copyBytes } from './copy-bytes';
+import type { FrameAllocator, FrameStats } from './frame-allocator';
+import { FrameTable } from './frame-table';
+
+/** Sizing for an {@link ArenaFrameAllocator}; give `frames` or `bytes` (default 256 MiB). */
+export interface ArenaOptions {
+  /** Number of frames. */
+  frames?: number;
+  /** Arena size in bytes, rounded down to whole frames. */
+  bytes?: number;
+  /**
+   * Back the arena with a SharedArrayBuffer so worker threads can see the
+   * bytes. Only the bytes are shared: the refcounts stay with this allocator.
+   */
+  shared?: boolean;
+}
+
+/** Default arena: 65,536 frames = 256 MiB of virtual size (nothing is touched until used). */
+export const DEFAULT_ARENA_FRAMES = 65_536;
+
+/** Largest arena: one Uint8Array may hold at most 2^32 bytes in Node 20. */
+export const MAX_ARENA_FRAMES = 2 ** 32 / PAGE_SIZE;
+
+/**
+ * Frames carved out of one ArrayBuffer. The OS zero-fills the buffer lazily
+ * and the allocator only moves into never-used frames (by a bump pointer)
+ * when no freed frame is left to reuse, so a large arena costs only its peak
+ * usage in resident memory.
+ *
+ * Zeroing happens on allocation, and only for recycled frames: fresh frames
+ * are already zero, frames freed and never reused cost nothing, and the page
+ * is zeroed just before use, while it is about to be in cache anyway.
+ */
+export class ArenaFrameAllocator implements FrameAllocator {
+  /** Bytes per frame. */
+  readonly pageSize = PAGE_SIZE;
+  /** The whole arena; frame f is `bytes[f * 4096 .. f * 4096 + 4096)`. */
+  readonly bytes: Uint8Array;
+  /** Number of frames in the arena. */
+  readonly totalFrames: number;
+  private readonly table: FrameTable;
+
+  /** Create an arena (default 256 MiB); see {@link ArenaOptions}. */
+  constructor(opts: ArenaOptions = {}) {
+    const frames =
+      opts.frames ??
+      (opts.bytes !== undefined ? Math.floor(opts.bytes / PAGE_SIZE) : DEFAULT_ARENA_FRAMES);
+    invariant(
+      Number.isInteger(frames) && frames > 0 && frames <= MAX_ARENA_FRAMES,
+      'ArenaFrameAllocator: arena must hold between 1 frame and 4 GiB',
+    );
+    const size = frames * PAGE_SIZE;
+    const buffer = opts.shared === true ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
+    this.bytes = new Uint8Array(buffer);
+    this.totalFrames = frames;
+    this.table = new FrameTable(frames);
+  }
+
+  /** {@inheritDoc FrameAllocator.allocate} */
+  allocate(): FrameId | -1 {
+    const f = this.table.takeRecycled();
+    if (f >= 0) {
+      const at = f * PAGE_SIZE;
+      this.bytes.fill(0, at, at + PAGE_SIZE);
+      return f;
+    }
+    return this.table.takeFresh(this.totalFrames);
+  }
+
+  /** {@inheritDoc FrameAllocator.allocateUninitialized} */
+  allocateUninitialized(): FrameId | -1 {
+    const f = this.table.takeRecycled();
+    return f >= 0 ? f : this.table.takeFresh(this.totalFrames);
+  }
+
+  /** {@inheritDoc FrameAllocator.incRef} */
+  incRef(frame: FrameId): void {
+    this.table.incRef(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.decRef} */
+  decRef(frame: FrameId): void {
+    this.table.decRef(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.refCount} */
+  refCount(frame: FrameId): number {
+    return this.table.refCount(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.isUnique} */
+  isUnique(frame: FrameId): boolean {
+    return this.table.refCount(frame) === 1;
+  }
+
+  /** {@inheritDoc FrameAllocator.memory} */
+  memory(frame: FrameId): Uint8Array {
+    this.table.check(frame);
+    return this.bytes;
+  }
+
+  /** {@inheritDoc FrameAllocator.offset} */
+  offset(frame: FrameId): number {
+    this.table.check(frame);
+    return frame * PAGE_SIZE;
+  }
+
+  /** {@inheritDoc FrameAllocator.read} */
+  read(
+    frame: FrameId,
+    frameOffset: number,
+    dst: Uint8Array,
+    dstOffset: number,
+    length: number,
+  ): void {
+    this.checkRange(frame, frameOffset, length);
+    invariant(
+      dstOffset >= 0 && dstOffset + length <= dst.length,
+      'FrameAllocator.read: destination too small',
+    );
+    copyBytes(this.bytes, frame * PAGE_SIZE + frameOffset, dst, dstOffset, length);
+  }
+
+  /** {@inheritDoc FrameAllocator.write} */
+  write(
+    frame: FrameId,
+    frameOffset: number,
+    src: Uint8Array,
+    srcOffset: number,
+    length: number,
+  ): void {
+    this.checkRange(frame, frameOffset, length);
+    invariant(
+      srcOffset >= 0 && srcOffset + length <= src.length,
+      'FrameAllocator.write: source too small',
+    );
+    copyBytes(src, srcOffset, this.bytes, frame * PAGE_SIZE + frameOffset, length);
+  }
+
+  /** {@inheritDoc FrameAllocator.copy} */
+  copy(from: FrameId, to: FrameId): void {
+    this.table.check(from);
+    this.table.check(to);
+    const at = from * PAGE_SIZE;
+    this.bytes.copyWithin(to * PAGE_SIZE, at, at + PAGE_SIZE);
+  }
+
+  /** {@inheritDoc FrameAllocator.zero} */
+  zero(frame: FrameId, frameOffset: number, length: number): void {
+    this.checkRange(frame, frameOffset, length);
+    const at = frame * PAGE_SIZE + frameOffset;
+    this.bytes.fill(0, at, at + length);
+  }
+
+  /** {@inheritDoc FrameAllocator.stats} */
+  stats(): FrameStats {
+    return this.table.stats(this.totalFrames);
+  }
+
+  /** Ids of allocated frames, for leak reports. */
+  usedFrameIds(): FrameId[] {
+    return this.table.usedFrameIds();
+  }
+
+  /** Verify refcounts, free list and counters agree (O(frames ever used)). */
+  checkInvariants(): void {
+    this.table.checkInvariants();
+  }
+
+  private checkRange(frame: FrameId, frameOffset: number, length: number): void {
+    this.table.check(frame);
+    invariant(
+      frameOffset >= 0 && length >= 0 && frameOffset + length <= PAGE_SIZE,
+      'FrameAllocator: byte range outside the page',
+    );
+  }
+}

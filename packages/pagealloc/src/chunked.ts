@@ -1,0 +1,202 @@
+import { invariant } from '@tskern/assert';
+import { PAGE_SIZE, type FrameId } from './constants';
+import { copyBytes } from './copy-bytes';
+import type { FrameAllocator, FrameStats } from './frame-allocator';
+import { FrameTable } from './frame-table';
+
+/** Sizing for a {@link ChunkedFrameAllocator}. */
+export interface ChunkedOptions {
+  /** Frames per chunk, a power of two (default 256 = 1 MiB chunks). */
+  chunkFrames?: number;
+  /** Most frames ever allocated at once (default 262,144 = 1 GiB). */
+  maxFrames?: number;
+}
+
+/**
+ * Frames in separately allocated chunks (ArrayBuffers) added as usage grows:
+ * for hosts where reserving one big arena up front is unwelcome, or for more
+ * than the 4 GiB one arena can hold. `memory(f)` is the frame's chunk.
+ *
+ * Chunks are never given back; freed frames are reused first (and zeroed
+ * then), so memory stays at the peak usage. A failing chunk allocation is
+ * reported as out of memory (-1), never thrown.
+ */
+export class ChunkedFrameAllocator implements FrameAllocator {
+  /** Bytes per frame. */
+  readonly pageSize = PAGE_SIZE;
+  /** Most frames this allocator hands out. */
+  readonly totalFrames: number;
+  private readonly chunks: Uint8Array[] = [];
+  private readonly chunkShift: number;
+  private readonly chunkMask: number;
+  private readonly table: FrameTable;
+
+  /** Create an allocator with no chunks yet; see {@link ChunkedOptions}. */
+  constructor(opts: ChunkedOptions = {}) {
+    const chunkFrames = opts.chunkFrames ?? 256;
+    const maxFrames = opts.maxFrames ?? 262_144;
+    invariant(
+      Number.isInteger(chunkFrames) &&
+        chunkFrames > 0 &&
+        (chunkFrames & (chunkFrames - 1)) === 0 &&
+        chunkFrames <= 2 ** 20,
+      'ChunkedFrameAllocator: chunkFrames must be a power of two up to 2^20',
+    );
+    invariant(
+      Number.isInteger(maxFrames) && maxFrames > 0 && maxFrames < 2 ** 31,
+      'ChunkedFrameAllocator: bad maxFrames',
+    );
+    this.chunkShift = Math.log2(chunkFrames);
+    this.chunkMask = chunkFrames - 1;
+    this.totalFrames = maxFrames;
+    this.table = new FrameTable(maxFrames);
+  }
+
+  /** Number of chunks allocated so far. */
+  get chunkCount(): number {
+    return this.chunks.length;
+  }
+
+  /** {@inheritDoc FrameAllocator.allocate} */
+  allocate(): FrameId | -1 {
+    const f = this.table.takeRecycled();
+    if (f >= 0) {
+      const at = (f & this.chunkMask) * PAGE_SIZE;
+      this.chunks[f >>> this.chunkShift]!.fill(0, at, at + PAGE_SIZE);
+      return f;
+    }
+    return this.allocateFresh();
+  }
+
+  /** {@inheritDoc FrameAllocator.allocateUninitialized} */
+  allocateUninitialized(): FrameId | -1 {
+    const f = this.table.takeRecycled();
+    return f >= 0 ? f : this.allocateFresh();
+  }
+
+  /** A never-used frame, adding its chunk first when it starts a new one. */
+  private allocateFresh(): FrameId | -1 {
+    const next = this.table.nextFresh;
+    if (next >= this.totalFrames) return -1;
+    if (next >>> this.chunkShift === this.chunks.length) {
+      let chunk: Uint8Array;
+      try {
+        chunk = new Uint8Array((this.chunkMask + 1) * PAGE_SIZE);
+      } catch {
+        return -1; // the host is out of memory: report it like any OOM
+      }
+      this.chunks.push(chunk);
+    }
+    return this.table.takeFresh(this.totalFrames);
+  }
+
+  /** {@inheritDoc FrameAllocator.incRef} */
+  incRef(frame: FrameId): void {
+    this.table.incRef(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.decRef} */
+  decRef(frame: FrameId): void {
+    this.table.decRef(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.refCount} */
+  refCount(frame: FrameId): number {
+    return this.table.refCount(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.isUnique} */
+  isUnique(frame: FrameId): boolean {
+    return this.table.refCount(frame) === 1;
+  }
+
+  /** {@inheritDoc FrameAllocator.memory} */
+  memory(frame: FrameId): Uint8Array {
+    this.table.check(frame);
+    return this.chunks[frame >>> this.chunkShift]!;
+  }
+
+  /** {@inheritDoc FrameAllocator.offset} */
+  offset(frame: FrameId): number {
+    this.table.check(frame);
+    return (frame & this.chunkMask) * PAGE_SIZE;
+  }
+
+  /** {@inheritDoc FrameAllocator.read} */
+  read(
+    frame: FrameId,
+    frameOffset: number,
+    dst: Uint8Array,
+    dstOffset: number,
+    length: number,
+  ): void {
+    this.checkRange(frame, frameOffset, length);
+    invariant(
+      dstOffset >= 0 && dstOffset + length <= dst.length,
+      'FrameAllocator.read: destination too small',
+    );
+    const at = (frame & this.chunkMask) * PAGE_SIZE + frameOffset;
+    copyBytes(this.chunks[frame >>> this.chunkShift]!, at, dst, dstOffset, length);
+  }
+
+  /** {@inheritDoc FrameAllocator.write} */
+  write(
+    frame: FrameId,
+    frameOffset: number,
+    src: Uint8Array,
+    srcOffset: number,
+    length: number,
+  ): void {
+    this.checkRange(frame, frameOffset, length);
+    invariant(
+      srcOffset >= 0 && srcOffset + length <= src.length,
+      'FrameAllocator.write: source too small',
+    );
+    const at = (frame & this.chunkMask) * PAGE_SIZE + frameOffset;
+    copyBytes(src, srcOffset, this.chunks[frame >>> this.chunkShift]!, at, length);
+  }
+
+  /** {@inheritDoc FrameAllocator.copy} */
+  copy(from: FrameId, to: FrameId): void {
+    this.table.check(from);
+    this.table.check(to);
+    const src = this.chunks[from >>> this.chunkShift]!;
+    const dst = this.chunks[to >>> this.chunkShift]!;
+    const fromAt = (from & this.chunkMask) * PAGE_SIZE;
+    copyBytes(src, fromAt, dst, (to & this.chunkMask) * PAGE_SIZE, PAGE_SIZE);
+  }
+
+  /** {@inheritDoc FrameAllocator.zero} */
+  zero(frame: FrameId, frameOffset: number, length: number): void {
+    this.checkRange(frame, frameOffset, length);
+    const at = (frame & this.chunkMask) * PAGE_SIZE + frameOffset;
+    this.chunks[frame >>> this.chunkShift]!.fill(0, at, at + length);
+  }
+
+  /** {@inheritDoc FrameAllocator.stats} */
+  stats(): FrameStats {
+    return this.table.stats(this.totalFrames);
+  }
+
+  /** Ids of allocated frames, for leak reports. */
+  usedFrameIds(): FrameId[] {
+    return this.table.usedFrameIds();
+  }
+
+  /** Verify refcounts, free list and counters agree (O(frames ever used)). */
+  checkInvariants(): void {
+    this.table.checkInvariants();
+    invariant(
+      this.chunks.length * (this.chunkMask + 1) >= this.table.nextFresh,
+      'ChunkedFrameAllocator: frame without a chunk',
+    );
+  }
+
+  private checkRange(frame: FrameId, frameOffset: number, length: number): void {
+    this.table.check(frame);
+    invariant(
+      frameOffset >= 0 && length >= 0 && frameOffset + length <= PAGE_SIZE,
+      'FrameAllocator: byte range outside the page',
+    );
+  }
+}
