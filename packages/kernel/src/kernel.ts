@@ -1,65 +1,88 @@
-
-import { load, store, fill, formatMaps, memoryOptions, standaloneSharedAnonymous, type MemoryOptions } from '@tskern/mman';
-import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
-import { ProcessTable } from '@tskern/process';
-import {
-  coreSyscalls, SyscallDispatcher, type KernelHost, type MmapFdTable, type Program, type SpawnOptions,
-  type SyscallEnv, type SyscallHandler,
-} from '@tskern/syscall';
-import type { FsContextLike } from '@tskern/process';
 import { Signal } from '@tskern/abi';
+import { FileMappingRegistry } from '@tskern/fdmapping';
+import { load, store, fill, formatMaps, memoryOptions, type MemoryOptions } from '@tskern/mman';
+import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
+import { ProcessTable, type Process } from '@tskern/process';
+import { RamFs } from '@tskern/ramfs';
+import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
+import {
+  coreSyscalls, fileSyscallHandlers, processMemory, SyscallDispatcher, type FileSyscallContext, type KernelHost,
+  type Program, type SpawnOptions, type SyscallEnv, type SyscallHandler, type SysProcess,
+} from '@tskern/syscall';
+import { Credentials, FdTable, FsContext, Vfs, type FileSystem } from '@tskern/vfs';
 
 /** How to assemble a kernel; every part has a default. */
 export interface KernelOptions {
   /** The frame allocator every address space and page cache uses (default: a 1 GiB lazily-touched arena). */
   readonly frames?: FrameAllocator;
+  /** The root file system (default: a ramfs). */
+  readonly rootFs?: (frames: FrameAllocator) => FileSystem;
   /** vm.max_map_count (default 65530). */
   readonly maxMapCount?: number;
   /** vm.mmap_min_addr (default 4096). */
   readonly mmapMinAddr?: number;
+  /** RLIMIT_NOFILE of every process (default 1024). */
+  readonly fdLimit?: number;
 }
 
-/** A placeholder fd table until the VFS is wired: no descriptors at all. */
-class NoFiles implements MmapFdTable {
-  get(): undefined {
-    return undefined;
-  }
-  fork(): this {
-    return this;
-  }
-  execCloseOnExec(): void {}
-  closeAll(): void {}
-}
-
-class NoFs implements FsContextLike {
-  fork(): this {
-    return this;
-  }
-}
+type KProcess = Process<FdTable, FsContext>;
 
 /**
- * The default tskern kernel: a frame allocator, address spaces, processes and
- * the syscall layer, wired together. Implements `KernelHost`, the interface a
- * runtime drives.
+ * The default tskern kernel: a frame allocator, a VFS with a ramfs root and
+ * shmfs on /dev/shm, address spaces whose shared anonymous memory lives on an
+ * internal shm mount, processes and the syscall layer, wired together.
+ * Implements `KernelHost`, the interface a runtime drives.
  */
 export class Kernel implements KernelHost {
   readonly frames: FrameAllocator;
   readonly memory: MemoryOptions;
-  readonly processes: ProcessTable<MmapFdTable, FsContextLike>;
+  readonly vfs: Vfs;
+  readonly processes: ProcessTable<FdTable, FsContext>;
   readonly syscalls: SyscallDispatcher;
+  private readonly contexts = new WeakMap<object, FileSyscallContext>();
 
   constructor(options: KernelOptions = {}) {
-    this.frames = options.frames ?? new ArenaFrameAllocator({ bytes: 1024 * 1024 * 1024 });
-    this.memory = memoryOptions(this.frames, standaloneSharedAnonymous(this.frames), {
+    const frames = options.frames ?? new ArenaFrameAllocator({ bytes: 1024 * 1024 * 1024 });
+    this.frames = frames;
+    const rootFs = options.rootFs?.(frames) ?? new RamFs({ frames });
+    this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry() });
+    const mounted = mountShm(this.vfs, createShmFs({ frames }));
+    if (mounted < 0) throw new Error(`tskern: cannot mount /dev/shm (${mounted})`);
+    this.memory = memoryOptions(frames, createSharedAnonymousFactory({ frames }), {
       ...(options.maxMapCount !== undefined ? { maxMapCount: options.maxMapCount } : {}),
       ...(options.mmapMinAddr !== undefined ? { mmapMinAddr: options.mmapMinAddr } : {}),
     });
-    this.processes = new ProcessTable<MmapFdTable, FsContextLike>(this.memory, {
-      newFiles: () => new NoFiles(),
-      newFs: () => new NoFs(),
+    const vfs = this.vfs;
+    this.processes = new ProcessTable<FdTable, FsContext>(this.memory, {
+      newFiles: () => new FdTable(options.fdLimit),
+      newFs: (cwd, umask) => {
+        const fs = vfs.newFsContext(umask);
+        const err = vfs.chdir({ fs, cred: Credentials.root() }, cwd);
+        return err < 0 ? err : fs;
+      },
     });
-    const env: SyscallEnv = { processes: this.processes };
-    this.syscalls = new SyscallDispatcher(env, [coreSyscalls()]);
+    const env: SyscallEnv = { processes: this.processes as unknown as SyscallEnv['processes'] };
+    this.syscalls = new SyscallDispatcher(env, [
+      coreSyscalls(),
+      fileSyscallHandlers((proc) => this.fileContext(proc as unknown as KProcess)),
+    ]);
+  }
+
+  /** The file context of a process, made on its first file syscall. */
+  private fileContext(proc: KProcess): FileSyscallContext {
+    let ctx = this.contexts.get(proc);
+    if (ctx === undefined) {
+      ctx = {
+        mem: processMemory(proc as unknown as SysProcess),
+        files: proc.files,
+        fs: proc.fs,
+        cred: new Credentials(proc.cred.uid, proc.cred.gid, proc.cred.groups),
+        vfs: this.vfs,
+        pid: proc.pid,
+      };
+      this.contexts.set(proc, ctx);
+    }
+    return ctx;
   }
 
   spawn(program: string, options: SpawnOptions = {}): number {
@@ -110,8 +133,8 @@ export class Kernel implements KernelHost {
   }
 
   /**
-   * TEMPORARY until procfs lands: the text of /proc/[pid]/maps straight from
-   * the memory manager. The scenario runner reads procfs when it exists.
+   * TEMPORARY until procfs is mounted: the text of /proc/[pid]/maps straight
+   * from the memory manager. The scenario runner reads procfs when it exists.
    */
   procMaps(pid: number): string {
     const proc = this.live(pid);
@@ -123,7 +146,7 @@ export class Kernel implements KernelHost {
     return this.frames.stats().usedFrames;
   }
 
-  private live(pid: number) {
+  private live(pid: number): KProcess | undefined {
     const proc = this.processes.get(pid);
     return proc !== undefined && proc.alive ? proc : undefined;
   }

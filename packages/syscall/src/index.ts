@@ -9,3 +9,6 @@ export * from './args';
 export * from './process-types';
 export { SyscallDispatcher } from './dispatcher';
 export { coreSyscalls } from './table';
+export { processMemory } from './process-memory';
+export { fileSyscallHandlers } from './file-table';
+export { fileSyscalls, type FileSyscall, type FileSyscallContext } from './fs';

@@ -4,8 +4,8 @@ import type { FdTableLike, FsContextLike } from '@tskern/process';
 
 /** An fd table as the memory syscalls need it: mmap looks the fd up. */
 export interface MmapFdTable extends FdTableLike {
-  /** The open file description behind `fd`, or undefined (EBADF). */
-  get(fd: number): Partial<Mmappable> | undefined;
+  /** The open file description behind `fd`, or null/undefined (EBADF). */
+  get(fd: number): Partial<Mmappable> | null | undefined;
 }
 
 /** A process as syscall handlers see it. */

@@ -16,7 +16,7 @@ export const sysMmap: SyscallHandler = (_env, proc, addr, len, prot, flags, fd, 
   let source: MmapSource | null = null;
   if ((f & MAP.MAP_ANONYMOUS) === 0) {
     const file = proc.files.get(i32(fd));
-    if (file === undefined) return -Errno.EBADF;
+    if (file === undefined || file === null) return -Errno.EBADF;
     if (file.mmapSource === undefined) return -Errno.ENODEV;
     const s = file.mmapSource();
     if (typeof s === 'number') return s;

@@ -3,8 +3,8 @@
 // reached by path.
 import { PAGE_SIZE } from '@tskern/abi';
 import { Credentials, FdTable, Vfs } from '@tskern/vfs';
-import { ArenaFrameAllocator } from '../../../../pagealloc/src/index';
-import { RamFs } from '../../../../ramfs/src/index';
+import { ArenaFrameAllocator } from '@tskern/pagealloc';
+import { RamFs } from '@tskern/ramfs';
 import type { FileSyscallContext } from '../context';
 import { FakeMemory } from './fake-memory';
 
