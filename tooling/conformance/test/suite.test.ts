@@ -190,10 +190,10 @@ describe('WorkerExecutor', () => {
   it('stops a hung kernel at the timeout and goes on with a new worker', async () => {
     writeFileSync(join(scenariosDir, 'a/hang.scn'), 'p1 eq 0 0\np1 peek 14 1\n');
     writeFileSync(join(scenariosDir, 'a/hang.golden'), '1: true\n2: "\\x00"\n');
-    const r = await suite({ filter: 'a/' }, new WorkerExecutor({ kernelModule, timeoutMs: 300, graceMs: 200 }));
+    const r = await suite({ filter: 'a/' }, new WorkerExecutor({ kernelModule, timeoutMs: 3000, graceMs: 500 }));
     expect(r.stdout).toEqual([
       'differs    a/differs.scn: line 2: expected «2: false», got «2: true»',
-      'differs    a/hang.scn: line 1: timed out after 300 ms',
+      'differs    a/hang.scn: line 1: timed out after 3000 ms',
       'identical  a/same.scn',
       '1/3 scenarios identical to Linux',
     ]);
