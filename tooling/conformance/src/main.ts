@@ -7,6 +7,7 @@ import { parseOptions, USAGE } from './options';
 import { InProcessExecutor, type Executor } from './outcome';
 import { runSuite } from './suite';
 import { WorkerExecutor } from './worker-executor';
+import type { ScenarioKernel } from '@tskern/scenario';
 
 const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios', import.meta.url));
 const GAPS_FILE = fileURLToPath(new URL('../known-gaps.txt', import.meta.url));
@@ -22,12 +23,13 @@ async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   const settings = { timeoutMs: options.timeoutMs, ...(options.scratch ? { scratch: options.scratch } : {}) };
+  const kernelModule = options.kernel === 'default' ? '@tskern/kernel' : new URL(`./profiles/${options.kernel}.ts`, import.meta.url).href;
   let executor: Executor;
   if (options.inProcess) {
-    const { createKernel } = await import('@tskern/kernel');
+    const { createKernel } = (await import(kernelModule)) as { createKernel: () => ScenarioKernel };
     executor = new InProcessExecutor(() => createKernel(), settings);
   } else {
-    executor = new WorkerExecutor(settings);
+    executor = new WorkerExecutor({ ...settings, kernelModule });
   }
   return runSuite(
     {

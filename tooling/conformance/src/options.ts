@@ -6,6 +6,8 @@ export interface CliOptions {
   readonly updateGaps: boolean;
   readonly verbose: boolean;
   readonly scratch?: ScratchKind;
+  /** Which kernel assembly to test (`default`, or `chunked`: the second frame allocator). */
+  readonly kernel: KernelProfile;
   readonly timeoutMs: number;
   /** Run in this thread instead of a worker (debuggable; a hung kernel hangs the suite). */
   readonly inProcess: boolean;
@@ -14,8 +16,13 @@ export interface CliOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Kernel assemblies the suite can run against (modules in ./profiles, or @tskern/kernel itself). */
+export const KERNEL_PROFILES = ['default', 'chunked'] as const;
+export type KernelProfile = (typeof KERNEL_PROFILES)[number];
+
 export const USAGE = `usage: pnpm conformance [--filter SUBSTR] [--verbose] [--update-gaps]
-                        [--scratch hostfs] [--timeout MS] [--in-process]
+                        [--scratch hostfs] [--kernel default|chunked]
+                        [--timeout MS] [--in-process]
 
 Runs every tooling/conformance/scenarios/**/*.scn that has a .golden beside it
 on a fresh tskern kernel and compares the transcript with the Linux golden.
@@ -25,6 +32,8 @@ Scenarios listed in tooling/conformance/known-gaps.txt are expected to differ.
   --verbose, -v     print full diffs and the scenario errors of differing runs
   --update-gaps     rewrite known-gaps.txt to exactly the differing scenarios
   --scratch hostfs  run with the scratch directory on hostfs (not implemented yet)
+  --kernel NAME     the kernel assembly: default, or chunked (the second frame
+                    allocator: the same transcripts are required)
   --timeout MS      time limit per scenario (default ${DEFAULT_TIMEOUT_MS})
   --in-process      run in this thread (for debuggers; a hung kernel hangs the suite)
 
@@ -40,6 +49,7 @@ export function parseOptions(args: readonly string[]): CliOptions | string {
   let verbose = false;
   let scratch: ScratchKind | undefined;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
+  let kernel: KernelProfile = 'default';
   let inProcess = false;
   let help = false;
   for (let i = 0; i < args.length; i++) {
@@ -59,6 +69,12 @@ export function parseOptions(args: readonly string[]): CliOptions | string {
         const v = value();
         if (v !== 'hostfs' && v !== 'default') return `--scratch takes hostfs (or default), got ${v ?? 'nothing'}`;
         scratch = v;
+        break;
+      }
+      case '--kernel': {
+        const v = value();
+        if (!KERNEL_PROFILES.includes(v as KernelProfile)) return `--kernel takes ${KERNEL_PROFILES.join(' or ')}, got ${v ?? 'nothing'}`;
+        kernel = v as KernelProfile;
         break;
       }
       case '--timeout': {
@@ -85,13 +101,14 @@ export function parseOptions(args: readonly string[]): CliOptions | string {
       default:
         return `unknown argument ${arg}`;
     }
-    if (inline !== undefined && !['--filter', '--scratch', '--timeout'].includes(name)) return `${name} takes no value`;
+    if (inline !== undefined && !['--filter', '--scratch', '--timeout', '--kernel'].includes(name)) return `${name} takes no value`;
   }
   return {
     ...(filter !== undefined ? { filter } : {}),
     ...(scratch !== undefined ? { scratch } : {}),
     updateGaps,
     verbose,
+    kernel,
     timeoutMs,
     inProcess,
     help,

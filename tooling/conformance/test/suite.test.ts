@@ -241,17 +241,20 @@ describe('pieces', () => {
   });
 
   it('parses the command line', () => {
-    expect(parseOptions([])).toEqual({ updateGaps: false, verbose: false, timeoutMs: 10000, inProcess: false, help: false });
+    expect(parseOptions([])).toEqual({ updateGaps: false, verbose: false, kernel: 'default', timeoutMs: 10000, inProcess: false, help: false });
     expect(parseOptions(['--filter', 'shm/', '-v', '--update-gaps', '--scratch', 'hostfs', '--timeout=500', '--in-process'])).toEqual({
       filter: 'shm/',
       scratch: 'hostfs',
       updateGaps: true,
       verbose: true,
+      kernel: 'default',
       timeoutMs: 500,
       inProcess: true,
       help: false,
     });
     expect(parseOptions(['--filter=x'])).toMatchObject({ filter: 'x' });
+    expect(parseOptions(['--kernel', 'chunked'])).toMatchObject({ kernel: 'chunked' });
+    expect(parseOptions(['--kernel', 'other'])).toMatch(/--kernel takes default or chunked/);
     expect(parseOptions(['--help'])).toMatchObject({ help: true });
     expect(parseOptions(['--filter'])).toBe('--filter needs a substring');
     expect(parseOptions(['--scratch', 'nfs'])).toMatch(/--scratch takes hostfs/);
