@@ -1,1 +1,12 @@
-export {};
+/**
+ * @tskern/procfs — /proc: `self`, `/proc/[pid]/{status,maps,mounts}` and
+ * `/proc/mounts`, over a ProcessDirectory the composition root implements
+ * from its process table. fs/proc is the reference.
+ */
+export * from './process-directory';
+export * from './proc-fs';
+export * from './mount-proc';
+export * from './status';
+export * from './mounts';
+export { SeqFile } from './seq-file';
+export { mayReadProcess } from './ptrace-access';

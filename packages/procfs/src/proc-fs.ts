@@ -1,0 +1,146 @@
+import { Errno } from '@tskern/abi';
+import { invariant } from '@tskern/assert';
+import { allocAnonDeviceId, type Clock, type DirEntry, type FileSystem, type FsCaller, type Inode } from '@tskern/vfs';
+import { PidDir } from './pid-dir';
+import { ProcDirectory, ProcSymlink } from './proc-nodes';
+import { ProcRoot } from './proc-root';
+import { ProcFixedLink, ProcSelf } from './proc-self';
+import type { ProcessDirectory } from './process-directory';
+
+/** Options of a ProcFs. */
+export interface ProcFsOptions {
+  /** Where the processes come from (the composition root's process table). */
+  readonly processes: ProcessDirectory;
+  /** st_dev; a fresh anonymous device by default (proc is an anonymous superblock). */
+  readonly deviceId?: number;
+  /** Timestamps of the inodes; default Date.now. */
+  readonly clock?: Clock;
+}
+
+/**
+ * procfs (fs/proc): the directory of processes, mounted at /proc by the
+ * composition root. It holds `self` (a symlink to the caller's pid),
+ * `/proc/[pid]/` for every process of the ProcessDirectory, with `status`,
+ * `maps` (Linux's exact text, generated at read like seq_file) and `mounts`,
+ * and `/proc/mounts` (-> self/mounts) when the directory offers mounts.
+ * Every file has st_size 0. Nothing can be created, removed or renamed: as
+ * Linux's proc inodes lack those operations, create is EACCES and the others
+ * EPERM (after the VFS's permission checks, which stop non-root callers first).
+ */
+export class ProcFs implements FileSystem {
+  readonly type = 'proc';
+  readonly deviceId: number;
+  /** s_maxbytes = MAX_LFS_FILESIZE (here the largest exact offset). */
+  readonly maxFileSize = Number.MAX_SAFE_INTEGER;
+  /** /proc is mounted read-write; its files refuse writes by mode and by having no write operation. */
+  readonly readOnly = false;
+  readonly processes: ProcessDirectory;
+  readonly clock: Clock;
+  readonly self: ProcSelf;
+  private nextIno = 2;
+  private readonly rootDir: ProcRoot;
+  private readonly mountsLink: ProcFixedLink;
+  private readonly pidDirs = new Map<number, PidDir>();
+
+  constructor(options: ProcFsOptions) {
+    this.processes = options.processes;
+    this.deviceId = options.deviceId ?? allocAnonDeviceId();
+    this.clock = options.clock ?? Date.now;
+    this.rootDir = new ProcRoot(this);
+    this.self = new ProcSelf(this, this.allocIno(), this.clock);
+    this.mountsLink = new ProcFixedLink(this, this.allocIno(), this.clock, 'self/mounts');
+  }
+
+  /** A fresh inode number (the root is 1, PROC_ROOT_INO). For the package's inodes. */
+  allocIno(): number {
+    return this.nextIno++;
+  }
+
+  /** The fixed entries of the root, in Linux's order (proc_subdir's rb-tree order). */
+  fixedEntries(): [string, Inode][] {
+    const out: [string, Inode][] = [];
+    if (this.processes.mounts !== undefined) out.push(['mounts', this.mountsLink]);
+    return out;
+  }
+
+  /** A fixed entry of the root by name ("self" included), if there is one. */
+  fixedEntry(name: string): Inode | undefined {
+    if (name === 'self') return this.self;
+    return this.fixedEntries().find(([n]) => n === name)?.[1];
+  }
+
+  /**
+   * The directory of `pid` while the process exists: the same object each
+   * time, a new one when the pid went to another process.
+   */
+  pidDir(pid: number): PidDir | undefined {
+    if (this.processes.owner(pid) === undefined) {
+      this.pidDirs.delete(pid);
+      return undefined;
+    }
+    const incarnation = this.processes.incarnation?.(pid);
+    let dir = this.pidDirs.get(pid);
+    if (dir === undefined || dir.incarnation !== incarnation) {
+      dir = new PidDir(this, this.allocIno(), pid, incarnation);
+      this.pidDirs.set(pid, dir);
+    }
+    return dir;
+  }
+
+  /** Drop the directories of pids no longer listed (called while listing /proc). */
+  forgetPidsExcept(live: readonly number[]): void {
+    const keep = new Set(live);
+    for (const pid of this.pidDirs.keys()) if (!keep.has(pid)) this.pidDirs.delete(pid);
+  }
+
+  root(): Inode {
+    return this.rootDir;
+  }
+
+  private dir(inode: Inode): ProcDirectory {
+    invariant(inode instanceof ProcDirectory && inode.fs === this, 'not a directory of this procfs');
+    return inode;
+  }
+
+  lookup(dir: Inode, name: string, caller: FsCaller): Inode | number {
+    return this.dir(dir).lookupChild(name, caller);
+  }
+
+  /** vfs_create: a directory without ->create is EACCES. */
+  create(): Inode | number {
+    return -Errno.EACCES;
+  }
+
+  /** vfs_mkdir without ->mkdir: EPERM. */
+  mkdir(): Inode | number {
+    return -Errno.EPERM;
+  }
+
+  /** vfs_symlink without ->symlink: EPERM. */
+  symlink(): Inode | number {
+    return -Errno.EPERM;
+  }
+
+  /** vfs_unlink without ->unlink: EPERM. */
+  unlink(): number {
+    return -Errno.EPERM;
+  }
+
+  /** vfs_rmdir without ->rmdir: EPERM. */
+  rmdir(): number {
+    return -Errno.EPERM;
+  }
+
+  /** vfs_rename without ->rename: EPERM. */
+  rename(): number {
+    return -Errno.EPERM;
+  }
+
+  readlink(link: Inode, caller: FsCaller): string | number {
+    return link instanceof ProcSymlink && link.fs === this ? link.target(caller) : -Errno.EINVAL;
+  }
+
+  readdir(dir: Inode, offset: number, caller: FsCaller): Iterable<DirEntry> {
+    return this.dir(dir).entries(offset, caller);
+  }
+}

@@ -1,0 +1,53 @@
+/** Who owns a process's /proc entries: its credentials (task_dump_owner: euid and egid). */
+export interface ProcessOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Process states as /proc/[pid]/status prints them (fs/proc/array.c:task_state_array). */
+export type ProcessState = 'running' | 'sleeping' | 'stopped' | 'zombie' | 'dead';
+
+/** What /proc/[pid]/status shows of a process (see `formatStatus`). */
+export interface ProcessStatus {
+  /** The command name (Linux's comm): procfs shows its first 15 bytes. */
+  readonly name: string;
+  readonly ppid: number;
+  readonly state: ProcessState;
+  /** File mode creation mask; the Umask line is left out when absent. */
+  readonly umask?: number;
+  /** Real, effective, saved and file-system uid/gid (one value for all four here). */
+  readonly uid: number;
+  readonly gid: number;
+  readonly groups?: readonly number[];
+  /** Size of the fd table (FDSize); 64 by default, as a fresh Linux process. */
+  readonly fdSize?: number;
+}
+
+/**
+ * What procfs needs to know about processes. procfs does not know the
+ * process table: the composition root implements this over it (pids from the
+ * table, maps from `@tskern/mman`'s `formatMaps`, owners from credentials).
+ *
+ * A pid "exists" for procfs while `owner(pid)` answers; Linux keeps
+ * /proc/[pid] for zombies too (their maps read empty), so a process table
+ * may list them until they are reaped.
+ */
+export interface ProcessDirectory {
+  /** Pids with a /proc entry, ascending. */
+  pids(): Iterable<number>;
+  /** The maps text of a process (Linux format, one line per VMA, each ending in "\n"), or undefined once it is gone. */
+  maps(pid: number): string | undefined;
+  /** uid/gid owning /proc/[pid] (the process's credentials), or undefined when there is no such process. */
+  owner(pid: number): ProcessOwner | undefined;
+  /** The facts /proc/[pid]/status prints; without it there is no status file. */
+  status?(pid: number): ProcessStatus | undefined;
+  /** The text of /proc/[pid]/mounts (see `formatMounts`); without it there is no mounts file nor /proc/mounts. */
+  mounts?(pid: number): string | undefined;
+  /**
+   * Something unique to the process now holding `pid` (the Process object):
+   * lets procfs tell a reused pid from the process a /proc/[pid] directory
+   * was made for, as Linux's proc inodes hold a `struct pid`. Optional: without
+   * it a reused pid is taken for the same process.
+   */
+  incarnation?(pid: number): object | undefined;
+}
