@@ -1,0 +1,15 @@
+import type { Native } from './native';
+import type { CaseResult } from './types';
+
+/** What a case group gets. */
+export interface BenchContext {
+  readonly native: Native;
+  /** Progress on stderr. */
+  log(text: string): void;
+}
+
+/** A group of cases (one file under cases/). */
+export interface CaseGroup {
+  readonly name: string;
+  run(ctx: BenchContext): CaseResult[];
+}
