@@ -10,6 +10,12 @@ console.log = console.error;
 console.info = console.error;
 console.debug = console.error;
 
+// A reader that stops early (`tskern run x.scn | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 async function main(): Promise<number> {
   return runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
