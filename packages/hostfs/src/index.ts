@@ -1,1 +1,18 @@
-export {};
+/**
+ * @tskern/hostfs — a file system over a real host directory through a
+ * pluggable HostBackend (node:fs by default), whose regular files keep a
+ * page cache in the kernel's frames and implement mm-api's Mappable.
+ */
+export * from './host-backend';
+export * from './node-host-backend';
+export * from './node-errno';
+export * from './faulty-host-backend';
+export * from './host-fs';
+export * from './host-inode';
+export * from './host-directory';
+export * from './host-symlink';
+export * from './host-file';
+export * from './page-cache';
+export * from './page-io';
+export * from './writable-ranges';
+export * from './mount-host';

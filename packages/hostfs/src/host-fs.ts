@@ -1,0 +1,321 @@
+import { Errno, O, PAGE_SIZE, S } from '@tskern/abi';
+import { invariant } from '@tskern/assert';
+import type { FrameAllocator } from '@tskern/pagealloc';
+import { allocAnonDeviceId, isDir, type DirEntry, type FileSystem, type Inode, type NewInode } from '@tskern/vfs';
+import type { HostBackend, HostStat } from './host-backend';
+import { HostDirectory } from './host-directory';
+import { HostFile } from './host-file';
+import type { HostInode } from './host-inode';
+import { HostSpecial, HostSymlink } from './host-symlink';
+
+/** The largest file hostfs handles: the last page boundary below 2^53 (byte offsets stay exact). */
+export const HOSTFS_MAX_FILE_SIZE = 2 ** 53 - PAGE_SIZE;
+
+/** Owner ids as the guest sees them. */
+export interface HostOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Options of a HostFs. */
+export interface HostFsOptions {
+  /** The host directory, through its backend (`new NodeHostBackend('/some/dir')`). */
+  readonly backend: HostBackend;
+  /** The kernel's frame allocator: the page cache lives in its frames. */
+  readonly frames: FrameAllocator;
+  /** st_dev; a fresh anonymous device by default (as 9p and virtiofs mounts have). */
+  readonly deviceId?: number;
+  /** A read-only mount. */
+  readonly readOnly?: boolean;
+  /**
+   * Who owns files the guest did not create or chown (like vfat's uid=/gid=
+   * mount options); the host's ids by default.
+   */
+  readonly owner?: HostOwner;
+  readonly maxFileSize?: number;
+}
+
+/**
+ * A HostFs over `options.backend`, or `-errno` when its root cannot be
+ * statted or is not a directory.
+ */
+export function createHostFs(options: HostFsOptions): HostFs | number {
+  const st = options.backend.lstat('');
+  if (typeof st === 'number') return st;
+  if (!isDir(st.mode)) return -Errno.ENOTDIR;
+  return new HostFs(options, st);
+}
+
+/**
+ * A file system over a host directory (compare UML's hostfs and 9p in
+ * passthrough mode): directory operations go straight to the host; regular
+ * files are HostFiles with a page cache over the kernel's frames (mappable,
+ * written back on fsync, msync, last close and `sync`).
+ *
+ * Inodes are the host's (st_ino, one object per host file while it is known,
+ * hard links included); attributes are re-read at every lookup. Ownership:
+ * the host's ids (or `options.owner`), except that when the host refuses to
+ * give a file the owner the guest asked for (create by another uid, chown
+ * without host privilege), hostfs remembers the guest's ids for that file for
+ * the life of the mount.
+ */
+export class HostFs implements FileSystem {
+  readonly type = 'hostfs';
+  readonly deviceId: number;
+  readonly maxFileSize: number;
+  readonly readOnly: boolean;
+  readonly backend: HostBackend;
+  readonly frames: FrameAllocator;
+  private readonly owner: HostOwner | null;
+  private readonly rootDir: HostDirectory;
+  /** Known host files by host id. */
+  private readonly inodes = new Map<string, HostInode>();
+  /** Guest-side owners the host could not store, by host id. */
+  private readonly owners = new Map<string, HostOwner>();
+  /** Files with a live page cache. */
+  private readonly active = new Set<HostFile>();
+
+  constructor(options: HostFsOptions, rootStat: HostStat) {
+    this.backend = options.backend;
+    this.frames = options.frames;
+    this.deviceId = options.deviceId ?? allocAnonDeviceId();
+    this.maxFileSize = options.maxFileSize ?? HOSTFS_MAX_FILE_SIZE;
+    this.readOnly = options.readOnly ?? false;
+    this.owner = options.owner ?? null;
+    this.rootDir = new HostDirectory(this, rootStat, null, '');
+    this.inodes.set(rootStat.id, this.rootDir);
+  }
+
+  /** The owner the guest sees for a host file. */
+  ownerOf(st: HostStat): HostOwner {
+    return this.owners.get(st.id) ?? this.owner ?? { uid: st.uid, gid: st.gid };
+  }
+
+  /**
+   * Give `inode` a new owner (-1 keeps an id; the VFS has checked that the
+   * caller may). With a fixed `owner` option only the same ids are allowed
+   * (EPERM, as vfat). Otherwise the host is asked; when it refuses (EPERM:
+   * the host process is not privileged) or the file is unlinked, the ids are
+   * kept in memory.
+   */
+  chown(inode: HostInode, uid: number, gid: number): number {
+    const next = { uid: uid === -1 ? inode.uid : uid, gid: gid === -1 ? inode.gid : gid };
+    if (this.owner !== null && this.owners.get(inode.hostId) === undefined) {
+      if (next.uid !== this.owner.uid || next.gid !== this.owner.gid) return -Errno.EPERM;
+      return 0;
+    }
+    const err = inode.unlinked ? -Errno.EPERM : this.backend.chown(inode.path(), next.uid, next.gid);
+    if (err < 0 && err !== -Errno.EPERM) return err;
+    if (err < 0) this.owners.set(inode.hostId, next);
+    else this.owners.delete(inode.hostId);
+    inode.uid = next.uid;
+    inode.gid = next.gid;
+    return 0;
+  }
+
+  /** A file's page cache went live / was dropped (HostFile's bookkeeping). */
+  noteActive(file: HostFile): void {
+    this.active.add(file);
+  }
+
+  noteInactive(file: HostFile): void {
+    this.active.delete(file);
+  }
+
+  /** Files with a live page cache (open, mapped, or holding data a failed write-back left). */
+  activeFiles(): readonly HostFile[] {
+    return [...this.active];
+  }
+
+  /**
+   * syncfs / unmount: write every dirty page back and fsync each file; files
+   * no longer referenced drop their cache. Returns 0 or the first error (the
+   * failing files stay dirty; the others are still written).
+   */
+  sync(): number {
+    let first = 0;
+    for (const file of [...this.active]) {
+      const err = file.syncAll();
+      if (err < 0 && first === 0) first = err;
+    }
+    return first;
+  }
+
+  root(): Inode {
+    return this.rootDir;
+  }
+
+  private dir(inode: Inode): HostDirectory {
+    invariant(inode instanceof HostDirectory && inode.fs === this, 'not a directory of this hostfs');
+    return inode;
+  }
+
+  private childPath(dir: HostDirectory, name: string): string {
+    return `${dir.path()}/${name}`;
+  }
+
+  /** The inode for a host file found as `name` in `parent`: the known one, or a new one. */
+  private inodeFor(st: HostStat, parent: HostDirectory, name: string): HostInode {
+    const known = this.inodes.get(st.id);
+    if (known !== undefined && (known.mode & S.S_IFMT) === (st.mode & S.S_IFMT) && known !== this.rootDir) {
+      known.relink(parent, name);
+      known.refresh(st);
+      return known;
+    }
+    if (known === this.rootDir) return known;
+    let inode: HostInode;
+    switch (st.mode & S.S_IFMT) {
+      case S.S_IFDIR:
+        inode = new HostDirectory(this, st, parent, name);
+        break;
+      case S.S_IFREG:
+        inode = new HostFile(this, st, parent, name);
+        break;
+      case S.S_IFLNK:
+        inode = new HostSymlink(this, st, parent, name);
+        break;
+      default:
+        inode = new HostSpecial(this, st, parent, name);
+    }
+    this.inodes.set(st.id, inode);
+    return inode;
+  }
+
+  /** The host file now at `path`, entered in the table as `name` of `parent`. */
+  private found(path: string, parent: HostDirectory, name: string): HostInode | number {
+    const st = this.backend.lstat(path);
+    if (typeof st === 'number') return st;
+    return this.inodeFor(st, parent, name);
+  }
+
+  /** A name is gone from the host: one link less, or the file is unlinked. */
+  private dropLink(st: HostStat): void {
+    const inode = this.inodes.get(st.id);
+    if (inode === undefined) return;
+    if (isDir(st.mode) || st.nlink <= 1) {
+      this.inodes.delete(st.id);
+      this.owners.delete(st.id);
+      inode.markUnlinked();
+    } else {
+      inode.nlink = st.nlink - 1;
+      inode.ctime = Date.now();
+    }
+  }
+
+  /** Make a new entry's mode and owner what the guest asked (the host applied its umask and its own ids). */
+  private settle(path: string, attrs: NewInode, symlink: boolean): void {
+    const st = this.backend.lstat(path);
+    if (typeof st === 'number') return;
+    const mode = attrs.mode & 0o7777;
+    if (!symlink && (st.mode & 0o7777) !== mode) this.backend.chmod(path, mode);
+    const owner = this.owner ?? { uid: st.uid, gid: st.gid };
+    if (owner.uid !== attrs.uid || owner.gid !== attrs.gid) {
+      const err = this.owner === null ? this.backend.chown(path, attrs.uid, attrs.gid) : -Errno.EPERM;
+      if (err < 0) this.owners.set(st.id, { uid: attrs.uid, gid: attrs.gid });
+    }
+  }
+
+  lookup(dir: Inode, name: string): Inode | number {
+    const d = this.dir(dir);
+    return this.found(this.childPath(d, name), d, name);
+  }
+
+  create(dir: Inode, name: string, attrs: NewInode): Inode | number {
+    const d = this.dir(dir);
+    const path = this.childPath(d, name);
+    const h = this.backend.open(path, O.O_CREAT | O.O_EXCL | O.O_RDWR, attrs.mode & 0o7777);
+    if (h < 0) return h;
+    this.backend.close(h);
+    this.settle(path, attrs, false);
+    d.revalidate();
+    return this.found(path, d, name);
+  }
+
+  mkdir(dir: Inode, name: string, attrs: NewInode): Inode | number {
+    const d = this.dir(dir);
+    const path = this.childPath(d, name);
+    const err = this.backend.mkdir(path, attrs.mode & 0o7777);
+    if (err < 0) return err;
+    this.settle(path, attrs, false);
+    d.revalidate();
+    return this.found(path, d, name);
+  }
+
+  symlink(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number {
+    const d = this.dir(dir);
+    const path = this.childPath(d, name);
+    const err = this.backend.symlink(target, path);
+    if (err < 0) return err;
+    this.settle(path, attrs, true);
+    d.revalidate();
+    return this.found(path, d, name);
+  }
+
+  unlink(dir: Inode, name: string): number {
+    const d = this.dir(dir);
+    const path = this.childPath(d, name);
+    const st = this.backend.lstat(path);
+    if (typeof st === 'number') return st;
+    const err = this.backend.unlink(path);
+    if (err < 0) return err;
+    this.dropLink(st);
+    d.revalidate();
+    return 0;
+  }
+
+  rmdir(dir: Inode, name: string): number {
+    const d = this.dir(dir);
+    const path = this.childPath(d, name);
+    const st = this.backend.lstat(path);
+    if (typeof st === 'number') return st;
+    if (!isDir(st.mode)) return -Errno.ENOTDIR;
+    const err = this.backend.rmdir(path);
+    if (err < 0) return err;
+    this.dropLink(st);
+    d.revalidate();
+    return 0;
+  }
+
+  rename(oldDir: Inode, oldName: string, newDir: Inode, newName: string): number {
+    const from = this.dir(oldDir);
+    const to = this.dir(newDir);
+    const fromPath = this.childPath(from, oldName);
+    const toPath = this.childPath(to, newName);
+    const source = this.backend.lstat(fromPath);
+    if (typeof source === 'number') return source;
+    const target = this.backend.lstat(toPath);
+    const err = this.backend.rename(fromPath, toPath);
+    if (err < 0) return err;
+    if (typeof target !== 'number' && target.id !== source.id) this.dropLink(target);
+    const moved = this.inodes.get(source.id);
+    if (moved !== undefined) {
+      moved.relink(to, newName);
+      moved.ctime = Date.now();
+    }
+    from.revalidate();
+    if (to !== from) to.revalidate();
+    return 0;
+  }
+
+  readlink(link: Inode): string | number {
+    if (!(link instanceof HostSymlink) || link.fs !== this) return -Errno.EINVAL;
+    return this.backend.readlink(link.path());
+  }
+
+  /**
+   * The host's listing with stable positions (see HostDirectory); names that
+   * vanish between the listing and their lstat are skipped. A listing the
+   * host refuses reads as empty.
+   */
+  *readdir(dir: Inode, offset: number): Iterable<DirEntry> {
+    const d = this.dir(dir);
+    const names = this.backend.readdir(d.path());
+    if (typeof names === 'number') return;
+    for (const [name, position] of d.positioned(names)) {
+      if (position < offset) continue;
+      const st = this.backend.lstat(this.childPath(d, name));
+      if (typeof st === 'number') continue;
+      yield { name, ino: st.ino, type: st.mode & S.S_IFMT, offset: position };
+    }
+  }
+}

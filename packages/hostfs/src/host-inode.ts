@@ -1,0 +1,156 @@
+import { Errno } from '@tskern/abi';
+import { invariant } from '@tskern/assert';
+import type { Inode, SetAttr } from '@tskern/vfs';
+import type { HostStat } from './host-backend';
+import type { HostFs } from './host-fs';
+
+/** The directory side of a host inode: what `path()` needs from a parent. */
+export interface HostParent {
+  path(): string;
+}
+
+/**
+ * The common part of a hostfs inode: attributes as the host last reported
+ * them (refreshed at each lookup, as a network file system revalidates), the
+ * in-memory reference count, and where the file was last seen (parent
+ * directory and name), from which its host path is computed, so renaming a
+ * directory moves everything below it.
+ */
+export abstract class HostInode implements Inode {
+  readonly ino: number;
+  /** The host's key for this file (device and inode). */
+  readonly hostId: string;
+  mode: number;
+  uid = 0;
+  gid = 0;
+  nlink: number;
+  readonly rdev = 0;
+  atime: number;
+  mtime: number;
+  ctime: number;
+  /** Size and blocks as the host reported them. */
+  protected statSize: number;
+  protected statBlocks: number;
+  /** No host name is left: the file lives on only while referenced. */
+  unlinked = false;
+  private refs = 0;
+
+  constructor(
+    readonly fs: HostFs,
+    st: HostStat,
+    /** The directory the file was last found in (null for the root). */
+    public parent: HostParent | null,
+    /** Its name there. */
+    public name: string,
+  ) {
+    this.ino = st.ino;
+    this.hostId = st.id;
+    this.mode = st.mode;
+    this.nlink = st.nlink;
+    this.atime = st.atimeMs;
+    this.mtime = st.mtimeMs;
+    this.ctime = st.ctimeMs;
+    this.statSize = st.size;
+    this.statBlocks = st.blocks;
+    this.refresh(st);
+  }
+
+  /** The path in the backend: '' for the root, '/a/b' below it. */
+  path(): string {
+    return this.parent === null ? '' : `${this.parent.path()}/${this.name}`;
+  }
+
+  /** Take the host's attributes (owner as the file system presents it). */
+  refresh(st: HostStat): void {
+    this.mode = st.mode;
+    this.nlink = st.nlink;
+    const owner = this.fs.ownerOf(st);
+    this.uid = owner.uid;
+    this.gid = owner.gid;
+    this.atime = st.atimeMs;
+    this.mtime = st.mtimeMs;
+    this.ctime = st.ctimeMs;
+    this.statSize = st.size;
+    this.statBlocks = st.blocks;
+  }
+
+  /** Re-read the attributes from the host (after a change); the host's error is ignored. */
+  revalidate(): void {
+    if (this.unlinked) return;
+    const st = this.fs.backend.lstat(this.path());
+    if (typeof st !== 'number' && st.id === this.hostId) this.refresh(st);
+  }
+
+  /** Found again as `name` in `parent` (a rename, or another hard link). */
+  relink(parent: HostParent | null, name: string): void {
+    this.parent = parent;
+    this.name = name;
+  }
+
+  /** The last host name went away (unlink, rmdir, replaced by rename). */
+  markUnlinked(): void {
+    this.unlinked = true;
+    this.nlink = 0;
+  }
+
+  size(): number {
+    return this.statSize;
+  }
+
+  blocks(): number {
+    return this.statBlocks;
+  }
+
+  get refCount(): number {
+    return this.refs;
+  }
+
+  incRef(): void {
+    this.refs++;
+  }
+
+  decRef(): void {
+    invariant(this.refs > 0, () => `decRef of hostfs inode ${this.ino} with no references`);
+    if (--this.refs === 0) this.lastReferenceGone();
+  }
+
+  /** The last open file and mapping handle went away (iput). */
+  protected lastReferenceGone(): void {}
+
+  /** Mark data modified (mtime and ctime). */
+  touch(): void {
+    this.mtime = this.ctime = Date.now();
+  }
+
+  /**
+   * notify_change: a size change goes to `resize` (EINVAL except for regular
+   * files), then the permission bits to the host, then the owner (see
+   * HostFs.chown). An unlinked file keeps its changes in memory.
+   */
+  setattr(attr: SetAttr): number {
+    if (attr.size !== undefined) {
+      const err = this.resize(attr.size);
+      if (err < 0) return err;
+    }
+    if (attr.mode !== undefined) {
+      const mode = attr.mode & 0o7777;
+      if (!this.unlinked) {
+        const err = this.fs.backend.chmod(this.path(), mode);
+        if (err < 0) return err;
+      }
+      this.mode = (this.mode & ~0o7777) | mode;
+    }
+    if (attr.uid !== undefined || attr.gid !== undefined) {
+      const err = this.fs.chown(this, attr.uid ?? -1, attr.gid ?? -1);
+      if (err < 0) return err;
+    }
+    this.revalidate();
+    this.ctime = Date.now();
+    return 0;
+  }
+
+  /** Set the size (regular files). */
+  protected resize(_size: number): number {
+    return -Errno.EINVAL;
+  }
+}
