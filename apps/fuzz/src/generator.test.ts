@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '@tskern/scenario';
+import { ALL_AREAS, generateScenario, parseAreas } from './generator';
+import { runOnTskern } from './tskern-side';
+
+const all = new Set(ALL_AREAS);
+
+describe('generateScenario', () => {
+  it('is a pure function of (seed, index, areas)', () => {
+    expect(generateScenario(5, 17, { areas: all })).toBe(generateScenario(5, 17, { areas: all }));
+    expect(generateScenario(5, 17, { areas: all })).not.toBe(generateScenario(5, 18, { areas: all }));
+  });
+
+  it('writes 20..60 operation lines, every address relative to R, every range inside it', () => {
+    for (let i = 0; i < 100; i++) {
+      const text = generateScenario(11, i, { areas: all });
+      const ops = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      expect(ops.length).toBeGreaterThanOrEqual(21);
+      expect(ops.length).toBeLessThanOrEqual(62 + 4);
+      expect(ops[0]).toMatch(/^p1 mmap R 0 \S+ PROT_NONE MAP_PRIVATE\|MAP_ANONYMOUS -1 0$/);
+      // mmap only with MAP_FIXED or MAP_FIXED_NOREPLACE after the reservation.
+      for (const l of ops.slice(1)) if (/ mmap /.test(l)) expect(l).toMatch(/MAP_FIXED/);
+      expect(() => parseScenario(text)).not.toThrow();
+    }
+  });
+
+  it('honours --areas', () => {
+    const anon = parseAreas('anon');
+    for (let i = 0; i < 50; i++) {
+      const text = generateScenario(2, i, { areas: anon });
+      expect(text).not.toMatch(/ (open|shm_open|fork|exec|exit) /);
+      expect(text).not.toMatch(/MAP_SHARED/);
+    }
+    expect(() => parseAreas('anon,bogus')).toThrow(/unknown area/);
+    expect([...parseAreas('all')].sort()).toEqual([...ALL_AREAS].sort());
+  });
+
+  it('produces valid scenarios: no scenario error, crash or leak on tskern', () => {
+    for (let i = 0; i < 60; i++) {
+      const text = generateScenario(3, i, { areas: all });
+      const out = runOnTskern(text, { invariants: true, timeoutMs: 20_000, leakCheck: true });
+      expect(out.transcript, text).not.toMatch(/scenario error/);
+      expect(out.problem, `${text}\n${out.transcript}`).toBeUndefined();
+    }
+  });
+});
