@@ -6,7 +6,39 @@ import { createKernel } from './kernel';
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
 const enc = new TextEncoder();
 
+/** Read a whole file through open/read/close, with the buffers on the process's stack. */
+function readFile(k: ReturnType<typeof createKernel>, pid: number, path: string): string {
+  const { end } = k.stack(pid);
+  const pathAt = end - 4096;
+  k.store(pid, pathAt, enc.encode(path + '\0'));
+  const fd = k.syscall(pid, SYS.open, pathAt, 0, 0);
+  if (fd < 0) return `open: ${fd}`;
+  const bufAt = end - 65536;
+  let text = '';
+  for (;;) {
+    const n = k.syscall(pid, SYS.read, fd, bufAt, 1000);
+    if (n <= 0) break;
+    const chunk = new Uint8Array(n);
+    k.load(pid, bufAt, chunk);
+    text += new TextDecoder().decode(chunk);
+  }
+  k.syscall(pid, SYS.close, fd);
+  return text;
+}
+
 describe('the default kernel', () => {
+  it('serves /proc/self/maps, /proc/<pid>/status and /proc/mounts through procfs', () => {
+    const k = createKernel();
+    k.registerProgram('/bin/app', {});
+    const p = k.spawn('/bin/app', { uid: 1000, gid: 1000 });
+    const a = k.syscall(p, SYS.mmap, 0, 8192, RW, MAP.MAP_SHARED | MAP.MAP_ANONYMOUS, -1, 0);
+    const maps = readFile(k, p, '/proc/self/maps');
+    expect(maps).toContain(`${a.toString(16)}-${(a + 8192).toString(16)} rw-s 00000000 00:01 `);
+    expect(maps).toMatch(/\[stack\]\n$/);
+    expect(readFile(k, p, `/proc/${p}/status`)).toContain(`Pid:\t${p}`);
+    expect(readFile(k, p, '/proc/mounts')).toContain('/dev/shm tmpfs');
+  });
+
   for (const [name, make] of [
     ['arena allocator', () => createKernel()],
     ['chunked allocator', () => createKernel({ frames: new ChunkedFrameAllocator({ chunkFrames: 64 }) })],
@@ -30,7 +62,7 @@ describe('the default kernel', () => {
       expect(k.fill(p, priv, 3, 0x41)).toBe(0);
       expect(k.syscall(p, SYS.mprotect, priv, 8192, PROT.PROT_READ)).toBe(0);
       expect(k.store(p, priv, enc.encode('x'))).toBe(Signal.SIGSEGV);
-      expect(k.procMaps(p)).toContain('/dev/zero (deleted)');
+      expect(readFile(k, p, '/proc/self/maps')).toContain('/dev/zero (deleted)');
       k.syscall(c, SYS.exit_group, 0);
       k.syscall(p, SYS.wait4, c, 0, 0, 0);
       k.syscall(p, SYS.exit_group, 0);

@@ -1,8 +1,9 @@
-import { Signal } from '@tskern/abi';
+import { Errno, Signal } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/fdmapping';
 import { load, store, fill, formatMaps, memoryOptions, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcessTable, type Process } from '@tskern/process';
+import { ProcFs, mountProc, formatMounts, type ProcessDirectory } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
 import {
@@ -23,6 +24,20 @@ export interface KernelOptions {
   readonly mmapMinAddr?: number;
   /** RLIMIT_NOFILE of every process (default 1024). */
   readonly fdLimit?: number;
+  /**
+   * More file systems to mount at start, in order (directories on the way
+   * are made as root): `{ path: '/mnt/host', fs: (frames) => createHostFs(...) }`.
+   */
+  readonly mounts?: readonly KernelMount[];
+}
+
+/** A file system to mount when the kernel starts. */
+export interface KernelMount {
+  readonly path: string;
+  /** The file system, or a maker that gets the kernel's frame allocator. */
+  readonly fs: FileSystem | ((frames: FrameAllocator) => FileSystem);
+  /** What /proc/mounts shows as the source (default: the fs type). */
+  readonly source?: string;
 }
 
 type KProcess = Process<FdTable, FsContext>;
@@ -40,14 +55,26 @@ export class Kernel implements KernelHost {
   readonly processes: ProcessTable<FdTable, FsContext>;
   readonly syscalls: SyscallDispatcher;
   private readonly contexts = new WeakMap<object, FileSyscallContext>();
+  private readonly mountTable: { source: string; target: string; type: string; options: string }[] = [];
 
   constructor(options: KernelOptions = {}) {
     const frames = options.frames ?? new ArenaFrameAllocator({ bytes: 1024 * 1024 * 1024 });
     this.frames = frames;
     const rootFs = options.rootFs?.(frames) ?? new RamFs({ frames });
     this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry() });
-    const mounted = mountShm(this.vfs, createShmFs({ frames }));
+    this.mountTable.push({ source: 'rootfs', target: '/', type: rootFs.type, options: 'rw' });
+    const shm = createShmFs({ frames });
+    const mounted = mountShm(this.vfs, shm);
     if (mounted < 0) throw new Error(`tskern: cannot mount /dev/shm (${mounted})`);
+    this.mountTable.push({ source: 'tmpfs', target: '/dev/shm', type: shm.type, options: 'rw,nosuid,nodev' });
+    const proc = new ProcFs({ processes: this.processDirectory() });
+    const procMounted = mountProc(this.vfs, proc);
+    if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
+    this.mountTable.push({ source: 'proc', target: '/proc', type: proc.type, options: 'rw,nosuid,nodev,noexec' });
+    for (const m of options.mounts ?? []) {
+      const r = this.mount(m.path, typeof m.fs === 'function' ? m.fs(frames) : m.fs, m.source);
+      if (r < 0) throw new Error(`tskern: cannot mount ${m.path} (${r})`);
+    }
     this.memory = memoryOptions(frames, createSharedAnonymousFactory({ frames }), {
       ...(options.maxMapCount !== undefined ? { maxMapCount: options.maxMapCount } : {}),
       ...(options.mmapMinAddr !== undefined ? { mmapMinAddr: options.mmapMinAddr } : {}),
@@ -66,6 +93,47 @@ export class Kernel implements KernelHost {
       coreSyscalls(),
       fileSyscallHandlers((proc) => this.fileContext(proc as unknown as KProcess)),
     ]);
+  }
+
+  /**
+   * Mount `fs` at `path`, making the directories on the way as root (mode
+   * 0755). Returns 0 or -errno.
+   */
+  mount(path: string, fs: FileSystem, source: string = fs.type): number {
+    const task = this.vfs.kernelTask();
+    let prefix = '';
+    for (const name of path.split('/').filter((c) => c !== '')) {
+      prefix += `/${name}`;
+      const err = this.vfs.mkdir(task, prefix, 0o755);
+      if (err < 0 && err !== -Errno.EEXIST) return err;
+    }
+    const r = this.vfs.mount(path, fs);
+    if (r === 0) this.mountTable.push({ source, target: path, type: fs.type, options: fs.readOnly ? 'ro' : 'rw' });
+    return r;
+  }
+
+  /** What procfs knows of processes: the process table, seen through this interface. */
+  private processDirectory(): ProcessDirectory {
+    const live = (pid: number) => this.live(pid);
+    return {
+      pids: () => [...this.processes.all()].filter((p) => p.alive).map((p) => p.pid).sort((a, b) => a - b),
+      maps: (pid) => {
+        const p = live(pid);
+        return p === undefined ? undefined : formatMaps(p.mm);
+      },
+      owner: (pid) => {
+        const p = live(pid);
+        return p === undefined ? undefined : { uid: p.cred.uid, gid: p.cred.gid };
+      },
+      status: (pid) => {
+        const p = live(pid);
+        if (p === undefined) return undefined;
+        const name = p.program.slice(p.program.lastIndexOf('/') + 1);
+        return { name, ppid: p.ppid, state: 'running', umask: p.fs.umask, uid: p.cred.uid, gid: p.cred.gid, groups: p.cred.groups };
+      },
+      mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
+      incarnation: (pid) => live(pid),
+    };
   }
 
   /** The file context of a process, made on its first file syscall. */
@@ -130,15 +198,6 @@ export class Kernel implements KernelHost {
 
   isAlive(pid: number): boolean {
     return this.live(pid) !== undefined;
-  }
-
-  /**
-   * TEMPORARY until procfs is mounted: the text of /proc/[pid]/maps straight
-   * from the memory manager. The scenario runner reads procfs when it exists.
-   */
-  procMaps(pid: number): string {
-    const proc = this.live(pid);
-    return proc === undefined ? '' : formatMaps(proc.mm);
   }
 
   /** Frames in use (a test checks it returns to zero once every process has exited). */

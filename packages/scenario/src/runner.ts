@@ -24,18 +24,8 @@ export const SCENARIO_PROGRAM = '/bin/scenario';
 export const SCENARIO_UID = 1000;
 export const SCENARIO_GID = 1000;
 
-/**
- * The kernel a scenario runs on: the syscall layer, and optionally the
- * temporary `procMaps` fallback.
- */
-export interface ScenarioKernel extends KernelHost {
-  /**
-   * TEMPORARY, to be removed when procfs lands: the text of
-   * `/proc/PID/maps`, used by `maps` only while opening `/proc/self/maps`
-   * fails.
-   */
-  procMaps?(pid: number): string;
-}
+/** The kernel a scenario runs on: only its syscall layer and CPU accesses (`maps` reads procfs). */
+export type ScenarioKernel = KernelHost;
 
 /** Where the scratch directory lives: the kernel's own file system, or (later) a hostfs mount. */
 export type ScratchKind = 'default' | 'hostfs';
@@ -526,12 +516,7 @@ class ScenarioRun {
     const args = new StackArgs(k, pid);
     const path = args.cstring(encoder.encode('/proc/self/maps'));
     const fd = k.syscall(pid, SYS.open, path, O.O_RDONLY, 0);
-    if (fd < 0) {
-      // TEMPORARY fallback, to be removed when procfs lands: the kernel's own
-      // rendering of the maps, for kernels that cannot open /proc/self/maps yet.
-      if (k.procMaps) return k.procMaps(pid);
-      throw new Error(`runner: maps: open("/proc/self/maps") answered ${err(fd)} (is procfs mounted?)`);
-    }
+    if (fd < 0) throw new Error(`runner: maps: open("/proc/self/maps") answered ${err(fd)} (is procfs mounted?)`);
     const buf = args.alloc(MAPS_CHUNK);
     const parts: Uint8Array[] = [];
     let total = 0;

@@ -55,15 +55,10 @@ export class FakeKernel implements ScenarioKernel {
   readonly programs = new Map<string, Program>();
   readonly procs = new Map<number, FakeProcess>();
   readonly spawned: { program: string; options: SpawnOptions; pid: number }[] = [];
-  procMaps?: (pid: number) => string;
   private readonly handlers = new Map<string, Handler>();
   private nextPid = 100;
   private nextFd = 3;
   private nextMap = 0x10000000;
-
-  constructor(options: { procMaps?: (pid: number) => string } = {}) {
-    if (options.procMaps) this.procMaps = options.procMaps;
-  }
 
   /** Answer syscall `name` with `handler` from now on. */
   on(name: keyof typeof SYS, handler: Handler): this {

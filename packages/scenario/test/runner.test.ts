@@ -323,25 +323,17 @@ describe('maps', () => {
 
   it('describes files relative to the scratch directory', () => {
     const text = `${R.toString(16)}-${(R + 4096).toString(16)} r--p 00001000 00:01 9   /scratch-1/all.txt\n`;
-    const k = new FakeKernel({ procMaps: () => text }).on('open', ({ args, kernel, pid, fallback }) =>
-      kernel.cstring(pid, args[0]!) === '/proc/self/maps' ? -Errno.ENOENT : fallback(),
-    );
+    let served = false;
+    const k = new FakeKernel().on('read', ({ pid, args, kernel }) => {
+      if (served) return 0;
+      served = true;
+      kernel.copyOut(pid, args[1]!, text);
+      return text.length;
+    });
     expect(run(`p1 maps ${R} 4K`, k).lines).toEqual(['1: +0x0..+0x1000 r--p file:all.txt @0x1000']);
   });
 
-  it('falls back to procMaps (temporary) while /proc/self/maps cannot be opened', () => {
-    const pids: number[] = [];
-    const k = new FakeKernel({
-      procMaps: (pid) => {
-        pids.push(pid);
-        return mapsText;
-      },
-    }).on('open', () => -Errno.ENOENT);
-    expect(run(`p1 maps ${R} 4K`, k).lines).toEqual(['1: +0x0..+0x1000 rw-s shm:/seg @0x0 (deleted)']);
-    expect(pids).toEqual([k.spawned[1]!.pid]);
-  });
-
-  it('crashes clearly without procfs and without the fallback', () => {
+  it('crashes clearly without procfs', () => {
     const k = new FakeKernel().on('open', () => -Errno.ENOENT);
     expect(() => run(`p1 maps ${R} 4K`, k)).toThrow(/open\("\/proc\/self\/maps"\) answered -ENOENT/);
   });

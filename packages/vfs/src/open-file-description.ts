@@ -97,7 +97,7 @@ export class OpenFileDescription implements Mmappable {
     if (pos < 0) return -Errno.EINVAL;
     const inode = this.inode;
     if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
-    const read = this.ops?.read ?? inode.read?.bind(inode);
+    const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
     if (length === 0) return 0;
     return read(pos, dst, dstOffset, length);
@@ -123,7 +123,7 @@ export class OpenFileDescription implements Mmappable {
   private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: number): number {
     if (!this.writable) return -Errno.EBADF;
     const inode = this.inode;
-    const write = this.ops?.write ?? inode.write?.bind(inode);
+    const write = this.ops?.write?.bind(this.ops) ?? inode.write?.bind(inode);
     if (write === undefined) return -Errno.EINVAL;
     if (length === 0) return 0;
     // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
