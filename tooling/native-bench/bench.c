@@ -205,49 +205,56 @@ static double b_fork(long iters, long param) {
   return now_ns() - t0;
 }
 
-/* First touch: a fresh mapping of `iters` pages per batch, one store per page; only the stores are timed. */
-static double b_touch(long iters, long param) {
-  (void)param;
-  char *p = mmap(NULL, iters * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) die("mmap touch");
-  madvise(p, iters * PAGE, MADV_NOHUGEPAGE); /* 4 KiB page faults, as tskern */
-  double t0 = now_ns();
-  for (long i = 0; i < iters; i++) *(volatile char *)(p + i * PAGE) = 1;
-  double t = now_ns() - t0;
-  munmap(p, iters * PAGE);
+/*
+ * First touch: per round a fresh mapping of `pages` pages, one store per page
+ * (only the stores are timed), then munmap; `iters` pages in all.
+ */
+static double b_touch(long iters, long pages) {
+  double t = 0;
+  for (long round = 0; round < iters / pages; round++) {
+    char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) die("mmap touch");
+    madvise(p, pages * PAGE, MADV_NOHUGEPAGE); /* 4 KiB page faults, as tskern */
+    double t0 = now_ns();
+    for (long i = 0; i < pages; i++) *(volatile char *)(p + i * PAGE) = 1;
+    t += now_ns() - t0;
+    munmap(p, pages * PAGE);
+  }
   return t;
 }
 
 /*
- * COW: `iters` resident pages, fork (the child waits on a pipe), then the
- * parent writes one byte per page (each a copy-on-write fault, timed); the
- * child exits and is reaped.
+ * COW: per round `pages` resident pages, fork (the child waits on a pipe),
+ * then the parent writes one byte per page (each a copy-on-write fault,
+ * timed); the child exits and is reaped. `iters` pages in all.
  */
-static double b_cow(long iters, long param) {
-  (void)param;
-  char *p = mmap(NULL, iters * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) die("mmap cow");
-  madvise(p, iters * PAGE, MADV_NOHUGEPAGE);
-  for (long i = 0; i < iters; i++) p[i * PAGE] = 1;
-  int fds[2];
-  if (pipe(fds) != 0) die("pipe");
-  pid_t pid = fork();
-  if (pid < 0) die("fork");
-  if (pid == 0) {
-    char c;
-    close(fds[1]);
-    while (read(fds[0], &c, 1) > 0) {
+static double b_cow(long iters, long pages) {
+  double t = 0;
+  for (long round = 0; round < iters / pages; round++) {
+    char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) die("mmap cow");
+    madvise(p, pages * PAGE, MADV_NOHUGEPAGE);
+    for (long i = 0; i < pages; i++) p[i * PAGE] = 1;
+    int fds[2];
+    if (pipe(fds) != 0) die("pipe");
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+      char c;
+      close(fds[1]);
+      while (read(fds[0], &c, 1) > 0) {
+      }
+      _exit(0);
     }
-    _exit(0);
+    close(fds[0]);
+    double t0 = now_ns();
+    for (long i = 0; i < pages; i++) *(volatile char *)(p + i * PAGE) = 2;
+    t += now_ns() - t0;
+    close(fds[1]);
+    int status;
+    if (waitpid(pid, &status, 0) != pid) die("waitpid cow");
+    munmap(p, pages * PAGE);
   }
-  close(fds[0]);
-  double t0 = now_ns();
-  for (long i = 0; i < iters; i++) *(volatile char *)(p + i * PAGE) = 2;
-  double t = now_ns() - t0;
-  close(fds[1]);
-  int status;
-  if (waitpid(pid, &status, 0) != pid) die("waitpid cow");
-  munmap(p, iters * PAGE);
   return t;
 }
 
@@ -364,9 +371,11 @@ int main(int argc, char **argv) {
     make_mappings(param);
     run_timed(c, b_mmap_scale, iters, min_b, max_b, param);
   } else if (strcmp(c, "touch") == 0) {
-    run_timed(c, b_touch, iters, min_b, max_b, 0);
+    if (param <= 0) param = iters;
+    run_timed(c, b_touch, iters, min_b, max_b, param);
   } else if (strcmp(c, "cow") == 0) {
-    run_timed(c, b_cow, iters, min_b, max_b, 0);
+    if (param <= 0) param = iters;
+    run_timed(c, b_cow, iters, min_b, max_b, param);
   } else if (strcmp(c, "mem_per_mapping") == 0) {
     mem_per_mapping(param);
   } else if (strcmp(c, "mem_per_page") == 0) {

@@ -8,20 +8,24 @@ export interface BenchArgs {
   only: string[];
   /** Directory of the SVG chart (default bench-out). */
   out: string;
+  /** Profile each case's tskern side into DIR/profile/ (see profile.ts). */
+  profile: boolean;
   help: boolean;
 }
 
-export const USAGE = `usage: pnpm bench [--json FILE] [--markdown FILE] [--only GROUP[,GROUP...]] [--out DIR]
+export const USAGE = `usage: pnpm bench [--json FILE] [--markdown FILE] [--only GROUP[,GROUP...]] [--out DIR] [--profile]
 
 Runs every case on tskern and on Linux (tooling/native-bench, built with gcc)
 or memfs, prints a table, writes DIR/scaling.svg (default bench-out/) and,
 with --json, the results as JSON (--markdown: the table as Markdown). Groups: metadata, shm, io, fork, scaling,
-faults, files, memory.
+faults, files, memory. --profile runs the CPU profiler over each case's
+tskern side and writes DIR/profile/CASE.cpuprofile and CASE.txt (hot spots
+as TypeScript file:line).
 `;
 
 /** Parse argv (after the script). A lone `--` (as \`pnpm bench -- --json F\` passes it) is skipped. */
 export function parseArgs(argv: readonly string[]): BenchArgs | string {
-  const args: BenchArgs = { json: null, markdown: null, only: [], out: 'bench-out', help: false };
+  const args: BenchArgs = { json: null, markdown: null, only: [], out: 'bench-out', profile: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') continue;
@@ -54,6 +58,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs | string {
         args.out = v;
         break;
       }
+      case '--profile':
+        args.profile = true;
+        break;
       case '-h':
       case '--help':
         args.help = true;

@@ -37,7 +37,8 @@ export function timePair(ctx: BenchContext, c: TimedCase): TimedPair {
   let tskern: Timing | null = null;
   let note: string | undefined;
   try {
-    tskern = measure(c.tskern(), c.timing);
+    const batch = c.tskern();
+    tskern = ctx.profile(c.name, () => measure(batch, c.timing));
   } catch (e) {
     note = unavailableNote(e);
   }
@@ -64,5 +65,11 @@ export function timedCase(ctx: BenchContext, c: TimedCase): CaseResult {
     target: c.target,
     ...(p.note !== undefined ? { note: p.note } : p.linux === null && c.native !== null ? { note: ctx.native.problem ?? 'native run failed' } : {}),
     ...(c.series !== undefined ? { series: c.series } : {}),
+    timing: timings(p.tskern, p.linux),
   });
+}
+
+/** The timing details of a row, leaving out missing sides. */
+export function timings(tskern: Timing | null, reference: Timing | null): { tskern?: Timing; reference?: Timing } {
+  return { ...(tskern !== null ? { tskern } : {}), ...(reference !== null ? { reference } : {}) };
 }

@@ -6,6 +6,8 @@ export interface BenchContext {
   readonly native: Native;
   /** Progress on stderr. */
   log(text: string): void;
+  /** Run a tskern measurement, under the CPU profiler with --profile. */
+  profile<T>(name: string, fn: () => T): T;
 }
 
 /** A group of cases (one file under cases/). */

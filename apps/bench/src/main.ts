@@ -9,6 +9,7 @@ import { parseArgs, USAGE } from './args';
 import { GROUPS } from './cases/index';
 import type { BenchContext } from './context';
 import { Native } from './native';
+import { Profiler } from './profile';
 import { describeMachine, formatMarkdown, formatTable, machine, toJson } from './report';
 import { scalingSvg } from './svg';
 import type { CaseResult } from './types';
@@ -33,7 +34,8 @@ function main(argv: readonly string[]): number {
   const log = (text: string) => void process.stderr.write(text);
   const native = Native.build(log);
   if (native.problem !== null) log(`${native.problem}: Linux references are missing\n`);
-  const ctx: BenchContext = { native, log };
+  const profiler = args.profile ? new Profiler(join(args.out, 'profile')) : null;
+  const ctx: BenchContext = { native, log, profile: (name, fn) => (profiler === null ? fn() : profiler.profile(name, fn)) };
 
   const results: CaseResult[] = [];
   for (const group of GROUPS) {
@@ -59,6 +61,7 @@ function main(argv: readonly string[]): number {
     writeFileSync(args.markdown, formatMarkdown(results, m));
     log(`wrote ${args.markdown}\n`);
   }
+  if (profiler !== null) log(`wrote CPU profiles and hot spots to ${join(args.out, 'profile')}/\n`);
   log(`done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s\n`);
   return 0;
 }

@@ -102,6 +102,7 @@ export function toJson(results: readonly CaseResult[], m: Machine): string {
         met: r.met,
         ...(r.note !== undefined ? { note: r.note } : {}),
         ...(r.series !== undefined ? { series: r.series } : {}),
+        ...(r.timing !== undefined ? { timing: r.timing } : {}),
       })),
     },
     null,

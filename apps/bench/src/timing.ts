@@ -57,22 +57,51 @@ export function summarize(values: readonly number[]): { median: number; spread: 
   return { median, spread };
 }
 
-/** Iterations per batch so that a batch takes about `targetMs` (the runs double as warm-up). */
+/**
+ * Iterations per batch so that a batch takes at least half of `targetMs`,
+ * on warm code: the count grows (2x to 8x a step, by the estimate) until a
+ * batch is long enough and a second batch at the same count confirms it.
+ * Cold code (tskern's paths run in the interpreter until the optimizing
+ * compiler, on a busy machine a slow background thread, catches up) can be
+ * ten times slower than warm code, so one long batch proves nothing. A slow
+ * batch from noise only ever makes a count look long enough. The runs double
+ * as warm-up.
+ */
 export function calibrate(batch: Batch, targetMs: number, maxIters: number): number {
   const target = targetMs * 1e6;
+  const grow = (iters: number, t: number) => Math.min(maxIters, Math.ceil(iters * Math.min(8, Math.max(2, target / t))));
   let iters = 1;
-  for (;;) {
+  for (let round = 0; round < 40 && iters < maxIters; round++) {
     const t = Math.max(batch(iters), 1);
-    if (t >= target / 4 || iters >= maxIters) return Math.max(1, Math.min(maxIters, Math.round((iters * target) / t)));
-    iters = Math.min(maxIters, iters * 4);
+    if (t < target / 2) {
+      iters = grow(iters, t);
+      continue;
+    }
+    const again = Math.max(batch(iters), 1);
+    if (again >= target / 2) return iters;
+    iters = grow(iters, again);
   }
+  return iters;
 }
 
 /** Time `batch`: calibrate (unless `iters` is given), one warm-up batch, then batches until stable. */
 export function measure(batch: Batch, options: TimingOptions = {}): Timing {
   const o = { ...DEFAULT_TIMING, ...options };
-  const iters = options.iters ?? calibrate(batch, o.targetBatchMs, o.maxIters);
+  let iters = options.iters ?? calibrate(batch, o.targetBatchMs, o.maxIters);
   batch(iters); // warm-up
+  for (let attempt = 0; ; attempt++) {
+    const t = batches(batch, iters, o);
+    // Calibration fooled by a slow moment leaves batches far shorter than the
+    // target, where a collection or a descheduling weighs much more: scale up
+    // from the median and measure again.
+    const batchNs = t.nsPerOp * iters;
+    if (options.iters !== undefined || attempt >= 2 || iters >= o.maxIters || batchNs >= (o.targetBatchMs * 1e6) / 4) return t;
+    iters = Math.min(o.maxIters, Math.ceil((iters * o.targetBatchMs * 1e6) / Math.max(batchNs, 1)));
+  }
+}
+
+/** Batches of `iters` until the spread is within tolerance (after the minimum), the budget is spent or the maximum ran. */
+function batches(batch: Batch, iters: number, o: typeof DEFAULT_TIMING): Timing {
   const perOp: number[] = [];
   let total = 0;
   let s = { median: NaN, spread: 0 };

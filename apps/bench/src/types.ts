@@ -1,5 +1,7 @@
 /** What `pnpm bench` reports per case (one table row, one JSON entry). */
 
+import type { Timing } from './timing';
+
 /** A goal for a case: a bound on the ratio (tskern / reference) or on tskern's own value. */
 export interface Target {
   readonly on: 'ratio' | 'tskern';
@@ -25,6 +27,8 @@ export interface CaseResult {
   readonly note?: string;
   /** Scaling cases: the chart family ("fork", "mmap") and the number of mappings. */
   readonly series?: { readonly family: string; readonly n: number };
+  /** How the timed values were taken (iterations per batch, batches, spread). */
+  readonly timing?: { readonly tskern?: Timing; readonly reference?: Timing };
 }
 
 /** A case's values before the ratio and the verdict are derived. */
@@ -37,6 +41,7 @@ export interface CaseInput {
   target?: Target | null;
   note?: string;
   series?: { family: string; n: number };
+  timing?: { tskern?: Timing; reference?: Timing };
 }
 
 /** Derive the ratio and the verdict. */
@@ -60,6 +65,7 @@ export function caseResult(input: CaseInput): CaseResult {
     met,
     ...(input.note !== undefined ? { note: input.note } : {}),
     ...(input.series !== undefined ? { series: input.series } : {}),
+    ...(input.timing !== undefined ? { timing: input.timing } : {}),
   };
 }
 

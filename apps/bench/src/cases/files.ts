@@ -8,6 +8,7 @@ import { Volume } from 'memfs';
 import type { CaseGroup } from '../context';
 import { measure, since, type Timing } from '../timing';
 import { Proc, Unavailable, unavailableNote } from '../tskern';
+import { timings } from '../compare';
 import { caseResult, TARGETS } from '../types';
 
 export const FILE_SIZE = 1024;
@@ -59,7 +60,8 @@ export const files: CaseGroup = {
     let tskern: Timing | null = null;
     let note: string | undefined;
     try {
-      tskern = measure(ramfsFiles());
+      const batch = ramfsFiles();
+      tskern = ctx.profile('small files ramfs', () => measure(batch));
     } catch (e) {
       note = unavailableNote(e);
     }
@@ -73,6 +75,7 @@ export const files: CaseGroup = {
         reference: memfs.nsPerOp / 1e3,
         referenceName: 'memfs (same process)',
         target: TARGETS.files,
+        timing: timings(tskern, memfs),
         ...(note !== undefined ? { note } : {}),
       }),
     ];

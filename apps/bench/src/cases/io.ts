@@ -4,7 +4,7 @@
  * 1 MiB cases are held to the JS copy limit (as throughput).
  */
 import { SYS } from '@tskern/abi';
-import { timePair, timedCase, type TimedPair } from '../compare';
+import { timePair, timedCase, timings, type TimedPair } from '../compare';
 import type { BenchContext, CaseGroup } from '../context';
 import { measure, since, type Timing } from '../timing';
 import { Proc } from '../tskern';
@@ -58,8 +58,9 @@ function bigTransfer(ctx: BenchContext, op: 'pwrite' | 'pread', copy: Timing): C
     unit: UNIT,
   });
   const note = p.note !== undefined ? { note: p.note } : {};
+  const timing = { timing: timings(p.tskern, p.linux) };
   return [
-    caseResult({ name: `${op} 1 MiB shmfs (vs Linux tmpfs)`, unit: UNIT, tskern: gbps(p.tskern, MiB), reference: gbps(p.linux, MiB), referenceName: 'Linux', ...note }),
+    caseResult({ name: `${op} 1 MiB shmfs (vs Linux tmpfs)`, unit: UNIT, tskern: gbps(p.tskern, MiB), reference: gbps(p.linux, MiB), referenceName: 'Linux', ...note, ...timing }),
     caseResult({
       name: `${op} 1 MiB shmfs (vs JS copy limit)`,
       unit: UNIT,
@@ -68,6 +69,7 @@ function bigTransfer(ctx: BenchContext, op: 'pwrite' | 'pread', copy: Timing): C
       referenceName: 'TypedArray.set 1 MiB',
       target: TARGETS.copy,
       ...note,
+      timing: timings(p.tskern, copy),
     }),
   ];
 }
@@ -100,6 +102,7 @@ export const io: CaseGroup = {
         reference: gbps(memcpy, MiB),
         referenceName: 'memcpy (C)',
         note: 'the physical copy limit of each side; the tskern column is plain JS',
+        timing: timings(copy, memcpy),
       }),
     );
     rows.push(...bigTransfer(ctx, 'pwrite', copy), ...bigTransfer(ctx, 'pread', copy));
