@@ -40,6 +40,7 @@ export {
   SCENARIO_PROGRAM,
   SCENARIO_UID,
   SCENARIO_GID,
+  HOSTFS_SCRATCH_PARENT,
   type ScenarioKernel,
   type ScratchKind,
   type ScenarioStatus,

@@ -27,7 +27,10 @@ export const SCENARIO_GID = 1000;
 /** The kernel a scenario runs on: only its syscall layer and CPU accesses (`maps` reads procfs). */
 export type ScenarioKernel = KernelHost;
 
-/** Where the scratch directory lives: the kernel's own file system, or (later) a hostfs mount. */
+/** Where a `hostfs` scratch directory is made: the kernel must mount a hostfs there. */
+export const HOSTFS_SCRATCH_PARENT = '/host';
+
+/** Where the scratch directory lives: the kernel's own root file system, or a hostfs mount. */
 export type ScratchKind = 'default' | 'hostfs';
 
 /** 0: ran to the end; 1: an inline expectation did not match (under `check`); 2: scenario error. */
@@ -39,7 +42,11 @@ export interface RunOptions {
   readonly fileName?: string;
   /** Compare results with inline expectations (`tskern run --check`). */
   readonly check?: boolean;
-  /** `hostfs` is reserved: it needs kernel support that does not exist yet, and throws. */
+  /**
+   * `hostfs`: make the scratch directory under `HOSTFS_SCRATCH_PARENT`
+   * (`/host`), where the kernel must have a hostfs mounted, so that the
+   * scenario's files are real host files.
+   */
   readonly scratch?: ScratchKind;
   /** A `Date.now()` value after which the run stops with ScenarioTimeout (checked before each line). */
   readonly deadline?: number;
@@ -85,13 +92,10 @@ function joinLines(lines: string[]): string {
 
 /** Run a scenario, handing each output line to `sink` as soon as it exists. Returns the status. */
 export function runScenarioStreaming(text: string, options: RunOptions, sink: ScenarioSink): ScenarioStatus {
-  if (options.scratch === 'hostfs') {
-    throw new Error('scratch directory on hostfs is not implemented yet (it needs a hostfs mount from the kernel)');
-  }
   const lines = splitLines(text);
   let run: ScenarioRun;
   try {
-    run = new ScenarioRun(options.kernel);
+    run = new ScenarioRun(options.kernel, options.scratch === 'hostfs' ? HOSTFS_SCRATCH_PARENT : '');
   } catch (e) {
     throw new ScenarioCrash(0, e, options.fileName);
   }
@@ -214,7 +218,11 @@ class ScenarioRun {
   readonly scratchDir: string;
   private line = 0;
 
-  constructor(private readonly kernel: ScenarioKernel) {
+  constructor(
+    private readonly kernel: ScenarioKernel,
+    /** The directory that holds the scratch directory ('' for the root). */
+    private readonly scratchParent: string,
+  ) {
     kernel.registerProgram(SCENARIO_PROGRAM, {});
     this.scratchDir = this.makeScratchDir();
     const pid = kernel.spawn(SCENARIO_PROGRAM, {
@@ -237,12 +245,12 @@ class ScenarioRun {
     const root = k.spawn(SCENARIO_PROGRAM, { uid: 0, gid: 0 });
     try {
       for (let n = 1; n < 10_000; n++) {
-        const dir = `/scratch-${n}`;
+        const dir = `${this.scratchParent}/scratch-${n}`;
         const args = new StackArgs(k, root);
         const path = args.cstring(encoder.encode(dir));
         const r = k.syscall(root, SYS.mkdir, path, 0o700);
         if (r === -Errno.EEXIST) continue;
-        if (r === -Errno.ENOSYS) return '/';
+        if (r === -Errno.ENOSYS && this.scratchParent === '') return '/';
         if (r < 0) throw new Error(`runner setup: mkdir("${dir}") answered ${err(r)}`);
         const c = k.syscall(root, SYS.chown, path, SCENARIO_UID, SCENARIO_GID);
         if (c < 0) throw new Error(`runner setup: chown("${dir}") answered ${err(c)}`);

@@ -52,8 +52,12 @@ describe('setup', () => {
     expect(() => runScenario('', { kernel: k })).toThrow(/mkdir\("\/scratch-1"\) answered -EACCES/);
   });
 
-  it('refuses a hostfs scratch directory for now', () => {
-    expect(() => runScenario('', { kernel: new FakeKernel(), scratch: 'hostfs' })).toThrow(/not implemented/);
+  it('makes a hostfs scratch directory under /host', () => {
+    const k = new FakeKernel();
+    runScenario('', { kernel: k, scratch: 'hostfs' });
+    expect(k.spawned[1]!.options.cwd).toBe('/host/scratch-1');
+    const k2 = new FakeKernel().on('mkdir', () => -Errno.ENOSYS);
+    expect(() => runScenario('', { kernel: k2, scratch: 'hostfs' })).toThrow(/mkdir\("\/host\/scratch-1"\) answered -ENOSYS/);
   });
 });
 

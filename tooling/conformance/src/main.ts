@@ -23,7 +23,9 @@ async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   const settings = { timeoutMs: options.timeoutMs, ...(options.scratch ? { scratch: options.scratch } : {}) };
-  const kernelModule = options.kernel === 'default' ? '@tskern/kernel' : new URL(`./profiles/${options.kernel}.ts`, import.meta.url).href;
+  // A hostfs scratch directory needs a kernel with a hostfs mounted for it.
+  const profile = options.scratch === 'hostfs' ? 'hostfs' : options.kernel;
+  const kernelModule = profile === 'default' ? '@tskern/kernel' : new URL(`./profiles/${profile}.ts`, import.meta.url).href;
   let executor: Executor;
   if (options.inProcess) {
     const { createKernel } = (await import(kernelModule)) as { createKernel: () => ScenarioKernel };

@@ -31,7 +31,7 @@ Scenarios listed in tooling/conformance/known-gaps.txt are expected to differ.
   --filter SUBSTR   only scenarios whose path (relative to scenarios/) contains SUBSTR
   --verbose, -v     print full diffs and the scenario errors of differing runs
   --update-gaps     rewrite known-gaps.txt to exactly the differing scenarios
-  --scratch hostfs  run with the scratch directory on hostfs (not implemented yet)
+  --scratch hostfs  run with the scratch directory on hostfs (real host files)
   --kernel NAME     the kernel assembly: default, or chunked (the second frame
                     allocator: the same transcripts are required)
   --timeout MS      time limit per scenario (default ${DEFAULT_TIMEOUT_MS})

@@ -155,9 +155,13 @@ describe('runSuite', () => {
   });
 
   it('stops with status 2 when the scenarios cannot run at all', async () => {
-    const r = await suite({}, new InProcessExecutor(createKernel, { timeoutMs: 5000, scratch: 'hostfs' }));
+    const fatal: Executor = {
+      run: () => Promise.resolve({ kind: 'fatal', message: 'Error: the runner cannot start' }),
+      close: () => Promise.resolve(),
+    };
+    const r = await suite({}, fatal);
     expect(r.status).toBe(2);
-    expect(r.stderr.at(-1)).toMatch(/^conformance: cannot run the scenarios: Error: scratch directory on hostfs is not implemented yet/);
+    expect(r.stderr.at(-1)).toMatch(/^conformance: cannot run the scenarios: Error: the runner cannot start/);
   });
 
   it('reports a kernel that throws in createKernel as a difference', async () => {
