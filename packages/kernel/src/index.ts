@@ -2,4 +2,5 @@
  * @tskern/kernel — the composition root: assembles a default kernel from the
  * subsystems and exposes it as a `KernelHost`.
  */
-export { Kernel, createKernel, type KernelOptions } from './kernel';
+export { Kernel, createKernel, type KernelOptions, type KernelMount } from './kernel';
+export { hostFolder } from './host-folder';
