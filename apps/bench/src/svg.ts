@@ -7,7 +7,7 @@ import type { CaseResult } from './types';
 
 const PANEL_W = 440;
 const PANEL_H = 320;
-const M = { left: 64, right: 16, top: 40, bottom: 48 };
+const M = { left: 64, right: 16, top: 52, bottom: 48 };
 const COLORS = { tskern: '#1f77b4', Linux: '#ff7f0e' } as const;
 
 const TITLES: Record<string, string> = {
@@ -69,7 +69,9 @@ function panel(family: string, unit: string, series: Record<'tskern' | 'Linux', 
   parts.push(
     `<text transform="translate(${x0 + 16} ${M.top + h / 2}) rotate(-90)" text-anchor="middle">${esc(unit)} (log)</text>`,
   );
-  let legendY = M.top + 14;
+  // The legend sits between the title and the plot, where no line can run.
+  let legendX = x0 + M.left;
+  const legendY = M.top - 12;
   for (const name of ['tskern', 'Linux'] as const) {
     const pts = series[name];
     if (pts.length === 0) continue;
@@ -77,9 +79,9 @@ function panel(family: string, unit: string, series: Record<'tskern' | 'Linux', 
     const path = pts.map((p) => `${sx(p.n).toFixed(1)},${sy(p.v).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
     for (const p of pts) parts.push(`<circle cx="${sx(p.n).toFixed(1)}" cy="${sy(p.v).toFixed(1)}" r="3" fill="${color}"/>`);
-    parts.push(`<line x1="${x0 + M.left + 10}" y1="${legendY}" x2="${x0 + M.left + 30}" y2="${legendY}" stroke="${color}" stroke-width="2"/>`);
-    parts.push(`<text x="${x0 + M.left + 36}" y="${legendY}" dominant-baseline="middle">${name}</text>`);
-    legendY += 16;
+    parts.push(`<line x1="${legendX}" y1="${legendY}" x2="${legendX + 20}" y2="${legendY}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<text x="${legendX + 26}" y="${legendY}" dominant-baseline="middle">${name}</text>`);
+    legendX += 90;
   }
   return parts.join('\n');
 }
