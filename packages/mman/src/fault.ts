@@ -36,7 +36,8 @@ export function handleFault(as: AddressSpace, page: number, write: boolean): num
       pt.setFlags(page, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);
       return FAULT_OK;
     }
-    const copy = frames.allocate();
+    // The copy overwrites the whole frame, so it need not be zeroed first.
+    const copy = frames.allocateUninitialized();
     if (copy < 0) return Signal.SIGBUS;
     frames.copy(frame, copy);
     frames.decRef(frame);
@@ -71,7 +72,7 @@ export function handleFault(as: AddressSpace, page: number, write: boolean): num
     pt.set(page, frame, PTE_PRESENT | PTE_COW | as.accessBits(vma, PTE_COW));
     return FAULT_OK;
   }
-  const copy = frames.allocate();
+  const copy = frames.allocateUninitialized();
   if (copy < 0) return Signal.SIGBUS;
   frames.copy(frame, copy);
   pt.set(page, copy, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);

@@ -1,7 +1,7 @@
 import { PAGE_SIZE } from '@tskern/abi';
 import { AddressSpace } from './address-space';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
-import { VM_DONTCOPY, VM_WIPEONFORK } from './vma';
+import { VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma';
 
 /**
  * The child's address space for fork(2), as kernel/fork.c:dup_mmap: every VMA
@@ -9,22 +9,28 @@ import { VM_DONTCOPY, VM_WIPEONFORK } from './vma';
  * pages are shared with the child and marked copy-on-write in both (so the
  * parent's writable pages become COW too); shared pages are shared as they
  * are; MADV_WIPEONFORK memory starts empty in the child.
+ *
+ * The VMA tree is cloned node for node (VMAs are immutable, so the child
+ * shares them), which keeps fork O(VMAs + resident pages) with no searching.
  */
 export function forkAddressSpace(parent: AddressSpace): AddressSpace {
-  const child = new AddressSpace(parent.options);
+  const child = new AddressSpace(parent.options, parent.vmas.clone((v: Vma) => v));
   const ppt = parent.pt;
   const cpt = child.pt;
   const frames = parent.frames;
-  for (const seg of parent.vmas.segmentsIn(0, parent.options.taskSize)) {
+  let dontCopy = false;
+  for (let seg = child.vmas.first(); seg !== undefined; seg = seg.next()) {
     const vma = seg.value;
-    if ((vma.flags & VM_DONTCOPY) !== 0) continue;
-    const copy = vma.slice(0);
-    child.vmas.insert(seg.start, seg.end, copy);
-    child.attach(seg.start, seg.end, copy);
-    if ((vma.flags & VM_WIPEONFORK) !== 0) continue;
+    if ((vma.flags & VM_DONTCOPY) !== 0) {
+      dontCopy = true;
+      continue;
+    }
+    child.attach(seg.start, seg.end, vma);
+    if ((vma.flags & VM_WIPEONFORK) !== 0 || ppt.resident === 0) continue;
+    const shared = vma.shared;
     ppt.forEachPresent(seg.start / PAGE_SIZE, seg.end / PAGE_SIZE, (page, frame, flags) => {
       frames.incRef(frame);
-      if (vma.shared) {
+      if (shared) {
         cpt.set(page, frame, flags);
         return;
       }
@@ -33,6 +39,13 @@ export function forkAddressSpace(parent: AddressSpace): AddressSpace {
       ppt.setFlags(page, cow | access);
       cpt.set(page, frame, cow | access);
     });
+  }
+  if (dontCopy) {
+    for (let seg = child.vmas.first(); seg !== undefined; ) {
+      const next = seg.next();
+      if ((seg.value.flags & VM_DONTCOPY) !== 0) child.vmas.remove(seg);
+      seg = next;
+    }
   }
   child.check();
   parent.check();

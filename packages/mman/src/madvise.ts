@@ -1,4 +1,4 @@
-import { Errno, MADV, PAGE_SIZE } from '@tskern/abi';
+import { Errno, MADV, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
@@ -26,7 +26,7 @@ const VALID = new Set<number>([
 export function madvise(as: AddressSpace, addr: number, len: number, advice: number): number {
   if (!VALID.has(advice)) return -Errno.EINVAL;
   if (advice === MADV.MADV_HWPOISON || advice === MADV.MADV_SOFT_OFFLINE) return -Errno.EPERM; // needs CAP_SYS_ADMIN
-  if (addr % PAGE_SIZE !== 0 || len < 0) return -Errno.EINVAL;
+  if ((addr & PAGE_MASK) !== 0 || len < 0) return -Errno.EINVAL;
   const alignedLen = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   const end = addr + alignedLen;
   if (end > Number.MAX_SAFE_INTEGER) return -Errno.EINVAL;
@@ -133,7 +133,7 @@ function setFlags(as: AddressSpace, seg: Segment<Vma>, start: number, end: numbe
   let piece = seg;
   if (piece.start < start) piece = as.splitVma(piece, start);
   if (piece.end > end) as.splitVma(piece, end);
-  piece.value.flags = next;
+  piece.value = piece.value.with({ flags: next });
   as.mergeAround(piece);
   return 0;
 }

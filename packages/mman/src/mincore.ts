@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { Errno, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 
 /**
@@ -10,7 +10,7 @@ import type { AddressSpace } from './address-space';
  * are filled as Linux fills them before failing.
  */
 export function mincore(as: AddressSpace, addr: number, len: number, vec: Uint8Array): number {
-  if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+  if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
   if (len < 0 || addr + len > as.options.taskSize) return -Errno.ENOMEM;
   const pages = Math.ceil(len / PAGE_SIZE);
   let page = addr / PAGE_SIZE;

@@ -1,4 +1,4 @@
-import { Errno, LEGACY_MAP_MASK, MAP, PAGE_SIZE } from '@tskern/abi';
+import { Errno, LEGACY_MAP_MASK, MAP, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { MmapSource } from '@tskern/mm-api';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
@@ -36,7 +36,7 @@ export function mmap(
   if (len > taskSize) return -Errno.ENOMEM;
   if (fixed) {
     if (addr > taskSize - len) return -Errno.ENOMEM;
-    if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+    if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
     if (addr < as.options.mmapMinAddr) return -Errno.EPERM; // security_mmap_addr for an unprivileged task
     start = addr;
   } else {
@@ -105,7 +105,7 @@ export function mmap(
 
   // mmap_region: a MAP_FIXED mapping replaces whatever was there.
   if (!as.unmap(start, end)) return -Errno.ENOMEM;
-  const vma = new Vma(prot, maxProt, shared, backing, objectOffset, vmFlags, null);
+  const vma = Vma.of(prot, maxProt, shared, backing, objectOffset, vmFlags, null);
   const seg = as.insertVma(start, end, vma);
   if (backing !== null && backing.anonymous) backing.identity.decRef(); // the VMA holds the only reference now
   as.mergeAround(seg);

@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE, PROT } from '@tskern/abi';
+import { Errno, PAGE_SIZE, PROT, PAGE_MASK } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 import { PROT_VALID } from './prot';
 import { MAY_EXEC, MAY_READ, MAY_WRITE } from './vma';
@@ -14,7 +14,7 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
   const grows = prot & (PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP);
   if (grows === (PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP)) return -Errno.EINVAL;
   prot &= ~(PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP);
-  if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+  if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
   if (len === 0) return 0;
   const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   if (end <= addr || len < 0) return -Errno.ENOMEM;
@@ -39,8 +39,8 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
       if (piece.end > to) as.splitVma(piece, to);
       // The writable bit is part of the object's registration, so re-register
       // (new first, so the object never sees its last mapping go).
-      const before = piece.value.slice(0);
-      piece.value.prot = prot;
+      const before = piece.value;
+      piece.value = before.with({ prot });
       as.attach(piece.start, piece.end, piece.value);
       as.detach(piece.start, piece.end, before);
       as.reprotect(piece.start, piece.end, piece.value);

@@ -1,4 +1,4 @@
-import { Errno, MREMAP, PAGE_SIZE } from '@tskern/abi';
+import { Errno, MREMAP, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { unmappedArea } from './placement';
@@ -15,12 +15,12 @@ export function mremap(as: AddressSpace, addr: number, oldLen: number, newLen: n
   newLen = Math.ceil(newLen / PAGE_SIZE) * PAGE_SIZE;
   // check_mremap_params
   if ((flags & ~(MREMAP.MREMAP_FIXED | MREMAP.MREMAP_MAYMOVE | MREMAP.MREMAP_DONTUNMAP)) !== 0) return -Errno.EINVAL;
-  if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+  if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
   if (newLen === 0) return -Errno.EINVAL;
   if (newLen > taskSize || newAddr > taskSize - newLen) return -Errno.EINVAL;
   const impliesNewAddr = (flags & (MREMAP.MREMAP_FIXED | MREMAP.MREMAP_DONTUNMAP)) !== 0;
   if (impliesNewAddr) {
-    if (newAddr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+    if ((newAddr & PAGE_MASK) !== 0) return -Errno.EINVAL;
     if ((flags & MREMAP.MREMAP_MAYMOVE) === 0) return -Errno.EINVAL;
     if ((flags & MREMAP.MREMAP_DONTUNMAP) !== 0 && oldLen !== newLen) return -Errno.EINVAL;
     if (addr + oldLen > newAddr && newAddr + newLen > addr) return -Errno.EINVAL;

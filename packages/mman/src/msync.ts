@@ -1,4 +1,4 @@
-import { Errno, MS, PAGE_SIZE } from '@tskern/abi';
+import { Errno, MS, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 import { VM_LOCKED } from './vma';
 
@@ -11,7 +11,7 @@ import { VM_LOCKED } from './vma';
  */
 export function msync(as: AddressSpace, addr: number, len: number, flags: number): number {
   if ((flags & ~(MS.MS_ASYNC | MS.MS_INVALIDATE | MS.MS_SYNC)) !== 0) return -Errno.EINVAL;
-  if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+  if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
   if ((flags & MS.MS_ASYNC) !== 0 && (flags & MS.MS_SYNC) !== 0) return -Errno.EINVAL;
   if (len < 0) return -Errno.ENOMEM;
   const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;

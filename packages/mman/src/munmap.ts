@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { Errno, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 
 /**
@@ -8,7 +8,7 @@ import type { AddressSpace } from './address-space';
  */
 export function munmap(as: AddressSpace, addr: number, len: number): number {
   const { taskSize } = as.options;
-  if (addr % PAGE_SIZE !== 0 || addr > taskSize || len > taskSize - addr || len < 0) return -Errno.EINVAL;
+  if ((addr & PAGE_MASK) !== 0 || addr > taskSize || len > taskSize - addr || len < 0) return -Errno.EINVAL;
   const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   if (end === addr) return -Errno.EINVAL;
   if (!as.unmap(addr, end)) return -Errno.ENOMEM;

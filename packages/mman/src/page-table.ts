@@ -12,6 +12,22 @@ interface Chunk {
 }
 
 /**
+ * Emptied chunks kept for reuse (their flags are all zero again), so a
+ * mapping touched and unmapped over and over does not allocate and collect
+ * typed arrays each time. Shared by every page table of the process.
+ */
+const spareChunks: Chunk[] = [];
+const MAX_SPARE_CHUNKS = 64;
+
+function newChunk(): Chunk {
+  const spare = spareChunks.pop();
+  if (spare !== undefined) return spare;
+  // One buffer for both arrays: frames (4 bytes a page) then flags (1 byte a page).
+  const buffer = new ArrayBuffer(CHUNK_PAGES * 5);
+  return { frames: new Int32Array(buffer, 0, CHUNK_PAGES), flags: new Uint8Array(buffer, CHUNK_PAGES * 4, CHUNK_PAGES), present: 0 };
+}
+
+/**
  * The resolved half of an address space: page number -> (frame, flags).
  *
  * A sparse two-level radix (a Map of 512-entry chunks), so lookups are one
@@ -55,7 +71,7 @@ export class PageTable {
     const index = Math.floor(page / CHUNK_PAGES);
     let c = this.chunk(index);
     if (c === undefined) {
-      c = { frames: new Int32Array(CHUNK_PAGES), flags: new Uint8Array(CHUNK_PAGES), present: 0 };
+      c = newChunk();
       this.chunks.set(index, c);
       this.lastIndex = index;
       this.lastChunk = c;
@@ -88,6 +104,7 @@ export class PageTable {
     this.resident--;
     if (--c.present === 0) {
       this.chunks.delete(index);
+      if (spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(c);
       if (this.lastIndex === index) {
         this.lastIndex = -1;
         this.lastChunk = undefined;

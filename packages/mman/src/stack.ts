@@ -10,7 +10,7 @@ import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_GROWSDOWN } from './vma';
 export function mapStack(as: AddressSpace, size: number): { start: number; end: number } {
   const end = as.options.taskSize;
   const start = end - Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
-  const vma = new Vma(PROT.PROT_READ | PROT.PROT_WRITE, MAY_READ | MAY_WRITE | MAY_EXEC, false, null, 0, VM_GROWSDOWN, '[stack]');
+  const vma = Vma.of(PROT.PROT_READ | PROT.PROT_WRITE, MAY_READ | MAY_WRITE | MAY_EXEC, false, null, 0, VM_GROWSDOWN, '[stack]');
   as.unmap(start, end);
   as.insertVma(start, end, vma);
   return { start, end };

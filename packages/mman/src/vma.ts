@@ -29,31 +29,64 @@ export interface VmaBacking {
  * A virtual memory area: what the program asked for over one address range
  * (the range itself is the segment's key in the address space's range map).
  * Compare Linux's `struct vm_area_struct` and gVisor's `mm.vma`.
+ *
+ * A Vma is immutable: a change makes a new one (`with`). That lets every
+ * private anonymous VMA with the same attributes share one object (`Vma.of`
+ * interns them), so 65,530 anonymous mappings cost 65,530 tree nodes and a
+ * handful of Vmas.
  */
 export class Vma {
-  constructor(
+  private constructor(
     /** PROT_READ | PROT_WRITE | PROT_EXEC. */
-    public prot: number,
+    readonly prot: number,
     /** MAY_READ | MAY_WRITE | MAY_EXEC: the ceiling for mprotect (EACCES above it). */
-    public maxProt: number,
+    readonly maxProt: number,
     /** MAP_SHARED: stores reach the object and every other sharer. */
-    public readonly shared: boolean,
+    readonly shared: boolean,
     /** The mapped object, or null for private anonymous memory. */
-    public readonly backing: VmaBacking | null,
-    /** Object offset (bytes) of the VMA's first page. */
-    public offset: number,
+    readonly backing: VmaBacking | null,
+    /** Object offset (bytes) of the VMA's first page (0 without a backing object). */
+    readonly offset: number,
     /** VM_* flags. */
-    public flags: number,
+    readonly flags: number,
     /** A name for maps when there is no backing (`[stack]`), else null. */
-    public readonly name: string | null,
+    readonly name: string | null,
   ) {}
 
-  /** A copy describing the part that starts `delta` bytes into this VMA. */
+  private static readonly interned = new Map<string, Vma>();
+
+  /** The VMA with these attributes (private anonymous ones are shared objects). */
+  static of(
+    prot: number,
+    maxProt: number,
+    shared: boolean,
+    backing: VmaBacking | null,
+    offset: number,
+    flags: number,
+    name: string | null,
+  ): Vma {
+    if (backing !== null || shared) return new Vma(prot, maxProt, shared, backing, offset, flags, name);
+    const key = `${prot}:${maxProt}:${flags}:${name ?? ''}`;
+    let vma = Vma.interned.get(key);
+    if (vma === undefined) {
+      vma = new Vma(prot, maxProt, false, null, 0, flags, name);
+      Vma.interned.set(key, vma);
+    }
+    return vma;
+  }
+
+  /** This VMA with some attributes changed. */
+  with(change: { prot?: number; flags?: number }): Vma {
+    return Vma.of(change.prot ?? this.prot, this.maxProt, this.shared, this.backing, this.offset, change.flags ?? this.flags, this.name);
+  }
+
+  /** The VMA describing the part that starts `delta` bytes into this one. */
   slice(delta: number): Vma {
+    if (this.backing === null) return this;
     return new Vma(this.prot, this.maxProt, this.shared, this.backing, this.offset + delta, this.flags, this.name);
   }
 
-  /** Whether the page at `address` (in a VMA starting at `start`) maps object offset `offset + (address - start)`. */
+  /** The object offset that address `address` maps, in a VMA starting at `start`. */
   objectOffset(start: number, address: number): number {
     return this.offset + (address - start);
   }

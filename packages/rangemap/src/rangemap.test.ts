@@ -331,3 +331,21 @@ describe('RangeMap iteration', () => {
     expect(m.size).toBe(0);
   });
 });
+
+describe('clone', () => {
+  it('copies every segment with mapped values, keeps order, neighbours and gap search, and is independent', () => {
+    const m = new RangeMap<number>({ min: 0, max: 1 << 30 });
+    for (let i = 0; i < 500; i++) m.insert(i * 100, i * 100 + 50 + (i % 3) * 10, i);
+    const c = m.clone((v) => `v${v}`);
+    c.checkInvariants();
+    expect(c.size).toBe(m.size);
+    expect([...c].map((s) => [s.start, s.end, s.value])).toEqual([...m].map((s) => [s.start, s.end, `v${s.value}`]));
+    expect(c.first()!.next()!.prev()).toBe(c.first());
+    expect(c.findGap(40, { lo: 0, hi: 1 << 30, topDown: false })).toBe(m.findGap(40, { lo: 0, hi: 1 << 30, topDown: false }));
+    c.remove(c.find(150)!);
+    c.insert(150, 190, 'new');
+    c.checkInvariants();
+    expect(m.find(150)!.value).toBe(1);
+    expect(new RangeMap<number>({ min: 0, max: 10 }).clone((v) => v).size).toBe(0);
+  });
+});

@@ -304,6 +304,42 @@ export class RangeMap<V> {
   }
 
   /**
+   * A copy of this map whose values are `mapValue(value)`, in O(n): the tree
+   * is copied node for node (same shape, priorities and gap bookkeeping), so
+   * nothing is searched or rebalanced. This is what fork needs to copy an
+   * address space with tens of thousands of VMAs cheaply (dup_mmap).
+   */
+  clone<W>(mapValue: (value: V) => W): RangeMap<W> {
+    const copy = new RangeMap<W>({ min: this.min, max: this.max });
+    let prev: Segment<W> | null = null;
+    const build = (node: Segment<V> | null, parent: Segment<W> | null): Segment<W> | null => {
+      if (node === null) return null;
+      const left = build(node.left, null);
+      const c = new Segment<W>(node.start, node.end, mapValue(node.value));
+      c.priority = node.priority;
+      c.gap = node.gap;
+      c.maxGap = node.maxGap;
+      c.parent = parent;
+      if (left !== null) {
+        c.left = left;
+        left.parent = c;
+      }
+      // In-order threading: `prev` is the last node emitted before this one.
+      c.prevSeg = prev;
+      if (prev !== null) prev.nextSeg = c;
+      else copy.head = c;
+      prev = c;
+      c.right = build(node.right, c);
+      return c;
+    };
+    copy.root = build(this.root, null);
+    copy.tail = prev;
+    copy.count = this.count;
+    expensiveCheck(copy.verify);
+    return copy;
+  }
+
+  /**
    * Move `seg`'s bounds to `[start, end)` in place (trimming a mapping's ends);
    * the new range must stay clear of its neighbours and inside the domain.
    */
