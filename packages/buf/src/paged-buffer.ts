@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import { PAGE_SIZE, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
+import { copyBytes, PAGE_SIZE, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import { ENOSPC } from './errno';
 import { PageTable } from './page-table';
 
@@ -62,13 +62,27 @@ export class PagedBuffer {
     let pos = offset;
     let d = dstOffset;
     let left = n;
+    const alloc = this.alloc;
     while (left > 0) {
       const page = Math.floor(pos / PAGE_SIZE);
       const inPage = pos - page * PAGE_SIZE;
-      const chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
+      let chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
       const f = this.pages.get(page);
-      if (f < 0) dst.fill(0, d, d + chunk);
-      else this.alloc.read(f, inPage, dst, d, chunk);
+      if (f < 0) {
+        dst.fill(0, d, d + chunk);
+      } else {
+        // Frames that lie back to back in one array are copied as one run.
+        const mem = alloc.memory(f);
+        const from = alloc.offset(f) + inPage;
+        let next = page + 1;
+        while (chunk < left && inPage + chunk === (next - page) * PAGE_SIZE) {
+          const g = this.pages.get(next);
+          if (g < 0 || alloc.memory(g) !== mem || alloc.offset(g) !== from - inPage + (next - page) * PAGE_SIZE) break;
+          chunk += Math.min(PAGE_SIZE, left - chunk);
+          next++;
+        }
+        copyBytes(mem, from, dst, d, chunk);
+      }
       pos += chunk;
       d += chunk;
       left -= chunk;
@@ -108,10 +122,22 @@ export class PagedBuffer {
         if (f < 0) break;
         this.pages.put(page, f);
       }
-      this.alloc.write(f, inPage, src, s, chunk);
-      pos += chunk;
-      s += chunk;
-      left -= chunk;
+      // Following pages whose frames lie back to back in one array are copied as one run.
+      const alloc = this.alloc;
+      const mem = alloc.memory(f);
+      const to = alloc.offset(f) + inPage;
+      let run = chunk;
+      let next = page + 1;
+      while (run < left && inPage + run === (next - page) * PAGE_SIZE) {
+        const g = this.pages.get(next);
+        if (g < 0 || alloc.memory(g) !== mem || alloc.offset(g) !== to - inPage + (next - page) * PAGE_SIZE) break;
+        run += Math.min(PAGE_SIZE, left - run);
+        next++;
+      }
+      copyBytes(src, s, mem, to, run);
+      pos += run;
+      s += run;
+      left -= run;
     }
     const written = length - left;
     if (written === 0) return -ENOSPC;

@@ -74,6 +74,61 @@ export function fill(as: AddressSpace, addr: number, length: number, byte: numbe
   return 0;
 }
 
+/**
+ * Visit user memory [addr, addr + length) page by page, faulting each page in
+ * for a store (`write`) or a load, and hand `fn` the frame bytes that back it:
+ * bulk I/O then copies once, between a file's page cache and the user's
+ * frames. `fn` returns how many bytes it used; fewer than offered ends the
+ * walk. Returns the total, or -EFAULT when the first page faults.
+ */
+export function forEachUserChunk(
+  as: AddressSpace,
+  addr: number,
+  length: number,
+  write: boolean,
+  fn: (bytes: Uint8Array, offset: number, n: number) => number,
+): number {
+  if (!accessOk(as, addr, length)) return -Errno.EFAULT;
+  const pt = as.pt;
+  const frames = as.frames;
+  const need = write ? PTE_WRITE : PTE_READ;
+  let done = 0;
+  while (done < length) {
+    // Gather a run of pages whose frames lie back to back in one array (the
+    // arena allocator hands out neighbours), so `fn` copies the run at once.
+    let runBytes: Uint8Array | null = null;
+    let runStart = 0;
+    let runLength = 0;
+    let faulted = false;
+    while (done + runLength < length) {
+      const a = addr + done + runLength;
+      const page = Math.floor(a / PAGE_SIZE);
+      const inPage = a - page * PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - inPage, length - done - runLength);
+      if ((pt.flags(page) & need) === 0 && handleFault(as, page, write) !== 0) {
+        faulted = true;
+        break;
+      }
+      const frame = pt.frame(page);
+      const bytes = frames.memory(frame);
+      const at = frames.offset(frame) + inPage;
+      if (runBytes === null) {
+        runBytes = bytes;
+        runStart = at;
+      } else if (bytes !== runBytes || at !== runStart + runLength) {
+        break;
+      }
+      runLength += n;
+    }
+    if (runBytes === null) return done > 0 ? done : -Errno.EFAULT;
+    const used = fn(runBytes, runStart, runLength);
+    if (used < 0) return done > 0 ? done : used;
+    done += used;
+    if (used < runLength || faulted) break;
+  }
+  return done;
+}
+
 /** Bounds a user pointer range must respect before any page is touched (access_ok). */
 function accessOk(as: AddressSpace, addr: number, length: number): boolean {
   return Number.isSafeInteger(addr) && addr >= 0 && length >= 0 && addr + length <= as.options.taskSize;
@@ -97,26 +152,33 @@ export function copyOut(as: AddressSpace, addr: number, src: Uint8Array, srcOffs
  */
 export function readString(as: AddressSpace, addr: number, max: number): Uint8Array | number {
   if (!accessOk(as, addr, 1)) return -Errno.EFAULT;
-  const chunks: Uint8Array[] = [];
+  const pt = as.pt;
+  const frames = as.frames;
+  let parts: Uint8Array[] | null = null;
   let total = 0;
-  const page = new Uint8Array(PAGE_SIZE);
   let a = addr;
+  // Look for the NUL in the frames themselves: one copy of the string, no scratch page.
   while (total <= max) {
-    const n = Math.min(PAGE_SIZE - (a % PAGE_SIZE), max + 1 - total);
-    if (load(as, a, page, 0, n) !== 0) return -Errno.EFAULT;
-    const nul = page.subarray(0, n).indexOf(0);
+    const page = Math.floor(a / PAGE_SIZE);
+    const inPage = a - page * PAGE_SIZE;
+    const n = Math.min(PAGE_SIZE - inPage, max + 1 - total);
+    if ((pt.flags(page) & PTE_READ) === 0 && handleFault(as, page, false) !== 0) return -Errno.EFAULT;
+    const frame = pt.frame(page);
+    const base = frames.offset(frame) + inPage;
+    const bytes = frames.memory(frame).subarray(base, base + n);
+    const nul = bytes.indexOf(0);
     if (nul >= 0) {
-      chunks.push(page.slice(0, nul));
-      total += nul;
-      const out = new Uint8Array(total);
+      if (parts === null) return bytes.slice(0, nul);
+      parts.push(bytes.subarray(0, nul));
+      const out = new Uint8Array(total + nul);
       let o = 0;
-      for (const c of chunks) {
-        out.set(c, o);
-        o += c.length;
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
       }
       return out;
     }
-    chunks.push(page.slice(0, n));
+    (parts ??= []).push(bytes.slice());
     total += n;
     a += n;
   }

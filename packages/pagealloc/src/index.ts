@@ -14,3 +14,4 @@ export { LimitedFrameAllocator } from './limited';
 export type { LimitOptions } from './limited';
 export { FaultyFrameAllocator } from './faulty';
 export { assertNoFramesInUse, framesInUse } from './leaks';
+export { copyBytes } from './copy-bytes';

@@ -1,4 +1,4 @@
-import { copyIn, copyOut, readString } from '@tskern/mman';
+import { copyIn, copyOut, forEachUserChunk, readString } from '@tskern/mman';
 import type { SysProcess } from './process-types';
 import type { UserMemory } from './user-memory';
 
@@ -11,5 +11,6 @@ export function processMemory(proc: Pick<SysProcess, 'mm'>): UserMemory {
     copyIn: (addr, dst, dstOffset, length) => copyIn(proc.mm, addr, dst, dstOffset, length),
     copyOut: (addr, src, srcOffset, length) => copyOut(proc.mm, addr, src, srcOffset, length),
     readString: (addr, max) => readString(proc.mm, addr, max),
+    chunks: (addr, length, write, fn) => forEachUserChunk(proc.mm, addr, length, write, fn),
   };
 }

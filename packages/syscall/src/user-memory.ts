@@ -14,4 +14,13 @@ export interface UserMemory {
    * -ENAMETOOLONG when no NUL comes within `max` bytes.
    */
   readString(addr: number, max: number): Uint8Array | number;
+  /**
+   * Optional zero-copy access, for bulk I/O: visit [addr, addr + length) page
+   * by page as the CPU would (faulting each page in for a store when `write`,
+   * else for a load), handing `fn` the bytes that back it directly
+   * (`bytes[offset .. offset + n)`). `fn` returns how many it used; fewer than
+   * `n` ends the walk. Returns the total used, or -EFAULT when the first page
+   * faults (a later fault ends the walk with the count so far).
+   */
+  chunks?(addr: number, length: number, write: boolean, fn: (bytes: Uint8Array, offset: number, n: number) => number): number;
 }

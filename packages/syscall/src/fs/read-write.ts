@@ -1,7 +1,19 @@
-import { Errno } from '@tskern/abi';
+import { Errno, S } from '@tskern/abi';
 import type { OpenFileDescription } from '@tskern/vfs';
 import { accessOk, copyInPartial, copyOutPartial, int, MAX_RW_COUNT } from './args';
 import type { FileSyscallContext } from './context';
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Page-cache files (regular files that can be mapped: ramfs, shmfs, hostfs)
+ * take the zero-copy path: their size says where reads stop, so no user page
+ * is faulted in for bytes that will not come. Others (procfs files report
+ * size 0) go through a kernel buffer.
+ */
+function isRegular(file: OpenFileDescription): boolean {
+  return (file.inode.mode & S.S_IFMT) === S.S_IFREG && typeof file.inode.mappable === 'function';
+}
 
 /** Bytes moved through the kernel per step: a big read or write goes in pieces of this size. */
 const CHUNK = 64 * 1024;
@@ -13,7 +25,24 @@ const CHUNK = 64 * 1024;
  * be, or the file's error when nothing was read.
  */
 function readToUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: number, count: number, pos: number): number {
-  if (count === 0) return file.pread(new Uint8Array(0), 0, 0, pos); // still EISDIR for a directory
+  if (count === 0) return file.pread(EMPTY, 0, 0, pos); // still EISDIR for a directory
+  if (ctx.mem.chunks !== undefined && isRegular(file)) {
+    // One copy, page cache to the user's frames; never past EOF, so no user
+    // page is faulted in for bytes that will not come.
+    const want = Math.min(count, Math.max(0, file.inode.size() - pos));
+    if (want === 0) return 0;
+    let err = 0;
+    const r = ctx.mem.chunks(buf, want, true, (bytes, offset, n) => {
+      const got = file.pread(bytes, offset, n, pos);
+      if (got < 0) {
+        err = got;
+        return 0;
+      }
+      pos += got;
+      return got;
+    });
+    return r === 0 && err < 0 ? err : r;
+  }
   const kbuf = new Uint8Array(Math.min(count, CHUNK));
   let total = 0;
   while (total < count) {
@@ -35,7 +64,22 @@ function readToUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: num
  * ends the write after what was copied (generic_perform_write).
  */
 function writeFromUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: number, count: number, pos: number | null): number {
-  if (count === 0) return pos === null ? file.write(new Uint8Array(0), 0, 0) : file.pwrite(new Uint8Array(0), 0, 0, pos);
+  if (count === 0) return pos === null ? file.write(EMPTY, 0, 0) : file.pwrite(EMPTY, 0, 0, pos);
+  if (ctx.mem.chunks !== undefined && isRegular(file)) {
+    // One copy, the user's frames to the page cache.
+    let err = 0;
+    let at = pos;
+    const r = ctx.mem.chunks(buf, count, false, (bytes, offset, n) => {
+      const put = at === null ? file.write(bytes, offset, n) : file.pwrite(bytes, offset, n, at);
+      if (put < 0) {
+        err = put;
+        return 0;
+      }
+      if (at !== null) at += put;
+      return put;
+    });
+    return r === 0 && err < 0 ? err : r;
+  }
   const kbuf = new Uint8Array(Math.min(count, CHUNK));
   let total = 0;
   while (total < count) {
