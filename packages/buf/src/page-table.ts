@@ -24,7 +24,16 @@ export interface FrameSink {
   decRef(frame: FrameId): void;
 }
 
+/**
+ * Emptied leaves (every slot -1 again, count 0) kept for reuse: a small file
+ * created and deleted over and over then allocates no 2 KiB leaf each time.
+ */
+const spareLeaves: Leaf[] = [];
+const MAX_SPARE_LEAVES = 64;
+
 function newLeaf(): Leaf {
+  const spare = spareLeaves.pop();
+  if (spare !== undefined) return spare;
   const leaf = new Int32Array(FANOUT + 1);
   leaf.fill(-1, 0, FANOUT);
   return leaf;
@@ -165,7 +174,9 @@ export class PageTable {
       }
       leaf[COUNT] = leaf[COUNT]! - dropped;
       this.resident -= dropped;
-      return leaf[COUNT] === 0;
+      if (leaf[COUNT] !== 0) return false;
+      if (spareLeaves.length < MAX_SPARE_LEAVES && leaf !== NO_LEAF) spareLeaves.push(leaf);
+      return true;
     }
     const inner = node as Inner;
     const span = SPAN[level - 1]!;

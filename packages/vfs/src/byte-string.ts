@@ -8,10 +8,13 @@
 
 /** A byte string from raw bytes (user memory, a scenario literal). */
 export function byteStringFromBytes(bytes: Uint8Array): string {
-  let s = '';
+  // fromCharCode.apply takes the typed array as it is; spreading it would run
+  // the iterator protocol (a quarter of a small-file create in profiles).
   const CHUNK = 8192;
+  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  let s = '';
   for (let i = 0; i < bytes.length; i += CHUNK) {
-    s += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + CHUNK)));
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(bytes.length, i + CHUNK)) as unknown as number[]);
   }
   return s;
 }
