@@ -34,20 +34,21 @@ class RootShell {
     this.top = kernel.stack(this.pid).end - 4096;
   }
 
-  /** A C string at a fixed stack slot (one at a time is enough here). */
-  path(p: string, slot = 0): number {
-    const bytes = encoder.encode(p + '\0');
+  /** A C string at a fixed stack slot (one at a time is enough here). Names are bytes, not always UTF-8. */
+  path(p: Uint8Array, slot = 0): number {
+    const bytes = new Uint8Array(p.length + 1);
+    bytes.set(p);
     const addr = this.top - (slot + 1) * 8192;
     if (this.kernel.store(this.pid, addr, bytes) !== 0) throw new Error('cleanup: cannot store a path');
     return addr;
   }
 
-  list(dir: string): { name: string; type: number }[] {
+  list(dir: Uint8Array): { name: Uint8Array; type: number }[] {
     const k = this.kernel;
     const fd = k.syscall(this.pid, SYS.open, this.path(dir), O.O_RDONLY | O.O_DIRECTORY, 0);
     if (fd < 0) return [];
     const buf = this.top - 64 * 1024;
-    const out: { name: string; type: number }[] = [];
+    const out: { name: Uint8Array; type: number }[] = [];
     try {
       for (;;) {
         const n = k.syscall(this.pid, SYS.getdents64, fd, buf, BUF);
@@ -60,8 +61,10 @@ class RootShell {
           const type = bytes[off + 18]!;
           let end = off + 19;
           while (end < off + reclen && bytes[end] !== 0) end++;
-          const name = decoder.decode(bytes.subarray(off + 19, end));
-          if (name !== '.' && name !== '..') out.push({ name, type });
+          const name = bytes.slice(off + 19, end);
+          const dot = name.length === 1 && name[0] === 0x2e;
+          const dotdot = name.length === 2 && name[0] === 0x2e && name[1] === 0x2e;
+          if (!dot && !dotdot) out.push({ name, type });
           if (reclen === 0) break;
           off += reclen;
         }
@@ -72,16 +75,22 @@ class RootShell {
     return out;
   }
 
-  removeTree(dir: string, depth = 0): void {
-    if (depth > 16) return;
+  removeTree(dir: Uint8Array, depth = 0): void {
+    if (depth > 64) return;
     for (const e of this.list(dir)) {
-      const p = dir === '/' ? `/${e.name}` : `${dir}/${e.name}`;
-      if (p === '/proc' || p === '/sys') continue;
+      const p = new Uint8Array(dir.length + 1 + e.name.length);
+      p.set(dir);
+      let at = dir.length;
+      if (!(dir.length === 1 && dir[0] === 0x2f)) p[at++] = 0x2f;
+      p.set(e.name, at);
+      const path = p.subarray(0, at + e.name.length);
+      const text = decoder.decode(path);
+      if (text === '/proc' || text === '/sys') continue;
       if (e.type === DT_DIR) {
-        this.removeTree(p, depth + 1);
-        this.kernel.syscall(this.pid, SYS.rmdir, this.path(p));
+        this.removeTree(path, depth + 1);
+        this.kernel.syscall(this.pid, SYS.rmdir, this.path(path));
       } else {
-        this.kernel.syscall(this.pid, SYS.unlink, this.path(p));
+        this.kernel.syscall(this.pid, SYS.unlink, this.path(path));
       }
     }
   }
@@ -100,7 +109,7 @@ export function framesLeftAfterCleanup(kernel: Kernel): number {
   if (kernel.framesInUse() === 0) return 0;
   const sh = new RootShell(kernel);
   try {
-    sh.removeTree('/');
+    sh.removeTree(encoder.encode('/'));
   } finally {
     sh.exit();
   }

@@ -20,6 +20,8 @@ export interface DifferentialOptions {
   readonly start: number;
   readonly count: number;
   readonly areas: ReadonlySet<Area>;
+  /** Operations the generator leaves out. */
+  readonly without: ReadonlySet<string>;
   /** Where minimised mismatches (and `summary.txt`) go. */
   readonly outDir: string;
   readonly linuxRunner: string;
@@ -143,7 +145,7 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
       for (let i = b; i < Math.min(o.count, b + o.batch); i++) {
         const index = o.start + i;
         const name = scenarioName(o.seed, index);
-        const text = generateScenario(o.seed, index, { areas: o.areas });
+        const text = generateScenario(o.seed, index, { areas: o.areas, without: o.without });
         items.push({ name, text, index });
         if (o.keepAll) writeFileSync(join(o.outDir, 'all', name), text);
       }

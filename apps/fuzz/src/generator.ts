@@ -32,6 +32,25 @@ export interface GenOptions {
   /** Operation lines per scenario (default 20..60). */
   readonly minLines?: number;
   readonly maxLines?: number;
+  /** Operations never to generate (e.g. `mremap`, to look past a known mismatch); not fork, open, shm_open or dup. */
+  readonly without?: ReadonlySet<string>;
+}
+
+/** Operations `without` may leave out: dropping them never unbinds a name a later line uses. */
+export const OMITTABLE = new Set([
+  'mmap', 'munmap', 'mprotect', 'mremap', 'madvise', 'mincore', 'msync', 'poke', 'fill', 'peek', 'sum', 'maps', 'eq',
+  'exit', 'exec', 'close', 'unlink', 'shm_unlink', 'ftruncate', 'write', 'pwrite', 'read', 'pread', 'lseek', 'fstat',
+]);
+
+export function parseWithout(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of text.split(',')) {
+    const op = raw.trim();
+    if (op === '') continue;
+    if (!OMITTABLE.has(op)) throw new Error(`--without ${op}: not an operation that can be left out (${[...OMITTABLE].join(',')})`);
+    out.add(op);
+  }
+  return out;
 }
 
 export function parseAreas(text: string): Set<Area> {
@@ -68,6 +87,10 @@ interface Proc {
   readonly fds: Map<string, FdInfo>;
   /** Per page of R: the file/shm objects that may be mapped there (conservative). */
   pages: (Set<FsObj> | undefined)[];
+  /** Recently mapped page ranges [off, len] of R (aimed at by later calls, so they meet mappings). */
+  hot: [number, number][];
+  /** Recently poked addresses (byte offsets in R), read back now and then. */
+  pokes: number[];
 }
 
 const ADVICE = [
@@ -96,6 +119,7 @@ class Generator {
     private readonly r: Prng,
     private readonly areas: ReadonlySet<Area>,
     tag: string,
+    private readonly without: ReadonlySet<string> = new Set(),
   ) {
     this.rp = r.pick([32, 64, 64, 128, 256]);
     this.shmNames = [0, 1, 2].map((i) => `/fz${tag}_${i}`);
@@ -106,6 +130,7 @@ class Generator {
   }
 
   private emit(p: Proc, text: string): void {
+    if (this.without.size > 0 && this.out.length > 0 && this.without.has(text.split(' ', 1)[0]!)) return;
     this.out.push(`${p.label} ${text}`);
   }
 
@@ -130,19 +155,45 @@ class Generator {
     return this.rp * PAGE;
   }
 
-  /** A page range [off, off+len) inside R, in pages; mostly small. */
-  private pageRange(maxLen = 12): [number, number] {
+  /** A page range [off, off+len) inside R, in pages; mostly small, often over a recent mapping. */
+  private pageRange(p: Proc, maxLen = 12): [number, number] {
     if (this.r.chance(0.05)) return [0, this.rp];
+    if (p.hot.length > 0 && this.r.chance(0.65)) {
+      const [hs, hl] = this.r.pick(p.hot);
+      // Overlap the recent mapping: inside it, or straddling one of its ends.
+      let off = hs + this.r.int(hl) - (this.r.chance(0.3) ? this.r.int(3) : 0);
+      off = Math.max(0, Math.min(this.rp - 1, off));
+      const len = 1 + this.r.int(Math.min(maxLen, this.rp - off, hl + 2));
+      return [off, len];
+    }
     const off = this.r.chance(0.6) ? this.r.int(Math.min(this.rp, 24)) : this.r.int(this.rp);
     const len = 1 + this.r.int(Math.min(maxLen, this.rp - off));
     return [off, len];
   }
 
+  /** Remember a range just mapped (whether or not the call succeeds): later calls aim at it. */
+  private noteHot(p: Proc, off: number, len: number): void {
+    p.hot.push([off, Math.max(1, Math.min(len, this.rp - off))]);
+    if (p.hot.length > 6) p.hot.shift();
+  }
+
+  private notePoke(p: Proc, at: number): void {
+    p.pokes.push(at);
+    if (p.pokes.length > 6) p.pokes.shift();
+  }
+
   /** A byte range inside R: [start, start+len), len ≥ 1. */
-  private byteRange(maxLen: number): [number, number] {
-    const [po, pl] = this.pageRange(4);
+  private byteRange(p: Proc, maxLen: number): [number, number] {
+    if (p.hot.length > 0 && this.r.chance(0.6)) {
+      // Inside a recent mapping, not crossing its ends.
+      const [hs, hl] = this.r.pick(p.hot);
+      const len = 1 + this.r.int(Math.min(maxLen, hl * PAGE));
+      return [hs * PAGE + this.r.int(hl * PAGE - len + 1), len];
+    }
+    const [po, pl] = this.pageRange(p, 4);
     let start = po * PAGE;
     if (this.r.chance(0.5)) start += this.r.chance(0.5) ? this.r.int(PAGE) : PAGE - 1 - this.r.int(8);
+    if (p.pokes.length > 0 && this.r.chance(0.2)) start = this.r.pick(p.pokes);
     if (start >= this.size) start = this.size - 1;
     const room = this.size - start;
     let len = this.r.chance(0.5) ? 1 + this.r.int(Math.min(maxLen, room)) : Math.min(room, pl * PAGE, maxLen);
@@ -218,7 +269,7 @@ class Generator {
   // ---- the scenario ----
 
   generate(lines: number): string {
-    const p1: Proc = { label: 'p1', fds: new Map(), pages: [] };
+    const p1: Proc = { label: 'p1', fds: new Map(), pages: [], hot: [], pokes: [] };
     this.procs.push(p1);
     this.emit(p1, `mmap R 0 ${this.num(this.size)} PROT_NONE MAP_PRIVATE|MAP_ANONYMOUS -1 0`);
     // Start with something mapped, so most scenarios do more than fault.
@@ -271,9 +322,9 @@ class Generator {
   }
 
   private mmapAnon(p: Proc, shared: boolean): void {
-    const [off, len] = this.pageRange();
+    const [off, len] = this.pageRange(p);
     const noreplace = this.r.chance(0.08);
-    const prot = this.r.chance(0.15) ? this.r.pick(PROTS_EXEC) : this.r.pick([...PROTS_NOEXEC, 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE']);
+    const prot = this.r.chance(0.12) ? this.r.pick(PROTS_EXEC) : this.r.pick([...PROTS_NOEXEC, 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE']);
     let type = shared ? 'MAP_SHARED' : 'MAP_PRIVATE';
     if (shared && this.r.chance(0.1)) type = 'MAP_SHARED_VALIDATE';
     const fixed = noreplace ? 'MAP_FIXED_NOREPLACE' : 'MAP_FIXED';
@@ -284,36 +335,41 @@ class Generator {
     else if (this.r.chance(0.05)) offset = this.num(PAGE * this.r.int(4)); // ignored for anonymous memory
     this.emit(p, `mmap ${this.fresh('M')} ${start} ${lenArg} ${prot} ${type}|MAP_ANONYMOUS|${fixed}${this.extraMapFlags()} -1 ${offset}`);
     if (!noreplace) this.clearObjs(p, off, off + len);
+    this.noteHot(p, off, len);
   }
 
   private mmapFs(p: Proc, kind: 'file' | 'shm'): void {
-    const fds = [...p.fds].filter(([, f]) => f.obj.kind === kind);
+    let fds = [...p.fds].filter(([, f]) => f.obj.kind === kind);
     if (fds.length === 0 || this.r.chance(0.1)) {
-      if (kind === 'file') this.openOp(p);
-      else this.shmOpenOp(p);
-      return;
+      // Open one first; usually give it a size and map it in the same step.
+      const fd = kind === 'file' ? this.openOp(p) : this.shmOpenOp(p);
+      if (fd === undefined || this.r.chance(0.25)) return;
+      const info = p.fds.get(fd)!;
+      if (info.writable && this.r.chance(0.75)) this.ftruncateOp(p, fd, info, true);
+      fds = [[fd, info]];
     }
     const [fd, info] = this.r.pick(fds);
-    const [off, len] = this.pageRange(8);
-    const prot = this.r.pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE', 'PROT_NONE']);
+    const [off, len] = this.pageRange(p, 8);
+    const prot = this.r.pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE', 'PROT_NONE']);
     const type = this.r.weighted([[5, 'MAP_SHARED'], [3, 'MAP_PRIVATE'], [1, 'MAP_SHARED_VALIDATE']]);
     const fixed = this.r.chance(0.05) ? 'MAP_FIXED_NOREPLACE' : 'MAP_FIXED';
     let offset = PAGE * (this.r.chance(0.6) ? 0 : this.r.int(6));
     if (this.r.chance(0.03)) offset += 1 + this.r.int(PAGE - 1);
     this.emit(p, `mmap ${this.fresh('M')} ${this.startArg(off)} ${this.lenArg(len)} ${prot} ${type}|${fixed}${this.extraMapFlags()} ${fd} ${this.num(offset)}`);
     this.addObjs(p, off, off + len, [info.obj]);
+    this.noteHot(p, off, len);
   }
 
   private munmapOp(p: Proc): void {
-    const [off, len] = this.pageRange();
+    const [off, len] = this.pageRange(p);
     this.emit(p, `munmap ${this.startArg(off)} ${this.lenArg(len)}`);
     // Tracking may keep stale objects (conservative): only clear what surely went.
   }
 
   private mprotectOp(p: Proc): void {
-    const [off, len] = this.pageRange();
+    const [off, len] = this.pageRange(p);
     const execOk = !this.hasKind(p, off, off + len, () => true);
-    let prot: string = this.r.chance(0.15) && execOk ? this.r.pick(PROTS_EXEC) : this.r.pick(PROTS_NOEXEC);
+    let prot: string = this.r.chance(0.15) && execOk ? this.r.pick(PROTS_EXEC) : this.r.pick([...PROTS_NOEXEC, 'PROT_READ|PROT_WRITE']);
     if (this.r.chance(0.03)) prot = this.r.pick(['0x10', 'PROT_READ|0x40', 'PROT_GROWSDOWN|PROT_READ']);
     this.emit(p, `mprotect ${this.startArg(off)} ${this.lenArg(len)} ${prot}`);
   }
@@ -321,7 +377,7 @@ class Generator {
   private mremapOp(p: Proc): void {
     const m = this.fresh('M');
     const kind = this.r.weighted([[4, 'inplace'], [5, 'fixed'], [1.5, 'dontunmap'], [1, 'shrink-maymove'], [0.5, 'bad']]);
-    const oldOff = this.r.chance(0.6) ? this.r.int(Math.min(this.rp, 24)) : this.r.int(this.rp);
+    const [oldOff] = this.pageRange(p, 8);
     const room = this.rp - oldOff;
     let oldLen = 1 + this.r.int(Math.min(8, room));
     if (this.r.chance(0.05)) oldLen = 0; // duplicate a shared mapping (EINVAL for private ones)
@@ -330,6 +386,7 @@ class Generator {
       const newLen = 1 + this.r.int(Math.min(10, room));
       this.emit(p, `mremap ${m} ${this.startArg(oldOff)} ${this.num(oldLen * PAGE)} ${this.lenArg(newLen)} 0`);
       this.addObjs(p, oldOff, oldOff + newLen, src);
+      this.noteHot(p, oldOff, newLen);
     } else if (kind === 'shrink-maymove') {
       const newLen = Math.max(1, this.r.int(Math.max(1, oldLen)));
       this.emit(p, `mremap ${m} ${this.startArg(oldOff)} ${this.num(oldLen * PAGE)} ${this.num(newLen * PAGE)} MREMAP_MAYMOVE`);
@@ -340,6 +397,7 @@ class Generator {
       const flags = kind === 'dontunmap' ? 'MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP' : 'MREMAP_MAYMOVE|MREMAP_FIXED';
       this.emit(p, `mremap ${m} ${this.startArg(oldOff)} ${this.num(oldLen * PAGE)} ${this.lenArg(newLen)} ${flags} ${this.startArg(dst)}`);
       this.addObjs(p, dst, dst + newLen, src);
+      this.noteHot(p, dst, newLen);
     } else {
       // Invalid flag combinations and arguments: errors decided before any placement.
       const newLen = 1 + this.r.int(Math.min(8, room));
@@ -352,19 +410,19 @@ class Generator {
   }
 
   private madviseOp(p: Proc): void {
-    const [off, len] = this.pageRange();
+    const [off, len] = this.pageRange(p);
     const advice = this.r.chance(0.02) ? this.r.pick(['0x7', '200']) : this.r.pick(ADVICE);
     this.emit(p, `madvise ${this.startArg(off)} ${this.lenArg(len)} ${advice}`);
   }
 
   private mincoreOp(p: Proc): void {
-    const [off, len] = this.pageRange(16);
+    const [off, len] = this.pageRange(p, 16);
     if (this.hasKind(p, off, off + len, (o) => o.kind === 'file')) return this.peekOp(p);
     this.emit(p, `mincore ${this.startArg(off)} ${this.lenArg(len)}`);
   }
 
   private msyncOp(p: Proc): void {
-    const [off, len] = this.pageRange();
+    const [off, len] = this.pageRange(p);
     const flags = this.r.weighted([
       [4, 'MS_SYNC'], [3, 'MS_ASYNC'], [2, 'MS_INVALIDATE'], [1, 'MS_SYNC|MS_INVALIDATE'], [0.5, 'MS_SYNC|MS_ASYNC'], [0.3, '0'], [0.2, '0x8'],
     ]);
@@ -374,33 +432,35 @@ class Generator {
   private pokeOp(p: Proc): void {
     const data = this.data(12);
     // The string's byte length is at most its source length; bound by that.
-    const [start] = this.byteRange(PAGE);
+    const [start] = this.byteRange(p, PAGE);
     const maxBytes = data.length;
     const s = Math.min(start, this.size - maxBytes);
     if (s < 0 || !this.canStore(p, s, maxBytes)) return this.peekOp(p);
     this.emit(p, `poke ${this.at(s)} ${data}`);
+    this.notePoke(p, s);
   }
 
   private fillOp(p: Proc): void {
-    const [start, len] = this.byteRange(3 * PAGE);
+    const [start, len] = this.byteRange(p, 3 * PAGE);
     if (!this.canStore(p, start, len)) return this.sumOp(p);
     this.emit(p, `fill ${this.at(start)} ${this.num(len)} ${this.r.int(256)}`);
+    this.notePoke(p, start + this.r.int(len));
   }
 
   private peekOp(p: Proc): void {
-    const [start, len] = this.byteRange(24);
+    const [start, len] = this.byteRange(p, 24);
     this.emit(p, `peek ${this.at(start)} ${this.num(len)}`);
   }
 
   private sumOp(p: Proc): void {
     if (this.r.chance(0.15)) return this.emit(p, `sum R ${this.num(this.size)}`);
-    const [start, len] = this.byteRange(8 * PAGE);
+    const [start, len] = this.byteRange(p, 8 * PAGE);
     this.emit(p, `sum ${this.at(start)} ${this.num(len)}`);
   }
 
   private mapsOp(p: Proc): void {
     if (this.r.chance(0.75)) return this.emit(p, `maps R ${this.num(this.size)}`);
-    const [start, len] = this.byteRange(16 * PAGE);
+    const [start, len] = this.byteRange(p, 16 * PAGE);
     this.emit(p, `maps ${this.at(start)} ${this.num(len)}`);
   }
 
@@ -413,22 +473,26 @@ class Generator {
 
   private processOp(p: Proc): void {
     const x = this.r.float();
-    if (x < 0.55) {
+    if (x < 0.6) {
       if (this.procs.length >= 4) return this.mapsOp(p);
       const child: Proc = {
         label: `p${this.nextLabel++}`,
         fds: new Map(p.fds),
         pages: p.pages.map((s) => (s === undefined ? undefined : new Set(s))),
+        hot: [...p.hot],
+        pokes: [...p.pokes],
       };
       this.emit(p, `fork ${child.label}`);
       this.procs.push(child);
-    } else if (x < 0.8) {
+    } else if (x < 0.88) {
       if (this.procs.length <= 1) return this.mapsOp(p);
       this.emit(p, 'exit');
       this.procs.splice(this.procs.indexOf(p), 1);
     } else {
       this.emit(p, 'exec');
       p.pages = [];
+      p.hot = [];
+      p.pokes = [];
       for (const [name, f] of [...p.fds]) if (f.cloexec) p.fds.delete(name);
       // Usually re-reserve R at the same place (free after exec on both kernels).
       if (this.r.chance(0.7)) this.emit(p, `mmap ${this.fresh('M')} R ${this.num(this.size)} PROT_NONE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0`);
@@ -440,8 +504,8 @@ class Generator {
   private fdOp(p: Proc): void {
     const fds = [...p.fds];
     const opens: [number, () => void][] = [];
-    if (this.has('files')) opens.push([1, () => this.openOp(p)], [0.3, () => this.unlinkOp(p)]);
-    if (this.has('shm')) opens.push([1, () => this.shmOpenOp(p)], [0.3, () => this.shmUnlinkOp(p)]);
+    if (this.has('files')) opens.push([1, () => void this.openOp(p)], [0.3, () => this.unlinkOp(p)]);
+    if (this.has('shm')) opens.push([1, () => void this.shmOpenOp(p)], [0.3, () => this.shmUnlinkOp(p)]);
     if (fds.length === 0 || this.r.chance(0.15)) return this.r.weighted(opens)();
     const [fd, info] = this.r.pick(fds);
     this.r.weighted<() => void>([
@@ -459,14 +523,14 @@ class Generator {
     ])();
   }
 
-  private openOp(p: Proc): void {
+  private openOp(p: Proc): string | undefined {
     const path = this.r.pick(FILE_PATHS);
     const existing = this.files.get(path);
     if (this.r.chance(0.08)) {
       // May fail (EEXIST, ENOENT): a throw-away name, never used again.
       const flags = existing ? 'O_RDWR|O_CREAT|O_EXCL' : this.r.pick(['O_RDWR', 'O_RDONLY']);
       this.emit(p, `open ${this.fresh('X')} "${path}" ${flags}`);
-      return;
+      return undefined;
     }
     const acc = this.r.weighted([[5, 'O_RDWR'], [2, 'O_RDONLY'], [1, 'O_WRONLY']]);
     let flags = acc;
@@ -483,6 +547,7 @@ class Generator {
     const fd = this.fresh('F');
     this.emit(p, `open ${fd} "${path}" ${flags}${mode}`);
     p.fds.set(fd, { obj, readable: acc !== 'O_WRONLY', writable: acc !== 'O_RDONLY', cloexec });
+    return fd;
   }
 
   private unlinkOp(p: Proc): void {
@@ -491,14 +556,14 @@ class Generator {
     this.files.delete(path);
   }
 
-  private shmOpenOp(p: Proc): void {
+  private shmOpenOp(p: Proc): string | undefined {
     const name = this.r.pick(this.shmNames);
     const existing = this.shms.get(name);
     if (this.r.chance(0.08)) {
       const flags = existing ? 'O_RDWR|O_CREAT|O_EXCL' : 'O_RDWR';
       const bad = this.r.chance(0.2) ? this.r.pick(['"/"', '"/a/b"', '""']) : `"${name}"`;
       this.emit(p, `shm_open ${this.fresh('X')} ${bad} ${flags}`);
-      return;
+      return undefined;
     }
     const acc = this.r.weighted([[5, 'O_RDWR'], [2, 'O_RDONLY']]);
     let flags = acc;
@@ -510,6 +575,7 @@ class Generator {
     const fd = this.fresh('S');
     this.emit(p, `shm_open ${fd} "${name}" ${flags}${mode}`);
     p.fds.set(fd, { obj, readable: true, writable: acc === 'O_RDWR', cloexec: true });
+    return fd;
   }
 
   private shmUnlinkOp(p: Proc): void {
@@ -535,9 +601,9 @@ class Generator {
     this.emit(p, `lseek ${fd} ${off < 0 ? String(off) : this.num(off)} ${whence}`);
   }
 
-  private ftruncateOp(p: Proc, fd: string, info: FdInfo): void {
-    const aligned = this.r.chance(0.8);
-    const len = aligned ? PAGE * this.r.int(9) : this.r.int(8 * PAGE);
+  private ftruncateOp(p: Proc, fd: string, info: FdInfo, sized = false): void {
+    const aligned = sized || this.r.chance(0.8);
+    const len = aligned ? PAGE * (sized ? 1 + this.r.int(8) : this.r.int(9)) : this.r.int(8 * PAGE);
     this.emit(p, `ftruncate ${fd} ${this.num(len)}`);
     if (!info.writable) return;
     if (len % PAGE === 0) info.obj.tainted = false;
@@ -561,7 +627,8 @@ export function generateScenario(seed: number, index: number, options: GenOption
   const r = new Prng(seed, index);
   const lines = r.range(options.minLines ?? 20, options.maxLines ?? 60);
   const tag = `${(seed >>> 0).toString(36)}x${index.toString(36)}`;
-  const g = new Generator(r, options.areas, tag);
-  const header = `# fuzz seed ${seed} index ${index} areas ${[...options.areas].join(',')}\n`;
+  const g = new Generator(r, options.areas, tag, options.without);
+  const without = options.without && options.without.size > 0 ? ` without ${[...options.without].join(',')}` : '';
+  const header = `# fuzz seed ${seed} index ${index} areas ${[...options.areas].join(',')}${without}\n`;
   return header + g.generate(lines);
 }

@@ -3,9 +3,10 @@
  * with `--raw`, the raw syscall fuzzer. See apps/fuzz/README.md.
  */
 import { cpus } from 'node:os';
+import { SYS } from '@tskern/abi';
 import { isAbsolute, join, resolve } from 'node:path';
 import { runDifferential } from './differential';
-import { ALL_AREAS, generateScenario, parseAreas, type Area } from './generator';
+import { ALL_AREAS, generateScenario, parseAreas, parseWithout, type Area } from './generator';
 import { ensureLinuxRunner, repoRoot } from './linux';
 import { runRawMain, type RawCliOptions } from './raw-main';
 
@@ -24,6 +25,8 @@ The last line is "fuzz: N scenarios, M mismatches".
   --count N            scenarios (default 1000)
   --start I            first scenario index (default 0)
   --areas LIST         comma-separated: ${ALL_AREAS.join(',')} or all (default all)
+  --without OPS        comma-separated operations never to generate (e.g. mremap,
+                       to look past a known mismatch)
   --out DIR            where mismatches go (default .fuzz-out/ at the repo root)
   --batch N            files per Linux runner invocation (default 500)
   --jobs N             tskern worker threads (default: CPUs - 1, at least 1)
@@ -48,12 +51,26 @@ JSON file in DIR.
   --max-procs N        live processes at most (default 8)
   --call-budget-ms N   a call slower than this is a failure (default 5000)
   --hang-ms N          a call that does not return within this is a hang (default 60000)
+  --trace-from I       with --epoch: run in this thread, printing each action
+                       from call I on before it runs (what did a hang do?)
+  --skip-calls LIST    syscalls never to make (names or numbers, e.g. lseek), to
+                       look past a known failure
+  --minimize-ms N      time to minimise each new kind of failure (default 300000)
   --replay FILE.json   replay a reproduction written by --raw
 `;
 
 function die(msg: string): never {
   process.stderr.write(`fuzz: ${msg}\n${USAGE}`);
   process.exit(2);
+}
+
+function parseCalls(text: string): number[] {
+  return text.split(',').filter((x) => x.trim() !== '').map((x) => {
+    const name = x.trim();
+    const nr = /^\d+$/.test(name) ? Number(name) : (SYS as Record<string, number>)[name];
+    if (nr === undefined) die(`--skip-calls: unknown syscall ${name}`);
+    return nr;
+  });
 }
 
 function intArg(v: string | undefined, name: string): number {
@@ -68,6 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let count = 1000;
   let start = 0;
   let areas: Set<Area> = new Set(ALL_AREAS);
+  let without = new Set<string>();
   let out: string | undefined;
   let batch = 500;
   let jobs = Math.max(1, cpus().length - 1);
@@ -95,6 +113,13 @@ async function main(argv: readonly string[]): Promise<number> {
           die((e as Error).message);
         }
         break;
+      case '--without':
+        try {
+          without = parseWithout(next() ?? '');
+        } catch (e) {
+          die((e as Error).message);
+        }
+        break;
       case '--out': out = next(); break;
       case '--batch': batch = Math.max(1, intArg(next(), a)); break;
       case '--jobs': jobs = Math.max(1, intArg(next(), a)); break;
@@ -114,6 +139,9 @@ async function main(argv: readonly string[]): Promise<number> {
       case '--call-budget-ms': rawOpts.callBudgetMs = intArg(next(), a); break;
       case '--hang-ms': rawOpts.hangMs = intArg(next(), a); break;
       case '--replay': replay = next(); break;
+      case '--trace-from': rawOpts.traceFrom = intArg(next(), a); break;
+      case '--skip-calls': rawOpts.skip = parseCalls(next() ?? ''); break;
+      case '--minimize-ms': rawOpts.minimizeMs = intArg(next(), a); break;
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
@@ -128,7 +156,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (print) {
     for (let i = start; i < start + count; i++) {
       if (count > 1) process.stdout.write(`== s${seed}-${i}.scn\n`);
-      process.stdout.write(generateScenario(seed, i, { areas }));
+      process.stdout.write(generateScenario(seed, i, { areas, without }));
     }
     return 0;
   }
@@ -144,15 +172,18 @@ async function main(argv: readonly string[]): Promise<number> {
       hangMs: rawOpts.hangMs ?? 60_000,
       outDir,
       strict,
+      skip: rawOpts.skip ?? [],
+      minimizeMs: rawOpts.minimizeMs ?? 300_000,
       ...(rawOpts.onlyEpoch !== undefined ? { onlyEpoch: rawOpts.onlyEpoch } : {}),
       ...(replay !== undefined ? { replay } : {}),
+      ...(rawOpts.traceFrom !== undefined ? { traceFrom: rawOpts.traceFrom } : {}),
     });
   }
 
   const linuxRunner = ensureLinuxRunner(root);
   const t0 = performance.now();
   const summary = await runDifferential({
-    seed, start, count, areas, outDir, linuxRunner, batch, jobs, minimize, maxPerSignature, keepAll,
+    seed, start, count, areas, without, outDir, linuxRunner, batch, jobs, minimize, maxPerSignature, keepAll,
     tskern: { invariants, leakCheck, timeoutMs: 10_000 },
     log: (l) => process.stderr.write(l + '\n'),
   });

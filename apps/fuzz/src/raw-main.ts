@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { describe, failureSignature, replay, type Action, type Failure } from './raw';
+import { describe, failureSignature, replay, runEpoch, type Action, type Failure } from './raw';
 import type { RawWorkerData, RawWorkerMessage } from './raw-worker';
 
 export interface RawCliOptions {
@@ -22,6 +22,12 @@ export interface RawCliOptions {
   readonly strict: boolean;
   readonly onlyEpoch?: number;
   readonly replay?: string;
+  /** Syscall numbers the generator never makes. */
+  readonly skip: readonly number[];
+  /** Time for minimising each failure. */
+  readonly minimizeMs: number;
+  /** With onlyEpoch: run in this thread and print each action from this call index on before it runs. */
+  readonly traceFrom?: number;
 }
 
 interface Reported {
@@ -42,6 +48,8 @@ export interface Repro {
   readonly failure: Failure;
   readonly reproduced: boolean;
   readonly originalLength: number;
+  /** The call budget of the run (a `slow` failure replays with it). */
+  readonly callBudgetMs?: number;
   readonly actions: Action[];
 }
 
@@ -65,7 +73,7 @@ function writeRepro(outDir: string, r: Repro): string {
 function replayMain(file: string): number {
   const r = JSON.parse(readFileSync(file, 'utf8')) as Repro;
   process.stdout.write(`replaying ${r.actions.length} actions of seed ${r.seed} epoch ${r.epoch} (expected: ${r.failure.signature})\n`);
-  const f = replay(r.actions);
+  const f = replay(r.actions, r.callBudgetMs ?? 60_000);
   if (f === undefined) {
     process.stdout.write('no failure\n');
     return 0;
@@ -74,8 +82,25 @@ function replayMain(file: string): number {
   return 1;
 }
 
+/** Run one epoch in this thread, printing each action from `traceFrom` on (to see what a hang was doing). */
+function traceMain(o: RawCliOptions): number {
+  const epoch = o.onlyEpoch ?? 0;
+  const from = o.traceFrom!;
+  const r = runEpoch({
+    seed: o.seed, epoch, calls: o.epochCalls, checkEvery: o.checkEvery, maxProcs: o.maxProcs, callBudgetMs: o.callBudgetMs, record: false,
+    skip: new Set(o.skip),
+    onAction: (i, a) => {
+      if (i >= from) process.stdout.write(`${i}: ${describe(a)}\n`);
+    },
+  });
+  if (r.failure) process.stdout.write(`${r.failure.kind} at call ${r.failedAt}: ${r.failure.message}\n${r.failure.stack ?? ''}\n`);
+  else process.stdout.write(`epoch ${epoch}: ${r.calls} calls, no failure\n`);
+  return r.failure ? 1 : 0;
+}
+
 export async function runRawMain(o: RawCliOptions): Promise<number> {
   if (o.replay !== undefined) return replayMain(o.replay);
+  if (o.traceFrom !== undefined) return traceMain(o);
   const epochs: { epoch: number; calls: number }[] = [];
   if (o.onlyEpoch !== undefined) epochs.push({ epoch: o.onlyEpoch, calls: o.epochCalls });
   else for (let e = 0; e * o.epochCalls < o.calls; e++) epochs.push({ epoch: e, calls: Math.min(o.epochCalls, o.calls - e * o.epochCalls) });
@@ -93,7 +118,7 @@ export async function runRawMain(o: RawCliOptions): Promise<number> {
     const view = new Int32Array(progress);
     const data: RawWorkerData = {
       module: './raw-worker.ts', seed: o.seed, epochs: epochs.slice(done), checkEvery: o.checkEvery, maxProcs: o.maxProcs,
-      callBudgetMs: o.callBudgetMs, progress, known: [...known], maxMinimize: 8,
+      callBudgetMs: o.callBudgetMs, progress, known: [...known], maxMinimize: 8, skip: o.skip, minimizeMs: o.minimizeMs,
     };
     const worker = new Worker(ENTRY, { workerData: data });
     await new Promise<void>((resolveRun) => {
@@ -138,7 +163,7 @@ export async function runRawMain(o: RawCliOptions): Promise<number> {
           const secs = (performance.now() - t0) / 1000;
           log(`fuzz --raw: epoch ${m.epoch}: ${m.calls} calls in ${(m.ms / 1000).toFixed(1)} s; ${ran}/${total} calls, ${failures.length} failures (${secs.toFixed(1)} s)`);
         } else if (m.type === 'repro') {
-          const file = writeRepro(o.outDir, { seed: o.seed, ...m });
+          const file = writeRepro(o.outDir, { seed: o.seed, callBudgetMs: o.callBudgetMs, ...m });
           const f = failures.find((x) => x.epoch === m.epoch && x.failure.signature === m.failure.signature);
           if (f) {
             f.file = file;

@@ -17,6 +17,8 @@ export interface RawWorkerData {
   /** Signatures already minimised (by earlier workers of this run). */
   readonly known: readonly string[];
   readonly maxMinimize: number;
+  readonly skip: readonly number[];
+  readonly minimizeMs: number;
 }
 
 export type RawWorkerMessage =
@@ -39,7 +41,7 @@ for (const { epoch, calls } of d.epochs) {
   const beat = (i: number): void => {
     Atomics.store(progress, 1, i);
   };
-  const opts = { seed: d.seed, epoch, calls, checkEvery: d.checkEvery, maxProcs: d.maxProcs, callBudgetMs: d.callBudgetMs };
+  const opts = { seed: d.seed, epoch, calls, checkEvery: d.checkEvery, maxProcs: d.maxProcs, callBudgetMs: d.callBudgetMs, skip: new Set(d.skip) };
   const r = runEpoch({ ...opts, record: false, progress: beat });
   post({ type: 'epoch', epoch, calls: r.calls, ms: r.ms, ...(r.failure ? { failure: r.failure, failedAt: r.failedAt! } : {}) });
   if (r.failure && !known.has(r.failure.signature) && minimised < d.maxMinimize) {
@@ -48,8 +50,8 @@ for (const { epoch, calls } of d.epochs) {
     const rec = runEpoch({ ...opts, record: true, stopAfter: r.failedAt!, progress: beat });
     const actions = rec.actions ?? [];
     let counter = 0;
-    const reproduced = replay(actions, 60_000, () => Atomics.store(progress, 1, counter++))?.signature === r.failure.signature;
-    const min = reproduced ? minimizeActions(actions, r.failure.signature, 120_000, () => Atomics.store(progress, 1, counter++)) : actions;
+    const reproduced = replay(actions, d.callBudgetMs, () => Atomics.store(progress, 1, counter++))?.signature === r.failure.signature;
+    const min = reproduced ? minimizeActions(actions, r.failure.signature, d.minimizeMs, () => Atomics.store(progress, 1, counter++), d.callBudgetMs) : actions;
     post({ type: 'repro', epoch, index: r.failedAt!, failure: r.failure, actions: min, originalLength: actions.length, reproduced });
   }
 }

@@ -49,14 +49,15 @@ const arbAccess: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ t: fc.constant('fill' as const), s: fc.nat(5), addr: arbAddr, len: fc.nat(5 * PAGE), byte: fc.nat(255) }),
 );
 
-/** Slots refer to processes that exist: the machine maps slot numbers onto its live slots. */
+/** Two processes to start with; every fork binds the next slot; slot numbers wrap onto the slots that may exist. */
 function resolveSlots(actions: readonly Action[]): Action[] {
-  const out: Action[] = [{ t: 'spawn', uid: 1000 }, { t: 'spawn', uid: 0 }];
+  const out: Action[] = [{ t: 'spawn', uid: 1000, c: 0 }, { t: 'spawn', uid: 0, c: 1 }];
   let slots = 2;
   for (const a of actions) {
-    if (a.t === 'spawn' || a.t === 'check' || a.t === 'end') out.push(a);
+    if (a.t === 'check' || a.t === 'end') out.push(a);
+    else if (a.t === 'spawn') out.push({ ...a, c: slots++ });
+    else if (a.t === 'sys' && (a.nr === SYS.fork || a.nr === SYS.vfork)) out.push({ ...a, s: a.s % slots, c: slots++ });
     else out.push({ ...a, s: a.s % slots });
-    if (a.t === 'sys' && (a.nr === SYS.fork || a.nr === SYS.vfork)) slots++; // a fork that fails only leaves a slot unused
   }
   return out;
 }

@@ -25,9 +25,15 @@ import { Prng } from './prng';
 
 export const RAW_PROGRAM = '/bin/fuzz';
 
+/**
+ * What the fuzzer does. `s` names a process by slot; `spawn` and a `fork`
+ * (or vfork) that succeeds bind slot `c`. Slots are stable names: dropping a
+ * fork from a recorded list leaves its slot unbound (calls on it answer
+ * ESRCH), without renaming every later process.
+ */
 export type Action =
-  | { readonly t: 'spawn'; readonly uid: number }
-  | { readonly t: 'sys'; readonly s: number; readonly nr: number; readonly a: readonly number[] }
+  | { readonly t: 'spawn'; readonly uid: number; readonly c: number }
+  | { readonly t: 'sys'; readonly s: number; readonly nr: number; readonly a: readonly number[]; readonly c?: number }
   | { readonly t: 'load'; readonly s: number; readonly addr: number; readonly len: number }
   | { readonly t: 'store'; readonly s: number; readonly addr: number; readonly data: readonly number[] }
   | { readonly t: 'fill'; readonly s: number; readonly addr: number; readonly len: number; readonly byte: number }
@@ -58,13 +64,15 @@ function fail(kind: FailureKind, message: string, stack?: string): never {
   throw new RawFailure({ kind, message, signature: failureSignature(kind, message), ...(stack ? { stack } : {}) });
 }
 
-const TWO_64 = 2 ** 64;
+const TWO_63 = 2 ** 63;
 
 /** Executes actions on one kernel; throws RawFailure when the kernel misbehaves. */
 export class RawMachine {
   readonly kernel: Kernel;
   /** Slot → pid. */
-  readonly slots: number[] = [];
+  readonly slots = new Map<number, number>();
+  /** The next unused slot number. */
+  nextSlot = 0;
   /** Recent non-negative results (addresses, fds, pids), for the generator. */
   readonly recent: number[] = [];
 
@@ -78,15 +86,18 @@ export class RawMachine {
   }
 
   pid(slot: number): number {
-    return this.slots[slot] ?? -1;
+    return this.slots.get(slot) ?? -1;
   }
 
   liveSlots(): number[] {
     const out: number[] = [];
-    this.slots.forEach((pid, s) => {
-      if (this.kernel.isAlive(pid)) out.push(s);
-    });
+    for (const [s, pid] of this.slots) if (this.kernel.isAlive(pid)) out.push(s);
     return out;
+  }
+
+  private bindSlot(slot: number, pid: number): void {
+    this.slots.set(slot, pid);
+    if (slot >= this.nextSlot) this.nextSlot = slot + 1;
   }
 
   private remember(r: number): void {
@@ -117,15 +128,16 @@ export class RawMachine {
       case 'spawn': {
         const pid = k.spawn(RAW_PROGRAM, { uid: a.uid, gid: a.uid, umask: 0o022, cwd: '/' });
         if (!(pid > 0)) fail('bad-result', `spawn answered ${pid}`);
-        this.slots.push(pid);
+        this.bindSlot(a.c, pid);
         return pid;
       }
       case 'sys': {
         const r = k.syscall(this.pid(a.s), a.nr, ...(a.a as [number, number, number, number, number, number]));
-        if (typeof r !== 'number' || !Number.isInteger(r) || r < -4095 || r >= TWO_64) {
+        // A syscall returns a long: -4095..-1 for an error, else 0..2^63-1.
+        if (typeof r !== 'number' || !Number.isInteger(r) || r < -4095 || r >= TWO_63) {
           fail('bad-result', `${describe(a)} answered ${String(r)}`);
         }
-        if ((a.nr === SYS.fork || a.nr === SYS.vfork) && r > 0) this.slots.push(r);
+        if ((a.nr === SYS.fork || a.nr === SYS.vfork) && r > 0 && a.c !== undefined) this.bindSlot(a.c, r);
         if (r > 0) this.remember(r);
         return r;
       }
@@ -177,13 +189,13 @@ function hex(n: number): string {
 export function describe(a: Action): string {
   switch (a.t) {
     case 'spawn':
-      return `spawn(uid ${a.uid})`;
+      return `spawn(uid ${a.uid}) -> slot ${a.c}`;
     case 'sys':
-      return `[slot ${a.s}] ${syscallName(a.nr)}(${a.a.map(hex).join(', ')})`;
+      return `[slot ${a.s}] ${syscallName(a.nr)}(${a.a.map(hex).join(', ')})${a.c !== undefined ? ` -> child slot ${a.c}` : ''}`;
     case 'load':
       return `[slot ${a.s}] load(${hex(a.addr)}, ${a.len})`;
     case 'store':
-      return `[slot ${a.s}] store(${hex(a.addr)}, ${JSON.stringify(String.fromCharCode(...a.data))})`;
+      return `[slot ${a.s}] store(${hex(a.addr)}, "${a.data.map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')}")`;
     case 'fill':
       return `[slot ${a.s}] fill(${hex(a.addr)}, ${hex(a.len)}, ${a.byte})`;
     case 'check':
@@ -196,7 +208,8 @@ export function describe(a: Action): string {
 // ---- the generator ----
 
 const HUGE = [
-  2 ** 47, 2 ** 47 - 4096, 2 ** 48, 2 ** 52, 2 ** 53 - 1, 2 ** 63, 2 ** 64 - 4096, 2 ** 64 - 1, -1, -4096, -4095, -(2 ** 31),
+  // Every value is exact as a double (2^64 - 1 is not: it rounds to 2^64, which no register holds; -1 is that value).
+  2 ** 47, 2 ** 47 - 4096, 2 ** 48, 2 ** 52, 2 ** 53 - 1, 2 ** 63, 2 ** 64 - 4096, 2 ** 64 - 2048, -1, -4096, -4095, -(2 ** 31),
   2 ** 31, 2 ** 31 - 1, 2 ** 32, 2 ** 32 - 4096, 0x7fffffff000, 0xffffffffffff,
 ];
 
@@ -231,6 +244,8 @@ const PRESSURE_FRAMES = 160_000;
 export interface RawGenOptions {
   readonly maxProcs: number;
   readonly checkEvery: number;
+  /** Syscall numbers never to make (to look past a known failure). */
+  readonly skip?: ReadonlySet<number>;
 }
 
 /**
@@ -251,10 +266,10 @@ export class RawGenerator {
   next(): Action[] {
     this.calls++;
     const live = this.m.liveSlots();
-    if (live.length === 0 || (live.length < 2 && this.r.chance(0.01))) return [{ t: 'spawn', uid: this.r.chance(0.5) ? 0 : 1000 }];
+    if (live.length === 0 || (live.length < 2 && this.r.chance(0.01))) return [{ t: 'spawn', uid: this.r.chance(0.5) ? 0 : 1000, c: this.m.nextSlot++ }];
     if (this.calls % this.o.checkEvery === 0) return [{ t: 'check' }];
     // Mostly a live process; now and then an exited one (ESRCH / SIGSEGV).
-    const s = this.r.chance(0.01) && this.m.slots.length > 0 ? this.r.int(this.m.slots.length) : this.r.pick(live);
+    const s = this.r.chance(0.01) ? this.r.pick([...this.m.slots.keys()]) : this.r.pick(live);
     // Under memory pressure (a huge MAP_POPULATE or MAP_LOCKED), processes
     // exit sooner, so running out of frames stays an episode, not the rule.
     if (this.m.kernel.framesInUse() > PRESSURE_FRAMES && this.r.chance(0.2)) return [{ t: 'sys', s, nr: SYS.exit_group, a: [0] }];
@@ -407,6 +422,7 @@ export class RawGenerator {
       nr = r.chance(0.8) ? r.int(460) : r.pick([-1, 1000, 2 ** 31, 2 ** 32 + 9, 0x40000000 + 9]);
     }
     if ((nr === SYS.fork || nr === SYS.vfork) && live >= this.o.maxProcs) nr = SYS.getpid;
+    if (this.o.skip?.has(nr)) nr = SYS.getpid;
     let a = this.args(s, nr, pre);
     // Calls that would unmap or protect the top of the stack (where argument
     // strings and buffers go) are mostly redrawn, or every later call of the
@@ -415,6 +431,7 @@ export class RawGenerator {
       pre.length = 0;
       a = this.args(s, nr, pre);
     }
+    if (nr === SYS.fork || nr === SYS.vfork) return [...pre, { t: 'sys', s, nr, a, c: this.m.nextSlot++ }];
     return [...pre, { t: 'sys', s, nr, a }];
   }
 
@@ -589,6 +606,8 @@ export interface EpochOptions extends RawGenOptions {
   readonly progress?: (index: number) => void;
   /** Stop after this call index (reproduction up to a failure). */
   readonly stopAfter?: number;
+  /** Called before each action runs (tracing). */
+  readonly onAction?: (index: number, action: Action) => void;
 }
 
 export function runEpoch(o: EpochOptions): EpochResult {
@@ -602,6 +621,7 @@ export function runEpoch(o: EpochOptions): EpochResult {
     for (; index < last; index++) {
       for (const a of gen.next()) {
         actions?.push(a);
+        o.onAction?.(index, a);
         gen.noteResult(a, machine.run(a));
       }
     }
@@ -637,11 +657,11 @@ export function replay(actions: readonly Action[], callBudgetMs = 60_000, onCall
  * Delta debugging over the actions: the smallest list found (within
  * `budgetMs`) that still fails with `signature`.
  */
-export function minimizeActions(actions: readonly Action[], signature: string, budgetMs = 120_000, onCall?: () => void): Action[] {
+export function minimizeActions(actions: readonly Action[], signature: string, budgetMs = 120_000, onCall?: () => void, callBudgetMs = 60_000): Action[] {
   const deadline = performance.now() + budgetMs;
   // The trailing check/end are implied by replay.
   let cur: Action[] = actions.filter((a) => a.t !== 'end' && a.t !== 'check');
-  const fails = (c: readonly Action[]): boolean => replay(c, 60_000, onCall)?.signature === signature;
+  const fails = (c: readonly Action[]): boolean => replay(c, callBudgetMs, onCall)?.signature === signature;
   if (!fails(cur)) {
     cur = [...actions];
     if (!fails(cur)) return [...actions];
