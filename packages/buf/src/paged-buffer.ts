@@ -107,7 +107,6 @@ export class PagedBuffer {
       'PagedBuffer.write: bad offset or source range',
     );
     if (length === 0) return 0;
-    if (offset > this.length) this.zeroStaleTail(offset);
     let pos = offset;
     let s = srcOffset;
     let left = length;
@@ -156,7 +155,10 @@ export class PagedBuffer {
     invariant(Number.isSafeInteger(newSize) && newSize >= 0, 'PagedBuffer.resize: bad size');
     const old = this.length;
     if (newSize > old) {
-      this.zeroStaleTail(newSize);
+      // Growing allocates nothing and keeps the EOF page as it is: bytes a
+      // MAP_SHARED mapping stored past the old EOF become file data, as on
+      // Linux's tmpfs (shmem_setattr does not clear them; the conformance
+      // fuzzer found the difference).
     } else if (newSize < old) {
       const keep = Math.ceil(newSize / PAGE_SIZE);
       this.pages.dropRange(keep, Math.ceil(old / PAGE_SIZE), this.alloc);
@@ -168,21 +170,6 @@ export class PagedBuffer {
     }
     this.length = newSize;
     return 0;
-  }
-
-  /**
-   * Before the length grows to `newEnd`, zero the bytes of the old last page
-   * between the old end and `newEnd`: a MAP_SHARED mapping may have written
-   * past EOF there, and those bytes must not appear in the file.
-   */
-  private zeroStaleTail(newEnd: number): void {
-    const old = this.length;
-    const inPage = old % PAGE_SIZE;
-    if (inPage === 0) return;
-    const f = this.pages.get((old - inPage) / PAGE_SIZE);
-    if (f < 0) return;
-    const stop = newEnd - (old - inPage) < PAGE_SIZE ? newEnd - (old - inPage) : PAGE_SIZE;
-    this.alloc.zero(f, inPage, stop - inPage);
   }
 
   /** The frame holding page `pageIndex`, or -1 for a hole (or a page past the end). */

@@ -6,7 +6,7 @@ import { RangeMap, type Segment } from '@tskern/rangemap';
 import type { MemoryOptions } from './options';
 import { PageTable } from './page-table';
 import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
-import { canMerge, Vma } from './vma';
+import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
 import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 
 /**
@@ -108,11 +108,15 @@ export class AddressSpace implements MappingSpace {
     const end = right.end;
     const leftEnd = left.end;
     const rightStart = right.start;
-    this.attach(start, end, left.value);
-    this.detach(start, leftEnd, left.value);
+    const leftVma = left.value;
+    // The merged VMA keeps whichever anonymous memory identity either side had.
+    const merged = leftVma.anon === null && right.value.anon !== null ? leftVma.with({ anon: right.value.anon }) : leftVma;
+    this.attach(start, end, merged);
+    this.detach(start, leftEnd, leftVma);
     this.detach(rightStart, end, right.value);
     this.vmas.remove(right);
     this.vmas.setRange(left, start, end);
+    left.value = merged;
     return left;
   }
 
@@ -174,6 +178,26 @@ export class AddressSpace implements MappingSpace {
     this.vmas.clear();
     this.released = true;
     invariant(this.pt.resident === 0, 'page table not empty after releasing every VMA');
+  }
+
+  /**
+   * Give the private VMA in `seg` an anonymous memory identity before its
+   * first store (anon_vma_prepare): reuse a compatible neighbour's, as
+   * find_mergeable_anon_vma does, or make a new one.
+   */
+  ensureAnon(seg: Segment<Vma>): void {
+    const vma = seg.value;
+    if (vma.anon !== null || vma.shared) return;
+    let anon: AnonVma | null = null;
+    const prev = seg.prev();
+    if (prev !== undefined && prev.end === seg.start && prev.value.anon !== null && anonCompatible(prev.value, prev.end - prev.start, vma)) {
+      anon = prev.value.anon;
+    }
+    const next = seg.next();
+    if (anon === null && next !== undefined && seg.end === next.start && next.value.anon !== null && anonCompatible(vma, seg.end - seg.start, next.value)) {
+      anon = next.value.anon;
+    }
+    seg.value = vma.with({ anon: anon ?? new AnonVma() });
   }
 
   // ---- page-table entry helpers ----

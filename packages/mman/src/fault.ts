@@ -30,6 +30,7 @@ export function handleFault(as: AddressSpace, page: number, write: boolean): num
       pt.setFlags(page, (flags & (PTE_PRESENT | PTE_ANON | PTE_COW)) | as.accessBits(vma, flags));
       return FAULT_OK;
     }
+    as.ensureAnon(seg);
     const frame = pt.frame(page);
     if ((flags & PTE_ANON) !== 0 && frames.isUnique(frame)) {
       // The last owner of a private page writes it in place (wp_page_reuse).
@@ -47,10 +48,14 @@ export function handleFault(as: AddressSpace, page: number, write: boolean): num
 
   const backing = vma.backing;
   if (backing === null) {
-    // Private anonymous: a zeroed frame (do_anonymous_page).
+    // Private anonymous: a zeroed frame (do_anonymous_page). A load maps it
+    // read-only, as Linux maps the shared zero page: the first store then
+    // faults, which is when the VMA gets its anonymous memory identity.
     const frame = frames.allocate();
     if (frame < 0) return Signal.SIGBUS;
-    pt.set(page, frame, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
+    if (write) as.ensureAnon(seg);
+    const pteFlags = write ? PTE_PRESENT | PTE_ANON : PTE_PRESENT | PTE_ANON | PTE_COW;
+    pt.set(page, frame, pteFlags | as.accessBits(vma, pteFlags));
     return FAULT_OK;
   }
 
@@ -72,6 +77,7 @@ export function handleFault(as: AddressSpace, page: number, write: boolean): num
     pt.set(page, frame, PTE_PRESENT | PTE_COW | as.accessBits(vma, PTE_COW));
     return FAULT_OK;
   }
+  as.ensureAnon(seg);
   const copy = frames.allocateUninitialized();
   if (copy < 0) return Signal.SIGBUS;
   frames.copy(frame, copy);

@@ -1,7 +1,7 @@
 import { PAGE_SIZE } from '@tskern/abi';
 import { AddressSpace } from './address-space';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
-import { VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma';
+import { AnonVma, VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma';
 
 /**
  * The child's address space for fork(2), as kernel/fork.c:dup_mmap: every VMA
@@ -14,7 +14,11 @@ import { VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma';
  * shares them), which keeps fork O(VMAs + resident pages) with no searching.
  */
 export function forkAddressSpace(parent: AddressSpace): AddressSpace {
-  const child = new AddressSpace(parent.options, parent.vmas.clone((v: Vma) => v));
+  // anon_vma_fork: each child VMA that has anonymous memory gets an identity of its own.
+  const child = new AddressSpace(
+    parent.options,
+    parent.vmas.clone((v: Vma) => (v.anon === null ? v : v.with({ anon: new AnonVma() }))),
+  );
   const ppt = parent.pt;
   const cpt = child.pt;
   const frames = parent.frames;
@@ -26,7 +30,9 @@ export function forkAddressSpace(parent: AddressSpace): AddressSpace {
       continue;
     }
     child.attach(seg.start, seg.end, vma);
-    if ((vma.flags & VM_WIPEONFORK) !== 0 || ppt.resident === 0) continue;
+    // vma_needs_copy: only VMAs with anonymous memory copy their page tables;
+    // the child faults the rest in again (the same data: file pages, or zeros).
+    if ((vma.flags & VM_WIPEONFORK) !== 0 || ppt.resident === 0 || vma.anon === null) continue;
     const shared = vma.shared;
     ppt.forEachPresent(seg.start / PAGE_SIZE, seg.end / PAGE_SIZE, (page, frame, flags) => {
       frames.incRef(frame);

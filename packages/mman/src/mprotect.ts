@@ -1,7 +1,7 @@
 import { Errno, PAGE_SIZE, PROT, PAGE_MASK } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 import { PROT_VALID } from './prot';
-import { MAY_EXEC, MAY_READ, MAY_WRITE } from './vma';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, VM_ACCOUNT, VM_GROWSDOWN, VM_NORESERVE } from './vma';
 
 /**
  * mprotect(2), as mm/mprotect.c:do_mprotect_pkey. The range must start inside
@@ -21,6 +21,20 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
   if ((prot & ~PROT_VALID) !== 0) return -Errno.EINVAL;
   prot &= PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC;
 
+  if (grows & PROT.PROT_GROWSDOWN) {
+    // The first VMA in the range must grow down; the change then starts at
+    // its start (do_mprotect_pkey: `start = vma->vm_start`), before any hole check.
+    const first = as.vmas.lowerBound(addr);
+    if (first === undefined || first.start >= end) return -Errno.ENOMEM;
+    if ((first.value.flags & VM_GROWSDOWN) === 0) return -Errno.EINVAL;
+    addr = first.start;
+  } else if (grows & PROT.PROT_GROWSUP) {
+    // x86-64 has no VM_GROWSUP VMAs.
+    const first = as.vmas.lowerBound(addr);
+    if (first === undefined || first.start >= end) return -Errno.ENOMEM;
+    if (first.start > addr) return -Errno.ENOMEM;
+    return -Errno.EINVAL;
+  }
   if (as.vmas.find(addr) === undefined) return -Errno.ENOMEM;
 
   const wanted = (prot & PROT.PROT_READ ? MAY_READ : 0) | (prot & PROT.PROT_WRITE ? MAY_WRITE : 0) | (prot & PROT.PROT_EXEC ? MAY_EXEC : 0);
@@ -31,7 +45,16 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
     const vma = seg.value;
     if ((wanted & ~vma.maxProt) !== 0) return finish(as, -Errno.EACCES);
     const to = Math.min(seg.end, end);
-    if (vma.prot !== prot) {
+    // mprotect_fixup's accounting: becoming writable charges a private
+    // mapping (VM_ACCOUNT); losing PROT_WRITE uncharges private anonymous
+    // memory only while it holds no anonymous pages.
+    let flags = vma.flags;
+    if ((prot & PROT.PROT_WRITE) !== 0) {
+      if ((vma.prot & PROT.PROT_WRITE) === 0 && !vma.shared && (flags & (VM_ACCOUNT | VM_NORESERVE)) === 0) flags |= VM_ACCOUNT;
+    } else if ((flags & VM_ACCOUNT) !== 0 && vma.backing === null && !vma.shared && vma.anon === null) {
+      flags &= ~VM_ACCOUNT;
+    }
+    if (vma.prot !== prot || vma.flags !== flags) {
       const splits = (seg.start < pos ? 1 : 0) + (seg.end > to ? 1 : 0);
       if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return finish(as, -Errno.ENOMEM);
       let piece = seg;
@@ -40,7 +63,7 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
       // The writable bit is part of the object's registration, so re-register
       // (new first, so the object never sees its last mapping go).
       const before = piece.value;
-      piece.value = before.with({ prot });
+      piece.value = before.with({ prot, flags });
       as.attach(piece.start, piece.end, piece.value);
       as.detach(piece.start, piece.end, before);
       as.reprotect(piece.start, piece.end, piece.value);

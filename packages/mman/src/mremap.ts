@@ -3,7 +3,7 @@ import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { unmappedArea } from './placement';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
-import type { Vma } from './vma';
+import { VM_ACCOUNT, VM_LOCKED, type Vma } from './vma';
 
 /**
  * mremap(2), as mm/mremap.c (SYSCALL mremap, mremap_to, vma_to_resize,
@@ -26,6 +26,11 @@ export function mremap(as: AddressSpace, addr: number, oldLen: number, newLen: n
     if (addr + oldLen > newAddr && newAddr + newLen > addr) return -Errno.EINVAL;
     // move_vma needs room for up to four more VMAs.
     if (as.mapCount + 2 >= maxMapCount - 3) return -Errno.ENOMEM;
+  }
+
+  // A fixed move of the same length may span several VMAs (Linux 6.17+, remap_move).
+  if ((flags & MREMAP.MREMAP_FIXED) !== 0 && oldLen === newLen && oldLen > 0) {
+    return finish(as, remapMove(as, addr, oldLen, newAddr, flags));
   }
 
   // check_prep_vma: the start must be mapped; a move or an expansion must fit its VMA.
@@ -58,6 +63,46 @@ export function mremap(as: AddressSpace, addr: number, oldLen: number, newLen: n
   const target = unmappedArea(as, 0, newLen);
   if (target < 0) return -Errno.ENOMEM;
   return finish(as, moveVma(as, seg, addr, oldLen, newLen, target, flags));
+}
+
+/**
+ * remap_move (mm/mremap.c, Linux 6.17+): move every VMA piece of
+ * [addr, addr + len) to `newAddr`, keeping the gaps between them. The range
+ * must start inside a VMA (EFAULT); holes after that are kept as holes. Each
+ * piece is a fixed move of its own. Returns the new address of the first piece.
+ */
+function remapMove(as: AddressSpace, addr: number, len: number, newAddr: number, flags: number): number {
+  const end = addr + len;
+  let seg = as.vmas.lowerBound(addr);
+  if (seg === undefined || seg.start >= end || seg.start > addr) return -Errno.EFAULT;
+  let result = -Errno.EFAULT;
+  let target = newAddr;
+  let lastEnd = 0;
+  let seen = false;
+  // Collect the pieces first: each move changes the tree.
+  const pieces: [number, number, number][] = [];
+  for (; seg !== undefined && seg.start < end; seg = seg.next()) {
+    const from = Math.max(seg.start, addr);
+    const n = Math.min(end, seg.end) - from;
+    const gap = seen ? seg.start - lastEnd : 0;
+    lastEnd = seg.end;
+    pieces.push([from, n, gap]);
+    seen = true;
+  }
+  seen = false;
+  for (const [from, n, gap] of pieces) {
+    const to = target + gap;
+    const piece = as.vmas.find(from);
+    if (piece === undefined) return seen ? result : -Errno.EFAULT;
+    const error = remapIsValid(piece, from, n, n);
+    if (error !== 0) return error;
+    const r = mremapTo(as, from, n, to, n, flags);
+    if (r < 0) return r;
+    if (!seen) result = r;
+    seen = true;
+    target = r + n;
+  }
+  return result;
 }
 
 function finish(as: AddressSpace, result: number): number {
@@ -115,7 +160,12 @@ function expandVma(as: AddressSpace, seg: Segment<Vma>, newEnd: number): void {
  */
 function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: number, newLen: number, target: number, flags: number): number {
   const vma = seg.value;
-  const moved = vma.slice(addr - seg.start);
+  // copy_vma: private anonymous memory with no anonymous pages gets a fresh
+  // vm_pgoff at its new place; one with pages keeps its old one.
+  let moved = vma.slice(addr - seg.start);
+  if (vma.backing === null && !vma.shared) {
+    moved = vma.anon === null ? vma.with({ pgoffDelta: 0 }) : vma.with({ pgoffDelta: vma.pgoffDelta + (addr - target) / PAGE_SIZE });
+  }
   if (oldLen === 0) {
     // A zero-length old range of a shared mapping makes a second mapping of the same pages.
     const created = as.insertVma(target, target + newLen, moved);
@@ -136,6 +186,14 @@ function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: numb
   }
   if ((flags & MREMAP.MREMAP_DONTUNMAP) === 0) {
     as.unmap(addr, addr + oldLen);
+  } else {
+    // dontunmap_complete: the old VMA is no longer locked or charged, and
+    // loses its anonymous memory identity when it moved whole.
+    const old = as.vmas.find(addr);
+    if (old !== undefined) {
+      const whole = old.start === addr && old.end === addr + oldLen;
+      old.value = old.value.with({ flags: old.value.flags & ~(VM_LOCKED | VM_ACCOUNT), ...(whole ? { anon: null } : {}) });
+    }
   }
   as.mergeAround(created);
   return target;

@@ -11,6 +11,27 @@ export const VM_DONTDUMP = 1 << 6; // MADV_DONTDUMP
 export const VM_NORESERVE = 1 << 7; // MAP_NORESERVE
 export const VM_HUGEPAGE = 1 << 8; // MADV_HUGEPAGE (no effect but on merging, as Linux)
 export const VM_NOHUGEPAGE = 1 << 9; // MADV_NOHUGEPAGE
+/**
+ * Committed memory is charged for this private writable mapping (Linux's
+ * VM_ACCOUNT). It matters to tskern only as Linux's merge rules see it: a
+ * VMA keeps it after losing PROT_WRITE once it holds anonymous pages, and
+ * VMAs with and without it never merge.
+ */
+export const VM_ACCOUNT = 1 << 10;
+
+let anonIds = 0;
+
+/**
+ * The identity of a private mapping's anonymous memory (Linux's anon_vma): a
+ * VMA gets one at its first store, shares it with the pieces it splits into
+ * (and with a compatible neighbour, as anon_vma_prepare reuses one), and two
+ * VMAs with different ones never merge. A fork gives the child's VMA a new one.
+ */
+export class AnonVma {
+  readonly id = ++anonIds;
+  /** The interned VMAs that carry this identity (dies with it). */
+  readonly interned = new Map<string, Vma>();
+}
 
 /** Maximum protections a mapping may ever get (Linux's VM_MAY*). */
 export const MAY_READ = 1;
@@ -51,6 +72,15 @@ export class Vma {
     readonly flags: number,
     /** A name for maps when there is no backing (`[stack]`), else null. */
     readonly name: string | null,
+    /** The anonymous memory identity (private mappings that were written), or null. */
+    readonly anon: AnonVma | null,
+    /**
+     * For private anonymous VMAs: Linux's vm_pgoff minus the first page number.
+     * 0 for a mapping made in place; a VMA moved by mremap after it held
+     * anonymous pages keeps its old vm_pgoff, so it becomes nonzero and the
+     * VMA no longer merges with neighbours made in place.
+     */
+    readonly pgoffDelta: number,
   ) {}
 
   private static readonly interned = new Map<string, Vma>();
@@ -64,26 +94,39 @@ export class Vma {
     offset: number,
     flags: number,
     name: string | null,
+    anon: AnonVma | null = null,
+    pgoffDelta = 0,
   ): Vma {
-    if (backing !== null || shared) return new Vma(prot, maxProt, shared, backing, offset, flags, name);
-    const key = `${prot}:${maxProt}:${flags}:${name ?? ''}`;
-    let vma = Vma.interned.get(key);
+    if (backing !== null || shared) return new Vma(prot, maxProt, shared, backing, offset, flags, name, anon, 0);
+    const table = anon === null ? Vma.interned : anon.interned;
+    const key = `${prot}:${maxProt}:${flags}:${name ?? ''}:${pgoffDelta}`;
+    let vma = table.get(key);
     if (vma === undefined) {
-      vma = new Vma(prot, maxProt, false, null, 0, flags, name);
-      Vma.interned.set(key, vma);
+      vma = new Vma(prot, maxProt, false, null, 0, flags, name, anon, pgoffDelta);
+      table.set(key, vma);
     }
     return vma;
   }
 
   /** This VMA with some attributes changed. */
-  with(change: { prot?: number; flags?: number }): Vma {
-    return Vma.of(change.prot ?? this.prot, this.maxProt, this.shared, this.backing, this.offset, change.flags ?? this.flags, this.name);
+  with(change: { prot?: number; flags?: number; anon?: AnonVma | null; pgoffDelta?: number }): Vma {
+    return Vma.of(
+      change.prot ?? this.prot,
+      this.maxProt,
+      this.shared,
+      this.backing,
+      this.offset,
+      change.flags ?? this.flags,
+      this.name,
+      change.anon === undefined ? this.anon : change.anon,
+      change.pgoffDelta ?? this.pgoffDelta,
+    );
   }
 
   /** The VMA describing the part that starts `delta` bytes into this one. */
   slice(delta: number): Vma {
     if (this.backing === null) return this;
-    return new Vma(this.prot, this.maxProt, this.shared, this.backing, this.offset + delta, this.flags, this.name);
+    return new Vma(this.prot, this.maxProt, this.shared, this.backing, this.offset + delta, this.flags, this.name, this.anon, 0);
   }
 
   /** The object offset that address `address` maps, in a VMA starting at `start`. */
@@ -102,7 +145,20 @@ export class Vma {
 export function canMerge(a: Vma, aLength: number, b: Vma): boolean {
   if (a.prot !== b.prot || a.maxProt !== b.maxProt || a.shared !== b.shared || a.flags !== b.flags) return false;
   if (a.name !== b.name) return false;
-  if (a.backing === null || b.backing === null) return a.backing === b.backing;
+  // is_mergeable_anon_vma: at most one of them has anonymous memory, or the same.
+  if (a.anon !== null && b.anon !== null && a.anon !== b.anon) return false;
+  if (a.backing === null || b.backing === null) return a.backing === b.backing && a.pgoffDelta === b.pgoffDelta;
   if (a.backing.identity !== b.backing.identity) return false;
   return a.offset + aLength === b.offset;
+}
+
+/**
+ * anon_vma_compatible (mm/rmap.c via find_mergeable_anon_vma): `b` starts
+ * where `a` ends, maps the same object at contiguous offsets, and differs at
+ * most in protections; then `b` may share `a`'s anonymous memory identity.
+ */
+export function anonCompatible(a: Vma, aLength: number, b: Vma): boolean {
+  if (a.flags !== b.flags || a.shared !== b.shared || a.name !== b.name) return false;
+  if (a.backing === null || b.backing === null) return a.backing === b.backing && a.pgoffDelta === b.pgoffDelta;
+  return a.backing.identity === b.backing.identity && a.offset + aLength === b.offset;
 }

@@ -83,12 +83,22 @@ export class RamFile extends SimpleInode implements Mappable {
   /** SEEK_DATA/SEEK_HOLE by page residency (mapping_seek_hole_data: a page in the cache is data). */
   seekData(offset: number, hole: boolean): number {
     const size = this.data.size;
+    const first = Math.floor(offset / PAGE_SIZE);
+    // Walk resident pages only (in page order), never every page of a huge
+    // sparse file: the next data page is the first resident one at or after
+    // `first`; the next hole is the first page the resident run misses.
+    let found = -1;
+    let expect = first;
+    this.data.forEachResident((page) => {
+      if (found >= 0 || page < first) return;
+      if (!hole) found = page;
+      else if (page !== expect) found = expect;
+      else expect = page + 1;
+    });
+    if (hole && found < 0) found = expect;
     const last = Math.ceil(size / PAGE_SIZE);
-    for (let page = Math.floor(offset / PAGE_SIZE); page < last; page++) {
-      const resident = this.data.frameAt(page) >= 0;
-      if (resident !== hole) return Math.min(Math.max(offset, page * PAGE_SIZE), size);
-    }
-    return hole ? size : -Errno.ENXIO;
+    if (found < 0 || found >= last) return hole ? size : -Errno.ENXIO;
+    return Math.min(Math.max(offset, found * PAGE_SIZE), size);
   }
 
   /**

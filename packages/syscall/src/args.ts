@@ -26,5 +26,8 @@ export function u32(x: number): number {
 
 /** An `off_t` / `loff_t` argument (signed 64-bit). */
 export function i64(x: number): number {
-  return Number.isFinite(x) ? Math.trunc(x) : 0;
+  if (!Number.isFinite(x)) return 0;
+  x = Math.trunc(x);
+  // A register value of 2^63 or more is a negative loff_t.
+  return x >= 2 ** 63 ? x - 2 ** 64 : x;
 }

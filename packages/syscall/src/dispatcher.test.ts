@@ -3,7 +3,7 @@ import { Errno, MAP, PROT, SYS } from '@tskern/abi';
 import { memoryOptions, standaloneSharedAnonymous, load, store } from '@tskern/mman';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { ProcessTable, type FsContextLike } from '@tskern/process';
-import { i32, u64 } from './args';
+import { i32, i64, u64 } from './args';
 import { SyscallDispatcher } from './dispatcher';
 import type { MmapFdTable } from './process-types';
 import { coreSyscalls } from './table';
@@ -44,6 +44,10 @@ describe('raw argument conversion', () => {
     expect(i32(2 ** 32 - 1)).toBe(-1);
     expect(i32(-1)).toBe(-1);
     expect(u64(Number.NaN)).toBe(2 ** 64 - 1);
+    // A register value of 2^63 or more is a negative loff_t (the fuzzer's lseek finding).
+    expect(i64(0xfffffffffffff000)).toBe(-4096);
+    expect(i64(-4096)).toBe(-4096);
+    expect(i64(2 ** 62)).toBe(2 ** 62);
   });
 });
 

@@ -1,3 +1,4 @@
+import { i64 } from '../args';
 import { Errno, F, SEEK } from '@tskern/abi';
 import { int } from './args';
 import type { FileSyscallContext } from './context';
@@ -55,7 +56,7 @@ export function sysLseek(ctx: FileSyscallContext, fd: number, offset: number, wh
   if (file === null) return -Errno.EBADF;
   const w = whence >>> 0;
   if (w > SEEK.SEEK_HOLE) return -Errno.EINVAL;
-  return file.lseek(offset, w);
+  return file.lseek(i64(offset), w);
 }
 
 /** fsync(2) and fdatasync(2). */
