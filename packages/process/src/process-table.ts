@@ -101,6 +101,7 @@ export class ProcessTable<F extends FdTableLike, C extends FsContextLike> {
     if (!proc.alive) return;
     proc.mm.releaseAll();
     proc.files.closeAll();
+    proc.fs.release?.();
     proc.state = 'zombie';
     proc.exitStatus = status & 0xff;
     for (const child of proc.children) {

@@ -15,6 +15,8 @@ export interface FdTableLike {
 /** Root, cwd and umask: copied by fork, kept by execve. */
 export interface FsContextLike {
   fork(): this;
+  /** The process exited: drop what the context holds (the cwd's inode). */
+  release?(): void;
 }
 
 /** Who a process is, for permission checks. */
