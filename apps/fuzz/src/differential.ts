@@ -12,6 +12,7 @@ import { generateScenario, type Area } from './generator';
 import { runLinux } from './linux';
 import { minimize, opLines } from './minimize';
 import { TskernPool } from './pool';
+import { hostDependence } from './validate';
 import type { TskernOutcome, TskernRunOptions } from './tskern-side';
 
 export interface DifferentialOptions {
@@ -22,6 +23,10 @@ export interface DifferentialOptions {
   readonly areas: ReadonlySet<Area>;
   /** Operations the generator leaves out. */
   readonly without: ReadonlySet<string>;
+  /** Lines per scenario, and behaviour beyond the spec (see GenOptions). */
+  readonly minLines: number;
+  readonly maxLines: number;
+  readonly beyondSpec: boolean;
   /** Where minimised mismatches (and `summary.txt`) go. */
   readonly outDir: string;
   readonly linuxRunner: string;
@@ -97,7 +102,8 @@ export class DifferentialRunner {
     const out: (string | undefined | 'invalid')[] = texts.map(() => 'invalid');
     const valid: { name: string; text: string; i: number }[] = [];
     texts.forEach((text, i) => {
-      if (!SCENARIO_ERROR.test(tsk[i]!.transcript)) valid.push({ name: `m${i}.scn`, text, i });
+      // Not valid: a scenario error, or a scenario that now depends on the host.
+      if (!SCENARIO_ERROR.test(tsk[i]!.transcript) && hostDependence(text) === undefined) valid.push({ name: `m${i}.scn`, text, i });
     });
     if (valid.length === 0) return out;
     const dir = join(this.work, `b${this.serial++}`);
@@ -123,10 +129,12 @@ export class DifferentialRunner {
   }
 }
 
-function header(m: Mismatch, diff: Difference | undefined, from: number, to: number, areas: string): string {
+function header(m: Mismatch, diff: Difference | undefined, from: number, to: number): string {
   const d = diff ?? m.diff;
+  // The generator's first line: "# fuzz seed S index I areas A[ without W][ beyond-spec]".
+  const origin = /^# fuzz (.*)$/m.exec(m.text)?.[1] ?? `seed ${m.name.replace(/^s(\d+)-.*/, '$1')} index ${m.index}`;
   return [
-    `# fuzz: seed ${m.name.replace(/^s(\d+)-.*/, '$1')} index ${m.index} (areas ${areas}), minimised from ${from} to ${to} lines`,
+    `# fuzz: ${origin}; minimised from ${from} to ${to} lines`,
     `# signature: ${d.signature}`,
     `# first difference: Linux «${d.linux ?? '(nothing)'}» / tskern «${d.tskern ?? '(nothing)'}»`,
   ].join('\n');
@@ -145,7 +153,7 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
       for (let i = b; i < Math.min(o.count, b + o.batch); i++) {
         const index = o.start + i;
         const name = scenarioName(o.seed, index);
-        const text = generateScenario(o.seed, index, { areas: o.areas, without: o.without });
+        const text = generateScenario(o.seed, index, { areas: o.areas, without: o.without, minLines: o.minLines, maxLines: o.maxLines, beyondSpec: o.beyondSpec });
         items.push({ name, text, index });
         if (o.keepAll) writeFileSync(join(o.outDir, 'all', name), text);
       }
@@ -153,18 +161,20 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
       results.forEach((r, i) => {
         if (!r.diff) return;
         const it = items[i]!;
-        const m: Mismatch = { name: it.name, index: it.index, text: it.text, diff: r.diff, ...(r.tsk.detail ? { detail: r.tsk.detail } : {}) };
+        // A generated scenario that breaks the host-independence rules is a generator bug, not a tskern one.
+        const host = hostDependence(it.text);
+        const diff: Difference = host === undefined ? r.diff : { ...r.diff, signature: `generator: host-dependent scenario (${host.replace(/^line \d+: /, '')})`, linuxScenarioError: true };
+        const m: Mismatch = { name: it.name, index: it.index, text: it.text, diff, ...(r.tsk.detail ? { detail: r.tsk.detail } : {}) };
         mismatches.push(m);
-        const list = bySignature.get(r.diff.signature) ?? [];
+        const list = bySignature.get(diff.signature) ?? [];
         list.push(m);
-        bySignature.set(r.diff.signature, list);
+        bySignature.set(diff.signature, list);
       });
       const done = Math.min(o.count, b + o.batch);
       o.log(`fuzz: ${done}/${o.count} scenarios, ${mismatches.length} mismatches (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
     const runSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const areas = [...o.areas].join(',');
     for (const [sig, list] of bySignature) {
       for (const m of list.slice(0, o.maxPerSignature)) {
         const base = m.name.replace(/\.scn$/, '');
@@ -174,7 +184,7 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
         const body = opLines(r.text);
         const placeholder = '#\n#\n#\n' + body.join('\n') + '\n';
         const [check] = await runner.compare([{ name: `${base}.scn`, text: placeholder }]);
-        const text = header(m, check?.diff, opLines(m.text).length, body.length, areas) + '\n' + body.join('\n') + '\n';
+        const text = header(m, check?.diff, opLines(m.text).length, body.length) + '\n' + body.join('\n') + '\n';
         const file = join(o.outDir, `${base}.scn`);
         writeFileSync(file, text);
         m.minimized = file;

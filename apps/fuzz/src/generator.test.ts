@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '@tskern/scenario';
 import { ALL_AREAS, generateScenario, parseAreas } from './generator';
 import { runOnTskern } from './tskern-side';
+import { hostDependence } from './validate';
 
 const all = new Set(ALL_AREAS);
 
@@ -22,6 +23,19 @@ describe('generateScenario', () => {
       for (const l of ops.slice(1)) if (/ mmap /.test(l)) expect(l).toMatch(/MAP_FIXED/);
       expect(() => parseScenario(text)).not.toThrow();
     }
+  });
+
+  it('follows the host-independence rules that the validator checks', () => {
+    for (const beyondSpec of [false, true]) {
+      for (let i = 0; i < 400; i++) {
+        const text = generateScenario(13, i, { areas: all, beyondSpec });
+        expect(hostDependence(text), text).toBeUndefined();
+      }
+    }
+    const bad = 'p1 mmap R 0 64K PROT_NONE MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 open F "f" O_RDWR|O_CREAT\np1 mmap M R 4K PROT_READ MAP_SHARED|MAP_FIXED F 0\np1 mincore R 4K\n';
+    expect(hostDependence(bad)).toMatch(/mincore over regular-file pages/);
+    expect(hostDependence(bad.replace('p1 mincore R 4K', 'p1 mmap A R 4K PROT_READ MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\np1 mincore R 4K'))).toBeUndefined();
+    expect(hostDependence(bad.replace('p1 mincore R 4K', 'p1 peek R+60K 8K'))).toMatch(/crosses R's end/);
   });
 
   it('honours --areas', () => {

@@ -32,6 +32,13 @@ export interface GenOptions {
   /** Operation lines per scenario (default 20..60). */
   readonly minLines?: number;
   readonly maxLines?: number;
+  /**
+   * Also use deterministic Linux behaviour beyond the spec's lists: more madvise
+   * advices (WIPEONFORK, KEEPONFORK, POPULATE_READ/WRITE, DONTDUMP, DODUMP,
+   * NOHUGEPAGE, GUARD_INSTALL/REMOVE), MAP_GROWSDOWN, MAP_STACK and
+   * MAP_SHARED_VALIDATE with a flag it rejects.
+   */
+  readonly beyondSpec?: boolean;
   /** Operations never to generate (e.g. `mremap`, to look past a known mismatch); not fork, open, shm_open or dup. */
   readonly without?: ReadonlySet<string>;
 }
@@ -104,6 +111,12 @@ const PROTS_EXEC = ['PROT_READ|PROT_EXEC', 'PROT_READ|PROT_WRITE|PROT_EXEC'] as 
 
 const FILE_PATHS = ['f0', 'f1', 'f2'] as const;
 
+/** Advices beyond the spec whose effects do not depend on the host (no FREE, COLD, PAGEOUT, HUGEPAGE, MERGEABLE). */
+const EXTRA_ADVICE = [
+  'MADV_WIPEONFORK', 'MADV_KEEPONFORK', 'MADV_POPULATE_READ', 'MADV_POPULATE_WRITE', 'MADV_DONTDUMP', 'MADV_DODUMP',
+  'MADV_NOHUGEPAGE', 'MADV_GUARD_INSTALL', 'MADV_GUARD_REMOVE',
+] as const;
+
 class Generator {
   private readonly out: string[] = [];
   private readonly procs: Proc[] = [];
@@ -120,6 +133,7 @@ class Generator {
     private readonly areas: ReadonlySet<Area>,
     tag: string,
     private readonly without: ReadonlySet<string> = new Set(),
+    private readonly beyond = false,
   ) {
     this.rp = r.pick([32, 64, 64, 128, 256]);
     this.shmNames = [0, 1, 2].map((i) => `/fz${tag}_${i}`);
@@ -318,6 +332,7 @@ class Generator {
     let f = '';
     if (this.r.chance(0.12)) f += '|MAP_POPULATE';
     if (this.r.chance(0.08)) f += '|MAP_NORESERVE';
+    if (this.beyond && this.r.chance(0.04)) f += '|MAP_STACK';
     return f;
   }
 
@@ -327,14 +342,19 @@ class Generator {
     const prot = this.r.chance(0.12) ? this.r.pick(PROTS_EXEC) : this.r.pick([...PROTS_NOEXEC, 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_WRITE']);
     let type = shared ? 'MAP_SHARED' : 'MAP_PRIVATE';
     if (shared && this.r.chance(0.1)) type = 'MAP_SHARED_VALIDATE';
+    if (this.beyond && !shared && this.r.chance(0.06)) type += '|MAP_GROWSDOWN';
+    if (this.beyond && shared && this.r.chance(0.03)) type = 'MAP_SHARED_VALIDATE|MAP_SYNC';
     const fixed = noreplace ? 'MAP_FIXED_NOREPLACE' : 'MAP_FIXED';
-    const start = this.startArg(off);
+    const unaligned = this.r.chance(0.04); // EINVAL
+    const start = unaligned ? this.at(off * PAGE + 1 + this.r.int(PAGE - 1)) : this.at(off * PAGE);
     const lenArg = this.lenArg(len);
     let offset = '0';
-    if (this.r.chance(0.03)) offset = this.num(1 + this.r.int(PAGE - 1)); // EINVAL
+    const badOffset = this.r.chance(0.03);
+    if (badOffset) offset = this.num(1 + this.r.int(PAGE - 1)); // EINVAL
     else if (this.r.chance(0.05)) offset = this.num(PAGE * this.r.int(4)); // ignored for anonymous memory
     this.emit(p, `mmap ${this.fresh('M')} ${start} ${lenArg} ${prot} ${type}|MAP_ANONYMOUS|${fixed}${this.extraMapFlags()} -1 ${offset}`);
-    if (!noreplace) this.clearObjs(p, off, off + len);
+    // Only a call that surely succeeds replaces what was mapped there.
+    if (!noreplace && !unaligned && !badOffset && lenArg !== '0' && !type.includes('MAP_SYNC')) this.clearObjs(p, off, off + len);
     this.noteHot(p, off, len);
   }
 
@@ -388,7 +408,10 @@ class Generator {
       this.addObjs(p, oldOff, oldOff + newLen, src);
       this.noteHot(p, oldOff, newLen);
     } else if (kind === 'shrink-maymove') {
-      const newLen = Math.max(1, this.r.int(Math.max(1, oldLen)));
+      // Never growing: with MAYMOVE a growth (old_len 0 included: a duplicate
+      // of a shared mapping) may land wherever the kernel likes.
+      if (oldLen === 0) oldLen = 1;
+      const newLen = Math.max(1, this.r.int(oldLen));
       this.emit(p, `mremap ${m} ${this.startArg(oldOff)} ${this.num(oldLen * PAGE)} ${this.num(newLen * PAGE)} MREMAP_MAYMOVE`);
     } else if (kind === 'fixed' || kind === 'dontunmap') {
       let newLen = kind === 'dontunmap' && this.r.chance(0.85) ? Math.max(oldLen, 1) : 1 + this.r.int(10);
@@ -411,7 +434,11 @@ class Generator {
 
   private madviseOp(p: Proc): void {
     const [off, len] = this.pageRange(p);
-    const advice = this.r.chance(0.02) ? this.r.pick(['0x7', '200']) : this.r.pick(ADVICE);
+    const advice = this.r.chance(0.02)
+      ? this.r.pick(['0x7', '200'])
+      : this.beyond && this.r.chance(0.3)
+        ? this.r.pick(EXTRA_ADVICE)
+        : this.r.pick(ADVICE);
     this.emit(p, `madvise ${this.startArg(off)} ${this.lenArg(len)} ${advice}`);
   }
 
@@ -524,8 +551,13 @@ class Generator {
   }
 
   private openOp(p: Proc): string | undefined {
-    const path = this.r.pick(FILE_PATHS);
-    const existing = this.files.get(path);
+    // Now and then an shm object by its path under /dev/shm (the same object as shm_open's).
+    const viaShm = this.has('shm') && this.r.chance(0.15);
+    const shmName = this.r.pick(this.shmNames);
+    const table = viaShm ? this.shms : this.files;
+    const key = viaShm ? shmName : this.r.pick(FILE_PATHS);
+    const path = viaShm ? `/dev/shm/${shmName.slice(1)}` : key;
+    const existing = table.get(key);
     if (this.r.chance(0.08)) {
       // May fail (EEXIST, ENOENT): a throw-away name, never used again.
       const flags = existing ? 'O_RDWR|O_CREAT|O_EXCL' : this.r.pick(['O_RDWR', 'O_RDONLY']);
@@ -542,8 +574,8 @@ class Generator {
     const cloexec = this.r.chance(0.2);
     if (cloexec) flags += '|O_CLOEXEC';
     const mode = flags.includes('O_CREAT') && this.r.chance(0.7) ? ` ${this.r.pick(['0600', '0644', '0666', '0640'])}` : '';
-    const obj = existing ?? { kind: 'file' as const, tainted: false };
-    this.files.set(path, obj);
+    const obj = existing ?? { kind: viaShm ? ('shm' as const) : ('file' as const), tainted: false };
+    table.set(key, obj);
     const fd = this.fresh('F');
     this.emit(p, `open ${fd} "${path}" ${flags}${mode}`);
     p.fds.set(fd, { obj, readable: acc !== 'O_WRONLY', writable: acc !== 'O_RDONLY', cloexec });
@@ -551,6 +583,12 @@ class Generator {
   }
 
   private unlinkOp(p: Proc): void {
+    if (this.has('shm') && this.r.chance(0.15)) {
+      const name = this.r.pick(this.shmNames);
+      this.emit(p, `unlink "/dev/shm/${name.slice(1)}"`);
+      this.shms.delete(name);
+      return;
+    }
     const path = this.r.pick(FILE_PATHS);
     this.emit(p, `unlink "${path}"`);
     this.files.delete(path);
@@ -627,8 +665,9 @@ export function generateScenario(seed: number, index: number, options: GenOption
   const r = new Prng(seed, index);
   const lines = r.range(options.minLines ?? 20, options.maxLines ?? 60);
   const tag = `${(seed >>> 0).toString(36)}x${index.toString(36)}`;
-  const g = new Generator(r, options.areas, tag, options.without);
+  const g = new Generator(r, options.areas, tag, options.without, options.beyondSpec ?? false);
   const without = options.without && options.without.size > 0 ? ` without ${[...options.without].join(',')}` : '';
-  const header = `# fuzz seed ${seed} index ${index} areas ${[...options.areas].join(',')}${without}\n`;
+  const beyond = options.beyondSpec ? ' beyond-spec' : '';
+  const header = `# fuzz seed ${seed} index ${index} areas ${[...options.areas].join(',')}${without}${beyond}\n`;
   return header + g.generate(lines);
 }

@@ -27,6 +27,10 @@ The last line is "fuzz: N scenarios, M mismatches".
   --areas LIST         comma-separated: ${ALL_AREAS.join(',')} or all (default all)
   --without OPS        comma-separated operations never to generate (e.g. mremap,
                        to look past a known mismatch)
+  --lines MIN..MAX     operation lines per scenario (default 20..60)
+  --beyond-spec        also deterministic Linux behaviour beyond the spec's lists
+                       (more madvise advices, MAP_GROWSDOWN, MAP_STACK,
+                       MAP_SHARED_VALIDATE|MAP_SYNC)
   --out DIR            where mismatches go (default .fuzz-out/ at the repo root)
   --batch N            files per Linux runner invocation (default 500)
   --jobs N             tskern worker threads (default: CPUs - 1, at least 1)
@@ -86,6 +90,9 @@ async function main(argv: readonly string[]): Promise<number> {
   let start = 0;
   let areas: Set<Area> = new Set(ALL_AREAS);
   let without = new Set<string>();
+  let minLines = 20;
+  let maxLines = 60;
+  let beyondSpec = false;
   let out: string | undefined;
   let batch = 500;
   let jobs = Math.max(1, cpus().length - 1);
@@ -121,6 +128,14 @@ async function main(argv: readonly string[]): Promise<number> {
         }
         break;
       case '--out': out = next(); break;
+      case '--lines': {
+        const m = /^(\d+)\.\.(\d+)$/.exec(next() ?? '');
+        if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) die('--lines takes MIN..MAX, e.g. 20..60');
+        minLines = Number(m[1]);
+        maxLines = Number(m[2]);
+        break;
+      }
+      case '--beyond-spec': beyondSpec = true; break;
       case '--batch': batch = Math.max(1, intArg(next(), a)); break;
       case '--jobs': jobs = Math.max(1, intArg(next(), a)); break;
       case '--no-minimize': minimize = false; break;
@@ -156,7 +171,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (print) {
     for (let i = start; i < start + count; i++) {
       if (count > 1) process.stdout.write(`== s${seed}-${i}.scn\n`);
-      process.stdout.write(generateScenario(seed, i, { areas, without }));
+      process.stdout.write(generateScenario(seed, i, { areas, without, minLines, maxLines, beyondSpec }));
     }
     return 0;
   }
@@ -183,7 +198,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const linuxRunner = ensureLinuxRunner(root);
   const t0 = performance.now();
   const summary = await runDifferential({
-    seed, start, count, areas, without, outDir, linuxRunner, batch, jobs, minimize, maxPerSignature, keepAll,
+    seed, start, count, areas, without, minLines, maxLines, beyondSpec, outDir, linuxRunner, batch, jobs, minimize, maxPerSignature, keepAll,
     tskern: { invariants, leakCheck, timeoutMs: 10_000 },
     log: (l) => process.stderr.write(l + '\n'),
   });

@@ -686,5 +686,24 @@ export function minimizeActions(actions: readonly Action[], signature: string, b
     if (n >= cur.length) break;
     n = Math.min(cur.length, n * 2);
   }
+  return collapseForks(cur, fails, deadline);
+}
+
+/**
+ * Fork chains only carry a process to the call that fails; try to drop each
+ * fork and let its parent make the child's calls instead, last fork first.
+ */
+function collapseForks(actions: Action[], fails: (c: readonly Action[]) => boolean, deadline: number): Action[] {
+  let cur = actions;
+  for (let i = cur.length - 1; i >= 0 && performance.now() < deadline; i--) {
+    const a = cur[i];
+    if (a === undefined || a.t !== 'sys' || a.c === undefined) continue;
+    const child = a.c;
+    const parent = a.s;
+    const cand = cur
+      .filter((_, j) => j !== i)
+      .map((b) => (b.t !== 'spawn' && b.t !== 'check' && b.t !== 'end' && b.s === child ? { ...b, s: parent } : b));
+    if (fails(cand)) cur = cand;
+  }
   return cur;
 }
