@@ -1,8 +1,42 @@
 import { PAGE_SIZE, Signal } from '@tskern/abi';
 import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
+import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
+import { VM_GROWSDOWN, type Vma } from './vma';
 import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
+
+/** stack_guard_gap: 256 pages kept free below a growing stack (mm/mmap.c). */
+const STACK_GUARD_GAP = 256 * PAGE_SIZE;
+/** RLIMIT_STACK's usual soft limit: the most a growing VMA may span. */
+const STACK_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * A fault in the gap just below a MAP_GROWSDOWN VMA grows it down to the
+ * faulting page (lock_mm_and_find_vma -> expand_stack -> expand_downwards),
+ * unless that would come within the stack guard gap of an accessible VMA
+ * below, reach below mmap_min_addr, or pass RLIMIT_STACK. Returns the grown
+ * segment, or undefined (the access gets SIGSEGV).
+ */
+function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
+  const seg = as.vmas.lowerBound(addr);
+  if (seg === undefined || (seg.value.flags & VM_GROWSDOWN) === 0) return undefined;
+  if (addr < as.options.mmapMinAddr || seg.end - addr > STACK_LIMIT) return undefined;
+  const prev = seg.prev();
+  if (prev !== undefined) {
+    if (prev.end > addr) return undefined;
+    const accessible = (prev.value.prot & PROT_READ_MASK) !== 0;
+    if ((prev.value.flags & VM_GROWSDOWN) === 0 && accessible && addr - prev.end < STACK_GUARD_GAP) return undefined;
+  }
+  const vma = seg.value;
+  if (vma.backing !== null && vma.offset < seg.start - addr) return undefined; // vm_pgoff would go below 0
+  const grown = vma.backing === null ? vma : vma.slice(addr - seg.start);
+  as.attach(addr, seg.end, grown);
+  as.detach(seg.start, seg.end, vma);
+  as.vmas.setRange(seg, addr, seg.end);
+  seg.value = grown;
+  return seg;
+}
 
 /** Fault results: 0 when the page is now accessible, else the signal. */
 export const FAULT_OK = 0;
@@ -16,7 +50,7 @@ export const FAULT_OK = 0;
 export function handleFault(as: AddressSpace, page: number, write: boolean): number {
   if (as.released) return Signal.SIGSEGV;
   const addr = page * PAGE_SIZE;
-  const seg = as.vmas.find(addr);
+  const seg = as.vmas.find(addr) ?? expandStack(as, addr);
   if (seg === undefined) return Signal.SIGSEGV;
   const vma = seg.value;
   if (write ? (vma.prot & PROT_WRITE_BIT) === 0 : (vma.prot & PROT_READ_MASK) === 0) return Signal.SIGSEGV;

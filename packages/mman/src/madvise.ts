@@ -2,7 +2,7 @@ import { Errno, MADV, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
-import { PROT_WRITE_BIT } from './prot';
+import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 import {
   MAY_WRITE, Vma, VM_DONTCOPY, VM_DONTDUMP, VM_HUGEPAGE, VM_LOCKED, VM_NOHUGEPAGE, VM_RAND_READ,
   VM_SEQ_READ, VM_WIPEONFORK,
@@ -31,6 +31,9 @@ export function madvise(as: AddressSpace, addr: number, len: number, advice: num
   const end = addr + alignedLen;
   if (end > Number.MAX_SAFE_INTEGER) return -Errno.EINVAL;
   if (end === addr) return 0;
+  if (advice === MADV.MADV_POPULATE_READ || advice === MADV.MADV_POPULATE_WRITE) {
+    return finish(as, populate(as, addr, end, advice === MADV.MADV_POPULATE_WRITE));
+  }
 
   let unmappedError = 0;
   let start = addr;
@@ -105,23 +108,36 @@ function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: numb
       if (!vma.shared || (vma.maxProt & MAY_WRITE) === 0) return -Errno.EACCES;
       return vma.backing.mappable.punchHole(vma.objectOffset(seg.start, start), end - start);
     }
-    case MADV.MADV_POPULATE_READ:
-    case MADV.MADV_POPULATE_WRITE: {
-      const write = advice === MADV.MADV_POPULATE_WRITE;
-      if (write && (vma.prot & PROT_WRITE_BIT) === 0) return -Errno.EFAULT;
-      for (let page = start / PAGE_SIZE; page < end / PAGE_SIZE; page++) {
-        const sig = handleFault(as, page, write);
-        if (sig === 7) return -Errno.EFAULT;
-        if (sig !== 0) return -Errno.ENOMEM;
-      }
-      return 0;
-    }
     case MADV.MADV_COLLAPSE:
       return -Errno.EINVAL;
     default:
       // WILLNEED, COLD, PAGEOUT, MERGEABLE, UNMERGEABLE: hints with no visible effect here.
       return 0;
   }
+}
+
+/**
+ * MADV_POPULATE_READ/WRITE (mm/madvise.c:madvise_populate through
+ * faultin_page_range): fault every page in as a load or a store, over the
+ * whole range at once. No VMA is ENOMEM, an inaccessible (PROT_NONE) VMA
+ * EINVAL, a store into a read-only one or a SIGBUS EFAULT, no memory ENOMEM.
+ */
+function populate(as: AddressSpace, start: number, end: number, write: boolean): number {
+  for (let addr = start; addr < end; ) {
+    const seg = as.vmas.find(addr);
+    if (seg === undefined) return -Errno.ENOMEM;
+    const vma = seg.value;
+    if ((vma.prot & PROT_READ_MASK) === 0) return -Errno.EINVAL;
+    if (write && (vma.prot & PROT_WRITE_BIT) === 0) return -Errno.EFAULT;
+    const stop = Math.min(end, seg.end);
+    for (let page = addr / PAGE_SIZE; page < stop / PAGE_SIZE; page++) {
+      const sig = handleFault(as, page, write);
+      if (sig === 7) return as.frames.stats().freeFrames === 0 ? -Errno.ENOMEM : -Errno.EFAULT;
+      if (sig !== 0) return -Errno.EFAULT;
+    }
+    addr = stop;
+  }
+  return 0;
 }
 
 /** Change VMA flags over [start, end), splitting off and merging back as mm/madvise.c:madvise_update_vma. */

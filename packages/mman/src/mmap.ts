@@ -3,7 +3,7 @@ import type { MmapSource } from '@tskern/mm-api';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
 import { unmappedArea } from './placement';
-import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT } from './vma';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
 
 /**
  * mmap(2) on an address space, after the syscall layer has checked the offset
@@ -88,6 +88,8 @@ export function mmap(
   if ((flags & MAP.MAP_NORESERVE) !== 0) vmFlags |= VM_NORESERVE;
   if ((flags & MAP.MAP_GROWSDOWN) !== 0) vmFlags |= VM_GROWSDOWN;
   if (droppable) vmFlags |= VM_WIPEONFORK;
+  // MAP_STACK means no transparent huge pages (calc_vm_flag_bits, Linux 6.7+): VM_NOHUGEPAGE.
+  if ((flags & MAP.MAP_STACK) !== 0) vmFlags |= VM_NOHUGEPAGE;
   // accountable_mapping: private writable memory is charged (VM_ACCOUNT) unless MAP_NORESERVE.
   if (!shared && (prot & 0x2) !== 0 && (vmFlags & VM_NORESERVE) === 0) vmFlags |= VM_ACCOUNT;
 
