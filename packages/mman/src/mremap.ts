@@ -3,7 +3,7 @@ import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { unmappedArea } from './placement';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
-import { VM_ACCOUNT, VM_LOCKED, type Vma } from './vma';
+import { VM_LOCKED, type Vma } from './vma';
 
 /**
  * mremap(2), as mm/mremap.c (SYSCALL mremap, mremap_to, vma_to_resize,
@@ -187,12 +187,12 @@ function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: numb
   if ((flags & MREMAP.MREMAP_DONTUNMAP) === 0) {
     as.unmap(addr, addr + oldLen);
   } else {
-    // dontunmap_complete: the old VMA is no longer locked or charged, and
-    // loses its anonymous memory identity when it moved whole.
+    // dontunmap_complete: the old VMA is no longer locked (it stays charged),
+    // and loses its anonymous memory identity when it moved whole.
     const old = as.vmas.find(addr);
     if (old !== undefined) {
       const whole = old.start === addr && old.end === addr + oldLen;
-      old.value = old.value.with({ flags: old.value.flags & ~(VM_LOCKED | VM_ACCOUNT), ...(whole ? { anon: null } : {}) });
+      old.value = old.value.with({ flags: old.value.flags & ~VM_LOCKED, ...(whole ? { anon: null } : {}) });
     }
   }
   as.mergeAround(created);
