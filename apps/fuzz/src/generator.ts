@@ -668,6 +668,7 @@ export function generateScenario(seed: number, index: number, options: GenOption
   const g = new Generator(r, options.areas, tag, options.without, options.beyondSpec ?? false);
   const without = options.without && options.without.size > 0 ? ` without ${[...options.without].join(',')}` : '';
   const beyond = options.beyondSpec ? ' beyond-spec' : '';
-  const header = `# fuzz seed ${seed} index ${index} areas ${[...options.areas].join(',')}${without}${beyond}\n`;
+  const lineRange = (options.minLines ?? 20) !== 20 || (options.maxLines ?? 60) !== 60 ? ` lines ${options.minLines ?? 20}..${options.maxLines ?? 60}` : '';
+  const header = `# fuzz seed ${seed} index ${index} areas ${[...options.areas].join(',')}${without}${lineRange}${beyond}\n`;
   return header + g.generate(lines);
 }
