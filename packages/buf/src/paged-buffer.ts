@@ -74,13 +74,7 @@ export class PagedBuffer {
         // Frames that lie back to back in one array are copied as one run.
         const mem = alloc.memory(f);
         const from = alloc.offset(f) + inPage;
-        let next = page + 1;
-        while (chunk < left && inPage + chunk === (next - page) * PAGE_SIZE) {
-          const g = this.pages.get(next);
-          if (g < 0 || alloc.memory(g) !== mem || alloc.offset(g) !== from - inPage + (next - page) * PAGE_SIZE) break;
-          chunk += Math.min(PAGE_SIZE, left - chunk);
-          next++;
-        }
+        chunk = this.contiguousRun(page, f, inPage, chunk, left);
         copyBytes(mem, from, dst, d, chunk);
       }
       pos += chunk;
@@ -122,17 +116,9 @@ export class PagedBuffer {
         this.pages.put(page, f);
       }
       // Following pages whose frames lie back to back in one array are copied as one run.
-      const alloc = this.alloc;
-      const mem = alloc.memory(f);
-      const to = alloc.offset(f) + inPage;
-      let run = chunk;
-      let next = page + 1;
-      while (run < left && inPage + run === (next - page) * PAGE_SIZE) {
-        const g = this.pages.get(next);
-        if (g < 0 || alloc.memory(g) !== mem || alloc.offset(g) !== to - inPage + (next - page) * PAGE_SIZE) break;
-        run += Math.min(PAGE_SIZE, left - run);
-        next++;
-      }
+      const mem = this.alloc.memory(f);
+      const to = this.alloc.offset(f) + inPage;
+      const run = this.contiguousRun(page, f, inPage, chunk, left);
       copyBytes(src, s, mem, to, run);
       pos += run;
       s += run;
@@ -142,6 +128,26 @@ export class PagedBuffer {
     if (written === 0) return -ENOSPC;
     if (pos > this.length) this.length = pos;
     return written;
+  }
+
+  /**
+   * How many bytes from `inPage` of page `page` (frame `f`, `chunk` bytes in
+   * it) on, up to `left`, lie in frames back to back in one array: the
+   * following resident pages whose frames continue the same memory.
+   */
+  private contiguousRun(page: number, f: FrameId, inPage: number, chunk: number, left: number): number {
+    const alloc = this.alloc;
+    const mem = alloc.memory(f);
+    const base = alloc.offset(f);
+    let run = chunk;
+    let next = page + 1;
+    while (run < left && inPage + run === (next - page) * PAGE_SIZE) {
+      const g = this.pages.get(next);
+      if (g < 0 || alloc.memory(g) !== mem || alloc.offset(g) !== base + (next - page) * PAGE_SIZE) break;
+      run += Math.min(PAGE_SIZE, left - run);
+      next++;
+    }
+    return run;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Errno, Signal } from '@tskern/abi';
+import { Signal } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/fdmapping';
 import { load, store, fill, formatMaps, memoryOptions, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
@@ -100,14 +100,7 @@ export class Kernel implements KernelHost {
    * 0755). Returns 0 or -errno.
    */
   mount(path: string, fs: FileSystem, source: string = fs.type): number {
-    const task = this.vfs.kernelTask();
-    let prefix = '';
-    for (const name of path.split('/').filter((c) => c !== '')) {
-      prefix += `/${name}`;
-      const err = this.vfs.mkdir(task, prefix, 0o755);
-      if (err < 0 && err !== -Errno.EEXIST) return err;
-    }
-    const r = this.vfs.mount(path, fs);
+    const r = this.vfs.mountCreating(path, fs);
     if (r === 0) this.mountTable.push({ source, target: path, type: fs.type, options: fs.readOnly ? 'ro' : 'rw' });
     return r;
   }

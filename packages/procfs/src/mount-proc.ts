@@ -1,4 +1,3 @@
-import { Errno } from '@tskern/abi';
 import type { Vfs } from '@tskern/vfs';
 import type { ProcFs } from './proc-fs';
 
@@ -11,12 +10,5 @@ export const PROC_DIR = '/proc';
  * missing. Returns 0 or -errno.
  */
 export function mountProc(vfs: Vfs, proc: ProcFs, path: string = PROC_DIR): number {
-  const kernel = vfs.kernelTask();
-  let prefix = '';
-  for (const name of path.split('/').filter((c) => c !== '')) {
-    prefix += `/${name}`;
-    const err = vfs.mkdir(kernel, prefix, 0o555);
-    if (err < 0 && err !== -Errno.EEXIST) return err;
-  }
-  return vfs.mount(path, proc);
+  return vfs.mountCreating(path, proc, 0o555);
 }

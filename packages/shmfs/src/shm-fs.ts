@@ -1,4 +1,4 @@
-import { Errno, S } from '@tskern/abi';
+import { S } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import type { Vfs } from '@tskern/vfs';
@@ -42,12 +42,5 @@ export function createShmFs(options: ShmFsOptions): RamFs {
  * the way as root (mode 0755) when they are missing. Returns 0 or -errno.
  */
 export function mountShm(vfs: Vfs, shm: RamFs, path: string = SHM_DIR): number {
-  const kernel = vfs.kernelTask();
-  let prefix = '';
-  for (const name of path.split('/').filter((c) => c !== '')) {
-    prefix += `/${name}`;
-    const err = vfs.mkdir(kernel, prefix, 0o755);
-    if (err < 0 && err !== -Errno.EEXIST) return err;
-  }
-  return vfs.mount(path, shm);
+  return vfs.mountCreating(path, shm, 0o755);
 }

@@ -91,6 +91,21 @@ export class Vfs {
     return 0;
   }
 
+  /**
+   * `mkdir -p` then mount: make the missing directories of `path` as root
+   * with `mode`, then mount `fs` there. Returns 0 or -errno.
+   */
+  mountCreating(path: string, fs: FileSystem, mode = 0o755): number {
+    const task = this.kernelTask();
+    let prefix = '';
+    for (const name of path.split('/').filter((c) => c !== '')) {
+      prefix += `/${name}`;
+      const err = this.mkdir(task, prefix, mode);
+      if (err < 0 && err !== -Errno.EEXIST) return err;
+    }
+    return this.mount(path, fs);
+  }
+
   /** Resolve a path (user_path_at); `follow` follows a final symlink. */
   lookup(task: FsTask, path: string, follow: boolean, at?: Path): Path | number {
     const p = checkPath(path);
