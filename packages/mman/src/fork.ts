@@ -17,7 +17,7 @@ export function forkAddressSpace(parent: AddressSpace): AddressSpace {
   // anon_vma_fork: each child VMA that has anonymous memory gets an identity of its own.
   const child = new AddressSpace(
     parent.options,
-    parent.vmas.clone((v: Vma) => (v.anon === null ? v : v.with({ anon: new AnonVma() }))),
+    parent.vmas.clone((v: Vma) => (v.anon === null ? v : v.with({ anon: new AnonVma(true) }))),
   );
   const ppt = parent.pt;
   const cpt = child.pt;

@@ -29,6 +29,12 @@ let anonIds = 0;
  */
 export class AnonVma {
   readonly id = ++anonIds;
+  /**
+   * Made by fork for the child: its anon_vma_chain also links the parent's
+   * (vma_had_uncowed_parents), and Linux then never merges it with a VMA
+   * that has no anonymous memory.
+   */
+  constructor(readonly inherited = false) {}
   /** The interned VMAs that carry this identity (dies with it). */
   readonly interned = new Map<string, Vma>();
 }
@@ -145,8 +151,10 @@ export class Vma {
 export function canMerge(a: Vma, aLength: number, b: Vma): boolean {
   if (a.prot !== b.prot || a.maxProt !== b.maxProt || a.shared !== b.shared || a.flags !== b.flags) return false;
   if (a.name !== b.name) return false;
-  // is_mergeable_anon_vma: at most one of them has anonymous memory, or the same.
+  // is_mergeable_anon_vma: at most one of them has anonymous memory (and that
+  // one was not inherited through fork), or they share it.
   if (a.anon !== null && b.anon !== null && a.anon !== b.anon) return false;
+  if (a.anon !== b.anon && (a.anon ?? b.anon)!.inherited) return false;
   if (a.backing === null || b.backing === null) return a.backing === b.backing && a.pgoffDelta === b.pgoffDelta;
   if (a.backing.identity !== b.backing.identity) return false;
   return a.offset + aLength === b.offset;
