@@ -166,6 +166,19 @@ describe('PagedBuffer resize', () => {
     expect(readAll(b, 3, 5000)).toEqual(bytes(5000));
   });
 
+  it('with zeroTailOnGrow, clears what a mapping stored past EOF before it becomes file data', () => {
+    const alloc = new ArenaFrameAllocator({ frames: 8 });
+    const b = new PagedBuffer(alloc, { zeroTailOnGrow: true });
+    b.write(0, bytes(100), 0, 100);
+    const f = b.getOrAllocFrame(0);
+    alloc.write(f, 100, bytes(50, 9), 0, 50);
+    b.resize(200);
+    expect(readAll(b, 100).every((x) => x === 0)).toBe(true);
+    alloc.write(f, 300, bytes(50, 9), 0, 50);
+    b.write(400, bytes(1), 0, 1);
+    expect(readAll(b, 200, 200).every((x) => x === 0)).toBe(true);
+  });
+
   it('keeps bytes a shared mapping stored past EOF when the size grows, as tmpfs does', () => {
     const alloc = new ArenaFrameAllocator({ frames: 8 });
     const b = new PagedBuffer(alloc);

@@ -23,11 +23,19 @@ export class PagedBuffer {
   private readonly pages = new PageTable();
   private length = 0;
 
-  /** An empty buffer drawing frames from `alloc`. */
-  constructor(alloc: FrameAllocator) {
+  /**
+   * An empty buffer drawing frames from `alloc`. With `zeroTailOnGrow`, a
+   * growing size first clears the old EOF page past the old end, as a block
+   * file system's pagecache_isize_extended does (hostfs); without it the
+   * bytes a mapping stored there become file data, as on tmpfs (ramfs, shmfs).
+   */
+  constructor(alloc: FrameAllocator, options: { zeroTailOnGrow?: boolean } = {}) {
     invariant(alloc.pageSize === PAGE_SIZE, 'PagedBuffer: allocator page size must be PAGE_SIZE');
     this.alloc = alloc;
+    this.zeroTailOnGrow = options.zeroTailOnGrow === true;
   }
+
+  private readonly zeroTailOnGrow: boolean;
 
   /** Logical length in bytes. */
   get size(): number {
@@ -101,6 +109,7 @@ export class PagedBuffer {
       'PagedBuffer.write: bad offset or source range',
     );
     if (length === 0) return 0;
+    if (this.zeroTailOnGrow && offset > this.length) this.zeroStaleTail(offset);
     let pos = offset;
     let s = srcOffset;
     let left = length;
@@ -161,10 +170,11 @@ export class PagedBuffer {
     invariant(Number.isSafeInteger(newSize) && newSize >= 0, 'PagedBuffer.resize: bad size');
     const old = this.length;
     if (newSize > old) {
-      // Growing allocates nothing and keeps the EOF page as it is: bytes a
-      // MAP_SHARED mapping stored past the old EOF become file data, as on
-      // Linux's tmpfs (shmem_setattr does not clear them; the conformance
-      // fuzzer found the difference).
+      // Growing allocates nothing. By default the EOF page stays as it is:
+      // bytes a MAP_SHARED mapping stored past the old EOF become file data,
+      // as on Linux's tmpfs (shmem_setattr does not clear them; the
+      // conformance fuzzer found the difference).
+      if (this.zeroTailOnGrow) this.zeroStaleTail(newSize);
     } else if (newSize < old) {
       const keep = Math.ceil(newSize / PAGE_SIZE);
       this.pages.dropRange(keep, Math.ceil(old / PAGE_SIZE), this.alloc);
@@ -176,6 +186,20 @@ export class PagedBuffer {
     }
     this.length = newSize;
     return 0;
+  }
+
+  /**
+   * Before the length grows to `newEnd`, zero the bytes of the old last page
+   * between the old end and `newEnd` (only with `zeroTailOnGrow`).
+   */
+  private zeroStaleTail(newEnd: number): void {
+    const old = this.length;
+    const inPage = old % PAGE_SIZE;
+    if (inPage === 0) return;
+    const f = this.pages.get((old - inPage) / PAGE_SIZE);
+    if (f < 0) return;
+    const stop = newEnd - (old - inPage) < PAGE_SIZE ? newEnd - (old - inPage) : PAGE_SIZE;
+    this.alloc.zero(f, inPage, stop - inPage);
   }
 
   /** The frame holding page `pageIndex`, or -1 for a hole (or a page past the end). */

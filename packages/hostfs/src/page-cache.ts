@@ -31,7 +31,8 @@ export class PageCache {
     readonly frames: FrameAllocator,
     size: number,
   ) {
-    this.data = new PagedBuffer(frames);
+    // A host file behaves as a block file system's: growing clears the old EOF page's tail.
+    this.data = new PagedBuffer(frames, { zeroTailOnGrow: true });
     this.data.resize(size);
   }
 
