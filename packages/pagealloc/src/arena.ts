@@ -1,8 +1,8 @@
 import { invariant } from '@tskern/assert';
 import { PAGE_SIZE, type FrameId } from './constants';
 import { copyBytes } from './copy-bytes';
-import type { FrameAllocator, FrameStats } from './frame-allocator';
 import { FrameTable } from './frame-table';
+import { TableFrameAllocator } from './table-allocator';
 
 /** Sizing for an {@link ArenaFrameAllocator}; give `frames` or `bytes` (default 256 MiB). */
 export interface ArenaOptions {
@@ -33,14 +33,9 @@ export const MAX_ARENA_FRAMES = 2 ** 32 / PAGE_SIZE;
  * are already zero, frames freed and never reused cost nothing, and the page
  * is zeroed just before use, while it is about to be in cache anyway.
  */
-export class ArenaFrameAllocator implements FrameAllocator {
-  /** Bytes per frame. */
-  readonly pageSize = PAGE_SIZE;
+export class ArenaFrameAllocator extends TableFrameAllocator {
   /** The whole arena; frame f is `bytes[f * 4096 .. f * 4096 + 4096)`. */
   readonly bytes: Uint8Array;
-  /** Number of frames in the arena. */
-  readonly totalFrames: number;
-  private readonly table: FrameTable;
 
   /** Create an arena (default 256 MiB); see {@link ArenaOptions}. */
   constructor(opts: ArenaOptions = {}) {
@@ -51,11 +46,10 @@ export class ArenaFrameAllocator implements FrameAllocator {
       Number.isInteger(frames) && frames > 0 && frames <= MAX_ARENA_FRAMES,
       'ArenaFrameAllocator: arena must hold between 1 frame and 4 GiB',
     );
+    super(new FrameTable(frames), frames);
     const size = frames * PAGE_SIZE;
     const buffer = opts.shared === true ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
     this.bytes = new Uint8Array(buffer);
-    this.totalFrames = frames;
-    this.table = new FrameTable(frames);
   }
 
   /** {@inheritDoc FrameAllocator.allocate} */
@@ -75,25 +69,9 @@ export class ArenaFrameAllocator implements FrameAllocator {
     return f >= 0 ? f : this.table.takeFresh(this.totalFrames);
   }
 
-  /** {@inheritDoc FrameAllocator.incRef} */
-  incRef(frame: FrameId): void {
-    this.table.incRef(frame);
-  }
 
-  /** {@inheritDoc FrameAllocator.decRef} */
-  decRef(frame: FrameId): void {
-    this.table.decRef(frame);
-  }
 
-  /** {@inheritDoc FrameAllocator.refCount} */
-  refCount(frame: FrameId): number {
-    return this.table.refCount(frame);
-  }
 
-  /** {@inheritDoc FrameAllocator.isUnique} */
-  isUnique(frame: FrameId): boolean {
-    return this.table.refCount(frame) === 1;
-  }
 
   /** {@inheritDoc FrameAllocator.memory} */
   memory(frame: FrameId): Uint8Array {
@@ -154,26 +132,6 @@ export class ArenaFrameAllocator implements FrameAllocator {
     this.bytes.fill(0, at, at + length);
   }
 
-  /** {@inheritDoc FrameAllocator.stats} */
-  stats(): FrameStats {
-    return this.table.stats(this.totalFrames);
-  }
 
-  /** Ids of allocated frames, for leak reports. */
-  usedFrameIds(): FrameId[] {
-    return this.table.usedFrameIds();
-  }
 
-  /** Verify refcounts, free list and counters agree (O(frames ever used)). */
-  checkInvariants(): void {
-    this.table.checkInvariants();
-  }
-
-  private checkRange(frame: FrameId, frameOffset: number, length: number): void {
-    this.table.check(frame);
-    invariant(
-      frameOffset >= 0 && length >= 0 && frameOffset + length <= PAGE_SIZE,
-      'FrameAllocator: byte range outside the page',
-    );
-  }
 }

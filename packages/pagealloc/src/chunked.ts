@@ -1,8 +1,8 @@
 import { invariant } from '@tskern/assert';
 import { PAGE_SIZE, type FrameId } from './constants';
 import { copyBytes } from './copy-bytes';
-import type { FrameAllocator, FrameStats } from './frame-allocator';
 import { FrameTable } from './frame-table';
+import { TableFrameAllocator } from './table-allocator';
 
 /** Sizing for a {@link ChunkedFrameAllocator}. */
 export interface ChunkedOptions {
@@ -21,15 +21,10 @@ export interface ChunkedOptions {
  * then), so memory stays at the peak usage. A failing chunk allocation is
  * reported as out of memory (-1), never thrown.
  */
-export class ChunkedFrameAllocator implements FrameAllocator {
-  /** Bytes per frame. */
-  readonly pageSize = PAGE_SIZE;
-  /** Most frames this allocator hands out. */
-  readonly totalFrames: number;
+export class ChunkedFrameAllocator extends TableFrameAllocator {
   private readonly chunks: Uint8Array[] = [];
   private readonly chunkShift: number;
   private readonly chunkMask: number;
-  private readonly table: FrameTable;
 
   /** Create an allocator with no chunks yet; see {@link ChunkedOptions}. */
   constructor(opts: ChunkedOptions = {}) {
@@ -46,10 +41,9 @@ export class ChunkedFrameAllocator implements FrameAllocator {
       Number.isInteger(maxFrames) && maxFrames > 0 && maxFrames < 2 ** 31,
       'ChunkedFrameAllocator: bad maxFrames',
     );
+    super(new FrameTable(maxFrames), maxFrames);
     this.chunkShift = Math.log2(chunkFrames);
     this.chunkMask = chunkFrames - 1;
-    this.totalFrames = maxFrames;
-    this.table = new FrameTable(maxFrames);
   }
 
   /** Number of chunks allocated so far. */
@@ -90,25 +84,9 @@ export class ChunkedFrameAllocator implements FrameAllocator {
     return this.table.takeFresh(this.totalFrames);
   }
 
-  /** {@inheritDoc FrameAllocator.incRef} */
-  incRef(frame: FrameId): void {
-    this.table.incRef(frame);
-  }
 
-  /** {@inheritDoc FrameAllocator.decRef} */
-  decRef(frame: FrameId): void {
-    this.table.decRef(frame);
-  }
 
-  /** {@inheritDoc FrameAllocator.refCount} */
-  refCount(frame: FrameId): number {
-    return this.table.refCount(frame);
-  }
 
-  /** {@inheritDoc FrameAllocator.isUnique} */
-  isUnique(frame: FrameId): boolean {
-    return this.table.refCount(frame) === 1;
-  }
 
   /** {@inheritDoc FrameAllocator.memory} */
   memory(frame: FrameId): Uint8Array {
@@ -173,30 +151,15 @@ export class ChunkedFrameAllocator implements FrameAllocator {
     this.chunks[frame >>> this.chunkShift]!.fill(0, at, at + length);
   }
 
-  /** {@inheritDoc FrameAllocator.stats} */
-  stats(): FrameStats {
-    return this.table.stats(this.totalFrames);
-  }
 
-  /** Ids of allocated frames, for leak reports. */
-  usedFrameIds(): FrameId[] {
-    return this.table.usedFrameIds();
-  }
 
   /** Verify refcounts, free list and counters agree (O(frames ever used)). */
-  checkInvariants(): void {
-    this.table.checkInvariants();
+  override checkInvariants(): void {
+    super.checkInvariants();
     invariant(
       this.chunks.length * (this.chunkMask + 1) >= this.table.nextFresh,
       'ChunkedFrameAllocator: frame without a chunk',
     );
   }
 
-  private checkRange(frame: FrameId, frameOffset: number, length: number): void {
-    this.table.check(frame);
-    invariant(
-      frameOffset >= 0 && length >= 0 && frameOffset + length <= PAGE_SIZE,
-      'FrameAllocator: byte range outside the page',
-    );
-  }
 }

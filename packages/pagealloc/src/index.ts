@@ -15,3 +15,4 @@ export type { LimitOptions } from './limited';
 export { FaultyFrameAllocator } from './faulty';
 export { assertNoFramesInUse, framesInUse } from './leaks';
 export { copyBytes } from './copy-bytes';
+export { TableFrameAllocator } from './table-allocator';
