@@ -1,6 +1,5 @@
 import { invariant } from '@tskern/assert';
 import { PAGE_SIZE, type FrameId } from './constants';
-import { copyBytes } from './copy-bytes';
 import { FrameTable } from './frame-table';
 import { TableFrameAllocator } from './table-allocator';
 
@@ -69,69 +68,13 @@ export class ArenaFrameAllocator extends TableFrameAllocator {
     return f >= 0 ? f : this.table.takeFresh(this.totalFrames);
   }
 
-
-
-
-
-  /** {@inheritDoc FrameAllocator.memory} */
-  memory(frame: FrameId): Uint8Array {
-    this.table.check(frame);
+  /** The array that holds `frame` (no check: the base class checks). */
+  protected bytesOf(_frame: FrameId): Uint8Array {
     return this.bytes;
   }
 
-  /** {@inheritDoc FrameAllocator.offset} */
-  offset(frame: FrameId): number {
-    this.table.check(frame);
+  /** Where `frame` starts in `bytesOf(frame)`. */
+  protected byteOffset(frame: FrameId): number {
     return frame * PAGE_SIZE;
   }
-
-  /** {@inheritDoc FrameAllocator.read} */
-  read(
-    frame: FrameId,
-    frameOffset: number,
-    dst: Uint8Array,
-    dstOffset: number,
-    length: number,
-  ): void {
-    this.checkRange(frame, frameOffset, length);
-    invariant(
-      dstOffset >= 0 && dstOffset + length <= dst.length,
-      'FrameAllocator.read: destination too small',
-    );
-    copyBytes(this.bytes, frame * PAGE_SIZE + frameOffset, dst, dstOffset, length);
-  }
-
-  /** {@inheritDoc FrameAllocator.write} */
-  write(
-    frame: FrameId,
-    frameOffset: number,
-    src: Uint8Array,
-    srcOffset: number,
-    length: number,
-  ): void {
-    this.checkRange(frame, frameOffset, length);
-    invariant(
-      srcOffset >= 0 && srcOffset + length <= src.length,
-      'FrameAllocator.write: source too small',
-    );
-    copyBytes(src, srcOffset, this.bytes, frame * PAGE_SIZE + frameOffset, length);
-  }
-
-  /** {@inheritDoc FrameAllocator.copy} */
-  copy(from: FrameId, to: FrameId): void {
-    this.table.check(from);
-    this.table.check(to);
-    const at = from * PAGE_SIZE;
-    this.bytes.copyWithin(to * PAGE_SIZE, at, at + PAGE_SIZE);
-  }
-
-  /** {@inheritDoc FrameAllocator.zero} */
-  zero(frame: FrameId, frameOffset: number, length: number): void {
-    this.checkRange(frame, frameOffset, length);
-    const at = frame * PAGE_SIZE + frameOffset;
-    this.bytes.fill(0, at, at + length);
-  }
-
-
-
 }

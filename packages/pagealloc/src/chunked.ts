@@ -1,6 +1,5 @@
 import { invariant } from '@tskern/assert';
 import { PAGE_SIZE, type FrameId } from './constants';
-import { copyBytes } from './copy-bytes';
 import { FrameTable } from './frame-table';
 import { TableFrameAllocator } from './table-allocator';
 
@@ -84,75 +83,6 @@ export class ChunkedFrameAllocator extends TableFrameAllocator {
     return this.table.takeFresh(this.totalFrames);
   }
 
-
-
-
-
-  /** {@inheritDoc FrameAllocator.memory} */
-  memory(frame: FrameId): Uint8Array {
-    this.table.check(frame);
-    return this.chunks[frame >>> this.chunkShift]!;
-  }
-
-  /** {@inheritDoc FrameAllocator.offset} */
-  offset(frame: FrameId): number {
-    this.table.check(frame);
-    return (frame & this.chunkMask) * PAGE_SIZE;
-  }
-
-  /** {@inheritDoc FrameAllocator.read} */
-  read(
-    frame: FrameId,
-    frameOffset: number,
-    dst: Uint8Array,
-    dstOffset: number,
-    length: number,
-  ): void {
-    this.checkRange(frame, frameOffset, length);
-    invariant(
-      dstOffset >= 0 && dstOffset + length <= dst.length,
-      'FrameAllocator.read: destination too small',
-    );
-    const at = (frame & this.chunkMask) * PAGE_SIZE + frameOffset;
-    copyBytes(this.chunks[frame >>> this.chunkShift]!, at, dst, dstOffset, length);
-  }
-
-  /** {@inheritDoc FrameAllocator.write} */
-  write(
-    frame: FrameId,
-    frameOffset: number,
-    src: Uint8Array,
-    srcOffset: number,
-    length: number,
-  ): void {
-    this.checkRange(frame, frameOffset, length);
-    invariant(
-      srcOffset >= 0 && srcOffset + length <= src.length,
-      'FrameAllocator.write: source too small',
-    );
-    const at = (frame & this.chunkMask) * PAGE_SIZE + frameOffset;
-    copyBytes(src, srcOffset, this.chunks[frame >>> this.chunkShift]!, at, length);
-  }
-
-  /** {@inheritDoc FrameAllocator.copy} */
-  copy(from: FrameId, to: FrameId): void {
-    this.table.check(from);
-    this.table.check(to);
-    const src = this.chunks[from >>> this.chunkShift]!;
-    const dst = this.chunks[to >>> this.chunkShift]!;
-    const fromAt = (from & this.chunkMask) * PAGE_SIZE;
-    copyBytes(src, fromAt, dst, (to & this.chunkMask) * PAGE_SIZE, PAGE_SIZE);
-  }
-
-  /** {@inheritDoc FrameAllocator.zero} */
-  zero(frame: FrameId, frameOffset: number, length: number): void {
-    this.checkRange(frame, frameOffset, length);
-    const at = (frame & this.chunkMask) * PAGE_SIZE + frameOffset;
-    this.chunks[frame >>> this.chunkShift]!.fill(0, at, at + length);
-  }
-
-
-
   /** Verify refcounts, free list and counters agree (O(frames ever used)). */
   override checkInvariants(): void {
     super.checkInvariants();
@@ -162,4 +92,13 @@ export class ChunkedFrameAllocator extends TableFrameAllocator {
     );
   }
 
+  /** The array that holds `frame` (no check: the base class checks). */
+  protected bytesOf(frame: FrameId): Uint8Array {
+    return this.chunks[frame >>> this.chunkShift]!;
+  }
+
+  /** Where `frame` starts in `bytesOf(frame)`. */
+  protected byteOffset(frame: FrameId): number {
+    return (frame & this.chunkMask) * PAGE_SIZE;
+  }
 }

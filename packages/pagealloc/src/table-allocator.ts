@@ -1,12 +1,14 @@
 import { invariant } from '@tskern/assert';
 import { PAGE_SIZE, type FrameId } from './constants';
+import { copyBytes } from './copy-bytes';
 import type { FrameAllocator, FrameStats } from './frame-allocator';
 import type { FrameTable } from './frame-table';
 
 /**
  * What every allocator that keeps its refcounts in a FrameTable shares: the
- * reference counting, statistics and checks. Subclasses say where a frame's
- * bytes live (`memory`, `offset`) and how frames are allocated and copied.
+ * reference counting, statistics, checks and byte access. Subclasses say
+ * where a frame's bytes live (`bytesOf`, `byteOffset`) and how frames are
+ * allocated.
  */
 export abstract class TableFrameAllocator implements FrameAllocator {
   /** Bytes per frame. */
@@ -20,12 +22,51 @@ export abstract class TableFrameAllocator implements FrameAllocator {
 
   abstract allocate(): FrameId | -1;
   abstract allocateUninitialized(): FrameId | -1;
-  abstract memory(frame: FrameId): Uint8Array;
-  abstract offset(frame: FrameId): number;
-  abstract read(frame: FrameId, frameOffset: number, dst: Uint8Array, dstOffset: number, length: number): void;
-  abstract write(frame: FrameId, frameOffset: number, src: Uint8Array, srcOffset: number, length: number): void;
-  abstract copy(from: FrameId, to: FrameId): void;
-  abstract zero(frame: FrameId, frameOffset: number, length: number): void;
+  /** The array that holds `frame` (unchecked; the public methods check). */
+  protected abstract bytesOf(frame: FrameId): Uint8Array;
+  /** Where `frame` starts in `bytesOf(frame)` (unchecked). */
+  protected abstract byteOffset(frame: FrameId): number;
+
+  /** {@inheritDoc FrameAllocator.memory} */
+  memory(frame: FrameId): Uint8Array {
+    this.table.check(frame);
+    return this.bytesOf(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.offset} */
+  offset(frame: FrameId): number {
+    this.table.check(frame);
+    return this.byteOffset(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.read} */
+  read(frame: FrameId, frameOffset: number, dst: Uint8Array, dstOffset: number, length: number): void {
+    this.checkRange(frame, frameOffset, length);
+    invariant(dstOffset >= 0 && dstOffset + length <= dst.length, 'FrameAllocator.read: destination too small');
+    copyBytes(this.bytesOf(frame), this.byteOffset(frame) + frameOffset, dst, dstOffset, length);
+  }
+
+  /** {@inheritDoc FrameAllocator.write} */
+  write(frame: FrameId, frameOffset: number, src: Uint8Array, srcOffset: number, length: number): void {
+    this.checkRange(frame, frameOffset, length);
+    invariant(srcOffset >= 0 && srcOffset + length <= src.length, 'FrameAllocator.write: source too small');
+    copyBytes(src, srcOffset, this.bytesOf(frame), this.byteOffset(frame) + frameOffset, length);
+  }
+
+  /** {@inheritDoc FrameAllocator.copy} */
+  copy(from: FrameId, to: FrameId): void {
+    this.table.check(from);
+    this.table.check(to);
+    // copyBytes uses copyWithin when both frames share one array.
+    copyBytes(this.bytesOf(from), this.byteOffset(from), this.bytesOf(to), this.byteOffset(to), PAGE_SIZE);
+  }
+
+  /** {@inheritDoc FrameAllocator.zero} */
+  zero(frame: FrameId, frameOffset: number, length: number): void {
+    this.checkRange(frame, frameOffset, length);
+    const at = this.byteOffset(frame) + frameOffset;
+    this.bytesOf(frame).fill(0, at, at + length);
+  }
 
   /** {@inheritDoc FrameAllocator.incRef} */
   incRef(frame: FrameId): void {
