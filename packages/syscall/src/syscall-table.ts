@@ -13,6 +13,12 @@ export interface TableEntry {
   readonly c3: Convert;
   readonly c4: Convert;
   readonly c5: Convert;
+  /**
+   * Whether a non-negative int32 number passes every converter unchanged
+   * (true unless an argument is a umode_t, which keeps 16 bits): then the
+   * dispatcher skips the converter for such arguments.
+   */
+  readonly identityForSmall: boolean;
 }
 
 function entry(def: SyscallDef): TableEntry {
@@ -20,7 +26,8 @@ function entry(def: SyscallDef): TableEntry {
     const kind = def.args[i];
     return kind === undefined ? argUnused : ARG_CONVERTERS[kind];
   });
-  return { def, handler: def.handler, c0: c[0]!, c1: c[1]!, c2: c[2]!, c3: c[3]!, c4: c[4]!, c5: c[5]! };
+  const identityForSmall = !def.args.includes('umode');
+  return { def, handler: def.handler, c0: c[0]!, c1: c[1]!, c2: c[2]!, c3: c[3]!, c4: c[4]!, c5: c[5]!, identityForSmall };
 }
 
 /**
