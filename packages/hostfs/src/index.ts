@@ -6,6 +6,7 @@
 export * from './host-backend';
 export * from './node-host-backend';
 export * from './node-errno';
+export * from './beneath-resolver';
 export * from './faulty-host-backend';
 export * from './host-fs';
 export * from './host-inode';
