@@ -111,7 +111,7 @@ export class HostFile extends HostInode implements Mappable {
 
   private ensureHandle(write: boolean): number {
     if (this.handle >= 0 && (this.handleWritable || !write)) return 0;
-    if (this.unlinked) return this.handle >= 0 ? -Errno.EACCES : -Errno.ENOENT;
+    if (this.stale) return this.handle >= 0 ? -Errno.EACCES : -Errno.ENOENT;
     const backend = this.fs.backend;
     // A read-only mount never asks the host for write access.
     let h = this.fs.readOnly ? -Errno.EROFS : openHostFile(backend, this.path(), O.O_RDWR);
@@ -121,6 +121,13 @@ export class HostFile extends HostInode implements Mappable {
       writable = false;
     }
     if (h < 0) return h;
+    // The host file under this path now must be the one this inode is: if
+    // someone replaced it since the lookup, the handle is not ours (NFS's ESTALE).
+    const st = backend.fstat(h);
+    if (typeof st === 'number' || st.id !== this.hostId) {
+      backend.close(h);
+      return typeof st === 'number' ? st : -Errno.ESTALE;
+    }
     if (this.handle >= 0) backend.close(this.handle);
     this.handle = h;
     this.handleWritable = writable;
@@ -241,7 +248,7 @@ export class HostFile extends HostInode implements Mappable {
   protected override resize(size: number): number {
     const backend = this.fs.backend;
     if (this.cache === null) {
-      if (this.unlinked) return 0;
+      if (this.stale) return 0;
       const err = backend.truncate(this.path(), size);
       if (err < 0) return err;
       this.statSize = size;
@@ -250,7 +257,7 @@ export class HostFile extends HostInode implements Mappable {
     }
     let err: number;
     if (this.handleWritable) err = backend.ftruncate(this.handle, size);
-    else err = this.unlinked ? -Errno.EACCES : backend.truncate(this.path(), size);
+    else err = this.stale ? -Errno.EACCES : backend.truncate(this.path(), size);
     if (err < 0) return err;
     if (size < this.cache.size) this.rmap.invalidate(pageUp(size), Infinity, true);
     this.cache.resize(size);
