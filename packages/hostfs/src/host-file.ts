@@ -91,6 +91,7 @@ export class HostFile extends HostInode implements Mappable {
    * file can be opened for the access asked, and start the cache.
    */
   open(flags: number): FileOperations | number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const err = this.activate((flags & O.O_ACCMODE) !== O.O_RDONLY);
     return err < 0 ? err : {};
   }
@@ -144,6 +145,8 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   protected override lastReferenceGone(): void {
+    // Let go from inside a backend call: the cache stays, HostFs.sync drops it later.
+    if (this.fs.backend.refuseReentry()) return;
     this.deactivate();
   }
 
@@ -185,6 +188,7 @@ export class HostFile extends HostInode implements Mappable {
   // ---- data ----
 
   read(pos: number, dst: Uint8Array, dstOffset: number, length: number): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const cache = this.activeCache(false);
     if (typeof cache === 'number') return cache;
     const n = cache.read(pos, dst, dstOffset, length, this.io);
@@ -193,6 +197,7 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   write(pos: number, src: Uint8Array, srcOffset: number, length: number): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const cache = this.activeCache(true);
     if (typeof cache === 'number') return cache;
     const n = cache.write(pos, src, srcOffset, length, this.io);
@@ -216,6 +221,7 @@ export class HostFile extends HostInode implements Mappable {
    * stable storage.
    */
   private sync(fromPage: number, toPage: number, datasync: boolean): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const cache = this.cache;
     if (cache === null || this.unlinked) return 0;
     const r = cache.flush(fromPage, toPage, this.io, (p) => this.writers.covers(p));
@@ -268,11 +274,13 @@ export class HostFile extends HostInode implements Mappable {
   // ---- Mappable ----
 
   addMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    this.fs.backend.refuseReentry(); // cannot be refused, but the interrupted call fails
     this.rmap.add(space, start, end, offset, writable);
     if (writable) this.writers.add(offset, end - start);
   }
 
   removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    this.fs.backend.refuseReentry(); // cannot be refused, but the interrupted call fails
     const found = this.rmap.remove(space, start, end, offset, writable);
     invariant(found, 'removeMapping without a matching addMapping');
     if (writable) {
@@ -289,6 +297,7 @@ export class HostFile extends HostInode implements Mappable {
    * page dirty.
    */
   translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+    if (this.fs.backend.refuseReentry()) return TRANSLATE_SIGBUS;
     const cache = this.activeCache(write);
     if (typeof cache === 'number') return TRANSLATE_SIGBUS;
     if (offset >= pageUp(cache.size)) return TRANSLATE_SIGBUS;

@@ -3,6 +3,7 @@ import { invariant } from '@tskern/assert';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { allocAnonDeviceId, isDir, type DirEntry, type FileSystem, type Inode, type NewInode } from '@tskern/vfs';
 import type { HostBackend, HostStat } from './host-backend';
+import { GuardedHostBackend } from './guarded-host-backend';
 import { HostDirectory } from './host-directory';
 import { HostFile } from './host-file';
 import type { HostInode } from './host-inode';
@@ -52,10 +53,11 @@ export interface HostFsOptions {
  * statted or is not a directory.
  */
 export function createHostFs(options: HostFsOptions): HostFs | number {
-  const st = options.backend.lstat('');
+  const backend = new GuardedHostBackend(options.backend);
+  const st = backend.lstat('');
   if (typeof st === 'number') return st;
   if (!isDir(st.mode)) return -Errno.ENOTDIR;
-  return new HostFs(options, st);
+  return new HostFs({ ...options, backend }, st);
 }
 
 /**
@@ -77,7 +79,8 @@ export class HostFs implements FileSystem {
   readonly maxFileSize: number;
   readonly readOnly: boolean;
   readonly allowSetid: boolean;
-  readonly backend: HostBackend;
+  /** The backend behind its fence: no throw and no re-entry get past it (see GuardedHostBackend). */
+  readonly backend: GuardedHostBackend;
   readonly frames: FrameAllocator;
   private readonly owner: HostOwner | null;
   private readonly rootDir: HostDirectory;
@@ -91,7 +94,7 @@ export class HostFs implements FileSystem {
   private readonly active = new Set<HostFile>();
 
   constructor(options: HostFsOptions, rootStat: HostStat) {
-    this.backend = options.backend;
+    this.backend = options.backend instanceof GuardedHostBackend ? options.backend : new GuardedHostBackend(options.backend);
     this.frames = options.frames;
     this.deviceId = options.deviceId ?? allocAnonDeviceId();
     this.maxFileSize = options.maxFileSize ?? HOSTFS_MAX_FILE_SIZE;

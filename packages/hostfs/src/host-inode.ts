@@ -139,6 +139,7 @@ export abstract class HostInode implements Inode {
    * HostFs.chown). An unlinked (or stale) file keeps its changes in memory.
    */
   setattr(attr: SetAttr): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     if (attr.size !== undefined) {
       const err = this.resize(attr.size);
       if (err < 0) return err;

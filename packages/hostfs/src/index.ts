@@ -8,6 +8,7 @@ export * from './node-host-backend';
 export * from './node-errno';
 export * from './beneath-resolver';
 export * from './faulty-host-backend';
+export * from './guarded-host-backend';
 export * from './host-fs';
 export * from './host-inode';
 export * from './host-directory';
