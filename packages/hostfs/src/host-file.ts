@@ -79,6 +79,11 @@ export class HostFile extends HostInode implements Mappable {
     return { resident: this.cache?.residentPages() ?? 0, dirty: this.cache?.dirtyCount ?? 0 };
   }
 
+  /** The page cache's invariants (dirty pages resident, below the end), when it is live. */
+  checkInvariants(): void {
+    this.cache?.checkInvariants();
+  }
+
   /** Mappings registered. */
   get mappingCount(): number {
     return this.rmap.size;
