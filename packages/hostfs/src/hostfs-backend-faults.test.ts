@@ -124,7 +124,7 @@ describe('a backend that throws', () => {
         if (prop === 'open') return () => 'three';
         if (prop === 'lstat') return () => ({ nonsense: true });
         return () => {
-          throw 'a string'; // eslint-disable-line @typescript-eslint/only-throw-error
+          throw 'a string';
         };
       },
     });
