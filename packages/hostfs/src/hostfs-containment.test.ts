@@ -276,6 +276,11 @@ describe('the Node backend names nothing outside its root', () => {
     expect(w.node.readdir('/dirlink')).toBe(-Errno.ENOTDIR);
     expect(w.node.chmod('/dirlink', 0o777)).toBe(-Errno.EOPNOTSUPP);
     expect(w.node.readlink('/dirlink')).toBe(outside);
+    // A dangling symlink to a new outside name: creating through it makes nothing there.
+    hostSymlink(nodePath.join(outside, 'planted'), nodePath.join(inside, 'dangling'));
+    expect(w.node.open('/dangling', O.O_RDWR | O.O_CREAT, 0o644)).toBe(-Errno.ELOOP);
+    expect(w.node.open('/dangling', O.O_RDWR | O.O_CREAT | O.O_EXCL, 0o644)).toBe(-Errno.EEXIST);
+    expect(w.node.mkdir('/dangling', 0o755)).toBe(-Errno.EEXIST);
     expect(typeof w.node.lstat('/dirlink')).toBe('object');
     w.untouched();
   });
