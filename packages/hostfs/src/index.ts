@@ -7,6 +7,8 @@ export * from './host-backend';
 export * from './node-host-backend';
 export * from './node-errno';
 export * from './beneath-resolver';
+export * from './proc-fd-resolver';
+export * from './lstat-walk-resolver';
 export * from './faulty-host-backend';
 export * from './guarded-host-backend';
 export * from './host-fs';

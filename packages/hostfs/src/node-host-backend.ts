@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import { O } from '@tskern/abi';
 import type { HostBackend, HostStat } from './host-backend';
-import { beneathResolver, type BeneathResolver } from './beneath-resolver';
+import { latin1Bytes, type BeneathResolver } from './beneath-resolver';
+import { LstatWalkResolver } from './lstat-walk-resolver';
 import { nodeErrno } from './node-errno';
+import { ProcFdResolver } from './proc-fd-resolver';
 
 /** Linux open flags -> the host's (fs.constants differ between platforms). */
 function hostOpenFlags(flags: number): number {
@@ -52,8 +54,10 @@ function run(fn: () => void): number {
   });
 }
 
-/** Latin-1 bytes of a symlink target or name (one character per byte, as the VFS keeps them). */
-const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
+/** The resolver this host supports: /proc/self/fd on Linux, else the lstat walk. */
+export function beneathResolver(root: string): BeneathResolver {
+  return process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? new ProcFdResolver(root) : new LstatWalkResolver(root);
+}
 
 /**
  * A HostBackend over `node:fs` below the host directory `root`, contained
@@ -154,7 +158,7 @@ export class NodeHostBackend implements HostBackend {
   }
 
   symlink(target: string, path: string): number {
-    return run(() => this.paths.entry(path, (h) => fs.symlinkSync(bytes(target), h)));
+    return run(() => this.paths.entry(path, (h) => fs.symlinkSync(latin1Bytes(target), h)));
   }
 
   readlink(path: string): string | number {
