@@ -118,6 +118,8 @@ describe('a host backend that throws, through kernel.syscall', () => {
     expect(k.store(pid, a, enc.encode('precious'))).toBe(0);
     const buf = u.buf(4096);
     k.store(pid, buf, enc.encode('data'));
+    const other = sys(SYS.open, u.str('/host/other'), O.O_RDWR | O.O_CREAT, 0o644);
+    expect(sys(SYS.write, other, buf, 4)).toBe(4);
     const [newPath, movedPath, subPath, statBuf, dents] = [u.str('/host/new'), u.str('/host/moved'), u.str('/host/sub'), u.buf(256), u.buf(1024)];
     k.fill(pid, dents, 1024, 0);
     k.fill(pid, statBuf, 256, 0);
@@ -140,6 +142,7 @@ describe('a host backend that throws, through kernel.syscall', () => {
     expect(sys(SYS.mkdir, subPath, 0o755)).toBe(-Errno.EIO);
     expect(k.load(pid, a + 4096, new Uint8Array(4))).toBe(Signal.SIGBUS); // mmap fault on page 1
     expect(k.framesInUse()).toBe(framesBefore);
+    expect(sys(SYS.close, other)).toBe(0); // the last close: its write-back throws, the data stays cached
     expect(sys(SYS.close, fd)).toBe(0);
     expect(sys(SYS.close, dirfd)).toBe(0);
     expect(sys(SYS.munmap, a, 8192)).toBe(0); // the last reference: its write-back fails, the data stays
@@ -151,6 +154,10 @@ describe('a host backend that throws, through kernel.syscall', () => {
     expect(sys(SYS.fsync, again)).toBe(0);
     expect(readFileSync(join(inside, 'data'), 'latin1').slice(0, 12)).toBe('preciousdata');
     expect(sys(SYS.close, again)).toBe(0);
+    const reopened = sys(SYS.open, u.str('/host/other'), O.O_RDONLY, 0);
+    expect(sys(SYS.fsync, reopened)).toBe(0);
+    expect(readFileSync(join(inside, 'other'), 'latin1')).toBe('data');
+    expect(sys(SYS.close, reopened)).toBe(0);
     expect(sys(SYS.exit_group, 0)).toBe(0);
   });
 });
