@@ -12,33 +12,60 @@ interface Registration {
  * Who maps a file: the (address space, address range, file offset)
  * registrations from Mappable.addMapping, so that truncate and hole punching
  * can make every mapping of the affected pages fault again. Linux keeps this
- * in `address_space.i_mmap` (an interval tree); a list is enough while files
- * have few mappings.
+ * in `address_space.i_mmap` (an interval tree, so a VMA leaves it in
+ * logarithmic time).
+ *
+ * Registrations are keyed by address space, then by start address: adding and
+ * removing one is O(1) however many mappings the file has, so an exit or
+ * munmap of N mappings of one shm object costs O(N), not O(N^2) as a list
+ * searched per removal did. A space maps one start at most twice at once
+ * (while a VMA is split, its left piece is registered before the whole is
+ * removed), so the list under a start stays tiny.
  */
 export class ReverseMap {
-  private regs: Registration[] = [];
+  private readonly bySpace = new Map<MappingSpace, Map<number, Registration[]>>();
+  private count = 0;
+  private writableCount = 0;
 
   add(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
-    this.regs.push({ space, start, end, offset, writable });
+    let byStart = this.bySpace.get(space);
+    if (byStart === undefined) {
+      byStart = new Map();
+      this.bySpace.set(space, byStart);
+    }
+    const reg: Registration = { space, start, end, offset, writable };
+    const list = byStart.get(start);
+    if (list === undefined) byStart.set(start, [reg]);
+    else list.push(reg);
+    this.count++;
+    if (writable) this.writableCount++;
   }
 
   /** Remove the registration `add` made with the same arguments; false when there is none. */
   remove(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): boolean {
-    const i = this.regs.findIndex(
-      (r) => r.space === space && r.start === start && r.end === end && r.offset === offset && r.writable === writable,
-    );
+    const byStart = this.bySpace.get(space);
+    const list = byStart?.get(start);
+    if (byStart === undefined || list === undefined) return false;
+    const i = list.findIndex((r) => r.end === end && r.offset === offset && r.writable === writable);
     if (i < 0) return false;
-    this.regs.splice(i, 1);
+    if (list.length === 1) {
+      byStart.delete(start);
+      if (byStart.size === 0) this.bySpace.delete(space);
+    } else {
+      list.splice(i, 1);
+    }
+    this.count--;
+    if (writable) this.writableCount--;
     return true;
   }
 
   get size(): number {
-    return this.regs.length;
+    return this.count;
   }
 
   /** Shared writable mappings exist (Linux's i_mmap_writable). */
   get hasWritableMappings(): boolean {
-    return this.regs.some((r) => r.writable);
+    return this.writableCount > 0;
   }
 
   /**
@@ -47,11 +74,17 @@ export class ReverseMap {
    * `evenCows`.
    */
   invalidate(from: number, to: number, evenCows: boolean): void {
-    // Copy first: an address space may deregister while it invalidates.
-    for (const r of [...this.regs]) {
+    // Collect first: an address space may deregister while it invalidates.
+    const affected: Registration[] = [];
+    for (const byStart of this.bySpace.values()) {
+      for (const list of byStart.values()) {
+        for (const r of list) if (Math.max(from, r.offset) < Math.min(to, r.offset + (r.end - r.start))) affected.push(r);
+      }
+    }
+    for (const r of affected) {
       const lo = Math.max(from, r.offset);
       const hi = Math.min(to, r.offset + (r.end - r.start));
-      if (lo < hi) r.space.invalidate(r.start + (lo - r.offset), r.start + (hi - r.offset), evenCows);
+      r.space.invalidate(r.start + (lo - r.offset), r.start + (hi - r.offset), evenCows);
     }
   }
 }
