@@ -64,6 +64,10 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     if (byStart.size === 0) this.mappings.delete(space);
   }
 
+  removeAllMappings(space: MappingSpace): void {
+    this.mappings.delete(space);
+  }
+
   translate(offset: number): number {
     if (offset >= this.data.size) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);

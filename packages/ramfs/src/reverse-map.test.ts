@@ -37,7 +37,7 @@ describe('ReverseMap', () => {
     expect(rmap.size).toBe(0);
   });
 
-  it('takes 60,000 one-page mappings of one space and gives them all back, in either order', () => {
+  it('takes 60,000 one-page mappings of one space and gives them all back, one by one in either order or all at once', () => {
     const rmap = new ReverseMap();
     const s = new RecordingSpace();
     const n = 60_000;
@@ -45,13 +45,24 @@ describe('ReverseMap', () => {
     for (let i = 1; i <= n; i++) expect(rmap.remove(s, i * P, (i + 1) * P, 0, true)).toBe(true);
     expect(rmap.size).toBe(0);
     expect(rmap.hasWritableMappings).toBe(false);
+    const other = new RecordingSpace();
+    for (let i = 0; i < n; i++) rmap.add(s, i * P, (i + 1) * P, 0, i % 2 === 0);
+    rmap.add(other, 0, P, 0, false);
+    expect(rmap.removeSpace(s)).toBe(n); // exit: the whole space at once
+    expect(rmap.size).toBe(1);
+    expect(rmap.hasWritableMappings).toBe(false);
+    expect(rmap.removeSpace(s)).toBe(0);
   });
 
   it('agrees with a list of registrations (property)', () => {
-    type Op = { add: boolean; space: number; page: number; pages: number; off: number; w: boolean } | { inval: [number, number] };
+    type Op =
+      | { add: boolean; space: number; page: number; pages: number; off: number; w: boolean }
+      | { inval: [number, number] }
+      | { drop: number };
     const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ add: fc.boolean(), space: fc.nat(2), page: fc.nat(4), pages: fc.integer({ min: 1, max: 2 }), off: fc.nat(2), w: fc.boolean() }),
-      fc.record({ inval: fc.tuple(fc.nat(6), fc.nat(6)) }),
+      { weight: 6, arbitrary: fc.record({ add: fc.boolean(), space: fc.nat(2), page: fc.nat(4), pages: fc.integer({ min: 1, max: 2 }), off: fc.nat(2), w: fc.boolean() }) },
+      { weight: 1, arbitrary: fc.record({ inval: fc.tuple(fc.nat(6), fc.nat(6)) }) },
+      { weight: 1, arbitrary: fc.record({ drop: fc.nat(2) }) },
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
@@ -60,6 +71,14 @@ describe('ReverseMap', () => {
         const rmap = new ReverseMap();
         const list: { s: number; start: number; end: number; off: number; w: boolean }[] = [];
         for (const o of ops) {
+          if ('drop' in o) {
+            const mine = list.filter((r) => r.s === o.drop).length;
+            expect(rmap.removeSpace(spaces[o.drop]!)).toBe(mine);
+            for (let i = list.length - 1; i >= 0; i--) if (list[i]!.s === o.drop) list.splice(i, 1);
+            expect(rmap.size).toBe(list.length);
+            expect(rmap.hasWritableMappings).toBe(list.some((r) => r.w));
+            continue;
+          }
           if ('inval' in o) {
             const [from, to] = [Math.min(...o.inval) * P, Math.max(...o.inval) * P];
             rmap.invalidate(from, to, true);

@@ -22,41 +22,66 @@ interface Registration {
  * (while a VMA is split, its left piece is registered before the whole is
  * removed), so the list under a start stays tiny.
  */
+/** One address space's registrations, by start address, with their counts. */
+interface SpaceRegistrations {
+  readonly byStart: Map<number, Registration[]>;
+  count: number;
+  writable: number;
+}
+
 export class ReverseMap {
-  private readonly bySpace = new Map<MappingSpace, Map<number, Registration[]>>();
+  private readonly bySpace = new Map<MappingSpace, SpaceRegistrations>();
   private count = 0;
   private writableCount = 0;
 
   add(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
-    let byStart = this.bySpace.get(space);
-    if (byStart === undefined) {
-      byStart = new Map();
-      this.bySpace.set(space, byStart);
+    let regs = this.bySpace.get(space);
+    if (regs === undefined) {
+      regs = { byStart: new Map(), count: 0, writable: 0 };
+      this.bySpace.set(space, regs);
     }
     const reg: Registration = { space, start, end, offset, writable };
-    const list = byStart.get(start);
-    if (list === undefined) byStart.set(start, [reg]);
+    const list = regs.byStart.get(start);
+    if (list === undefined) regs.byStart.set(start, [reg]);
     else list.push(reg);
+    regs.count++;
     this.count++;
-    if (writable) this.writableCount++;
+    if (writable) {
+      regs.writable++;
+      this.writableCount++;
+    }
   }
 
   /** Remove the registration `add` made with the same arguments; false when there is none. */
   remove(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): boolean {
-    const byStart = this.bySpace.get(space);
-    const list = byStart?.get(start);
-    if (byStart === undefined || list === undefined) return false;
-    const i = list.findIndex((r) => r.end === end && r.offset === offset && r.writable === writable);
-    if (i < 0) return false;
-    if (list.length === 1) {
-      byStart.delete(start);
-      if (byStart.size === 0) this.bySpace.delete(space);
-    } else {
-      list.splice(i, 1);
-    }
+    const regs = this.bySpace.get(space);
+    const list = regs?.byStart.get(start);
+    if (regs === undefined || list === undefined) return false;
+    let i = 0;
+    while (i < list.length && !(list[i]!.end === end && list[i]!.offset === offset && list[i]!.writable === writable)) i++;
+    if (i === list.length) return false;
+    if (list.length > 1) list.splice(i, 1);
+    else regs.byStart.delete(start);
+    if (--regs.count === 0) this.bySpace.delete(space);
     this.count--;
-    if (writable) this.writableCount--;
+    if (writable) {
+      regs.writable--;
+      this.writableCount--;
+    }
     return true;
+  }
+
+  /**
+   * Remove every registration of `space` at once (the space is torn down
+   * whole: exit, execve), in O(1) however many it has; returns how many.
+   */
+  removeSpace(space: MappingSpace): number {
+    const regs = this.bySpace.get(space);
+    if (regs === undefined) return 0;
+    this.bySpace.delete(space);
+    this.count -= regs.count;
+    this.writableCount -= regs.writable;
+    return regs.count;
   }
 
   get size(): number {
@@ -76,8 +101,8 @@ export class ReverseMap {
   invalidate(from: number, to: number, evenCows: boolean): void {
     // Collect first: an address space may deregister while it invalidates.
     const affected: Registration[] = [];
-    for (const byStart of this.bySpace.values()) {
-      for (const list of byStart.values()) {
+    for (const regs of this.bySpace.values()) {
+      for (const list of regs.byStart.values()) {
         for (const r of list) if (Math.max(from, r.offset) < Math.min(to, r.offset + (r.end - r.start))) affected.push(r);
       }
     }
