@@ -57,7 +57,8 @@ JSON file in DIR.
                        at start, the larger of 5000 and 4 times what this
                        host takes to touch as much fresh memory as the
                        kernel has frames)
-  --hang-ms N          a call that does not return within this is a hang (default 60000)
+  --hang-ms N          a call that does not return within this is a hang (default
+                       60000; at least twice the slow-call limit)
   --trace-from I       with --epoch: run in this thread, printing each action
                        from call I on before it runs (what did a hang do?)
   --skip-calls LIST    syscalls never to make (names or numbers, e.g. lseek), to
