@@ -37,12 +37,16 @@ describe('ReverseMap', () => {
     expect(rmap.size).toBe(0);
   });
 
-  it('takes 60,000 one-page mappings of one space and gives them all back, one by one in either order or all at once', () => {
+  it('takes thousands of one-page mappings of one space and gives them all back, one by one in either order or all at once', () => {
+    // Correctness only (speed belongs to the bench's teardown case); one
+    // expect per phase, not per call, so the test stays light on a loaded machine.
     const rmap = new ReverseMap();
     const s = new RecordingSpace();
-    const n = 60_000;
+    const n = 5_000;
     for (let i = 0; i < n; i++) rmap.add(s, (n - i) * P, (n - i + 1) * P, 0, true);
-    for (let i = 1; i <= n; i++) expect(rmap.remove(s, i * P, (i + 1) * P, 0, true)).toBe(true);
+    let removed = 0;
+    for (let i = 1; i <= n; i++) if (rmap.remove(s, i * P, (i + 1) * P, 0, true)) removed++;
+    expect(removed).toBe(n);
     expect(rmap.size).toBe(0);
     expect(rmap.hasWritableMappings).toBe(false);
     const other = new RecordingSpace();
