@@ -12,6 +12,7 @@ import { AddressSpace, memoryOptions, mmap, msync, munmap, standaloneSharedAnony
 import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { createHostFs, FaultyHostBackend, NodeHostBackend, type FaultyHostFailure, type HostFs } from './index';
 
@@ -174,6 +175,6 @@ function run(how: FaultyHostFailure, ops: Op[]): void {
 
 describe('HostFile against a byte-array model', () => {
   it('keeps every byte through host failures, and the host file ends equal to the model', () => {
-    fc.assert(fc.property(fc.constantFrom<FaultyHostFailure>('errno', 'throw'), fc.array(opArb, { minLength: 1, maxLength: 40 }), run), { numRuns: 150 });
-  }, 60_000);
+    fc.assert(fc.property(fc.constantFrom<FaultyHostFailure>('errno', 'throw'), fc.array(opArb, { minLength: 1, maxLength: 40 }), run), { numRuns: propertyRuns(60) });
+  }, testTimeout(60_000));
 });

@@ -132,6 +132,10 @@ export class RamFile extends SimpleInode implements Mappable {
     invariant(found, 'removeMapping without a matching addMapping');
   }
 
+  removeAllMappings(space: MappingSpace): void {
+    this.rmap.removeSpace(space);
+  }
+
   /**
    * The frame of the page at `offset` (shmem_fault): SIGBUS for a page wholly
    * past EOF (the page holding EOF is fine; its bytes past EOF read zero),
