@@ -112,5 +112,7 @@ describe('restartAfterSignal', () => {
     expect(restartAfterSignal('restartblock', catchIt(SA.SA_RESTART))).toBe('eintr');
     expect(restartAfterSignal('nointr', catchIt())).toBe('restart');
     for (const k of ['sys', 'nohand', 'restartblock', 'nointr'] as const) expect(restartAfterSignal(k, null)).toBe('restart');
+    expect(restartAfterSignal('never', null)).toBe('eintr');
+    expect(restartAfterSignal('never', catchIt(SA.SA_RESTART))).toBe('eintr');
   });
 });

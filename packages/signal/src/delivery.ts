@@ -83,17 +83,20 @@ export function takeSignal(
 
 /**
  * How a blocking call that a signal interrupted reports (Linux's
- * -ERESTARTSYS, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK, -ERESTARTNOINTR).
+ * -ERESTARTSYS, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK, -ERESTARTNOINTR,
+ * and `never` for a call that answers -EINTR itself). The first three and
+ * `never` are the syscall layer's Block restart kinds.
  */
-export type SyscallRestart = 'sys' | 'nohand' | 'restartblock' | 'nointr';
+export type SyscallRestart = 'sys' | 'nohand' | 'restartblock' | 'nointr' | 'never';
 
 /**
  * What the interrupted call does (arch handle_signal / arch_do_signal_or_restart):
  * with a handler about to run, 'sys' restarts only under SA_RESTART, 'nohand'
  * and 'restartblock' give EINTR, 'nointr' restarts; with no handler (the
- * signal was ignored or stopped the task), every kind restarts.
+ * signal was ignored or stopped the task), every kind but `never` restarts.
  */
 export function restartAfterSignal(kind: SyscallRestart, handler: SigAction | null): 'restart' | 'eintr' {
+  if (kind === 'never') return 'eintr';
   if (handler === null) return 'restart';
   switch (kind) {
     case 'nointr':

@@ -1,4 +1,4 @@
-import type { AltStack } from './sigaltstack';
+import type { SigAltStack } from './sigaltstack';
 import type { SigAction } from './sigaction';
 import type { SigInfo } from './siginfo';
 import type { SignalSet } from './signal-set';
@@ -20,14 +20,14 @@ export interface SignalFrameRequest {
   /** The mask to restore at rt_sigreturn (uc_sigmask). */
   readonly oldBlocked: SignalSet;
   /** The thread's alternate stack (uc_stack, and where the frame goes with SA_ONSTACK). */
-  readonly altStack: AltStack;
+  readonly altStack: SigAltStack;
 }
 
 /** What rt_sigreturn restores besides the registers, which the builder wrote back into the context. */
 export interface SignalFrameRestore {
   readonly blocked: SignalSet;
   /** The saved uc_stack: the caller applies it as sigaltstack would (restore_altstack). */
-  readonly altStack: AltStack;
+  readonly altStack: SigAltStack;
 }
 
 /**

@@ -29,7 +29,7 @@ export {
   type SyscallRestart, restartAfterSignal,
 } from './delivery';
 export {
-  SS_ONSTACK, SS_DISABLE, SS_AUTODISARM, MINSIGSTKSZ, STACK_T_SIZE, type AltStack, NO_ALTSTACK,
+  SS_ONSTACK, SS_DISABLE, SS_AUTODISARM, MINSIGSTKSZ, STACK_T_SIZE, type SigAltStack, NO_ALTSTACK,
   onAltStack, reportAltStack, setAltStack, signalStackPointer, decodeStackT, encodeStackT,
 } from './sigaltstack';
 export {

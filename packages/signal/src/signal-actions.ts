@@ -65,6 +65,11 @@ export class SignalActions {
     return new SignalActions(this);
   }
 
+  /** The child's copy at fork: `clone` under the name the task model's sighand interface uses. */
+  fork(): SignalActions {
+    return this.clone();
+  }
+
   /**
    * execve (flush_signal_handlers with force_default 0): every handler that
    * is not SIG_IGN becomes SIG_DFL; flags, restorer and mask are cleared.
