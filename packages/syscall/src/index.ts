@@ -32,7 +32,7 @@ export * from './signal/sigprocmask';
 export * from './signal/sigaltstack';
 export * from './signal/kill';
 export * from './signal/itimer';
-export { sendSignal, killGroup } from './signal/send-signal';
+export { sendSignal, sendSigpipe, killGroup } from './signal/send-signal';
 export { takeDeliverableSignal, settleDefaultSignals, notifyParent } from './signal/deliver';
 export { forceSigFault, faultCode } from './signal/force-fault';
 export { signalHostOf, type SignalHost, type SignalTimers } from './signal/signal-host';

@@ -1,5 +1,5 @@
 import {
-  SIG, SignalSet, defaultAction, ignores, SIG_DFL, type SigInfo,
+  SIG, SignalSet, defaultAction, ignores, SIG_DFL, userSigInfo, type SigInfo,
 } from '@tskern/signal';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import { signalHostOf } from './signal-host';
@@ -76,4 +76,13 @@ function completeSignal(target: Task, sig: number, toThread: boolean): void {
 /** The process of `task` ends, killed by `sig` (the wait status is the signal number). */
 export function killGroup(task: Task, sig: number): void {
   task.kernel.tasks.killGroup(task, sig);
+}
+
+/**
+ * SIGPIPE for a write to a pipe or socket with no reader (fs/pipe.c
+ * pipe_write: send_sig(SIGPIPE, current, 0)): to the writing thread, as
+ * SI_USER from its own process. The write itself answers EPIPE.
+ */
+export function sendSigpipe(task: Task): number {
+  return sendSignal(task, userSigInfo(SIG.SIGPIPE, task.pid, task.cred.uid), true);
 }

@@ -7,6 +7,7 @@ import {
 } from '@tskern/signal';
 import type { Task } from '@tskern/tasks';
 import { takeDeliverableSignal } from './deliver';
+import { sendSigpipe } from './send-signal';
 import { threadPending, groupPending } from './signal-state';
 import { signalWorld } from './test-world';
 
@@ -154,6 +155,20 @@ describe('kill, tkill, tgkill', () => {
     w.sys(p.tid, SYS.rt_sigaction, SIG.SIGUSR1, scratch(p), 0, 8);
     expect(w.sys(p.tid, SYS.kill, p.pid, SIG.SIGUSR1)).toBe(0);
     expect(w.interrupted).toEqual([p]);
+  });
+});
+
+describe('SIGPIPE', () => {
+  it('ends a writer that does not handle it, and queues for one that does', () => {
+    const w = signalWorld();
+    const p = w.spawn();
+    expect(sendSigpipe(p)).toBe(0);
+    expect(p.group.waitStatus).toBe(SIG.SIGPIPE);
+    const q = w.spawn();
+    put(q, scratch(q), sigaction(0x5000));
+    w.sys(q.tid, SYS.rt_sigaction, SIG.SIGPIPE, scratch(q), 0, 8);
+    expect(sendSigpipe(q)).toBe(0);
+    expect(takeDeliverableSignal(q)).toMatchObject({ sig: SIG.SIGPIPE, info: { code: 0, pid: q.pid } });
   });
 });
 
