@@ -35,5 +35,6 @@ export * from './signal/itimer';
 export { sendSignal, sendSigpipe, killGroup } from './signal/send-signal';
 export { takeDeliverableSignal, settleDefaultSignals, notifyParent } from './signal/deliver';
 export { forceSigFault, faultCode } from './signal/force-fault';
+export { interruptBlockedCall } from './signal/interrupt';
 export { signalHostOf, type SignalHost, type SignalTimers } from './signal/signal-host';
 export { signalFutexHooks } from './lifecycle-hooks';
