@@ -6,9 +6,10 @@ import { ProcFs, mountProc, formatMounts, type ProcessDirectory } from '@tskern/
 import { RamFs } from '@tskern/ramfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
 import {
-  riscv64Personality, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
+import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
 import { Credentials, Vfs, type FileSystem } from '@tskern/vfs';
 
@@ -82,6 +83,8 @@ export class Kernel implements KernelHost {
       memory: this.memory,
       vfs: this.vfs,
       ...(options.fdLimit !== undefined ? { fdLimit: options.fdLimit } : {}),
+      newSignalActions: () => new SignalActions(),
+      hooks: signalFutexHooks,
     });
     const personalities = [x86_64Personality(), riscv64Personality()];
     this.personalities = new Map(personalities.map((p) => [p.abi.name, p]));

@@ -17,6 +17,7 @@ export { forkAddressSpace } from './fork';
 export { formatMaps } from './maps';
 export { mapStack } from './stack';
 export { handleFault } from './fault';
+export { futexKeyOf } from './futex-key';
 export { load, store, fill, copyIn, copyOut, readString, forEachUserChunk } from './user-access';
 export { standaloneSharedAnonymous } from './shared-anonymous';
 export { Vma, canMerge } from './vma';

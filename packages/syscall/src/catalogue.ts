@@ -6,6 +6,13 @@ import { sysMadvise, sysMincore, sysMprotect, sysMremap, sysMsync, sysMunmap } f
 import { sysClone, sysClone3 } from './proc/clone';
 import * as cred from './proc/credentials';
 import * as life from './proc/lifecycle';
+import { sysFutex } from './futex/futex';
+import { sysGetRobustList, sysSetRobustList } from './futex/robust-list';
+import { sysAlarm, sysGetitimer, sysSetitimer } from './signal/itimer';
+import { sysKill, sysTgkill, sysTkill } from './signal/kill';
+import { sysRtSigaction } from './signal/sigaction';
+import { sysSigaltstack } from './signal/sigaltstack';
+import { sysRtSigpending, sysRtSigprocmask } from './signal/sigprocmask';
 
 /** A handler with fewer parameters than six ignores the other registers, as a C function does. */
 function def(name: string, handler: SyscallHandler, args: readonly ArgKind[]): SyscallDef {
@@ -42,6 +49,21 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('gettid', life.sysGettid, []),
     def('getppid', life.sysGetppid, []),
     def('set_tid_address', life.sysSetTidAddress, ['ptr']),
+    // Signals (kernel/signal.c, kernel/time/itimer.c); rt_sigreturn is the architecture's (ENOSYS until then).
+    def('rt_sigaction', sysRtSigaction, ['int', 'ptr', 'ptr', 'size']),
+    def('rt_sigprocmask', sysRtSigprocmask, ['int', 'ptr', 'ptr', 'size']),
+    def('rt_sigpending', sysRtSigpending, ['ptr', 'size']),
+    def('sigaltstack', sysSigaltstack, ['ptr', 'ptr']),
+    def('kill', sysKill, ['int', 'int']),
+    def('tkill', sysTkill, ['int', 'int']),
+    def('tgkill', sysTgkill, ['int', 'int', 'int']),
+    def('alarm', sysAlarm, ['uint']),
+    def('setitimer', sysSetitimer, ['int', 'ptr', 'ptr']),
+    def('getitimer', sysGetitimer, ['int', 'ptr']),
+    // Futexes (kernel/futex/syscalls.c).
+    def('futex', sysFutex, ['ptr', 'int', 'uint', 'ptr', 'ptr', 'uint']),
+    def('set_robust_list', sysSetRobustList, ['ptr', 'size']),
+    def('get_robust_list', sysGetRobustList, ['int', 'ptr', 'ptr']),
     // Credentials (kernel/sys.c, kernel/groups.c); uid_t and gid_t are unsigned int.
     def('getuid', cred.sysGetuid, []),
     def('geteuid', cred.sysGeteuid, []),

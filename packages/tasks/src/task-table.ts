@@ -4,7 +4,7 @@ import { AddressSpace, forkAddressSpace, mapStack, type MemoryOptions } from '@t
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
-import { DefaultSignalActions, type SignalActions } from './signal-actions';
+import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
 import { Task, type TaskKernel } from './task';
 import { ThreadGroup } from './thread-group';
 import type { UserMemory } from './user-memory';
@@ -24,6 +24,26 @@ export interface TaskTableOptions {
   readonly fdLimit?: number;
   /** The signal actions of a spawned task (default: every signal at its default action). */
   readonly newSignalActions?: () => SignalActions;
+  /** What other subsystems do at points of a task's life (futexes, signals); the kernel wires them. */
+  readonly hooks?: TaskLifecycleHooks;
+}
+
+/**
+ * Points of a task's life where other subsystems act, as Linux calls into
+ * them from kernel/exit.c, kernel/fork.c and fs/exec.c. Every hook is
+ * optional; the composition root (or a test) wires them.
+ */
+export interface TaskLifecycleHooks {
+  /**
+   * The task lets go of its memory at exit or execve, before the
+   * CLONE_CHILD_CLEARTID store (futex_exit_release / futex_exec_release:
+   * the robust-futex walk).
+   */
+  releasingMm?(task: Task): void;
+  /** 0 was stored at `addr` (CLONE_CHILD_CLEARTID, mm_release): a futex waiter there is woken. */
+  childTidCleared?(task: Task, addr: number): void;
+  /** A process ended (it is a zombie now): its parent is notified (do_notify_parent: SIGCHLD). */
+  groupExited?(group: ThreadGroup): void;
 }
 
 /** How spawn starts a process. */
@@ -112,7 +132,7 @@ export class TaskTable {
     const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
     const tid = this.nextTid++;
     const group = new ThreadGroup(tid, null, Signal.SIGCHLD, path);
-    const sighand = this.options.newSignalActions?.() ?? new DefaultSignalActions();
+    const sighand = this.options.newSignalActions?.() ?? new SignalActions();
     const files = new FdTable(this.options.fdLimit);
     const task = this.newTask(tid, group, mm, files, fs, sighand, params.cred, params.abi, stack, params.memory);
     this.byTgid.set(tid, group);
@@ -156,7 +176,7 @@ export class TaskTable {
     }
     const child = this.newTask(tid, group, mm, files, fs, sighand, parent.cred, parent.abi, { ...parent.stack }, undefined);
     child.sigmask = parent.sigmask;
-    child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? { sp: 0, flags: 2, size: 0 } : { ...parent.altStack };
+    child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? NO_ALTSTACK : parent.altStack;
     child.userContext = parent.userContext;
     child.startStack = args.stack ?? 0;
     if ((flags & CLONE.CLONE_SETTLS) !== 0) child.tls = args.tls ?? 0;
@@ -203,7 +223,7 @@ export class TaskTable {
       this.hold(sighand);
     }
     task.sighand.resetForExec();
-    task.altStack = { sp: 0, flags: 2, size: 0 };
+    task.altStack = NO_ALTSTACK;
     group.program = path;
     return 0;
   }
@@ -227,6 +247,17 @@ export class TaskTable {
     group.groupExitCode = code;
     for (const t of [...group.tasks]) this.exitTask(t, code);
     this.groupDead(group, code);
+  }
+
+  /**
+   * A signal's default action ends the process of `task` (do_group_exit
+   * with the signal as the exit code): every thread ends and the wait
+   * status is the signal number (no core is written, so never WCOREDUMP).
+   */
+  killGroup(task: Task, sig: number): void {
+    if (!task.alive) return;
+    task.group.killedBy = sig & 0x7f;
+    this.exitGroup(task, 0);
   }
 
   /**
@@ -283,8 +314,14 @@ export class TaskTable {
    * package's, hooked by the kernel); then this task stops using it.
    */
   private releaseMm(task: Task): void {
-    if (task.clearChildTid !== 0 && this.usersOf(task.mm) > 1) putTid(task.mem, task.clearChildTid, 0);
+    const hooks = this.options.hooks;
+    hooks?.releasingMm?.(task);
+    const addr = task.clearChildTid;
     task.clearChildTid = 0;
+    if (addr !== 0 && this.usersOf(task.mm) > 1) {
+      putTid(task.mem, addr, 0);
+      hooks?.childTidCleared?.(task, addr);
+    }
     if (this.drop(task.mm)) task.mm.releaseAll();
   }
 
@@ -303,12 +340,13 @@ export class TaskTable {
   /** The last thread has gone: the process is a zombie for its parent; its children pass to the reaper. */
   private groupDead(group: ThreadGroup, code: number): void {
     group.state = 'zombie';
-    group.waitStatus = (code & 0xff) << 8;
+    group.waitStatus = group.killedBy !== 0 ? group.killedBy : (code & 0xff) << 8;
     for (const child of group.children) {
       child.parent = null;
       if (!child.alive) this.remove(child);
     }
     group.children.clear();
+    this.options.hooks?.groupExited?.(group);
     if (group.parent === null) this.remove(group);
   }
 
