@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { formatStatus } from './status';
+
+describe('status VmLck', () => {
+  it('prints the locked size in kB as task_mem does, and nothing for a zombie', () => {
+    const base = { name: 'a', ppid: 1, state: 'running' as const, uid: 0, gid: 0 };
+    expect(formatStatus(5, { ...base, lockedBytes: 8192 })).toContain('\nGroups:\t \nVmLck:\t       8 kB\n');
+    expect(formatStatus(5, base)).not.toContain('VmLck');
+    expect(formatStatus(5, { ...base, state: 'zombie', lockedBytes: 8192 })).not.toContain('VmLck');
+  });
+});
