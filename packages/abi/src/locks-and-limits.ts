@@ -38,6 +38,7 @@ export const FALLOC_FL = {
   FALLOC_FL_ZERO_RANGE: 0x10,
   FALLOC_FL_INSERT_RANGE: 0x20,
   FALLOC_FL_UNSHARE_RANGE: 0x40,
+  FALLOC_FL_WRITE_ZEROES: 0x80,
 } as const;
 
 /** File-system magic numbers reported in statfs's f_type (uapi linux/magic.h). */
