@@ -5,6 +5,7 @@ import { lockedBytes } from './locked-memory';
 import type { MemoryLimits } from './memory-limits';
 import { mlock, mlock2, mlockall, munlock, munlockall } from './mlock';
 import { mmap } from './mmap';
+import { mremap } from './mremap';
 import { munmap } from './munmap';
 import { testMemory } from './test-kit';
 import { VM_LOCKED, VM_LOCKONFAULT } from './vma';
@@ -137,5 +138,17 @@ describe('MAP_LOCKED and fork', () => {
     expect(lockedBytes(child)).toBe(0);
     expect(child.defFlags).toBe(0);
     expect(lockedBytes(as)).toBe(2 * K);
+  });
+});
+
+describe('mremap of locked memory', () => {
+  it('grows within RLIMIT_MEMLOCK with the new pages faulted in; EAGAIN past it', () => {
+    const { as, a } = setup(2);
+    expect(mlock(as, a, 2 * K, USER)).toBe(0);
+    const grown = mremap(as, a, 2 * K, 4 * K, 1, 0, USER);
+    expect(grown).toBeGreaterThan(0);
+    expect(lockedBytes(as)).toBe(4 * K);
+    expect(as.pt.resident).toBe(4);
+    expect(mremap(as, grown, 4 * K, 9 * K, 1, 0, USER)).toBe(-Errno.EAGAIN);
   });
 });
