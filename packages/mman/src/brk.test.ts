@@ -48,6 +48,14 @@ describe('brk (mm/mmap.c)', () => {
     expect(as.mapCount).toBe(0);
   });
 
+  it('never maps below vm.mmap_min_addr when exec set no break', () => {
+    const { space } = testMemory();
+    const as = space();
+    expect(brk(as, 0)).toBe(0);
+    expect(brk(as, 3 * K)).toBe(0);
+    expect(as.mapCount).toBe(0);
+  });
+
   it('refuses to come within a page of the next mapping', () => {
     const as = setup();
     expect(mmap(as, START + 4 * K, K, PROT.PROT_READ, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_FIXED, null, 0)).toBe(START + 4 * K);

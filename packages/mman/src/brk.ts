@@ -27,8 +27,8 @@ export function setProgramBreak(as: AddressSpace, start: number, data: { start: 
 /**
  * brk(2), as mm/mmap.c SYSCALL_DEFINE1(brk): returns the new break, or the
  * current one when the request fails (brk never returns an errno). A break
- * below start_brk, past RLIMIT_DATA (with the data segment), into another
- * mapping or within a page of the next VMA (a stack's guard gap counts),
+ * below start_brk, past RLIMIT_DATA (with the data segment), below
+ * vm.mmap_min_addr (a space whose break exec never set), into another mapping or within a page of the next VMA (a stack's guard gap counts),
  * past the top of user space, or past RLIMIT_MEMLOCK under
  * mlockall(MCL_FUTURE), leaves it where it was. Growing maps anonymous
  * read-write memory that extends the heap VMA when it can merge; shrinking
@@ -60,6 +60,8 @@ export function brk(as: AddressSpace, requested: number, limits: MemoryLimits = 
   // check_brk_limits: room in user space (get_unmapped_area with MAP_FIXED), RLIMIT_MEMLOCK.
   const len = newBrk - oldBrk;
   if (newBrk > as.options.taskSize) return original;
+  // security_mmap_addr: no heap below vm.mmap_min_addr (a break never set by exec is 0).
+  if (oldBrk < as.options.mmapMinAddr) return original;
   if (!mlockFutureOk(as, as.defFlags, len, limits)) return original;
   // The next VMA must start at least a page above the new break (its guard gap below a stack).
   const next = as.vmas.lowerBound(oldBrk);
