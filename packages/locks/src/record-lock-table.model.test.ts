@@ -54,6 +54,12 @@ class ByteModel {
     }
   }
 
+  /** Whether the request's owner holds any byte of its range. */
+  holds(req: RecordLockRequest): boolean {
+    for (let b = Number(req.start); b <= Number(req.end); b++) if (this.bytes[b]!.has(req.owner)) return true;
+    return false;
+  }
+
   release(owner: LockOwner): void {
     for (const m of this.bytes) m.delete(owner);
   }
@@ -106,8 +112,15 @@ describe('RecordLockTable against a byte model', () => {
             const conflict = model.conflicts(req);
             if (op.kind === 'test') {
               const found = table.test(inode, req);
-              expect(found !== undefined).toBe(conflict && req.type !== U);
-              if (found) expect(recordLocksConflict(req, found)).toBe(true);
+              if (req.type === U) {
+                // F_UNLCK asks for the owner's own lock over the range.
+                const own = model.holds(req);
+                expect(found !== undefined).toBe(own);
+                if (found) expect(found.owner).toBe(req.owner);
+              } else {
+                expect(found !== undefined).toBe(conflict);
+                if (found) expect(recordLocksConflict(req, found)).toBe(true);
+              }
             } else if (op.kind === 'set') {
               expect(table.set(inode, req)).toBe(conflict ? -Errno.EAGAIN : 0);
               if (!conflict) model.apply(req);

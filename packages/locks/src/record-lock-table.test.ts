@@ -193,3 +193,14 @@ describe('RecordLockTable waiting (F_SETLKW)', () => {
     expect(pb.result).toBe(0);
   });
 });
+
+describe('RecordLockTable F_OFD_GETLK with F_UNLCK', () => {
+  it("reports the owner's own lock over the range", () => {
+    const t = new RecordLockTable();
+    const ofd = descriptionLockOwner(1);
+    t.set(inode, { owner: ofd, type: W, start: 10n, end: 19n });
+    expect(t.test(inode, { owner: ofd, type: U, start: 0n, end: 9n })).toBeUndefined();
+    expect(t.test(inode, { owner: ofd, type: U, start: 0n, end: 10n })?.start).toBe(10n);
+    expect(t.test(inode, { owner: descriptionLockOwner(2), type: U, start: 0n, end: 10n })).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@ import { checkInvariants, invariant } from '@tskern/assert';
 import type { LockOwner } from './lock-owner';
 import { applyToOwner } from './owner-ranges';
 import { LockWaiter, type LockCompletion, type PendingLock } from './pending-lock';
-import { recordLocksConflict, validLockRange, type RecordLock, type RecordLockRequest } from './record-lock';
+import { rangesOverlap, recordLocksConflict, validLockRange, type RecordLock, type RecordLockRequest } from './record-lock';
 
 /** As fs/locks.c MAX_DEADLK_ITERATIONS: how far the deadlock detector follows a chain of waiters. */
 const MAX_DEADLOCK_ITERATIONS = 10;
@@ -55,11 +55,15 @@ export class RecordLockTable {
 
   /**
    * F_GETLK / F_OFD_GETLK: the first held lock that would conflict with
-   * `request` (as posix_test_lock), or undefined if it could be placed.
+   * `request` (as posix_test_lock), or undefined if it could be placed. An
+   * F_UNLCK request (F_OFD_GETLK allows it) finds the first lock of the same
+   * owner over the range instead (posix_test_locks_conflict).
    */
   test(inode: object, request: RecordLockRequest): RecordLock | undefined {
     this.checkRange(request);
-    return this.inodes.get(inode)?.locks.find((lock) => recordLocksConflict(request, lock));
+    const locks = this.inodes.get(inode)?.locks;
+    if (request.type === LOCK_TYPE.F_UNLCK) return locks?.find((lock) => lock.owner === request.owner && rangesOverlap(lock, request));
+    return locks?.find((lock) => recordLocksConflict(request, lock));
   }
 
   /** F_SETLK / F_OFD_SETLK: places or releases the lock; -EAGAIN if another owner's lock conflicts. */
