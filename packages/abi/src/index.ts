@@ -10,4 +10,5 @@ export * from './fcntl';
 export * from './signal';
 export * from './syscalls';
 export * from './flags';
+export * from './clone';
 export * from './locks-and-limits';
