@@ -164,3 +164,19 @@ describe('flock', () => {
     expect(sys(p2, SYS.flock, 99, LOCK.LOCK_SH)).toBe(-E.EBADF);
   });
 });
+
+describe('a waiting lock holds its file', () => {
+  it('the description outlives its last descriptor until the wait is answered', () => {
+    const { w, p1, p2 } = twoProcesses();
+    const a = sys(p1, SYS.open, w.str('f'), O.O_CREAT | O.O_RDWR, 0o666);
+    const b = sys(p2, SYS.open, w.str('f'), O.O_RDWR);
+    expect(sys(p1, SYS.flock, a, LOCK.LOCK_EX)).toBe(0);
+    const wait = blocked(call(p2, SYS.flock, b, LOCK.LOCK_EX));
+    expect(sys(p2, SYS.close, b)).toBe(0);
+    expect(sys(p1, SYS.close, a)).toBe(0);
+    // Granted to the still-held description; answering drops the last reference, and the lock with it.
+    expect(wait.retry()).toBe(0);
+    const c = sys(p1, SYS.open, w.str('f'), O.O_RDWR);
+    expect(sys(p1, SYS.flock, c, LOCK.LOCK_EX | LOCK.LOCK_NB)).toBe(0);
+  });
+});

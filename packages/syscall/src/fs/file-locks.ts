@@ -80,14 +80,30 @@ function descriptionOwner(task: Task, file: OpenFileDescription, locks: KernelLo
  * A waiting lock request as a Block: it is granted (or fails with EDEADLK)
  * inside the call that frees the bytes, and the retry then answers; a signal
  * withdraws it and the call restarts or fails with EINTR (-ERESTARTSYS, as
- * fcntl_setlk's and flock's interruptible waits).
+ * fcntl_setlk's and flock's interruptible waits). Like the sleeping syscall
+ * in Linux, the wait holds a reference on the file, so its last close cannot
+ * come before the request is answered or withdrawn.
  */
-function lockBlock(reason: string, pending: PendingLock): Block {
+function lockBlock(reason: string, pending: PendingLock, file: OpenFileDescription): Block {
+  file.incRef();
+  let held = true;
+  const put = () => {
+    if (!held) return;
+    held = false;
+    file.decRef();
+  };
   const block: Block = {
     reason,
     restart: 'sys',
-    retry: () => pending.result ?? block,
-    cancel: () => pending.cancel(),
+    retry: () => {
+      if (pending.result === undefined) return block;
+      put();
+      return pending.result;
+    },
+    cancel: () => {
+      pending.cancel();
+      put();
+    },
   };
   return block;
 }
@@ -197,7 +213,7 @@ export function fcntlRecordLock(task: Task, file: OpenFileDescription, fd: numbe
   if (cmd === F_LOCK.F_SETLK || cmd === F_LOCK.F_OFD_SETLK) return locks.records.set(file.inode, request);
   const r = locks.records.setWait(file.inode, request, () => {});
   if (typeof r === 'number') return r;
-  return lockBlock(`fcntl ${ofd ? 'F_OFD_SETLKW' : 'F_SETLKW'} fd ${fd}`, r);
+  return lockBlock(`fcntl ${ofd ? 'F_OFD_SETLKW' : 'F_SETLKW'} fd ${fd}`, r, file);
 }
 
 /** Whether `cmd` is one of fcntl's record-lock commands. */
@@ -243,5 +259,5 @@ export function sysFlock(task: Task, fd: number, cmd: number): SyscallReturn {
   hookRelease(file, locks);
   const r = locks.flocks.lock(file.inode, file, type, (c & LOCK.LOCK_NB) !== 0 ? undefined : () => {});
   if (typeof r === 'number') return r;
-  return lockBlock(`flock fd ${n}`, r);
+  return lockBlock(`flock fd ${n}`, r, file);
 }
