@@ -3,4 +3,4 @@
  * subsystems and exposes it as a `KernelHost`.
  */
 export { Kernel, createKernel, type KernelOptions, type KernelMount } from './kernel';
-export { hostFolder } from './host-folder';
+export { hostFolder, type HostFolderOptions } from './host-folder';

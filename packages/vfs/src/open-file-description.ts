@@ -233,13 +233,14 @@ export class OpenFileDescription implements Mmappable {
    * getdents (iterate_dir + dcache_readdir): "." and ".." at positions 0 and
    * 1, then the file system's entries, from the file position on; the
    * position advances past every entry `emit` accepts. A removed directory
-   * reads as empty.
+   * is ENOENT, as iterate_dir answers for IS_DEADDIR (glibc's readdir turns
+   * that into the end of the listing).
    */
   iterateDir(emit: DirEmitter, caller: FsCaller): number {
     if (this.isPathOnly) return -Errno.EBADF;
     const inode = this.inode;
     if (!isDir(inode.mode)) return -Errno.ENOTDIR;
-    if (inode.nlink === 0) return 0; // IS_DEADDIR
+    if (inode.nlink === 0) return -Errno.ENOENT; // IS_DEADDIR
     const dirType = dirEntryType(inode.mode);
     if (this.pos === 0) {
       if (!emit('.', inode.ino, dirType, 1)) return 0;
