@@ -1,6 +1,6 @@
 import { Errno, Signal } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/fdmapping';
-import { load, store, fill, formatMaps, memoryOptions, type MemoryOptions } from '@tskern/mman';
+import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
@@ -119,7 +119,7 @@ export class Kernel implements KernelHost {
         if (t === undefined) return undefined;
         const program = t.group.program;
         const name = program.slice(program.lastIndexOf('/') + 1);
-        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, uid: t.cred.uid, gid: t.cred.gid, groups: t.cred.groups };
+        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, uid: t.cred.uid, gid: t.cred.gid, groups: t.cred.groups, lockedBytes: lockedBytes(t.mm) };
       },
       mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
       incarnation: (pid) => live(pid)?.group,

@@ -4,6 +4,7 @@ import type { Mappable, MappingSpace } from '@tskern/mm-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { RangeMap, type Segment } from '@tskern/rangemap';
 import type { MemoryOptions } from './options';
+import type { ProgramBreak } from './program-break';
 import { PageTable } from './page-table';
 import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
 import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
@@ -25,6 +26,13 @@ export class AddressSpace implements MappingSpace {
   readonly frames: FrameAllocator;
   /** Set once the space is torn down (exit, execve); every access then faults. */
   released = false;
+  /**
+   * VM_* flags every new mapping gets (Linux's mm->def_flags): VM_LOCKED
+   * (and VM_LOCKONFAULT) after mlockall(MCL_FUTURE). Not inherited by fork.
+   */
+  defFlags = 0;
+  /** The data segment and the program break (mm->start_brk, mm->brk); exec sets them. */
+  readonly programBreak: ProgramBreak = { startData: 0, endData: 0, startBrk: 0, brk: 0 };
 
   constructor(
     readonly options: MemoryOptions,

@@ -13,6 +13,9 @@ import { sysKill, sysTgkill, sysTkill } from './signal/kill';
 import { sysRtSigaction } from './signal/sigaction';
 import { sysSigaltstack } from './signal/sigaltstack';
 import { sysRtSigpending, sysRtSigprocmask } from './signal/sigprocmask';
+import * as rlim from './proc/rlimits';
+import { sysBrk } from './mm/brk';
+import { sysMlock, sysMlock2, sysMlockall, sysMunlock, sysMunlockall } from './mm/mlock';
 
 /** A handler with fewer parameters than six ignores the other registers, as a C function does. */
 function def(name: string, handler: SyscallHandler, args: readonly ArgKind[]): SyscallDef {
@@ -36,6 +39,12 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('msync', sysMsync, ['ulong', 'size', 'int']),
     def('madvise', sysMadvise, ['ulong', 'size', 'int']),
     def('mincore', sysMincore, ['ulong', 'size', 'ptr']),
+    def('brk', sysBrk, ['ulong']),
+    def('mlock', sysMlock, ['ulong', 'size']),
+    def('mlock2', sysMlock2, ['ulong', 'size', 'int']),
+    def('munlock', sysMunlock, ['ulong', 'size']),
+    def('mlockall', sysMlockall, ['int']),
+    def('munlockall', sysMunlockall, []),
     // Tasks (kernel/fork.c, kernel/exit.c, fs/exec.c).
     def('fork', life.sysFork, []),
     def('vfork', life.sysFork, []),
@@ -127,5 +136,15 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('fsync', fs.sysFsync, ['uint']),
     def('fdatasync', fs.sysFdatasync, ['uint']),
     def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
+    def('flock', fs.sysFlock, ['uint', 'uint']),
+    def('link', fs.sysLink, [PATH, PATH]),
+    def('linkat', fs.sysLinkat, ['int', PATH, 'int', PATH, 'int']),
+    def('fallocate', fs.sysFallocate, ['int', 'int', 'loff', 'loff']),
+    def('statfs', fs.sysStatfs, [PATH, 'ptr']),
+    def('fstatfs', fs.sysFstatfs, ['uint', 'ptr']),
+    // Resource limits (kernel/sys.c).
+    def('getrlimit', rlim.sysGetrlimit, ['uint', 'ptr']),
+    def('setrlimit', rlim.sysSetrlimit, ['uint', 'ptr']),
+    def('prlimit64', rlim.sysPrlimit64, ['int', 'uint', 'ptr', 'ptr']),
   ].map((d) => [d.name, d]),
 );

@@ -7,7 +7,7 @@
 export { Task, type TaskKernel, type TaskState } from './task';
 export { ThreadGroup, type ThreadGroupState } from './thread-group';
 export {
-  TaskTable, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult, type TaskLifecycleHooks,
+  TaskTable, DEFAULT_START_BRK, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult, type TaskLifecycleHooks,
 } from './task-table';
 export { checkCloneFlags, type CloneArgs } from './clone-args';
 export type { ArchAbi, CloneRegisters, SignalFrameAbi } from './arch-abi';

@@ -1,6 +1,6 @@
 import { CLONE, Errno, Signal } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
-import { AddressSpace, forkAddressSpace, mapStack, type MemoryOptions } from '@tskern/mman';
+import { AddressSpace, forkAddressSpace, mapStack, setProgramBreak, type MemoryOptions } from '@tskern/mman';
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
@@ -13,7 +13,19 @@ import type { UserMemory } from './user-memory';
 export interface ProgramImage {
   /** Bytes of `[stack]`; default 8 MiB. */
   readonly stackSize?: number;
+  /**
+   * Where the heap starts (start_brk, the page-aligned end of the image's
+   * bss); default `DEFAULT_START_BRK`.
+   */
+  readonly startBrk?: number;
 }
+
+/**
+ * Where the heap of a registered program starts: just past where Linux
+ * loads a position-independent executable without address randomisation
+ * (ELF_ET_DYN_BASE, 0x555555554000), leaving the image a megabyte.
+ */
+export const DEFAULT_START_BRK = 0x555555654000;
 
 /** What a task table is built over. */
 export interface TaskTableOptions {
@@ -130,6 +142,7 @@ export class TaskTable {
     if (err < 0) return err;
     const mm = new AddressSpace(this.options.memory);
     const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
     const tid = this.nextTid++;
     const group = new ThreadGroup(tid, null, Signal.SIGCHLD, path);
     const sighand = this.options.newSignalActions?.() ?? new SignalActions();
@@ -171,6 +184,8 @@ export class TaskTable {
     } else {
       const real = (flags & CLONE.CLONE_PARENT) !== 0 ? parent.group.parent : parent.group;
       group = new ThreadGroup(tid, real, args.exitSignal, parent.group.program);
+      // copy_signal: the child process starts with the parent's resource limits.
+      group.rlimits = structuredClone(parent.group.rlimits);
       real?.children.add(group);
       this.byTgid.set(tid, group);
     }
@@ -209,6 +224,7 @@ export class TaskTable {
     task.mm = mm;
     this.hold(mm);
     task.stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
     if (this.usersOf(task.files) > 1) {
       const files = task.files.fork();
       this.drop(task.files);

@@ -78,8 +78,20 @@ export class OpenFileDescription implements Mmappable {
   decRef(): void {
     invariant(this.refs > 0, 'decRef of a released open file description');
     if (--this.refs > 0) return;
+    if (this.releaseListeners !== null) for (const fn of this.releaseListeners) fn(this);
     this.ops?.release?.();
     this.inode.decRef();
+  }
+
+  private releaseListeners: ((file: OpenFileDescription) => void)[] | null = null;
+
+  /**
+   * Call `fn` when the last reference goes, before the file is released (as
+   * __fput calls locks_remove_file: OFD and flock locks go with the
+   * description).
+   */
+  addReleaseListener(fn: (file: OpenFileDescription) => void): void {
+    (this.releaseListeners ??= []).push(fn);
   }
 
   // ---- data ----
