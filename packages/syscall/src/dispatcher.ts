@@ -48,15 +48,15 @@ export class SyscallDispatcher {
     if (e === undefined) return -Errno.ENOSYS;
     if (e.identityForSmall) {
       // The common case: small non-negative integers are their own value for
-      // every kind but umode_t, so no converter runs for them.
+      // every kind but umode_t, so no converter runs for them (| 0 turns -0 into 0).
       return e.handler(
         task,
-        typeof a0 === 'number' && (a0 | 0) === a0 && a0 >= 0 ? a0 : e.c0(a0),
-        typeof a1 === 'number' && (a1 | 0) === a1 && a1 >= 0 ? a1 : e.c1(a1),
-        typeof a2 === 'number' && (a2 | 0) === a2 && a2 >= 0 ? a2 : e.c2(a2),
-        typeof a3 === 'number' && (a3 | 0) === a3 && a3 >= 0 ? a3 : e.c3(a3),
-        typeof a4 === 'number' && (a4 | 0) === a4 && a4 >= 0 ? a4 : e.c4(a4),
-        typeof a5 === 'number' && (a5 | 0) === a5 && a5 >= 0 ? a5 : e.c5(a5),
+        typeof a0 === 'number' && (a0 | 0) === a0 && a0 >= 0 ? a0 | 0 : e.c0(a0),
+        typeof a1 === 'number' && (a1 | 0) === a1 && a1 >= 0 ? a1 | 0 : e.c1(a1),
+        typeof a2 === 'number' && (a2 | 0) === a2 && a2 >= 0 ? a2 | 0 : e.c2(a2),
+        typeof a3 === 'number' && (a3 | 0) === a3 && a3 >= 0 ? a3 | 0 : e.c3(a3),
+        typeof a4 === 'number' && (a4 | 0) === a4 && a4 >= 0 ? a4 | 0 : e.c4(a4),
+        typeof a5 === 'number' && (a5 | 0) === a5 && a5 >= 0 ? a5 | 0 : e.c5(a5),
       );
     }
     return e.handler(task, e.c0(a0), e.c1(a1), e.c2(a2), e.c3(a3), e.c4(a4), e.c5(a5));

@@ -6,7 +6,7 @@
  */
 export { Task, type TaskKernel, type TaskState, type AltStack } from './task';
 export { ThreadGroup, type ThreadGroupState } from './thread-group';
-export { TaskTable, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult } from './task-table';
+export { TaskTable, type ProgramImage, type TaskTableOptions, type TaskHooks, type SpawnParams, type WaitResult } from './task-table';
 export { checkCloneFlags, type CloneArgs } from './clone-args';
 export type { ArchAbi, CloneRegisters, SignalFrameAbi } from './arch-abi';
 export { DefaultSignalActions, type SignalActions } from './signal-actions';

@@ -116,6 +116,31 @@ describe('TaskTable: processes', () => {
   });
 });
 
+describe('TaskTable: hooks', () => {
+  it('tells of the mm release, the cleared child tid and the process exit, in Linux\'s order', () => {
+    const frames = new ArenaFrameAllocator({ frames: 256 });
+    const vfs = new Vfs(new RamFs({ frames }));
+    const log: string[] = [];
+    const t = new TaskTable({
+      memory: memoryOptions(frames, standaloneSharedAnonymous(frames)),
+      vfs,
+      hooks: {
+        mmRelease: (task) => log.push(`mm ${task.tid}`),
+        childTidCleared: (task, addr) => log.push(`cleared ${task.tid} ${addr === task.stack.end - 8}`),
+        processExited: (group) => log.push(`exited ${group.tgid}`),
+      },
+    });
+    t.registerProgram('/bin/p', { stackSize: 8192 });
+    const p = t.spawn('/bin/p', { cred: Credentials.root(), abi: testAbi });
+    if (typeof p === 'number') throw new Error('spawn');
+    const th = t.clone(p, { flags: THREAD | CLONE.CLONE_CHILD_CLEARTID, exitSignal: 0, childTid: p.stack.end - 8 });
+    if (typeof th === 'number') throw new Error('clone');
+    t.exit(th, 0);
+    t.exit(p, 0);
+    expect(log).toEqual([`mm ${th.tid}`, `cleared ${th.tid} true`, `mm ${p.tid}`, `exited ${p.pid}`]);
+  });
+});
+
 describe('TaskTable: threads', () => {
   it('CLONE_THREAD joins the group and shares every part', () => {
     const { t, spawn } = table();

@@ -15,6 +15,20 @@ export interface ProgramImage {
   readonly stackSize?: number;
 }
 
+/**
+ * Where other subsystems hear of task lifecycle events (the futex package
+ * walks robust lists and wakes clear_child_tid waiters; a scheduler wakes
+ * wait4 sleepers). Each is optional.
+ */
+export interface TaskHooks {
+  /** A task lets go of its address space (exit, execve), before clear_child_tid is written: exit_robust_list's moment. */
+  mmRelease?(task: Task): void;
+  /** 0 was stored at `addr` (clear_child_tid): futex_wake(addr, 1)'s moment. */
+  childTidCleared?(task: Task, addr: number): void;
+  /** A process became a zombie (its parent may be in wait4), or was reaped at once by the reaper. */
+  processExited?(group: ThreadGroup): void;
+}
+
 /** What a task table is built over. */
 export interface TaskTableOptions {
   /** Address spaces' frames and limits. */
@@ -24,6 +38,8 @@ export interface TaskTableOptions {
   readonly fdLimit?: number;
   /** The signal actions of a spawned task (default: every signal at its default action). */
   readonly newSignalActions?: () => SignalActions;
+  /** Lifecycle hooks (none by default). */
+  readonly hooks?: TaskHooks;
 }
 
 /** How spawn starts a process. */
@@ -283,7 +299,13 @@ export class TaskTable {
    * package's, hooked by the kernel); then this task stops using it.
    */
   private releaseMm(task: Task): void {
-    if (task.clearChildTid !== 0 && this.usersOf(task.mm) > 1) putTid(task.mem, task.clearChildTid, 0);
+    const hooks = this.options.hooks;
+    hooks?.mmRelease?.(task);
+    const addr = task.clearChildTid;
+    if (addr !== 0 && this.usersOf(task.mm) > 1) {
+      putTid(task.mem, addr, 0);
+      hooks?.childTidCleared?.(task, addr);
+    }
     task.clearChildTid = 0;
     if (this.drop(task.mm)) task.mm.releaseAll();
   }
@@ -310,6 +332,7 @@ export class TaskTable {
     }
     group.children.clear();
     if (group.parent === null) this.remove(group);
+    this.options.hooks?.processExited?.(group);
   }
 
   private remove(group: ThreadGroup): void {
