@@ -258,4 +258,35 @@ describe('TaskTable: threads', () => {
     expect(p.mm.vmas.find(a)).toBeDefined();
     expect(t.usersOf(p.mm)).toBe(1);
   });
+
+  it('execve unshares the fd table: close-on-exec closes only the exec\'ing task\'s copy', () => {
+    const { t, spawn } = table();
+    const p = spawn();
+    const c = t.clone(p, { flags: CLONE.CLONE_VM | CLONE.CLONE_FILES, exitSignal: Signal.SIGCHLD });
+    if (typeof c === 'number') throw new Error('clone');
+    const file = p.vfs.open(p, '/work/f', 0o102 /* O_RDWR|O_CREAT */, 0o600);
+    if (typeof file === 'number') throw new Error(`open: ${file}`);
+    const fd = p.files.install(file, true);
+    expect(c.files).toBe(p.files);
+    expect(t.usersOf(p.files)).toBe(2);
+    expect(t.exec(c, '/bin/p')).toBe(0);
+    expect(c.files).not.toBe(p.files);
+    expect(c.files.get(fd)).toBeNull();
+    expect(p.files.get(fd)).not.toBeNull();
+    expect(t.usersOf(p.files)).toBe(1);
+  });
+
+  it('CLONE_FS shares the cwd and umask; without it the child has a copy', () => {
+    const { t, spawn } = table();
+    const p = spawn();
+    const shared = t.clone(p, { flags: CLONE.CLONE_FS, exitSignal: Signal.SIGCHLD });
+    const copied = t.fork(p);
+    if (typeof shared === 'number') throw new Error('clone');
+    expect(p.vfs.chdir(p, '/work')).toBe(0);
+    p.fs.umask = 0o077;
+    expect(shared.fs.umask).toBe(0o077);
+    expect(p.vfs.getcwd(shared)).toBe('/work');
+    expect(copied.fs.umask).toBe(0o022);
+    expect(p.vfs.getcwd(copied)).toBe('/');
+  });
 });
