@@ -140,3 +140,25 @@ describe('threads through the runtime interface', () => {
     expect(k.syscall(p, SYS.geteuid)).toBe(0);
   });
 });
+
+describe('/proc/<pid>/status', () => {
+  it('shows the real, effective, saved and fs ids', () => {
+    const k = createKernel();
+    k.registerProgram('/bin/t', {});
+    const p = k.spawn('/bin/t');
+    expect(k.syscall(p, SYS.setresuid, 1, 2, 3)).toBe(0);
+    expect(k.syscall(p, SYS.setresgid, 5, 6, 7)).toBe(-Errno.EPERM); // no CAP_SETGID once the euid is not 0
+    const q = k.spawn('/bin/t');
+    expect(k.syscall(q, SYS.setresgid, 5, 6, 7)).toBe(0);
+    expect(k.syscall(q, SYS.setfsuid, 9)).toBe(0);
+    const top = k.stack(q).end;
+    const path = cstr(k, q, `/proc/${q}/status`, top - 4096);
+    const fd = k.syscall(q, SYS.open, path, O.O_RDONLY, 0);
+    const n = k.syscall(q, SYS.read, fd, top - 8192, 2048);
+    const b = new Uint8Array(n);
+    k.load(q, top - 8192, b);
+    const text = new TextDecoder().decode(b);
+    expect(text).toContain('Uid:\t0\t0\t0\t9\n');
+    expect(text).toContain('Gid:\t5\t6\t7\t6\n');
+  });
+});

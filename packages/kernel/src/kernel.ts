@@ -119,7 +119,7 @@ export class Kernel implements KernelHost {
         if (t === undefined) return undefined;
         const program = t.group.program;
         const name = program.slice(program.lastIndexOf('/') + 1);
-        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, uid: t.cred.uid, gid: t.cred.gid, groups: t.cred.groups, lockedBytes: lockedBytes(t.mm) };
+        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, ...t.cred.ids(), lockedBytes: lockedBytes(t.mm) };
       },
       mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
       incarnation: (pid) => live(pid)?.group,

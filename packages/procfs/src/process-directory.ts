@@ -15,9 +15,16 @@ export interface ProcessStatus {
   readonly state: ProcessState;
   /** File mode creation mask; the Umask line is left out when absent. */
   readonly umask?: number;
-  /** Real, effective, saved and file-system uid/gid (one value for all four here). */
+  /** The real uid and gid. */
   readonly uid: number;
   readonly gid: number;
+  /** The effective, saved and file-system ids; each defaults to the real one. */
+  readonly euid?: number;
+  readonly suid?: number;
+  readonly fsuid?: number;
+  readonly egid?: number;
+  readonly sgid?: number;
+  readonly fsgid?: number;
   readonly groups?: readonly number[];
   /** Size of the fd table (FDSize); 64 by default, as a fresh Linux process. */
   readonly fdSize?: number;

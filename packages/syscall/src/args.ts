@@ -49,7 +49,7 @@ export function argUmode(x: RawArg): number {
 
 /** An `unsigned long` / `size_t` / pointer argument (see the module comment for values at or above 2^53). */
 export function argUlong(x: RawArg): number {
-  if (typeof x === 'number') return x >>> 0 === x ? x : ulongFromNumber(x);
+  if (typeof x === 'number') return x >>> 0 === x ? x >>> 0 : ulongFromNumber(x); // >>> 0 also makes -0 +0
   const v = BigInt.asUintN(64, x);
   return v < TWO_53 ? Number(v) : U64_HUGE + Number(v & 0xffffffffn);
 }
@@ -57,17 +57,17 @@ export function argUlong(x: RawArg): number {
 function ulongFromNumber(x: number): number {
   if (!Number.isFinite(x)) return 0;
   const t = Math.trunc(x);
-  if (t >= 0 && t <= Number.MAX_SAFE_INTEGER) return t;
+  if (t >= 0 && t <= Number.MAX_SAFE_INTEGER) return t + 0; // + 0: never -0
   return U64_HUGE + (t >>> 0); // negative (two's complement >= 2^63) or >= 2^53
 }
 
 /** A `long` / `off_t` / `loff_t` argument: signed 64-bit. */
 export function argLoff(x: RawArg): number {
   if (typeof x === 'number') {
-    if ((x | 0) === x) return x;
+    if ((x | 0) === x) return x | 0; // | 0 also makes -0 +0
     if (!Number.isFinite(x)) return 0;
     const t = Math.trunc(x);
-    return t >= TWO_63 ? t - TWO_64 : t;
+    return t >= TWO_63 ? t - TWO_64 : t + 0;
   }
   return Number(BigInt.asIntN(64, x));
 }
@@ -88,15 +88,3 @@ export const ARG_CONVERTERS: Readonly<Record<ArgKind, (x: RawArg) => number>> = 
 export function argUnused(): number {
   return 0;
 }
-
-// The helpers handlers used before arguments were typed at the table; kept
-// for runtimes that convert raw values themselves.
-
-/** `unsigned long` of a raw number (same as `argUlong`). */
-export const u64 = (x: number): number => argUlong(x);
-/** `int` of a raw number. */
-export const i32 = (x: number): number => argInt(x);
-/** `unsigned int` of a raw number. */
-export const u32 = (x: number): number => argUint(x);
-/** `loff_t` of a raw number. */
-export const i64 = (x: number): number => argLoff(x);

@@ -32,7 +32,9 @@ const PATH: ArgKind = 'ptr';
 export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries(
   [
     // Memory (mm/).
-    def('mmap', sysMmap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
+    // sys_mmap takes six unsigned longs, but only the low 32 bits of fd reach
+    // fget (an unsigned int): declared so, -1 converts without 64-bit work.
+    def('mmap', sysMmap, ['ulong', 'ulong', 'ulong', 'ulong', 'uint', 'ulong']),
     def('munmap', sysMunmap, ['ulong', 'size']),
     def('mprotect', sysMprotect, ['ulong', 'size', 'ulong']),
     def('mremap', sysMremap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong']),

@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Errno, MAP, PROT, SYS } from '@tskern/abi';
-import { load, memoryOptions, standaloneSharedAnonymous, store } from '@tskern/mman';
-import { ArenaFrameAllocator } from '@tskern/pagealloc';
-import { RamFs } from '@tskern/ramfs';
-import { TaskTable } from '@tskern/tasks';
-import { Credentials, Vfs } from '@tskern/vfs';
-import { x86_64Personality } from './arch/x86-64';
-import { riscv64Personality } from './arch/riscv64';
-import { SyscallDispatcher } from './dispatcher';
-
-export function world(uid = 1000) {
-  const frames = new ArenaFrameAllocator({ frames: 1024 });
-  const vfs = new Vfs(new RamFs({ frames }));
-  const tasks = new TaskTable({ memory: memoryOptions(frames, standaloneSharedAnonymous(frames)), vfs });
-  tasks.registerProgram('/bin/p', { stackSize: 16 * 4096 });
-  const x86 = x86_64Personality();
-  const rv = riscv64Personality();
-  const dispatcher = new SyscallDispatcher(tasks, [x86, rv]);
-  const sys = (tid: number, nr: number, ...args: (number | bigint)[]): number => {
-    const r = dispatcher.call(tid, nr, ...args);
-    return typeof r === 'number' ? r : -Errno.EAGAIN;
-  };
-  const p = tasks.spawn('/bin/p', { cred: new Credentials(uid, uid), abi: x86.abi });
-  if (typeof p === 'number') throw new Error('spawn');
-  return { dispatcher, sys, p, tasks, frames, x86, rv, vfs };
-}
+import { load, store } from '@tskern/mman';
+import { world } from './testing/world';
 
 describe('SyscallDispatcher', () => {
   it('answers ENOSYS for unknown numbers and ESRCH for unknown tasks', () => {

@@ -4,7 +4,7 @@ import type { RawArg } from './args';
 import type { SyscallReturn } from './block';
 import type { SyscallDef } from './handler';
 import type { Personality } from './arch/personality';
-import type { SyscallTable } from './syscall-table';
+import type { SyscallTable, TableEntry } from './syscall-table';
 
 /**
  * Routes a syscall of a task to its handler, through the table of the task's
@@ -16,7 +16,7 @@ import type { SyscallTable } from './syscall-table';
 export class SyscallDispatcher {
   private readonly tables = new Map<ArchAbi, SyscallTable>();
   private lastAbi: ArchAbi | undefined;
-  private lastTable: SyscallTable | undefined;
+  private lastEntries: readonly (TableEntry | undefined)[] = [];
 
   constructor(
     private readonly tasks: TaskTable,
@@ -38,25 +38,23 @@ export class SyscallDispatcher {
   call(tid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): SyscallReturn {
     const task = this.tasks.get(tid);
     if (task === undefined || task.state !== 'running') return -Errno.ESRCH;
-    let table = this.lastTable;
     if (task.abi !== this.lastAbi) {
-      table = this.tables.get(task.abi);
       this.lastAbi = task.abi;
-      this.lastTable = table;
+      this.lastEntries = this.tables.get(task.abi)?.entries ?? [];
     }
-    const e = table?.get(nr);
+    const e = nr >= 0 ? this.lastEntries[nr] : undefined;
     if (e === undefined) return -Errno.ENOSYS;
     if (e.identityForSmall) {
       // The common case: small non-negative integers are their own value for
-      // every kind but umode_t, so no converter runs for them.
+      // every kind but umode_t, so no converter runs for them (| 0 turns -0 into 0).
       return e.handler(
         task,
-        typeof a0 === 'number' && (a0 | 0) === a0 && a0 >= 0 ? a0 : e.c0(a0),
-        typeof a1 === 'number' && (a1 | 0) === a1 && a1 >= 0 ? a1 : e.c1(a1),
-        typeof a2 === 'number' && (a2 | 0) === a2 && a2 >= 0 ? a2 : e.c2(a2),
-        typeof a3 === 'number' && (a3 | 0) === a3 && a3 >= 0 ? a3 : e.c3(a3),
-        typeof a4 === 'number' && (a4 | 0) === a4 && a4 >= 0 ? a4 : e.c4(a4),
-        typeof a5 === 'number' && (a5 | 0) === a5 && a5 >= 0 ? a5 : e.c5(a5),
+        typeof a0 === 'number' && (a0 | 0) === a0 && a0 >= 0 ? a0 | 0 : e.c0(a0),
+        typeof a1 === 'number' && (a1 | 0) === a1 && a1 >= 0 ? a1 | 0 : e.c1(a1),
+        typeof a2 === 'number' && (a2 | 0) === a2 && a2 >= 0 ? a2 | 0 : e.c2(a2),
+        typeof a3 === 'number' && (a3 | 0) === a3 && a3 >= 0 ? a3 | 0 : e.c3(a3),
+        typeof a4 === 'number' && (a4 | 0) === a4 && a4 >= 0 ? a4 | 0 : e.c4(a4),
+        typeof a5 === 'number' && (a5 | 0) === a5 && a5 >= 0 ? a5 | 0 : e.c5(a5),
       );
     }
     return e.handler(task, e.c0(a0), e.c1(a1), e.c2(a2), e.c3(a3), e.c4(a4), e.c5(a5));

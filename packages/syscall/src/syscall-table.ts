@@ -37,7 +37,8 @@ function entry(def: SyscallDef): TableEntry {
  * name: a name with a number but no handler is ENOSYS, as sys_ni_syscall.
  */
 export class SyscallTable {
-  private readonly entries: (TableEntry | undefined)[] = [];
+  /** Entries by number (read directly by the dispatcher's hot path). */
+  readonly entries: (TableEntry | undefined)[] = [];
   private readonly names: string[] = [];
 
   constructor(numbers: Readonly<Record<string, number>>, handlers: Readonly<Record<string, SyscallDef>>) {

@@ -118,6 +118,31 @@ describe('TaskTable: processes', () => {
   });
 });
 
+describe('TaskTable: hooks', () => {
+  it('tells of the mm release, the cleared child tid and the process exit, in Linux\'s order', () => {
+    const frames = new ArenaFrameAllocator({ frames: 256 });
+    const vfs = new Vfs(new RamFs({ frames }));
+    const log: string[] = [];
+    const t = new TaskTable({
+      memory: memoryOptions(frames, standaloneSharedAnonymous(frames)),
+      vfs,
+      hooks: {
+        releasingMm: (task) => log.push(`mm ${task.tid}`),
+        childTidCleared: (task, addr) => log.push(`cleared ${task.tid} ${addr === task.stack.end - 8}`),
+        groupExited: (group) => log.push(`exited ${group.tgid}`),
+      },
+    });
+    t.registerProgram('/bin/p', { stackSize: 8192 });
+    const p = t.spawn('/bin/p', { cred: Credentials.root(), abi: testAbi });
+    if (typeof p === 'number') throw new Error('spawn');
+    const th = t.clone(p, { flags: THREAD | CLONE.CLONE_CHILD_CLEARTID, exitSignal: 0, childTid: p.stack.end - 8 });
+    if (typeof th === 'number') throw new Error('clone');
+    t.exit(th, 0);
+    t.exit(p, 0);
+    expect(log).toEqual([`mm ${th.tid}`, `cleared ${th.tid} true`, `mm ${p.tid}`, `exited ${p.pid}`]);
+  });
+});
+
 describe('TaskTable: threads', () => {
   it('CLONE_THREAD joins the group and shares every part', () => {
     const { t, spawn } = table();
@@ -234,5 +259,36 @@ describe('TaskTable: threads', () => {
     expect(t.exec(c, '/bin/p')).toBe(0);
     expect(p.mm.vmas.find(a)).toBeDefined();
     expect(t.usersOf(p.mm)).toBe(1);
+  });
+
+  it('execve unshares the fd table: close-on-exec closes only the exec\'ing task\'s copy', () => {
+    const { t, spawn } = table();
+    const p = spawn();
+    const c = t.clone(p, { flags: CLONE.CLONE_VM | CLONE.CLONE_FILES, exitSignal: Signal.SIGCHLD });
+    if (typeof c === 'number') throw new Error('clone');
+    const file = p.vfs.open(p, '/work/f', 0o102 /* O_RDWR|O_CREAT */, 0o600);
+    if (typeof file === 'number') throw new Error(`open: ${file}`);
+    const fd = p.files.install(file, true);
+    expect(c.files).toBe(p.files);
+    expect(t.usersOf(p.files)).toBe(2);
+    expect(t.exec(c, '/bin/p')).toBe(0);
+    expect(c.files).not.toBe(p.files);
+    expect(c.files.get(fd)).toBeNull();
+    expect(p.files.get(fd)).not.toBeNull();
+    expect(t.usersOf(p.files)).toBe(1);
+  });
+
+  it('CLONE_FS shares the cwd and umask; without it the child has a copy', () => {
+    const { t, spawn } = table();
+    const p = spawn();
+    const shared = t.clone(p, { flags: CLONE.CLONE_FS, exitSignal: Signal.SIGCHLD });
+    const copied = t.fork(p);
+    if (typeof shared === 'number') throw new Error('clone');
+    expect(p.vfs.chdir(p, '/work')).toBe(0);
+    p.fs.umask = 0o077;
+    expect(shared.fs.umask).toBe(0o077);
+    expect(p.vfs.getcwd(shared)).toBe('/work');
+    expect(copied.fs.umask).toBe(0o022);
+    expect(p.vfs.getcwd(copied)).toBe('/');
   });
 });

@@ -8,7 +8,8 @@ import { memoryLimits } from '../proc/rlimits';
  * mmap(2): arch/x86/kernel/sys_x86_64.c checks the offset alignment first,
  * then ksys_mmap_pgoff looks the fd up (EBADF) unless MAP_ANONYMOUS; the rest
  * is the memory manager's (mm/mmap.c:do_mmap). Every argument is an
- * `unsigned long`; fd, prot and flags are used as their low 32 bits.
+ * `unsigned long`; fd (declared `uint`), prot and flags are used as their
+ * low 32 bits.
  */
 export function sysMmap(task: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
   if (off % PAGE_SIZE !== 0) return -Errno.EINVAL;
