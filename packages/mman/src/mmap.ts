@@ -3,7 +3,7 @@ import type { MmapSource } from '@tskern/mm-api';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
 import { unmappedArea } from './placement';
-import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, type VmaBacking, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
 
 /**
  * mmap(2) on an address space, after the syscall layer has checked the offset
@@ -22,6 +22,8 @@ export function mmap(
   offset: number,
 ): number {
   const { taskSize, maxMapCount } = as.options;
+  // ksys_mmap_pgoff: MAP_HUGETLB on a file is only for hugetlbfs files, which tskern has none of.
+  if (source !== null && (flags & MAP.MAP_HUGETLB) !== 0) return -Errno.EINVAL;
   if (len === 0) return -Errno.EINVAL;
   const fixed = (flags & (MAP.MAP_FIXED | MAP.MAP_FIXED_NOREPLACE)) !== 0;
   // MAP_FIXED_NOREPLACE implies MAP_FIXED (do_mmap).
@@ -50,6 +52,7 @@ export function mmap(
   let droppable = false;
   let maxProt = MAY_READ | MAY_WRITE | MAY_EXEC;
   const type = flags & MAP.MAP_TYPE;
+  let fileBacking: VmaBacking | null = null;
   if (source !== null) {
     if (type === MAP.MAP_SHARED || type === MAP.MAP_SHARED_VALIDATE) {
       // MAP_SHARED silently drops unknown flags; MAP_SHARED_VALIDATE refuses them.
@@ -67,6 +70,9 @@ export function mmap(
     } else {
       return -Errno.EINVAL;
     }
+    // file_has_valid_mmap_hooks comes after the type and access checks (a directory: ENODEV).
+    if (source.mappable === null || source.identity === null) return -Errno.ENODEV;
+    fileBacking = { mappable: source.mappable, identity: source.identity, anonymous: false };
   } else {
     if (type === MAP.MAP_SHARED) {
       if ((flags & MAP.MAP_GROWSDOWN) !== 0) return -Errno.EINVAL;
@@ -94,13 +100,14 @@ export function mmap(
   if (!shared && (prot & 0x2) !== 0 && (vmFlags & VM_NORESERVE) === 0) vmFlags |= VM_ACCOUNT;
 
   // Shared anonymous memory is an unlinked object of its own (mm/shmem.c:shmem_zero_setup).
-  let backing = null;
+  let backing: VmaBacking | null = null;
   let objectOffset = offset;
-  if (source !== null) {
-    backing = { mappable: source.mappable, identity: source.identity, anonymous: false };
+  if (fileBacking !== null) {
+    backing = fileBacking;
   } else if (shared) {
     const anon = as.options.sharedAnonymous(len);
     if (typeof anon === 'number') return anon;
+    if (anon.mappable === null || anon.identity === null) return -Errno.ENODEV;
     backing = { mappable: anon.mappable, identity: anon.identity, anonymous: true };
     objectOffset = 0;
   } else {

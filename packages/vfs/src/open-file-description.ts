@@ -251,16 +251,17 @@ export class OpenFileDescription implements Mmappable {
    * The source for mmap(2): the inode's page cache, the mapping identity for
    * /proc/[pid]/maps, and the access this descriptor grants (do_mmap checks
    * MAP_SHARED + PROT_WRITE against `writable`, every map against
-   * `readable`). ENODEV when the file cannot be mapped; EBADF for O_PATH.
-   * The identity comes without a reference: each VMA takes its own.
+   * `readable`). A file that cannot be mapped gives a source without an
+   * object (the memory manager answers ENODEV in do_mmap's order); EBADF for
+   * O_PATH. The identity comes without a reference: each VMA takes its own.
    */
   mmapSource(): MmapSource | number {
     if (this.isPathOnly) return -Errno.EBADF;
     const mappable = this.inode.mappable?.() ?? null;
-    if (mappable === null || this.identities === null) return -Errno.ENODEV;
+    const mappableFile = mappable !== null && this.identities !== null;
     return {
-      mappable,
-      identity: this.identities.identityFor(this),
+      mappable: mappableFile ? mappable : null,
+      identity: mappableFile ? this.identities!.identityFor(this) : null,
       readable: this.readable,
       writable: this.writable,
     };
