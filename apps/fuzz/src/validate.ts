@@ -14,7 +14,7 @@
  * and, per page, whether a read could fault in the zero page (`AnonPage`).
  */
 import { LEGACY_MAP_MASK, MADV, MAP, MREMAP, O, PROT } from '@tskern/abi';
-import { parseScenario, type Address, type Op } from '@tskern/scenario';
+import { parseScenario, type Address, type Int64, type Op } from '@tskern/scenario';
 
 const PAGE = 4096;
 /** Absolute addresses below this are NULL-ish: never mapped on either kernel. */
@@ -73,6 +73,11 @@ interface Proc {
 }
 
 const decoder = new TextDecoder();
+
+/** A kernel argument as a number: beyond 2^53 only approximately, which these conservative checks allow. */
+function n(x: Int64): number {
+  return Number(x);
+}
 const READABLE = PROT.PROT_READ | PROT.PROT_EXEC;
 
 /** The union of what a page was and what it may now be (a call that may fail). */
@@ -208,7 +213,7 @@ export class HostRules {
       }
       case 'ftruncate': {
         const f = p.fds.get(o.fd);
-        if (f?.writable) f.obj.tainted = o.length % PAGE !== 0;
+        if (f?.writable) f.obj.tainted = n(o.length) % PAGE !== 0;
         break;
       }
       case 'write':
@@ -220,12 +225,12 @@ export class HostRules {
       case 'mmap': {
         if (rSize === undefined) {
           if (o.addr.base !== undefined || o.addr.offset !== 0 || o.fd.kind !== 'number') return 'the first mmap must reserve R with a NULL hint';
-          this.rSize = Math.ceil(o.length / PAGE) * PAGE;
+          this.rSize = Math.ceil(n(o.length) / PAGE) * PAGE;
           break;
         }
         if ((o.flags & (MAP.MAP_FIXED | MAP.MAP_FIXED_NOREPLACE)) === 0) return 'mmap without MAP_FIXED: placement is the kernel\'s choice';
         if ((o.flags & (MAP.MAP_LOCKED | MAP.MAP_HUGETLB)) !== 0) return 'MAP_LOCKED/MAP_HUGETLB depend on host limits';
-        const r = range(o.addr, o.length, true);
+        const r = range(o.addr, n(o.length), true);
         if (typeof r === 'string') return r;
         if (r[0] < 0) break;
         const f = o.fd.kind === 'var' ? p.fds.get(o.fd.name) : undefined;
@@ -238,8 +243,8 @@ export class HostRules {
         if (anonymous && priv && rd && !wr && (o.flags & MAP.MAP_POPULATE) !== 0) return ZERO_READ;
         if (f !== undefined && (o.prot & PROT.PROT_EXEC) !== 0) return 'PROT_EXEC on a file or shm mapping (noexec mounts)';
         // Whether the call surely succeeds (so the new page states replace the old).
-        const shapeOk = (o.flags & MAP.MAP_FIXED) !== 0 && (o.flags & MAP.MAP_FIXED_NOREPLACE) === 0 && o.length > 0 &&
-          o.offset % PAGE === 0 && o.offset < 2 ** 40 && (o.prot & ~(PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC)) === 0 &&
+        const shapeOk = (o.flags & MAP.MAP_FIXED) !== 0 && (o.flags & MAP.MAP_FIXED_NOREPLACE) === 0 && n(o.length) > 0 &&
+          n(o.offset) % PAGE === 0 && n(o.offset) < 2 ** 40 && (o.prot & ~(PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC)) === 0 &&
           (type === MAP.MAP_SHARED || type === MAP.MAP_PRIVATE || (type === MAP.MAP_SHARED_VALIDATE && (o.flags & ~LEGACY_MAP_MASK) === 0));
         let sure: boolean;
         let now: AnonPage;
@@ -261,7 +266,7 @@ export class HostRules {
         break;
       }
       case 'mremap': {
-        const src = range(o.addr, Math.max(o.oldLength, 1), true);
+        const src = range(o.addr, Math.max(n(o.oldLength), 1), true);
         if (typeof src === 'string') return src;
         if (src[0] < 0) break;
         const fixed = (o.flags & MREMAP.MREMAP_FIXED) !== 0;
@@ -270,16 +275,16 @@ export class HostRules {
         // Flags mremap rejects before doing anything (EINVAL): no effect.
         if ((o.flags & ~7) !== 0 || ((fixed || dontunmap) && !maymove)) break;
         // Shrinking in place only drops pages.
-        if (!fixed && Math.ceil(o.newLength / PAGE) <= Math.ceil(o.oldLength / PAGE)) {
+        if (!fixed && Math.ceil(n(o.newLength) / PAGE) <= Math.ceil(n(o.oldLength) / PAGE)) {
           forget(src);
           setPages(src, (old) => ({ ...old, wr: false }));
           break;
         }
-        if (!fixed && maymove && Math.ceil(o.newLength / PAGE) > Math.ceil(o.oldLength / PAGE)) {
+        if (!fixed && maymove && Math.ceil(n(o.newLength) / PAGE) > Math.ceil(n(o.oldLength) / PAGE)) {
           return 'mremap may move without MREMAP_FIXED: placement is the kernel\'s choice';
         }
         const dstAddr = fixed && o.newAddr !== undefined ? o.newAddr : o.addr;
-        const dst = range(dstAddr, o.newLength, true);
+        const dst = range(dstAddr, n(o.newLength), true);
         if (typeof dst === 'string') return dst;
         if (dst[0] < 0) break;
         add(dst, objs(src));
@@ -293,7 +298,7 @@ export class HostRules {
         break;
       }
       case 'mprotect': {
-        const r = range(o.addr, o.length, true);
+        const r = range(o.addr, n(o.length), true);
         if (typeof r === 'string') return r;
         if ((o.prot & PROT.PROT_EXEC) !== 0 && r[0] >= 0 && has(r, () => true)) return 'PROT_EXEC over file or shm pages (noexec mounts)';
         if (r[0] >= 0) forget(r);
@@ -301,14 +306,14 @@ export class HostRules {
         break;
       }
       case 'mincore': {
-        const r = range(o.addr, o.length, true);
+        const r = range(o.addr, n(o.length), true);
         if (typeof r === 'string') return r;
         if (r[0] >= 0 && has(r, (x) => x.kind === 'file')) return 'mincore over regular-file pages (the host\'s page cache)';
         break;
       }
       case 'poke':
       case 'fill': {
-        const len = o.op === 'poke' ? o.data.length : o.length;
+        const len = o.op === 'poke' ? o.data.length : n(o.length);
         const r = range(o.addr, len);
         if (typeof r === 'string') return r;
         if (r[0] >= 0 && has(r, (x) => x.kind === 'file' && x.tainted)) return 'store into a page of a regular file whose size may not be a page multiple';
@@ -322,13 +327,13 @@ export class HostRules {
       }
       case 'peek':
       case 'sum': {
-        const r = range(o.addr, o.length);
+        const r = range(o.addr, n(o.length));
         if (typeof r === 'string') return r;
         if (r[0] >= 0 && zeroRead(r)) return ZERO_READ;
         break;
       }
       case 'madvise': {
-        const r = range(o.addr, o.length, true);
+        const r = range(o.addr, n(o.length), true);
         if (typeof r === 'string') return r;
         if (r[0] < 0) break;
         if (o.advice === MADV.MADV_POPULATE_READ && zeroRead(r)) return ZERO_READ;
@@ -337,7 +342,7 @@ export class HostRules {
         break;
       }
       case 'munmap': {
-        const r = range(o.addr, o.length, true);
+        const r = range(o.addr, n(o.length), true);
         if (typeof r === 'string') return r;
         if (r[0] >= 0) forget(r);
         if (r[0] >= 0) setPages(r, (old) => ({ ...old, wr: false }));
@@ -345,7 +350,7 @@ export class HostRules {
       }
       case 'msync':
       case 'maps': {
-        const r = range(o.addr, o.length, o.op === 'msync');
+        const r = range(o.addr, n(o.length), o.op === 'msync');
         if (typeof r === 'string') return r;
         break;
       }

@@ -20,7 +20,7 @@ export interface KernelHost {
    * process's memory, negative numbers stand for their 64-bit two's
    * complement. Returns the result, or `-errno`.
    */
-  syscall(pid: number, nr: number, a0?: number, a1?: number, a2?: number, a3?: number, a4?: number, a5?: number): number;
+  syscall(pid: number, nr: number, a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint): number;
 
   /**
    * A CPU load of `dst.length` bytes at `addr` in `pid`'s memory. Returns 0, or
