@@ -5,6 +5,9 @@ import { handleFault } from './fault';
 import { unmappedArea } from './placement';
 import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, type VmaBacking, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
 
+/** MAX_LFS_FILESIZE on 64-bit Linux: 2^63 - 1 (as a number, 2^63). */
+const MAX_LFS_FILESIZE = 2 ** 63 - 1;
+
 /**
  * mmap(2) on an address space, after the syscall layer has checked the offset
  * alignment and looked the fd up (arch sys_mmap checks `off & ~PAGE_MASK`
@@ -30,7 +33,9 @@ export function mmap(
   if ((flags & MAP.MAP_FIXED_NOREPLACE) !== 0) flags |= MAP.MAP_FIXED;
   len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   if (len > Number.MAX_SAFE_INTEGER || len <= 0) return -Errno.ENOMEM;
-  if (offset + len > Number.MAX_SAFE_INTEGER) return -Errno.EOVERFLOW;
+  // do_mmap's own overflow check (pgoff + pages wrapping past 2^64 pages) cannot
+  // fire on x86-64: an offset below 2^64 is fewer than 2^52 pages. Anonymous
+  // memory ignores the offset; a file's limit is file_mmap_ok's, below.
   if (as.mapCount > maxMapCount) return -Errno.ENOMEM;
 
   // get_unmapped_area
@@ -54,6 +59,9 @@ export function mmap(
   const type = flags & MAP.MAP_TYPE;
   let fileBacking: VmaBacking | null = null;
   if (source !== null) {
+    // file_mmap_ok: a regular file maps up to MAX_LFS_FILESIZE (2^63 - 1) bytes.
+    // Page-aligned values stay exact as numbers up to 2^65.
+    if (len > MAX_LFS_FILESIZE || offset > MAX_LFS_FILESIZE - len) return -Errno.EOVERFLOW;
     if (type === MAP.MAP_SHARED || type === MAP.MAP_SHARED_VALIDATE) {
       // MAP_SHARED silently drops unknown flags; MAP_SHARED_VALIDATE refuses them.
       // Neither tmpfs nor ramfs sets FOP_MMAP_SYNC, so MAP_SYNC is refused too; and
