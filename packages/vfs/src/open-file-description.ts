@@ -6,7 +6,7 @@ import type { FileOperations, Inode } from './inode';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
 import { dirEntryType, isDir, isReg } from './mode';
 import type { Path } from './path';
-import { isOwnerOrCapable } from './permission';
+import { isOwnerOrCapable, modeAfterKillPriv } from './permission';
 import { statInode, type Stat } from './stat';
 import { truncateInode } from './truncate';
 
@@ -38,6 +38,11 @@ export class OpenFileDescription implements Mmappable {
     flags: number,
     private readonly ops: FileOperations | null,
     private readonly identities: MappingIdentityProvider | null,
+    /**
+     * The opener's credentials (f_cred): whose a write is when the caller
+     * does not say (file_remove_privs asks the writing task's).
+     */
+    private readonly opener: Credentials | null = null,
   ) {
     this.flags = flags & ~(O.O_CREAT | O.O_EXCL | O.O_NOCTTY | O.O_TRUNC);
     path.dentry.inode.incRef();
@@ -107,20 +112,20 @@ export class OpenFileDescription implements Mmappable {
    * write(2): at the file position, or at the end under O_APPEND
    * (generic_write_checks); the position ends after the data written.
    */
-  write(src: Uint8Array, srcOffset: number, length: number): number {
+  write(src: Uint8Array, srcOffset: number, length: number, cred: Credentials | null = this.opener): number {
     const pos = (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : this.pos;
-    const n = this.writeAt(src, srcOffset, length, pos);
+    const n = this.writeAt(src, srcOffset, length, pos, cred);
     if (n > 0) this.pos = pos + n;
     return n;
   }
 
   /** pwrite(2): at `pos`, except that O_APPEND still appends (a Linux quirk pwrite(2) documents). */
-  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: number): number {
+  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: number, cred: Credentials | null = this.opener): number {
     if (pos < 0) return -Errno.EINVAL;
-    return this.writeAt(src, srcOffset, length, (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : pos);
+    return this.writeAt(src, srcOffset, length, (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : pos, cred);
   }
 
-  private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: number): number {
+  private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: number, cred: Credentials | null): number {
     if (!this.writable) return -Errno.EBADF;
     const inode = this.inode;
     const write = this.ops?.write?.bind(this.ops) ?? inode.write?.bind(inode);
@@ -129,6 +134,15 @@ export class OpenFileDescription implements Mmappable {
     // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
     const max = inode.fs.maxFileSize;
     if (pos >= max) return -Errno.EFBIG;
+    // file_remove_privs: a write by a caller without CAP_FSETID drops S_ISUID, and
+    // S_ISGID when group-executable or the caller is outside the group.
+    if (cred !== null) {
+      const mode = modeAfterKillPriv(cred, inode);
+      if (mode >= 0) {
+        const err = inode.setattr({ mode });
+        if (err < 0) return err;
+      }
+    }
     return write(pos, src, srcOffset, Math.min(length, max - pos));
   }
 
