@@ -104,8 +104,10 @@ export class OpenFileDescription implements Mmappable {
     if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
     const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
-    if (length === 0) return 0;
-    return read(pos, dst, dstOffset, length);
+    const n = length === 0 ? 0 : read(pos, dst, dstOffset, length);
+    // file_accessed: O_NOATIME descriptors leave the access time alone.
+    if (n >= 0 && (this.flags & O.O_NOATIME) === 0) inode.accessed?.();
+    return n;
   }
 
   /**
