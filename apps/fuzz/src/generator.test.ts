@@ -39,6 +39,25 @@ describe('generateScenario', () => {
     expect(hostDependence(bad.replace('p1 mincore R 4K', 'p1 peek R+60K 8K'))).toMatch(/crosses R's end/);
   });
 
+  it('rejects reads that may fault in the zero page of a VMA without an anon_vma', () => {
+    const head = 'p1 mmap R 0 64K PROT_NONE MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 mmap A R 16K PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\n';
+    const zero = /read fault on private anonymous memory/;
+    expect(hostDependence(`${head}p1 peek R+4K 8\n`)).toMatch(zero);
+    expect(hostDependence(`${head}p1 sum R+4K 8\n`)).toMatch(zero);
+    expect(hostDependence(`${head}p1 madvise R 4K MADV_POPULATE_READ\n`)).toMatch(zero);
+    expect(hostDependence(`${head}p1 mmap B R+32K 4K PROT_READ MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED|MAP_POPULATE -1 0\n`)).toMatch(zero);
+    // A store to the mapping gives its VMA an anon_vma: reads anywhere in it are then the same everywhere.
+    expect(hostDependence(`${head}p1 poke R+12K "x"\np1 peek R+4K 8\np1 fork p2\np2 mincore R 16K\n`)).toBeUndefined();
+    // ... unless the mapping was split before the store (the other part keeps no anon_vma).
+    expect(hostDependence(`${head}p1 mprotect R 4K PROT_READ\np1 poke R+12K "x"\np1 peek R+4K 8\n`)).toMatch(zero);
+    // A store that may fail (PROT_READ) proves nothing; unreadable memory faults without mapping anything.
+    expect(hostDependence(`${head}p1 mprotect R 16K PROT_READ\np1 poke R+12K "x"\np1 peek R 8\n`)).toMatch(zero);
+    expect(hostDependence(`${head}p1 peek R+32K 8\n`)).toBeUndefined();
+    // MREMAP_DONTUNMAP leaves its source without an anon_vma; MADV_WIPEONFORK does so in the child.
+    expect(hostDependence(`${head}p1 poke R "x"\np1 mremap B R 4K 4K MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP R+32K\np1 peek R 8\n`)).toMatch(zero);
+    expect(hostDependence(`${head}p1 poke R "x"\np1 madvise R 16K MADV_WIPEONFORK\np1 peek R+4K 8\np1 fork p2\np2 peek R+4K 8\n`)).toMatch(/^line 7: a read fault/);
+  });
+
   it('honours --areas', () => {
     const anon = parseAreas('anon');
     for (let i = 0; i < 50; i++) {

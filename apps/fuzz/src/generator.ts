@@ -22,7 +22,9 @@
  * throw-away names that are never used; mapping variables are never used
  * (every address is relative to R, which is never rebound).
  */
+import { parseLine } from '@tskern/scenario';
 import { Prng } from './prng';
+import { HostRules } from './validate';
 
 export type Area = 'anon' | 'shared' | 'files' | 'shm' | 'process';
 export const ALL_AREAS: readonly Area[] = ['anon', 'shared', 'files', 'shm', 'process'];
@@ -119,6 +121,8 @@ const EXTRA_ADVICE = [
 
 class Generator {
   private readonly out: string[] = [];
+  /** What the validator checks, kept line by line: reads that could fault in the zero page are left out. */
+  private readonly rules = new HostRules();
   private readonly procs: Proc[] = [];
   private nextLabel = 2;
   private nextVar = 0;
@@ -144,8 +148,23 @@ class Generator {
   }
 
   private emit(p: Proc, text: string): void {
-    if (this.without.size > 0 && this.out.length > 0 && this.without.has(text.split(' ', 1)[0]!)) return;
-    this.out.push(`${p.label} ${text}`);
+    this.tryEmit(p, text, true);
+  }
+
+  /**
+   * Writes the line unless the host-independence rules reject it (then
+   * nothing is written and false is answered); `always` writes it anyway (a
+   * line that binds a name later lines use: the generator test then reports
+   * the rule it broke).
+   */
+  private tryEmit(p: Proc, text: string, always = false): boolean {
+    if (this.without.size > 0 && this.out.length > 0 && this.without.has(text.split(' ', 1)[0]!)) return true;
+    const line = `${p.label} ${text}`;
+    const parsed = parseLine(line, this.out.length + 1);
+    const why = parsed === null ? undefined : this.rules.apply(parsed.op);
+    if (why !== undefined && !always) return false;
+    this.out.push(line);
+    return true;
   }
 
   private fresh(prefix: string): string {
@@ -352,7 +371,10 @@ class Generator {
     const badOffset = this.r.chance(0.03);
     if (badOffset) offset = this.num(1 + this.r.int(PAGE - 1)); // EINVAL
     else if (this.r.chance(0.05)) offset = this.num(PAGE * this.r.int(4)); // ignored for anonymous memory
-    this.emit(p, `mmap ${this.fresh('M')} ${start} ${lenArg} ${prot} ${type}|MAP_ANONYMOUS|${fixed}${this.extraMapFlags()} -1 ${offset}`);
+    let extra = this.extraMapFlags();
+    // MAP_POPULATE read-faults private memory it cannot write: the zero page (validate.ts).
+    if (!shared && prot.includes('PROT_READ') && !prot.includes('PROT_WRITE')) extra = extra.replace('|MAP_POPULATE', '');
+    this.emit(p, `mmap ${this.fresh('M')} ${start} ${lenArg} ${prot} ${type}|MAP_ANONYMOUS|${fixed}${extra} -1 ${offset}`);
     // Only a call that surely succeeds replaces what was mapped there.
     if (!noreplace && !unaligned && !badOffset && lenArg !== '0' && !type.includes('MAP_SYNC')) this.clearObjs(p, off, off + len);
     this.noteHot(p, off, len);
@@ -439,7 +461,10 @@ class Generator {
       : this.beyond && this.r.chance(0.3)
         ? this.r.pick(EXTRA_ADVICE)
         : this.r.pick(ADVICE);
-    this.emit(p, `madvise ${this.startArg(off)} ${this.lenArg(len)} ${advice}`);
+    const start = this.startArg(off);
+    const lenArg = this.lenArg(len);
+    // MADV_POPULATE_READ over memory that may fault in the zero page: host-dependent (validate.ts).
+    if (!this.tryEmit(p, `madvise ${start} ${lenArg} ${advice}`)) this.emit(p, `madvise ${start} ${lenArg} MADV_WILLNEED`);
   }
 
   private mincoreOp(p: Proc): void {
@@ -476,13 +501,18 @@ class Generator {
 
   private peekOp(p: Proc): void {
     const [start, len] = this.byteRange(p, 24);
-    this.emit(p, `peek ${this.at(start)} ${this.num(len)}`);
+    // A read that may fault in the zero page is host-dependent (validate.ts): look at the maps instead.
+    if (!this.tryEmit(p, `peek ${this.at(start)} ${this.num(len)}`)) this.mapsOp(p);
   }
 
   private sumOp(p: Proc): void {
-    if (this.r.chance(0.15)) return this.emit(p, `sum R ${this.num(this.size)}`);
+    const text = this.r.chance(0.15) ? `sum R ${this.num(this.size)}` : this.sumRange(p);
+    if (!this.tryEmit(p, text)) this.mapsOp(p);
+  }
+
+  private sumRange(p: Proc): string {
     const [start, len] = this.byteRange(p, 8 * PAGE);
-    this.emit(p, `sum ${this.at(start)} ${this.num(len)}`);
+    return `sum ${this.at(start)} ${this.num(len)}`;
   }
 
   private mapsOp(p: Proc): void {

@@ -194,6 +194,17 @@ describe('PagedBuffer resize', () => {
     b.resize(200);
     expect(readAll(b, 100).every((x) => x === 0)).toBe(true);
   });
+
+  it('a resize to the same size clears what a mapping stored past EOF too (truncate_inode_pages_range)', () => {
+    const alloc = new ArenaFrameAllocator({ frames: 8 });
+    const b = new PagedBuffer(alloc);
+    b.write(0, bytes(100), 0, 100);
+    alloc.write(b.getOrAllocFrame(0), 100, bytes(50, 9), 0, 50);
+    expect(b.resize(100)).toBe(0);
+    b.resize(200);
+    expect(readAll(b, 0, 100)).toEqual(bytes(100));
+    expect(readAll(b, 100).every((x) => x === 0)).toBe(true);
+  });
 });
 
 describe('PagedBuffer frames for mappings', () => {

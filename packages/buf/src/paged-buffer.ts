@@ -161,9 +161,9 @@ export class PagedBuffer {
 
   /**
    * Set the logical length. Growing allocates nothing (new bytes read as
-   * zero); shrinking releases the frames wholly past the new end and zeroes
-   * the rest of the last partial page, so mappings see zeros past EOF and a
-   * later grow reads zeros. Returns 0 (the -ENOSPC form is reserved for a
+   * zero); shrinking, or setting the same length, releases the frames wholly
+   * past the new end and zeroes the rest of the last partial page, so
+   * mappings see zeros past EOF and a later grow reads zeros. Returns 0 (the -ENOSPC form is reserved for a
    * size limit; none is enforced yet).
    */
   resize(newSize: number): 0 | -28 {
@@ -175,7 +175,10 @@ export class PagedBuffer {
       // as on Linux's tmpfs (shmem_setattr does not clear them; the
       // conformance fuzzer found the difference).
       if (this.zeroTailOnGrow) this.zeroStaleTail(newSize);
-    } else if (newSize < old) {
+    } else {
+      // Not growing (the same size included): truncate_inode_pages_range frees
+      // the pages past the end and zeroes the tail of the EOF page, so bytes a
+      // shared mapping stored past EOF are gone (shmem_setattr for newsize <= oldsize).
       const keep = Math.ceil(newSize / PAGE_SIZE);
       this.pages.dropRange(keep, Math.ceil(old / PAGE_SIZE), this.alloc);
       const tail = newSize - (keep - 1) * PAGE_SIZE;

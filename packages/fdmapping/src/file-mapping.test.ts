@@ -34,24 +34,24 @@ describe('FileMappingHandle', () => {
     const f = open('/tmp/seg', O.O_CREAT | O.O_RDWR);
     f.write(new TextEncoder().encode('persist'), 0, 7);
     const src = source(f);
-    src.identity.incRef(); // a VMA takes its reference
-    expect(src.identity.mappedName()).toBe('/tmp/seg');
+    src.identity!.incRef(); // a VMA takes its reference
+    expect(src.identity!.mappedName()).toBe('/tmp/seg');
     f.decRef(); // close
     expect(vfs.unlink(task, '/tmp/seg')).toBe(0);
-    expect(src.identity.mappedName()).toBe('/tmp/seg (deleted)');
-    const frame = src.mappable.translate(0, false);
+    expect(src.identity!.mappedName()).toBe('/tmp/seg (deleted)');
+    const frame = src.mappable!.translate(0, false);
     expect(frame).toBeGreaterThanOrEqual(0);
     const off = frames.offset(frame);
     expect(new TextDecoder().decode(frames.memory(frame).subarray(off, off + 7))).toBe('persist');
     expect(frames.stats().usedFrames).toBe(1);
-    src.identity.decRef(); // the last unmap
+    src.identity!.decRef(); // the last unmap
     expect(frames.stats().usedFrames).toBe(0);
   });
 
   it('follows renames and reports dev/ino; sync is 0 for ramfs', () => {
     const { vfs, task, open } = setup();
     const f = open('/tmp/a', O.O_CREAT | O.O_RDWR);
-    const id = source(f).identity;
+    const id = source(f).identity!;
     expect(vfs.mkdir(task, '/tmp/d', 0o755)).toBe(0);
     expect(vfs.rename(task, '/tmp/a', '/tmp/d/b')).toBe(0);
     expect(id.mappedName()).toBe('/tmp/d/b');
@@ -97,7 +97,7 @@ describe('FileMappingHandle', () => {
       const { frames, vfs, task, open } = setup();
       const f = open('/tmp/x', O.O_CREAT | O.O_RDWR);
       f.write(new Uint8Array(2 * PAGE_SIZE), 0, 2 * PAGE_SIZE);
-      const id = source(f).identity;
+      const id = source(f).identity!;
       id.incRef();
       order.forEach((step, i) => {
         expect(frames.stats().usedFrames).toBe(2);
@@ -119,7 +119,7 @@ describe('FileMappingHandle', () => {
   it('an unused handle takes the name of the descriptor it is next mapped through', () => {
     const { vfs, task, open } = setup();
     const f = open('/tmp/a', O.O_CREAT | O.O_RDWR);
-    const id = source(f).identity;
+    const id = source(f).identity!;
     // a second name for the same inode, reached through a new mount-free path: a rename
     expect(vfs.rename(task, '/tmp/a', '/tmp/b')).toBe(0);
     const g = open('/tmp/b', O.O_RDONLY);

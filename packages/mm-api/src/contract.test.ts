@@ -38,13 +38,13 @@ describe('mm-api contract', () => {
       sync: () => 0,
     };
     const source: MmapSource = { mappable: object, identity: object, readable: true, writable: false };
-    source.identity.incRef();
-    source.mappable.addMapping(space, 0x1000, 0x2000, 0, false);
-    expect(source.mappable.translate(4096, false)).toBe(TRANSLATE_SIGBUS);
-    expect(source.mappable.punchHole(0, 4096)).toBe(0);
+    source.identity!.incRef();
+    source.mappable!.addMapping(space, 0x1000, 0x2000, 0, false);
+    expect(source.mappable!.translate(4096, false)).toBe(TRANSLATE_SIGBUS);
+    expect(source.mappable!.punchHole(0, 4096)).toBe(0);
     expect(invalidated).toEqual([[0x1000, 0x2000, false]]);
-    source.mappable.removeMapping(space, 0x1000, 0x2000, 0, false);
-    source.identity.decRef();
+    source.mappable!.removeMapping(space, 0x1000, 0x2000, 0, false);
+    source.identity!.decRef();
     expect(registered).toEqual([]);
     expect(refs).toBe(0);
   });

@@ -8,8 +8,13 @@ import type { MappingIdentity } from './mapping-identity';
  * (EACCES), and every map against `readable` (as mm/mmap.c:do_mmap).
  */
 export interface MmapSource {
-  readonly mappable: Mappable;
-  readonly identity: MappingIdentity;
+  /**
+   * The object, or null for a file without an mmap operation (a directory):
+   * do_mmap answers ENODEV for it only after its length, placement, flag and
+   * access checks, so the memory manager decides when.
+   */
+  readonly mappable: Mappable | null;
+  readonly identity: MappingIdentity | null;
   /** The descriptor was opened for reading (O_RDONLY or O_RDWR). */
   readonly readable: boolean;
   /** The descriptor was opened for writing (O_WRONLY or O_RDWR) and the file may be written. */

@@ -5,6 +5,7 @@ import type { FrameAllocator } from '@tskern/pagealloc';
 import { RangeMap, type Segment } from '@tskern/rangemap';
 import type { MemoryOptions } from './options';
 import type { ProgramBreak } from './program-break';
+import { dropGuards, type GuardPages } from './guard';
 import { PageTable } from './page-table';
 import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
 import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
@@ -23,6 +24,8 @@ import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 export class AddressSpace implements MappingSpace {
   readonly vmas: RangeMap<Vma>;
   readonly pt = new PageTable();
+  /** Pages holding a guard marker (guard.ts): beside the page table, never present in it. */
+  readonly guards: GuardPages = new Set();
   readonly frames: FrameAllocator;
   /** Set once the space is torn down (exit, execve); every access then faults. */
   released = false;
@@ -171,6 +174,7 @@ export class AddressSpace implements MappingSpace {
       this.vmas.remove(seg);
       seg = next;
     }
+    dropGuards(this.guards, start, end);
     return true;
   }
 
@@ -200,6 +204,7 @@ export class AddressSpace implements MappingSpace {
       }
       b.identity.decRef();
     });
+    this.guards.clear();
     this.released = true;
     invariant(this.pt.resident === 0, 'page table not empty after releasing every VMA');
   }
@@ -275,6 +280,10 @@ export class AddressSpace implements MappingSpace {
         invariant(this.frames.refCount(frame) > 0, 'page-table entry holds a free frame');
       });
       invariant(counted === this.pt.resident, 'page-table resident count is wrong');
+      for (const page of this.guards) {
+        invariant(this.vmas.find(page * PAGE_SIZE) !== undefined, 'guard marker outside every VMA');
+        invariant(this.pt.flags(page) === 0, 'guard marker on a present page');
+      }
     });
   }
 }

@@ -80,6 +80,9 @@ export function handleFault(as: AddressSpace, page: number, write: boolean): num
     return FAULT_OK;
   }
 
+  // A guard marker (MADV_GUARD_INSTALL): handle_pte_marker answers SIGSEGV.
+  if (as.guards.size !== 0 && as.guards.has(page)) return Signal.SIGSEGV;
+
   const backing = vma.backing;
   if (backing === null) {
     // Private anonymous: a zeroed frame (do_anonymous_page). A load maps it

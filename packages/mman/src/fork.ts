@@ -1,5 +1,6 @@
 import { PAGE_SIZE } from '@tskern/abi';
 import { AddressSpace } from './address-space';
+import { copyGuards } from './guard';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
 import { AnonVma, VM_DONTCOPY, VM_LOCKED_MASK, VM_WIPEONFORK, type Vma } from './vma';
 
@@ -52,6 +53,7 @@ export function forkAddressSpace(parent: AddressSpace): AddressSpace {
       cpt.set(page, frame, cow | access);
     });
   }
+  copyGuards(parent, child);
   if (dontCopy) {
     for (let seg = child.vmas.first(); seg !== undefined; ) {
       const next = seg.next();

@@ -31,7 +31,7 @@ describe('futexKeyOf', () => {
     const { space, object } = world();
     const a = space();
     const b = space();
-    const names = new Map<object, string>([[a, 'A'], [b, 'B'], [object.mappable, 'obj']]);
+    const names = new Map<object, string>([[a, 'A'], [b, 'B'], [object.mappable ?? object, 'obj']]);
     const pa = mmap(a, 0, 2 * K, RW, MAP.MAP_SHARED, object, K);
     mmap(b, 0, 5 * K, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, null, 0); // shift b's next placement
     const pb = mmap(b, 0, 3 * K, RW, MAP.MAP_SHARED, object, 0);
@@ -60,7 +60,7 @@ describe('futexKeyOf', () => {
   it('keys a writable MAP_PRIVATE file mapping privately, a read-only one by the page cache until copied', () => {
     const { space, object } = world();
     const as = space();
-    const names = new Map<object, string>([[as, 'A'], [object.mappable, 'obj']]);
+    const names = new Map<object, string>([[as, 'A'], [object.mappable ?? object, 'obj']]);
     const w = mmap(as, 0, K, RW, MAP.MAP_PRIVATE, object, 0);
     expect(keyOf(as, w, false, names)).toBe(`private A ${w.toString(16)}`);
     const r = mmap(as, 0, K, PROT.PROT_READ, MAP.MAP_PRIVATE, object, 2 * K);

@@ -2,6 +2,7 @@ import { Errno, MADV, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
+import { installGuards, removeGuards } from './guard';
 import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 import {
   MAY_WRITE, Vma, VM_DONTCOPY, VM_DONTDUMP, VM_HUGEPAGE, VM_LOCKED, VM_NOHUGEPAGE, VM_RAND_READ,
@@ -15,7 +16,7 @@ const VALID = new Set<number>([
   MADV.MADV_UNMERGEABLE, MADV.MADV_HUGEPAGE, MADV.MADV_NOHUGEPAGE, MADV.MADV_DONTDUMP, MADV.MADV_DODUMP,
   MADV.MADV_WIPEONFORK, MADV.MADV_KEEPONFORK, MADV.MADV_COLD, MADV.MADV_PAGEOUT, MADV.MADV_POPULATE_READ,
   MADV.MADV_POPULATE_WRITE, MADV.MADV_DONTNEED_LOCKED, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON,
-  MADV.MADV_SOFT_OFFLINE,
+  MADV.MADV_SOFT_OFFLINE, MADV.MADV_GUARD_INSTALL, MADV.MADV_GUARD_REMOVE,
 ]);
 
 /**
@@ -110,6 +111,10 @@ function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: numb
     }
     case MADV.MADV_COLLAPSE:
       return -Errno.EINVAL;
+    case MADV.MADV_GUARD_INSTALL:
+      return installGuards(as, seg, start, end);
+    case MADV.MADV_GUARD_REMOVE:
+      return removeGuards(as, start, end);
     default:
       // WILLNEED, COLD, PAGEOUT, MERGEABLE, UNMERGEABLE: hints with no visible effect here.
       return 0;
@@ -119,8 +124,10 @@ function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: numb
 /**
  * MADV_POPULATE_READ/WRITE (mm/madvise.c:madvise_populate through
  * faultin_page_range): fault every page in as a load or a store, over the
- * whole range at once. No VMA is ENOMEM, an inaccessible (PROT_NONE) VMA
- * EINVAL, a store into a read-only one or a SIGBUS EFAULT, no memory ENOMEM.
+ * whole range at once. No VMA is ENOMEM; a VMA that GUP's check_vma_flags
+ * refuses (PROT_NONE, or not writable for a store: no FOLL_FORCE) EINVAL, as
+ * FOLL_MADV_POPULATE turns its EFAULT into that; a SIGBUS or SIGSEGV (a guard
+ * marker) EFAULT; no memory ENOMEM.
  */
 function populate(as: AddressSpace, start: number, end: number, write: boolean): number {
   for (let addr = start; addr < end; ) {
@@ -128,7 +135,7 @@ function populate(as: AddressSpace, start: number, end: number, write: boolean):
     if (seg === undefined) return -Errno.ENOMEM;
     const vma = seg.value;
     if ((vma.prot & PROT_READ_MASK) === 0) return -Errno.EINVAL;
-    if (write && (vma.prot & PROT_WRITE_BIT) === 0) return -Errno.EFAULT;
+    if (write && (vma.prot & PROT_WRITE_BIT) === 0) return -Errno.EINVAL;
     const stop = Math.min(end, seg.end);
     for (let page = addr / PAGE_SIZE; page < stop / PAGE_SIZE; page++) {
       const sig = handleFault(as, page, write);

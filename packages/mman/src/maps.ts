@@ -32,7 +32,8 @@ export function formatMaps(as: AddressSpace): string {
       offset = vma.offset;
       dev = vma.backing.identity.deviceId();
       ino = vma.backing.identity.inodeId();
-      name = vma.backing.identity.mappedName();
+      // seq_file_path(m, file, "\n"): a newline in the path is the only byte escaped, as \012 (mangle_path).
+      name = vma.backing.identity.mappedName().replaceAll('\n', '\\012');
     }
     let line = `${hex(seg.start, 8)}-${hex(seg.end, 8)} ${perms} ${hex(offset, 8)} ${hex(Math.floor(dev / 256) % 4096, 2)}:${hex(dev % 256, 2)} ${ino} `;
     if (name !== '') line = line.padEnd(72, ' ') + ' ' + name; // seq_pad(m, ' ')

@@ -21,6 +21,7 @@ export function mincore(as: AddressSpace, addr: number, len: number, vec: Uint8A
     const last = Math.min(pages, i + (seg.end / PAGE_SIZE - page));
     for (; i < last; i++, page++) {
       if (as.pt.flags(page) !== 0) vec[i] = 1;
+      else if (as.guards.size !== 0 && as.guards.has(page)) vec[i] = 0; // a guard marker: nothing resident
       else if (vma.backing !== null) vec[i] = vma.backing.mappable.isResident(vma.objectOffset(seg.start, page * PAGE_SIZE)) ? 1 : 0;
       else vec[i] = 0;
     }

@@ -5,7 +5,10 @@ import { mlockFutureOk } from './locked-memory';
 import { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 import { populateRange } from './populate';
 import { unmappedArea } from './placement';
-import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_LOCKED_MASK, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, type VmaBacking, VM_LOCKED, VM_LOCKED_MASK, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
+
+/** MAX_LFS_FILESIZE on 64-bit Linux: 2^63 - 1 (as a number, 2^63). */
+const MAX_LFS_FILESIZE = 2 ** 63 - 1;
 
 /**
  * mmap(2) on an address space, after the syscall layer has checked the offset
@@ -26,13 +29,17 @@ export function mmap(
   limits: MemoryLimits = UNLIMITED_MEMORY,
 ): number {
   const { taskSize, maxMapCount } = as.options;
+  // ksys_mmap_pgoff: MAP_HUGETLB on a file is only for hugetlbfs files, which tskern has none of.
+  if (source !== null && (flags & MAP.MAP_HUGETLB) !== 0) return -Errno.EINVAL;
   if (len === 0) return -Errno.EINVAL;
   const fixed = (flags & (MAP.MAP_FIXED | MAP.MAP_FIXED_NOREPLACE)) !== 0;
   // MAP_FIXED_NOREPLACE implies MAP_FIXED (do_mmap).
   if ((flags & MAP.MAP_FIXED_NOREPLACE) !== 0) flags |= MAP.MAP_FIXED;
   len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   if (len > Number.MAX_SAFE_INTEGER || len <= 0) return -Errno.ENOMEM;
-  if (offset + len > Number.MAX_SAFE_INTEGER) return -Errno.EOVERFLOW;
+  // do_mmap's own overflow check (pgoff + pages wrapping past 2^64 pages) cannot
+  // fire on x86-64: an offset below 2^64 is fewer than 2^52 pages. Anonymous
+  // memory ignores the offset; a file's limit is file_mmap_ok's, below.
   if (as.mapCount > maxMapCount) return -Errno.ENOMEM;
 
   // get_unmapped_area
@@ -59,7 +66,11 @@ export function mmap(
   let droppable = false;
   let maxProt = MAY_READ | MAY_WRITE | MAY_EXEC;
   const type = flags & MAP.MAP_TYPE;
+  let fileBacking: VmaBacking | null = null;
   if (source !== null) {
+    // file_mmap_ok: a regular file maps up to MAX_LFS_FILESIZE (2^63 - 1) bytes.
+    // Page-aligned values stay exact as numbers up to 2^65.
+    if (len > MAX_LFS_FILESIZE || offset > MAX_LFS_FILESIZE - len) return -Errno.EOVERFLOW;
     if (type === MAP.MAP_SHARED || type === MAP.MAP_SHARED_VALIDATE) {
       // MAP_SHARED silently drops unknown flags; MAP_SHARED_VALIDATE refuses them.
       // Neither tmpfs nor ramfs sets FOP_MMAP_SYNC, so MAP_SYNC is refused too; and
@@ -76,6 +87,9 @@ export function mmap(
     } else {
       return -Errno.EINVAL;
     }
+    // file_has_valid_mmap_hooks comes after the type and access checks (a directory: ENODEV).
+    if (source.mappable === null || source.identity === null) return -Errno.ENODEV;
+    fileBacking = { mappable: source.mappable, identity: source.identity, anonymous: false };
   } else {
     if (type === MAP.MAP_SHARED) {
       if ((flags & MAP.MAP_GROWSDOWN) !== 0) return -Errno.EINVAL;
@@ -103,13 +117,14 @@ export function mmap(
   if (!shared && (prot & 0x2) !== 0 && (vmFlags & VM_NORESERVE) === 0) vmFlags |= VM_ACCOUNT;
 
   // Shared anonymous memory is an unlinked object of its own (mm/shmem.c:shmem_zero_setup).
-  let backing = null;
+  let backing: VmaBacking | null = null;
   let objectOffset = offset;
-  if (source !== null) {
-    backing = { mappable: source.mappable, identity: source.identity, anonymous: false };
+  if (fileBacking !== null) {
+    backing = fileBacking;
   } else if (shared) {
     const anon = as.options.sharedAnonymous(len);
     if (typeof anon === 'number') return anon;
+    if (anon.mappable === null || anon.identity === null) return -Errno.ENODEV;
     backing = { mappable: anon.mappable, identity: anon.identity, anonymous: true };
     objectOffset = 0;
   } else {

@@ -2,6 +2,7 @@ import { Errno, MREMAP, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { unmappedArea } from './placement';
+import { moveGuards } from './guard';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
 import { mlockFutureOk } from './locked-memory';
 import { UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
@@ -210,6 +211,7 @@ function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: numb
     const flagsOfPage = entries[i + 2]! & (PTE_PRESENT | PTE_ANON | PTE_COW);
     pt.set(entries[i]! + delta, entries[i + 1]!, flagsOfPage | as.accessBits(moved, flagsOfPage));
   }
+  moveGuards(as.guards, addr, addr + oldLen, delta);
   if ((flags & MREMAP.MREMAP_DONTUNMAP) === 0) {
     as.unmap(addr, addr + oldLen);
   } else {

@@ -244,3 +244,39 @@ describe('SEEK_DATA/SEEK_HOLE on a huge sparse file', () => {
     expect(f.lseek(2 ** 40, SEEK.SEEK_HOLE)).toBe(2 ** 40 + PAGE_SIZE);
   });
 });
+
+describe('RamFile times', () => {
+  it('reads update the access time with relatime; O_NOATIME reads never; writes update mtime and ctime', () => {
+    let now = 1000;
+    const fs = new RamFs({ frames: new ArenaFrameAllocator({ frames: 16 }), clock: () => now });
+    const vfs = new Vfs(fs);
+    const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
+    expect(vfs.mkdir(root, '/tmp', 0o1777)).toBe(0);
+    const f = open(vfs, root, '/tmp/f', O.O_CREAT | O.O_RDWR);
+    const file = f.inode as RamFile;
+    const times = () => [file.atime, file.mtime, file.ctime];
+    now = 2000;
+    expect(f.pwrite(enc('data'), 0, 4, 0)).toBe(4);
+    expect(times()).toEqual([1000, 2000, 2000]);
+    now = 3000;
+    expect(f.pread(new Uint8Array(4), 0, 4, 0)).toBe(4); // atime <= mtime: updated
+    expect(times()).toEqual([3000, 2000, 2000]);
+    now = 4000;
+    expect(f.pread(new Uint8Array(4), 0, 4, 0)).toBe(4); // newer than mtime and ctime: relatime keeps it
+    expect(f.pread(new Uint8Array(4), 0, 0, 100)).toBe(0);
+    expect(times()).toEqual([3000, 2000, 2000]);
+    now = 3000 + 24 * 60 * 60 * 1000;
+    expect(f.pread(new Uint8Array(4), 0, 0, 100)).toBe(0); // a day old: updated, even by an empty read past EOF (shmem)
+    expect(file.atime).toBe(now);
+    now += 1000;
+    expect(f.pwrite(enc('x'), 0, 1, 0)).toBe(1);
+    now += 1000;
+    const g = open(vfs, root, '/tmp/f', O.O_RDONLY | O.O_NOATIME);
+    expect(g.pread(new Uint8Array(1), 0, 1, 0)).toBe(1);
+    expect(file.atime).toBe(now - 2000);
+    expect(f.pread(new Uint8Array(1), 0, 1, 0)).toBe(1);
+    expect(file.atime).toBe(now);
+    g.decRef();
+    f.decRef();
+  });
+});

@@ -6,6 +6,10 @@ import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
 import { SimpleInode, type Clock, type FileSystem, type NewInode } from '@tskern/vfs';
 import { ReverseMap } from './reverse-map';
 
+
+/** relatime_need_update: an access time a day old is refreshed anyway. */
+const RELATIME_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /** 512-byte blocks per page, for st_blocks. */
 const BLOCKS_PER_PAGE = PAGE_SIZE / 512;
 
@@ -57,8 +61,19 @@ export class RamFile extends SimpleInode implements Mappable {
 
   read(pos: number, dst: Uint8Array, dstOffset: number, length: number): number {
     if (pos >= this.data.size) return 0;
-    this.atime = this.clock();
     return this.data.read(pos, dst, dstOffset, length);
+  }
+
+  /**
+   * touch_atime with relatime, as tmpfs mounts by default (and
+   * shmem_file_read_iter calls file_accessed for every read, an empty one or
+   * one past EOF included): the access time moves only when it is not newer
+   * than the modification or change time, or is a day old.
+   */
+  accessed(): void {
+    const now = this.clock();
+    if (now === this.atime) return;
+    if (this.mtime >= this.atime || this.ctime >= this.atime || now - this.atime >= RELATIME_WINDOW_MS) this.atime = now;
   }
 
   /** Write, growing the file; a short count or -ENOSPC when frames run out (shmem_write_begin). */

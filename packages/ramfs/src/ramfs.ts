@@ -4,10 +4,12 @@ import { SimpleFileSystem, type Clock, type FsStatistics, type NewInode, type Si
 import { RamFile } from './ram-file';
 
 /**
- * The largest file ramfs keeps: the last page boundary below 2^53, where
- * byte offsets stop being exact JavaScript numbers (Linux: MAX_LFS_FILESIZE).
+ * The largest file ramfs keeps: 2^53 - 1, the last size that is an exact
+ * JavaScript number. Linux's tmpfs takes files (sparse) up to
+ * MAX_LFS_FILESIZE, 2^63 - 1; sizes beyond 2^53 - 1 need a bigint size in
+ * buf and vfs, so there tskern still answers EFBIG.
  */
-export const RAMFS_MAX_FILE_SIZE = 2 ** 53 - PAGE_SIZE;
+export const RAMFS_MAX_FILE_SIZE = Number.MAX_SAFE_INTEGER;
 
 /** Options of a RamFs. */
 export interface RamFsOptions {

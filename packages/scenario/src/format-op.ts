@@ -4,10 +4,16 @@
  * back an equal `Op`.
  */
 import { formatFlags, type FlagFamily } from '@tskern/abi';
+import type { Int64 } from './lexer';
 import type { Address, FdArg, Op } from './ops';
 import { quoteBytes } from './quote';
 
-function num(n: number): string {
+function num(n: Int64): string {
+  if (typeof n === 'bigint') {
+    // Exact over 64 bits, as parseInt64 reads it back.
+    if (n >= 1n << 64n || n <= -(1n << 64n)) throw new RangeError(`beyond 64 bits: ${n}`);
+    return n < 0n ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
+  }
   if (!Number.isSafeInteger(n)) throw new RangeError(`not a safe integer: ${n}`);
   return String(n);
 }

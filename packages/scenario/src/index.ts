@@ -10,10 +10,12 @@ export {
   readString,
   isName,
   parseNumber,
+  parseInt64,
   parseFlags,
   parseAddress,
   trimBlanks,
   type Address,
+  type Int64,
   type SplitLine,
   type Token,
 } from './lexer';

@@ -144,11 +144,42 @@ export function isName(text: string): boolean {
 const SUFFIX: Record<string, bigint> = { K: 1024n, M: 1024n * 1024n, G: 1024n * 1024n * 1024n };
 
 /**
+ * A number the runner hands to the kernel as a register value: exact over 64
+ * bits. A JavaScript number while it is a safe integer (|v| <= 2^53-1), a
+ * bigint beyond (up to 2^64-1 in magnitude, as the Linux runner's lexer).
+ */
+export type Int64 = number | bigint;
+
+const TWO_64 = 1n << 64n;
+
+/**
+ * Parse a number up to 2^64-1 in magnitude (a negative one stands for its
+ * 64-bit two's complement, as in the Linux runner), exactly: a number while
+ * safe, else a bigint. Same syntax as `parseNumber`.
+ */
+export function parseInt64(text: string, line: number, what: string, signed = true): Int64 {
+  const value = parseBig(text, line, what, signed);
+  if (value >= TWO_64 || value <= -TWO_64) {
+    throw new ScenarioError(line, `number ${text} for ${what} is too large (the limit is 2^64-1)`);
+  }
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/**
  * Parse a number: decimal, hex (`0x`), octal with a leading `0` (`08` is an
  * error), each with an optional `K`/`M`/`G` suffix; a leading `-` only when
- * `signed`. The value must be a safe integer (|v| < 2^53).
+ * `signed`. The value must be a safe integer (|v| < 2^53); arguments that go
+ * to the kernel take 64-bit values through `parseInt64`.
  */
 export function parseNumber(text: string, line: number, what: string, signed = true): number {
+  const value = parseBig(text, line, what, signed);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ScenarioError(line, `number ${text} for ${what} is too large (the limit is 2^53-1)`);
+  }
+  return Number(value);
+}
+
+function parseBig(text: string, line: number, what: string, signed: boolean): bigint {
   let body = text;
   const negative = body.startsWith('-');
   if (negative) {
@@ -176,11 +207,7 @@ export function parseNumber(text: string, line: number, what: string, signed = t
     throw new ScenarioError(line, `expected a number for ${what}, got ${JSON.stringify(text)}`);
   }
   value *= scale;
-  if (negative) value = -value;
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ScenarioError(line, `number ${text} for ${what} is too large (the limit is 2^53-1)`);
-  }
-  return Number(value);
+  return negative ? -value : value;
 }
 
 const familyPrefix: Record<FlagFamily, string> = {

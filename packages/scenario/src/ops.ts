@@ -8,7 +8,7 @@
  */
 import type { FlagFamily } from '@tskern/abi';
 import { ScenarioError } from './errors';
-import { isName, parseAddress, parseFlags, parseNumber, splitLine, tokenize, type Address, type Token } from './lexer';
+import { isName, parseAddress, parseFlags, parseInt64, parseNumber, splitLine, tokenize, type Address, type Int64, type Token } from './lexer';
 import { quoteBytes } from './quote';
 
 export type { Address } from './lexer';
@@ -29,19 +29,19 @@ export type Op =
   | On<'unlink', { path: Uint8Array }>
   | On<'close', { fd: string }>
   | On<'dup', { fd: string; newFd: string }>
-  | On<'ftruncate', { fd: string; length: number }>
+  | On<'ftruncate', { fd: string; length: Int64 }>
   | On<'write', { fd: string; data: Uint8Array }>
-  | On<'pwrite', { fd: string; offset: number; data: Uint8Array }>
+  | On<'pwrite', { fd: string; offset: Int64; data: Uint8Array }>
   | On<'read', { fd: string; length: number }>
-  | On<'pread', { fd: string; offset: number; length: number }>
-  | On<'lseek', { fd: string; offset: number; whence: number }>
+  | On<'pread', { fd: string; offset: Int64; length: number }>
+  | On<'lseek', { fd: string; offset: Int64; whence: number }>
   | On<'fstat', { fd: string }>
-  | On<'mmap', { map: string; addr: Address; length: number; prot: number; flags: number; fd: FdArg; offset: number }>
-  | On<'munmap', { addr: Address; length: number }>
-  | On<'mprotect', { addr: Address; length: number; prot: number }>
-  | On<'msync', { addr: Address; length: number; flags: number }>
-  | On<'mremap', { map: string; addr: Address; oldLength: number; newLength: number; flags: number; newAddr: Address | undefined }>
-  | On<'madvise', { addr: Address; length: number; advice: number }>
+  | On<'mmap', { map: string; addr: Address; length: Int64; prot: number; flags: number; fd: FdArg; offset: Int64 }>
+  | On<'munmap', { addr: Address; length: Int64 }>
+  | On<'mprotect', { addr: Address; length: Int64; prot: number }>
+  | On<'msync', { addr: Address; length: Int64; flags: number }>
+  | On<'mremap', { map: string; addr: Address; oldLength: Int64; newLength: Int64; flags: number; newAddr: Address | undefined }>
+  | On<'madvise', { addr: Address; length: Int64; advice: number }>
   | On<'mincore', { addr: Address; length: number }>
   | On<'poke', { addr: Address; data: Uint8Array }>
   | On<'fill', { addr: Address; length: number; byte: number }>
@@ -186,6 +186,11 @@ class Args {
     return parseNumber(this.word(i), this.line, this.label(i), true);
   }
 
+  /** A number handed to the kernel as a register value: exact over 64 bits (Int64). */
+  wide(i: number): Int64 {
+    return parseInt64(this.word(i), this.line, this.label(i), true);
+  }
+
   /** A non-negative number (lengths the runner itself reads or writes). */
   count_(i: number): number {
     return parseNumber(this.word(i), this.line, this.label(i), false);
@@ -278,49 +283,50 @@ function buildOp(op: OpName, proc: string, a: Args): Op {
     case 'dup':
       return { op, proc, fd: a.name(0), newFd: a.name(1) };
     case 'ftruncate':
-      return { op, proc, fd: a.name(0), length: a.int(1) };
+      return { op, proc, fd: a.name(0), length: a.wide(1) };
     case 'write':
       return { op, proc, fd: a.name(0), data: a.data(1) };
     case 'pwrite':
-      return { op, proc, fd: a.name(0), offset: a.int(1), data: a.data(2) };
+      return { op, proc, fd: a.name(0), offset: a.wide(1), data: a.data(2) };
     case 'read':
       return { op, proc, fd: a.name(0), length: a.count_(1) };
     case 'pread':
-      return { op, proc, fd: a.name(0), offset: a.int(1), length: a.count_(2) };
+      return { op, proc, fd: a.name(0), offset: a.wide(1), length: a.count_(2) };
     case 'lseek':
-      return { op, proc, fd: a.name(0), offset: a.int(1), whence: a.flags(2, 'SEEK') };
+      return { op, proc, fd: a.name(0), offset: a.wide(1), whence: a.flags(2, 'SEEK') };
     case 'mmap':
       return {
         op,
         proc,
         map: a.name(0),
         addr: a.addr(1),
-        length: a.int(2),
+        length: a.wide(2),
         prot: a.flags(3, 'PROT'),
         flags: a.flags(4, 'MAP'),
         fd: a.fdOrNumber(5),
-        offset: a.int(6),
+        offset: a.wide(6),
       };
     case 'munmap':
+      return { op, proc, addr: a.addr(0), length: a.wide(1) };
     case 'mincore':
       return { op, proc, addr: a.addr(0), length: a.int(1) };
     case 'mprotect':
-      return { op, proc, addr: a.addr(0), length: a.int(1), prot: a.flags(2, 'PROT') };
+      return { op, proc, addr: a.addr(0), length: a.wide(1), prot: a.flags(2, 'PROT') };
     case 'msync':
-      return { op, proc, addr: a.addr(0), length: a.int(1), flags: a.flags(2, 'MS') };
+      return { op, proc, addr: a.addr(0), length: a.wide(1), flags: a.flags(2, 'MS') };
     case 'mremap':
       return {
         op,
         proc,
         map: a.name(0),
         addr: a.addr(1),
-        oldLength: a.int(2),
-        newLength: a.int(3),
+        oldLength: a.wide(2),
+        newLength: a.wide(3),
         flags: a.flags(4, 'MREMAP'),
         newAddr: a.count > 5 ? a.addr(5) : undefined,
       };
     case 'madvise':
-      return { op, proc, addr: a.addr(0), length: a.int(1), advice: a.flags(2, 'MADV') };
+      return { op, proc, addr: a.addr(0), length: a.wide(1), advice: a.flags(2, 'MADV') };
     case 'poke':
       return { op, proc, addr: a.addr(0), data: a.data(1) };
     case 'fill':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAP, O, PROT, S } from '@tskern/abi';
-import { parseAddress, parseFlags, parseNumber, readString, ScenarioError, splitLine, tokenize } from '../src/index';
+import { formatOp, parseAddress, parseFlags, parseInt64, parseLine, parseNumber, readString, ScenarioError, splitLine, tokenize } from '../src/index';
 
 /** The scenario error a function throws at line 7. */
 function why(fn: () => unknown): string {
@@ -57,6 +57,30 @@ describe('numbers', () => {
     expect(why(() => num('9007199254740992'))).toMatch(/too large/);
     expect(() => num('0xffffffffffffffff')).toThrow(ScenarioError);
     expect(() => num('8388608G')).toThrow(ScenarioError);
+  });
+  it('reads kernel arguments exactly up to 2^64-1: a number while safe, a bigint beyond', () => {
+    const wide = (t: string): number | bigint => parseInt64(t, 7, 'OFF');
+    expect(wide('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(wide('9007199254740993')).toBe(9007199254740993n);
+    expect(wide('0x7fffffffffffffff')).toBe(2n ** 63n - 1n);
+    expect(wide('0xffffffffffffffff')).toBe(2n ** 64n - 1n);
+    expect(wide('18446744073709551615')).toBe(2n ** 64n - 1n);
+    expect(wide('8388608G')).toBe(2n ** 53n);
+    expect(wide('-0x8000000000000000')).toBe(-(2n ** 63n));
+    expect(wide('-1')).toBe(-1);
+    expect(why(() => wide('0x10000000000000000'))).toMatch(/too large \(the limit is 2\^64-1\)/);
+    expect(wide('01777777777777777777777')).toBe(2n ** 64n - 1n);
+    expect(why(() => wide('02000000000000000000000'))).toMatch(/too large/);
+  });
+  it('keeps 64-bit arguments exact from a line to an Op and back', () => {
+    const line = 'p1 mmap A R 0x7ffffffffffff000 PROT_READ MAP_SHARED|MAP_FIXED F 0xfffffffffffff000';
+    const op = parseLine(line, 1)!.op;
+    expect(op).toMatchObject({ op: 'mmap', length: 2n ** 63n - 4096n, offset: 2n ** 64n - 4096n });
+    expect(parseLine(formatOp(op), 1)!.op).toEqual(op);
+    for (const text of ['p1 ftruncate F 0x7fffffffffffffff', 'p1 lseek F -0x8000000000000000 SEEK_SET', 'p1 pwrite F 0x8000000000000000 "x"', 'p1 mremap M A 9007199254740993 0x20000000000000 0']) {
+      const parsed = parseLine(text, 1)!.op;
+      expect(parseLine(formatOp(parsed), 1)!.op, text).toEqual(parsed);
+    }
   });
 });
 

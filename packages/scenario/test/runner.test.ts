@@ -61,6 +61,18 @@ describe('setup', () => {
   });
 });
 
+describe('64-bit arguments', () => {
+  it('hands values beyond 2^53 to the kernel as bigints, exactly', () => {
+    const k = new FakeKernel();
+    const r = run('p1 open F "f" O_RDWR|O_CREAT\np1 ftruncate F 0x7fffffffffffffff\np1 pwrite F 0x8000000000000000 "x"\np1 ftruncate F 4096', k);
+    expect(r.lines.slice(0, 2)).toEqual(['1: ok', '2: ok']);
+    const calls = k.scenarioCalls;
+    expect(calls[1]).toMatchObject({ name: 'ftruncate', args: [3, 2n ** 63n - 1n] });
+    expect(calls[2]!.args[3]).toBe(2n ** 63n);
+    expect(calls[3]).toMatchObject({ name: 'ftruncate', args: [3, 4096] });
+  });
+});
+
 describe('files', () => {
   it('opens with the path, flags and mode (0666 by default), and binds the fd', () => {
     const k = new FakeKernel();

@@ -41,13 +41,13 @@ describe('/dev/shm', () => {
     expect(a.truncate(2 * PAGE_SIZE, alice.cred)).toBe(0);
     const b = ok(open(alice, '/dev/shm/seg', O.O_RDWR));
     const src = ok(b.mmapSource());
-    expect(src.identity.mappedName()).toBe('/dev/shm/seg');
+    expect(src.identity!.mappedName()).toBe('/dev/shm/seg');
     expect(a.pwrite(new TextEncoder().encode('hi'), 0, 2, 100)).toBe(2);
-    const frame = src.mappable.translate(0, false);
+    const frame = src.mappable!.translate(0, false);
     expect(frame).toBeGreaterThanOrEqual(0);
     expect(open(alice, '/dev/shm/seg', O.O_RDWR | O.O_CREAT | O.O_EXCL)).toBe(-Errno.EEXIST);
     expect(vfs.unlink(alice, '/dev/shm/seg')).toBe(0);
-    expect(src.identity.mappedName()).toBe('/dev/shm/seg (deleted)');
+    expect(src.identity!.mappedName()).toBe('/dev/shm/seg (deleted)');
   });
 
   it('a name longer than NAME_MAX is ENAMETOOLONG', () => {
@@ -83,12 +83,12 @@ describe('/dev/shm', () => {
     const f = ok(open(alice, '/dev/shm/seg', O.O_RDWR | O.O_CREAT));
     expect(f.truncate(PAGE_SIZE, alice.cred)).toBe(0);
     const src = ok(f.mmapSource());
-    src.identity.incRef();
-    expect(src.mappable.translate(0, true)).toBeGreaterThanOrEqual(0);
+    src.identity!.incRef();
+    expect(src.mappable!.translate(0, true)).toBeGreaterThanOrEqual(0);
     f.decRef();
     expect(vfs.unlink(alice, '/dev/shm/seg')).toBe(0);
     expect(frames.stats().usedFrames).toBe(1);
-    src.identity.decRef();
+    src.identity!.decRef();
     expect(frames.stats().usedFrames).toBe(0);
   });
 });
@@ -99,15 +99,15 @@ describe('shared anonymous memory', () => {
     const factory = createSharedAnonymousFactory({ frames });
     const a = ok(factory(2 * PAGE_SIZE));
     const b = ok(factory(PAGE_SIZE));
-    expect(a.identity.mappedName()).toBe('/dev/zero (deleted)');
-    expect(a.identity.deviceId()).toBe(1);
-    expect(a.identity.inodeId()).not.toBe(b.identity.inodeId());
+    expect(a.identity!.mappedName()).toBe('/dev/zero (deleted)');
+    expect(a.identity!.deviceId()).toBe(1);
+    expect(a.identity!.inodeId()).not.toBe(b.identity!.inodeId());
     expect(a.mappable).not.toBe(b.mappable);
     expect([a.readable, a.writable]).toEqual([true, true]);
-    expect(a.mappable.size()).toBe(2 * PAGE_SIZE);
-    expect(a.mappable.translate(PAGE_SIZE, true)).toBeGreaterThanOrEqual(0);
-    expect(a.mappable.translate(2 * PAGE_SIZE, false)).toBe(TRANSLATE_SIGBUS);
-    expect(a.mappable.isResident(0)).toBe(false);
+    expect(a.mappable!.size()).toBe(2 * PAGE_SIZE);
+    expect(a.mappable!.translate(PAGE_SIZE, true)).toBeGreaterThanOrEqual(0);
+    expect(a.mappable!.translate(2 * PAGE_SIZE, false)).toBe(TRANSLATE_SIGBUS);
+    expect(a.mappable!.isResident(0)).toBe(false);
     expect(factory(0)).toBe(-Errno.EINVAL);
   });
 
@@ -115,11 +115,11 @@ describe('shared anonymous memory', () => {
     const frames = new ArenaFrameAllocator({ frames: 16 });
     const factory = createSharedAnonymousFactory({ frames });
     const a = ok(factory(3 * PAGE_SIZE));
-    a.identity.incRef(); // the VMA's reference
-    a.identity.decRef(); // the caller drops its own
-    for (let p = 0; p < 3; p++) expect(a.mappable.translate(p * PAGE_SIZE, true)).toBeGreaterThanOrEqual(0);
+    a.identity!.incRef(); // the VMA's reference
+    a.identity!.decRef(); // the caller drops its own
+    for (let p = 0; p < 3; p++) expect(a.mappable!.translate(p * PAGE_SIZE, true)).toBeGreaterThanOrEqual(0);
     expect(frames.stats().usedFrames).toBe(3);
-    a.identity.decRef();
+    a.identity!.decRef();
     expect(frames.stats().usedFrames).toBe(0);
   });
 });

@@ -67,6 +67,12 @@ export interface Inode {
   read?(pos: number, dst: Uint8Array, dstOffset: number, length: number): number;
   /** Write at `pos`, extending the file; the count written or `-errno`. */
   write?(pos: number, src: Uint8Array, srcOffset: number, length: number): number;
+  /**
+   * The file was read through a description without O_NOATIME (file_accessed
+   * -> touch_atime): update the access time by the file system's rules.
+   * Absent: the file system keeps its own (or no) access times.
+   */
+  accessed?(): void;
   /** Per-open operations (optional; default: the inode's own read/write). */
   open?(flags: number, caller: FsCaller): FileOperations | number;
   /** fsync/fdatasync; absent means fsync is EINVAL (special files). */

@@ -241,6 +241,23 @@ describe('chdir and getcwd', () => {
     expect(vfs.getcwd(user)).toBe('/tmp');
   });
 
+  it('getcwd is ENAMETOOLONG once the path and its NUL pass PATH_MAX bytes', () => {
+    const { vfs, user } = world();
+    // /tmp + 16 components of "/" + 250 bytes = 4020 bytes; one more of 74 reaches 4095 (fits with the NUL), 75 does not.
+    const name = 'n'.repeat(250);
+    for (let i = 0; i < 16; i++) {
+      expect(vfs.mkdir(user, name, 0o700)).toBe(0);
+      expect(vfs.chdir(user, name)).toBe(0);
+    }
+    expect(vfs.mkdir(user, 'a'.repeat(74), 0o700)).toBe(0);
+    expect(vfs.mkdir(user, 'b'.repeat(75), 0o700)).toBe(0);
+    expect(vfs.chdir(user, 'a'.repeat(74))).toBe(0);
+    expect((vfs.getcwd(user) as string).length).toBe(4095);
+    expect(vfs.chdir(user, '..')).toBe(0);
+    expect(vfs.chdir(user, 'b'.repeat(75))).toBe(0);
+    expect(vfs.getcwd(user)).toBe(-E.ENAMETOOLONG);
+  });
+
   it('a forked fs context is a copy', () => {
     const { vfs, user } = world();
     const child = { ...user, fs: user.fs.fork() };

@@ -137,6 +137,24 @@ describe('ftruncate', () => {
     expect(w.truncate(1, user.cred)).toBe(0);
     expect(w.inode.mode & S.S_ISUID).toBe(0);
   });
+
+  it('a write by an unprivileged caller drops set-user-ID and group-executable set-group-ID (file_remove_privs)', () => {
+    const { vfs, user, root } = world();
+    const w = openOk(vfs, user, 'f', O.O_CREAT | O.O_RDWR, 0o6755);
+    expect(w.inode.mode & 0o7777).toBe(0o6755);
+    expect(w.write(enc(''), 0, 0)).toBe(0); // nothing written: nothing dropped
+    expect(w.inode.mode & 0o7777).toBe(0o6755);
+    expect(w.write(enc('x'), 0, 1)).toBe(1);
+    expect(w.inode.mode & 0o7777).toBe(0o0755);
+    // S_ISGID without group execute stays for a caller in the group; pwrite too, and the caller's credentials win.
+    expect(vfs.chmod(user, 'f', 0o6744)).toBe(0);
+    expect(w.pwrite(enc('y'), 0, 1, 5)).toBe(1);
+    expect(w.inode.mode & 0o7777).toBe(0o2744);
+    // A caller with CAP_FSETID keeps both.
+    expect(vfs.chmod(user, 'f', 0o6755)).toBe(0);
+    expect(w.write(enc('z'), 0, 1, root.cred)).toBe(1);
+    expect(w.inode.mode & 0o7777).toBe(0o6755);
+  });
 });
 
 describe('fcntl flags, fsync, fstat', () => {
@@ -229,10 +247,10 @@ describe('names and mapping', () => {
     expect(vfs.displayPath(f.path)).toBe('/tmp/f (deleted)');
   });
 
-  it('mmapSource: ENODEV for files that cannot be mapped or without an identity provider; EBADF for O_PATH', () => {
+  it('mmapSource: no object for files that cannot be mapped or without an identity provider (mmap decides ENODEV); EBADF for O_PATH', () => {
     const { vfs, user } = world();
     const f = openOk(vfs, user, 'f', O.O_CREAT | O.O_RDWR);
-    expect(f.mmapSource()).toBe(-E.ENODEV);
+    expect(f.mmapSource()).toEqual({ mappable: null, identity: null, readable: true, writable: true });
     expect(openOk(vfs, user, 'f', O.O_PATH).mmapSource()).toBe(-E.EBADF);
   });
 

@@ -6,7 +6,7 @@ import type { FileOperations, Inode } from './inode';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
 import { dirEntryType, isDir, isReg } from './mode';
 import type { Path } from './path';
-import { isOwnerOrCapable } from './permission';
+import { isOwnerOrCapable, modeAfterKillPriv } from './permission';
 import { statInode, type Stat } from './stat';
 import { truncateInode } from './truncate';
 
@@ -38,6 +38,11 @@ export class OpenFileDescription implements Mmappable {
     flags: number,
     private readonly ops: FileOperations | null,
     private readonly identities: MappingIdentityProvider | null,
+    /**
+     * The opener's credentials (f_cred): whose a write is when the caller
+     * does not say (file_remove_privs asks the writing task's).
+     */
+    private readonly opener: Credentials | null = null,
   ) {
     this.flags = flags & ~(O.O_CREAT | O.O_EXCL | O.O_NOCTTY | O.O_TRUNC);
     path.dentry.inode.incRef();
@@ -111,28 +116,30 @@ export class OpenFileDescription implements Mmappable {
     if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
     const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
-    if (length === 0) return 0;
-    return read(pos, dst, dstOffset, length);
+    const n = length === 0 ? 0 : read(pos, dst, dstOffset, length);
+    // file_accessed: O_NOATIME descriptors leave the access time alone.
+    if (n >= 0 && (this.flags & O.O_NOATIME) === 0) inode.accessed?.();
+    return n;
   }
 
   /**
    * write(2): at the file position, or at the end under O_APPEND
    * (generic_write_checks); the position ends after the data written.
    */
-  write(src: Uint8Array, srcOffset: number, length: number): number {
+  write(src: Uint8Array, srcOffset: number, length: number, cred: Credentials | null = this.opener): number {
     const pos = (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : this.pos;
-    const n = this.writeAt(src, srcOffset, length, pos);
+    const n = this.writeAt(src, srcOffset, length, pos, cred);
     if (n > 0) this.pos = pos + n;
     return n;
   }
 
   /** pwrite(2): at `pos`, except that O_APPEND still appends (a Linux quirk pwrite(2) documents). */
-  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: number): number {
+  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: number, cred: Credentials | null = this.opener): number {
     if (pos < 0) return -Errno.EINVAL;
-    return this.writeAt(src, srcOffset, length, (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : pos);
+    return this.writeAt(src, srcOffset, length, (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : pos, cred);
   }
 
-  private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: number): number {
+  private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: number, cred: Credentials | null): number {
     if (!this.writable) return -Errno.EBADF;
     const inode = this.inode;
     const write = this.ops?.write?.bind(this.ops) ?? inode.write?.bind(inode);
@@ -141,6 +148,15 @@ export class OpenFileDescription implements Mmappable {
     // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
     const max = inode.fs.maxFileSize;
     if (pos >= max) return -Errno.EFBIG;
+    // file_remove_privs: a write by a caller without CAP_FSETID drops S_ISUID, and
+    // S_ISGID when group-executable or the caller is outside the group.
+    if (cred !== null) {
+      const mode = modeAfterKillPriv(cred, inode);
+      if (mode >= 0) {
+        const err = inode.setattr({ mode });
+        if (err < 0) return err;
+      }
+    }
     return write(pos, src, srcOffset, Math.min(length, max - pos));
   }
 
@@ -264,16 +280,17 @@ export class OpenFileDescription implements Mmappable {
    * The source for mmap(2): the inode's page cache, the mapping identity for
    * /proc/[pid]/maps, and the access this descriptor grants (do_mmap checks
    * MAP_SHARED + PROT_WRITE against `writable`, every map against
-   * `readable`). ENODEV when the file cannot be mapped; EBADF for O_PATH.
-   * The identity comes without a reference: each VMA takes its own.
+   * `readable`). A file that cannot be mapped gives a source without an
+   * object (the memory manager answers ENODEV in do_mmap's order); EBADF for
+   * O_PATH. The identity comes without a reference: each VMA takes its own.
    */
   mmapSource(): MmapSource | number {
     if (this.isPathOnly) return -Errno.EBADF;
     const mappable = this.inode.mappable?.() ?? null;
-    if (mappable === null || this.identities === null) return -Errno.ENODEV;
+    const mappableFile = mappable !== null && this.identities !== null;
     return {
-      mappable,
-      identity: this.identities.identityFor(this),
+      mappable: mappableFile ? mappable : null,
+      identity: mappableFile ? this.identities!.identityFor(this) : null,
       readable: this.readable,
       writable: this.writable,
     };

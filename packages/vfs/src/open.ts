@@ -85,7 +85,7 @@ function newFile(
     if (typeof r === 'number') return r;
     ops = r;
   }
-  return new OpenFileDescription(path, flags, ops, identities);
+  return new OpenFileDescription(path, flags, ops, identities, task.cred);
 }
 
 /** O_PATH (do_o_path): the path only, no permission on the file itself. */

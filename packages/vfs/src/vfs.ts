@@ -287,13 +287,16 @@ export class Vfs {
 
   /**
    * getcwd(2): the cwd relative to the task's root; ENOENT once the cwd was
-   * removed; "(unreachable)" before a cwd outside the root.
+   * removed; "(unreachable)" before a cwd outside the root; ENAMETOOLONG when
+   * the path and its NUL do not fit in PATH_MAX bytes (the page-sized buffer
+   * prepend_path fills in fs/d_path.c).
    */
   getcwd(task: FsTask): string | number {
     const cwd = task.fs.cwd;
     if (cwd.dentry.unlinked) return -Errno.ENOENT;
     const { path, reachable } = pathName(cwd, task.fs.root);
-    return reachable ? path : `(unreachable)${path}`;
+    const out = reachable ? path : `(unreachable)${path}`;
+    return out.length + 1 > PATH_MAX ? -Errno.ENAMETOOLONG : out; // names are byte strings: length is bytes
   }
 
   /** The maps/d_path name of `p`: absolute, ` (deleted)` once unlinked. */
