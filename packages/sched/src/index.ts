@@ -5,6 +5,7 @@
  * blocked for ever). Browser-safe.
  */
 export * from './clock';
+export * from './timespec';
 export * from './host-clock';
 export * from './virtual-clock';
 export * from './timer-queue';

@@ -3,13 +3,14 @@ import type { KernelClock } from './clock';
 import { RunQueue } from './run-queue';
 import type { BlockedEntity, SchedDecision, WakeCause } from './sched-decision';
 import { TimerQueue, type TimerHandle } from './timer-queue';
+import { NEVER_NS } from './timespec';
 import type { WaitSource } from './wait-source';
 
 /** What a blocking entity waits for. */
 export interface BlockOptions {
   /** The wait queues that may wake it (any one suffices). */
   readonly on?: readonly WaitSource[];
-  /** Absolute monotonic deadline in ns: it wakes with cause 'timeout' then. */
+  /** Absolute monotonic deadline in ns: it wakes with cause 'timeout' then; NEVER_NS or more is none. */
   readonly deadline?: number | null;
   /** For the deadlock report: what the call waits for. */
   readonly reason: string;
@@ -99,7 +100,8 @@ export class Scheduler<Id> {
     this.runQueue.remove(id);
     e.state = 'blocked';
     e.reason = options.reason;
-    e.deadline = options.deadline ?? null;
+    const deadline = options.deadline ?? null;
+    e.deadline = deadline !== null && deadline < NEVER_NS ? deadline : null;
     for (const source of options.on ?? []) {
       e.unregister.push(source.register(() => this.wakeRecord(id, e, 'event')));
     }
