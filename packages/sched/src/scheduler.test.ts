@@ -27,6 +27,7 @@ describe('Scheduler', () => {
     expect(s.next()).toMatchObject({ id: 'b' });
     expect(s.next()).toMatchObject({ id: 'a' });
     expect(s.state('a')).toBe('running');
+    expect([...s.ids()]).toEqual(['a', 'b']);
   });
 
   it('a wait queue wakes a blocked entity, which leaves its other queues and its timer', () => {

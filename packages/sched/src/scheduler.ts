@@ -123,6 +123,11 @@ export class Scheduler<Id> {
     this.entities.delete(id);
   }
 
+  /** Every entity known (runnable, running or blocked), in the order first seen. */
+  ids(): IterableIterator<Id> {
+    return this.entities.keys();
+  }
+
   /** Why `id` last became runnable. */
   wakeCause(id: Id): WakeCause | undefined {
     return this.entities.get(id)?.cause;
