@@ -17,9 +17,9 @@ const BUF = 32 * 1024;
 /** exit_group every live process (children first is not needed: exit reparents). */
 export function exitEverything(kernel: Kernel): void {
   for (let round = 0; round < 8; round++) {
-    const live = [...kernel.processes.all()].filter((p) => p.alive);
+    const live = [...kernel.tasks.tasks()].filter((p) => p.alive);
     if (live.length === 0) return;
-    for (const p of live) kernel.syscall(p.pid, SYS.exit_group, 0);
+    for (const p of live) kernel.syscall(p.tid, SYS.exit_group, 0);
   }
 }
 

@@ -84,7 +84,7 @@ describe('COW isolation against a per-process model (fast-check)', () => {
               procs.splice(procs.indexOf(p), 1);
               break;
           }
-          for (const q of k.processes.all()) if (q.alive) q.mm.check();
+          for (const q of k.tasks.tasks()) if (q.alive) q.mm.check();
         }
         for (const p of procs) check(p);
         expect(framesLeftAfterCleanup(k)).toBe(0);

@@ -157,7 +157,7 @@ export class RawMachine {
         return sig;
       }
       case 'check': {
-        for (const p of k.processes.all()) {
+        for (const p of k.tasks.tasks()) {
           if (!p.alive) continue;
           try {
             p.mm.check();
@@ -286,7 +286,7 @@ export class RawGenerator {
 
   /** Mappings of the process (start, end), from its address space. */
   private vmas(s: number): [number, number][] {
-    const proc = this.m.kernel.processes.get(this.m.pid(s));
+    const proc = this.m.kernel.tasks.get(this.m.pid(s));
     if (proc === undefined || !proc.alive) return [];
     const out: [number, number][] = [];
     for (const seg of proc.mm.vmas.segmentsIn(0, 2 ** 47)) {

@@ -39,7 +39,7 @@ export function problemClass(message: string): string {
 }
 
 function checkAll(kernel: Kernel): void {
-  for (const p of kernel.processes.all()) if (p.alive) p.mm.check();
+  for (const p of kernel.tasks.tasks()) if (p.alive) p.mm.check();
 }
 
 /** Run one scenario on a fresh tskern kernel. Never throws. */

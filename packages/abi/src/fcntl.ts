@@ -64,6 +64,7 @@ export const AT = {
   AT_SYMLINK_NOFOLLOW: 0x100,
   AT_REMOVEDIR: 0x200,
   AT_SYMLINK_FOLLOW: 0x400,
+  AT_NO_AUTOMOUNT: 0x800,
   AT_EMPTY_PATH: 0x1000,
 } as const;
 
@@ -88,6 +89,28 @@ export const STAT = {
   st_uid: 28,
   st_gid: 32,
   st_rdev: 40,
+  st_size: 48,
+  st_blksize: 56,
+  st_blocks: 64,
+  st_atime: 72,
+  st_mtime: 88,
+  st_ctime: 104,
+} as const;
+
+/**
+ * asm-generic `struct stat` (include/uapi/asm-generic/stat.h), the layout of
+ * riscv64 and the other generic-table architectures: 128 bytes, 32-bit mode,
+ * nlink, uid, gid and blksize; each timestamp a seconds/nanoseconds pair.
+ */
+export const STAT_GENERIC = {
+  size: 128,
+  st_dev: 0,
+  st_ino: 8,
+  st_mode: 16,
+  st_nlink: 20,
+  st_uid: 24,
+  st_gid: 28,
+  st_rdev: 32,
   st_size: 48,
   st_blksize: 56,
   st_blocks: 64,

@@ -10,3 +10,4 @@ export * from './fcntl';
 export * from './signal';
 export * from './syscalls';
 export * from './flags';
+export * from './clone';

@@ -64,14 +64,127 @@ export const SYS = {
   renameat: 264,
   dup3: 292,
   memfd_create: 319,
+  // Tasks and credentials (kernel/fork.c, kernel/sys.c, kernel/groups.c).
+  clone: 56,
+  setuid: 105,
+  setgid: 106,
+  setreuid: 113,
+  setregid: 114,
+  getgroups: 115,
+  setgroups: 116,
+  setresuid: 117,
+  getresuid: 118,
+  setresgid: 119,
+  getresgid: 120,
+  setfsuid: 122,
+  setfsgid: 123,
+  gettid: 186,
+  set_tid_address: 218,
+  clone3: 435,
+  // The *at variants the generic (riscv64) table needs.
+  fchownat: 260,
+  newfstatat: 262,
+  symlinkat: 266,
+  readlinkat: 267,
+  fchmodat: 268,
+  faccessat: 269,
 } as const;
+
+/** Linux x86-64 syscall numbers (the table the scenario language uses); `SYS` by another name. */
+export const SYS_X86_64 = SYS;
 
 export type SyscallName = keyof typeof SYS;
 
 const syscallNames: string[] = [];
 for (const [name, nr] of Object.entries(SYS)) syscallNames[nr] = name;
 
-/** The name of a syscall number, or `syscall_<n>`. */
+/** The name of an x86-64 syscall number, or `syscall_<n>`. */
 export function syscallName(nr: number): string {
   return syscallNames[nr] ?? `syscall_${nr}`;
+}
+
+/**
+ * Linux riscv64 syscall numbers that tskern serves: the generic table
+ * (include/uapi/asm-generic/unistd.h), which has only the *at variants (no
+ * open, stat, unlink, mkdir, rename, access, chmod, chown, readlink, symlink,
+ * dup2, creat, fork, vfork).
+ */
+export const SYS_RISCV64 = {
+  getcwd: 17,
+  dup: 23,
+  dup3: 24,
+  fcntl: 25,
+  mkdirat: 34,
+  unlinkat: 35,
+  symlinkat: 36,
+  renameat: 38,
+  truncate: 45,
+  ftruncate: 46,
+  faccessat: 48,
+  chdir: 49,
+  fchdir: 50,
+  fchmod: 52,
+  fchmodat: 53,
+  fchownat: 54,
+  fchown: 55,
+  openat: 56,
+  close: 57,
+  getdents64: 61,
+  lseek: 62,
+  read: 63,
+  write: 64,
+  readv: 65,
+  writev: 66,
+  pread64: 67,
+  pwrite64: 68,
+  readlinkat: 78,
+  newfstatat: 79,
+  fstat: 80,
+  fsync: 82,
+  fdatasync: 83,
+  exit: 93,
+  exit_group: 94,
+  set_tid_address: 96,
+  kill: 129,
+  setregid: 143,
+  setgid: 144,
+  setreuid: 145,
+  setuid: 146,
+  setresuid: 147,
+  getresuid: 148,
+  setresgid: 149,
+  getresgid: 150,
+  setfsuid: 151,
+  setfsgid: 152,
+  getgroups: 158,
+  setgroups: 159,
+  umask: 166,
+  getpid: 172,
+  getppid: 173,
+  getuid: 174,
+  geteuid: 175,
+  getgid: 176,
+  getegid: 177,
+  gettid: 178,
+  brk: 214,
+  munmap: 215,
+  mremap: 216,
+  clone: 220,
+  execve: 221,
+  mmap: 222,
+  mprotect: 226,
+  msync: 227,
+  mincore: 232,
+  madvise: 233,
+  wait4: 260,
+  memfd_create: 279,
+  clone3: 435,
+} as const;
+
+const riscv64Names: string[] = [];
+for (const [name, nr] of Object.entries(SYS_RISCV64)) riscv64Names[nr] = name;
+
+/** The name of a riscv64 syscall number, or `syscall_<n>`. */
+export function syscallNameRiscv64(nr: number): string {
+  return riscv64Names[nr] ?? `syscall_${nr}`;
 }

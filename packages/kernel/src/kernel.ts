@@ -1,16 +1,16 @@
-import { Signal } from '@tskern/abi';
+import { Errno, Signal } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/fdmapping';
 import { load, store, fill, formatMaps, memoryOptions, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
-import { ProcessTable, type Process } from '@tskern/process';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
 import {
-  coreSyscalls, fileSyscallHandlers, processMemory, SyscallDispatcher, type FileSyscallContext, type KernelHost,
-  type Program, type SpawnOptions, type SyscallEnv, type SyscallHandler, type SysProcess,
+  riscv64Personality, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
-import { Credentials, FdTable, FsContext, Vfs, type FileSystem } from '@tskern/vfs';
+import { TaskTable, type Task } from '@tskern/tasks';
+import { Credentials, Vfs, type FileSystem } from '@tskern/vfs';
 
 /** How to assemble a kernel; every part has a default. */
 export interface KernelOptions {
@@ -40,8 +40,6 @@ export interface KernelMount {
   readonly source?: string;
 }
 
-type KProcess = Process<FdTable, FsContext>;
-
 /**
  * The default tskern kernel: a frame allocator, a VFS with a ramfs root and
  * shmfs on /dev/shm, address spaces whose shared anonymous memory lives on an
@@ -52,9 +50,10 @@ export class Kernel implements KernelHost {
   readonly frames: FrameAllocator;
   readonly memory: MemoryOptions;
   readonly vfs: Vfs;
-  readonly processes: ProcessTable<FdTable, FsContext>;
+  readonly tasks: TaskTable;
   readonly syscalls: SyscallDispatcher;
-  private readonly contexts = new WeakMap<object, FileSyscallContext>();
+  /** The architectures tasks may run as, by name (`x86_64`, the default, and `riscv64`). */
+  readonly personalities: ReadonlyMap<string, Personality>;
   private readonly mountTable: { source: string; target: string; type: string; options: string }[] = [];
 
   constructor(options: KernelOptions = {}) {
@@ -79,20 +78,14 @@ export class Kernel implements KernelHost {
       ...(options.maxMapCount !== undefined ? { maxMapCount: options.maxMapCount } : {}),
       ...(options.mmapMinAddr !== undefined ? { mmapMinAddr: options.mmapMinAddr } : {}),
     });
-    const vfs = this.vfs;
-    this.processes = new ProcessTable<FdTable, FsContext>(this.memory, {
-      newFiles: () => new FdTable(options.fdLimit),
-      newFs: (cwd, umask) => {
-        const fs = vfs.newFsContext(umask);
-        const err = vfs.chdir({ fs, cred: Credentials.root() }, cwd);
-        return err < 0 ? err : fs;
-      },
+    this.tasks = new TaskTable({
+      memory: this.memory,
+      vfs: this.vfs,
+      ...(options.fdLimit !== undefined ? { fdLimit: options.fdLimit } : {}),
     });
-    const env: SyscallEnv = { processes: this.processes as unknown as SyscallEnv['processes'] };
-    this.syscalls = new SyscallDispatcher(env, [
-      coreSyscalls(),
-      fileSyscallHandlers((proc) => this.fileContext(proc as unknown as KProcess)),
-    ]);
+    const personalities = [x86_64Personality(), riscv64Personality()];
+    this.personalities = new Map(personalities.map((p) => [p.abi.name, p]));
+    this.syscalls = new SyscallDispatcher(this.tasks, personalities);
   }
 
   /**
@@ -105,64 +98,71 @@ export class Kernel implements KernelHost {
     return r;
   }
 
-  /** What procfs knows of processes: the process table, seen through this interface. */
+  /** What procfs knows of processes: the task table, seen through this interface. */
   private processDirectory(): ProcessDirectory {
-    const live = (pid: number) => this.live(pid);
+    const live = (pid: number) => this.liveThread(pid);
     return {
-      pids: () => [...this.processes.all()].filter((p) => p.alive).map((p) => p.pid).sort((a, b) => a - b),
+      pids: () => [...this.tasks.groups()].filter((g) => g.alive).map((g) => g.tgid).sort((a, b) => a - b),
       maps: (pid) => {
-        const p = live(pid);
-        return p === undefined ? undefined : formatMaps(p.mm);
+        const t = live(pid);
+        return t === undefined ? undefined : formatMaps(t.mm);
       },
       owner: (pid) => {
-        const p = live(pid);
-        return p === undefined ? undefined : { uid: p.cred.uid, gid: p.cred.gid };
+        const t = live(pid);
+        return t === undefined ? undefined : { uid: t.cred.euid, gid: t.cred.egid };
       },
       status: (pid) => {
-        const p = live(pid);
-        if (p === undefined) return undefined;
-        const name = p.program.slice(p.program.lastIndexOf('/') + 1);
-        return { name, ppid: p.ppid, state: 'running', umask: p.fs.umask, uid: p.cred.uid, gid: p.cred.gid, groups: p.cred.groups };
+        const t = live(pid);
+        if (t === undefined) return undefined;
+        const program = t.group.program;
+        const name = program.slice(program.lastIndexOf('/') + 1);
+        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, uid: t.cred.uid, gid: t.cred.gid, groups: t.cred.groups };
       },
       mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
-      incarnation: (pid) => live(pid),
+      incarnation: (pid) => live(pid)?.group,
     };
   }
 
-  /** The file context of a process, made on its first file syscall. */
-  private fileContext(proc: KProcess): FileSyscallContext {
-    let ctx = this.contexts.get(proc);
-    if (ctx === undefined) {
-      ctx = {
-        mem: processMemory(proc as unknown as SysProcess),
-        files: proc.files,
-        fs: proc.fs,
-        cred: new Credentials(proc.cred.uid, proc.cred.gid, proc.cred.groups),
-        vfs: this.vfs,
-        pid: proc.pid,
-      };
-      this.contexts.set(proc, ctx);
-    }
-    return ctx;
+  /** A live thread of process `pid` (its leader while that runs), for what /proc/<pid> shows. */
+  private liveThread(pid: number): Task | undefined {
+    const group = this.tasks.group(pid);
+    if (group === undefined || !group.alive) return undefined;
+    return group.leader.alive ? group.leader : group.tasks.values().next().value;
   }
 
   spawn(program: string, options: SpawnOptions = {}): number {
-    const proc = this.processes.spawn(
-      program,
-      { uid: options.uid ?? 0, gid: options.gid ?? 0, groups: [] },
-      options.cwd ?? '/',
-      options.umask ?? 0o022,
-    );
-    return typeof proc === 'number' ? proc : proc.pid;
+    const personality = this.personalities.get(options.arch ?? 'x86_64');
+    if (personality === undefined) return -Errno.EINVAL;
+    const task = this.tasks.spawn(program, {
+      cred: new Credentials(options.uid ?? 0, options.gid ?? 0, options.groups ?? []),
+      abi: personality.abi,
+      cwd: options.cwd ?? '/',
+      umask: options.umask ?? 0o022,
+    });
+    return typeof task === 'number' ? task : task.tid;
   }
 
-  syscall(pid: number, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number {
-    return this.syscalls.call(pid, nr, a0, a1, a2, a3, a4, a5);
+  /**
+   * The syscall as KernelHost promises it: a call that would block answers
+   * -EAGAIN (its wait is cancelled; the runtime retries later), as tskern
+   * always answered before calls could block. `callOrBlock` gives the Block.
+   */
+  syscall(pid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): number {
+    const r = this.syscalls.call(pid, nr, a0, a1, a2, a3, a4, a5);
+    if (typeof r === 'number') return r;
+    r.cancel();
+    return -Errno.EAGAIN;
   }
 
-  /** Add or replace a syscall handler. */
-  registerSyscall(nr: number, handler: SyscallHandler): void {
-    this.syscalls.register(nr, handler);
+  /** The syscall with its full answer: the result, or the Block of a call that must wait (for a scheduler). */
+  callOrBlock(tid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): SyscallReturn {
+    return this.syscalls.call(tid, nr, a0, a1, a2, a3, a4, a5);
+  }
+
+  /** Add or replace a syscall of one architecture (default x86-64). */
+  registerSyscall(nr: number, def: SyscallDef, arch = 'x86_64'): void {
+    const p = this.personalities.get(arch);
+    if (p !== undefined) this.syscalls.register(p.abi, nr, def);
   }
 
   load(pid: number, addr: number, dst: Uint8Array): number {
@@ -186,7 +186,7 @@ export class Kernel implements KernelHost {
   }
 
   registerProgram(path: string, program: Program): void {
-    this.processes.registerProgram(path, program);
+    this.tasks.registerProgram(path, program);
   }
 
   isAlive(pid: number): boolean {
@@ -198,9 +198,9 @@ export class Kernel implements KernelHost {
     return this.frames.stats().usedFrames;
   }
 
-  private live(pid: number): KProcess | undefined {
-    const proc = this.processes.get(pid);
-    return proc !== undefined && proc.alive ? proc : undefined;
+  private live(tid: number): Task | undefined {
+    const task = this.tasks.get(tid);
+    return task !== undefined && task.alive ? task : undefined;
   }
 }
 

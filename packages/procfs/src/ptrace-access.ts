@@ -11,5 +11,5 @@ import type { ProcessOwner } from './process-directory';
 export function mayReadProcess(caller: FsCaller, pid: number, owner: ProcessOwner): boolean {
   if (caller.pid === pid) return true;
   if (caller.cred.isRoot) return true;
-  return caller.cred.uid === owner.uid && caller.cred.gid === owner.gid;
+  return caller.cred.fsuid === owner.uid && caller.cred.fsgid === owner.gid;
 }

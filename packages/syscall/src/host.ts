@@ -1,7 +1,10 @@
+import type { RawArg } from './args';
+
 /**
  * The kernel as a runtime (a CPU emulator, a Wasm host, the scenario runner)
- * sees it: processes that make syscalls by number with raw arguments, and
- * loads and stores into their address spaces.
+ * sees it: tasks that make syscalls by number with raw arguments, and loads
+ * and stores into their address spaces. A `pid` here is a task's id: the
+ * process's pid for its first thread, the tid for another thread.
  *
  * Nothing here throws for bad input: syscalls answer `-errno`, memory accesses
  * answer the signal the access raised. A thrown exception is a tskern bug.
@@ -15,12 +18,16 @@ export interface KernelHost {
   spawn(program: string, options?: SpawnOptions): number;
 
   /**
-   * Make syscall `nr` (Linux x86-64 number, `SYS` in @tskern/abi) as process
-   * `pid`. Arguments are raw register values: pointers are addresses in the
-   * process's memory, negative numbers stand for their 64-bit two's
-   * complement. Returns the result, or `-errno`.
+   * Make syscall `nr` as task `pid`, numbered by the task's architecture
+   * (x86-64 by default: `SYS` in @tskern/abi). Arguments are raw register
+   * values, each a number or a BigInt (exact over 64 bits): pointers are
+   * addresses in the task's memory, negative numbers stand for their 64-bit
+   * two's complement, and each is converted by the syscall's declared C type
+   * (see `args.ts`). Returns the result, or `-errno`. A call that would
+   * block (wait4 for a running child) answers -EAGAIN here, as it always
+   * has: the runtime retries after what it waits for happened.
    */
-  syscall(pid: number, nr: number, a0?: number, a1?: number, a2?: number, a3?: number, a4?: number, a5?: number): number;
+  syscall(pid: number, nr: number, a0?: RawArg, a1?: RawArg, a2?: RawArg, a3?: RawArg, a4?: RawArg, a5?: RawArg): number;
 
   /**
    * A CPU load of `dst.length` bytes at `addr` in `pid`'s memory. Returns 0, or
@@ -56,8 +63,14 @@ export interface Program {
 
 /** Credentials and context of a spawned process. */
 export interface SpawnOptions {
+  /** Every uid of the process (real, effective, saved, fs); default 0. */
   readonly uid?: number;
+  /** Every gid of the process; default 0. */
   readonly gid?: number;
+  /** Supplementary groups; default none. */
+  readonly groups?: readonly number[];
+  /** The architecture whose syscall numbers and layouts the process uses: `x86_64` (default) or `riscv64`. */
+  readonly arch?: string;
   /** File mode creation mask, default 0o022. */
   readonly umask?: number;
   /** Working directory, default `/`. */

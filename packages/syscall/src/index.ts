@@ -1,14 +1,25 @@
 /**
- * @tskern/syscall — the syscall layer: Linux x86-64 numbers with raw
- * arguments, negative errno results, pointer arguments copied in and out of
- * user memory.
+ * @tskern/syscall — the syscall layer: one handler signature
+ * `(task, a0..a5) => SyscallReturn`, arguments typed per syscall and
+ * converted once from raw numbers or BigInts, one table per architecture
+ * (x86-64, riscv64) over shared handlers, negative errno results, Blocks for
+ * calls that must wait.
  */
 export * from './host';
-export * from './user-memory';
 export * from './args';
-export * from './process-types';
+export * from './block';
+export * from './handler';
+export { SYSCALLS } from './catalogue';
+export { SyscallTable, invoke, type TableEntry } from './syscall-table';
 export { SyscallDispatcher } from './dispatcher';
-export { coreSyscalls } from './table';
-export { processMemory } from './process-memory';
-export { fileSyscallHandlers } from './file-table';
-export { fileSyscalls, type FileSyscall, type FileSyscallContext } from './fs';
+export type { Personality } from './arch/personality';
+export { x86_64Abi, x86_64Personality, encodeStatX86_64 } from './arch/x86-64';
+export { riscv64Abi, riscv64Personality, encodeStatGeneric } from './arch/riscv64';
+export { encodeStatAs, type StatLayout } from './arch/stat-encoding';
+export type { UserMemory } from '@tskern/tasks';
+export * from './fs';
+export * from './mm/mmap';
+export * from './mm/others';
+export * from './proc/lifecycle';
+export * from './proc/clone';
+export * from './proc/credentials';

@@ -25,7 +25,7 @@ export function chmodInode(cred: Credentials, inode: Inode, mode: number): numbe
  */
 export function chownInode(cred: Credentials, inode: Inode, uid: number, gid: number): number {
   if (inode.fs.readOnly) return -Errno.EROFS;
-  const owner = cred.uid === inode.uid;
+  const owner = cred.fsuid === inode.uid;
   if (uid !== -1 && !cred.isRoot && !(owner && uid === inode.uid)) return -Errno.EPERM;
   if (gid !== -1 && !cred.isRoot && !(owner && (gid === inode.gid || cred.inGroup(gid)))) return -Errno.EPERM;
   const attr: { -readonly [K in keyof SetAttr]: SetAttr[K] } = {};

@@ -17,7 +17,7 @@ import { inodePermission, MAY_EXEC, MAY_WRITE, stickyForbids } from './permissio
 export function newInodeAttrs(task: FsTask, dir: Inode, mode: number, applyUmask = true): NewInode {
   const cred = task.cred;
   let m = applyUmask ? mode & ~(task.fs.umask & (S.S_IRWXU | S.S_IRWXG | S.S_IRWXO)) : mode;
-  let gid = cred.gid;
+  let gid = cred.fsgid;
   if ((dir.mode & S.S_ISGID) !== 0) {
     gid = dir.gid;
     if (isDir(m)) m |= S.S_ISGID;
@@ -25,7 +25,7 @@ export function newInodeAttrs(task: FsTask, dir: Inode, mode: number, applyUmask
       m &= ~S.S_ISGID;
     }
   }
-  return { mode: m, uid: cred.uid, gid };
+  return { mode: m, uid: cred.fsuid, gid };
 }
 
 /**

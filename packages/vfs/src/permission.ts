@@ -18,7 +18,7 @@ export const MAY_READ = S.S_IROTH;
  */
 function modeAllows(cred: Credentials, inode: Inode, mask: number): boolean {
   let mode = inode.mode;
-  if (cred.uid === inode.uid) {
+  if (cred.fsuid === inode.uid) {
     mode >>= 6;
   } else if ((mask & (mode ^ (mode >> 3))) !== 0 && cred.inGroup(inode.gid)) {
     mode >>= 3;
@@ -53,7 +53,7 @@ export function inodePermission(cred: Credentials, inode: Inode, mask: number): 
 
 /** inode_owner_or_capable: the caller owns the inode or has CAP_FOWNER. */
 export function isOwnerOrCapable(cred: Credentials, inode: Inode): boolean {
-  return cred.uid === inode.uid || cred.isRoot;
+  return cred.fsuid === inode.uid || cred.isRoot;
 }
 
 /**
@@ -76,5 +76,5 @@ export function modeAfterKillPriv(cred: Credentials, inode: Inode): number {
  */
 export function stickyForbids(cred: Credentials, dir: Inode, victim: Inode): boolean {
   if ((dir.mode & S.S_ISVTX) === 0) return false;
-  return cred.uid !== victim.uid && cred.uid !== dir.uid && !cred.isRoot;
+  return cred.fsuid !== victim.uid && cred.fsuid !== dir.uid && !cred.isRoot;
 }

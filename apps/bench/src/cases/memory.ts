@@ -23,7 +23,7 @@ function perMapping(gc: () => void): number {
   p.makeMappings(MAPPINGS);
   const after = settledMemory(gc);
   const bytes = (total(after) - total(before)) / MAPPINGS;
-  if (p.k.processes.get(p.pid)?.mm.mapCount !== MAPPINGS + 1) throw new Error('mappings merged');
+  if (p.k.tasks.get(p.pid)?.mm.mapCount !== MAPPINGS + 1) throw new Error('mappings merged');
   return bytes;
 }
 
@@ -47,7 +47,7 @@ function perPage(gc: () => void): number {
   const before = settledMemory(gc);
   const p = touched(PAGES, frames);
   const after = settledMemory(gc);
-  if (p.k.processes.get(p.pid)?.mm.pt.resident !== PAGES || frames.chunkCount * 256 !== PAGES) throw new Error('unexpected frame use');
+  if (p.k.tasks.get(p.pid)?.mm.pt.resident !== PAGES || frames.chunkCount * 256 !== PAGES) throw new Error('unexpected frame use');
   return (total(after) - total(before) - PAGES * PAGE_SIZE) / PAGES;
 }
 

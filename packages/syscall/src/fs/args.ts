@@ -1,6 +1,6 @@
 import { Errno, PAGE_MASK, PATH_MAX, TASK_SIZE } from '@tskern/abi';
 import { byteStringFromBytes } from '@tskern/vfs';
-import type { UserMemory } from '../user-memory';
+import type { UserMemory } from '@tskern/tasks';
 
 /**
  * The most one read or write moves (MAX_RW_COUNT: INT_MAX rounded down to a

@@ -1,6 +1,6 @@
 import { AT_FDCWD, Errno } from '@tskern/abi';
 import { isDir, type Path } from '@tskern/vfs';
-import type { FileSyscallContext } from './context';
+import type { Task } from '@tskern/tasks';
 
 /**
  * Where a relative path of an *at() call starts (path_init): the cwd for
@@ -8,9 +8,9 @@ import type { FileSyscallContext } from './context';
  * open, ENOTDIR when not a directory; O_PATH descriptors are fine).
  * Returns undefined for "the cwd".
  */
-export function startDir(ctx: FileSyscallContext, dirfd: number, path: string): Path | undefined | number {
+export function startDir(task: Task, dirfd: number, path: string): Path | undefined | number {
   if (path.startsWith('/') || dirfd === AT_FDCWD) return undefined;
-  const f = ctx.files.get(dirfd);
+  const f = task.files.get(dirfd);
   if (f === null) return -Errno.EBADF;
   if (!isDir(f.inode.mode)) return -Errno.ENOTDIR;
   return f.path;

@@ -1,17 +1,9 @@
 import { AT, AT_FDCWD, Errno, F, FD_CLOEXEC, NAME_MAX, O, PAGE_SIZE, PATH_MAX, S, SEEK, STAT, SYS } from '@tskern/abi';
 import { describe, expect, it } from 'vitest';
-import { fileSyscalls, type FileSyscallContext } from './index';
-import { READONLY, world } from './testing/world';
+import { x86_64Personality } from '../arch/x86-64';
+import { READONLY, sys, world } from './testing/world';
 
 const E = Errno;
-
-/** Call a syscall by number, as the dispatcher will. */
-function sys(ctx: FileSyscallContext, nr: number, ...args: number[]): number {
-  const h = fileSyscalls[nr];
-  if (h === undefined) throw new Error(`no handler for ${nr}`);
-  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0] = args;
-  return h(ctx, a0, a1, a2, a3, a4, a5);
-}
 
 describe('open, read, write, lseek, close', () => {
   it('round-trips data and shares the offset between dup descriptors', () => {
@@ -338,6 +330,7 @@ describe('the table', () => {
       'rename', 'symlink', 'readlink', 'chdir', 'getcwd', 'chown', 'fchown', 'chmod', 'fchmod', 'umask', 'fsync',
       'fdatasync', 'getdents64', 'access',
     ] as const;
-    for (const n of names) expect(typeof fileSyscalls[SYS[n]], n).toBe('function');
+    const table = x86_64Personality().table;
+    for (const n of names) expect(table.get(SYS[n])?.def.name, n).toBe(n);
   });
 });

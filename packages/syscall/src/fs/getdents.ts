@@ -1,6 +1,6 @@
 import { Errno } from '@tskern/abi';
 import { accessOk, copyOutPartial, int } from './args';
-import type { FileSyscallContext } from './context';
+import type { Task } from '@tskern/tasks';
 
 /**
  * `struct linux_dirent64` (include/linux/dirent.h): u64 d_ino, s64 d_off,
@@ -23,8 +23,8 @@ function recordLength(nameLength: number): number {
  * EINVAL when not even the first entry fits. A fault part-way returns the
  * entries copied before it, and the position stays after the last of them.
  */
-export function sysGetdents64(ctx: FileSyscallContext, fd: number, dirp: number, count: number): number {
-  const file = ctx.files.get(int(fd));
+export function sysGetdents64(task: Task, fd: number, dirp: number, count: number): number {
+  const file = task.files.get(int(fd));
   if (file === null || file.isPathOnly) return -Errno.EBADF;
   if (!accessOk(dirp, count)) return -Errno.EFAULT;
   const room = Math.min(count, MAX_BATCH);
@@ -48,10 +48,10 @@ export function sysGetdents64(ctx: FileSyscallContext, fd: number, dirp: number,
     used += reclen;
     ends.push({ end: used, next });
     return true;
-  }, ctx);
+  }, task);
   if (err < 0) return err;
   if (tooSmall) return -Errno.EINVAL;
-  const copied = copyOutPartial(ctx.mem, dirp, buf, 0, used);
+  const copied = copyOutPartial(task.mem, dirp, buf, 0, used);
   if (copied === used) return used;
   // Keep only the records that reached the caller.
   let kept = 0;

@@ -1,7 +1,7 @@
 import { AT_FDCWD, O } from '@tskern/abi';
 import { checkOpenFlags } from '@tskern/vfs';
 import { int, mode as modeArg, readPath } from './args';
-import type { FileSyscallContext } from './context';
+import type { Task } from '@tskern/tasks';
 import { startDir } from './dirfd';
 
 /**
@@ -10,35 +10,35 @@ import { startDir } from './dirfd';
  * is looked up or created), then the lookup and open. O_CLOEXEC sets
  * close-on-exec on the new descriptor.
  */
-export function sysOpenat(ctx: FileSyscallContext, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+export function sysOpenat(task: Task, dirfd: number, pathAddr: number, flags: number, mode: number): number {
   const f = int(flags);
   const bad = checkOpenFlags(f);
   if (bad < 0) return bad;
-  const path = readPath(ctx.mem, pathAddr);
+  const path = readPath(task.mem, pathAddr);
   if (typeof path === 'number') return path;
-  const fd = ctx.files.allocFd();
+  const fd = task.files.allocFd();
   if (fd < 0) return fd;
-  const at = startDir(ctx, int(dirfd), path);
-  const file = typeof at === 'number' ? at : ctx.vfs.open(ctx, path, f, modeArg(mode), at);
+  const at = startDir(task, int(dirfd), path);
+  const file = typeof at === 'number' ? at : task.vfs.open(task, path, f, modeArg(mode), at);
   if (typeof file === 'number') {
-    ctx.files.freeReserved(fd);
+    task.files.freeReserved(fd);
     return file;
   }
-  ctx.files.installAt(fd, file, (f & O.O_CLOEXEC) !== 0);
+  task.files.installAt(fd, file, (f & O.O_CLOEXEC) !== 0);
   return fd;
 }
 
 /** open(2): openat(AT_FDCWD, ...). */
-export function sysOpen(ctx: FileSyscallContext, pathAddr: number, flags: number, mode: number): number {
-  return sysOpenat(ctx, AT_FDCWD, pathAddr, flags, mode);
+export function sysOpen(task: Task, pathAddr: number, flags: number, mode: number): number {
+  return sysOpenat(task, AT_FDCWD, pathAddr, flags, mode);
 }
 
 /** creat(2): open with O_CREAT|O_WRONLY|O_TRUNC. */
-export function sysCreat(ctx: FileSyscallContext, pathAddr: number, mode: number): number {
-  return sysOpenat(ctx, AT_FDCWD, pathAddr, O.O_CREAT | O.O_WRONLY | O.O_TRUNC, mode);
+export function sysCreat(task: Task, pathAddr: number, mode: number): number {
+  return sysOpenat(task, AT_FDCWD, pathAddr, O.O_CREAT | O.O_WRONLY | O.O_TRUNC, mode);
 }
 
 /** close(2). */
-export function sysClose(ctx: FileSyscallContext, fd: number): number {
-  return ctx.files.close(int(fd));
+export function sysClose(task: Task, fd: number): number {
+  return task.files.close(int(fd));
 }

@@ -1,7 +1,7 @@
 import { Errno, S } from '@tskern/abi';
 import type { OpenFileDescription } from '@tskern/vfs';
 import { accessOk, copyInPartial, copyOutPartial, int, MAX_RW_COUNT } from './args';
-import type { FileSyscallContext } from './context';
+import type { Task } from '@tskern/tasks';
 
 const EMPTY = new Uint8Array(0);
 
@@ -24,15 +24,15 @@ const CHUNK = 64 * 1024;
  * (copy_page_to_iter). Returns the count copied, -EFAULT when nothing could
  * be, or the file's error when nothing was read.
  */
-function readToUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: number, count: number, pos: number): number {
+function readToUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: number): number {
   if (count === 0) return file.pread(EMPTY, 0, 0, pos); // still EISDIR for a directory
-  if (ctx.mem.chunks !== undefined && isRegular(file)) {
+  if (task.mem.chunks !== undefined && isRegular(file)) {
     // One copy, page cache to the user's frames; never past EOF, so no user
     // page is faulted in for bytes that will not come.
     const want = Math.min(count, Math.max(0, file.inode.size() - pos));
     if (want === 0) return 0;
     let err = 0;
-    const r = ctx.mem.chunks(buf, want, true, (bytes, offset, n) => {
+    const r = task.mem.chunks(buf, want, true, (bytes, offset, n) => {
       const got = file.pread(bytes, offset, n, pos);
       if (got < 0) {
         err = got;
@@ -50,7 +50,7 @@ function readToUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: num
     const n = file.pread(kbuf, 0, want, pos + total);
     if (n < 0) return total > 0 ? total : n;
     if (n === 0) break;
-    const copied = copyOutPartial(ctx.mem, buf + total, kbuf, 0, n);
+    const copied = copyOutPartial(task.mem, buf + total, kbuf, 0, n);
     total += copied;
     if (copied < n) return total > 0 ? total : -Errno.EFAULT;
     if (n < want) break;
@@ -63,13 +63,13 @@ function readToUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: num
  * when `pos` is null): piece by piece, each copied in then written; a fault
  * ends the write after what was copied (generic_perform_write).
  */
-function writeFromUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: number, count: number, pos: number | null): number {
+function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: number | null): number {
   if (count === 0) return pos === null ? file.write(EMPTY, 0, 0) : file.pwrite(EMPTY, 0, 0, pos);
-  if (ctx.mem.chunks !== undefined && isRegular(file)) {
+  if (task.mem.chunks !== undefined && isRegular(file)) {
     // One copy, the user's frames to the page cache.
     let err = 0;
     let at = pos;
-    const r = ctx.mem.chunks(buf, count, false, (bytes, offset, n) => {
+    const r = task.mem.chunks(buf, count, false, (bytes, offset, n) => {
       const put = at === null ? file.write(bytes, offset, n) : file.pwrite(bytes, offset, n, at);
       if (put < 0) {
         err = put;
@@ -84,7 +84,7 @@ function writeFromUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: 
   let total = 0;
   while (total < count) {
     const want = Math.min(kbuf.length, count - total);
-    const copied = copyInPartial(ctx.mem, buf + total, kbuf, 0, want);
+    const copied = copyInPartial(task.mem, buf + total, kbuf, 0, want);
     if (copied === 0) return total > 0 ? total : -Errno.EFAULT;
     const n = pos === null ? file.write(kbuf, 0, copied) : file.pwrite(kbuf, 0, copied, pos + total);
     if (n < 0) return total > 0 ? total : n;
@@ -99,42 +99,42 @@ function writeFromUser(ctx: FileSyscallContext, file: OpenFileDescription, buf: 
  * also when not open for that direction), the user range (EFAULT); the count
  * is clamped to MAX_RW_COUNT.
  */
-function prepare(ctx: FileSyscallContext, fd: number, buf: number, count: number, write: boolean): [OpenFileDescription, number] | number {
-  const file = ctx.files.get(int(fd));
+function prepare(task: Task, fd: number, buf: number, count: number, write: boolean): [OpenFileDescription, number] | number {
+  const file = task.files.get(int(fd));
   if (file === null || !(write ? file.writable : file.readable)) return -Errno.EBADF;
   if (!accessOk(buf, count)) return -Errno.EFAULT;
   return [file, Math.min(count, MAX_RW_COUNT)];
 }
 
 /** read(2): from the file position, which advances by what reached the caller. */
-export function sysRead(ctx: FileSyscallContext, fd: number, buf: number, count: number): number {
-  const p = prepare(ctx, fd, buf, count, false);
+export function sysRead(task: Task, fd: number, buf: number, count: number): number {
+  const p = prepare(task, fd, buf, count, false);
   if (typeof p === 'number') return p;
   const [file, n] = p;
-  const r = readToUser(ctx, file, buf, n, file.pos);
+  const r = readToUser(task, file, buf, n, file.pos);
   if (r > 0) file.pos += r;
   return r;
 }
 
 /** write(2): at the file position (the end under O_APPEND). */
-export function sysWrite(ctx: FileSyscallContext, fd: number, buf: number, count: number): number {
-  const p = prepare(ctx, fd, buf, count, true);
+export function sysWrite(task: Task, fd: number, buf: number, count: number): number {
+  const p = prepare(task, fd, buf, count, true);
   if (typeof p === 'number') return p;
-  return writeFromUser(ctx, p[0], buf, p[1], null);
+  return writeFromUser(task, p[0], buf, p[1], null);
 }
 
 /** pread64(2): a negative offset is EINVAL before the descriptor is looked at (ksys_pread64). */
-export function sysPread64(ctx: FileSyscallContext, fd: number, buf: number, count: number, pos: number): number {
+export function sysPread64(task: Task, fd: number, buf: number, count: number, pos: number): number {
   if (pos < 0) return -Errno.EINVAL;
-  const p = prepare(ctx, fd, buf, count, false);
+  const p = prepare(task, fd, buf, count, false);
   if (typeof p === 'number') return p;
-  return readToUser(ctx, p[0], buf, p[1], pos);
+  return readToUser(task, p[0], buf, p[1], pos);
 }
 
 /** pwrite64(2). */
-export function sysPwrite64(ctx: FileSyscallContext, fd: number, buf: number, count: number, pos: number): number {
+export function sysPwrite64(task: Task, fd: number, buf: number, count: number, pos: number): number {
   if (pos < 0) return -Errno.EINVAL;
-  const p = prepare(ctx, fd, buf, count, true);
+  const p = prepare(task, fd, buf, count, true);
   if (typeof p === 'number') return p;
-  return writeFromUser(ctx, p[0], buf, p[1], pos);
+  return writeFromUser(task, p[0], buf, p[1], pos);
 }

@@ -1,44 +1,82 @@
-import { Errno, PATH_MAX } from '@tskern/abi';
-import { copyOut, readString } from '@tskern/mman';
-import { i32, u64 } from '../args';
-import type { SyscallHandler } from '../process-types';
+import { Errno, PATH_MAX, WAIT } from '@tskern/abi';
+import type { Task } from '@tskern/tasks';
+import type { SyscallReturn } from '../block';
 
 const decoder = new TextDecoder();
 
-/** fork(2) (and vfork(2), which tskern treats as fork): the child's pid to the parent. */
-export const sysFork: SyscallHandler = (env, proc) => env.processes.fork(proc).pid;
+/** fork(2) and vfork(2) (which tskern runs as fork): the child's pid to the parent. */
+export function sysFork(task: Task): number {
+  return task.kernel.tasks.fork(task).tid;
+}
 
 /** execve(2) of a registered program; argv and envp are not interpreted. */
-export const sysExecve: SyscallHandler = (env, proc, pathAddr) => {
-  const path = readString(proc.mm, u64(pathAddr), PATH_MAX - 1);
+export function sysExecve(task: Task, pathAddr: number): number {
+  const path = task.mem.readString(pathAddr, PATH_MAX - 1);
   if (typeof path === 'number') return path;
   if (path.length === 0) return -Errno.ENOENT;
-  return env.processes.exec(proc, decoder.decode(path));
-};
+  return task.kernel.tasks.exec(task, decoder.decode(path));
+}
 
-/** exit(2) and exit_group(2): tskern processes have one thread, so both end the process. */
-export const sysExitGroup: SyscallHandler = (env, proc, status) => {
-  env.processes.exit(proc, i32(status));
+/** exit(2): this thread ends; the process ends with its last thread. */
+export function sysExit(task: Task, code: number): number {
+  task.kernel.tasks.exit(task, code);
   return 0;
-};
+}
 
-const WNOHANG = 1;
+/** exit_group(2): every thread of the process ends. */
+export function sysExitGroup(task: Task, code: number): number {
+  task.kernel.tasks.exitGroup(task, code);
+  return 0;
+}
 
-/** wait4(2): reap a zombie child and store its wait status (exit code << 8). */
-export const sysWait4: SyscallHandler = (env, proc, pid, statusAddr, options) => {
-  const result = env.processes.wait(proc, i32(pid), (i32(options) & WNOHANG) !== 0);
-  if (typeof result === 'number') return result;
-  const addr = u64(statusAddr);
-  if (addr !== 0) {
-    const status = new Uint8Array(4);
-    new DataView(status.buffer).setInt32(0, (result.exitStatus & 0xff) << 8, true);
-    const copied = copyOut(proc.mm, addr, status, 0, 4);
-    if (copied !== 0) return copied;
-  }
-  return result.pid;
-};
+const WAIT4_OPTIONS = WAIT.WNOHANG | WAIT.WUNTRACED | WAIT.WCONTINUED | WAIT.__WNOTHREAD | WAIT.__WCLONE | WAIT.__WALL;
+/** struct rusage: two timevals and fourteen longs. */
+const RUSAGE_SIZE = 144;
 
-export const sysGetpid: SyscallHandler = (_env, proc) => proc.pid;
-export const sysGetppid: SyscallHandler = (_env, proc) => proc.ppid;
-export const sysGetuid: SyscallHandler = (_env, proc) => proc.cred.uid;
-export const sysGetgid: SyscallHandler = (_env, proc) => proc.cred.gid;
+/**
+ * wait4(2) (kernel/exit.c): EINVAL for unknown options, ESRCH for INT_MIN;
+ * reaps a zombie child, storing its wait status (exit code << 8) and a
+ * zeroed rusage (tskern keeps no accounting); 0 with WNOHANG while the
+ * children run; otherwise it blocks, and its retry looks again.
+ */
+export function sysWait4(task: Task, pid: number, statusAddr: number, options: number, rusageAddr: number): SyscallReturn {
+  if (((options >>> 0) & ~WAIT4_OPTIONS) !== 0) return -Errno.EINVAL;
+  if (pid === -0x80000000) return -Errno.ESRCH;
+  const attempt = (): SyscallReturn => {
+    if (!task.alive) return -Errno.ESRCH;
+    const child = task.kernel.tasks.wait(task, pid, options);
+    if (typeof child === 'number') {
+      if (child !== 0 || (options & WAIT.WNOHANG) !== 0) return child;
+      return { reason: `wait4(${pid})`, restart: 'sys', retry: attempt, cancel: () => {} };
+    }
+    if (statusAddr !== 0) {
+      const status = new Uint8Array(4);
+      new DataView(status.buffer).setInt32(0, child.waitStatus, true);
+      if (task.mem.copyOut(statusAddr, status, 0, 4) < 0) return -Errno.EFAULT;
+    }
+    if (rusageAddr !== 0 && task.mem.copyOut(rusageAddr, new Uint8Array(RUSAGE_SIZE), 0, RUSAGE_SIZE) < 0) return -Errno.EFAULT;
+    return child.tgid;
+  };
+  return attempt();
+}
+
+/** getpid(2): the thread group's id. */
+export function sysGetpid(task: Task): number {
+  return task.pid;
+}
+
+/** gettid(2). */
+export function sysGettid(task: Task): number {
+  return task.tid;
+}
+
+/** getppid(2). */
+export function sysGetppid(task: Task): number {
+  return task.group.ppid;
+}
+
+/** set_tid_address(2): where 0 is stored (and a futex woken) when this thread exits; returns the tid. */
+export function sysSetTidAddress(task: Task, tidptr: number): number {
+  task.clearChildTid = tidptr;
+  return task.tid;
+}

@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import type { UserMemory } from '../../user-memory';
+import type { UserMemory } from '@tskern/tasks';
 
 interface Region {
   start: number;

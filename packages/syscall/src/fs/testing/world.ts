@@ -1,17 +1,32 @@
-// Handler tests run over a real Vfs on ramfs. @tskern/ramfs and
-// @tskern/pagealloc are not dependencies of @tskern/syscall, so they are
-// reached by path.
+// Handler tests run over a real Vfs on ramfs, with a task whose memory is a
+// fake over Uint8Arrays.
 import { PAGE_SIZE } from '@tskern/abi';
-import { Credentials, FdTable, Vfs } from '@tskern/vfs';
+import { memoryOptions, standaloneSharedAnonymous } from '@tskern/mman';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
-import type { FileSyscallContext } from '../context';
+import { TaskTable, type Task } from '@tskern/tasks';
+import { Credentials, Vfs } from '@tskern/vfs';
+import { x86_64Personality } from '../../arch/x86-64';
+import type { RawArg } from '../../args';
+import { invoke } from '../../syscall-table';
 import { FakeMemory } from './fake-memory';
 
 /** Scratch memory: a writable page run, then a read-only page. */
 export const SCRATCH = 0x10000;
 export const SCRATCH_SIZE = 16 * PAGE_SIZE;
 export const READONLY = SCRATCH + SCRATCH_SIZE;
+
+const x86 = x86_64Personality();
+
+/** Call a syscall by x86-64 number as `task`, through its table entry (arguments converted by their kinds). */
+export function sys(task: Task, nr: number, ...args: RawArg[]): number {
+  const e = x86.table.get(nr);
+  if (e === undefined) throw new Error(`no handler for ${nr}`);
+  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0] = args;
+  const r = invoke(e, task, a0, a1, a2, a3, a4, a5);
+  if (typeof r !== 'number') throw new Error(`syscall ${nr} blocked: ${r.reason}`);
+  return r;
+}
 
 export function world(options: { uid?: number; fdLimit?: number } = {}) {
   const frames = new ArenaFrameAllocator({ frames: 256 });
@@ -23,9 +38,14 @@ export function world(options: { uid?: number; fdLimit?: number } = {}) {
   const scratch = mem.map(SCRATCH, SCRATCH_SIZE);
   const readonly = mem.map(READONLY, PAGE_SIZE, false);
   const uid = options.uid ?? 1000;
-  const fs = vfs.newFsContext(0o022);
-  const ctx: FileSyscallContext = { mem, files: new FdTable(options.fdLimit), fs, cred: new Credentials(uid, uid), vfs };
-  vfs.chdir(ctx, '/tmp');
+  const tasks = new TaskTable({
+    memory: memoryOptions(frames, standaloneSharedAnonymous(frames)),
+    vfs,
+    ...(options.fdLimit !== undefined ? { fdLimit: options.fdLimit } : {}),
+  });
+  tasks.registerProgram('/bin/test', { stackSize: PAGE_SIZE });
+  const ctx = tasks.spawn('/bin/test', { cred: new Credentials(uid, uid), abi: x86.abi, cwd: '/tmp', memory: mem });
+  if (typeof ctx === 'number') throw new Error(`spawn: ${ctx}`);
   let next = SCRATCH;
   /** Put a NUL-terminated string (or raw bytes) in scratch memory and return its address. */
   const str = (s: string | Uint8Array): number => {
@@ -44,5 +64,5 @@ export function world(options: { uid?: number; fdLimit?: number } = {}) {
   };
   const bytes = (addr: number, n: number): Uint8Array => scratch.slice(addr - SCRATCH, addr - SCRATCH + n);
   const text = (addr: number, n: number): string => new TextDecoder().decode(bytes(addr, n));
-  return { frames, vfs, mem, scratch, readonly, ctx, str, alloc, bytes, text };
+  return { frames, vfs, mem, scratch, readonly, ctx, tasks, str, alloc, bytes, text };
 }

@@ -1,5 +1,7 @@
+import { copyIn, copyOut, forEachUserChunk, readString, type AddressSpace } from '@tskern/mman';
+
 /**
- * A process's memory as syscall handlers reach it: copy-in and copy-out of
+ * A task's memory as syscall handlers reach it: copy-in and copy-out of
  * pointer arguments (Linux's copy_from_user / copy_to_user /
  * strncpy_from_user). A bad pointer answers `-EFAULT`, never throws.
  */
@@ -23,4 +25,17 @@ export interface UserMemory {
    * faults (a later fault ends the walk with the count so far).
    */
   chunks?(addr: number, length: number, write: boolean, fn: (bytes: Uint8Array, offset: number, n: number) => number): number;
+}
+
+/**
+ * The memory of whatever address space `owner.mm` is at the time of the
+ * access, so it stays right across execve (which gives the task a new one).
+ */
+export function addressSpaceMemory(owner: { readonly mm: AddressSpace }): UserMemory {
+  return {
+    copyIn: (addr, dst, dstOffset, length) => copyIn(owner.mm, addr, dst, dstOffset, length),
+    copyOut: (addr, src, srcOffset, length) => copyOut(owner.mm, addr, src, srcOffset, length),
+    readString: (addr, max) => readString(owner.mm, addr, max),
+    chunks: (addr, length, write, fn) => forEachUserChunk(owner.mm, addr, length, write, fn),
+  };
 }

@@ -1,0 +1,34 @@
+/**
+ * What a signal does to a blocked call, as Linux's restart codes:
+ * - `sys` (-ERESTARTSYS): restarted if the handler has SA_RESTART, else EINTR;
+ * - `nohand` (-ERESTARTNOHAND): restarted only if no handler ran (pause, sigsuspend: EINTR);
+ * - `restartblock` (-ERESTART_RESTARTBLOCK): EINTR with the remaining time written (nanosleep);
+ * - `never`: always EINTR.
+ */
+export type RestartKind = 'sys' | 'nohand' | 'restartblock' | 'never';
+
+/**
+ * A call that must wait (would block, then retry). The handler registered
+ * whatever wakes it (a wait queue, a timer); the scheduler calls `retry`
+ * after a wake-up, which answers the result or another Block.
+ */
+export interface Block {
+  /** What it waits for, for the deadlock report (`wait4(-1)`, `futex 0x7f00 (shared)`). */
+  readonly reason: string;
+  /** Absolute time on the kernel's clock (ns) when it gives up, or undefined for none. */
+  readonly deadline?: number;
+  /** Try again: the result (or -errno), or another Block to sleep again. */
+  retry(): SyscallReturn;
+  /** Unregister from whatever it registered on (a signal or a deadline ended the wait). */
+  cancel(): void;
+  /** What a signal does to it. */
+  readonly restart: RestartKind;
+}
+
+/** A handler's answer: the result (or -errno), or a Block when it must wait. */
+export type SyscallReturn = number | Block;
+
+/** Whether a handler's answer is a Block. */
+export function isBlock(r: SyscallReturn): r is Block {
+  return typeof r === 'object';
+}

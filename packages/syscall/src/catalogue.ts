@@ -1,0 +1,109 @@
+import type { ArgKind } from './args';
+import * as fs from './fs';
+import type { SyscallDef, SyscallHandler } from './handler';
+import { sysMmap } from './mm/mmap';
+import { sysMadvise, sysMincore, sysMprotect, sysMremap, sysMsync, sysMunmap } from './mm/others';
+import { sysClone, sysClone3 } from './proc/clone';
+import * as cred from './proc/credentials';
+import * as life from './proc/lifecycle';
+
+/** A handler with fewer parameters than six ignores the other registers, as a C function does. */
+function def(name: string, handler: SyscallHandler, args: readonly ArgKind[]): SyscallDef {
+  return { name, handler, args };
+}
+
+const PATH: ArgKind = 'ptr';
+
+/**
+ * Every syscall tskern serves, by name, with the C type of each argument
+ * (as its `SYSCALL_DEFINE`). The handlers are the same on every
+ * architecture; each architecture's table gives them numbers.
+ */
+export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries(
+  [
+    // Memory (mm/).
+    def('mmap', sysMmap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
+    def('munmap', sysMunmap, ['ulong', 'size']),
+    def('mprotect', sysMprotect, ['ulong', 'size', 'ulong']),
+    def('mremap', sysMremap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
+    def('msync', sysMsync, ['ulong', 'size', 'int']),
+    def('madvise', sysMadvise, ['ulong', 'size', 'int']),
+    def('mincore', sysMincore, ['ulong', 'size', 'ptr']),
+    // Tasks (kernel/fork.c, kernel/exit.c, fs/exec.c).
+    def('fork', life.sysFork, []),
+    def('vfork', life.sysFork, []),
+    def('clone', sysClone, ['ulong', 'ulong', 'ptr', 'ulong', 'ulong']),
+    def('clone3', sysClone3, ['ptr', 'size']),
+    def('execve', life.sysExecve, [PATH, 'ptr', 'ptr']),
+    def('exit', life.sysExit, ['int']),
+    def('exit_group', life.sysExitGroup, ['int']),
+    def('wait4', life.sysWait4, ['int', 'ptr', 'int', 'ptr']),
+    def('getpid', life.sysGetpid, []),
+    def('gettid', life.sysGettid, []),
+    def('getppid', life.sysGetppid, []),
+    def('set_tid_address', life.sysSetTidAddress, ['ptr']),
+    // Credentials (kernel/sys.c, kernel/groups.c); uid_t and gid_t are unsigned int.
+    def('getuid', cred.sysGetuid, []),
+    def('geteuid', cred.sysGeteuid, []),
+    def('getgid', cred.sysGetgid, []),
+    def('getegid', cred.sysGetegid, []),
+    def('setuid', cred.sysSetuid, ['uint']),
+    def('setgid', cred.sysSetgid, ['uint']),
+    def('setreuid', cred.sysSetreuid, ['uint', 'uint']),
+    def('setregid', cred.sysSetregid, ['uint', 'uint']),
+    def('setresuid', cred.sysSetresuid, ['uint', 'uint', 'uint']),
+    def('setresgid', cred.sysSetresgid, ['uint', 'uint', 'uint']),
+    def('getresuid', cred.sysGetresuid, ['ptr', 'ptr', 'ptr']),
+    def('getresgid', cred.sysGetresgid, ['ptr', 'ptr', 'ptr']),
+    def('setfsuid', cred.sysSetfsuid, ['uint']),
+    def('setfsgid', cred.sysSetfsgid, ['uint']),
+    def('getgroups', cred.sysGetgroups, ['int', 'ptr']),
+    def('setgroups', cred.sysSetgroups, ['int', 'ptr']),
+    // Files (fs/).
+    def('read', fs.sysRead, ['uint', 'ptr', 'size']),
+    def('write', fs.sysWrite, ['uint', 'ptr', 'size']),
+    def('pread64', fs.sysPread64, ['uint', 'ptr', 'size', 'loff']),
+    def('pwrite64', fs.sysPwrite64, ['uint', 'ptr', 'size', 'loff']),
+    def('open', fs.sysOpen, [PATH, 'int', 'umode']),
+    def('openat', fs.sysOpenat, ['int', PATH, 'int', 'umode']),
+    def('creat', fs.sysCreat, [PATH, 'umode']),
+    def('close', fs.sysClose, ['uint']),
+    def('lseek', fs.sysLseek, ['uint', 'loff', 'uint']),
+    def('fstat', fs.sysFstat, ['uint', 'ptr']),
+    def('stat', fs.sysStat, [PATH, 'ptr']),
+    def('lstat', fs.sysLstat, [PATH, 'ptr']),
+    def('newfstatat', fs.sysNewfstatat, ['int', PATH, 'ptr', 'int']),
+    def('ftruncate', fs.sysFtruncate, ['uint', 'loff']),
+    def('truncate', fs.sysTruncate, [PATH, 'long']),
+    def('dup', fs.sysDup, ['uint']),
+    def('dup2', fs.sysDup2, ['uint', 'uint']),
+    def('dup3', fs.sysDup3, ['uint', 'uint', 'int']),
+    def('fcntl', fs.sysFcntl, ['uint', 'uint', 'ulong']),
+    def('unlink', fs.sysUnlink, [PATH]),
+    def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
+    def('mkdir', fs.sysMkdir, [PATH, 'umode']),
+    def('mkdirat', fs.sysMkdirat, ['int', PATH, 'umode']),
+    def('rmdir', fs.sysRmdir, [PATH]),
+    def('rename', fs.sysRename, [PATH, PATH]),
+    def('renameat', fs.sysRenameat, ['int', PATH, 'int', PATH]),
+    def('symlink', fs.sysSymlink, [PATH, PATH]),
+    def('symlinkat', fs.sysSymlinkat, [PATH, 'int', PATH]),
+    def('readlink', fs.sysReadlink, [PATH, 'ptr', 'int']),
+    def('readlinkat', fs.sysReadlinkat, ['int', PATH, 'ptr', 'int']),
+    def('chdir', fs.sysChdir, [PATH]),
+    def('fchdir', fs.sysFchdir, ['uint']),
+    def('getcwd', fs.sysGetcwd, ['ptr', 'ulong']),
+    def('chown', fs.sysChown, [PATH, 'uint', 'uint']),
+    def('fchown', fs.sysFchown, ['uint', 'uint', 'uint']),
+    def('fchownat', fs.sysFchownat, ['int', PATH, 'uint', 'uint', 'int']),
+    def('chmod', fs.sysChmod, [PATH, 'umode']),
+    def('fchmod', fs.sysFchmod, ['uint', 'umode']),
+    def('fchmodat', fs.sysFchmodat, ['int', PATH, 'umode']),
+    def('umask', fs.sysUmask, ['int']),
+    def('access', fs.sysAccess, [PATH, 'int']),
+    def('faccessat', fs.sysFaccessat, ['int', PATH, 'int']),
+    def('fsync', fs.sysFsync, ['uint']),
+    def('fdatasync', fs.sysFdatasync, ['uint']),
+    def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
+  ].map((d) => [d.name, d]),
+);

@@ -1,0 +1,38 @@
+import type { Stat } from '@tskern/vfs';
+
+/** clone(2)'s arguments once the architecture's register order is undone. */
+export interface CloneRegisters {
+  readonly flags: number;
+  readonly stack: number;
+  readonly parentTid: number;
+  readonly childTid: number;
+  readonly tls: number;
+}
+
+/**
+ * What differs between architectures below the syscall table: the layouts a
+ * handler writes and the argument orders it reads (gVisor's per-arch files;
+ * Linux's arch/<arch>/). A task carries its `ArchAbi`; handlers ask it, so
+ * they never test which architecture they run for. The syscall layer pairs
+ * each ArchAbi with its table of numbers.
+ */
+export interface ArchAbi {
+  /** `x86_64`, `riscv64` (as uname's machine field). */
+  readonly name: string;
+  /** `struct stat` as this architecture lays it out (cp_new_stat). */
+  encodeStat(st: Stat): Uint8Array;
+  /** clone(2)'s five register arguments, in this architecture's order (CONFIG_CLONE_BACKWARDS*). */
+  cloneRegisters(a0: number, a1: number, a2: number, a3: number, a4: number): CloneRegisters;
+  /**
+   * The signal frame (`rt_sigframe`) of this architecture: built on the user
+   * stack when a handler runs, read back by rt_sigreturn. Filled in by the
+   * signal delivery work; absent until then.
+   */
+  readonly signalFrame?: SignalFrameAbi;
+}
+
+/** The architecture's half of signal delivery (arch/<arch>/kernel/signal.c). */
+export interface SignalFrameAbi {
+  /** Bytes of the frame on the user stack. */
+  readonly size: number;
+}

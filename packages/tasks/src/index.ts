@@ -1,0 +1,13 @@
+/**
+ * @tskern/tasks — tasks (threads) and the processes they form: spawn, clone
+ * with its sharing flags, execve, exit, exit_group and wait over
+ * `@tskern/mman` address spaces and `@tskern/vfs` fd tables, fs contexts and
+ * credentials.
+ */
+export { Task, type TaskKernel, type TaskState, type AltStack } from './task';
+export { ThreadGroup, type ThreadGroupState } from './thread-group';
+export { TaskTable, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult } from './task-table';
+export { checkCloneFlags, type CloneArgs } from './clone-args';
+export type { ArchAbi, CloneRegisters, SignalFrameAbi } from './arch-abi';
+export { DefaultSignalActions, type SignalActions } from './signal-actions';
+export { addressSpaceMemory, type UserMemory } from './user-memory';

@@ -1,0 +1,326 @@
+import { CLONE, Errno, Signal } from '@tskern/abi';
+import { invariant } from '@tskern/assert';
+import { AddressSpace, forkAddressSpace, mapStack, type MemoryOptions } from '@tskern/mman';
+import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
+import type { ArchAbi } from './arch-abi';
+import { checkCloneFlags, type CloneArgs } from './clone-args';
+import { DefaultSignalActions, type SignalActions } from './signal-actions';
+import { Task, type TaskKernel } from './task';
+import { ThreadGroup } from './thread-group';
+import type { UserMemory } from './user-memory';
+
+/** An executable image: what execve builds for the new program. */
+export interface ProgramImage {
+  /** Bytes of `[stack]`; default 8 MiB. */
+  readonly stackSize?: number;
+}
+
+/** What a task table is built over. */
+export interface TaskTableOptions {
+  /** Address spaces' frames and limits. */
+  readonly memory: MemoryOptions;
+  readonly vfs: Vfs;
+  /** RLIMIT_NOFILE of every new fd table (default 1024). */
+  readonly fdLimit?: number;
+  /** The signal actions of a spawned task (default: every signal at its default action). */
+  readonly newSignalActions?: () => SignalActions;
+}
+
+/** How spawn starts a process. */
+export interface SpawnParams {
+  readonly cred: Credentials;
+  readonly abi: ArchAbi;
+  /** Working directory (default `/`). */
+  readonly cwd?: string;
+  /** File mode creation mask (default 0o022). */
+  readonly umask?: number;
+  /** Another view of the task's memory (a test's fake); default: its address space. */
+  readonly memory?: UserMemory;
+}
+
+/** wait4's answer: a reaped child, 0 while children live but none has exited, or -errno. */
+export type WaitResult = ThreadGroup | number;
+
+const DEFAULT_STACK = 8 * 1024 * 1024;
+const U32 = new Uint8Array(4);
+
+/** The shared parts of a task, counted by their users (mm_users, files_struct.count, fs_struct.users, sighand.count). */
+type Part = AddressSpace | FdTable | object;
+
+/**
+ * Every task of a kernel and the processes they form: spawn, clone (fork,
+ * threads), execve, exit, exit_group and wait, as kernel/fork.c, fs/exec.c
+ * and kernel/exit.c. tids come from one counter (pid 1 is the reaper's);
+ * processes whose parent is gone belong to the reaper, which reaps them as
+ * they exit.
+ */
+export class TaskTable {
+  private readonly byTid = new Map<number, Task>();
+  private readonly byTgid = new Map<number, ThreadGroup>();
+  private readonly programs = new Map<string, ProgramImage>();
+  private readonly users = new Map<Part, number>();
+  private nextTid = 2; // 1 is the reaper
+  private readonly kernel: TaskKernel;
+
+  constructor(private readonly options: TaskTableOptions) {
+    this.kernel = { vfs: options.vfs, tasks: this };
+  }
+
+  /** Register an executable image under a path. */
+  registerProgram(path: string, image: ProgramImage): void {
+    this.programs.set(path, image);
+  }
+
+  program(path: string): ProgramImage | undefined {
+    return this.programs.get(path);
+  }
+
+  /** The task with this tid (live, or a dead leader of a zombie process), if any. */
+  get(tid: number): Task | undefined {
+    return this.byTid.get(tid);
+  }
+
+  /** The process with this tgid (running or zombie), if any. */
+  group(tgid: number): ThreadGroup | undefined {
+    return this.byTgid.get(tgid);
+  }
+
+  /** Every process, running and zombie. */
+  groups(): IterableIterator<ThreadGroup> {
+    return this.byTgid.values();
+  }
+
+  /** Every task in the table (live ones, and dead leaders of zombies). */
+  tasks(): IterableIterator<Task> {
+    return this.byTid.values();
+  }
+
+  /** How many tasks share `part` (1 when only its owner holds it). */
+  usersOf(part: Part): number {
+    return this.users.get(part) ?? 0;
+  }
+
+  /** Start a process from a registered program as a child of the reaper. Returns its task or -errno. */
+  spawn(path: string, params: SpawnParams): Task | number {
+    const image = this.programs.get(path);
+    if (image === undefined) return -Errno.ENOENT;
+    const vfs = this.options.vfs;
+    const fs = vfs.newFsContext(params.umask ?? 0o022);
+    const err = vfs.chdir({ fs, cred: Credentials.root() }, params.cwd ?? '/');
+    if (err < 0) return err;
+    const mm = new AddressSpace(this.options.memory);
+    const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    const tid = this.nextTid++;
+    const group = new ThreadGroup(tid, null, Signal.SIGCHLD, path);
+    const sighand = this.options.newSignalActions?.() ?? new DefaultSignalActions();
+    const files = new FdTable(this.options.fdLimit);
+    const task = this.newTask(tid, group, mm, files, fs, sighand, params.cred, params.abi, stack, params.memory);
+    this.byTgid.set(tid, group);
+    return task;
+  }
+
+  /** fork(2) (and vfork(2), which tskern runs as fork): a new process with a copy-on-write address space. */
+  fork(parent: Task): Task {
+    const child = this.clone(parent, { flags: 0, exitSignal: Signal.SIGCHLD });
+    invariant(typeof child !== 'number', 'fork without flags cannot fail');
+    return child;
+  }
+
+  /**
+   * clone(2)/clone3(2) (copy_process): each part shared or copied by its
+   * flag; CLONE_THREAD joins the caller's thread group, otherwise a new
+   * process is a child of the caller's (CLONE_PARENT: of the caller's
+   * parent). CLONE_PARENT_SETTID and CLONE_CHILD_SETTID store the tid (a
+   * store that faults is ignored, as put_user there is); CLONE_CHILD_CLEARTID
+   * and CLONE_SETTLS are recorded on the child. Returns the child or -errno.
+   */
+  clone(parent: Task, args: CloneArgs): Task | number {
+    invariant(parent.alive, 'clone from a dead task');
+    const flags = args.flags;
+    const bad = checkCloneFlags(flags);
+    if (bad < 0) return bad;
+    const thread = (flags & CLONE.CLONE_THREAD) !== 0;
+    const mm = (flags & CLONE.CLONE_VM) !== 0 ? parent.mm : forkAddressSpace(parent.mm);
+    const files = (flags & CLONE.CLONE_FILES) !== 0 ? parent.files : parent.files.fork();
+    const fs = (flags & CLONE.CLONE_FS) !== 0 ? parent.fs : parent.fs.fork();
+    const sighand = (flags & CLONE.CLONE_SIGHAND) !== 0 ? parent.sighand : parent.sighand.fork();
+    const tid = this.nextTid++;
+    let group: ThreadGroup;
+    if (thread) {
+      group = parent.group;
+    } else {
+      const real = (flags & CLONE.CLONE_PARENT) !== 0 ? parent.group.parent : parent.group;
+      group = new ThreadGroup(tid, real, args.exitSignal, parent.group.program);
+      real?.children.add(group);
+      this.byTgid.set(tid, group);
+    }
+    const child = this.newTask(tid, group, mm, files, fs, sighand, parent.cred, parent.abi, { ...parent.stack }, undefined);
+    child.sigmask = parent.sigmask;
+    child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? { sp: 0, flags: 2, size: 0 } : { ...parent.altStack };
+    child.userContext = parent.userContext;
+    child.startStack = args.stack ?? 0;
+    if ((flags & CLONE.CLONE_SETTLS) !== 0) child.tls = args.tls ?? 0;
+    if ((flags & CLONE.CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = args.childTid ?? 0;
+    if ((flags & CLONE.CLONE_PARENT_SETTID) !== 0) putTid(parent.mem, args.parentTid ?? 0, tid);
+    if ((flags & CLONE.CLONE_CHILD_SETTID) !== 0) putTid(child.mem, args.childTid ?? 0, tid);
+    return child;
+  }
+
+  /**
+   * execve(2) of a registered program (fs/exec.c): the other threads of the
+   * group are killed and the caller takes the leader's tid (de_thread); the
+   * task gets a new address space with a fresh `[stack]` and its own fd table
+   * and signal actions (unshared), close-on-exec descriptors are closed and
+   * handled signals reset. Returns 0 or -errno.
+   */
+  exec(task: Task, path: string): number {
+    const image = this.programs.get(path);
+    if (image === undefined) return -Errno.ENOENT;
+    const group = task.group;
+    for (const other of [...group.tasks]) if (other !== task) this.exitTask(other, 0);
+    if (!task.isLeader) {
+      this.byTid.delete(task.tid);
+      task.tid = group.tgid;
+      group.leader = task;
+      this.byTid.set(task.tid, task);
+    }
+    const mm = new AddressSpace(this.options.memory);
+    this.releaseMm(task);
+    task.mm = mm;
+    this.hold(mm);
+    task.stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    if (this.usersOf(task.files) > 1) {
+      const files = task.files.fork();
+      this.drop(task.files);
+      task.files = files;
+      this.hold(files);
+    }
+    task.files.execCloseOnExec();
+    if (this.usersOf(task.sighand) > 1) {
+      const sighand = task.sighand.fork();
+      this.drop(task.sighand);
+      task.sighand = sighand;
+      this.hold(sighand);
+    }
+    task.sighand.resetForExec();
+    task.altStack = { sp: 0, flags: 2, size: 0 };
+    group.program = path;
+    return 0;
+  }
+
+  /**
+   * exit(2): this thread ends (do_exit). Its parts go when it was their last
+   * user; the process becomes a zombie when its last thread ends, with this
+   * thread's code (or exit_group's, if one is under way).
+   */
+  exit(task: Task, code: number): void {
+    if (!task.alive) return;
+    this.exitTask(task, code);
+    const group = task.group;
+    if (group.tasks.size === 0) this.groupDead(group, group.groupExitCode ?? code);
+  }
+
+  /** exit_group(2): every thread of the process ends with `code` (do_group_exit). */
+  exitGroup(task: Task, code: number): void {
+    if (!task.alive) return;
+    const group = task.group;
+    group.groupExitCode = code;
+    for (const t of [...group.tasks]) this.exitTask(t, code);
+    this.groupDead(group, code);
+  }
+
+  /**
+   * The part of wait4(2) that looks at children: a zombie child that
+   * matches `pid` (> 0: that process; -1 or 0: any, since tskern has one
+   * process group) and the __WCLONE/__WALL choice is reaped and returned;
+   * 0 when matching children exist but none has exited; -ECHILD without one.
+   */
+  wait(caller: Task, pid: number, options: number): WaitResult {
+    const all = (options & 0x40000000) !== 0; // __WALL
+    const cloneOnly = (options & 0x80000000) !== 0; // __WCLONE
+    let found = false;
+    for (const child of caller.group.children) {
+      if (pid > 0 ? child.tgid !== pid : pid < -1) continue;
+      if (!all && child.isCloneChild !== cloneOnly) continue;
+      found = true;
+      if (!child.alive) {
+        caller.group.children.delete(child);
+        this.remove(child);
+        return child;
+      }
+    }
+    return found ? 0 : -Errno.ECHILD;
+  }
+
+  private newTask(
+    tid: number, group: ThreadGroup, mm: AddressSpace, files: FdTable, fs: Task['fs'], sighand: SignalActions,
+    cred: Credentials, abi: ArchAbi, stack: { start: number; end: number }, memory: UserMemory | undefined,
+  ): Task {
+    const task = new Task(tid, group, mm, files, fs, sighand, cred, abi, stack, memory, this.kernel);
+    if (group.tasks.size === 0 && group.tgid === tid) group.leader = task;
+    group.tasks.add(task);
+    for (const part of [mm, files, fs, sighand]) this.hold(part);
+    this.byTid.set(tid, task);
+    return task;
+  }
+
+  private hold(part: Part): void {
+    this.users.set(part, (this.users.get(part) ?? 0) + 1);
+  }
+
+  /** Drop one user of `part`; true when that was the last. */
+  private drop(part: Part): boolean {
+    const n = (this.users.get(part) ?? 0) - 1;
+    invariant(n >= 0, 'a shared part dropped more often than held');
+    if (n === 0) this.users.delete(part);
+    else this.users.set(part, n);
+    return n === 0;
+  }
+
+  /**
+   * mm_release: CLONE_CHILD_CLEARTID stores 0 at clear_child_tid when
+   * others still use the address space (the futex wake is the futex
+   * package's, hooked by the kernel); then this task stops using it.
+   */
+  private releaseMm(task: Task): void {
+    if (task.clearChildTid !== 0 && this.usersOf(task.mm) > 1) putTid(task.mem, task.clearChildTid, 0);
+    task.clearChildTid = 0;
+    if (this.drop(task.mm)) task.mm.releaseAll();
+  }
+
+  /** One thread ends: it lets go of its parts; a non-leader's tid is free at once (threads reap themselves). */
+  private exitTask(task: Task, code: number): void {
+    task.state = 'dead';
+    task.exitCode = code;
+    this.releaseMm(task);
+    if (this.drop(task.files)) task.files.closeAll();
+    if (this.drop(task.fs)) task.fs.release();
+    this.drop(task.sighand);
+    task.group.tasks.delete(task);
+    if (!task.isLeader) this.byTid.delete(task.tid);
+  }
+
+  /** The last thread has gone: the process is a zombie for its parent; its children pass to the reaper. */
+  private groupDead(group: ThreadGroup, code: number): void {
+    group.state = 'zombie';
+    group.waitStatus = (code & 0xff) << 8;
+    for (const child of group.children) {
+      child.parent = null;
+      if (!child.alive) this.remove(child);
+    }
+    group.children.clear();
+    if (group.parent === null) this.remove(group);
+  }
+
+  private remove(group: ThreadGroup): void {
+    this.byTgid.delete(group.tgid);
+    if (this.byTid.get(group.tgid) === group.leader) this.byTid.delete(group.tgid);
+  }
+}
+
+/** Store a tid as a 32-bit int (put_user of a pid_t); a fault is ignored, as kernel/fork.c does. */
+function putTid(mem: UserMemory, addr: number, tid: number): void {
+  if (addr === 0) return;
+  new DataView(U32.buffer).setInt32(0, tid, true);
+  mem.copyOut(addr, U32, 0, 4);
+}

@@ -1,0 +1,60 @@
+import { Signal } from '@tskern/abi';
+import type { Task } from './task';
+
+/** A process runs until its last thread exits, then it is a zombie until its parent waits. */
+export type ThreadGroupState = 'running' | 'zombie';
+
+/**
+ * A process: the threads that share one tgid (Linux's `signal_struct` with
+ * the group leader's pid). It owns what POSIX gives the process rather than
+ * the thread: its parent and children, the exit status its parent collects,
+ * shared pending signals, interval timers and resource limits.
+ */
+export class ThreadGroup {
+  /** Live threads of the group. */
+  readonly tasks = new Set<Task>();
+  /** Child processes (of any thread of the group, as wait4 without __WNOTHREAD sees them). */
+  readonly children = new Set<ThreadGroup>();
+  state: ThreadGroupState = 'running';
+  /** The status word wait4 stores (exit code << 8), once a zombie. */
+  waitStatus = 0;
+  /** exit_group(2) in progress: the code every thread exits with (SIGNAL_GROUP_EXIT). */
+  groupExitCode: number | null = null;
+  /** Signals pending for the whole process: `@tskern/signal`'s queue, set by the kernel. */
+  pending: unknown = undefined;
+  /** Interval timers (setitimer), set by the kernel. */
+  itimers: unknown = undefined;
+  /** Resource limits, set by the kernel. */
+  rlimits: unknown = undefined;
+  /** The leader: the task whose tid is the tgid (after an execve from another thread, that thread). */
+  leader!: Task;
+
+  constructor(
+    readonly tgid: number,
+    /** The parent process, or null for a child of the reaper (pid 1's role). */
+    public parent: ThreadGroup | null,
+    /** The signal the parent gets at exit (SIGCHLD for fork; another makes a "clone child" for wait4). */
+    public exitSignal: number,
+    /** The program image path the process runs. */
+    public program: string,
+  ) {}
+
+  get alive(): boolean {
+    return this.state === 'running';
+  }
+
+  /** getppid(2): the parent's tgid, or 1 for a child of the reaper. */
+  get ppid(): number {
+    return this.parent?.tgid ?? 1;
+  }
+
+  /** The exit code the parent reads (WEXITSTATUS). */
+  get exitStatus(): number {
+    return (this.waitStatus >> 8) & 0xff;
+  }
+
+  /** Whether wait4 sees this child only with __WCLONE or __WALL (it does not signal SIGCHLD). */
+  get isCloneChild(): boolean {
+    return this.exitSignal !== Signal.SIGCHLD;
+  }
+}
