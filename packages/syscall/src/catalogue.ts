@@ -1,7 +1,8 @@
 import type { ArgKind } from './args';
+import { BLOCKING_SYSCALLS } from './blocking/catalogue';
+import * as files from './blocking/file-calls';
 import * as fs from './fs';
 import type { SyscallDef, SyscallHandler } from './handler';
-import { sysMmap } from './mm/mmap';
 import { sysMadvise, sysMincore, sysMprotect, sysMremap, sysMsync, sysMunmap } from './mm/others';
 import { sysClone, sysClone3 } from './proc/clone';
 import * as cred from './proc/credentials';
@@ -22,7 +23,7 @@ const PATH: ArgKind = 'ptr';
 export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries(
   [
     // Memory (mm/).
-    def('mmap', sysMmap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
+    def('mmap', files.sysMmapFile, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
     def('munmap', sysMunmap, ['ulong', 'size']),
     def('mprotect', sysMprotect, ['ulong', 'size', 'ulong']),
     def('mremap', sysMremap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
@@ -60,10 +61,10 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('getgroups', cred.sysGetgroups, ['int', 'ptr']),
     def('setgroups', cred.sysSetgroups, ['int', 'ptr']),
     // Files (fs/).
-    def('read', fs.sysRead, ['uint', 'ptr', 'size']),
-    def('write', fs.sysWrite, ['uint', 'ptr', 'size']),
-    def('pread64', fs.sysPread64, ['uint', 'ptr', 'size', 'loff']),
-    def('pwrite64', fs.sysPwrite64, ['uint', 'ptr', 'size', 'loff']),
+    def('read', files.sysReadFile, ['uint', 'ptr', 'size']),
+    def('write', files.sysWriteFile, ['uint', 'ptr', 'size']),
+    def('pread64', files.sysPread64File, ['uint', 'ptr', 'size', 'loff']),
+    def('pwrite64', files.sysPwrite64File, ['uint', 'ptr', 'size', 'loff']),
     def('open', fs.sysOpen, [PATH, 'int', 'umode']),
     def('openat', fs.sysOpenat, ['int', PATH, 'int', 'umode']),
     def('creat', fs.sysCreat, [PATH, 'umode']),
@@ -78,7 +79,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('dup', fs.sysDup, ['uint']),
     def('dup2', fs.sysDup2, ['uint', 'uint']),
     def('dup3', fs.sysDup3, ['uint', 'uint', 'int']),
-    def('fcntl', fs.sysFcntl, ['uint', 'uint', 'ulong']),
+    def('fcntl', files.sysFcntlFile, ['uint', 'uint', 'ulong']),
     def('unlink', fs.sysUnlink, [PATH]),
     def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
     def('mkdir', fs.sysMkdir, [PATH, 'umode']),
@@ -105,5 +106,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('fsync', fs.sysFsync, ['uint']),
     def('fdatasync', fs.sysFdatasync, ['uint']),
     def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
+    // Time, sleeping, pipes, waiting and randomness (kernel/time, fs/pipe.c, kernel/exit.c, drivers/char/random.c).
+    ...BLOCKING_SYSCALLS,
   ].map((d) => [d.name, d]),
 );

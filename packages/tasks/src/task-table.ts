@@ -217,16 +217,31 @@ export class TaskTable {
     if (!task.alive) return;
     this.exitTask(task, code);
     const group = task.group;
-    if (group.tasks.size === 0) this.groupDead(group, group.groupExitCode ?? code);
+    if (group.tasks.size === 0) this.groupDead(group, group.groupExitStatus ?? (code & 0xff) << 8);
   }
 
   /** exit_group(2): every thread of the process ends with `code` (do_group_exit). */
   exitGroup(task: Task, code: number): void {
+    this.groupExit(task, code, (code & 0xff) << 8);
+  }
+
+  /**
+   * The process dies of `signal` (do_group_exit with the signal as exit
+   * code, as a fatal signal's default action does): every thread ends and
+   * wait4 reports WIFSIGNALED with WTERMSIG `signal` (and WCOREDUMP when
+   * `core`). Sending and choosing signals is `@tskern/signal`'s.
+   */
+  killGroup(task: Task, signal: number, core = false): void {
+    this.groupExit(task, signal, (signal & 0x7f) | (core ? 0x80 : 0));
+  }
+
+  private groupExit(task: Task, code: number, status: number): void {
     if (!task.alive) return;
     const group = task.group;
     group.groupExitCode = code;
+    group.groupExitStatus = status;
     for (const t of [...group.tasks]) this.exitTask(t, code);
-    this.groupDead(group, code);
+    this.groupDead(group, status);
   }
 
   /**
@@ -234,6 +249,7 @@ export class TaskTable {
    * matches `pid` (> 0: that process; -1 or 0: any, since tskern has one
    * process group) and the __WCLONE/__WALL choice is reaped and returned;
    * 0 when matching children exist but none has exited; -ECHILD without one.
+   * With WNOWAIT the zombie is returned and left to be waited for again.
    */
   wait(caller: Task, pid: number, options: number): WaitResult {
     const all = (options & 0x40000000) !== 0; // __WALL
@@ -244,6 +260,7 @@ export class TaskTable {
       if (!all && child.isCloneChild !== cloneOnly) continue;
       found = true;
       if (!child.alive) {
+        if ((options & 0x01000000) !== 0) return child; // WNOWAIT: report, leave the zombie
         caller.group.children.delete(child);
         this.remove(child);
         return child;
@@ -300,10 +317,14 @@ export class TaskTable {
     if (!task.isLeader) this.byTid.delete(task.tid);
   }
 
-  /** The last thread has gone: the process is a zombie for its parent; its children pass to the reaper. */
-  private groupDead(group: ThreadGroup, code: number): void {
+  /**
+   * The last thread has gone: the process is a zombie for its parent, which
+   * is woken if it waits (do_notify_parent); its children pass to the reaper.
+   */
+  private groupDead(group: ThreadGroup, status: number): void {
     group.state = 'zombie';
-    group.waitStatus = (code & 0xff) << 8;
+    group.waitStatus = status;
+    group.parent?.childExit.wakeAll();
     for (const child of group.children) {
       child.parent = null;
       if (!child.alive) this.remove(child);

@@ -1,4 +1,5 @@
 import { Signal } from '@tskern/abi';
+import { WaitQueue } from '@tskern/sched';
 import type { Task } from './task';
 
 /** A process runs until its last thread exits, then it is a zombie until its parent waits. */
@@ -16,10 +17,17 @@ export class ThreadGroup {
   /** Child processes (of any thread of the group, as wait4 without __WNOTHREAD sees them). */
   readonly children = new Set<ThreadGroup>();
   state: ThreadGroupState = 'running';
-  /** The status word wait4 stores (exit code << 8), once a zombie. */
+  /**
+   * Where wait4/waitid sleep until a child changes state (signal_struct's
+   * wait_chldexit); woken when a child becomes a zombie.
+   */
+  readonly childExit = new WaitQueue('wait4');
+  /** The status word wait4 stores (exit code << 8, or the killing signal | 0x80 for a core), once a zombie. */
   waitStatus = 0;
   /** exit_group(2) in progress: the code every thread exits with (SIGNAL_GROUP_EXIT). */
   groupExitCode: number | null = null;
+  /** The status word of that group exit (exit code << 8, or the killing signal). */
+  groupExitStatus: number | null = null;
   /** Signals pending for the whole process: `@tskern/signal`'s queue, set by the kernel. */
   pending: unknown = undefined;
   /** Interval timers (setitimer), set by the kernel. */

@@ -70,7 +70,7 @@ export class OpenFileDescription implements Mmappable {
   }
 
   /** Whether read and write move the file position (not for streams and mem.c's devices). */
-  private get movesPosition(): boolean {
+  get movesPosition(): boolean {
     return this.ops === null || (this.ops.stream !== true && this.ops.fixedPosition !== true);
   }
 

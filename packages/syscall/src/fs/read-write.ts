@@ -112,7 +112,7 @@ export function sysRead(task: Task, fd: number, buf: number, count: number): num
   if (typeof p === 'number') return p;
   const [file, n] = p;
   const r = readToUser(task, file, buf, n, file.pos);
-  if (r > 0) file.pos += r;
+  if (r > 0 && file.movesPosition) file.pos += r;
   return r;
 }
 
