@@ -1,4 +1,4 @@
-import { Errno, O } from '@tskern/abi';
+import { Errno, O, PAGE_SIZE } from '@tskern/abi';
 
 /** The signal a write to a pipe with no reader raises (pipe_write's send_sig). */
 const SIGPIPE = 13;
@@ -8,9 +8,6 @@ import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
 import type { SyscallReturn } from '../block';
 import { blockingServices } from './services';
-
-/** Bytes moved through the kernel per step of a big pipe write (a multiple of the page size). */
-const CHUNK = 64 * 1024;
 
 /**
  * pipe2(2) (fs/pipe.c do_pipe2): the flags checked, the pipe made, two
@@ -84,9 +81,11 @@ export function writePipe(task: Task, file: OpenFileDescription, end: PipeEnd, b
   let resumed = false;
   const attempt = (): SyscallReturn => {
     for (;;) {
-      // The first piece has the write's length modulo the page size, so the
-      // tail that tops up the last page is the one Linux picks.
-      const want = resumed ? Math.min(CHUNK, count - done) : ((count - 1) % CHUNK) + 1;
+      // One piece is at most what the pipe can take in one go (its size,
+      // plus the page a first write may top up), so the pipe sees the write
+      // as Linux's pipe_write does: a first part that may top up the last
+      // page, then whole pages.
+      const want = Math.min(count - done, end.pipe.capacity + (resumed ? 0 : PAGE_SIZE));
       const kbuf = new Uint8Array(want);
       if (task.mem.copyIn(buf + done, kbuf, 0, want) < 0) return done > 0 ? done : -Errno.EFAULT;
       const r = pipeWrite(file, end, kbuf, 0, want, resumed);
