@@ -207,6 +207,33 @@ describe('the runtime under a virtual clock', () => {
   });
 });
 
+describe('the runtime on a clock it cannot move', () => {
+  it('answers idle until the next deadline, and forgets a sleeping task that dies', () => {
+    let now = 0;
+    const k = createKernel({ clock: { monotonicNs: () => now, realtimeNs: () => BigInt(now) } });
+    k.registerProgram('/bin/t', {});
+    const p = k.spawn('/bin/t');
+    const rt = k.runtime;
+    const top = k.stack(p).end;
+    runUntil(rt, p);
+    rt.syscall(p, SYS.pipe, top - 32);
+    const r = int32(k, p, top - 32);
+    const c = rt.syscall(p, SYS.fork) as number;
+    expect(rt.syscall(p, SYS.nanosleep, putTimespec(k, p, top - 64, 1, 0), 0)).toMatchObject({ kind: 'blocked' });
+    runUntil(rt, c);
+    expect(rt.syscall(c, SYS.read, r, top - 4096, 1)).toMatchObject({ kind: 'blocked' });
+    expect(rt.next()).toEqual({ kind: 'idle', until: SEC });
+    now = SEC;
+    expect(rt.next()).toEqual({ kind: 'run', tid: p, result: 0 });
+    // The sleeping child is killed: it leaves the scheduler with its wait cancelled.
+    k.tasks.killGroup(k.tasks.get(c)!, 9);
+    rt.preempt(p);
+    expect(rt.next()).toEqual({ kind: 'run', tid: p, result: null });
+    expect(rt.scheduler.state(c)).toBeUndefined();
+    expect(rt.syscall(p, SYS.wait4, -1, 0, 0, 0)).toBe(c);
+  });
+});
+
 describe('time and randomness through the syscall layer', () => {
   it('clock_gettime, clock_getres, gettimeofday and time read the virtual clock', () => {
     const { k, p, top } = boot();
