@@ -12,7 +12,8 @@
  *
  *   {"case":"mmap_munmap","param":0,"iters":4096,"batches":7,"nsPerOp":812.4,"spread":0.013}
  *
- * Memory cases print {"case":...,"bytesPerUnit":...} instead. Built by
+ * Memory cases print {"case":...,"bytesPerUnit":...,"min":...,"max":...,"runs":5}
+ * instead (the median of the runs and their range). Built by
  * apps/bench with `gcc -O2` into build/ (gitignored).
  */
 #define _GNU_SOURCE
@@ -206,6 +207,43 @@ static double b_fork(long iters, long param) {
 }
 
 /*
+ * Teardown: per iteration (untimed) fork a child that maps one page of a shm
+ * object N times (one-page mappings of offset 0 never merge) and says so on a
+ * pipe. Timed: telling it to go, its _exit and the waitpid, as
+ * apps/bench/src/cases/teardown.ts times exit_group and wait4.
+ */
+static int teardown_fd = -1;
+static double b_exit_shm(long iters, long n) {
+  double t = 0;
+  for (long i = 0; i < iters; i++) {
+    int ready[2], go[2];
+    if (pipe(ready) != 0 || pipe(go) != 0) die("pipe");
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+      char c = 1;
+      for (long m = 0; m < n; m++)
+        if (mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, teardown_fd, 0) == MAP_FAILED) die("mmap exit_shm");
+      if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1) _exit(3);
+      _exit(0);
+    }
+    char c = 0;
+    if (read(ready[0], &c, 1) != 1) die("read ready");
+    double t0 = now_ns();
+    if (write(go[1], &c, 1) != 1) die("write go");
+    int status;
+    if (waitpid(pid, &status, 0) != pid) die("waitpid exit_shm");
+    t += now_ns() - t0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      errno = 0;
+      die("child of exit_shm failed");
+    }
+    close(ready[0]), close(ready[1]), close(go[0]), close(go[1]);
+  }
+  return t;
+}
+
+/*
  * First touch: per round a fresh mapping of `pages` pages, one store per page
  * (only the stores are timed), then munmap; `iters` pages in all.
  */
@@ -292,33 +330,36 @@ static double vm_pte_bytes(void) {
   return kb * 1024.0;
 }
 
-static double median3(double a, double b, double c) {
-  double v[3] = {a, b, c};
-  qsort(v, 3, sizeof(double), cmp_double);
-  return v[1];
+#define MEM_RUNS 5
+
+/* Print a memory case: the median of the runs and their range (negative runs, slab noise, included as measured). */
+static void print_mem(const char *name, long param, double *r) {
+  qsort(r, MEM_RUNS, sizeof(double), cmp_double);
+  printf("{\"case\":\"%s\",\"param\":%ld,\"bytesPerUnit\":%.1f,\"min\":%.1f,\"max\":%.1f,\"runs\":%d}\n", name, param,
+         r[MEM_RUNS / 2], r[0], r[MEM_RUNS - 1], MEM_RUNS);
 }
 
 /*
  * Growth of the vm_area_struct and maple_node slabs (active objects times
- * object size) per mapping, over `n` mappings; median of 3. System-wide, so
+ * object size) per mapping, over `n` mappings; median of 5. System-wide, so
  * other processes add noise.
  */
 static void mem_per_mapping(long n) {
-  double r[3];
-  for (int k = 0; k < 3; k++) {
+  double r[MEM_RUNS];
+  for (int k = 0; k < MEM_RUNS; k++) {
     double before = vma_slab_bytes();
     char *p = make_mappings(n);
     double after = vma_slab_bytes();
     r[k] = before < 0 || after < 0 ? -1 : (after - before) / (double)n;
     munmap(p, n * PAGE);
   }
-  printf("{\"case\":\"mem_per_mapping\",\"param\":%ld,\"bytesPerUnit\":%.1f}\n", n, median3(r[0], r[1], r[2]));
+  print_mem("mem_per_mapping", n, r);
 }
 
-/* Page-table growth per resident page over `pages` touched pages, plus 64 bytes of struct page; median of 3. */
+/* Page-table growth per resident page over `pages` touched pages, plus 64 bytes of struct page; median of 5. */
 static void mem_per_page(long pages) {
-  double r[3];
-  for (int k = 0; k < 3; k++) {
+  double r[MEM_RUNS];
+  for (int k = 0; k < MEM_RUNS; k++) {
     char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) die("mmap mem");
     madvise(p, pages * PAGE, MADV_NOHUGEPAGE);
@@ -328,7 +369,7 @@ static void mem_per_page(long pages) {
     r[k] = (after - before) / (double)pages + 64.0;
     munmap(p, pages * PAGE);
   }
-  printf("{\"case\":\"mem_per_page\",\"param\":%ld,\"bytesPerUnit\":%.1f}\n", pages, median3(r[0], r[1], r[2]));
+  print_mem("mem_per_page", pages, r);
 }
 
 int main(int argc, char **argv) {
@@ -370,6 +411,14 @@ int main(int argc, char **argv) {
   } else if (strcmp(c, "mmap_scale") == 0) {
     make_mappings(param);
     run_timed(c, b_mmap_scale, iters, min_b, max_b, param);
+  } else if (strcmp(c, "exit_shm") == 0) {
+    char name[64];
+    shm_name(name, sizeof name, "teardown");
+    teardown_fd = shm_open(name, O_RDWR | O_CREAT, 0600);
+    if (teardown_fd < 0) die("shm_open teardown");
+    shm_unlink(name);
+    if (ftruncate(teardown_fd, PAGE) != 0) die("ftruncate teardown");
+    run_timed(c, b_exit_shm, iters, min_b, max_b, param);
   } else if (strcmp(c, "touch") == 0) {
     if (param <= 0) param = iters;
     run_timed(c, b_touch, iters, min_b, max_b, param);

@@ -2,6 +2,7 @@
 // export condition), with the kernel's invariant checker switched on.
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { testTimeout } from './budget.js';
 
 const setup = fileURLToPath(new URL('./setup.js', import.meta.url));
 
@@ -13,6 +14,8 @@ export function tskernVitestConfig(overrides = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       setupFiles: [setup],
       passWithNoTests: false,
+      // vitest's default 5 s, grown with TSKERN_PROPERTY_RUNS for long runs.
+      testTimeout: testTimeout(5000),
       ...overrides,
     },
   });

@@ -18,7 +18,7 @@ export const USAGE = `usage: pnpm bench [--json FILE] [--markdown FILE] [--only 
 Runs every case on tskern and on Linux (tooling/native-bench, built with gcc)
 or memfs, prints a table, writes DIR/scaling.svg (default bench-out/) and,
 with --json, the results as JSON (--markdown: the table as Markdown). Groups: metadata, shm, io, fork, scaling,
-faults, files, memory. --profile runs the CPU profiler over each case's
+teardown, faults, files, memory. --profile runs the CPU profiler over each case's
 tskern side and writes DIR/profile/CASE.cpuprofile and CASE.txt (hot spots
 as TypeScript file:line).
 `;

@@ -63,7 +63,7 @@ export function timedCase(ctx: BenchContext, c: TimedCase): CaseResult {
     reference: p.linux === null ? null : p.linux.nsPerOp / c.scale,
     referenceName: 'Linux',
     target: c.target,
-    ...(p.note !== undefined ? { note: p.note } : p.linux === null && c.native !== null ? { note: ctx.native.problem ?? 'native run failed' } : {}),
+    ...(p.note !== undefined ? { note: p.note } : p.linux === null && c.native !== null ? { note: ctx.native.whyMissing(c.native.name, c.native.param ?? 0) } : {}),
     ...(c.series !== undefined ? { series: c.series } : {}),
     timing: timings(p.tskern, p.linux),
   });

@@ -13,6 +13,7 @@ const COLORS = { tskern: '#1f77b4', Linux: '#ff7f0e' } as const;
 const TITLES: Record<string, string> = {
   fork: 'fork+exit+wait',
   mmap: 'mmap+munmap of 4 KiB',
+  exit: 'exit with N shm mappings (per mapping)',
 };
 
 interface Point {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/args';
+import { describeFailure } from '../src/native';
 import { formatNumber, formatTable } from '../src/report';
 import { scalingSvg } from '../src/svg';
 import { measure, quantile, summarize } from '../src/timing';
@@ -51,5 +52,16 @@ describe('results', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(scalingSvg([])).toBeNull();
+  });
+});
+
+describe('native failures', () => {
+  it('say why: timeout, signal, or exit status with the program\'s last line on stderr', () => {
+    expect(describeFailure({ code: 'ETIMEDOUT', signal: 'SIGTERM' })).toBe('timed out after 60 s');
+    expect(describeFailure({ signal: 'SIGKILL', status: null, stderr: '' })).toBe('killed by SIGKILL');
+    expect(describeFailure({ status: 2, signal: null, stderr: 'warming up\nnative-bench: fork: Resource temporarily unavailable\n' })).toBe(
+      'exit status 2: native-bench: fork: Resource temporarily unavailable',
+    );
+    expect(describeFailure(new Error('spawn ENOENT\nmore'))).toBe('spawn ENOENT');
   });
 });

@@ -1,3 +1,4 @@
+import { testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +110,9 @@ describe('tskern run', () => {
   });
 });
 
-describe('the tskern binary from source', () => {
+// Each of these starts node with tsx, which compiles the CLI's sources: seconds
+// on a loaded machine, so they get a deliberate timeout (the spawn's own).
+describe('the tskern binary from source', { timeout: testTimeout(60_000) }, () => {
   const root = fileURLToPath(new URL('../../..', import.meta.url));
   const tsx = `${root}node_modules/.bin/tsx`;
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));

@@ -4,6 +4,7 @@
  * bytes always equal a per-process model, and nothing leaks at the end.
  */
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { MADV, MAP, PROT, SYS } from '@tskern/abi';
 import { setInvariantChecks } from '@tskern/assert';
@@ -89,7 +90,7 @@ describe('COW isolation against a per-process model (fast-check)', () => {
         for (const p of procs) check(p);
         expect(framesLeftAfterCleanup(k)).toBe(0);
       }),
-      { numRuns: 120 },
+      { numRuns: propertyRuns(30) },
     );
-  });
+  }, testTimeout(30_000));
 });

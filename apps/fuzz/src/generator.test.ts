@@ -1,3 +1,4 @@
+import { propertyRuns } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '@tskern/scenario';
 import { ALL_AREAS, generateScenario, parseAreas } from './generator';
@@ -27,7 +28,7 @@ describe('generateScenario', () => {
 
   it('follows the host-independence rules that the validator checks', () => {
     for (const beyondSpec of [false, true]) {
-      for (let i = 0; i < 400; i++) {
+      for (let i = 0; i < propertyRuns(150); i++) {
         const text = generateScenario(13, i, { areas: all, beyondSpec });
         expect(hostDependence(text), text).toBeUndefined();
       }
@@ -50,7 +51,8 @@ describe('generateScenario', () => {
   });
 
   it('produces valid scenarios: no scenario error, crash or leak on tskern', () => {
-    for (let i = 0; i < 60; i++) {
+    // Budgeted (TSKERN_PROPERTY_RUNS for more): each scenario runs the whole kernel with invariant checks.
+    for (let i = 0; i < propertyRuns(20); i++) {
       const text = generateScenario(3, i, { areas: all });
       const out = runOnTskern(text, { invariants: true, timeoutMs: 20_000, leakCheck: true });
       expect(out.transcript, text).not.toMatch(/scenario error/);

@@ -53,8 +53,12 @@ JSON file in DIR.
   --epoch E            run only epoch E (reproduce a report)
   --check-every N      mm.check() of every process every N calls (default 500)
   --max-procs N        live processes at most (default 8)
-  --call-budget-ms N   a call slower than this is a failure (default 5000)
-  --hang-ms N          a call that does not return within this is a hang (default 60000)
+  --call-budget-ms N   a call slower than this is a failure (default: calibrated
+                       at start, the larger of 5000 and 4 times what this
+                       host takes to touch as much fresh memory as the
+                       kernel has frames)
+  --hang-ms N          a call that does not return within this is a hang (default
+                       60000; at least twice the slow-call limit)
   --trace-from I       with --epoch: run in this thread, printing each action
                        from call I on before it runs (what did a hang do?)
   --skip-calls LIST    syscalls never to make (names or numbers, e.g. lseek), to
@@ -183,7 +187,7 @@ async function main(argv: readonly string[]): Promise<number> {
       epochCalls: rawOpts.epochCalls ?? 20_000,
       checkEvery: rawOpts.checkEvery ?? 500,
       maxProcs: rawOpts.maxProcs ?? 8,
-      callBudgetMs: rawOpts.callBudgetMs ?? 5_000,
+      callBudgetMs: rawOpts.callBudgetMs,
       hangMs: rawOpts.hangMs ?? 60_000,
       outDir,
       strict,

@@ -7,6 +7,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PAGE_SIZE } from '@tskern/abi';
+import { createKernel } from '@tskern/kernel';
+import { callBudget } from './call-budget';
 import { describe, failureSignature, replay, runEpoch, type Action, type Failure } from './raw';
 import type { RawWorkerData, RawWorkerMessage } from './raw-worker';
 
@@ -16,7 +19,8 @@ export interface RawCliOptions {
   readonly epochCalls: number;
   readonly checkEvery: number;
   readonly maxProcs: number;
-  readonly callBudgetMs: number;
+  /** The slow-call limit; calibrated against the host when absent (see call-budget.ts). */
+  readonly callBudgetMs?: number | undefined;
   readonly hangMs: number;
   readonly outDir: string;
   readonly strict: boolean;
@@ -53,6 +57,11 @@ export interface Repro {
   readonly actions: Action[];
 }
 
+/** Bytes of frames of the kernel the fuzzer runs (RawMachine uses createKernel's default). */
+function kernelFrameBytes(): number {
+  return createKernel().frames.stats().totalFrames * PAGE_SIZE;
+}
+
 function writeRepro(outDir: string, r: Repro): string {
   mkdirSync(outDir, { recursive: true });
   const base = join(outDir, `raw-s${r.seed}-e${r.epoch}-c${r.index}`);
@@ -83,7 +92,7 @@ function replayMain(file: string): number {
 }
 
 /** Run one epoch in this thread, printing each action from `traceFrom` on (to see what a hang was doing). */
-function traceMain(o: RawCliOptions): number {
+function traceMain(o: RawCliOptions & { callBudgetMs: number }): number {
   const epoch = o.onlyEpoch ?? 0;
   const from = o.traceFrom!;
   const r = runEpoch({
@@ -98,8 +107,13 @@ function traceMain(o: RawCliOptions): number {
   return r.failure ? 1 : 0;
 }
 
-export async function runRawMain(o: RawCliOptions): Promise<number> {
-  if (o.replay !== undefined) return replayMain(o.replay);
+export async function runRawMain(options: RawCliOptions): Promise<number> {
+  if (options.replay !== undefined) return replayMain(options.replay);
+  const budget = callBudget(kernelFrameBytes(), options.callBudgetMs);
+  // A call under the slow-call limit must not be taken for a hang.
+  const hangMs = Math.max(options.hangMs, 2 * budget.budgetMs);
+  process.stderr.write(`fuzz --raw: slow-call limit ${budget.budgetMs} ms (${budget.reason}), hang after ${hangMs} ms\n`);
+  const o = { ...options, callBudgetMs: budget.budgetMs, hangMs };
   if (o.traceFrom !== undefined) return traceMain(o);
   const epochs: { epoch: number; calls: number }[] = [];
   if (o.onlyEpoch !== undefined) epochs.push({ epoch: o.onlyEpoch, calls: o.epochCalls });

@@ -5,6 +5,7 @@
  * fast-check shrinks a failing sequence to a small one.
  */
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { SYS } from '@tskern/abi';
 import { Prng } from './prng';
@@ -69,14 +70,14 @@ describe('raw syscall sequences (fast-check)', () => {
         const failure = replay(resolveSlots(actions));
         expect(failure).toBeUndefined();
       }),
-      { numRuns: 250 },
+      { numRuns: propertyRuns(60) },
     );
-  });
+  }, testTimeout(30_000));
 
-  it('the raw generator: a few thousand calls, checked as it goes', () => {
+  it('the raw generator: a thousand steps (more with TSKERN_PROPERTY_RUNS), checked as it goes', () => {
     const m = new RawMachine(30_000);
     const g = new RawGenerator(new Prng(2024, 1), m, { maxProcs: 6, checkEvery: 100 });
-    for (let i = 0; i < 3000; i++) for (const a of g.next()) g.noteResult(a, m.run(a));
+    for (let i = 0; i < propertyRuns(1000); i++) for (const a of g.next()) g.noteResult(a, m.run(a));
     m.run({ t: 'check' });
     m.run({ t: 'end' });
     expect(m.kernel.framesInUse()).toBe(0);

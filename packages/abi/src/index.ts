@@ -11,3 +11,4 @@ export * from './signal';
 export * from './syscalls';
 export * from './flags';
 export * from './clone';
+export * from './locks-and-limits';

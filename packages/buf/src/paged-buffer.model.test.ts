@@ -3,6 +3,7 @@
 // Uint8Array and a set of resident pages after every step.
 import { ArenaFrameAllocator, FaultyFrameAllocator, PAGE_SIZE as P } from '@tskern/pagealloc';
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { ENOSPC } from './errno';
 import { PagedBuffer } from './paged-buffer';
@@ -183,7 +184,7 @@ describe('PagedBuffer against a Uint8Array model', () => {
         b.release();
         expect(alloc.stats().usedFrames).toBe(0);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(75) },
     );
-  });
+  }, testTimeout(30_000));
 });

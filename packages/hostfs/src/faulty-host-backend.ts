@@ -4,22 +4,27 @@ import type { HostBackend, HostStat } from './host-backend';
 /** Calls a FaultyHostBackend can make fail: pread, pwrite, fsync, open, ftruncate/truncate. */
 export type FaultyHostOp = 'read' | 'write' | 'fsync' | 'open' | 'truncate';
 
+/** How an injected failure shows: an `-errno` answer, or a thrown plain Error (a buggy backend). */
+export type FaultyHostFailure = 'errno' | 'throw';
+
 /**
  * A HostBackend that wraps another and fails chosen calls on request (a
  * failing disk for tests and the fuzzer): `failNext('write', 2)` makes the
- * next two pwrites answer -EIO without reaching the host. It also counts the
+ * next two pwrites answer -EIO without reaching the host;
+ * `failNext('write', 2, EIO, 'throw')` makes them throw an Error instead
+ * (hostfs's GuardedHostBackend turns that into EIO). It also counts the
  * calls of each kind that reached it, failed or not.
  */
 export class FaultyHostBackend implements HostBackend {
-  private readonly pending = new Map<FaultyHostOp, { count: number; errno: number }>();
+  private readonly pending = new Map<FaultyHostOp, { count: number; errno: number; how: FaultyHostFailure }>();
   /** Calls made, by kind. */
   readonly calls: Record<FaultyHostOp, number> = { read: 0, write: 0, fsync: 0, open: 0, truncate: 0 };
 
   constructor(readonly inner: HostBackend) {}
 
-  /** Fail the next `count` calls of kind `op` (Infinity: until reset) with `-errno`. */
-  failNext(op: FaultyHostOp, count = 1, errno: number = Errno.EIO): void {
-    this.pending.set(op, { count, errno });
+  /** Fail the next `count` calls of kind `op` (Infinity: until reset) with `-errno`, or by throwing. */
+  failNext(op: FaultyHostOp, count = 1, errno: number = Errno.EIO, how: FaultyHostFailure = 'errno'): void {
+    this.pending.set(op, { count, errno, how });
   }
 
   /** Stop failing (every kind, or just `op`). */
@@ -34,6 +39,7 @@ export class FaultyHostBackend implements HostBackend {
     const p = this.pending.get(op);
     if (p === undefined || p.count <= 0) return 0;
     if (--p.count <= 0) this.pending.delete(op);
+    if (p.how === 'throw') throw new Error(`injected host ${op} failure`);
     return -p.errno;
   }
 

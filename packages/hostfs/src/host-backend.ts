@@ -25,8 +25,14 @@ export interface HostStat {
  * Paths are byte strings (one character per byte, as the VFS keeps names):
  * `''` is the backend's root, `'/a/b'` a file below it. hostfs never passes
  * a `.` or `..` component, and never a path through a host symlink it knows
- * of (the VFS follows symlinks itself), but a backend that must guarantee
- * containment should refuse to follow symlinks anywhere.
+ * of (the VFS follows symlinks itself). A backend owns containment: it must
+ * resolve each component below its root without following any host symlink
+ * (openat2 with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), so that a stale or
+ * hostile path names nothing outside; `NodeHostBackend` does.
+ *
+ * hostfs calls a backend through `GuardedHostBackend`: a throw or a
+ * malformed answer becomes `-EIO`, and the backend must not call back into
+ * the kernel (such calls are refused while one of its calls runs).
  *
  * Handles follow POSIX: they stay usable after their path is renamed or
  * unlinked, so an unlinked open file keeps its data. `NodeHostBackend`

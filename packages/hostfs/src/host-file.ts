@@ -79,6 +79,11 @@ export class HostFile extends HostInode implements Mappable {
     return { resident: this.cache?.residentPages() ?? 0, dirty: this.cache?.dirtyCount ?? 0 };
   }
 
+  /** The page cache's invariants (dirty pages resident, below the end), when it is live. */
+  checkInvariants(): void {
+    this.cache?.checkInvariants();
+  }
+
   /** Mappings registered. */
   get mappingCount(): number {
     return this.rmap.size;
@@ -91,6 +96,7 @@ export class HostFile extends HostInode implements Mappable {
    * file can be opened for the access asked, and start the cache.
    */
   open(flags: number): FileOperations | number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const err = this.activate((flags & O.O_ACCMODE) !== O.O_RDONLY);
     return err < 0 ? err : {};
   }
@@ -111,7 +117,7 @@ export class HostFile extends HostInode implements Mappable {
 
   private ensureHandle(write: boolean): number {
     if (this.handle >= 0 && (this.handleWritable || !write)) return 0;
-    if (this.unlinked) return this.handle >= 0 ? -Errno.EACCES : -Errno.ENOENT;
+    if (this.stale) return this.handle >= 0 ? -Errno.EACCES : -Errno.ENOENT;
     const backend = this.fs.backend;
     // A read-only mount never asks the host for write access.
     let h = this.fs.readOnly ? -Errno.EROFS : openHostFile(backend, this.path(), O.O_RDWR);
@@ -121,6 +127,13 @@ export class HostFile extends HostInode implements Mappable {
       writable = false;
     }
     if (h < 0) return h;
+    // The host file under this path now must be the one this inode is: if
+    // someone replaced it since the lookup, the handle is not ours (NFS's ESTALE).
+    const st = backend.fstat(h);
+    if (typeof st === 'number' || st.id !== this.hostId) {
+      backend.close(h);
+      return typeof st === 'number' ? st : -Errno.ESTALE;
+    }
     if (this.handle >= 0) backend.close(this.handle);
     this.handle = h;
     this.handleWritable = writable;
@@ -137,6 +150,8 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   protected override lastReferenceGone(): void {
+    // Let go from inside a backend call: the cache stays, HostFs.sync drops it later.
+    if (this.fs.backend.refuseReentry()) return;
     this.deactivate();
   }
 
@@ -178,6 +193,7 @@ export class HostFile extends HostInode implements Mappable {
   // ---- data ----
 
   read(pos: number, dst: Uint8Array, dstOffset: number, length: number): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const cache = this.activeCache(false);
     if (typeof cache === 'number') return cache;
     const n = cache.read(pos, dst, dstOffset, length, this.io);
@@ -186,6 +202,7 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   write(pos: number, src: Uint8Array, srcOffset: number, length: number): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const cache = this.activeCache(true);
     if (typeof cache === 'number') return cache;
     const n = cache.write(pos, src, srcOffset, length, this.io);
@@ -209,6 +226,7 @@ export class HostFile extends HostInode implements Mappable {
    * stable storage.
    */
   private sync(fromPage: number, toPage: number, datasync: boolean): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     const cache = this.cache;
     if (cache === null || this.unlinked) return 0;
     const r = cache.flush(fromPage, toPage, this.io, (p) => this.writers.covers(p));
@@ -241,7 +259,7 @@ export class HostFile extends HostInode implements Mappable {
   protected override resize(size: number): number {
     const backend = this.fs.backend;
     if (this.cache === null) {
-      if (this.unlinked) return 0;
+      if (this.stale) return 0;
       const err = backend.truncate(this.path(), size);
       if (err < 0) return err;
       this.statSize = size;
@@ -250,7 +268,7 @@ export class HostFile extends HostInode implements Mappable {
     }
     let err: number;
     if (this.handleWritable) err = backend.ftruncate(this.handle, size);
-    else err = this.unlinked ? -Errno.EACCES : backend.truncate(this.path(), size);
+    else err = this.stale ? -Errno.EACCES : backend.truncate(this.path(), size);
     if (err < 0) return err;
     if (size < this.cache.size) this.rmap.invalidate(pageUp(size), Infinity, true);
     this.cache.resize(size);
@@ -261,11 +279,13 @@ export class HostFile extends HostInode implements Mappable {
   // ---- Mappable ----
 
   addMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    this.fs.backend.refuseReentry(); // cannot be refused, but the interrupted call fails
     this.rmap.add(space, start, end, offset, writable);
     if (writable) this.writers.add(offset, end - start);
   }
 
   removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    this.fs.backend.refuseReentry(); // cannot be refused, but the interrupted call fails
     const found = this.rmap.remove(space, start, end, offset, writable);
     invariant(found, 'removeMapping without a matching addMapping');
     if (writable) {
@@ -282,6 +302,7 @@ export class HostFile extends HostInode implements Mappable {
    * page dirty.
    */
   translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+    if (this.fs.backend.refuseReentry()) return TRANSLATE_SIGBUS;
     const cache = this.activeCache(write);
     if (typeof cache === 'number') return TRANSLATE_SIGBUS;
     if (offset >= pageUp(cache.size)) return TRANSLATE_SIGBUS;

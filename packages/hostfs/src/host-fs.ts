@@ -3,6 +3,7 @@ import { invariant } from '@tskern/assert';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { allocAnonDeviceId, isDir, type DirEntry, type FileSystem, type Inode, type NewInode } from '@tskern/vfs';
 import type { HostBackend, HostStat } from './host-backend';
+import { GuardedHostBackend } from './guarded-host-backend';
 import { HostDirectory } from './host-directory';
 import { HostFile } from './host-file';
 import type { HostInode } from './host-inode';
@@ -10,6 +11,9 @@ import { HostSpecial, HostSymlink } from './host-symlink';
 
 /** The largest file hostfs handles: the last page boundary below 2^53 (byte offsets stay exact). */
 export const HOSTFS_MAX_FILE_SIZE = 2 ** 53 - PAGE_SIZE;
+
+/** The set-user-ID and set-group-ID bits, which hostfs keeps off host files unless `allowSetid`. */
+const SETID = S.S_ISUID | S.S_ISGID;
 
 /** Owner ids as the guest sees them. */
 export interface HostOwner {
@@ -33,6 +37,15 @@ export interface HostFsOptions {
    */
   readonly owner?: HostOwner;
   readonly maxFileSize?: number;
+  /**
+   * Store set-user-ID and set-group-ID bits on host files (off by default).
+   * Off, chmod and create pass the mode to the host without them, so the
+   * guest can never leave a set-id program on the host for a host user to
+   * run with the host owner's rights; the guest still sees the bits it set
+   * (kept in memory for the life of the mount, as the owners the host
+   * refuses are).
+   */
+  readonly allowSetid?: boolean;
 }
 
 /**
@@ -40,10 +53,11 @@ export interface HostFsOptions {
  * statted or is not a directory.
  */
 export function createHostFs(options: HostFsOptions): HostFs | number {
-  const st = options.backend.lstat('');
+  const backend = new GuardedHostBackend(options.backend);
+  const st = backend.lstat('');
   if (typeof st === 'number') return st;
   if (!isDir(st.mode)) return -Errno.ENOTDIR;
-  return new HostFs(options, st);
+  return new HostFs({ ...options, backend }, st);
 }
 
 /**
@@ -64,7 +78,9 @@ export class HostFs implements FileSystem {
   readonly deviceId: number;
   readonly maxFileSize: number;
   readonly readOnly: boolean;
-  readonly backend: HostBackend;
+  readonly allowSetid: boolean;
+  /** The backend behind its fence: no throw and no re-entry get past it (see GuardedHostBackend). */
+  readonly backend: GuardedHostBackend;
   readonly frames: FrameAllocator;
   private readonly owner: HostOwner | null;
   private readonly rootDir: HostDirectory;
@@ -72,16 +88,19 @@ export class HostFs implements FileSystem {
   private readonly inodes = new Map<string, HostInode>();
   /** Guest-side owners the host could not store, by host id. */
   private readonly owners = new Map<string, HostOwner>();
+  /** Set-id bits the guest gave files and the host was not given (without `allowSetid`), by host id. */
+  private readonly setid = new Map<string, number>();
   /** Files with a live page cache. */
   private readonly active = new Set<HostFile>();
 
   constructor(options: HostFsOptions, rootStat: HostStat) {
-    this.backend = options.backend;
+    this.backend = options.backend instanceof GuardedHostBackend ? options.backend : new GuardedHostBackend(options.backend);
     this.frames = options.frames;
     this.deviceId = options.deviceId ?? allocAnonDeviceId();
     this.maxFileSize = options.maxFileSize ?? HOSTFS_MAX_FILE_SIZE;
     this.readOnly = options.readOnly ?? false;
     this.owner = options.owner ?? null;
+    this.allowSetid = options.allowSetid ?? false;
     this.rootDir = new HostDirectory(this, rootStat, null, '');
     this.inodes.set(rootStat.id, this.rootDir);
   }
@@ -89,6 +108,29 @@ export class HostFs implements FileSystem {
   /** The owner the guest sees for a host file. */
   ownerOf(st: HostStat): HostOwner {
     return this.owners.get(st.id) ?? this.owner ?? { uid: st.uid, gid: st.gid };
+  }
+
+  /** The st_mode the guest sees for a host file: the host's, with the set-id bits the guest set. */
+  modeOf(st: HostStat): number {
+    const kept = this.setid.get(st.id);
+    return kept === undefined ? st.mode : (st.mode & ~SETID) | kept;
+  }
+
+  /**
+   * chmod the host file at `path` (host id `id`) to the permission bits
+   * `mode` asks, leaving out the set-id bits unless `allowSetid`; those are
+   * remembered for the guest instead. 0 or the host's `-errno`.
+   */
+  setMode(path: string, id: string, mode: number): number {
+    const err = this.backend.chmod(path, this.allowSetid ? mode : mode & ~SETID);
+    if (err < 0) return err;
+    if (!this.allowSetid) this.rememberSetid(id, mode);
+    return 0;
+  }
+
+  private rememberSetid(id: string, mode: number): void {
+    if ((mode & SETID) !== 0) this.setid.set(id, mode & SETID);
+    else this.setid.delete(id);
   }
 
   /**
@@ -104,7 +146,7 @@ export class HostFs implements FileSystem {
       if (next.uid !== this.owner.uid || next.gid !== this.owner.gid) return -Errno.EPERM;
       return 0;
     }
-    const err = inode.unlinked ? -Errno.EPERM : this.backend.chown(inode.path(), next.uid, next.gid);
+    const err = inode.stale ? -Errno.EPERM : this.backend.chown(inode.path(), next.uid, next.gid);
     if (err < 0 && err !== -Errno.EPERM) return err;
     if (err < 0) this.owners.set(inode.hostId, next);
     else this.owners.delete(inode.hostId);
@@ -148,6 +190,17 @@ export class HostFs implements FileSystem {
   private dir(inode: Inode): HostDirectory {
     invariant(inode instanceof HostDirectory && inode.fs === this, 'not a directory of this hostfs');
     return inode;
+  }
+
+  /**
+   * A directory of this hostfs that names things on the host: -ENOENT once
+   * it (or one above it) was removed. Lookups and creation in a removed
+   * directory fail as in Linux's dead directory (IS_DEADDIR), and its old
+   * host path, which the host may have reused for anything, is never used.
+   */
+  private liveDir(inode: Inode): HostDirectory | number {
+    const d = this.dir(inode);
+    return d.stale ? -Errno.ENOENT : d;
   }
 
   private childPath(dir: HostDirectory, name: string): string {
@@ -195,6 +248,7 @@ export class HostFs implements FileSystem {
     if (isDir(st.mode) || st.nlink <= 1) {
       this.inodes.delete(st.id);
       this.owners.delete(st.id);
+      this.setid.delete(st.id);
       inode.markUnlinked();
     } else {
       inode.nlink = st.nlink - 1;
@@ -207,7 +261,11 @@ export class HostFs implements FileSystem {
     const st = this.backend.lstat(path);
     if (typeof st === 'number') return;
     const mode = attrs.mode & 0o7777;
-    if (!symlink && (st.mode & 0o7777) !== mode) this.backend.chmod(path, mode);
+    if (!symlink) {
+      const hostMode = this.allowSetid ? mode : mode & ~SETID;
+      if ((st.mode & 0o7777) !== hostMode) this.backend.chmod(path, hostMode);
+      if (!this.allowSetid) this.rememberSetid(st.id, mode);
+    }
     const owner = this.owner ?? { uid: st.uid, gid: st.gid };
     if (owner.uid !== attrs.uid || owner.gid !== attrs.gid) {
       const err = this.owner === null ? this.backend.chown(path, attrs.uid, attrs.gid) : -Errno.EPERM;
@@ -216,12 +274,14 @@ export class HostFs implements FileSystem {
   }
 
   lookup(dir: Inode, name: string): Inode | number {
-    const d = this.dir(dir);
+    const d = this.liveDir(dir);
+    if (typeof d === 'number') return d;
     return this.found(this.childPath(d, name), d, name);
   }
 
   create(dir: Inode, name: string, attrs: NewInode): Inode | number {
-    const d = this.dir(dir);
+    const d = this.liveDir(dir);
+    if (typeof d === 'number') return d;
     const path = this.childPath(d, name);
     const h = this.backend.open(path, O.O_CREAT | O.O_EXCL | O.O_RDWR, attrs.mode & 0o7777);
     if (h < 0) return h;
@@ -232,7 +292,8 @@ export class HostFs implements FileSystem {
   }
 
   mkdir(dir: Inode, name: string, attrs: NewInode): Inode | number {
-    const d = this.dir(dir);
+    const d = this.liveDir(dir);
+    if (typeof d === 'number') return d;
     const path = this.childPath(d, name);
     const err = this.backend.mkdir(path, attrs.mode & 0o7777);
     if (err < 0) return err;
@@ -242,7 +303,8 @@ export class HostFs implements FileSystem {
   }
 
   symlink(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number {
-    const d = this.dir(dir);
+    const d = this.liveDir(dir);
+    if (typeof d === 'number') return d;
     const path = this.childPath(d, name);
     const err = this.backend.symlink(target, path);
     if (err < 0) return err;
@@ -252,7 +314,8 @@ export class HostFs implements FileSystem {
   }
 
   unlink(dir: Inode, name: string): number {
-    const d = this.dir(dir);
+    const d = this.liveDir(dir);
+    if (typeof d === 'number') return d;
     const path = this.childPath(d, name);
     const st = this.backend.lstat(path);
     if (typeof st === 'number') return st;
@@ -264,7 +327,8 @@ export class HostFs implements FileSystem {
   }
 
   rmdir(dir: Inode, name: string): number {
-    const d = this.dir(dir);
+    const d = this.liveDir(dir);
+    if (typeof d === 'number') return d;
     const path = this.childPath(d, name);
     const st = this.backend.lstat(path);
     if (typeof st === 'number') return st;
@@ -277,8 +341,10 @@ export class HostFs implements FileSystem {
   }
 
   rename(oldDir: Inode, oldName: string, newDir: Inode, newName: string): number {
-    const from = this.dir(oldDir);
-    const to = this.dir(newDir);
+    const from = this.liveDir(oldDir);
+    if (typeof from === 'number') return from;
+    const to = this.liveDir(newDir);
+    if (typeof to === 'number') return to;
     const fromPath = this.childPath(from, oldName);
     const toPath = this.childPath(to, newName);
     const source = this.backend.lstat(fromPath);
@@ -299,6 +365,7 @@ export class HostFs implements FileSystem {
 
   readlink(link: Inode): string | number {
     if (!(link instanceof HostSymlink) || link.fs !== this) return -Errno.EINVAL;
+    if (link.stale) return -Errno.ENOENT;
     return this.backend.readlink(link.path());
   }
 
@@ -309,6 +376,7 @@ export class HostFs implements FileSystem {
    */
   *readdir(dir: Inode, offset: number): Iterable<DirEntry> {
     const d = this.dir(dir);
+    if (d.stale) return; // a removed directory lists nothing (IS_DEADDIR)
     const names = this.backend.readdir(d.path());
     if (typeof names === 'number') return;
     for (const [name, position] of d.positioned(names)) {

@@ -7,6 +7,8 @@ import type { HostFs } from './host-fs';
 /** The directory side of a host inode: what `path()` needs from a parent. */
 export interface HostParent {
   path(): string;
+  /** The directory or one above it was removed: its path names nothing of it any more. */
+  readonly stale: boolean;
 }
 
 /**
@@ -55,14 +57,23 @@ export abstract class HostInode implements Inode {
     this.refresh(st);
   }
 
-  /** The path in the backend: '' for the root, '/a/b' below it. */
+  /**
+   * No host path reaches this file any more: it or a directory above it was
+   * removed (a dead dentry in Linux). Its old path must never be used: the
+   * host may have put something else under that name since.
+   */
+  get stale(): boolean {
+    return this.unlinked || (this.parent?.stale ?? false);
+  }
+
+  /** The path in the backend: '' for the root, '/a/b' below it (check `stale` first). */
   path(): string {
     return this.parent === null ? '' : `${this.parent.path()}/${this.name}`;
   }
 
   /** Take the host's attributes (owner as the file system presents it). */
   refresh(st: HostStat): void {
-    this.mode = st.mode;
+    this.mode = this.fs.modeOf(st);
     this.nlink = st.nlink;
     const owner = this.fs.ownerOf(st);
     this.uid = owner.uid;
@@ -76,7 +87,7 @@ export abstract class HostInode implements Inode {
 
   /** Re-read the attributes from the host (after a change); the host's error is ignored. */
   revalidate(): void {
-    if (this.unlinked) return;
+    if (this.stale) return;
     const st = this.fs.backend.lstat(this.path());
     if (typeof st !== 'number' && st.id === this.hostId) this.refresh(st);
   }
@@ -125,17 +136,18 @@ export abstract class HostInode implements Inode {
   /**
    * notify_change: a size change goes to `resize` (EINVAL except for regular
    * files), then the permission bits to the host, then the owner (see
-   * HostFs.chown). An unlinked file keeps its changes in memory.
+   * HostFs.chown). An unlinked (or stale) file keeps its changes in memory.
    */
   setattr(attr: SetAttr): number {
+    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     if (attr.size !== undefined) {
       const err = this.resize(attr.size);
       if (err < 0) return err;
     }
     if (attr.mode !== undefined) {
       const mode = attr.mode & 0o7777;
-      if (!this.unlinked) {
-        const err = this.fs.backend.chmod(this.path(), mode);
+      if (!this.stale) {
+        const err = this.fs.setMode(this.path(), this.hostId, mode);
         if (err < 0) return err;
       }
       this.mode = (this.mode & ~0o7777) | mode;

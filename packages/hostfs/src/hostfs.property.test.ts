@@ -1,6 +1,7 @@
 // Model-based test: random writes, reads, truncates, mapping stores, fsyncs,
 // closes and reopens over a host file, with injected host write/fsync/read
-// failures, checked against a byte-array model; at the end a clean sync must
+// failures (errno answers, or plain Errors thrown by the backend, which must
+// act the same: EIO), checked against a byte-array model; at the end a clean sync must
 // leave the model's bytes in the host file and every frame free.
 import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
@@ -11,8 +12,9 @@ import { AddressSpace, memoryOptions, mmap, msync, munmap, standaloneSharedAnony
 import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
-import { createHostFs, FaultyHostBackend, NodeHostBackend, type HostFs } from './index';
+import { createHostFs, FaultyHostBackend, NodeHostBackend, type FaultyHostFailure, type HostFs } from './index';
 
 const P = PAGE_SIZE;
 const MAX = 4 * P;
@@ -60,11 +62,13 @@ class Model {
   }
 }
 
-function run(ops: Op[]): void {
+function run(how: FaultyHostFailure, ops: Op[]): void {
   const dir = nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'hostfs-prop-'));
   try {
     const frames = new ArenaFrameAllocator({ frames: 128 });
-    const backend = new FaultyHostBackend(new NodeHostBackend(dir));
+    const node = new NodeHostBackend(dir);
+    const backend = new FaultyHostBackend(node);
+    const fail = (op: Parameters<FaultyHostBackend['failNext']>[0], count = 1) => backend.failNext(op, count, 5, how);
     const host = createHostFs({ backend, frames }) as HostFs;
     const vfs = new Vfs(host, { mappingIdentities: new FileMappingRegistry() });
     const task: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root(), pid: 1 };
@@ -81,7 +85,7 @@ function run(ops: Op[]): void {
           break;
         }
         case 'read': {
-          if (o.fail) backend.failNext('read');
+          if (o.fail) fail('read');
           const dst = new Uint8Array(o.len);
           const n = f.pread(dst, 0, o.len, o.pos);
           backend.reset('read');
@@ -116,7 +120,7 @@ function run(ops: Op[]): void {
           break;
         }
         case 'fsync':
-          if (o.fail !== 'none') backend.failNext(o.fail);
+          if (o.fail !== 'none') fail(o.fail);
           {
             // A write failure shows only when there was something to write.
             const r = f.fsync(false);
@@ -127,7 +131,7 @@ function run(ops: Op[]): void {
           break;
         case 'msync':
           if (addr < 0) break;
-          if (o.fail) backend.failNext('write');
+          if (o.fail) fail('write');
           {
             const r = msync(as, addr, MAP_PAGES * P, MS.MS_SYNC);
             expect(r === 0 || (o.fail && r === -5)).toBe(true);
@@ -135,7 +139,7 @@ function run(ops: Op[]): void {
           backend.reset();
           break;
         case 'reopen':
-          if (o.fail) backend.failNext('write', Infinity);
+          if (o.fail) fail('write', Infinity);
           f.decRef();
           backend.reset();
           f = vfs.open(task, '/f', O.O_RDWR, 0) as OpenFileDescription;
@@ -163,6 +167,7 @@ function run(ops: Op[]): void {
     expect(host.activeFiles()).toEqual([]);
     as.releaseAll();
     assertNoFramesInUse(frames);
+    node.dispose();
   } finally {
     nodeFs.rmSync(dir, { recursive: true, force: true });
   }
@@ -170,6 +175,6 @@ function run(ops: Op[]): void {
 
 describe('HostFile against a byte-array model', () => {
   it('keeps every byte through host failures, and the host file ends equal to the model', () => {
-    fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 40 }), run), { numRuns: 150 });
-  }, 60_000);
+    fc.assert(fc.property(fc.constantFrom<FaultyHostFailure>('errno', 'throw'), fc.array(opArb, { minLength: 1, maxLength: 40 }), run), { numRuns: propertyRuns(60) });
+  }, testTimeout(60_000));
 });

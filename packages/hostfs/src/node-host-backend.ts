@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import { O } from '@tskern/abi';
 import type { HostBackend, HostStat } from './host-backend';
+import { latin1Bytes, type BeneathResolver } from './beneath-resolver';
+import { LstatWalkResolver } from './lstat-walk-resolver';
 import { nodeErrno } from './node-errno';
+import { ProcFdResolver } from './proc-fd-resolver';
 
 /** Linux open flags -> the host's (fs.constants differ between platforms). */
 function hostOpenFlags(flags: number): number {
@@ -12,6 +15,9 @@ function hostOpenFlags(flags: number): number {
   if ((flags & O.O_EXCL) !== 0) out |= c.O_EXCL;
   if ((flags & O.O_TRUNC) !== 0) out |= c.O_TRUNC;
   out |= c.O_NOFOLLOW ?? 0; // never follow a final symlink (absent on Windows)
+  // A fifo or device swapped in under a file's name by another host process
+  // must not block the whole kernel in open(2); regular files ignore it.
+  out |= c.O_NONBLOCK ?? 0;
   return out;
 }
 
@@ -48,34 +54,53 @@ function run(fn: () => void): number {
   });
 }
 
+/** The resolver this host supports: /proc/self/fd on Linux, else the lstat walk. */
+export function beneathResolver(root: string): BeneathResolver {
+  return process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? new ProcFdResolver(root) : new LstatWalkResolver(root);
+}
+
 /**
- * A HostBackend over `node:fs` below the host directory `root`. Paths are
- * handed to Node as Buffers, so names with any bytes round-trip exactly;
- * handles are Node file descriptors. Node's error codes become Linux errno
- * values (anything unknown is EIO).
+ * A HostBackend over `node:fs` below the host directory `root`, contained
+ * in it: every path is resolved component by component from the root
+ * without following any host symlink (see `BeneathResolver`; on Linux each
+ * step is an openat through /proc/self/fd, so not even a concurrent host
+ * process can redirect it), `..` is refused, and calls that would follow a
+ * final symlink (chmod, readdir, truncate) are made on the walked file
+ * itself. Host symlinks appear to hostfs as symlinks whose target the VFS
+ * resolves inside the guest's tree. Names with any bytes round-trip
+ * exactly; handles are Node file descriptors. Node's error codes become
+ * Linux errno values (anything unknown is EIO).
+ *
+ * The backend holds an fd of the root (on Linux) from its first call:
+ * `dispose()` closes it.
  */
 export class NodeHostBackend implements HostBackend {
-  private readonly rootBytes: Buffer;
+  private readonly paths: BeneathResolver;
 
-  constructor(readonly root: string) {
-    this.rootBytes = Buffer.from(root.replace(/\/+$/, ''), 'utf8');
+  constructor(
+    readonly root: string,
+    resolver: (root: string) => BeneathResolver = beneathResolver,
+  ) {
+    this.paths = resolver(root.replace(/(.)\/+$/, '$1'));
   }
 
-  /** The host path of a backend path (root + the path's bytes). */
-  hostPath(path: string): Buffer {
-    return Buffer.concat([this.rootBytes, Buffer.from(path, 'latin1')]);
+  /** Close the root handle (a later call opens it again). */
+  dispose(): void {
+    this.paths.dispose();
   }
 
   lstat(path: string): HostStat | number {
-    return call(() => toHostStat(fs.lstatSync(this.hostPath(path), { bigint: true })));
+    return call(() => this.paths.entry(path, (h) => toHostStat(fs.lstatSync(h, { bigint: true }))));
   }
 
   readdir(path: string): string[] | number {
-    return call(() => fs.readdirSync(this.hostPath(path), { encoding: 'buffer' }).map((b) => b.toString('latin1')));
+    return call(() =>
+      this.paths.object(path, 'ENOTDIR', (h) => fs.readdirSync(h, { encoding: 'buffer' }).map((b) => b.toString('latin1'))),
+    );
   }
 
   open(path: string, flags: number, mode: number): number {
-    return call(() => fs.openSync(this.hostPath(path), hostOpenFlags(flags), mode));
+    return call(() => this.paths.entry(path, (h) => fs.openSync(h, hostOpenFlags(flags), mode)));
   }
 
   close(handle: number): number {
@@ -102,39 +127,50 @@ export class NodeHostBackend implements HostBackend {
     return run(() => fs.ftruncateSync(handle, size));
   }
 
+  /** truncate(2) by path, made as open(O_WRONLY | O_NOFOLLOW) + ftruncate so a final symlink is never followed. */
   truncate(path: string, size: number): number {
-    return run(() => fs.truncateSync(this.hostPath(path), size));
+    return run(() =>
+      this.paths.entry(path, (h) => {
+        const fd = fs.openSync(h, hostOpenFlags(O.O_WRONLY));
+        try {
+          fs.ftruncateSync(fd, size);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }),
+    );
   }
 
   mkdir(path: string, mode: number): number {
-    return run(() => fs.mkdirSync(this.hostPath(path), { mode }));
+    return run(() => this.paths.entry(path, (h) => fs.mkdirSync(h, { mode })));
   }
 
   rmdir(path: string): number {
-    return run(() => fs.rmdirSync(this.hostPath(path)));
+    return run(() => this.paths.entry(path, (h) => fs.rmdirSync(h)));
   }
 
   unlink(path: string): number {
-    return run(() => fs.unlinkSync(this.hostPath(path)));
+    return run(() => this.paths.entry(path, (h) => fs.unlinkSync(h)));
   }
 
   rename(from: string, to: string): number {
-    return run(() => fs.renameSync(this.hostPath(from), this.hostPath(to)));
+    return run(() => this.paths.entry(from, (a) => this.paths.entry(to, (b) => fs.renameSync(a, b))));
   }
 
   symlink(target: string, path: string): number {
-    return run(() => fs.symlinkSync(Buffer.from(target, 'latin1'), this.hostPath(path)));
+    return run(() => this.paths.entry(path, (h) => fs.symlinkSync(latin1Bytes(target), h)));
   }
 
   readlink(path: string): string | number {
-    return call(() => fs.readlinkSync(this.hostPath(path), { encoding: 'buffer' }).toString('latin1'));
+    return call(() => this.paths.entry(path, (h) => fs.readlinkSync(h, { encoding: 'buffer' }).toString('latin1')));
   }
 
+  /** chmod of the file itself; a symlink is EOPNOTSUPP (Linux's fchmodat(AT_SYMLINK_NOFOLLOW) answer). */
   chmod(path: string, mode: number): number {
-    return run(() => fs.chmodSync(this.hostPath(path), mode));
+    return run(() => this.paths.object(path, 'EOPNOTSUPP', (h) => fs.chmodSync(h, mode)));
   }
 
   chown(path: string, uid: number, gid: number): number {
-    return run(() => fs.lchownSync(this.hostPath(path), uid, gid));
+    return run(() => this.paths.entry(path, (h) => fs.lchownSync(h, uid, gid)));
   }
 }

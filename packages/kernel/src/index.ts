@@ -3,6 +3,6 @@
  * subsystems and exposes it as a `KernelHost`.
  */
 export { Kernel, createKernel, type KernelOptions, type KernelMount } from './kernel';
-export { hostFolder } from './host-folder';
+export { hostFolder, type HostFolderOptions } from './host-folder';
 export { TaskRuntime, type RuntimeStep, type CallOutcome, type CallBlocked, type InterruptPolicy } from './runtime';
 export { kernelClock, type KernelClockOption } from './blocking-setup';

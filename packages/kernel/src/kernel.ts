@@ -1,16 +1,17 @@
 import { Errno, Signal } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/fdmapping';
-import { load, store, fill, formatMaps, memoryOptions, type MemoryOptions } from '@tskern/mman';
+import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
 import {
-  riscv64Personality, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
 import type { RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
+import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
 import { Credentials, Vfs, type FileSystem } from '@tskern/vfs';
 import { kernelClock, mountDevices, wireBlocking, type KernelClockOption } from './blocking-setup';
@@ -101,6 +102,8 @@ export class Kernel implements KernelHost {
       memory: this.memory,
       vfs: this.vfs,
       ...(options.fdLimit !== undefined ? { fdLimit: options.fdLimit } : {}),
+      newSignalActions: () => new SignalActions(),
+      hooks: signalFutexHooks,
     });
     const personalities = [x86_64Personality(), riscv64Personality()];
     this.personalities = new Map(personalities.map((p) => [p.abi.name, p]));
@@ -137,7 +140,7 @@ export class Kernel implements KernelHost {
         if (t === undefined) return undefined;
         const program = t.group.program;
         const name = program.slice(program.lastIndexOf('/') + 1);
-        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, uid: t.cred.uid, gid: t.cred.gid, groups: t.cred.groups };
+        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, uid: t.cred.uid, gid: t.cred.gid, groups: t.cred.groups, lockedBytes: lockedBytes(t.mm) };
       },
       mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
       incarnation: (pid) => live(pid)?.group,

@@ -200,6 +200,16 @@ describe('the runtime under a virtual clock', () => {
     const req2 = putTimespec(k, c, top - 256, 3, 0);
     rt.syscall(c, SYS.nanosleep, req2, 0);
     expect(rt.next()).toEqual({ kind: 'run', tid: c, result: 0 });
+    // Woken with no signal whose handler would run, the kernel restarts the sleep.
+    expect(rt.interrupt(p)).toBe(true);
+    rt.preempt(c);
+    expect(rt.next()).toEqual({ kind: 'run', tid: c, result: null });
+    expect(rt.blockOf(p)?.reason).toBe('nanosleep');
+    // A signal whose handler runs without SA_RESTART: EINTR, with the time left stored.
+    rt.interruptPolicy = (_tid, block) => {
+      block.cancel();
+      return -Errno.EINTR;
+    };
     expect(rt.interrupt(p)).toBe(true);
     rt.preempt(c);
     expect(rt.next()).toEqual({ kind: 'run', tid: p, result: -Errno.EINTR });

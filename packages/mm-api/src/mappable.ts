@@ -29,6 +29,14 @@ export interface Mappable {
   removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void;
 
   /**
+   * Optional batch form of `removeMapping` for a space that goes away whole
+   * (exit, execve): every registration of `space` is gone at once, so a
+   * teardown of N mappings of one object does one call, not N. Objects
+   * without it get one `removeMapping` per mapping.
+   */
+  removeAllMappings?(space: MappingSpace): void;
+
+  /**
    * The frame holding the page at `offset`, allocating a zeroed one for a hole.
    * The caller takes its own reference (incRef) if it keeps the frame.
    * `write` says whether the access is a store (a read may still allocate: the

@@ -1,9 +1,10 @@
 import { invariant, checkInvariants, invariantChecksEnabled } from '@tskern/assert';
 import { PAGE_SIZE } from '@tskern/abi';
-import type { MappingSpace } from '@tskern/mm-api';
+import type { Mappable, MappingSpace } from '@tskern/mm-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { RangeMap, type Segment } from '@tskern/rangemap';
 import type { MemoryOptions } from './options';
+import type { ProgramBreak } from './program-break';
 import { PageTable } from './page-table';
 import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
 import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
@@ -25,6 +26,13 @@ export class AddressSpace implements MappingSpace {
   readonly frames: FrameAllocator;
   /** Set once the space is torn down (exit, execve); every access then faults. */
   released = false;
+  /**
+   * VM_* flags every new mapping gets (Linux's mm->def_flags): VM_LOCKED
+   * (and VM_LOCKONFAULT) after mlockall(MCL_FUTURE). Not inherited by fork.
+   */
+  defFlags = 0;
+  /** The data segment and the program break (mm->start_brk, mm->brk); exec sets them. */
+  readonly programBreak: ProgramBreak = { startData: 0, endData: 0, startBrk: 0, brk: 0 };
 
   constructor(
     readonly options: MemoryOptions,
@@ -171,11 +179,27 @@ export class AddressSpace implements MappingSpace {
    * released in one pass over the VMAs, with no splitting or rebalancing.
    */
   releaseAll(): void {
-    for (let seg = this.vmas.first(); seg !== undefined; seg = seg.next()) {
+    // One pass: each VMA releases its pages and its registration as the tree
+    // drops it (exit_mmap's single walk of the VMAs). Every step is O(1) per
+    // VMA, so the teardown of N mappings is linear.
+    // An object that can drop all of this space's registrations at once gets
+    // one call, however many VMAs map it.
+    const dropped = new Set<Mappable>();
+    this.vmas.clear((seg) => {
       if (this.pt.resident !== 0) this.zap(seg.start, seg.end);
-      this.detach(seg.start, seg.end, seg.value);
-    }
-    this.vmas.clear();
+      const b = seg.value.backing;
+      if (b === null) return;
+      const m = b.mappable;
+      if (m.removeAllMappings === undefined) {
+        this.detach(seg.start, seg.end, seg.value);
+        return;
+      }
+      if (!dropped.has(m)) {
+        m.removeAllMappings(this);
+        dropped.add(m);
+      }
+      b.identity.decRef();
+    });
     this.released = true;
     invariant(this.pt.resident === 0, 'page table not empty after releasing every VMA');
   }

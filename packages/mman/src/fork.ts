@@ -1,7 +1,7 @@
 import { PAGE_SIZE } from '@tskern/abi';
 import { AddressSpace } from './address-space';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
-import { AnonVma, VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma';
+import { AnonVma, VM_DONTCOPY, VM_LOCKED_MASK, VM_WIPEONFORK, type Vma } from './vma';
 
 /**
  * The child's address space for fork(2), as kernel/fork.c:dup_mmap: every VMA
@@ -15,10 +15,16 @@ import { AnonVma, VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma';
  */
 export function forkAddressSpace(parent: AddressSpace): AddressSpace {
   // anon_vma_fork: each child VMA that has anonymous memory gets an identity of its own.
+  // dup_mmap: the child's VMAs lose VM_LOCKED/VM_LOCKONFAULT (memory locks are not inherited).
   const child = new AddressSpace(
     parent.options,
-    parent.vmas.clone((v: Vma) => (v.anon === null ? v : v.with({ anon: new AnonVma(true) }))),
+    parent.vmas.clone((v: Vma) => {
+      const unlocked = (v.flags & VM_LOCKED_MASK) === 0 ? v : v.with({ flags: v.flags & ~VM_LOCKED_MASK });
+      return unlocked.anon === null ? unlocked : unlocked.with({ anon: new AnonVma(true) });
+    }),
   );
+  // dup_mm copies the break; mm_init keeps no def_flags of mlockall(MCL_FUTURE).
+  Object.assign(child.programBreak, parent.programBreak);
   const ppt = parent.pt;
   const cpt = child.pt;
   const frames = parent.frames;

@@ -1,5 +1,6 @@
 import { PROT } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
+import { isInitialHeap } from './heap-name';
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
@@ -26,6 +27,7 @@ export function formatMaps(as: AddressSpace): string {
     let dev = 0;
     let ino = 0;
     let name = vma.name ?? '';
+    if (vma.backing === null && vma.name === null && isInitialHeap(as, seg.start, seg.end)) name = '[heap]';
     if (vma.backing !== null) {
       offset = vma.offset;
       dev = vma.backing.identity.deviceId();

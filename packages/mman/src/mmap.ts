@@ -1,16 +1,19 @@
 import { Errno, LEGACY_MAP_MASK, MAP, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { MmapSource } from '@tskern/mm-api';
 import type { AddressSpace } from './address-space';
-import { handleFault } from './fault';
+import { mlockFutureOk } from './locked-memory';
+import { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
+import { populateRange } from './populate';
 import { unmappedArea } from './placement';
-import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_LOCKED, VM_LOCKED_MASK, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
 
 /**
  * mmap(2) on an address space, after the syscall layer has checked the offset
  * alignment and looked the fd up (arch sys_mmap checks `off & ~PAGE_MASK`
  * first, then ksys_mmap_pgoff answers EBADF). `source` is null for
  * MAP_ANONYMOUS. Returns the address or -errno, in the order
- * mm/mmap.c:do_mmap and mmap_region check things.
+ * mm/mmap.c:do_mmap and mmap_region check things. `limits` are the caller's
+ * RLIMIT_MEMLOCK and CAP_IPC_LOCK, for MAP_LOCKED and mlockall(MCL_FUTURE).
  */
 export function mmap(
   as: AddressSpace,
@@ -20,6 +23,7 @@ export function mmap(
   flags: number,
   source: MmapSource | null,
   offset: number,
+  limits: MemoryLimits = UNLIMITED_MEMORY,
 ): number {
   const { taskSize, maxMapCount } = as.options;
   if (len === 0) return -Errno.EINVAL;
@@ -45,6 +49,11 @@ export function mmap(
   }
   const end = start + len;
   if ((flags & MAP.MAP_FIXED_NOREPLACE) !== 0 && !as.vmas.isFree(start, end)) return -Errno.EEXIST;
+  // do_mmap: MAP_LOCKED needs the right to lock; locked memory (MAP_LOCKED or
+  // mlockall(MCL_FUTURE)'s def_flags) must fit RLIMIT_MEMLOCK.
+  if ((flags & MAP.MAP_LOCKED) !== 0 && !canDoMlock(limits)) return -Errno.EPERM;
+  const lockFlags = ((flags & MAP.MAP_LOCKED) !== 0 ? VM_LOCKED : 0) | (as.defFlags & VM_LOCKED_MASK);
+  if (!mlockFutureOk(as, lockFlags, len, limits)) return -Errno.EAGAIN;
 
   let shared: boolean;
   let droppable = false;
@@ -83,11 +92,11 @@ export function mmap(
     }
   }
 
-  let vmFlags = 0;
-  if ((flags & MAP.MAP_LOCKED) !== 0) vmFlags |= VM_LOCKED;
+  let vmFlags = lockFlags;
   if ((flags & MAP.MAP_NORESERVE) !== 0) vmFlags |= VM_NORESERVE;
   if ((flags & MAP.MAP_GROWSDOWN) !== 0) vmFlags |= VM_GROWSDOWN;
-  if (droppable) vmFlags |= VM_WIPEONFORK;
+  // Droppable memory is never locked (mmap_region clears VM_LOCKED_MASK for VM_DROPPABLE).
+  if (droppable) vmFlags = (vmFlags | VM_WIPEONFORK) & ~VM_LOCKED_MASK;
   // MAP_STACK means no transparent huge pages (calc_vm_flag_bits, Linux 6.7+): VM_NOHUGEPAGE.
   if ((flags & MAP.MAP_STACK) !== 0) vmFlags |= VM_NOHUGEPAGE;
   // accountable_mapping: private writable memory is charged (VM_ACCOUNT) unless MAP_NORESERVE.
@@ -114,13 +123,11 @@ export function mmap(
   if (backing !== null && backing.anonymous) backing.identity.decRef(); // the VMA holds the only reference now
   as.mergeAround(seg);
 
-  // MAP_POPULATE (and MAP_LOCKED) prefault every page; faults that fail are ignored, as mm_populate.
-  if ((flags & (MAP.MAP_POPULATE | MAP.MAP_LOCKED)) !== 0 && (flags & MAP.MAP_NONBLOCK) === 0) {
-    // Private writable mappings populate with write faults (mm/gup.c:populate_vma_page_range).
-    const write = (prot & 0x2) !== 0 && !shared;
-    for (let page = start / PAGE_SIZE; page < end / PAGE_SIZE; page++) {
-      if (as.pt.flags(page) === 0 && handleFault(as, page, write) !== 0) break;
-    }
+  // do_mmap populates locked memory, and MAP_POPULATE without MAP_NONBLOCK;
+  // faults that fail are ignored, as mm_populate (VM_LOCKONFAULT memory stays
+  // unpopulated, as populate_vma_page_range).
+  if ((vmFlags & VM_LOCKED) !== 0 || (flags & (MAP.MAP_POPULATE | MAP.MAP_NONBLOCK)) === MAP.MAP_POPULATE) {
+    populateRange(as, start, end, true);
   }
   as.check();
   return start;

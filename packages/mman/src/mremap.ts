@@ -3,13 +3,35 @@ import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { unmappedArea } from './placement';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
+import { mlockFutureOk } from './locked-memory';
+import { UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
+import { populateRange } from './populate';
 import { VM_LOCKED, type Vma } from './vma';
 
 /**
  * mremap(2), as mm/mremap.c (SYSCALL mremap, mremap_to, vma_to_resize,
- * move_vma). Returns the new address or -errno.
+ * move_vma). Returns the new address or -errno. Growing locked memory must
+ * fit RLIMIT_MEMLOCK (`limits`; EAGAIN), and its new pages are faulted in.
  */
-export function mremap(as: AddressSpace, addr: number, oldLen: number, newLen: number, flags: number, newAddr: number): number {
+export function mremap(
+  as: AddressSpace,
+  addr: number,
+  oldLen: number,
+  newLen: number,
+  flags: number,
+  newAddr: number,
+  limits: MemoryLimits = UNLIMITED_MEMORY,
+): number {
+  const result = remap(as, addr, oldLen, newLen, flags, newAddr, limits);
+  const grown = Math.ceil(newLen / PAGE_SIZE) * PAGE_SIZE - Math.ceil(oldLen / PAGE_SIZE) * PAGE_SIZE;
+  if (result >= 0 && grown > 0 && ((as.vmas.find(result)?.value.flags ?? 0) & VM_LOCKED) !== 0) {
+    const end = result + Math.ceil(newLen / PAGE_SIZE) * PAGE_SIZE;
+    populateRange(as, end - grown, end, true);
+  }
+  return result;
+}
+
+function remap(as: AddressSpace, addr: number, oldLen: number, newLen: number, flags: number, newAddr: number, limits: MemoryLimits): number {
   const { taskSize, maxMapCount } = as.options;
   oldLen = Math.ceil(oldLen / PAGE_SIZE) * PAGE_SIZE;
   newLen = Math.ceil(newLen / PAGE_SIZE) * PAGE_SIZE;
@@ -38,7 +60,7 @@ export function mremap(as: AddressSpace, addr: number, oldLen: number, newLen: n
   if (seg === undefined) return -Errno.EFAULT;
   const expand = newLen > oldLen;
   if (expand || impliesNewAddr) {
-    const error = remapIsValid(seg, addr, oldLen, newLen);
+    const error = remapIsValid(seg, addr, oldLen, newLen, as, limits);
     if (error !== 0) return error;
   }
 
@@ -132,12 +154,16 @@ function mremapTo(as: AddressSpace, addr: number, oldLen: number, newAddr: numbe
 
 /**
  * remap_is_valid: duplicating a private mapping (old size 0) is EINVAL; the
- * old range (the new size, when shrinking) must lie in one VMA (EFAULT).
+ * old range (the new size, when shrinking) must lie in one VMA (EFAULT);
+ * growing locked memory past RLIMIT_MEMLOCK is EAGAIN (mlock_future_ok).
  */
-function remapIsValid(seg: Segment<Vma>, addr: number, oldLen: number, newLen: number): number {
+function remapIsValid(seg: Segment<Vma>, addr: number, oldLen: number, newLen: number, as?: AddressSpace, limits?: MemoryLimits): number {
   if (oldLen === 0 && !seg.value.shared) return -Errno.EINVAL;
   const span = oldLen > newLen ? newLen : oldLen;
   if (span > seg.end - addr) return -Errno.EFAULT;
+  if (as !== undefined && limits !== undefined && newLen > oldLen && !mlockFutureOk(as, seg.value.flags, newLen - oldLen, limits)) {
+    return -Errno.EAGAIN;
+  }
   return 0;
 }
 

@@ -22,7 +22,13 @@ interface Registration {
 class SharedAnonymousObject implements Mappable, MappingIdentity {
   private refs = 1;
   private readonly data: PagedBuffer;
-  private readonly mappings: Registration[] = [];
+  /**
+   * The reverse map, keyed by space and start so that a registration leaves
+   * in O(1): an exit with N mappings of one object stays linear (Linux keeps
+   * `i_mmap` in an interval tree for the same reason). A space has one start
+   * registered at most twice at once (while a VMA is split).
+   */
+  private readonly mappings = new Map<MappingSpace, Map<number, Registration[]>>();
 
   constructor(
     readonly frames: FrameAllocator,
@@ -34,12 +40,32 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
   }
 
   addMapping(space: MappingSpace, start: number, end: number, offset: number): void {
-    this.mappings.push({ space, start, end, offset });
+    let byStart = this.mappings.get(space);
+    if (byStart === undefined) {
+      byStart = new Map();
+      this.mappings.set(space, byStart);
+    }
+    const list = byStart.get(start);
+    if (list === undefined) byStart.set(start, [{ space, start, end, offset }]);
+    else list.push({ space, start, end, offset });
   }
 
   removeMapping(space: MappingSpace, start: number, end: number, offset: number): void {
-    const i = this.mappings.findIndex((m) => m.space === space && m.start === start && m.end === end && m.offset === offset);
-    if (i >= 0) this.mappings.splice(i, 1);
+    const byStart = this.mappings.get(space);
+    const list = byStart?.get(start);
+    if (byStart === undefined || list === undefined) return;
+    const i = list.findIndex((m) => m.end === end && m.offset === offset);
+    if (i < 0) return;
+    if (list.length > 1) {
+      list.splice(i, 1);
+      return;
+    }
+    byStart.delete(start);
+    if (byStart.size === 0) this.mappings.delete(space);
+  }
+
+  removeAllMappings(space: MappingSpace): void {
+    this.mappings.delete(space);
   }
 
   translate(offset: number): number {
@@ -57,7 +83,8 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
   }
 
   punchHole(offset: number, length: number): number {
-    for (const m of this.mappings) {
+    const all = [...this.mappings.values()].flatMap((byStart) => [...byStart.values()].flat());
+    for (const m of all) {
       const from = Math.max(offset, m.offset);
       const to = Math.min(offset + length, m.offset + (m.end - m.start));
       if (from < to) m.space.invalidate(m.start + (from - m.offset), m.start + (to - m.offset), false);

@@ -18,6 +18,10 @@ export const VM_NOHUGEPAGE = 1 << 9; // MADV_NOHUGEPAGE
  * VMAs with and without it never merge.
  */
 export const VM_ACCOUNT = 1 << 10;
+/** mlock2(MLOCK_ONFAULT), mlockall(MCL_ONFAULT): locked, but pages come in on fault, not at once. */
+export const VM_LOCKONFAULT = 1 << 11;
+/** Linux's VM_LOCKED_MASK: what mlock and munlock change. */
+export const VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT;
 
 let anonIds = 0;
 

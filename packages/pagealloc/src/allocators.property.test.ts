@@ -1,6 +1,7 @@
 // Property: random allocate/incRef/decRef sequences agree with a model of
 // refcounts, and frames never alias (each live frame keeps its own stamp).
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { ArenaFrameAllocator } from './arena';
 import { ChunkedFrameAllocator } from './chunked';
@@ -78,7 +79,7 @@ describe.each(makers)('%s allocator against a refcount model', (_name, make) => 
           a.checkInvariants();
         }
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(50) },
     );
-  });
+  }, testTimeout(30_000));
 });

@@ -1,6 +1,6 @@
-import { Errno } from '@tskern/abi';
+import { Errno, FS_MAGIC, NAME_MAX, PAGE_SIZE } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
-import { allocAnonDeviceId, type Clock, type DirEntry, type FileSystem, type FsCaller, type Inode } from '@tskern/vfs';
+import { allocAnonDeviceId, type Clock, type DirEntry, type FileSystem, type FsCaller, type FsStatistics, type Inode } from '@tskern/vfs';
 import { PidDir } from './pid-dir';
 import { ProcDirectory, ProcSymlink } from './proc-nodes';
 import { ProcRoot } from './proc-root';
@@ -91,6 +91,11 @@ export class ProcFs implements FileSystem {
   forgetPidsExcept(live: readonly number[]): void {
     const keep = new Set(live);
     for (const pid of this.pidDirs.keys()) if (!keep.has(pid)) this.pidDirs.delete(pid);
+  }
+
+  /** statfs: PROC_SUPER_MAGIC and no figures (proc uses simple_statfs). */
+  statfs(): FsStatistics {
+    return { magic: FS_MAGIC.PROC_SUPER_MAGIC, blockSize: PAGE_SIZE, blocks: 0, freeBlocks: 0, availableBlocks: 0, files: 0, freeFiles: 0, nameMax: NAME_MAX };
   }
 
   root(): Inode {

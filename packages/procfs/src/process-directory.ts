@@ -21,6 +21,8 @@ export interface ProcessStatus {
   readonly groups?: readonly number[];
   /** Size of the fd table (FDSize); 64 by default, as a fresh Linux process. */
   readonly fdSize?: number;
+  /** Bytes of mlock'ed memory (mm->locked_vm), printed as VmLck; the line is left out when absent. */
+  readonly lockedBytes?: number;
 }
 
 /**

@@ -26,8 +26,9 @@ function taskName(name: string): string {
 /**
  * The text of /proc/[pid]/status as fs/proc/array.c:proc_pid_status and
  * task_state print it, from Name through Groups (with the trailing space
- * Linux keeps after the groups). The lines Linux prints after Groups
- * (NStgid..., Vm*, Sig*, Cap*, ...) are left out: readers look lines up by key.
+ * Linux keeps after the groups), then VmLck when the locked size is known.
+ * The other lines Linux prints after Groups (NStgid..., VmSize, Sig*, Cap*,
+ * ...) are left out: readers look lines up by key.
  * A zombie (no fs, no files) has no Umask line and FDSize 0, as on Linux.
  */
 export function formatStatus(pid: number, s: ProcessStatus): string {
@@ -40,5 +41,7 @@ export function formatStatus(pid: number, s: ProcessStatus): string {
   out += `Gid:\t${s.gid}\t${s.gid}\t${s.gid}\t${s.gid}\n`;
   out += `FDSize:\t${zombie ? 0 : (s.fdSize ?? DEFAULT_FD_SIZE)}\n`;
   out += `Groups:\t${(s.groups ?? []).join(' ')} \n`;
+  // task_mem: "VmLck:" and the kB figure right-aligned in 8 columns; a zombie has no mm.
+  if (s.lockedBytes !== undefined && !zombie) out += `VmLck:\t${String(Math.floor(s.lockedBytes / 1024)).padStart(8)} kB\n`;
   return out;
 }

@@ -2,6 +2,7 @@ import { O, PAGE_SIZE } from '@tskern/abi';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { Credentials, Vfs } from '@tskern/vfs';
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { RamFile, RamFs } from './index';
 
@@ -63,7 +64,7 @@ describe('RamFile against a byte-array model', () => {
         f.decRef();
         expect(frames.stats().usedFrames).toBe(0);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(50) },
     );
-  }, 60_000);
+  }, testTimeout(60_000));
 });

@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { Errno, FALLOC_FL, PAGE_SIZE } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
 import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
@@ -102,6 +102,37 @@ export class RamFile extends SimpleInode implements Mappable {
   }
 
   /**
+   * fallocate(2), as mm/shmem.c shmem_fallocate: PUNCH_HOLE (with KEEP_SIZE,
+   * which the VFS demands) frees the range as `punchHole`; mode 0 and
+   * KEEP_SIZE give every page of the range a frame, and mode 0 then extends
+   * the size; any other mode is EOPNOTSUPP. ENOSPC, with nothing changed,
+   * when the allocator cannot give the frames. (Pages past the end of file
+   * under KEEP_SIZE are not allocated here: a PagedBuffer keeps frames only
+   * below its size, so st_blocks counts less than Linux would.)
+   */
+  fallocate(mode: number, offset: number, length: number): number {
+    const { FALLOC_FL_KEEP_SIZE: KEEP, FALLOC_FL_PUNCH_HOLE: PUNCH } = FALLOC_FL;
+    if ((mode & ~(KEEP | PUNCH)) !== 0) return -Errno.EOPNOTSUPP;
+    if ((mode & PUNCH) !== 0) return this.punchHole(offset, length);
+    const end = offset + length;
+    const size = (mode & KEEP) === 0 && end > this.data.size ? end : this.data.size;
+    const first = Math.floor(offset / PAGE_SIZE);
+    const last = Math.ceil(Math.min(end, size) / PAGE_SIZE);
+    let holes = 0;
+    for (let page = first; page < last; page++) if (this.data.frameAt(page) < 0) holes++;
+    if (holes > this.frames.stats().freeFrames) return -Errno.ENOSPC;
+    if (size !== this.data.size) {
+      const err = this.data.resize(size);
+      if (err < 0) return err;
+    }
+    for (let page = first; page < last; page++) {
+      if (this.data.getOrAllocFrame(page) < 0) return -Errno.ENOSPC;
+    }
+    if (size !== this.data.size || holes > 0) this.ctime = this.clock();
+    return 0;
+  }
+
+  /**
    * Change the size (shmem_setattr). Shrinking first makes every mapping of
    * the pages past the new EOF fault again, private copy-on-write copies
    * included (truncate_pagecache: unmap_mapping_range(holebegin, 0, 1)), so
@@ -130,6 +161,10 @@ export class RamFile extends SimpleInode implements Mappable {
   removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
     const found = this.rmap.remove(space, start, end, offset, writable);
     invariant(found, 'removeMapping without a matching addMapping');
+  }
+
+  removeAllMappings(space: MappingSpace): void {
+    this.rmap.removeSpace(space);
   }
 
   /**

@@ -1,6 +1,6 @@
-import { PAGE_SIZE } from '@tskern/abi';
+import { FS_MAGIC, PAGE_SIZE } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
-import { SimpleFileSystem, type Clock, type NewInode, type SimpleInode } from '@tskern/vfs';
+import { SimpleFileSystem, type Clock, type FsStatistics, type NewInode, type SimpleInode } from '@tskern/vfs';
 import { RamFile } from './ram-file';
 
 /**
@@ -43,8 +43,22 @@ export class RamFs extends SimpleFileSystem {
       rootUid: options.rootUid,
       rootGid: options.rootGid,
       clock: options.clock,
+      magic: (options.type ?? 'ramfs') === 'tmpfs' ? FS_MAGIC.TMPFS_MAGIC : FS_MAGIC.RAMFS_MAGIC,
     });
     this.frames = options.frames;
+  }
+
+  /**
+   * statfs: ramfs reports no limits (simple_statfs); tmpfs (shmem_statfs)
+   * reports its size limit, which here is the frame allocator's: every frame
+   * it can hand out, and those still free. There is no inode limit (0, as
+   * tmpfs with nr_inodes=0).
+   */
+  override statfs(): FsStatistics {
+    const base = super.statfs();
+    if (this.magic !== FS_MAGIC.TMPFS_MAGIC) return base;
+    const { totalFrames, freeFrames } = this.frames.stats();
+    return { ...base, blocks: totalFrames, freeBlocks: freeFrames, availableBlocks: freeFrames };
   }
 
   protected newFile(attrs: NewInode): SimpleInode {

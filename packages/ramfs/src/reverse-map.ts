@@ -12,33 +12,85 @@ interface Registration {
  * Who maps a file: the (address space, address range, file offset)
  * registrations from Mappable.addMapping, so that truncate and hole punching
  * can make every mapping of the affected pages fault again. Linux keeps this
- * in `address_space.i_mmap` (an interval tree); a list is enough while files
- * have few mappings.
+ * in `address_space.i_mmap` (an interval tree, so a VMA leaves it in
+ * logarithmic time).
+ *
+ * Registrations are keyed by address space, then by start address: adding and
+ * removing one is O(1) however many mappings the file has, so an exit or
+ * munmap of N mappings of one shm object costs O(N), not O(N^2) as a list
+ * searched per removal did. A space maps one start at most twice at once
+ * (while a VMA is split, its left piece is registered before the whole is
+ * removed), so the list under a start stays tiny.
  */
+/** One address space's registrations, by start address, with their counts. */
+interface SpaceRegistrations {
+  readonly byStart: Map<number, Registration[]>;
+  count: number;
+  writable: number;
+}
+
 export class ReverseMap {
-  private regs: Registration[] = [];
+  private readonly bySpace = new Map<MappingSpace, SpaceRegistrations>();
+  private count = 0;
+  private writableCount = 0;
 
   add(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
-    this.regs.push({ space, start, end, offset, writable });
+    let regs = this.bySpace.get(space);
+    if (regs === undefined) {
+      regs = { byStart: new Map(), count: 0, writable: 0 };
+      this.bySpace.set(space, regs);
+    }
+    const reg: Registration = { space, start, end, offset, writable };
+    const list = regs.byStart.get(start);
+    if (list === undefined) regs.byStart.set(start, [reg]);
+    else list.push(reg);
+    regs.count++;
+    this.count++;
+    if (writable) {
+      regs.writable++;
+      this.writableCount++;
+    }
   }
 
   /** Remove the registration `add` made with the same arguments; false when there is none. */
   remove(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): boolean {
-    const i = this.regs.findIndex(
-      (r) => r.space === space && r.start === start && r.end === end && r.offset === offset && r.writable === writable,
-    );
-    if (i < 0) return false;
-    this.regs.splice(i, 1);
+    const regs = this.bySpace.get(space);
+    const list = regs?.byStart.get(start);
+    if (regs === undefined || list === undefined) return false;
+    let i = 0;
+    while (i < list.length && !(list[i]!.end === end && list[i]!.offset === offset && list[i]!.writable === writable)) i++;
+    if (i === list.length) return false;
+    if (list.length > 1) list.splice(i, 1);
+    else regs.byStart.delete(start);
+    if (--regs.count === 0) this.bySpace.delete(space);
+    this.count--;
+    if (writable) {
+      regs.writable--;
+      this.writableCount--;
+    }
     return true;
   }
 
+  /**
+   * Remove every registration of `space` at once (the space is torn down
+   * whole: exit, execve), in O(1) however many it has; returns how many.
+   */
+  removeSpace(space: MappingSpace): number {
+    const regs = this.bySpace.get(space);
+    if (regs === undefined) return 0;
+    this.bySpace.delete(space);
+    this.count -= regs.count;
+    this.writableCount -= regs.writable;
+    return regs.count;
+  }
+
   get size(): number {
-    return this.regs.length;
+    return this.count;
   }
 
   /** Shared writable mappings exist (Linux's i_mmap_writable). */
   get hasWritableMappings(): boolean {
-    return this.regs.some((r) => r.writable);
+    return this.writableCount > 0;
   }
 
   /**
@@ -47,11 +99,17 @@ export class ReverseMap {
    * `evenCows`.
    */
   invalidate(from: number, to: number, evenCows: boolean): void {
-    // Copy first: an address space may deregister while it invalidates.
-    for (const r of [...this.regs]) {
+    // Collect first: an address space may deregister while it invalidates.
+    const affected: Registration[] = [];
+    for (const regs of this.bySpace.values()) {
+      for (const list of regs.byStart.values()) {
+        for (const r of list) if (Math.max(from, r.offset) < Math.min(to, r.offset + (r.end - r.start))) affected.push(r);
+      }
+    }
+    for (const r of affected) {
       const lo = Math.max(from, r.offset);
       const hi = Math.min(to, r.offset + (r.end - r.start));
-      if (lo < hi) r.space.invalidate(r.start + (lo - r.offset), r.start + (hi - r.offset), evenCows);
+      r.space.invalidate(r.start + (lo - r.offset), r.start + (hi - r.offset), evenCows);
     }
   }
 }

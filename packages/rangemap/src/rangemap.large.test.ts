@@ -2,6 +2,7 @@
 // gap searches must stay correct. Per-step invariant checks are O(n), so they
 // are switched off while building and the whole structure is checked once.
 import { invariantChecksEnabled, setInvariantChecks } from '@tskern/assert';
+import { testTimeout } from '@tskern/vitest-config/budget';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RangeMap } from './rangemap';
 import type { Segment } from './segment';
@@ -20,7 +21,8 @@ function rng(seed: number): () => number {
   };
 }
 
-describe('RangeMap with 65,530 segments', () => {
+// The size is Linux's limit, not a budget: a deliberate timeout instead.
+describe('RangeMap with 65,530 segments', { timeout: testTimeout(30_000) }, () => {
   let checks = true;
   beforeEach(() => {
     checks = invariantChecksEnabled();

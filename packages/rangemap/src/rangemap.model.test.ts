@@ -4,6 +4,7 @@
 // tests switch expensive invariant checks on).
 import { InvariantError } from '@tskern/assert';
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { RangeMap } from './rangemap';
 
@@ -269,7 +270,7 @@ describe('RangeMap against a sorted-array model', () => {
         }
         map.checkInvariants();
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(60) },
     );
-  });
+  }, testTimeout(30_000));
 });

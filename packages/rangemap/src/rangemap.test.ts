@@ -128,6 +128,14 @@ describe('RangeMap basics', () => {
     m.insert(10, 20, { tag: 'z', offset: 0 });
     expect(m.size).toBe(1);
   });
+
+  it('clear visits every segment in address order, each still live, in the same pass', () => {
+    const m = mapOf([30, 40], [10, 20], [50, 60]);
+    const seen: string[] = [];
+    m.clear((seg) => seen.push(`${seg.start}-${seg.end}${seg.live ? '' : ' dead'}`));
+    expect(seen).toEqual(['10-20', '30-40', '50-60']);
+    expect(m.size).toBe(0);
+  });
 });
 
 describe('RangeMap reshaping', () => {

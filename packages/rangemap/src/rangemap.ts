@@ -290,11 +290,17 @@ export class RangeMap<V> {
     expensiveCheck(this.verify);
   }
 
-  /** Remove every segment (handles become dead). */
-  clear(): void {
+  /**
+   * Remove every segment (handles become dead), in address order and in one
+   * pass: `visit`, when given, sees each segment just before it dies, so a
+   * teardown (exit, execve) releases what its values hold without a second
+   * walk over tens of thousands of segments.
+   */
+  clear(visit?: (seg: Segment<V>) => void): void {
     let s = this.head;
     while (s !== null) {
       const nx = s.nextSeg;
+      if (visit !== undefined) visit(s);
       s.left = s.right = s.parent = s.prevSeg = s.nextSeg = null;
       s.priority = -1;
       s = nx;

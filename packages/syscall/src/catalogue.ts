@@ -7,6 +7,16 @@ import { sysMadvise, sysMincore, sysMprotect, sysMremap, sysMsync, sysMunmap } f
 import { sysClone, sysClone3 } from './proc/clone';
 import * as cred from './proc/credentials';
 import * as life from './proc/lifecycle';
+import { sysFutex } from './futex/futex';
+import { sysGetRobustList, sysSetRobustList } from './futex/robust-list';
+import { sysAlarm, sysGetitimer, sysSetitimer } from './signal/itimer';
+import { sysKill, sysTgkill, sysTkill } from './signal/kill';
+import { sysRtSigaction } from './signal/sigaction';
+import { sysSigaltstack } from './signal/sigaltstack';
+import { sysRtSigpending, sysRtSigprocmask } from './signal/sigprocmask';
+import * as rlim from './proc/rlimits';
+import { sysBrk } from './mm/brk';
+import { sysMlock, sysMlock2, sysMlockall, sysMunlock, sysMunlockall } from './mm/mlock';
 
 /** A handler with fewer parameters than six ignores the other registers, as a C function does. */
 function def(name: string, handler: SyscallHandler, args: readonly ArgKind[]): SyscallDef {
@@ -30,6 +40,12 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('msync', sysMsync, ['ulong', 'size', 'int']),
     def('madvise', sysMadvise, ['ulong', 'size', 'int']),
     def('mincore', sysMincore, ['ulong', 'size', 'ptr']),
+    def('brk', sysBrk, ['ulong']),
+    def('mlock', sysMlock, ['ulong', 'size']),
+    def('mlock2', sysMlock2, ['ulong', 'size', 'int']),
+    def('munlock', sysMunlock, ['ulong', 'size']),
+    def('mlockall', sysMlockall, ['int']),
+    def('munlockall', sysMunlockall, []),
     // Tasks (kernel/fork.c, kernel/exit.c, fs/exec.c).
     def('fork', life.sysFork, []),
     def('vfork', life.sysFork, []),
@@ -43,6 +59,21 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('gettid', life.sysGettid, []),
     def('getppid', life.sysGetppid, []),
     def('set_tid_address', life.sysSetTidAddress, ['ptr']),
+    // Signals (kernel/signal.c, kernel/time/itimer.c); rt_sigreturn is the architecture's (ENOSYS until then).
+    def('rt_sigaction', sysRtSigaction, ['int', 'ptr', 'ptr', 'size']),
+    def('rt_sigprocmask', sysRtSigprocmask, ['int', 'ptr', 'ptr', 'size']),
+    def('rt_sigpending', sysRtSigpending, ['ptr', 'size']),
+    def('sigaltstack', sysSigaltstack, ['ptr', 'ptr']),
+    def('kill', sysKill, ['int', 'int']),
+    def('tkill', sysTkill, ['int', 'int']),
+    def('tgkill', sysTgkill, ['int', 'int', 'int']),
+    def('alarm', sysAlarm, ['uint']),
+    def('setitimer', sysSetitimer, ['int', 'ptr', 'ptr']),
+    def('getitimer', sysGetitimer, ['int', 'ptr']),
+    // Futexes (kernel/futex/syscalls.c).
+    def('futex', sysFutex, ['ptr', 'int', 'uint', 'ptr', 'ptr', 'uint']),
+    def('set_robust_list', sysSetRobustList, ['ptr', 'size']),
+    def('get_robust_list', sysGetRobustList, ['int', 'ptr', 'ptr']),
     // Credentials (kernel/sys.c, kernel/groups.c); uid_t and gid_t are unsigned int.
     def('getuid', cred.sysGetuid, []),
     def('geteuid', cred.sysGeteuid, []),
@@ -106,6 +137,16 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('fsync', fs.sysFsync, ['uint']),
     def('fdatasync', fs.sysFdatasync, ['uint']),
     def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
+    def('flock', fs.sysFlock, ['uint', 'uint']),
+    def('link', fs.sysLink, [PATH, PATH]),
+    def('linkat', fs.sysLinkat, ['int', PATH, 'int', PATH, 'int']),
+    def('fallocate', fs.sysFallocate, ['int', 'int', 'loff', 'loff']),
+    def('statfs', fs.sysStatfs, [PATH, 'ptr']),
+    def('fstatfs', fs.sysFstatfs, ['uint', 'ptr']),
+    // Resource limits (kernel/sys.c).
+    def('getrlimit', rlim.sysGetrlimit, ['uint', 'ptr']),
+    def('setrlimit', rlim.sysSetrlimit, ['uint', 'ptr']),
+    def('prlimit64', rlim.sysPrlimit64, ['int', 'uint', 'ptr', 'ptr']),
     // Time, sleeping, pipes, waiting and randomness (kernel/time, fs/pipe.c, kernel/exit.c, drivers/char/random.c).
     ...BLOCKING_SYSCALLS,
   ].map((d) => [d.name, d]),

@@ -1,3 +1,4 @@
+import type { SigactionLayout } from '@tskern/signal';
 import type { Stat } from '@tskern/vfs';
 
 /** clone(2)'s arguments once the architecture's register order is undone. */
@@ -23,6 +24,8 @@ export interface ArchAbi {
   encodeStat(st: Stat): Uint8Array;
   /** clone(2)'s five register arguments, in this architecture's order (CONFIG_CLONE_BACKWARDS*). */
   cloneRegisters(a0: number, a1: number, a2: number, a3: number, a4: number): CloneRegisters;
+  /** `struct sigaction` of rt_sigaction(2): x86-64 has sa_restorer, asm-generic (riscv64) does not. */
+  readonly sigactionLayout: SigactionLayout;
   /**
    * The signal frame (`rt_sigframe`) of this architecture: built on the user
    * stack when a handler runs, read back by rt_sigreturn. Filled in by the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLONE, WAIT } from '@tskern/abi';
+import { SIGACTION_X86_64 } from '@tskern/signal';
 import { memoryOptions, standaloneSharedAnonymous } from '@tskern/mman';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
@@ -10,6 +11,7 @@ import { TaskTable } from './task-table';
 const testAbi: ArchAbi = {
   name: 'test',
   encodeStat: () => new Uint8Array(0),
+  sigactionLayout: SIGACTION_X86_64,
   cloneRegisters: (flags, stack, parentTid, childTid, tls) => ({ flags, stack, parentTid, childTid, tls }),
 };
 
@@ -40,8 +42,11 @@ describe('child exit: the wait queue, signal deaths, WNOWAIT', () => {
 
   it('killGroup leaves the status of a death by a signal; WNOWAIT reports without reaping', () => {
     const { t, parent, child } = parentAndChild();
-    t.killGroup(child, 11, true);
-    expect(child.group.waitStatus).toBe(11 | 0x80);
+    const woken: string[] = [];
+    parent.group.childExit.add(undefined, () => woken.push('parent') > 0);
+    t.killGroup(child, 11);
+    expect(woken).toEqual(['parent']);
+    expect(child.group.waitStatus).toBe(11);
     expect(t.wait(parent, -1, WAIT.WNOWAIT)).toBe(child.group);
     expect(t.wait(parent, -1, 0)).toBe(child.group);
     expect(t.wait(parent, -1, 0)).toBeLessThan(0); // ECHILD: reaped

@@ -4,10 +4,11 @@
  * `@tskern/mman` address spaces and `@tskern/vfs` fd tables, fs contexts and
  * credentials.
  */
-export { Task, type TaskKernel, type TaskState, type AltStack } from './task';
+export { Task, type TaskKernel, type TaskState } from './task';
 export { ThreadGroup, type ThreadGroupState } from './thread-group';
-export { TaskTable, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult } from './task-table';
+export {
+  TaskTable, DEFAULT_START_BRK, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult, type TaskLifecycleHooks,
+} from './task-table';
 export { checkCloneFlags, type CloneArgs } from './clone-args';
 export type { ArchAbi, CloneRegisters, SignalFrameAbi } from './arch-abi';
-export { DefaultSignalActions, type SignalActions } from './signal-actions';
 export { addressSpaceMemory, type UserMemory } from './user-memory';

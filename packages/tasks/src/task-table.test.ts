@@ -4,6 +4,7 @@ import { load, memoryOptions, mmap, standaloneSharedAnonymous, store } from '@ts
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import { Credentials, Vfs } from '@tskern/vfs';
+import { SIGACTION_X86_64 } from '@tskern/signal';
 import type { ArchAbi } from './arch-abi';
 import { TaskTable } from './task-table';
 
@@ -11,6 +12,7 @@ import { TaskTable } from './task-table';
 const testAbi: ArchAbi = {
   name: 'test',
   encodeStat: () => new Uint8Array(0),
+  sigactionLayout: SIGACTION_X86_64,
   cloneRegisters: (flags, stack, parentTid, childTid, tls) => ({ flags, stack, parentTid, childTid, tls }),
 };
 

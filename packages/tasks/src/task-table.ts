@@ -1,10 +1,10 @@
 import { CLONE, Errno, Signal } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
-import { AddressSpace, forkAddressSpace, mapStack, type MemoryOptions } from '@tskern/mman';
+import { AddressSpace, forkAddressSpace, mapStack, setProgramBreak, type MemoryOptions } from '@tskern/mman';
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
-import { DefaultSignalActions, type SignalActions } from './signal-actions';
+import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
 import { Task, type TaskKernel } from './task';
 import { ThreadGroup } from './thread-group';
 import type { UserMemory } from './user-memory';
@@ -13,7 +13,19 @@ import type { UserMemory } from './user-memory';
 export interface ProgramImage {
   /** Bytes of `[stack]`; default 8 MiB. */
   readonly stackSize?: number;
+  /**
+   * Where the heap starts (start_brk, the page-aligned end of the image's
+   * bss); default `DEFAULT_START_BRK`.
+   */
+  readonly startBrk?: number;
 }
+
+/**
+ * Where the heap of a registered program starts: just past where Linux
+ * loads a position-independent executable without address randomisation
+ * (ELF_ET_DYN_BASE, 0x555555554000), leaving the image a megabyte.
+ */
+export const DEFAULT_START_BRK = 0x555555654000;
 
 /** What a task table is built over. */
 export interface TaskTableOptions {
@@ -24,6 +36,26 @@ export interface TaskTableOptions {
   readonly fdLimit?: number;
   /** The signal actions of a spawned task (default: every signal at its default action). */
   readonly newSignalActions?: () => SignalActions;
+  /** What other subsystems do at points of a task's life (futexes, signals); the kernel wires them. */
+  readonly hooks?: TaskLifecycleHooks;
+}
+
+/**
+ * Points of a task's life where other subsystems act, as Linux calls into
+ * them from kernel/exit.c, kernel/fork.c and fs/exec.c. Every hook is
+ * optional; the composition root (or a test) wires them.
+ */
+export interface TaskLifecycleHooks {
+  /**
+   * The task lets go of its memory at exit or execve, before the
+   * CLONE_CHILD_CLEARTID store (futex_exit_release / futex_exec_release:
+   * the robust-futex walk).
+   */
+  releasingMm?(task: Task): void;
+  /** 0 was stored at `addr` (CLONE_CHILD_CLEARTID, mm_release): a futex waiter there is woken. */
+  childTidCleared?(task: Task, addr: number): void;
+  /** A process ended (it is a zombie now): its parent is notified (do_notify_parent: SIGCHLD). */
+  groupExited?(group: ThreadGroup): void;
 }
 
 /** How spawn starts a process. */
@@ -110,9 +142,10 @@ export class TaskTable {
     if (err < 0) return err;
     const mm = new AddressSpace(this.options.memory);
     const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
     const tid = this.nextTid++;
     const group = new ThreadGroup(tid, null, Signal.SIGCHLD, path);
-    const sighand = this.options.newSignalActions?.() ?? new DefaultSignalActions();
+    const sighand = this.options.newSignalActions?.() ?? new SignalActions();
     const files = new FdTable(this.options.fdLimit);
     const task = this.newTask(tid, group, mm, files, fs, sighand, params.cred, params.abi, stack, params.memory);
     this.byTgid.set(tid, group);
@@ -151,12 +184,14 @@ export class TaskTable {
     } else {
       const real = (flags & CLONE.CLONE_PARENT) !== 0 ? parent.group.parent : parent.group;
       group = new ThreadGroup(tid, real, args.exitSignal, parent.group.program);
+      // copy_signal: the child process starts with the parent's resource limits.
+      group.rlimits = structuredClone(parent.group.rlimits);
       real?.children.add(group);
       this.byTgid.set(tid, group);
     }
     const child = this.newTask(tid, group, mm, files, fs, sighand, parent.cred, parent.abi, { ...parent.stack }, undefined);
     child.sigmask = parent.sigmask;
-    child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? { sp: 0, flags: 2, size: 0 } : { ...parent.altStack };
+    child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? NO_ALTSTACK : parent.altStack;
     child.userContext = parent.userContext;
     child.startStack = args.stack ?? 0;
     if ((flags & CLONE.CLONE_SETTLS) !== 0) child.tls = args.tls ?? 0;
@@ -189,6 +224,7 @@ export class TaskTable {
     task.mm = mm;
     this.hold(mm);
     task.stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
     if (this.usersOf(task.files) > 1) {
       const files = task.files.fork();
       this.drop(task.files);
@@ -203,7 +239,7 @@ export class TaskTable {
       this.hold(sighand);
     }
     task.sighand.resetForExec();
-    task.altStack = { sp: 0, flags: 2, size: 0 };
+    task.altStack = NO_ALTSTACK;
     group.program = path;
     return 0;
   }
@@ -217,31 +253,27 @@ export class TaskTable {
     if (!task.alive) return;
     this.exitTask(task, code);
     const group = task.group;
-    if (group.tasks.size === 0) this.groupDead(group, group.groupExitStatus ?? (code & 0xff) << 8);
+    if (group.tasks.size === 0) this.groupDead(group, group.groupExitCode ?? code);
   }
 
   /** exit_group(2): every thread of the process ends with `code` (do_group_exit). */
   exitGroup(task: Task, code: number): void {
-    this.groupExit(task, code, (code & 0xff) << 8);
-  }
-
-  /**
-   * The process dies of `signal` (do_group_exit with the signal as exit
-   * code, as a fatal signal's default action does): every thread ends and
-   * wait4 reports WIFSIGNALED with WTERMSIG `signal` (and WCOREDUMP when
-   * `core`). Sending and choosing signals is `@tskern/signal`'s.
-   */
-  killGroup(task: Task, signal: number, core = false): void {
-    this.groupExit(task, signal, (signal & 0x7f) | (core ? 0x80 : 0));
-  }
-
-  private groupExit(task: Task, code: number, status: number): void {
     if (!task.alive) return;
     const group = task.group;
     group.groupExitCode = code;
-    group.groupExitStatus = status;
     for (const t of [...group.tasks]) this.exitTask(t, code);
-    this.groupDead(group, status);
+    this.groupDead(group, code);
+  }
+
+  /**
+   * A signal's default action ends the process of `task` (do_group_exit
+   * with the signal as the exit code): every thread ends and the wait
+   * status is the signal number (no core is written, so never WCOREDUMP).
+   */
+  killGroup(task: Task, sig: number): void {
+    if (!task.alive) return;
+    task.group.killedBy = sig & 0x7f;
+    this.exitGroup(task, 0);
   }
 
   /**
@@ -300,8 +332,14 @@ export class TaskTable {
    * package's, hooked by the kernel); then this task stops using it.
    */
   private releaseMm(task: Task): void {
-    if (task.clearChildTid !== 0 && this.usersOf(task.mm) > 1) putTid(task.mem, task.clearChildTid, 0);
+    const hooks = this.options.hooks;
+    hooks?.releasingMm?.(task);
+    const addr = task.clearChildTid;
     task.clearChildTid = 0;
+    if (addr !== 0 && this.usersOf(task.mm) > 1) {
+      putTid(task.mem, addr, 0);
+      hooks?.childTidCleared?.(task, addr);
+    }
     if (this.drop(task.mm)) task.mm.releaseAll();
   }
 
@@ -321,15 +359,16 @@ export class TaskTable {
    * The last thread has gone: the process is a zombie for its parent, which
    * is woken if it waits (do_notify_parent); its children pass to the reaper.
    */
-  private groupDead(group: ThreadGroup, status: number): void {
+  private groupDead(group: ThreadGroup, code: number): void {
     group.state = 'zombie';
-    group.waitStatus = status;
+    group.waitStatus = group.killedBy !== 0 ? group.killedBy : (code & 0xff) << 8;
     group.parent?.childExit.wakeAll();
     for (const child of group.children) {
       child.parent = null;
       if (!child.alive) this.remove(child);
     }
     group.children.clear();
+    this.options.hooks?.groupExited?.(group);
     if (group.parent === null) this.remove(group);
   }
 

@@ -1,7 +1,7 @@
 import type { AddressSpace } from '@tskern/mman';
 import type { Credentials, FdTable, FsContext, Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
-import type { SignalActions } from './signal-actions';
+import { NO_ALTSTACK, PendingSignals, SignalSet, type SigAltStack, type SignalActions } from '@tskern/signal';
 import type { TaskTable } from './task-table';
 import type { ThreadGroup } from './thread-group';
 import { addressSpaceMemory, type UserMemory } from './user-memory';
@@ -10,13 +10,6 @@ import { addressSpaceMemory, type UserMemory } from './user-memory';
 export interface TaskKernel {
   readonly vfs: Vfs;
   readonly tasks: TaskTable;
-}
-
-/** `stack_t` of sigaltstack(2): SS_DISABLE (2) until set. */
-export interface AltStack {
-  sp: number;
-  flags: number;
-  size: number;
 }
 
 /** A task runs until it exits; then it is dead (a dead leader stays while its group is a zombie). */
@@ -49,12 +42,12 @@ export class Task {
   startStack = 0;
   /** set_robust_list: the head of the robust futex list and its size; 0 for none. */
   robustList = { head: 0, len: 0 };
-  /** The blocked signal mask, a 64-bit set (bit n-1 for signal n). */
-  sigmask = 0n;
+  /** The blocked signal mask (SIGKILL and SIGSTOP never in it). */
+  sigmask: SignalSet = SignalSet.EMPTY;
   /** Signals pending for this thread only (tgkill, faults): `@tskern/signal`'s queue, set by the kernel. */
-  pending: unknown = undefined;
+  readonly pending = new PendingSignals();
   /** sigaltstack(2). */
-  altStack: AltStack = { sp: 0, flags: 2, size: 0 };
+  altStack: SigAltStack = NO_ALTSTACK;
   /** The architecture's user context (registers), owned by the runtime that runs the task. */
   userContext: unknown = undefined;
 

@@ -1,5 +1,6 @@
 import { Signal } from '@tskern/abi';
 import { WaitQueue } from '@tskern/sched';
+import { PendingSignals } from '@tskern/signal';
 import type { Task } from './task';
 
 /** A process runs until its last thread exits, then it is a zombie until its parent waits. */
@@ -26,10 +27,10 @@ export class ThreadGroup {
   waitStatus = 0;
   /** exit_group(2) in progress: the code every thread exits with (SIGNAL_GROUP_EXIT). */
   groupExitCode: number | null = null;
-  /** The status word of that group exit (exit code << 8, or the killing signal). */
-  groupExitStatus: number | null = null;
   /** Signals pending for the whole process: `@tskern/signal`'s queue, set by the kernel. */
-  pending: unknown = undefined;
+  readonly pending = new PendingSignals();
+  /** The signal that killed the process (0 when it exited): the low 7 bits of its wait status. */
+  killedBy = 0;
   /** Interval timers (setitimer), set by the kernel. */
   itimers: unknown = undefined;
   /** Resource limits, set by the kernel. */

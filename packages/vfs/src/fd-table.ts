@@ -74,8 +74,25 @@ export class FdTable {
     const file = this.get(fd);
     if (file === null) return -Errno.EBADF;
     this.slots[fd] = undefined;
+    this.flush(file);
     file.decRef();
     return 0;
+  }
+
+  private closeListeners: ((file: OpenFileDescription, files: FdTable) => void)[] | null = null;
+
+  /**
+   * Call `fn` whenever one of this table's descriptors is closed (close,
+   * dup2/dup3 over it, close-on-exec, exit), before its reference is
+   * dropped: Linux's filp_flush, where a process's POSIX record locks on the
+   * file go (locks_remove_posix). A forked copy starts with no listeners.
+   */
+  addCloseListener(fn: (file: OpenFileDescription, files: FdTable) => void): void {
+    (this.closeListeners ??= []).push(fn);
+  }
+
+  private flush(file: OpenFileDescription): void {
+    if (this.closeListeners !== null) for (const fn of this.closeListeners) fn(file, this);
   }
 
   /** dup(2): the lowest free descriptor, sharing the description; close-on-exec clear. */
@@ -119,7 +136,10 @@ export class FdTable {
     if (old !== undefined && old.file === null) return -Errno.EBUSY; // reserved by an open in progress
     file.incRef();
     this.slots[newFd] = { file, cloexec: (flags & O.O_CLOEXEC) !== 0 };
-    old?.file?.decRef();
+    if (old?.file) {
+      this.flush(old.file);
+      old.file.decRef();
+    }
     return newFd;
   }
 

@@ -72,4 +72,30 @@ export interface FileSystem {
   dname?(inode: Inode): string;
   /** Make an unlinked regular file (O_TMPFILE); absent means EOPNOTSUPP. */
   tmpfile?(dir: Inode, attrs: NewInode): Inode | number;
+  /**
+   * Add the name `name` in `dir` for the existing non-directory `inode` (a
+   * hard link; the VFS has made link(2)'s checks). Absent means EPERM, as a
+   * Linux file system without `i_op->link`.
+   */
+  link?(inode: Inode, dir: Inode, name: string): number;
+  /** The figures statfs(2) reports (the superblock's `statfs`); absent means ENOSYS. */
+  statfs?(): FsStatistics;
+}
+
+/**
+ * What a file system reports to statfs(2), as Linux's `struct kstatfs`
+ * before the VFS adds the mount's flags and the fsid. Counts are in blocks
+ * of `blockSize` bytes; 0 for a figure the file system does not limit.
+ */
+export interface FsStatistics {
+  /** f_type: the file system's magic number (`FS_MAGIC` in `@tskern/abi`). */
+  readonly magic: number;
+  readonly blockSize: number;
+  readonly blocks: number;
+  readonly freeBlocks: number;
+  readonly availableBlocks: number;
+  readonly files: number;
+  readonly freeFiles: number;
+  /** Longest name (f_namelen). */
+  readonly nameMax: number;
 }

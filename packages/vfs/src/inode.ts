@@ -106,4 +106,10 @@ export interface Inode {
    * is data (generic_file_llseek_size).
    */
   seekData?(offset: number, hole: boolean): number;
+  /**
+   * fallocate(2) after the VFS's checks (vfs_fallocate): `mode` is 0,
+   * FALLOC_FL_KEEP_SIZE or another FALLOC_FL_* combination; 0 or `-errno`.
+   * Absent means EOPNOTSUPP.
+   */
+  fallocate?(mode: number, offset: number, length: number): number;
 }

@@ -203,14 +203,16 @@ describe('directories', () => {
     expect(list(d)).toEqual(['.', '..', 'a', 'c', 'e']);
   });
 
-  it('a file is ENOTDIR; a removed directory lists nothing', () => {
+  it('a file is ENOTDIR; a removed directory is ENOENT and lists nothing (IS_DEADDIR)', () => {
     const { vfs, user } = world();
     const f = openOk(vfs, user, 'f', O.O_CREAT | O.O_RDONLY);
     expect(f.iterateDir(() => true, user)).toBe(-E.ENOTDIR);
     expect(vfs.mkdir(user, 'd', 0o777)).toBe(0);
     const d = openOk(vfs, user, 'd', O.O_RDONLY);
     expect(vfs.rmdir(user, 'd')).toBe(0);
-    expect(list(d)).toEqual([]);
+    const names: string[] = [];
+    expect(d.iterateDir((name) => (names.push(name), true), user)).toBe(-E.ENOENT);
+    expect(names).toEqual([]);
   });
 });
 

@@ -88,8 +88,20 @@ export class OpenFileDescription implements Mmappable {
   decRef(): void {
     invariant(this.refs > 0, 'decRef of a released open file description');
     if (--this.refs > 0) return;
+    if (this.releaseListeners !== null) for (const fn of this.releaseListeners) fn(this);
     this.ops?.release?.();
     this.inode.decRef();
+  }
+
+  private releaseListeners: ((file: OpenFileDescription) => void)[] | null = null;
+
+  /**
+   * Call `fn` when the last reference goes, before the file is released (as
+   * __fput calls locks_remove_file: OFD and flock locks go with the
+   * description).
+   */
+  addReleaseListener(fn: (file: OpenFileDescription) => void): void {
+    (this.releaseListeners ??= []).push(fn);
   }
 
   // ---- data ----
@@ -237,13 +249,14 @@ export class OpenFileDescription implements Mmappable {
    * getdents (iterate_dir + dcache_readdir): "." and ".." at positions 0 and
    * 1, then the file system's entries, from the file position on; the
    * position advances past every entry `emit` accepts. A removed directory
-   * reads as empty.
+   * is ENOENT, as iterate_dir answers for IS_DEADDIR (glibc's readdir turns
+   * that into the end of the listing).
    */
   iterateDir(emit: DirEmitter, caller: FsCaller): number {
     if (this.isPathOnly) return -Errno.EBADF;
     const inode = this.inode;
     if (!isDir(inode.mode)) return -Errno.ENOTDIR;
-    if (inode.nlink === 0) return 0; // IS_DEADDIR
+    if (inode.nlink === 0) return -Errno.ENOENT; // IS_DEADDIR
     const dirType = dirEntryType(inode.mode);
     if (this.pos === 0) {
       if (!emit('.', inode.ino, dirType, 1)) return 0;

@@ -1,5 +1,6 @@
 import { Errno, O, S } from '@tskern/abi';
 import type { Credentials } from './credentials';
+import { markLinkable } from './link';
 import { mayCreate, newInodeAttrs } from './create';
 import { Dentry } from './dentry';
 import type { FsTask } from './fs-context';
@@ -107,6 +108,8 @@ function openTmpfile(nd: Namei, start: Path, path: string, how: OpenHow, identit
   if (fs.tmpfile === undefined) return -Errno.EOPNOTSUPP;
   const inode = fs.tmpfile(dirInode, newInodeAttrs(nd.task, dirInode, how.mode));
   if (typeof inode === 'number') return inode;
+  // Without O_EXCL, linkat may give it a name later (I_LINKABLE).
+  if ((how.flags & O.O_EXCL) === 0) markLinkable(inode);
   // d_tmpfile names it "#<ino>" in the directory, already unlinked.
   const dentry = new Dentry(`#${inode.ino}`, dir.dentry, inode);
   dentry.detach();

@@ -1,4 +1,4 @@
-import { Errno, PATH_MAX, S } from '@tskern/abi';
+import { AT, Errno, PATH_MAX, S } from '@tskern/abi';
 import { chmodInode, chownInode, truncatePathInode } from './attr';
 import { toByteString } from './byte-string';
 import { filenameCreate, mayCreate, newInodeAttrs } from './create';
@@ -16,6 +16,8 @@ import { displayPath, pathName, type Path } from './path';
 import { inodePermission, MAY_EXEC } from './permission';
 import { rmdirPath, unlinkPath } from './remove';
 import { renamePath } from './rename';
+import { LINKAT_FLAGS, linkPath } from './link';
+import { statfsPath, type StatFs } from './statfs';
 import { statInode, type Stat } from './stat';
 
 /** Options of a Vfs. */
@@ -154,6 +156,40 @@ export class Vfs {
     if (typeof inode === 'number') return inode;
     where.dir.dentry.child(where.name, inode);
     return 0;
+  }
+
+  /**
+   * link(2)/linkat(2) (do_linkat): flags other than AT_SYMLINK_FOLLOW and
+   * AT_EMPTY_PATH are EINVAL; the source's final symlink is followed only
+   * with AT_SYMLINK_FOLLOW. With AT_EMPTY_PATH an empty `oldPath` names
+   * `oldAt` itself (the descriptor's file): allowed when it was opened with
+   * the caller's credentials (`oldFileCred`, Linux's f_cred; absent means the
+   * caller's) or for a capable caller, else ENOENT (Linux 6.10+).
+   */
+  link(task: FsTask, oldPath: string, newPath: string, flags = 0, oldAt?: Path, newAt?: Path, oldFileCred?: Credentials): number {
+    const emptyOld = oldPath === '' && (flags & AT.AT_EMPTY_PATH) !== 0;
+    const o = emptyOld ? '' : checkPath(oldPath);
+    if (typeof o === 'number') return o;
+    const n = checkPath(newPath);
+    if (typeof n === 'number') return n;
+    if ((flags & ~LINKAT_FLAGS) !== 0) return -Errno.EINVAL;
+    let old: Path | number;
+    if (emptyOld) {
+      if (oldFileCred !== undefined && oldFileCred !== task.cred && !task.cred.isRoot) return -Errno.ENOENT;
+      old = oldAt ?? task.fs.cwd;
+    } else {
+      old = this.lookup(task, o, (flags & AT.AT_SYMLINK_FOLLOW) !== 0, oldAt);
+    }
+    if (typeof old === 'number') return old;
+    const nd = new Namei(task);
+    return linkPath(nd, old, nd.start(n, newAt), n);
+  }
+
+  /** statfs(2): the figures of the file system holding `path` (followed). */
+  statfs(task: FsTask, path: string, at?: Path): StatFs | number {
+    const p = this.lookup(task, path, true, at);
+    if (typeof p === 'number') return p;
+    return statfsPath(p);
   }
 
   /** unlink(2). */

@@ -6,6 +6,7 @@ import { memory } from './memory';
 import { metadata } from './metadata';
 import { fork, scaling } from './scaling';
 import { shm } from './shm';
+import { teardown } from './teardown';
 
 /** Every case group, in the order they run. */
-export const GROUPS: readonly CaseGroup[] = [metadata, shm, io, fork, scaling, faults, files, memory];
+export const GROUPS: readonly CaseGroup[] = [metadata, shm, io, fork, scaling, teardown, faults, files, memory];

@@ -1,4 +1,5 @@
 import { STAT_GENERIC, SYS_RISCV64 } from '@tskern/abi';
+import { SIGACTION_GENERIC } from '@tskern/signal';
 import type { ArchAbi } from '@tskern/tasks';
 import type { Stat } from '@tskern/vfs';
 import { SYSCALLS } from '../catalogue';
@@ -15,6 +16,7 @@ export function encodeStatGeneric(st: Stat): Uint8Array {
 export const riscv64Abi: ArchAbi = {
   name: 'riscv64',
   encodeStat: encodeStatGeneric,
+  sigactionLayout: SIGACTION_GENERIC,
   cloneRegisters: (flags, stack, parentTid, tls, childTid) => ({ flags, stack, parentTid, childTid, tls }),
 };
 

@@ -1,4 +1,5 @@
 import { STAT, SYS_X86_64 } from '@tskern/abi';
+import { SIGACTION_X86_64 } from '@tskern/signal';
 import type { ArchAbi } from '@tskern/tasks';
 import type { Stat } from '@tskern/vfs';
 import { SYSCALLS } from '../catalogue';
@@ -15,6 +16,7 @@ export function encodeStatX86_64(st: Stat): Uint8Array {
 export const x86_64Abi: ArchAbi = {
   name: 'x86_64',
   encodeStat: encodeStatX86_64,
+  sigactionLayout: SIGACTION_X86_64,
   cloneRegisters: (flags, stack, parentTid, childTid, tls) => ({ flags, stack, parentTid, childTid, tls }),
 };
 

@@ -48,7 +48,7 @@ export function sysPwrite64File(task: Task, fd: number, buf: number, count: numb
 }
 
 /** fcntl(2) with F_GETPIPE_SZ/F_SETPIPE_SZ (EBADF on a file that is not a pipe; privileged: euid 0, CAP_SYS_RESOURCE). */
-export function sysFcntlFile(task: Task, fd: number, cmd: number, arg: number): number {
+export function sysFcntlFile(task: Task, fd: number, cmd: number, arg: number): SyscallReturn {
   const c = int(cmd);
   if (c !== PipeFcntl.F_GETPIPE_SZ && c !== PipeFcntl.F_SETPIPE_SZ) return sysFcntl(task, fd, cmd, arg);
   const file = task.files.get(int(fd));

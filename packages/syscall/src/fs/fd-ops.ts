@@ -1,6 +1,8 @@
 import { Errno, F, SEEK } from '@tskern/abi';
 import { int } from './args';
 import type { Task } from '@tskern/tasks';
+import type { SyscallReturn } from '../block';
+import { fcntlRecordLock, isRecordLockCommand } from './file-locks';
 
 /** dup(2). */
 export function sysDup(task: Task, fd: number): number {
@@ -22,10 +24,11 @@ const PATH_FCNTL: readonly number[] = [F.F_DUPFD, F.F_DUPFD_CLOEXEC, F.F_GETFD, 
 
 /**
  * fcntl(2): F_DUPFD/F_DUPFD_CLOEXEC (lowest free descriptor >= arg),
- * F_GETFD/F_SETFD (close-on-exec), F_GETFL/F_SETFL (status flags). Other
+ * F_GETFD/F_SETFD (close-on-exec), F_GETFL/F_SETFL (status flags), the
+ * record locks (F_GETLK, F_SETLK, F_SETLKW, F_OFD_*). Other
  * commands are EINVAL; on an O_PATH descriptor only the first five work.
  */
-export function sysFcntl(task: Task, fd: number, cmd: number, arg: number): number {
+export function sysFcntl(task: Task, fd: number, cmd: number, arg: number): SyscallReturn {
   const n = int(fd);
   const file = task.files.get(n);
   if (file === null) return -Errno.EBADF;
@@ -45,7 +48,8 @@ export function sysFcntl(task: Task, fd: number, cmd: number, arg: number): numb
     case F.F_SETFL:
       return file.setFlags(int(arg), task.cred);
     default:
-      return -Errno.EINVAL;
+      // F_GETLK, F_SETLK, F_SETLKW and the F_OFD_* forms (file-locks.ts).
+      return isRecordLockCommand(c) ? fcntlRecordLock(task, file, n, c, arg) : -Errno.EINVAL;
   }
 }
 

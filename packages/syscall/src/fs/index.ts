@@ -11,3 +11,7 @@ export * from './names';
 export * from './open';
 export * from './read-write';
 export * from './stat';
+export * from './file-locks';
+export * from './link';
+export * from './fallocate';
+export * from './statfs';

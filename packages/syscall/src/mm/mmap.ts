@@ -2,6 +2,7 @@ import { Errno, MAP, PAGE_SIZE } from '@tskern/abi';
 import { mmap } from '@tskern/mman';
 import type { MmapSource } from '@tskern/mm-api';
 import type { Task } from '@tskern/tasks';
+import { memoryLimits } from '../proc/rlimits';
 
 /**
  * mmap(2): arch/x86/kernel/sys_x86_64.c checks the offset alignment first,
@@ -22,5 +23,7 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
   } else if ((f & MAP.MAP_HUGETLB) !== 0) {
     return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
   }
-  return mmap(task.mm, addr, len, prot | 0, f, source, off);
+  // The memory-lock limits matter only to locked memory (MAP_LOCKED, mlockall(MCL_FUTURE)).
+  const limits = (f & MAP.MAP_LOCKED) !== 0 || task.mm.defFlags !== 0 ? memoryLimits(task) : undefined;
+  return mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
 }

@@ -1,6 +1,7 @@
 import { Errno, PAGE_MASK, PAGE_SIZE } from '@tskern/abi';
 import { copyOut, madvise, mincore, mincorePages, mprotect, mremap, msync, munmap } from '@tskern/mman';
 import type { Task } from '@tskern/tasks';
+import { memoryLimits } from '../proc/rlimits';
 
 /** The largest value an `unsigned int` flag word holds; a 64-bit flags argument above it has unknown bits. */
 const U32_MAX = 0xffffffff;
@@ -23,7 +24,7 @@ export function sysMprotect(task: Task, addr: number, len: number, prot: number)
 /** mremap(2): `flags` is an unsigned long; unknown bits (above 32 too) are EINVAL, checked first. */
 export function sysMremap(task: Task, addr: number, oldLen: number, newLen: number, flags: number, newAddr: number): number {
   if (flags > U32_MAX) return -Errno.EINVAL;
-  return mremap(task.mm, addr, oldLen, newLen, flags >>> 0, newAddr);
+  return mremap(task.mm, addr, oldLen, newLen, flags >>> 0, newAddr, memoryLimits(task));
 }
 
 /** msync(2). */

@@ -1,11 +1,11 @@
-import { Errno, S } from '@tskern/abi';
+import { Errno, FS_MAGIC, NAME_MAX, PAGE_SIZE, S } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import { allocAnonDeviceId } from '../device';
-import type { DirEntry, FileSystem, NewInode } from '../file-system';
+import type { DirEntry, FileSystem, FsStatistics, NewInode } from '../file-system';
 import type { Inode } from '../inode';
 import { isDir } from '../mode';
 import { SimpleDirectory } from './simple-directory';
-import type { Clock, SimpleInode } from './simple-inode';
+import { SimpleInode, type Clock } from './simple-inode';
 import { SimpleSymlink } from './simple-symlink';
 
 /** Options of an in-memory file system. */
@@ -23,6 +23,8 @@ export interface SimpleFsOptions {
   readonly rootGid?: number;
   /** Timestamps; default Date.now. */
   readonly clock?: Clock;
+  /** statfs's f_type; RAMFS_MAGIC by default. */
+  readonly magic?: number;
 }
 
 /**
@@ -35,6 +37,8 @@ export abstract class SimpleFileSystem implements FileSystem {
   readonly deviceId: number;
   readonly maxFileSize: number;
   readonly readOnly: boolean;
+  /** statfs's f_type. */
+  readonly magic: number;
   protected readonly clock: Clock;
   private nextIno = 1;
   private readonly rootDir: SimpleDirectory;
@@ -44,6 +48,7 @@ export abstract class SimpleFileSystem implements FileSystem {
     this.deviceId = options.deviceId ?? allocAnonDeviceId();
     this.maxFileSize = options.maxFileSize;
     this.readOnly = options.readOnly ?? false;
+    this.magic = options.magic ?? FS_MAGIC.RAMFS_MAGIC;
     this.clock = options.clock ?? Date.now;
     const mode = S.S_IFDIR | ((options.rootMode ?? 0o755) & ~S.S_IFMT);
     this.rootDir = new SimpleDirectory(this, this.allocIno(), { mode, uid: options.rootUid ?? 0, gid: options.rootGid ?? 0 }, this.clock);
@@ -72,7 +77,7 @@ export abstract class SimpleFileSystem implements FileSystem {
     return this.dir(dir).get(name) ?? -Errno.ENOENT;
   }
 
-  private link(dir: SimpleDirectory, name: string, inode: SimpleInode): SimpleInode {
+  private addEntry(dir: SimpleDirectory, name: string, inode: SimpleInode): SimpleInode {
     invariant(dir.get(name) === undefined, () => `${name} exists`);
     inode.addLink();
     dir.add(name, inode);
@@ -80,7 +85,7 @@ export abstract class SimpleFileSystem implements FileSystem {
   }
 
   create(dir: Inode, name: string, attrs: NewInode): Inode | number {
-    return this.link(this.dir(dir), name, this.newFile(attrs));
+    return this.addEntry(this.dir(dir), name, this.newFile(attrs));
   }
 
   tmpfile(dir: Inode, attrs: NewInode): Inode | number {
@@ -88,16 +93,30 @@ export abstract class SimpleFileSystem implements FileSystem {
     return this.newFile(attrs);
   }
 
+  /** simple_link / shmem_link: one more name for an existing file; the file and directory change ctime. */
+  link(inode: Inode, dir: Inode, name: string): number {
+    invariant(inode instanceof SimpleInode && inode.fs === this, 'link of an inode of another file system');
+    const parent = this.dir(dir);
+    this.addEntry(parent, name, inode);
+    inode.ctime = this.clock();
+    return 0;
+  }
+
+  /** simple_statfs: the magic, PAGE_SIZE blocks, NAME_MAX, and no limits (0 counts). */
+  statfs(): FsStatistics {
+    return { magic: this.magic, blockSize: PAGE_SIZE, blocks: 0, freeBlocks: 0, availableBlocks: 0, files: 0, freeFiles: 0, nameMax: NAME_MAX };
+  }
+
   mkdir(dir: Inode, name: string, attrs: NewInode): Inode | number {
     const parent = this.dir(dir);
     const child = new SimpleDirectory(this, this.allocIno(), attrs, this.clock);
     child.addLink(); // "."
     parent.addLink(); // the child's ".."
-    return this.link(parent, name, child);
+    return this.addEntry(parent, name, child);
   }
 
   symlink(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number {
-    return this.link(this.dir(dir), name, new SimpleSymlink(this, this.allocIno(), attrs, this.clock, target));
+    return this.addEntry(this.dir(dir), name, new SimpleSymlink(this, this.allocIno(), attrs, this.clock, target));
   }
 
   unlink(dir: Inode, name: string): number {

@@ -1,0 +1,54 @@
+import { Errno, PAGE_SIZE } from '@tskern/abi';
+import type { AddressSpace } from './address-space';
+import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
+import { PTE_ANON } from './pte';
+
+/**
+ * The futex key of the u32 at `addr` in `as`, as kernel/futex/core.c
+ * get_futex_key answers it. The result has the shape of `@tskern/futex`'s
+ * `FutexKey` (this package does not depend on it):
+ *
+ * - EINVAL when `addr` is not 4-aligned; EFAULT when the word is outside
+ *   the user range (access_ok).
+ * - FUTEX_PRIVATE_FLAG (`privateFutex`): (address space, address), with no
+ *   look at the mapping — Linux checks nothing more, so a private wake on an
+ *   unmapped word answers 0 and a wait answers EFAULT when it reads the word.
+ * - Otherwise the page must be reachable (get_user_pages): EFAULT for no
+ *   mapping, PROT_NONE, a released space, or a page wholly past the end of
+ *   the mapped object (what would be SIGBUS). Then:
+ *   - an anonymous page — private anonymous memory, or a private file
+ *     mapping that is writable (the FOLL_WRITE lookup breaks COW first) or
+ *     whose page was already copied — is private: (address space, address);
+ *   - a page-cache page — MAP_SHARED of a file or shm object, shared
+ *     anonymous memory, or a read-only MAP_PRIVATE file page not yet
+ *     copied — is shared: (the mapped object, VMA offset + (addr - start)).
+ *     The object is the inode's page cache (`Mappable`), one per inode, so
+ *     two processes mapping one object at different addresses get equal keys.
+ *
+ * Not modelled: Linux answers EFAULT for a never-written read-only private
+ * anonymous page (the shared zero page has no mapping); tskern answers its
+ * private key.
+ */
+export function futexKeyOf(
+  as: AddressSpace,
+  addr: number,
+  privateFutex: boolean,
+): { readonly shared: boolean; readonly object: object; readonly offset: number } | number {
+  if (addr % 4 !== 0) return -Errno.EINVAL;
+  if (addr < 0 || addr + 4 > as.options.taskSize) return -Errno.EFAULT;
+  if (privateFutex) return { shared: false, object: as, offset: addr };
+  if (as.released) return -Errno.EFAULT;
+  const seg = as.vmas.find(addr);
+  if (seg === undefined) return -Errno.EFAULT;
+  const vma = seg.value;
+  if ((vma.prot & PROT_READ_MASK) === 0) return -Errno.EFAULT;
+  const backing = vma.backing;
+  if (backing === null) return { shared: false, object: as, offset: addr };
+  const offset = vma.objectOffset(seg.start, addr);
+  if (offset >= Math.ceil(backing.mappable.size() / PAGE_SIZE) * PAGE_SIZE) return -Errno.EFAULT;
+  if (!vma.shared) {
+    const copied = (as.pt.flags(Math.floor(addr / PAGE_SIZE)) & PTE_ANON) !== 0;
+    if ((vma.prot & PROT_WRITE_BIT) !== 0 || copied) return { shared: false, object: as, offset: addr };
+  }
+  return { shared: true, object: backing.mappable, offset };
+}

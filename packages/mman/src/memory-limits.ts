@@ -1,0 +1,21 @@
+/**
+ * The resource limits and privilege that memory calls check, supplied by the
+ * caller (the task model owns rlimits and credentials). Sizes are bytes;
+ * RLIM_INFINITY (or any value past 2^53) is `Infinity`.
+ */
+export interface MemoryLimits {
+  /** RLIMIT_MEMLOCK's soft limit. */
+  readonly memlock: number;
+  /** RLIMIT_DATA's soft limit. */
+  readonly data: number;
+  /** CAP_IPC_LOCK: locking ignores RLIMIT_MEMLOCK. */
+  readonly ipcLock: boolean;
+}
+
+/** No limit: what the memory calls assume when the caller gives no limits. */
+export const UNLIMITED_MEMORY: MemoryLimits = { memlock: Infinity, data: Infinity, ipcLock: false };
+
+/** As mm/mlock.c can_do_mlock: a nonzero RLIMIT_MEMLOCK or CAP_IPC_LOCK lets a process lock memory. */
+export function canDoMlock(limits: MemoryLimits): boolean {
+  return limits.memlock !== 0 || limits.ipcLock;
+}

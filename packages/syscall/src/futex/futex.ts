@@ -1,0 +1,137 @@
+import { Errno } from '@tskern/abi';
+import {
+  FUTEX, FUTEX_BITSET_MATCH_ANY, clockRealtimeAllowed, decodeFutexOp, futexCheckValue, futexWait, futexWakeOp,
+  type FutexKey, type FutexWaiter,
+} from '@tskern/futex';
+import { futexKeyOf } from '@tskern/mman';
+import type { Task } from '@tskern/tasks';
+import type { Block, SyscallReturn } from '../block';
+import { kernelClockOf, type KernelTimeSource } from '../kernel-clock';
+import { kernelFutexes } from './futex-host';
+import { taskFutexMemory } from './task-futex-memory';
+
+const NSEC_PER_SEC = 1_000_000_000;
+const ts = new Uint8Array(16);
+const tsView = new DataView(ts.buffer);
+
+/**
+ * The absolute CLOCK_MONOTONIC deadline (ns) of a futex wait's timeout
+ * (futex_init_timeout): FUTEX_WAIT's timespec is relative, FUTEX_WAIT_BITSET's
+ * absolute, on CLOCK_REALTIME with FUTEX_CLOCK_REALTIME. EFAULT for an
+ * unreadable timespec, EINVAL for a negative or unnormalised one.
+ */
+function readDeadline(task: Task, addr: number, relative: boolean, realtime: boolean, clock: KernelTimeSource): number {
+  if (task.mem.copyIn(addr, ts, 0, 16) < 0) return -Errno.EFAULT;
+  const sec = tsView.getInt32(4, true) * 0x1_0000_0000 + tsView.getUint32(0, true);
+  const nsec = tsView.getInt32(12, true) * 0x1_0000_0000 + tsView.getUint32(8, true);
+  if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC) return -Errno.EINVAL;
+  const now = clock.monotonicNs();
+  if (relative) return now + sec * NSEC_PER_SEC + nsec;
+  if (!realtime) return sec * NSEC_PER_SEC + nsec;
+  // An absolute CLOCK_REALTIME time: the same distance from now on the monotonic clock
+  // (in BigInt: epoch nanoseconds are past 2^53).
+  return now + Number(BigInt(sec) * 1_000_000_000n + BigInt(nsec) - clock.realtimeNs());
+}
+
+function describe(key: FutexKey, addr: number): string {
+  return `futex 0x${addr.toString(16)} (${key.shared ? 'shared' : 'private'})`;
+}
+
+/**
+ * The wait of FUTEX_WAIT / FUTEX_WAIT_BITSET as a Block: woken -> 0, the
+ * deadline passed -> ETIMEDOUT (checked on the kernel's clock at each retry),
+ * otherwise sleep on. A signal cancels it: ERESTARTSYS without a timeout,
+ * ERESTART_RESTARTBLOCK with one (kernel/futex/waitwake.c futex_wait).
+ */
+function waitBlock(waiter: FutexWaiter, reason: string, deadline: number | undefined, clock: KernelTimeSource): Block {
+  const block: Block = {
+    reason,
+    deadline,
+    restart: deadline === undefined ? 'sys' : 'restartblock',
+    retry: (): SyscallReturn => {
+      if (waiter.state === 'waiting' && deadline !== undefined && clock.monotonicNs() >= deadline) waiter.timeout();
+      switch (waiter.state) {
+        case 'woken': return 0;
+        case 'timedout': return -Errno.ETIMEDOUT;
+        case 'cancelled': return -Errno.EINTR;
+        case 'waiting': return block;
+      }
+    },
+    cancel: () => {
+      waiter.cancel();
+    },
+  };
+  return block;
+}
+
+/**
+ * futex(2) (kernel/futex/syscalls.c do_futex): FUTEX_WAIT, FUTEX_WAKE,
+ * FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET, FUTEX_REQUEUE, FUTEX_CMP_REQUEUE and
+ * FUTEX_WAKE_OP, private or shared (keys from `@tskern/mman`'s futexKeyOf).
+ * FUTEX_CLOCK_REALTIME with another command is ENOSYS; PI futexes and
+ * FUTEX_FD are ENOSYS (not implemented). For the requeue and wake-op
+ * commands the timeout register is the second count (val2), as Linux.
+ */
+export function sysFutex(task: Task, uaddr: number, op: number, val: number, utime: number, uaddr2: number, val3: number): SyscallReturn {
+  const { cmd, private: priv, clockRealtime } = decodeFutexOp(op);
+  if (clockRealtime && !clockRealtimeAllowed(cmd)) return -Errno.ENOSYS;
+  const table = kernelFutexes(task);
+  const clock = kernelClockOf(task.kernel.tasks);
+  const memory = taskFutexMemory(task);
+  const keyOf = (addr: number): FutexKey | number => futexKeyOf(task.mm, addr, priv);
+  switch (cmd) {
+    case FUTEX.FUTEX_WAIT:
+    case FUTEX.FUTEX_WAIT_BITSET: {
+      const bitset = cmd === FUTEX.FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3 >>> 0;
+      if (bitset === 0) return -Errno.EINVAL;
+      let deadline: number | undefined;
+      if (utime !== 0) {
+        const d = readDeadline(task, utime, cmd === FUTEX.FUTEX_WAIT, clockRealtime, clock);
+        if (d < 0) return d;
+        deadline = d;
+      }
+      const key = keyOf(uaddr);
+      if (typeof key === 'number') return key;
+      const waiter = futexWait(table, memory, key, uaddr, val, bitset);
+      if (typeof waiter === 'number') return waiter;
+      // An expired timeout still went through the value check, as futex_wait.
+      if (deadline !== undefined && clock.monotonicNs() >= deadline) {
+        waiter.timeout();
+        return -Errno.ETIMEDOUT;
+      }
+      return waitBlock(waiter, describe(key, uaddr), deadline, clock);
+    }
+    case FUTEX.FUTEX_WAKE:
+    case FUTEX.FUTEX_WAKE_BITSET: {
+      const bitset = cmd === FUTEX.FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3 >>> 0;
+      if (bitset === 0) return -Errno.EINVAL;
+      const key = keyOf(uaddr);
+      if (typeof key === 'number') return key;
+      return table.wake(key, val | 0, bitset);
+    }
+    case FUTEX.FUTEX_REQUEUE:
+    case FUTEX.FUTEX_CMP_REQUEUE: {
+      const nrWake = val | 0;
+      const nrRequeue = utime | 0;
+      if (nrWake < 0 || nrRequeue < 0) return -Errno.EINVAL;
+      const key1 = keyOf(uaddr);
+      if (typeof key1 === 'number') return key1;
+      const key2 = keyOf(uaddr2);
+      if (typeof key2 === 'number') return key2;
+      if (cmd === FUTEX.FUTEX_CMP_REQUEUE) {
+        const check = futexCheckValue(memory, uaddr, val3);
+        if (check < 0) return check;
+      }
+      return table.requeue(key1, key2, nrWake, nrRequeue);
+    }
+    case FUTEX.FUTEX_WAKE_OP: {
+      const key1 = keyOf(uaddr);
+      if (typeof key1 === 'number') return key1;
+      const key2 = keyOf(uaddr2);
+      if (typeof key2 === 'number') return key2;
+      return futexWakeOp(table, memory, key1, key2, uaddr2, val | 0, utime | 0, val3 >>> 0);
+    }
+    default:
+      return -Errno.ENOSYS;
+  }
+}
