@@ -217,6 +217,23 @@ describe('the runtime under a virtual clock', () => {
   });
 });
 
+describe('blocks with no wait source (futex, locks)', () => {
+  it('a futex waiter in one process is woken by another process\'s FUTEX_WAKE on shared memory', () => {
+    const { k, rt, p } = boot();
+    runUntil(rt, p);
+    const shared = rt.syscall(p, SYS.mmap, 0, 4096, 3, 0x21, -1, 0) as number; // MAP_SHARED|MAP_ANONYMOUS
+    expect(shared).toBeGreaterThan(0);
+    const c = rt.syscall(p, SYS.fork) as number;
+    rt.preempt(p);
+    expect(runUntil(rt, c)).toBeNull();
+    expect(rt.syscall(c, SYS.futex, shared, 0, 0, 0, 0, 0)).toMatchObject({ kind: 'blocked', reason: expect.stringContaining('futex') });
+    expect(rt.next()).toEqual({ kind: 'run', tid: p, result: null });
+    expect(rt.syscall(p, SYS.futex, shared, 1, 1, 0, 0, 0)).toBe(1); // FUTEX_WAKE one
+    expect(rt.next()).toEqual({ kind: 'run', tid: c, result: 0 });
+    expect(k.isAlive(c)).toBe(true);
+  });
+});
+
 describe('the runtime on a clock it cannot move', () => {
   it('answers idle until the next deadline, and forgets a sleeping task that dies', () => {
     let now = 0;

@@ -52,6 +52,14 @@ export type InterruptPolicy = (tid: number, block: Block) => SyscallReturn;
 export class TaskRuntime {
   readonly scheduler: Scheduler<number>;
   private readonly blocks = new Map<number, Block>();
+  /**
+   * Sleeping tasks whose Block names no wait source (`on`): nothing wakes
+   * them but their deadline or a signal, so each `next()` retries them (a
+   * futex wait or a lock request is answered inside another task's call).
+   */
+  private readonly polled = new Set<number>();
+  /** What a polled Block answered when it stopped waiting, until its task runs. */
+  private readonly completed = new Map<number, SyscallReturn>();
   /** What a signal does to a blocked call. */
   interruptPolicy: InterruptPolicy = (_tid, block) => {
     block.cancel();
@@ -95,12 +103,16 @@ export class TaskRuntime {
   next(): RuntimeStep {
     for (;;) {
       this.sync();
+      this.poll();
       const d = this.scheduler.next();
       if (d.kind === 'run') {
         const block = this.blocks.get(d.id);
         if (block === undefined) return { kind: 'run', tid: d.id, result: null };
         this.blocks.delete(d.id);
-        const r = d.cause === 'interrupt' ? this.interruptPolicy(d.id, block) : block.retry();
+        this.polled.delete(d.id);
+        const done = this.completed.get(d.id);
+        this.completed.delete(d.id);
+        const r = d.cause === 'interrupt' ? this.interruptPolicy(d.id, block) : done ?? block.retry();
         if (typeof r === 'number') {
           if (this.tasks.get(d.id)?.alive !== true) {
             this.forget(d.id);
@@ -121,10 +133,29 @@ export class TaskRuntime {
   private park(tid: number, block: Block): void {
     if (this.scheduler.state(tid) === undefined) this.scheduler.makeRunnable(tid);
     this.blocks.set(tid, block);
+    if (block.on === undefined || block.on.length === 0) this.polled.add(tid);
     this.scheduler.block(tid, { on: block.on ?? [], deadline: block.deadline ?? null, reason: block.reason });
   }
 
+  /** Retry the Blocks nothing can wake; those that answer (or change) wake their task. */
+  private poll(): void {
+    for (const tid of [...this.polled]) {
+      const block = this.blocks.get(tid);
+      if (block === undefined) {
+        this.polled.delete(tid);
+        continue;
+      }
+      const r = block.retry();
+      if (r === block) continue;
+      this.polled.delete(tid);
+      this.completed.set(tid, r);
+      this.scheduler.wake(tid, 'event');
+    }
+  }
+
   private forget(tid: number): void {
+    this.polled.delete(tid);
+    this.completed.delete(tid);
     const block = this.blocks.get(tid);
     if (block !== undefined) {
       this.blocks.delete(tid);
