@@ -116,6 +116,18 @@ export const SYS = {
   fallocate: 285,
   prlimit64: 302,
   mlock2: 325,
+  // Time, sleeping, pipes, waitid, getrandom.
+  pipe: 22,
+  sched_yield: 24,
+  nanosleep: 35,
+  gettimeofday: 96,
+  time: 201,
+  clock_gettime: 228,
+  clock_getres: 229,
+  clock_nanosleep: 230,
+  waitid: 247,
+  pipe2: 293,
+  getrandom: 318,
 } as const;
 
 /** Linux x86-64 syscall numbers (the table the scenario language uses); `SYS` by another name. */
@@ -232,6 +244,16 @@ export const SYS_RISCV64 = {
   memfd_create: 279,
   mlock2: 284,
   clone3: 435,
+  // Time, sleeping, pipes, waitid, getrandom.
+  pipe2: 59,
+  waitid: 95,
+  nanosleep: 101,
+  clock_gettime: 113,
+  clock_getres: 114,
+  clock_nanosleep: 115,
+  sched_yield: 124,
+  gettimeofday: 169,
+  getrandom: 278,
 } as const;
 
 const riscv64Names: string[] = [];

@@ -4,3 +4,5 @@
  */
 export { Kernel, createKernel, type KernelOptions, type KernelMount } from './kernel';
 export { hostFolder, type HostFolderOptions } from './host-folder';
+export { TaskRuntime, type RuntimeStep, type CallOutcome, type CallBlocked, type InterruptPolicy } from './runtime';
+export { kernelClock, type KernelClockOption } from './blocking-setup';

@@ -9,9 +9,13 @@ import {
   riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
+import type { RandomSource } from '@tskern/devices';
+import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
 import { Credentials, Vfs, type FileSystem } from '@tskern/vfs';
+import { kernelClock, mountDevices, wireBlocking, type KernelClockOption } from './blocking-setup';
+import type { TaskRuntime } from './runtime';
 
 /** How to assemble a kernel; every part has a default. */
 export interface KernelOptions {
@@ -30,6 +34,14 @@ export interface KernelOptions {
    * are made as root): `{ path: '/mnt/host', fs: (frames) => createHostFs(...) }`.
    */
   readonly mounts?: readonly KernelMount[];
+  /**
+   * The kernel's clock: `'host'` (default), `'virtual'` (starts at boot and
+   * moves only when every task sleeps or a test advances it: deterministic
+   * runs), or a clock of your own.
+   */
+  readonly clock?: KernelClockOption;
+  /** Where /dev/urandom, /dev/random and getrandom(2) read (default: the host CSPRNG). */
+  readonly random?: RandomSource;
 }
 
 /** A file system to mount when the kernel starts. */
@@ -53,6 +65,10 @@ export class Kernel implements KernelHost {
   readonly vfs: Vfs;
   readonly tasks: TaskTable;
   readonly syscalls: SyscallDispatcher;
+  /** The kernel's clock (`options.clock`). */
+  readonly clock: KernelClock;
+  /** The runtime interface: which task runs next, calls that sleep and complete later, deadlock reports. */
+  readonly runtime: TaskRuntime;
   /** The architectures tasks may run as, by name (`x86_64`, the default, and `riscv64`). */
   readonly personalities: ReadonlyMap<string, Personality>;
   private readonly mountTable: { source: string; target: string; type: string; options: string }[] = [];
@@ -63,6 +79,9 @@ export class Kernel implements KernelHost {
     const rootFs = options.rootFs?.(frames) ?? new RamFs({ frames });
     this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry() });
     this.mountTable.push({ source: 'rootfs', target: '/', type: rootFs.type, options: 'rw' });
+    const devMounted = mountDevices(this.vfs, frames, options.random);
+    if (devMounted < 0) throw new Error(`tskern: cannot mount /dev (${devMounted})`);
+    this.mountTable.push({ source: 'udev', target: '/dev', type: 'devtmpfs', options: 'rw,nosuid' });
     const shm = createShmFs({ frames });
     const mounted = mountShm(this.vfs, shm);
     if (mounted < 0) throw new Error(`tskern: cannot mount /dev/shm (${mounted})`);
@@ -89,6 +108,8 @@ export class Kernel implements KernelHost {
     const personalities = [x86_64Personality(), riscv64Personality()];
     this.personalities = new Map(personalities.map((p) => [p.abi.name, p]));
     this.syscalls = new SyscallDispatcher(this.tasks, personalities);
+    this.clock = kernelClock(options.clock);
+    this.runtime = wireBlocking(this.tasks, this.syscalls, this.clock, options.random);
   }
 
   /**
@@ -153,6 +174,13 @@ export class Kernel implements KernelHost {
   syscall(pid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): number {
     const r = this.syscalls.call(pid, nr, a0, a1, a2, a3, a4, a5);
     if (typeof r === 'number') return r;
+    // A call already due (sched_yield, a zero sleep) completes now.
+    if (r.deadline !== undefined && r.deadline <= this.clock.monotonicNs()) {
+      const again = r.retry();
+      if (typeof again === 'number') return again;
+      again.cancel();
+      return -Errno.EAGAIN;
+    }
     r.cancel();
     return -Errno.EAGAIN;
   }

@@ -1,3 +1,5 @@
+import type { WaitSource } from '@tskern/sched';
+
 /**
  * What a signal does to a blocked call, as Linux's restart codes:
  * - `sys` (-ERESTARTSYS): restarted if the handler has SA_RESTART, else EINTR;
@@ -17,6 +19,12 @@ export interface Block {
   readonly reason: string;
   /** Absolute time on the kernel's clock (ns) when it gives up, or undefined for none. */
   readonly deadline?: number;
+  /**
+   * The wait queues (`@tskern/sched`) whose wake-up makes it retry. The
+   * runtime registers on them when it parks the task and unregisters when it
+   * wakes, so a handler need not know the scheduler.
+   */
+  readonly on?: readonly WaitSource[];
   /** Try again: the result (or -errno), or another Block to sleep again. */
   retry(): SyscallReturn;
   /** Unregister from whatever it registered on (a signal or a deadline ended the wait). */

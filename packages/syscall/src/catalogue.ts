@@ -1,7 +1,8 @@
 import type { ArgKind } from './args';
+import { BLOCKING_SYSCALLS } from './blocking/catalogue';
+import * as files from './blocking/file-calls';
 import * as fs from './fs';
 import type { SyscallDef, SyscallHandler } from './handler';
-import { sysMmap } from './mm/mmap';
 import { sysMadvise, sysMincore, sysMprotect, sysMremap, sysMsync, sysMunmap } from './mm/others';
 import { sysClone, sysClone3 } from './proc/clone';
 import * as cred from './proc/credentials';
@@ -34,7 +35,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     // Memory (mm/).
     // sys_mmap takes six unsigned longs, but only the low 32 bits of fd reach
     // fget (an unsigned int): declared so, -1 converts without 64-bit work.
-    def('mmap', sysMmap, ['ulong', 'ulong', 'ulong', 'ulong', 'uint', 'ulong']),
+    def('mmap', files.sysMmapFile, ['ulong', 'ulong', 'ulong', 'ulong', 'uint', 'ulong']),
     def('munmap', sysMunmap, ['ulong', 'size']),
     def('mprotect', sysMprotect, ['ulong', 'size', 'ulong']),
     def('mremap', sysMremap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
@@ -93,10 +94,10 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('getgroups', cred.sysGetgroups, ['int', 'ptr']),
     def('setgroups', cred.sysSetgroups, ['int', 'ptr']),
     // Files (fs/).
-    def('read', fs.sysRead, ['uint', 'ptr', 'size']),
-    def('write', fs.sysWrite, ['uint', 'ptr', 'size']),
-    def('pread64', fs.sysPread64, ['uint', 'ptr', 'size', 'loff']),
-    def('pwrite64', fs.sysPwrite64, ['uint', 'ptr', 'size', 'loff']),
+    def('read', files.sysReadFile, ['uint', 'ptr', 'size']),
+    def('write', files.sysWriteFile, ['uint', 'ptr', 'size']),
+    def('pread64', files.sysPread64File, ['uint', 'ptr', 'size', 'loff']),
+    def('pwrite64', files.sysPwrite64File, ['uint', 'ptr', 'size', 'loff']),
     def('open', fs.sysOpen, [PATH, 'int', 'umode']),
     def('openat', fs.sysOpenat, ['int', PATH, 'int', 'umode']),
     def('creat', fs.sysCreat, [PATH, 'umode']),
@@ -111,7 +112,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('dup', fs.sysDup, ['uint']),
     def('dup2', fs.sysDup2, ['uint', 'uint']),
     def('dup3', fs.sysDup3, ['uint', 'uint', 'int']),
-    def('fcntl', fs.sysFcntl, ['uint', 'uint', 'ulong']),
+    def('fcntl', files.sysFcntlFile, ['uint', 'uint', 'ulong']),
     def('unlink', fs.sysUnlink, [PATH]),
     def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
     def('mkdir', fs.sysMkdir, [PATH, 'umode']),
@@ -148,5 +149,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('getrlimit', rlim.sysGetrlimit, ['uint', 'ptr']),
     def('setrlimit', rlim.sysSetrlimit, ['uint', 'ptr']),
     def('prlimit64', rlim.sysPrlimit64, ['int', 'uint', 'ptr', 'ptr']),
+    // Time, sleeping, pipes, waiting and randomness (kernel/time, fs/pipe.c, kernel/exit.c, drivers/char/random.c).
+    ...BLOCKING_SYSCALLS,
   ].map((d) => [d.name, d]),
 );

@@ -281,6 +281,7 @@ export class TaskTable {
    * matches `pid` (> 0: that process; -1 or 0: any, since tskern has one
    * process group) and the __WCLONE/__WALL choice is reaped and returned;
    * 0 when matching children exist but none has exited; -ECHILD without one.
+   * With WNOWAIT the zombie is returned and left to be waited for again.
    */
   wait(caller: Task, pid: number, options: number): WaitResult {
     const all = (options & 0x40000000) !== 0; // __WALL
@@ -291,6 +292,7 @@ export class TaskTable {
       if (!all && child.isCloneChild !== cloneOnly) continue;
       found = true;
       if (!child.alive) {
+        if ((options & 0x01000000) !== 0) return child; // WNOWAIT: report, leave the zombie
         caller.group.children.delete(child);
         this.remove(child);
         return child;
@@ -353,10 +355,14 @@ export class TaskTable {
     if (!task.isLeader) this.byTid.delete(task.tid);
   }
 
-  /** The last thread has gone: the process is a zombie for its parent; its children pass to the reaper. */
+  /**
+   * The last thread has gone: the process is a zombie for its parent, which
+   * is woken if it waits (do_notify_parent); its children pass to the reaper.
+   */
   private groupDead(group: ThreadGroup, code: number): void {
     group.state = 'zombie';
     group.waitStatus = group.killedBy !== 0 ? group.killedBy : (code & 0xff) << 8;
+    group.parent?.childExit.wakeAll();
     for (const child of group.children) {
       child.parent = null;
       if (!child.alive) this.remove(child);

@@ -1,4 +1,5 @@
 import { Signal } from '@tskern/abi';
+import { WaitQueue } from '@tskern/sched';
 import { PendingSignals } from '@tskern/signal';
 import type { Task } from './task';
 
@@ -17,7 +18,12 @@ export class ThreadGroup {
   /** Child processes (of any thread of the group, as wait4 without __WNOTHREAD sees them). */
   readonly children = new Set<ThreadGroup>();
   state: ThreadGroupState = 'running';
-  /** The status word wait4 stores (exit code << 8), once a zombie. */
+  /**
+   * Where wait4/waitid sleep until a child changes state (signal_struct's
+   * wait_chldexit); woken when a child becomes a zombie.
+   */
+  readonly childExit = new WaitQueue('wait4');
+  /** The status word wait4 stores (exit code << 8, or the killing signal | 0x80 for a core), once a zombie. */
   waitStatus = 0;
   /** exit_group(2) in progress: the code every thread exits with (SIGNAL_GROUP_EXIT). */
   groupExitCode: number | null = null;

@@ -64,6 +64,12 @@ export interface FileSystem {
   readlink(link: Inode, caller: FsCaller): string | number;
   /** Entries of `dir` from position `offset` (>= 2) on, in position order. */
   readdir(dir: Inode, offset: number, caller: FsCaller): Iterable<DirEntry>;
+  /**
+   * The name of a file of a pseudo file system that is in no tree, as
+   * `d_op->d_dname` (pipefs: `pipe:[ino]`, anon inodes): `displayPath`
+   * (and so /proc/[pid]/fd links) shows it instead of a path.
+   */
+  dname?(inode: Inode): string;
   /** Make an unlinked regular file (O_TMPFILE); absent means EOPNOTSUPP. */
   tmpfile?(dir: Inode, attrs: NewInode): Inode | number;
   /**

@@ -25,6 +25,25 @@ export interface FileOperations {
   write?(pos: number, src: Uint8Array, srcOffset: number, length: number): number;
   /** The last reference to the open file description is gone. */
   release?(): void;
+  /**
+   * FMODE_STREAM (stream_open, as pipes and sockets): the file has no
+   * position. lseek is ESPIPE, and the syscall layer answers ESPIPE for
+   * pread/pwrite (FMODE_PREAD/FMODE_PWRITE are cleared); read and write leave
+   * the position alone.
+   */
+  readonly stream?: boolean;
+  /**
+   * Reads and writes leave the file position alone, as the character
+   * devices of drivers/char/mem.c and random.c, whose read_iter never moves
+   * ki_pos.
+   */
+  readonly fixedPosition?: boolean;
+  /**
+   * lseek(2) in place of generic_file_llseek (f_op->llseek): the new
+   * position from the current one, or `-errno`. null_lseek answers 0,
+   * noop_llseek the current position.
+   */
+  llseek?(pos: number, offset: number, whence: number): number;
 }
 
 /**
@@ -81,6 +100,12 @@ export interface Inode {
   writeback?(offset: number, length: number): number;
   /** The page-cache object that mmap maps, or null when the file cannot be mapped. */
   mappable?(): Mappable | null;
+  /**
+   * Mapping this file gives anonymous memory, as drivers/char/mem.c:mmap_zero
+   * (/dev/zero): private mappings are anonymous, shared ones shared anonymous
+   * memory (shmem_zero_setup). The syscall layer maps it as MAP_ANONYMOUS.
+   */
+  readonly mapsAnonymous?: boolean;
   /**
    * SEEK_DATA (`hole` false) or SEEK_HOLE (`hole` true) from `offset`, which
    * is below the size: the offset found, or `-ENXIO`. Absent: the whole file

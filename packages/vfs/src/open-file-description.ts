@@ -69,6 +69,16 @@ export class OpenFileDescription implements Mmappable {
     return !this.isPathOnly && (acc === O.O_WRONLY || acc === O.O_RDWR);
   }
 
+  /** FMODE_STREAM (pipes): no position; lseek, pread and pwrite are ESPIPE. */
+  get isStream(): boolean {
+    return this.ops?.stream === true;
+  }
+
+  /** Whether read and write move the file position (not for streams and mem.c's devices). */
+  get movesPosition(): boolean {
+    return this.ops === null || (this.ops.stream !== true && this.ops.fixedPosition !== true);
+  }
+
   /** References: one per descriptor slot, plus any a caller holds. */
   get refCount(): number {
     return this.refs;
@@ -104,7 +114,7 @@ export class OpenFileDescription implements Mmappable {
   /** read(2): from the file position, which advances by the count read. */
   read(dst: Uint8Array, dstOffset: number, length: number): number {
     const n = this.pread(dst, dstOffset, length, this.pos);
-    if (n > 0) this.pos += n;
+    if (n > 0 && this.movesPosition) this.pos += n;
     return n;
   }
 
@@ -129,7 +139,7 @@ export class OpenFileDescription implements Mmappable {
   write(src: Uint8Array, srcOffset: number, length: number, cred: Credentials | null = this.opener): number {
     const pos = (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : this.pos;
     const n = this.writeAt(src, srcOffset, length, pos, cred);
-    if (n > 0) this.pos = pos + n;
+    if (n > 0 && this.movesPosition) this.pos = pos + n;
     return n;
   }
 
@@ -166,6 +176,12 @@ export class OpenFileDescription implements Mmappable {
    */
   lseek(offset: number, whence: number): number {
     if (this.isPathOnly) return -Errno.EBADF;
+    if (this.ops?.stream === true) return -Errno.ESPIPE; // no_llseek
+    if (this.ops?.llseek !== undefined) {
+      const to = this.ops.llseek(this.pos, offset, whence);
+      if (to >= 0) this.pos = to;
+      return to;
+    }
     const inode = this.inode;
     if (isDir(inode.mode)) {
       if (whence === SEEK.SEEK_CUR) offset += this.pos;

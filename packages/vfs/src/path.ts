@@ -55,8 +55,13 @@ export function pathName(p: Path, root?: Path): { path: string; reachable: boole
   return { path: '/' + parts.reverse().join('/'), reachable };
 }
 
-/** d_path: the absolute path, with ` (deleted)` when the name was removed. */
+/**
+ * d_path: the absolute path, with ` (deleted)` when the name was removed; a
+ * pseudo file's own name (`pipe:[12]`) when its file system has `dname`.
+ */
 export function displayPath(p: Path): string {
+  const dname = p.mount.fs.dname;
+  if (dname !== undefined) return dname.call(p.mount.fs, p.dentry.inode);
   const { path } = pathName(p);
   return p.dentry.unlinked ? `${path} (deleted)` : path;
 }

@@ -61,16 +61,18 @@ function readToUser(task: Task, file: OpenFileDescription, buf: number, count: n
 /**
  * Write user memory at `buf` to `file` (at `pos`, or at the file position
  * when `pos` is null): piece by piece, each copied in then written; a fault
- * ends the write after what was copied (generic_perform_write).
+ * ends the write after what was copied (generic_perform_write). The
+ * writer's credentials, not the opener's, decide whether set-id bits are
+ * cleared (file_remove_privs looks at current).
  */
 function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: number | null): number {
-  if (count === 0) return pos === null ? file.write(EMPTY, 0, 0) : file.pwrite(EMPTY, 0, 0, pos);
+  if (count === 0) return pos === null ? file.write(EMPTY, 0, 0, task.cred) : file.pwrite(EMPTY, 0, 0, pos, task.cred);
   if (task.mem.chunks !== undefined && isRegular(file)) {
     // One copy, the user's frames to the page cache.
     let err = 0;
     let at = pos;
     const r = task.mem.chunks(buf, count, false, (bytes, offset, n) => {
-      const put = at === null ? file.write(bytes, offset, n) : file.pwrite(bytes, offset, n, at);
+      const put = at === null ? file.write(bytes, offset, n, task.cred) : file.pwrite(bytes, offset, n, at, task.cred);
       if (put < 0) {
         err = put;
         return 0;
@@ -86,7 +88,7 @@ function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count
     const want = Math.min(kbuf.length, count - total);
     const copied = copyInPartial(task.mem, buf + total, kbuf, 0, want);
     if (copied === 0) return total > 0 ? total : -Errno.EFAULT;
-    const n = pos === null ? file.write(kbuf, 0, copied) : file.pwrite(kbuf, 0, copied, pos + total);
+    const n = pos === null ? file.write(kbuf, 0, copied, task.cred) : file.pwrite(kbuf, 0, copied, pos + total, task.cred);
     if (n < 0) return total > 0 ? total : n;
     total += n;
     if (n < want) break;
@@ -112,7 +114,7 @@ export function sysRead(task: Task, fd: number, buf: number, count: number): num
   if (typeof p === 'number') return p;
   const [file, n] = p;
   const r = readToUser(task, file, buf, n, file.pos);
-  if (r > 0) file.pos += r;
+  if (r > 0 && file.movesPosition) file.pos += r;
   return r;
 }
 

@@ -1,4 +1,5 @@
 import { Errno, PATH_MAX, WAIT } from '@tskern/abi';
+import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
 
@@ -47,7 +48,7 @@ export function sysWait4(task: Task, pid: number, statusAddr: number, options: n
     const child = task.kernel.tasks.wait(task, pid, options);
     if (typeof child === 'number') {
       if (child !== 0 || (options & WAIT.WNOHANG) !== 0) return child;
-      return { reason: `wait4(${pid})`, restart: 'sys', retry: attempt, cancel: () => {} };
+      return { reason: `wait4(${pid})`, on: [waitOn(task.group.childExit)], restart: 'sys', retry: attempt, cancel: () => {} };
     }
     if (statusAddr !== 0) {
       const status = new Uint8Array(4);

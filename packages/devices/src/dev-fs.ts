@@ -1,0 +1,53 @@
+import { Errno, S } from '@tskern/abi';
+import type { FrameAllocator } from '@tskern/pagealloc';
+import { RamFs } from '@tskern/ramfs';
+import type { Inode, Vfs } from '@tskern/vfs';
+import { CharDeviceInode, type CharDevice } from './char-device';
+import { fullDevice, nullDevice, zeroDevice } from './mem-devices';
+import { randomDevices } from './random-devices';
+import { CryptoRandomSource, type RandomSource } from './random-source';
+
+/** Options of /dev. */
+export interface DevFsOptions {
+  readonly frames: FrameAllocator;
+  /** Where /dev/random and /dev/urandom read; the host CSPRNG by default. */
+  readonly random?: RandomSource;
+  readonly deviceId?: number;
+}
+
+/**
+ * devtmpfs: a tmpfs (regular files and directories as ramfs) whose device
+ * nodes the kernel makes itself (devtmpfs_create_node), owned by root.
+ */
+export class DevFs extends RamFs {
+  constructor(options: { readonly frames: FrameAllocator; readonly deviceId?: number }) {
+    super({ frames: options.frames, type: 'devtmpfs', deviceId: options.deviceId, rootMode: S.S_IFDIR | 0o755 });
+  }
+
+  /** Make the node `device.name` in the root; EEXIST when the name is taken. */
+  addCharDevice(device: CharDevice): Inode | number {
+    const root = this.dir(this.root());
+    if (root.get(device.name) !== undefined) return -Errno.EEXIST;
+    const node = new CharDeviceInode(this, this.allocIno(), device, { uid: 0, gid: 0 }, this.clock);
+    node.addLink();
+    root.add(device.name, node);
+    return node;
+  }
+}
+
+/** The devices every Linux system has in /dev: null, zero, full, random, urandom. */
+export function standardDevices(random: RandomSource = new CryptoRandomSource()): readonly CharDevice[] {
+  return [nullDevice, zeroDevice, fullDevice, ...randomDevices(random)];
+}
+
+/** A /dev file system with the standard devices. */
+export function createDevFs(options: DevFsOptions): DevFs {
+  const fs = new DevFs(options);
+  for (const d of standardDevices(options.random)) fs.addCharDevice(d);
+  return fs;
+}
+
+/** Mount `dev` on /dev (or `path`) of `vfs`, making missing directories as root (0755). 0 or -errno. */
+export function mountDev(vfs: Vfs, dev: DevFs, path = '/dev'): number {
+  return vfs.mountCreating(path, dev, 0o755);
+}
