@@ -12,7 +12,8 @@ import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHostFs, FaultyHostBackend, NodeHostBackend, type HostFs } from './index';
+import { createHostFs, FaultyHostBackend, type HostFs } from './index';
+import { NodeHostBackend } from './node';
 
 const P = PAGE_SIZE;
 const MAX = 4 * P;

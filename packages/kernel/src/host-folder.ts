@@ -1,14 +1,15 @@
-import { createHostFs, NodeHostBackend, type HostBackend } from '@tskern/hostfs';
+import { createHostFs, type HostBackend } from '@tskern/hostfs';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import type { FileSystem } from '@tskern/vfs';
 
 /**
- * A `KernelMount` file system maker for a host folder: a hostfs over Node's
- * `fs` (or another `HostBackend`), caching pages in the kernel's frames.
+ * A `KernelMount` file system maker for a host folder: a hostfs over a
+ * `HostBackend` (`path` names the folder in errors), caching pages in the
+ * kernel's frames. Over Node's `fs`: `nodeHostFolder` of `@tskern/kernel/node`.
  * Throws when the folder cannot serve as a root (missing, not a directory):
  * that is a configuration error at kernel assembly, not an errno for a program.
  */
-export function hostFolder(path: string, backend: HostBackend = new NodeHostBackend(path)): (frames: FrameAllocator) => FileSystem {
+export function hostFolder(path: string, backend: HostBackend): (frames: FrameAllocator) => FileSystem {
   return (frames) => {
     const fs = createHostFs({ backend, frames });
     if (typeof fs === 'number') throw new Error(`tskern: cannot use host folder ${path} (errno ${-fs})`);

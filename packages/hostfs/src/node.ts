@@ -1,0 +1,7 @@
+/**
+ * @tskern/hostfs/node — the HostBackend over Node's `fs`, kept out of the
+ * main entry so that a browser bundle of hostfs (and of every kernel) never
+ * pulls in `node:fs` or `Buffer`.
+ */
+export * from './node-host-backend';
+export * from './node-errno';
