@@ -52,7 +52,11 @@ function entryFor(source: string, withSource: boolean): Record<string, Json> {
 
 /** The source file of an exports entry, in the current or the old flat form. */
 function sourceOf(key: string, value: Json): string {
-  if (value && typeof value === 'object' && typeof (value as Record<string, Json>)['@tskern/source'] === 'string') {
+  if (
+    value &&
+    typeof value === 'object' &&
+    typeof (value as Record<string, Json>)['@tskern/source'] === 'string'
+  ) {
     return (value as Record<string, string>)['@tskern/source']!;
   }
   return key === '.' ? './src/index.ts' : `./src/${key.slice(2)}.ts`;
@@ -72,7 +76,8 @@ function check(pkg: WorkspacePackage): void {
     problems.push(`${pkg.dir}/LICENSE: missing or not identical to the root LICENSE`);
     if (fix) copyFileSync(join(repoRoot, 'LICENSE'), license);
   }
-  if (typeof m.description !== 'string' || m.description === '') problems.push(`${pkg.dir}/package.json: no description`);
+  if (typeof m.description !== 'string' || m.description === '')
+    problems.push(`${pkg.dir}/package.json: no description`);
   if (!existsSync(join(pkg.absDir, 'README.md'))) problems.push(`${pkg.dir}/README.md: missing`);
 
   want('repository', { type: repo.type, url: repo.url, directory: pkg.dir });
@@ -80,7 +85,8 @@ function check(pkg: WorkspacePackage): void {
   want('bugs', root.bugs);
   want('engines', root.engines);
   const keywords = Array.isArray(m.keywords) ? (m.keywords as string[]) : [];
-  if (!keywords.includes('tskern')) want('keywords', ['tskern', 'linux', ...keywords.filter((k) => k !== 'linux')]);
+  if (!keywords.includes('tskern'))
+    want('keywords', ['tskern', 'linux', ...keywords.filter((k) => k !== 'linux')]);
 
   const exportsField = (m.exports ?? { '.': {} }) as Record<string, Json>;
   const exportsOut: Record<string, Json> = {};
@@ -93,10 +99,14 @@ function check(pkg: WorkspacePackage): void {
   want('exports', exportsOut);
   const publishConfig = { ...((m.publishConfig as Record<string, Json> | undefined) ?? {}) };
   if (!same(publishConfig.exports, published) || publishConfig.access !== 'public') {
-    problems.push(`${pkg.dir}/package.json: publishConfig should be { access: "public", exports: <exports without @tskern/source> }`);
+    problems.push(
+      `${pkg.dir}/package.json: publishConfig should be { access: "public", exports: <exports without @tskern/source> }`,
+    );
     m.publishConfig = { ...publishConfig, access: 'public', exports: published };
   }
-  const main = published['.'] as { import: { default: string; types: string }; require: { default: string; types: string } } | undefined;
+  const main = published['.'] as
+    | { import: { default: string; types: string }; require: { default: string; types: string } }
+    | undefined;
   if (main) {
     want('main', main.require.default);
     want('module', main.import.default);
@@ -109,14 +119,22 @@ function check(pkg: WorkspacePackage): void {
 
 for (const pkg of publicPackages()) check(pkg);
 
-const changesets = JSON.parse(readFileSync(join(repoRoot, '.changeset/config.json'), 'utf8')) as Record<string, Json>;
+const changesets = JSON.parse(
+  readFileSync(join(repoRoot, '.changeset/config.json'), 'utf8'),
+) as Record<string, Json>;
 if (!same(changesets.privatePackages, { version: false, tag: false })) {
-  problems.push('.changeset/config.json: "privatePackages" should be { "version": false, "tag": false } (private packages are never versioned)');
+  problems.push(
+    '.changeset/config.json: "privatePackages" should be { "version": false, "tag": false } (private packages are never versioned)',
+  );
 }
 
 if (problems.length > 0) {
   for (const p of problems) console.error(p);
-  console.error(fix ? `fixed ${problems.length} problem(s); run prettier and review the diff` : `${problems.length} manifest problem(s); \`pnpm check:manifests --fix\` writes the canonical fields`);
+  console.error(
+    fix
+      ? `fixed ${problems.length} problem(s); run prettier and review the diff`
+      : `${problems.length} manifest problem(s); \`pnpm check:manifests --fix\` writes the canonical fields`,
+  );
   process.exit(fix ? 0 : 1);
 }
 console.log(`manifests: ${publicPackages().length} public packages OK`);

@@ -19,30 +19,62 @@ import { repoRoot } from './workspace';
 
 const failures: string[] = [];
 
-execFileSync('pnpm', ['exec', 'tsx', 'scripts/check-manifests.ts'], { cwd: repoRoot, stdio: 'inherit' });
+execFileSync('pnpm', ['exec', 'tsx', 'scripts/check-manifests.ts'], {
+  cwd: repoRoot,
+  stdio: 'inherit',
+});
 
 const packed = packAll({ build: !process.argv.includes('--no-build') });
 for (const { pkg, tarball } of packed) {
   const name = pkg.manifest.name;
   const bytes = readFileSync(tarball);
-  const tarballBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const result = await publint({ pack: { tarball: tarballBuffer }, strict: true, level: 'suggestion' });
+  const tarballBuffer = bytes.buffer.slice(
+    bytes.byteOffset,
+    bytes.byteOffset + bytes.byteLength,
+  ) as ArrayBuffer;
+  const result = await publint({
+    pack: { tarball: tarballBuffer },
+    strict: true,
+    level: 'suggestion',
+  });
   for (const message of result.messages) {
-    failures.push(`${name}: publint ${message.type}: ${formatMessage(message, result.pkg, { color: false }) ?? message.code}`);
+    failures.push(
+      `${name}: publint ${message.type}: ${formatMessage(message, result.pkg, { color: false }) ?? message.code}`,
+    );
   }
 
-  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const f of files) {
-    if (/\.test\.|\/testing\/|test-kit|^package\/src\//.test(f)) failures.push(`${name}: tarball holds ${f} (tests, test kits and sources stay out)`);
+    if (/\.test\.|\/testing\/|test-kit|^package\/src\//.test(f))
+      failures.push(`${name}: tarball holds ${f} (tests, test kits and sources stay out)`);
   }
   if (!files.includes('package/LICENSE')) failures.push(`${name}: tarball has no LICENSE`);
 
-  const attw = spawnSync('pnpm', ['exec', 'attw', tarball, '--profile', 'node16', '--format', 'ascii', '--no-color', '--no-emoji'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (attw.status !== 0) failures.push(`${name}: attw found problems:\n${attw.stdout}${attw.stderr}`);
-  console.log(`${name}: ${files.length} files, publint ${result.messages.length === 0 ? 'clean' : 'NOT clean'}, attw ${attw.status === 0 ? 'clean' : 'NOT clean'} (${relative(repoRoot, tarball)})`);
+  const attw = spawnSync(
+    'pnpm',
+    [
+      'exec',
+      'attw',
+      tarball,
+      '--profile',
+      'node16',
+      '--format',
+      'ascii',
+      '--no-color',
+      '--no-emoji',
+    ],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
+  if (attw.status !== 0)
+    failures.push(`${name}: attw found problems:\n${attw.stdout}${attw.stderr}`);
+  console.log(
+    `${name}: ${files.length} files, publint ${result.messages.length === 0 ? 'clean' : 'NOT clean'}, attw ${attw.status === 0 ? 'clean' : 'NOT clean'} (${relative(repoRoot, tarball)})`,
+  );
 }
 
 if (failures.length > 0) {
@@ -50,4 +82,6 @@ if (failures.length > 0) {
   console.error(`lint:packages: ${failures.length} problem(s) in ${packed.length} packages`);
   process.exit(1);
 }
-console.log(`lint:packages: ${packed.length} packages clean (publint --strict, attw node16, tarball contents)`);
+console.log(
+  `lint:packages: ${packed.length} packages clean (publint --strict, attw node16, tarball contents)`,
+);

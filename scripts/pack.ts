@@ -18,15 +18,23 @@ export interface Packed {
 
 /** Builds (unless `build` is false) and packs every public package. */
 export function packAll(options: { build?: boolean } = {}): Packed[] {
-  if (options.build !== false) execFileSync('pnpm', ['-s', 'build'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (options.build !== false)
+    execFileSync('pnpm', ['-s', 'build'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   rmSync(packDir, { recursive: true, force: true });
   mkdirSync(packDir, { recursive: true });
   const out: Packed[] = [];
   for (const pkg of publicPackages()) {
     const before = new Set(readdirSync(packDir));
-    execFileSync('pnpm', ['pack', '--pack-destination', packDir], { cwd: pkg.absDir, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('pnpm', ['pack', '--pack-destination', packDir], {
+      cwd: pkg.absDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const added = readdirSync(packDir).filter((f) => !before.has(f) && f.endsWith('.tgz'));
-    if (added.length !== 1) throw new Error(`pnpm pack in ${pkg.dir} made ${added.length} tarballs`);
+    if (added.length !== 1)
+      throw new Error(`pnpm pack in ${pkg.dir} made ${added.length} tarballs`);
     out.push({ pkg, tarball: join(packDir, added[0]!) });
   }
   return out;

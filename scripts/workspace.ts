@@ -36,11 +36,17 @@ export function workspacePackages(): WorkspacePackage[] {
   for (const glob of workspaceGlobs()) {
     const parent = join(repoRoot, glob);
     if (!existsSync(parent)) continue;
-    for (const entry of readdirSync(parent, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(parent, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const absDir = join(parent, entry.name);
       const file = join(absDir, 'package.json');
       if (!entry.isDirectory() || !existsSync(file)) continue;
-      out.push({ dir: `${glob}/${entry.name}`, absDir, manifest: JSON.parse(readFileSync(file, 'utf8')) as Manifest });
+      out.push({
+        dir: `${glob}/${entry.name}`,
+        absDir,
+        manifest: JSON.parse(readFileSync(file, 'utf8')) as Manifest,
+      });
     }
   }
   return out;
