@@ -16,7 +16,6 @@ import { sysPread64, sysPwrite64, sysRead, sysWrite } from './read-write';
 import { sysFstat, sysLstat, sysStat } from './stat';
 
 export type { FileSyscall, FileSyscallContext } from './context';
-export { MAX_RW_COUNT } from './args';
 export * from './attributes';
 export * from './cwd';
 export * from './fd-ops';
