@@ -6,7 +6,10 @@
  * - @arethetypeswrong/cli on the tarball (node16 profile: the CommonJS and
  *   ESM consumers of `--module node16` and bundlers; node10 resolution has no
  *   subpath exports and is out of scope),
- * - no test, test kit or source file inside a tarball.
+ * - no test, test kit or source file inside a tarball;
+ * - no Node-only type (Buffer, NodeJS.*, node: modules) in the types of an
+ *   entry other than a Node entry (dist/node*.d.ts), so browser users
+ *   compile without @types/node (the CLI, a Node program, is exempt).
  * `--no-build` reuses the dist/ folders of an earlier `pnpm build`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -51,6 +54,12 @@ for (const { pkg, tarball } of packed) {
       failures.push(`${name}: tarball holds ${f} (tests, test kits and sources stay out)`);
   }
   if (!files.includes('package/LICENSE')) failures.push(`${name}: tarball has no LICENSE`);
+  // Browser-facing types: only a Node entry (dist/node*.d.ts) may name Node's types.
+  for (const f of files.filter((f) => /\.d\.c?ts$/.test(f) && !/\/node[^/]*\.d\.c?ts$/.test(f) && pkg.manifest.bin === undefined)) {
+    const dts = execFileSync('tar', ['-xzOf', tarball, f], { encoding: 'utf8' });
+    const nodeOnly = /\bBuffer\b|\bNodeJS\.|from ['"]node:|\/\/\/ <reference types="node"/.exec(dts.replace(/\b(Shared)?ArrayBuffer\b/g, ''));
+    if (nodeOnly) failures.push(`${name}: ${f} names a Node-only type (${nodeOnly[0]}); keep it to a Node entry (src/node.ts)`);
+  }
 
   const attw = spawnSync(
     'pnpm',
