@@ -31,10 +31,14 @@ const HOST_FREE = ['rv64', 'elf'];
 
 const placed = new Set(LAYERS.flat());
 const missing = existsSync(join(__dirname, 'packages'))
-  ? readdirSync(join(__dirname, 'packages')).filter((p) => existsSync(join(__dirname, 'packages', p, 'package.json')) && !placed.has(p))
+  ? readdirSync(join(__dirname, 'packages')).filter(
+      (p) => existsSync(join(__dirname, 'packages', p, 'package.json')) && !placed.has(p),
+    )
   : [];
 if (missing.length > 0) {
-  throw new Error(`.dependency-cruiser.cjs: packages/${missing.join(', packages/')} in no layer; add each to LAYERS (see docs/architecture.md)`);
+  throw new Error(
+    `.dependency-cruiser.cjs: packages/${missing.join(', packages/')} in no layer; add each to LAYERS (see docs/architecture.md)`,
+  );
 }
 
 const any = (names) => `^packages/(${names.join('|')})/`;
@@ -67,7 +71,8 @@ module.exports = {
     ...layerRules,
     {
       name: 'composition-root',
-      comment: 'nothing below the composition root imports @tskern/kernel (only apps/ and tooling/ do), tests included',
+      comment:
+        'nothing below the composition root imports @tskern/kernel (only apps/ and tooling/ do), tests included',
       severity: 'error',
       from: { path: '^packages/', pathNot: '^packages/kernel/' },
       to: { path: '^packages/kernel/' },
@@ -88,9 +93,13 @@ module.exports = {
     },
     {
       name: 'browser-safe',
-      comment: 'package code runs on any JavaScript host: Node modules only in a Node entry (src/node.ts, src/node-*.ts) and in tests',
+      comment:
+        'package code runs on any JavaScript host: Node modules only in a Node entry (src/node.ts, src/node-*.ts) and in tests',
       severity: 'error',
-      from: { path: '^packages/[^/]+/src/', pathNot: `${TEST_FILES}|/src/node\\.ts$|/src/node-[^/]*\\.ts$` },
+      from: {
+        path: '^packages/[^/]+/src/',
+        pathNot: `${TEST_FILES}|/src/node\\.ts$|/src/node-[^/]*\\.ts$`,
+      },
       to: { dependencyTypes: ['core'] },
     },
     {

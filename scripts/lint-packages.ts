@@ -55,10 +55,18 @@ for (const { pkg, tarball } of packed) {
   }
   if (!files.includes('package/LICENSE')) failures.push(`${name}: tarball has no LICENSE`);
   // Browser-facing types: only a Node entry (dist/node*.d.ts) may name Node's types.
-  for (const f of files.filter((f) => /\.d\.c?ts$/.test(f) && !/\/node[^/]*\.d\.c?ts$/.test(f) && pkg.manifest.bin === undefined)) {
+  for (const f of files.filter(
+    (f) =>
+      /\.d\.c?ts$/.test(f) && !/\/node[^/]*\.d\.c?ts$/.test(f) && pkg.manifest.bin === undefined,
+  )) {
     const dts = execFileSync('tar', ['-xzOf', tarball, f], { encoding: 'utf8' });
-    const nodeOnly = /\bBuffer\b|\bNodeJS\.|from ['"]node:|\/\/\/ <reference types="node"/.exec(dts.replace(/\b(Shared)?ArrayBuffer\b/g, ''));
-    if (nodeOnly) failures.push(`${name}: ${f} names a Node-only type (${nodeOnly[0]}); keep it to a Node entry (src/node.ts)`);
+    const nodeOnly = /\bBuffer\b|\bNodeJS\.|from ['"]node:|\/\/\/ <reference types="node"/.exec(
+      dts.replace(/\b(Shared)?ArrayBuffer\b/g, ''),
+    );
+    if (nodeOnly)
+      failures.push(
+        `${name}: ${f} names a Node-only type (${nodeOnly[0]}); keep it to a Node entry (src/node.ts)`,
+      );
   }
 
   const attw = spawnSync(

@@ -19,7 +19,9 @@ import { repoRoot } from './workspace';
 const SCENARIO = 'tooling/conformance/scenarios/shm/outlives-unlink-and-close-while-mapped';
 const executablePath = process.env['TSKERN_CHROMIUM'] ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
-  console.error(`test:browser: no Chromium at ${executablePath} (apt-get install chromium, or set TSKERN_CHROMIUM)`);
+  console.error(
+    `test:browser: no Chromium at ${executablePath} (apt-get install chromium, or set TSKERN_CHROMIUM)`,
+  );
   process.exit(1);
 }
 
@@ -34,7 +36,9 @@ const bundle = await build({
   logLevel: 'error',
 });
 const code = bundle.outputFiles[0]!.text;
-console.log(`test:browser: kernel bundled for platform=browser, no externals (${(code.length / 1024).toFixed(0)} KiB)`);
+console.log(
+  `test:browser: kernel bundled for platform=browser, no externals (${(code.length / 1024).toFixed(0)} KiB)`,
+);
 
 const scenario = readFileSync(join(repoRoot, `${SCENARIO}.scn`), 'utf8');
 const golden = readFileSync(join(repoRoot, `${SCENARIO}.golden`), 'utf8');
@@ -46,16 +50,24 @@ try {
   await page.setContent('<!doctype html><title>tskern</title>');
   await page.addScriptTag({ content: code });
   const result = await page.evaluate((text) => {
-    const run = (globalThis as unknown as { tskernRun: (t: string) => { transcript: string; status: number; stderr: string } }).tskernRun;
+    const run = (
+      globalThis as unknown as {
+        tskernRun: (t: string) => { transcript: string; status: number; stderr: string };
+      }
+    ).tskernRun;
     return { ...run(text), userAgent: navigator.userAgent };
   }, scenario);
   if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
   if (result.status !== 0 || result.transcript !== golden) {
-    console.error(`test:browser: ${SCENARIO} in ${result.userAgent}: status ${result.status}\n${result.stderr}--- got\n${result.transcript}--- Linux\n${golden}`);
+    console.error(
+      `test:browser: ${SCENARIO} in ${result.userAgent}: status ${result.status}\n${result.stderr}--- got\n${result.transcript}--- Linux\n${golden}`,
+    );
     process.exit(1);
   }
   const lines = golden.split('\n').filter(Boolean).length;
-  console.log(`test:browser: ${SCENARIO}.scn in headless ${result.userAgent.match(/(Headless)?Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}: ${lines} lines identical to Linux`);
+  console.log(
+    `test:browser: ${SCENARIO}.scn in headless ${result.userAgent.match(/(Headless)?Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}: ${lines} lines identical to Linux`,
+  );
 } finally {
   await browser.close();
 }

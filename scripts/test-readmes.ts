@@ -34,14 +34,23 @@ function examplesOf(readme: string, runIn: string): Example[] {
 }
 
 const failures: string[] = [];
-const examples: Example[] = examplesOf(join(repoRoot, 'README.md'), join(repoRoot, 'packages/kernel'));
+const examples: Example[] = examplesOf(
+  join(repoRoot, 'README.md'),
+  join(repoRoot, 'packages/kernel'),
+);
 for (const pkg of workspacePackages()) {
   const readme = join(pkg.absDir, 'README.md');
   const found = existsSync(readme) ? examplesOf(readme, pkg.absDir) : [];
   examples.push(...found);
   const name = pkg.manifest.name;
-  if (pkg.dir.startsWith('packages/') && pkg.manifest.private !== true && !found.some((e) => e.code.includes(`from '${name}'`))) {
-    failures.push(`${pkg.dir}/README.md: no runnable example that imports ${name} (a \`\`\`ts block with a \`// prints:\` line)`);
+  if (
+    pkg.dir.startsWith('packages/') &&
+    pkg.manifest.private !== true &&
+    !found.some((e) => e.code.includes(`from '${name}'`))
+  ) {
+    failures.push(
+      `${pkg.dir}/README.md: no runnable example that imports ${name} (a \`\`\`ts block with a \`// prints:\` line)`,
+    );
   }
 }
 
@@ -57,17 +66,25 @@ function run(example: Example, index: number): Promise<void> {
   const file = join(example.runIn, `.readme-example-${index}.ts`);
   writeFileSync(file, example.code);
   return new Promise((resolve) => {
-    const child = spawn(tsx, ['--conditions=@tskern/source', file], { cwd: example.runIn, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx, ['--conditions=@tskern/source', file], {
+      cwd: example.runIn,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (status) => {
       rmSync(file, { force: true });
-      const got = stdout.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').map((l) => l.trimEnd());
+      const got = stdout
+        .split('\n')
+        .filter((l, i, all) => i < all.length - 1 || l !== '')
+        .map((l) => l.trimEnd());
       if (status !== 0) failures.push(`${where}: the example exits ${status}:\n${stderr}`);
       else if (JSON.stringify(got) !== JSON.stringify(expected)) {
-        failures.push(`${where}: the example printed\n  ${got.join('\n  ')}\nbut its // prints: lines say\n  ${expected.join('\n  ')}`);
+        failures.push(
+          `${where}: the example printed\n  ${got.join('\n  ')}\nbut its // prints: lines say\n  ${expected.join('\n  ')}`,
+        );
       }
       resolve();
     });
@@ -86,7 +103,9 @@ await Promise.all([worker(), worker()]);
 
 if (failures.length > 0) {
   for (const f of failures) console.error(f);
-  console.error(`test:readmes: ${failures.length} problem(s) in ${examples.length} README examples`);
+  console.error(
+    `test:readmes: ${failures.length} problem(s) in ${examples.length} README examples`,
+  );
   process.exit(1);
 }
 console.log(`test:readmes: ${examples.length} README examples ran as written`);

@@ -5,5 +5,8 @@
 import { createKernel } from '@tskern/kernel';
 import { runScenario } from '@tskern/scenario';
 
-(globalThis as { tskernRun?: (text: string) => { transcript: string; status: number; stderr: string } }).tskernRun = (text) =>
-  runScenario(text, { kernel: createKernel(), fileName: 'browser.scn' });
+(
+  globalThis as {
+    tskernRun?: (text: string) => { transcript: string; status: number; stderr: string };
+  }
+).tskernRun = (text) => runScenario(text, { kernel: createKernel(), fileName: 'browser.scn' });
