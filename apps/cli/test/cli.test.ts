@@ -202,7 +202,8 @@ describe('tskern run', () => {
   });
 });
 
-describe('the tskern binary from source', () => {
+// Each test starts node + tsx: seconds on a loaded machine, so a generous budget.
+describe('the tskern binary from source', { timeout: 120_000 }, () => {
   const root = fileURLToPath(new URL('../../..', import.meta.url));
   const tsx = `${root}node_modules/.bin/tsx`;
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
