@@ -1,12 +1,14 @@
 /**
- * `pnpm check:manifests [--fix]`: every public workspace package's
- * package.json describes the package npm users get. Rules (each message
- * names the one broken; `--fix` writes the canonical form):
+ * `pnpm check:manifests [--fix]`: every workspace package's package.json
+ * says where it comes from, and every public one describes the package npm
+ * users get. Rules (each message names the one broken; `--fix` writes the
+ * canonical form):
  *
- * - license MIT and a LICENSE file identical to the root one (npm puts it in
- *   the tarball);
- * - repository (with the package's directory), homepage, bugs and engines
- *   derived from the root package.json; keywords including "tskern";
+ * - every package: license MIT; repository (with the package's directory),
+ *   homepage, bugs and engines derived from the root package.json; keywords
+ *   including "tskern";
+ * - public packages: a LICENSE file identical to the root one (npm puts it
+ *   in the tarball), a description and a README;
  * - every exports entry `{ "@tskern/source": ./src/X.ts, import: { types:
  *   ./dist/X.d.ts, default: ./dist/X.js }, require: { types: ./dist/X.d.cts,
  *   default: ./dist/X.cjs } }` (tsup emits the .d.cts; a CommonJS consumer
@@ -23,7 +25,13 @@
  */
 import { readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { publicPackages, repoRoot, rootManifest, type WorkspacePackage } from './workspace';
+import {
+  publicPackages,
+  repoRoot,
+  rootManifest,
+  workspacePackages,
+  type WorkspacePackage,
+} from './workspace';
 
 type Json = unknown;
 const fix = process.argv.includes('--fix');
@@ -71,6 +79,19 @@ function check(pkg: WorkspacePackage): void {
   };
 
   want('license', 'MIT');
+  want('repository', { type: repo.type, url: repo.url, directory: pkg.dir });
+  want('homepage', `${homepageBase}/tree/main/${pkg.dir}#readme`);
+  want('bugs', root.bugs);
+  want('engines', root.engines);
+  const keywords = Array.isArray(m.keywords) ? (m.keywords as string[]) : [];
+  if (!keywords.includes('tskern'))
+    want('keywords', ['tskern', 'linux', ...keywords.filter((k) => k !== 'linux')]);
+  if (m.private === true) {
+    if (fix) writeFileSync(join(pkg.absDir, 'package.json'), `${JSON.stringify(m, null, 2)}\n`);
+    return;
+  }
+
+  // What only a published package needs.
   const license = join(pkg.absDir, 'LICENSE');
   if (!existsSync(license) || readFileSync(license, 'utf8') !== rootLicense) {
     problems.push(`${pkg.dir}/LICENSE: missing or not identical to the root LICENSE`);
@@ -79,14 +100,6 @@ function check(pkg: WorkspacePackage): void {
   if (typeof m.description !== 'string' || m.description === '')
     problems.push(`${pkg.dir}/package.json: no description`);
   if (!existsSync(join(pkg.absDir, 'README.md'))) problems.push(`${pkg.dir}/README.md: missing`);
-
-  want('repository', { type: repo.type, url: repo.url, directory: pkg.dir });
-  want('homepage', `${homepageBase}/tree/main/${pkg.dir}#readme`);
-  want('bugs', root.bugs);
-  want('engines', root.engines);
-  const keywords = Array.isArray(m.keywords) ? (m.keywords as string[]) : [];
-  if (!keywords.includes('tskern'))
-    want('keywords', ['tskern', 'linux', ...keywords.filter((k) => k !== 'linux')]);
 
   const exportsField = (m.exports ?? { '.': {} }) as Record<string, Json>;
   const exportsOut: Record<string, Json> = {};
@@ -117,7 +130,7 @@ function check(pkg: WorkspacePackage): void {
   if (fix) writeFileSync(join(pkg.absDir, 'package.json'), `${JSON.stringify(m, null, 2)}\n`);
 }
 
-for (const pkg of publicPackages()) check(pkg);
+for (const pkg of workspacePackages()) check(pkg);
 
 const changesets = JSON.parse(
   readFileSync(join(repoRoot, '.changeset/config.json'), 'utf8'),
@@ -137,4 +150,6 @@ if (problems.length > 0) {
   );
   process.exit(fix ? 0 : 1);
 }
-console.log(`manifests: ${publicPackages().length} public packages OK`);
+console.log(
+  `manifests: ${workspacePackages().length} packages OK (${publicPackages().length} public)`,
+);
