@@ -13,6 +13,10 @@ export function tskernVitestConfig(overrides = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       setupFiles: [setup],
       passWithNoTests: false,
+      // Property tests run hundreds of cases; on a shared 2-core machine under
+      // load one can take far longer than vitest's 5 s default. No test times
+      // anything: this only keeps CI from failing on a busy machine.
+      testTimeout: 60_000,
       ...overrides,
     },
   });
