@@ -10,6 +10,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: false,
+  // main reads ../package.json through import.meta.url, in the CommonJS build too.
+  shims: true,
   target: 'es2022',
   platform: 'node',
   banner: { js: '#!/usr/bin/env node' },

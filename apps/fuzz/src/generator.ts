@@ -1,6 +1,6 @@
 /**
  * The scenario generator: random but valid `.scn` scenarios
- * (/work/shared/scenario-format.md) over every operation of the format, whose
+ * (docs/scenario-language.md) over every operation of the format, whose
  * transcripts on Linux and on tskern must be identical.
  *
  * Determinism rules (tooling/conformance/scenarios/README.md):

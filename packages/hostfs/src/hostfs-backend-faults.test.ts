@@ -8,7 +8,8 @@ import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHostFs, GuardedHostBackend, HostFile, mountHost, NodeHostBackend, type HostBackend, type HostFs } from './index';
+import { createHostFs, GuardedHostBackend, HostFile, mountHost, type HostBackend, type HostFs } from './index';
+import { NodeHostBackend } from './node';
 
 const P = PAGE_SIZE;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;

@@ -10,14 +10,12 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createHostFs,
-  LstatWalkResolver,
   mountHost,
-  NodeHostBackend,
-  ProcFdResolver,
   type HostBackend,
   type HostFs,
   type HostStat,
 } from './index';
+import { LstatWalkResolver, NodeHostBackend, ProcFdResolver } from './node';
 
 const RUNS = Number(process.env.TSKERN_PROPERTY_RUNS ?? 25);
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -7,7 +7,8 @@ import { Errno, O, PAGE_SIZE, S } from '@tskern/abi';
 import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHostFs, FaultyHostBackend, NodeHostBackend, type HostFs } from './index';
+import { createHostFs, FaultyHostBackend, type HostFs } from './index';
+import { NodeHostBackend } from './node';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -14,7 +14,8 @@ import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern
 import fc from 'fast-check';
 import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
-import { createHostFs, FaultyHostBackend, NodeHostBackend, type FaultyHostFailure, type HostFs } from './index';
+import { createHostFs, FaultyHostBackend, type FaultyHostFailure, type HostFs } from './index';
+import { NodeHostBackend } from './node';
 
 const P = PAGE_SIZE;
 const MAX = 4 * P;

@@ -8,7 +8,8 @@ import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHostFs, FaultyHostBackend, HostFile, mountHost, NodeHostBackend, type HostFs } from './index';
+import { createHostFs, FaultyHostBackend, HostFile, mountHost, type HostFs } from './index';
+import { NodeHostBackend } from './node';
 
 const P = PAGE_SIZE;
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,14 +1,12 @@
 /**
  * @tskern/hostfs — a file system over a real host directory through a
- * pluggable HostBackend (node:fs by default), whose regular files keep a
- * page cache in the kernel's frames and implement mm-api's Mappable.
+ * pluggable HostBackend, whose regular files keep a page cache in the
+ * kernel's frames and implement mm-api's Mappable. This entry runs on any
+ * JavaScript host (a browser supplies its own backend); the backend over
+ * `node:fs` is `@tskern/hostfs/node`.
  */
 export * from './host-backend';
-export * from './node-host-backend';
-export * from './node-errno';
 export * from './beneath-resolver';
-export * from './proc-fd-resolver';
-export * from './lstat-walk-resolver';
 export * from './faulty-host-backend';
 export * from './guarded-host-backend';
 export * from './host-fs';

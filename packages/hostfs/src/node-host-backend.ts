@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import { O } from '@tskern/abi';
 import type { HostBackend, HostStat } from './host-backend';
 import { latin1Bytes, type BeneathResolver } from './beneath-resolver';
-import { LstatWalkResolver } from './lstat-walk-resolver';
+import { LstatWalkResolver } from './node-lstat-walk-resolver';
 import { nodeErrno } from './node-errno';
-import { ProcFdResolver } from './proc-fd-resolver';
+import { ProcFdResolver } from './node-proc-fd-resolver';
 
 /** Linux open flags -> the host's (fs.constants differ between platforms). */
 function hostOpenFlags(flags: number): number {

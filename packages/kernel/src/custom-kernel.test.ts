@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAP, O, PROT, SYS } from '@tskern/abi';
 import { ChunkedFrameAllocator } from '@tskern/pagealloc';
-import { hostFolder } from './host-folder';
+import { nodeHostFolder } from './node';
 import { createKernel } from './kernel';
 
 /** The README's "assemble a custom kernel" example, run as written. */
@@ -16,7 +16,7 @@ describe('a custom kernel assembly', () => {
     // --- as in README.md ---
     const kernel = createKernel({
       frames: new ChunkedFrameAllocator({ chunkFrames: 256 }),
-      mounts: [{ path: '/mnt/host', fs: hostFolder(dir) }],
+      mounts: [{ path: '/mnt/host', fs: nodeHostFolder(dir) }],
     });
     // --- end ---
     kernel.registerProgram('/bin/app', {});
@@ -35,6 +35,6 @@ describe('a custom kernel assembly', () => {
   });
 
   it('refuses a host folder that does not exist, at assembly', () => {
-    expect(() => createKernel({ mounts: [{ path: '/mnt/x', fs: hostFolder(join(dir, 'missing')) }] })).toThrow(/cannot use host folder/);
+    expect(() => createKernel({ mounts: [{ path: '/mnt/x', fs: nodeHostFolder(join(dir, 'missing')) }] })).toThrow(/cannot use host folder/);
   });
 });

@@ -1,4 +1,4 @@
-import { createHostFs, NodeHostBackend, type HostBackend, type HostFsOptions } from '@tskern/hostfs';
+import { createHostFs, type HostBackend, type HostFsOptions } from '@tskern/hostfs';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import type { FileSystem } from '@tskern/vfs';
 
@@ -6,14 +6,15 @@ import type { FileSystem } from '@tskern/vfs';
 export type HostFolderOptions = Omit<HostFsOptions, 'backend' | 'frames'>;
 
 /**
- * A `KernelMount` file system maker for a host folder: a hostfs over Node's
- * `fs` (or another `HostBackend`), caching pages in the kernel's frames.
+ * A `KernelMount` file system maker for a host folder: a hostfs over a
+ * `HostBackend` (`path` names the folder in errors), caching pages in the
+ * kernel's frames. Over Node's `fs`: `nodeHostFolder` of `@tskern/kernel/node`.
  * Throws when the folder cannot serve as a root (missing, not a directory):
  * that is a configuration error at kernel assembly, not an errno for a program.
  */
 export function hostFolder(
   path: string,
-  backend: HostBackend = new NodeHostBackend(path),
+  backend: HostBackend,
   options: HostFolderOptions = {},
 ): (frames: FrameAllocator) => FileSystem {
   return (frames) => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Errno, MAP, MS, O, PROT, Signal, SYS } from '@tskern/abi';
-import { NodeHostBackend, type HostBackend } from '@tskern/hostfs';
+import type { HostBackend } from '@tskern/hostfs';
+import { NodeHostBackend } from '@tskern/hostfs/node';
 import { hostFolder } from './host-folder';
 import { createKernel, type Kernel } from './kernel';
 

@@ -1,5 +1,5 @@
 /**
- * @tskern/scenario — the `.scn` scenario language (scenario-format.md):
+ * @tskern/scenario — the `.scn` scenario language (docs/scenario-language.md):
  * lexer and parser, transcript printer, the `maps` description, and a runner
  * that plays a scenario on a tskern kernel through the syscall layer.
  */

@@ -1,6 +1,6 @@
 /**
- * The lexical layer of the `.scn` language (scenario-format.md, "Lexical
- * rules"): comments, inline expectations, tokens, numbers, string literals,
+ * The lexical layer of the `.scn` language (docs/scenario-language.md, "Lines and
+ * tokens", "Values"): comments, inline expectations, tokens, numbers, string literals,
  * flag expressions, names and addresses. Every function reports a bad token as
  * a `ScenarioError` at the given line.
  */

@@ -1,5 +1,5 @@
 /**
- * The `maps` operation's description of a range (scenario-format.md,
+ * The `maps` operation's description of a range (docs/scenario-language.md,
  * "`maps`"), from the text of `/proc/self/maps`. A pure function, so the
  * Linux runner's rules and ours can be checked against the same cases.
  */

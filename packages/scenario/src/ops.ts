@@ -1,5 +1,5 @@
 /**
- * The operations of the `.scn` language (scenario-format.md, "Operations")
+ * The operations of the `.scn` language (docs/scenario-language.md, "Operations")
  * as typed values, and `parseLine`, which turns one line of text into one.
  *
  * Parsing is purely syntactic: whether a name is bound, and to what, is known

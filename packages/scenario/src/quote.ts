@@ -1,6 +1,6 @@
 /**
- * The transcript printer's pieces (scenario-format.md, "Operations and what
- * each prints"): string literals, errno results, FNV-1a sums, the `LINE: `
+ * The transcript printer's pieces (docs/scenario-language.md,
+ * "Operations"): string literals, errno results, FNV-1a sums, the `LINE: `
  * prefix.
  */
 import { errnoName } from '@tskern/abi';

@@ -3,7 +3,7 @@
  * syscall layer only (raw x86-64 syscall numbers and arguments, pointer
  * arguments in the process's own memory), exactly as the Linux runner (a C
  * program) makes the same calls on the host kernel, and prints the
- * transcript of scenario-format.md.
+ * transcript of docs/scenario-language.md.
  *
  * Lines are parsed and run one at a time, so a scenario error on line N is
  * reported after lines 1..N-1 have printed their results.

@@ -1,4 +1,4 @@
-/* lexer.c — lexical rules of scenario-format.md ("Lexical rules").
+/* lexer.c — lexical rules of docs/scenario-language.md ("Lines and tokens", "Values").
  *
  * A line is scanned once, quote-aware, to find where the operation ends: at
  * the first "=>" or "#" outside a string literal. The expectation text after

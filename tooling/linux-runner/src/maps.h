@@ -1,4 +1,4 @@
-/* maps.h — the `maps ADDR LEN` description of scenario-format.md ("maps"),
+/* maps.h — the `maps ADDR LEN` description of docs/scenario-language.md ("maps"),
  * computed from the text of a process's /proc/self/maps. */
 #ifndef LR_MAPS_H
 #define LR_MAPS_H

@@ -1,5 +1,4 @@
-/* parser.c — the operation table of scenario-format.md ("Operations and what
- * each prints") and the per-position argument syntax. */
+/* parser.c — the operation table of docs/scenario-language.md ("Operations") and the per-position argument syntax. */
 #define _GNU_SOURCE
 #include "parser.h"
 

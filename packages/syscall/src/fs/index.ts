@@ -2,7 +2,6 @@
  * File syscalls: handlers `(task, a0, ...)` over the VFS, reaching the
  * caller's memory, fd table, fs context and credentials through its task.
  */
-export { MAX_RW_COUNT } from './args';
 export * from './attributes';
 export * from './cwd';
 export * from './fd-ops';

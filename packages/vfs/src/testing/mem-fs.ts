@@ -1,6 +1,5 @@
 // A small in-memory file system for the VFS tests: libfs directories plus
 // regular files in a growable Uint8Array.
-import { Errno } from '@tskern/abi';
 import { SimpleFileSystem, SimpleInode, type NewInode } from '../index';
 
 export class BytesFile extends SimpleInode {
@@ -50,4 +49,3 @@ export class MemFs extends SimpleFileSystem {
   }
 }
 
-export const E = Errno;

@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHostFs, NodeHostBackend } from '@tskern/hostfs';
+import { createHostFs } from '@tskern/hostfs';
+import { NodeHostBackend } from '@tskern/hostfs/node';
 import { createKernel as createDefaultKernel, type Kernel } from '@tskern/kernel';
 import { HOSTFS_SCRATCH_PARENT } from '@tskern/scenario';
 
