@@ -80,7 +80,7 @@ export class Rv64Cpu {
     this.setRegisterNumber(10, value);
   }
 
-  /** Breaks the LR reservation: the driver calls this on every context switch, so a pending SC fails. */
+  /** Breaks the LR reservation (run() also does on every return, as Linux does on every trap return). */
   breakReservation(): void {
     this.reservation = NO_RESERVATION;
   }
@@ -457,6 +457,10 @@ export class Rv64Cpu {
     }
     if (exit.kind !== 'ecall' && exit.kind !== 'budget' && exit.kind !== 'fault') this.pc = pc;
     this.retired += n;
+    // Every return to the driver is a trap; Linux clears a dangling LR
+    // reservation on each return from a trap (a dummy SC in
+    // arch/riscv/kernel/entry.S), so an LR/SC pair split by it fails and retries.
+    this.reservation = NO_RESERVATION;
     return exit;
   }
 
