@@ -181,7 +181,7 @@ export class Rv64Cpu {
     let pageBase = pc - (pc % PAGE);
     let exit: CpuExit | undefined;
     try {
-      while (n < budget) {
+      run: while (n < budget) {
         let off = pc - pageBase;
         if (off < 0 || off >= PAGE) {
           page = this.pageFor(pc);
@@ -371,15 +371,18 @@ export class Rv64Cpu {
             n++;
             this.pc = next;
             exit = { kind: 'ecall', number: xl[17]!, pc };
-            break;
+            break run;
           case Op.Ebreak:
             exit = { kind: 'ebreak', pc };
-            break;
+            break run;
           case Op.Illegal:
             exit = { kind: 'illegal', pc, bits: imm };
-            break;
+            break run;
           case Op.Csrrw: case Op.Csrrs: case Op.Csrrc: case Op.Csrrwi: case Op.Csrrsi: case Op.Csrrci:
-            if (!this.csrOp(op, rd, rs1, imm, this.retired + n)) exit = { kind: 'illegal', pc, bits: this.rawBits(pc) };
+            if (!this.csrOp(op, rd, rs1, imm, this.retired + n)) {
+              exit = { kind: 'illegal', pc, bits: this.rawBits(pc) };
+              break run;
+            }
             break;
           case Op.LrW: case Op.LrD: {
             const a = xh[rs1]! * TWO32 + (xl[rs1]! >>> 0);
@@ -439,10 +442,10 @@ export class Rv64Cpu {
             const w2 = page[i + 2]!;
             if (!executeFloat(this.fpr, xl, xh, op, rd, rs1, rs2, w2 & 0xff, (w2 >> 8) & 7)) {
               exit = { kind: 'illegal', pc, bits: this.rawBits(pc) };
+              break run;
             }
           }
         }
-        if (exit !== undefined) break;
         pc = next;
         n++;
       }
