@@ -121,7 +121,15 @@ describe('D extension', () => {
       [1n, 2n, 4n, 8n, 16n, 32n, 64n, 128n, 512n]);
   });
 
-  it('fuses multiply-add for exact products', () => {
+  it('fuses multiply-add: the product is not rounded before the addition', () => {
+    // (1 + 2^-30)^2 - (1 + 2^-29) = 2^-60 exactly; a rounded product would give 0.
+    const x = 1 + 2 ** -30;
+    const { cpu } = execute([fmadd(D, 4, 1, 1, 3, RNE), ebreak], (c) => { c.fpr.setDouble(1, x); c.fpr.setDouble(3, -(1 + 2 ** -29)); });
+    expect(cpu.fpr.getDouble(4)).toBe(2 ** -60);
+    expect(cpu.fpr.fflags).toBe(0);
+  });
+
+  it('multiplies and adds exact products', () => {
     const { cpu } = execute([fmadd(D, 4, 1, 2, 3, RNE), ebreak], (c) => {
       c.fpr.setDouble(1, 3); c.fpr.setDouble(2, 4); c.fpr.setDouble(3, -2);
     });

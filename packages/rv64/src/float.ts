@@ -165,13 +165,29 @@ export function executeFloat(
       const sig = single ? isSignalingS : isSignalingD;
       if (sig(fr, rs1) || sig(fr, rs2) || sig(fr, rs3)) fr.fflags |= FFLAG_NV;
       const a = get(rs1), b = get(rs2), c = get(rs3);
-      // The product of two singles is exact in a double; for doubles the sum is
-      // not fused (one extra rounding of the product).
+      // The product of two singles is exact in a double. For doubles the
+      // product's rounding error is carried separately (TwoProduct) and added
+      // back after the sum, which fuses the operation except in rare double
+      // rounding cases.
       let p = a * b;
-      if (k >= 2) p = -p;
+      let e = !single && Number.isFinite(p) && p !== 0 ? productError(a, b, p) : 0;
+      if (k >= 2) { p = -p; e = -e; }
       const addend = k === 1 || k === 3 ? -c : c;
       if ((a === 0 && !Number.isFinite(b) && b === b) || (b === 0 && !Number.isFinite(a) && a === a)) fr.fflags |= FFLAG_NV;
-      const r = arithmetic(fr, 0, p, addend, rm, single);
+      let r: number;
+      if (e !== 0 && Number.isFinite(addend)) {
+        const s = p + addend;
+        const tail = sumError(p, addend, s) + e;
+        r = s + tail;
+        const err = sign((s - r) + tail);
+        if (err !== 0) {
+          fr.fflags |= FFLAG_NX;
+          r = directed(r, err, rm, false);
+          if (Math.abs(r) < MIN_NORMAL_DOUBLE) fr.fflags |= FFLAG_UF;
+        }
+      } else {
+        r = arithmetic(fr, 0, p, addend, rm, single);
+      }
       if (single) fr.setSingle(rd, r); else fr.setDouble(rd, r);
       return true;
     }
