@@ -93,6 +93,12 @@ describe('D extension', () => {
     expect(cpu.fpr.getDouble(3)).toBe(2 ** 53);
     expect(cpu.fpr.getDouble(4)).toBe(2 ** 64);
     expect(cpu.fpr.fflags).toBe(FFLAG_NX);
+    const up = execute([fp(CVT_FROM_INT, D, 3, 5, 2, RUP), fp(CVT_FROM_INT, D, 4, 6, 3, RTZ), ebreak], (c) => {
+      c.setRegister(5, (1n << 53n) + 1n);
+      c.setRegister(6, -1n);
+    }).cpu;
+    expect(up.fpr.getDouble(3)).toBe(2 ** 53 + 2);
+    expect(up.fpr.getDouble(4)).toBe(2 ** 64 - 2048); // the largest double below 2^64
   });
 
   it('compares quietly (feq) or signalling (flt, fle), and orders -0 below +0 in fmin', () => {

@@ -259,13 +259,17 @@ export function executeFloat(
     }
     case Op.FcvtDW: case Op.FcvtDWu: case Op.FcvtDL: case Op.FcvtDLu: {
       const kind = op - Op.FcvtDW;
-      const v = fromInteger(xl, xh, rs1, kind);
+      let v = fromInteger(xl, xh, rs1, kind);
       if (kind >= 2 && Math.abs(v) >= 9007199254740992) {
-        // Above 2^53 the sum rounded once; compare with the exact low word.
-        const hi = Math.floor(v / TWO32);
-        const exactLow = xl[rs1]! >>> 0;
-        const lowOfV = v - hi * TWO32;
-        if (hi !== (kind === 2 ? xh[rs1]! : xh[rs1]! >>> 0) || lowOfV !== exactLow) fr.fflags |= FFLAG_NX;
+        // Above 2^53 the conversion rounded: the sign of (exact - v) from the
+        // exact halves picks the direction for RTZ, RDN and RUP.
+        const hiV = Math.floor(v / TWO32);
+        const hi = kind === 2 ? xh[rs1]! : xh[rs1]! >>> 0;
+        const err = sign((hi - hiV) * TWO32 + ((xl[rs1]! >>> 0) - (v - hiV * TWO32)));
+        if (err !== 0) {
+          fr.fflags |= FFLAG_NX;
+          v = directed(v, err, rm, false);
+        }
       }
       fr.setDouble(rd, v);
       return true;
