@@ -1,0 +1,48 @@
+// A CpuMemory over one contiguous buffer with per-page protections: for
+// tests, examples and benchmarks of the CPU alone. The kernel plugs its page
+// tables in instead.
+import { CpuMemoryFault, type CpuMemory, type MemoryAccess } from './memory.js';
+
+const PAGE = 4096;
+/** Protection bits, as PROT_READ / PROT_WRITE / PROT_EXEC. */
+const READ = 1, WRITE = 2, EXEC = 4;
+
+export class FlatCpuMemory implements CpuMemory {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly prot: Uint8Array;
+
+  /** `size` bytes (a multiple of 4096) mapped at `base`, all read/write/execute until protect() says otherwise. */
+  constructor(readonly base: number, readonly size: number) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+    this.prot = new Uint8Array(Math.ceil(size / PAGE)).fill(READ | WRITE | EXEC);
+  }
+
+  /** Sets the protection (PROT_* bits) of the pages covering [address, address + length). */
+  protect(address: number, length: number, prot: number): void {
+    const first = Math.floor((address - this.base) / PAGE);
+    const last = Math.floor((address - this.base + length - 1) / PAGE);
+    for (let p = first; p <= last; p++) this.prot[p] = prot;
+  }
+
+  /** The offset of [address, address + size) in the buffer, or a fault. */
+  private offset(address: number, size: number, need: number, access: MemoryAccess): number {
+    const off = address - this.base;
+    if (!(off >= 0 && off + size <= this.size)) {
+      throw new CpuMemoryFault('maperr', off >= 0 && off < this.size ? this.base + this.size : address, access);
+    }
+    if ((this.prot[(off / PAGE) | 0]! & need) === 0) throw new CpuMemoryFault('accerr', address, access);
+    const end = off + size - 1;
+    if ((this.prot[(end / PAGE) | 0]! & need) === 0) throw new CpuMemoryFault('accerr', this.base + (end - (end % PAGE)), access);
+    return off;
+  }
+
+  load8(address: number): number { return this.bytes[this.offset(address, 1, READ, 'read')]!; }
+  load16(address: number): number { return this.view.getUint16(this.offset(address, 2, READ, 'read'), true); }
+  load32(address: number): number { return this.view.getInt32(this.offset(address, 4, READ, 'read'), true); }
+  store8(address: number, value: number): void { this.bytes[this.offset(address, 1, WRITE, 'write')] = value; }
+  store16(address: number, value: number): void { this.view.setUint16(this.offset(address, 2, WRITE, 'write'), value, true); }
+  store32(address: number, value: number): void { this.view.setInt32(this.offset(address, 4, WRITE, 'write'), value | 0, true); }
+  fetch16(address: number): number { return this.view.getUint16(this.offset(address, 2, EXEC, 'execute'), true); }
+}
