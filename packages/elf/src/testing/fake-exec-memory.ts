@@ -10,12 +10,14 @@ export type MemoryOp =
   | { readonly op: 'write'; readonly addr: number; readonly length: number };
 
 const PAGE = 4096;
+const MMAP_MIN_ADDR = 4096;
 
 /**
  * A page-granular fake address space: it records every call, refuses
  * MAP_FIXED_NOREPLACE over a mapped page (-EEXIST), places hinted mappings
  * top-down below `mmapBase` (or at a free hint), refuses anything ending
- * past `taskSize` (-ENOMEM, as get_unmapped_area), and faults (-EFAULT) on
+ * past `taskSize` (-ENOMEM, as get_unmapped_area) and fixed ones below
+ * mmap_min_addr (-EPERM, as security_mmap_addr), and faults (-EFAULT) on
  * a zero or write to an unmapped page.
  */
 export class FakeExecMemory implements ExecMemory<string> {
@@ -33,6 +35,7 @@ export class FakeExecMemory implements ExecMemory<string> {
   mapAnonymous(addr: number, length: number, exec: boolean): number {
     this.ops.push({ op: 'mapAnonymous', addr, length, exec });
     if (addr + length > this.taskSize) return -Errno.ENOMEM;
+    if (addr < MMAP_MIN_ADDR) return -Errno.EPERM;
     this.mark(addr, length, true);
     return 0;
   }
@@ -55,6 +58,7 @@ export class FakeExecMemory implements ExecMemory<string> {
 
   private place(addr: number, length: number, placement: MapPlacement): number {
     if (placement !== 'hint' && addr + length > this.taskSize) return -Errno.ENOMEM;
+    if (placement !== 'hint' && addr < MMAP_MIN_ADDR) return -Errno.EPERM;
     if (placement === 'fixed-noreplace' && !this.free(addr, length)) return -Errno.EEXIST;
     if (placement === 'hint') {
       if (addr === 0 || addr + length > this.taskSize || !this.free(addr, length)) {
