@@ -20,6 +20,7 @@ export { parseScriptLine, isScript, type ScriptLine } from './script';
 export { ExecArgs, type ExecString } from './exec-args';
 export { buildInitialStack, type AuxvEntry, type AuxvParams, type InitialStack } from './initial-stack';
 export { resolveExec, MAX_INTERPRETER_DEPTH, type ResolvedExec } from './resolve-exec';
+export { riscvHwcap, riscv64DlInfo, type Riscv64DlInfo } from './riscv64';
 // The test kit: build ELF files, serve bytes as files, fake the memory.
 export { writeElf, bytesFile, cPath, type ElfSpec, type PhdrSpec } from './testing/elf-writer';
 export { FakeExecMemory, type MemoryOp } from './testing/fake-exec-memory';
