@@ -57,9 +57,6 @@ export const ELF_MIN_ALIGN = 4096;
 /** load_elf_phdrs refuses a header table larger than this (and larger than a page). */
 export const MAX_PHDRS_BYTES = 65536;
 
-/** PATH_MAX: the longest PT_INTERP path load_elf_binary reads. */
-export const PATH_MAX = 4096;
-
 /** MAX_ARG_STRLEN: the longest single argument or environment string, NUL included (32 pages). */
 export const MAX_ARG_STRLEN = 32 * 4096;
 /** ARG_MAX: the argument space execve always allows, however small the stack limit (32 pages). */
@@ -71,7 +68,7 @@ export const STK_LIM = 8 * 1024 * 1024;
 export const USER_HZ = 100;
 
 /** Auxiliary vector entry types (include/uapi/linux/auxvec.h, arch/riscv/include/uapi/asm/auxvec.h). */
-export const AT = {
+export const AUXV = {
   AT_NULL: 0,
   AT_IGNORE: 1,
   AT_EXECFD: 2,

@@ -1,5 +1,5 @@
-import { Errno } from '@tskern/abi';
-import { ELF64_EHDR_SIZE, PATH_MAX, PF, PT } from './constants';
+import { Errno, PATH_MAX } from '@tskern/abi';
+import { ELF64_EHDR_SIZE, PF, PT } from './constants';
 import {
   decodeElfHeader, elfArchMatches, hasElfMagic, isLoadableType, readProgramHeaders,
   type ElfHeader, type ProgramHeader,

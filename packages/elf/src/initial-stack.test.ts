@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { u64 } from './bytes';
-import { AT } from './constants';
+import { AUXV } from './constants';
 import { ExecArgs } from './exec-args';
 import { buildInitialStack, type AuxvParams } from './initial-stack';
 import { RISCV64_SV39_TASK_SIZE as TOP } from './layout';
@@ -39,10 +39,10 @@ describe('buildInitialStack (create_elf_tables)', () => {
     const auxv: [number, number][] = [];
     for (let i = 6; i < 6 + 34; i += 2) auxv.push([word(i), word(i + 1)]);
     expect(auxv).toEqual([
-      [AT.AT_HWCAP, 0x112d], [AT.AT_PAGESZ, 4096], [AT.AT_CLKTCK, 100], [AT.AT_PHDR, 0x10040],
-      [AT.AT_PHENT, 56], [AT.AT_PHNUM, 4], [AT.AT_BASE, 0], [AT.AT_FLAGS, 0], [AT.AT_ENTRY, 0x10120],
-      [AT.AT_UID, 1000], [AT.AT_EUID, 1000], [AT.AT_GID, 100], [AT.AT_EGID, 100], [AT.AT_SECURE, 0],
-      [AT.AT_RANDOM, TOP - 50], [AT.AT_EXECFN, TOP - 18], [AT.AT_NULL, 0],
+      [AUXV.AT_HWCAP, 0x112d], [AUXV.AT_PAGESZ, 4096], [AUXV.AT_CLKTCK, 100], [AUXV.AT_PHDR, 0x10040],
+      [AUXV.AT_PHENT, 56], [AUXV.AT_PHNUM, 4], [AUXV.AT_BASE, 0], [AUXV.AT_FLAGS, 0], [AUXV.AT_ENTRY, 0x10120],
+      [AUXV.AT_UID, 1000], [AUXV.AT_EUID, 1000], [AUXV.AT_GID, 100], [AUXV.AT_EGID, 100], [AUXV.AT_SECURE, 0],
+      [AUXV.AT_RANDOM, TOP - 50], [AUXV.AT_EXECFN, TOP - 18], [AUXV.AT_NULL, 0],
     ]);
     expect(st.auxv).toEqual(auxv.slice(0, -1));
     // The 14 bytes between AT_NULL and the random bytes, and the top word, are zero.
@@ -55,11 +55,11 @@ describe('buildInitialStack (create_elf_tables)', () => {
 
   it('puts ARCH_DLINFO first, AT_HWCAP2 after AT_RANDOM and AT_PLATFORM last, its string above the random bytes', () => {
     const args = ExecArgs.collect('p', ['p'], [], 8 << 20) as ExecArgs;
-    const st = buildInitialStack(args, { ...AUX, arch: [[AT.AT_MINSIGSTKSZ, 4352]], hwcap2: 3, platform: 'rv64' }, RANDOM, TOP);
+    const st = buildInitialStack(args, { ...AUX, arch: [[AUXV.AT_MINSIGSTKSZ, 4352]], hwcap2: 3, platform: 'rv64' }, RANDOM, TOP);
     expect(st.auxv.map(([t]) => t)).toEqual([
-      AT.AT_MINSIGSTKSZ, AT.AT_HWCAP, AT.AT_PAGESZ, AT.AT_CLKTCK, AT.AT_PHDR, AT.AT_PHENT, AT.AT_PHNUM, AT.AT_BASE,
-      AT.AT_FLAGS, AT.AT_ENTRY, AT.AT_UID, AT.AT_EUID, AT.AT_GID, AT.AT_EGID, AT.AT_SECURE, AT.AT_RANDOM,
-      AT.AT_HWCAP2, AT.AT_EXECFN, AT.AT_PLATFORM,
+      AUXV.AT_MINSIGSTKSZ, AUXV.AT_HWCAP, AUXV.AT_PAGESZ, AUXV.AT_CLKTCK, AUXV.AT_PHDR, AUXV.AT_PHENT, AUXV.AT_PHNUM, AUXV.AT_BASE,
+      AUXV.AT_FLAGS, AUXV.AT_ENTRY, AUXV.AT_UID, AUXV.AT_EUID, AUXV.AT_GID, AUXV.AT_EGID, AUXV.AT_SECURE, AUXV.AT_RANDOM,
+      AUXV.AT_HWCAP2, AUXV.AT_EXECFN, AUXV.AT_PLATFORM,
     ]);
     expect(st.platform).toBe(st.argStart - 5);
     expect(st.random).toBe(st.platform - 16);
@@ -81,7 +81,7 @@ describe('buildInitialStack (create_elf_tables)', () => {
       });
       envp.forEach((s, i) => expect(cstr(st.bytes, st.sp, st.envp[i]!)).toBe(s));
       expect(cstr(st.bytes, st.sp, st.execfn)).toBe(name);
-      expect(st.auxv.find(([t]) => t === AT.AT_SECURE)?.[1]).toBe(1);
+      expect(st.auxv.find(([t]) => t === AUXV.AT_SECURE)?.[1]).toBe(1);
       // Everything below the random bytes sits under them.
       expect(st.sp + (1 + want.length + 1 + envp.length + 1 + (st.auxv.length + 1) * 2) * 8).toBeLessThanOrEqual(st.random);
     }), { numRuns: runs });

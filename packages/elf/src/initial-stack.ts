@@ -1,6 +1,6 @@
 import { invariant } from '@tskern/assert';
 import { putU64 } from './bytes';
-import { AT, ELF64_PHDR_SIZE, USER_HZ } from './constants';
+import { AUXV, ELF64_PHDR_SIZE, USER_HZ } from './constants';
 import type { ExecArgs } from './exec-args';
 import { PAGE } from './layout';
 
@@ -93,24 +93,24 @@ export function buildInitialStack(args: ExecArgs, aux: AuxvParams, random: Uint8
 
   const auxv: AuxvEntry[] = [
     ...(aux.arch ?? []),
-    [AT.AT_HWCAP, aux.hwcap],
-    [AT.AT_PAGESZ, PAGE],
-    [AT.AT_CLKTCK, USER_HZ],
-    [AT.AT_PHDR, aux.phdr],
-    [AT.AT_PHENT, ELF64_PHDR_SIZE],
-    [AT.AT_PHNUM, aux.phnum],
-    [AT.AT_BASE, aux.interpreterBase],
-    [AT.AT_FLAGS, aux.flags ?? 0],
-    [AT.AT_ENTRY, aux.programEntry],
-    [AT.AT_UID, aux.uid],
-    [AT.AT_EUID, aux.euid],
-    [AT.AT_GID, aux.gid],
-    [AT.AT_EGID, aux.egid],
-    [AT.AT_SECURE, aux.secure ? 1 : 0],
-    [AT.AT_RANDOM, randomAddr],
-    ...(aux.hwcap2 !== undefined ? [[AT.AT_HWCAP2, aux.hwcap2] as const] : []),
-    [AT.AT_EXECFN, execfn],
-    ...(platform !== 0 ? [[AT.AT_PLATFORM, platform] as const] : []),
+    [AUXV.AT_HWCAP, aux.hwcap],
+    [AUXV.AT_PAGESZ, PAGE],
+    [AUXV.AT_CLKTCK, USER_HZ],
+    [AUXV.AT_PHDR, aux.phdr],
+    [AUXV.AT_PHENT, ELF64_PHDR_SIZE],
+    [AUXV.AT_PHNUM, aux.phnum],
+    [AUXV.AT_BASE, aux.interpreterBase],
+    [AUXV.AT_FLAGS, aux.flags ?? 0],
+    [AUXV.AT_ENTRY, aux.programEntry],
+    [AUXV.AT_UID, aux.uid],
+    [AUXV.AT_EUID, aux.euid],
+    [AUXV.AT_GID, aux.gid],
+    [AUXV.AT_EGID, aux.egid],
+    [AUXV.AT_SECURE, aux.secure ? 1 : 0],
+    [AUXV.AT_RANDOM, randomAddr],
+    ...(aux.hwcap2 !== undefined ? [[AUXV.AT_HWCAP2, aux.hwcap2] as const] : []),
+    [AUXV.AT_EXECFN, execfn],
+    ...(platform !== 0 ? [[AUXV.AT_PLATFORM, platform] as const] : []),
   ];
   const auxWords = (auxv.length + 1) * 2;
   const items = argv.length + 1 + (envp.length + 1) + 1;

@@ -1,4 +1,4 @@
-import { AT } from './constants';
+import { AUXV } from './constants';
 import type { AuxvEntry } from './initial-stack';
 
 /**
@@ -28,15 +28,15 @@ export interface Riscv64DlInfo {
 export function riscv64DlInfo(info: Riscv64DlInfo): AuxvEntry[] {
   const c = info.caches ?? {};
   return [
-    [AT.AT_SYSINFO_EHDR, info.vdso],
-    [AT.AT_L1I_CACHESIZE, c.l1iSize ?? 0],
-    [AT.AT_L1I_CACHEGEOMETRY, c.l1iGeometry ?? 0],
-    [AT.AT_L1D_CACHESIZE, c.l1dSize ?? 0],
-    [AT.AT_L1D_CACHEGEOMETRY, c.l1dGeometry ?? 0],
-    [AT.AT_L2_CACHESIZE, c.l2Size ?? 0],
-    [AT.AT_L2_CACHEGEOMETRY, c.l2Geometry ?? 0],
-    [AT.AT_L3_CACHESIZE, c.l3Size ?? 0],
-    [AT.AT_L3_CACHEGEOMETRY, c.l3Geometry ?? 0],
-    info.minSigStkSz !== 0 ? [AT.AT_MINSIGSTKSZ, info.minSigStkSz] : [AT.AT_IGNORE, 0],
+    [AUXV.AT_SYSINFO_EHDR, info.vdso],
+    [AUXV.AT_L1I_CACHESIZE, c.l1iSize ?? 0],
+    [AUXV.AT_L1I_CACHEGEOMETRY, c.l1iGeometry ?? 0],
+    [AUXV.AT_L1D_CACHESIZE, c.l1dSize ?? 0],
+    [AUXV.AT_L1D_CACHEGEOMETRY, c.l1dGeometry ?? 0],
+    [AUXV.AT_L2_CACHESIZE, c.l2Size ?? 0],
+    [AUXV.AT_L2_CACHEGEOMETRY, c.l2Geometry ?? 0],
+    [AUXV.AT_L3_CACHESIZE, c.l3Size ?? 0],
+    [AUXV.AT_L3_CACHEGEOMETRY, c.l3Geometry ?? 0],
+    info.minSigStkSz !== 0 ? [AUXV.AT_MINSIGSTKSZ, info.minSigStkSz] : [AUXV.AT_IGNORE, 0],
   ];
 }
