@@ -18,7 +18,10 @@ type Message = { ready: true } | { outcome: Outcome };
 
 interface Pending {
   resolve(o: Outcome): void;
-  timer: NodeJS.Timeout;
+  /** Set once the worker is ready: loading the kernel module is not the scenario's time. */
+  timer: NodeJS.Timeout | undefined;
+  /** Starts the timer (when the worker becomes ready, or at once if it is). */
+  arm(): void;
   /** The worker running the job: events of an older (terminated) worker are ignored. */
   worker: Worker;
 }
@@ -43,8 +46,10 @@ export class WorkerExecutor implements Executor {
     worker.unref();
     this.ready = false;
     worker.on('message', (m: Message) => {
-      if ('ready' in m) this.ready = true;
-      else this.settle(worker, m.outcome);
+      if ('ready' in m) {
+        this.ready = true;
+        if (this.pending?.worker === worker) this.pending.arm();
+      } else this.settle(worker, m.outcome);
     });
     worker.on('error', (e: Error) => {
       const wasReady = this.ready;
@@ -84,12 +89,23 @@ export class WorkerExecutor implements Executor {
       ...(this.options.scratch ? { scratch: this.options.scratch } : {}),
     };
     return new Promise<Outcome>((resolve) => {
-      const timer = setTimeout(() => {
-        this.drop(worker);
-        void worker.terminate();
-        this.settle(worker, { kind: 'timeout', transcript: '', line: undefined, ms: this.options.timeoutMs });
-      }, this.options.timeoutMs + (this.options.graceMs ?? 2000));
-      this.pending = { resolve, timer, worker };
+      // The clock starts when the worker has loaded the kernel: on a loaded
+      // machine compiling the kernel in a fresh worker takes seconds, which
+      // is not the scenario hanging.
+      const pending: Pending = {
+        resolve,
+        worker,
+        timer: undefined,
+        arm: () => {
+          pending.timer ??= setTimeout(() => {
+            this.drop(worker);
+            void worker.terminate();
+            this.settle(worker, { kind: 'timeout', transcript: '', line: undefined, ms: this.options.timeoutMs });
+          }, this.options.timeoutMs + (this.options.graceMs ?? 2000));
+        },
+      };
+      this.pending = pending;
+      if (this.ready) pending.arm();
       worker.postMessage({ job, settings });
     });
   }
