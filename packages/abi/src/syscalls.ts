@@ -130,9 +130,6 @@ export const SYS = {
   getrandom: 318,
 } as const;
 
-/** Linux x86-64 syscall numbers (the table the scenario language uses); `SYS` by another name. */
-export const SYS_X86_64 = SYS;
-
 export type SyscallName = keyof typeof SYS;
 
 const syscallNames: string[] = [];

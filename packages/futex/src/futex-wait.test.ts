@@ -4,7 +4,7 @@ import { privateFutexKey } from './futex-key';
 import { FutexTable } from './futex-table';
 import { futexCheckValue, futexWait } from './futex-wait';
 import { FutexWaiter } from './futex-waiter';
-import { FlatUserMemory } from './test-memory';
+import { FlatUserMemory } from './testing/flat-user-memory';
 
 describe('futexWait', () => {
   const mem = new FlatUserMemory(0x1000, 16);

@@ -4,7 +4,7 @@ import { FUTEX_OWNER_DIED, FUTEX_WAITERS, ROBUST_LIST_LIMIT } from './futex-cons
 import { privateFutexKey, type FutexKey } from './futex-key';
 import { FutexTable } from './futex-table';
 import { exitRobustList } from './robust-list';
-import { FlatUserMemory } from './test-memory';
+import { FlatUserMemory } from './testing/flat-user-memory';
 
 const BASE = 0x10000;
 const HEAD = BASE;

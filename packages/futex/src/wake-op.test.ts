@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Errno } from '@tskern/abi';
 import { privateFutexKey } from './futex-key';
 import { FutexTable } from './futex-table';
-import { FlatUserMemory } from './test-memory';
+import { FlatUserMemory } from './testing/flat-user-memory';
 import { FUTEX_OP, decodeWakeOp, encodeWakeOp, futexAtomicOp, futexWakeOp } from './wake-op';
 
 const runs = Number(process.env.TSKERN_PROPERTY_RUNS ?? 100);

@@ -488,7 +488,9 @@ export class Rv64Cpu {
       case Amo.Min: takeB = bh < oh || (bh === oh && (bl >>> 0) < (ol >>> 0)); break;
       case Amo.Max: takeB = bh > oh || (bh === oh && (bl >>> 0) > (ol >>> 0)); break;
       case Amo.Minu: takeB = (bh >>> 0) < (oh >>> 0) || (bh === oh && (bl >>> 0) < (ol >>> 0)); break;
-      default: takeB = (bh >>> 0) > (oh >>> 0) || (bh === oh && (bl >>> 0) > (ol >>> 0)); break;
+      case Amo.Maxu:
+      default:
+        takeB = (bh >>> 0) > (oh >>> 0) || (bh === oh && (bl >>> 0) > (ol >>> 0)); break;
     }
     out[0] = takeB ? bl : ol;
     out[1] = takeB ? bh : oh;

@@ -1,4 +1,4 @@
-import { STAT, SYS_X86_64 } from '@tskern/abi';
+import { STAT, SYS } from '@tskern/abi';
 import { SIGACTION_X86_64 } from '@tskern/signal';
 import type { ArchAbi } from '@tskern/tasks';
 import type { Stat } from '@tskern/vfs';
@@ -22,5 +22,5 @@ export const x86_64Abi: ArchAbi = {
 
 /** A fresh x86-64 personality (its own table, so registering a call changes only this kernel's). */
 export function x86_64Personality(): Personality {
-  return { abi: x86_64Abi, table: new SyscallTable(SYS_X86_64, SYSCALLS) };
+  return { abi: x86_64Abi, table: new SyscallTable(SYS, SYSCALLS) };
 }

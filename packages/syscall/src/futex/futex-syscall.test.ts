@@ -3,7 +3,7 @@ import { CLONE, Errno, MAP, O, PROT, SYS } from '@tskern/abi';
 import { FUTEX, FUTEX_OWNER_DIED, FUTEX_WAITERS, encodeWakeOp, FUTEX_OP } from '@tskern/futex';
 import { load, store } from '@tskern/mman';
 import type { Task } from '@tskern/tasks';
-import { asBlock, signalWorld } from '../signal/test-world';
+import { asBlock, signalWorld } from '../signal/testing/signal-world';
 
 const K = 4096;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;

@@ -68,11 +68,6 @@ export function limitNumber(value: bigint): number {
   return value >= 2n ** 53n ? Infinity : Number(value);
 }
 
-/** The soft limit of `resource` for the calling process, as a number. */
-export function softLimit(task: Task, resource: number): number {
-  return limitNumber(limitsOf(task).cur[resource]!);
-}
-
 /** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA and CAP_IPC_LOCK (held with euid 0). */
 export function memoryLimits(task: Task): MemoryLimits {
   const l = limitsOf(task);

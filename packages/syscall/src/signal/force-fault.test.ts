@@ -7,7 +7,7 @@ import {
 import type { Task } from '@tskern/tasks';
 import { takeDeliverableSignal } from './deliver';
 import { forceSigFault } from './force-fault';
-import { signalWorld } from './test-world';
+import { signalWorld } from './testing/signal-world';
 
 const K = 4096;
 

@@ -6,7 +6,7 @@ import { SA, SIG, SIGACTION_X86_64, SignalSet, encodeSigaction } from '@tskern/s
 import type { Task } from '@tskern/tasks';
 import { kernelFutexes } from '../futex/futex-host';
 import { interruptBlockedCall } from './interrupt';
-import { asBlock, signalWorld } from './test-world';
+import { asBlock, signalWorld } from './testing/signal-world';
 
 function handle(w: ReturnType<typeof signalWorld>, t: Task, sig: number, flags: number): void {
   const b = new Uint8Array(SIGACTION_X86_64.size);

@@ -9,7 +9,7 @@ import type { Task } from '@tskern/tasks';
 import { takeDeliverableSignal } from './deliver';
 import { sendSigpipe } from './send-signal';
 import { threadPending, groupPending } from './signal-state';
-import { signalWorld } from './test-world';
+import { signalWorld } from './testing/signal-world';
 
 const scratch = (t: Task, off = 0) => t.stack.end - 512 + off;
 

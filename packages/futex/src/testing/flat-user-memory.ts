@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import type { RobustListMemory } from './futex-memory';
+import type { RobustListMemory } from '../futex-memory';
 
 /**
  * Flat little-endian user memory for tests: [base, base + size) is mapped,

@@ -6,13 +6,13 @@ import { RamFs } from '@tskern/ramfs';
 import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
 import { Credentials, Vfs } from '@tskern/vfs';
-import { x86_64Personality } from '../arch/x86-64';
-import { riscv64Personality } from '../arch/riscv64';
-import type { Block, SyscallReturn } from '../block';
-import { SyscallDispatcher } from '../dispatcher';
-import { setKernelClock } from '../kernel-clock';
-import { signalFutexHooks } from '../lifecycle-hooks';
-import { signalHostOf } from './signal-host';
+import { x86_64Personality } from '../../arch/x86-64';
+import { riscv64Personality } from '../../arch/riscv64';
+import type { Block, SyscallReturn } from '../../block';
+import { SyscallDispatcher } from '../../dispatcher';
+import { setKernelClock } from '../../kernel-clock';
+import { signalFutexHooks } from '../../lifecycle-hooks';
+import { signalHostOf } from '../signal-host';
 
 /** A virtual clock and timer list a test advances by hand. */
 export class TestTime {
