@@ -15,9 +15,9 @@ const LAYERS = [
   ['mm-api'], // interfaces between memory and mappable objects
   ['mman', 'futex'], // address spaces; futex keys come from mman
   ['vfs'], // mounts, paths, inodes, open file descriptions
-  ['ramfs', 'procfs', 'fdmapping', 'pipe', 'devices'], // file systems and file objects
-  ['shmfs', 'hostfs'], // file systems built on ramfs
-  ['tasks', 'process'], // tasks and processes
+  ['ramfs', 'procfs', 'fdmapping', 'pipe'], // file systems and file objects
+  ['shmfs', 'hostfs', 'devices'], // file systems built on ramfs (devices: a devtmpfs over a ramfs)
+  ['tasks'], // tasks: threads, thread groups (processes), the task table
   ['syscall', 'rv64', 'elf'], // the syscall layer, the CPU, the loader
   ['kernel', 'scenario'], // the composition root; the scenario language over a KernelHost
 ];

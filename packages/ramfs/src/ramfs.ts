@@ -1,4 +1,4 @@
-import { FS_MAGIC, PAGE_SIZE } from '@tskern/abi';
+import { FS_MAGIC } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { SimpleFileSystem, type Clock, type FsStatistics, type NewInode, type SimpleInode } from '@tskern/vfs';
 import { RamFile } from './ram-file';
