@@ -6,7 +6,6 @@
  * `node:fs` is `@tskern/hostfs/node`.
  */
 export * from './host-backend';
-export * from './beneath-resolver';
 export * from './faulty-host-backend';
 export * from './guarded-host-backend';
 export * from './host-fs';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { O } from '@tskern/abi';
 import type { HostBackend, HostStat } from './host-backend';
-import { latin1Bytes, type BeneathResolver } from './beneath-resolver';
+import { latin1Bytes, type BeneathResolver } from './node-beneath-resolver';
 import { LstatWalkResolver } from './node-lstat-walk-resolver';
 import { nodeErrno } from './node-errno';
 import { ProcFdResolver } from './node-proc-fd-resolver';

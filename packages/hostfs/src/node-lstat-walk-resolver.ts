@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { errnoError, hostPathComponents, latin1Bytes as bytes, type BeneathResolver } from './beneath-resolver';
+import { errnoError, hostPathComponents, latin1Bytes as bytes, type BeneathResolver } from './node-beneath-resolver';
 
 /**
  * The portable resolver, for hosts without /proc/self/fd: it walks the

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { errnoError, hostPathComponents, latin1Bytes as bytes, type BeneathResolver } from './beneath-resolver';
+import { errnoError, hostPathComponents, latin1Bytes as bytes, type BeneathResolver } from './node-beneath-resolver';
 
 /**
  * O_PATH on Linux (asm-generic/fcntl.h; the same on x86, arm and riscv):

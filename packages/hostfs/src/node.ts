@@ -4,6 +4,7 @@
  * pulls in `node:fs` or `Buffer`.
  */
 export * from './node-host-backend';
+export * from './node-beneath-resolver';
 export * from './node-errno';
 export * from './node-proc-fd-resolver';
 export * from './node-lstat-walk-resolver';
