@@ -4,7 +4,8 @@
  * `--module node16` — one ESM (.mts), one CommonJS (.cts) — that import every
  * entry point of every package, then runs both with node and the `tskern`
  * binary through npx. Nothing comes from the workspace but the tarballs (and
- * the TypeScript compiler and Node types, to stay offline).
+ * the TypeScript compiler and Node types; third-party dependencies of the
+ * tarballs come from npm's cache or the registry).
  * `--no-build` reuses the dist/ folders of an earlier `pnpm build`.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,10 +25,11 @@ try {
     join(dir, 'package.json'),
     JSON.stringify({ name: 'tskern-consumer', version: '1.0.0', private: true }, null, 2),
   );
-  // Every dependency of a tarball is another tarball: no registry needed.
+  // Every @tskern dependency of a tarball is another tarball; the few
+  // third-party ones (pure-rand) come from npm's cache, or the registry.
   run('npm', [
     'install',
-    '--offline',
+    '--prefer-offline',
     '--no-audit',
     '--no-fund',
     '--loglevel=error',
