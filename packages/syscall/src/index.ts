@@ -15,6 +15,10 @@ export { SyscallDispatcher } from './dispatcher';
 export type { Personality } from './arch/personality';
 export { x86_64Abi, x86_64Personality, encodeStatX86_64 } from './arch/x86-64';
 export { riscv64Abi, riscv64Personality, encodeStatGeneric } from './arch/riscv64';
+export {
+  riscv64SignalFrameBuilder, riscv64UserContext, RISCV64_RT_SIGFRAME, RISCV64_FP_STATE_SIZE,
+  RV_PC, RV_RA, RV_SP, RV_A0, RV_A1, RV_A2, type Riscv64UserContext,
+} from './arch/riscv64-signal-frame';
 export { encodeStatAs, type StatLayout } from './arch/stat-encoding';
 export type { UserMemory } from '@tskern/tasks';
 export * from './fs';
