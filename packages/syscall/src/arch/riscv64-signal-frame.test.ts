@@ -37,8 +37,8 @@ describe('riscv64 rt_sigframe', () => {
 
   it('points the context at the handler and rt_sigreturn restores it past the fault', () => {
     const mem = new FlatMemory(0x8000);
-    const builder = riscv64SignalFrameBuilder(TRAMPOLINE);
-    const ctx = riscv64UserContext();
+    const builder = riscv64SignalFrameBuilder;
+    const ctx = riscv64UserContext(TRAMPOLINE);
     for (let i = 1; i < 32; i++) ctx.regs[i] = BigInt(1000 + i);
     ctx.regs[RV_SP] = 0x7ff8n;
     ctx.regs[RV_PC] = 0x1_0100n;
@@ -77,11 +77,11 @@ describe('riscv64 rt_sigframe', () => {
 
   it('builds the frame on the alternate stack with SA_ONSTACK and saves it as in use', () => {
     const mem = new FlatMemory(0x10000);
-    const ctx = riscv64UserContext();
+    const ctx = riscv64UserContext(TRAMPOLINE);
     ctx.regs[RV_SP] = 0xf000n;
     const altStack = { sp: 0x2000, size: 0x2000, flags: 0 };
     const info = faultSigInfo(SIG.SIGSEGV, SEGV_MAPERR, 0);
-    const builder = riscv64SignalFrameBuilder(TRAMPOLINE);
+    const builder = riscv64SignalFrameBuilder;
     expect(builder.push(ctx, mem, { sig: 11, info, action: action(SA.SA_ONSTACK), oldBlocked, altStack })).toBe(0);
     const frame = Number(ctx.regs[RV_SP]);
     expect(frame).toBeGreaterThanOrEqual(0x2000);
@@ -95,11 +95,11 @@ describe('riscv64 rt_sigframe', () => {
 
   it('forces SIGSEGV when the frame cannot be written, leaving the context alone', () => {
     const mem = new FlatMemory(0x100);
-    const ctx = riscv64UserContext();
+    const ctx = riscv64UserContext(TRAMPOLINE);
     ctx.regs[RV_SP] = 0x100n;
     ctx.regs[RV_PC] = 0x42n;
     const info = faultSigInfo(SIG.SIGSEGV, SEGV_MAPERR, 0);
-    const builder = riscv64SignalFrameBuilder(TRAMPOLINE);
+    const builder = riscv64SignalFrameBuilder;
     expect(builder.push(ctx, mem, { sig: 11, info, action: action(), oldBlocked, altStack: NO_ALTSTACK })).toBe(SIG.SIGSEGV);
     expect(ctx.regs[RV_PC]).toBe(0x42n);
     expect(builder.restore(ctx, mem)).toBe(SIG.SIGSEGV);
