@@ -92,6 +92,7 @@ export const SYS = {
   rt_sigaction: 13,
   rt_sigprocmask: 14,
   rt_sigreturn: 15,
+  pause: 34,
   getitimer: 36,
   alarm: 37,
   setitimer: 38,

@@ -14,6 +14,7 @@ import { sysKill, sysTgkill, sysTkill } from './signal/kill';
 import { sysRtSigaction } from './signal/sigaction';
 import { sysSigaltstack } from './signal/sigaltstack';
 import { sysRtSigreturn } from './signal/rt-sigreturn';
+import { sysPause } from './signal/pause';
 import { sysRtSigpending, sysRtSigprocmask } from './signal/sigprocmask';
 import * as rlim from './proc/rlimits';
 import { sysBrk } from './mm/brk';
@@ -64,6 +65,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('set_tid_address', life.sysSetTidAddress, ['ptr']),
     // Signals (kernel/signal.c, kernel/time/itimer.c); rt_sigreturn asks the architecture's frame (ENOSYS without one).
     def('rt_sigreturn', sysRtSigreturn, []),
+    def('pause', sysPause, []), // x86-64 only: asm-generic has no pause
     def('rt_sigaction', sysRtSigaction, ['int', 'ptr', 'ptr', 'size']),
     def('rt_sigprocmask', sysRtSigprocmask, ['int', 'ptr', 'ptr', 'size']),
     def('rt_sigpending', sysRtSigpending, ['ptr', 'size']),
