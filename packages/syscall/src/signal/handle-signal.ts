@@ -30,7 +30,14 @@ export function handleSignal(task: Task): number {
   const abi = task.abi.signalFrame;
   if (abi === undefined) return 0;
   const d = takeDeliverableSignal(task);
-  if (d === null) return 0;
+  if (d === null) {
+    // restore_saved_sigmask: no handler ran after rt_sigsuspend.
+    if (task.savedSigmask !== null) {
+      setBlocked(task, task.savedSigmask);
+      task.savedSigmask = null;
+    }
+    return 0;
+  }
   const failed = abi.builder.push(task.userContext, taskFrameMemory(task), {
     sig: d.sig, info: d.info, action: d.action, oldBlocked: d.oldBlocked, altStack: altStackOf(task),
   });
