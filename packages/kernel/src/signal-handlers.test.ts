@@ -1,0 +1,45 @@
+import { SYS_RISCV64 } from '@tskern/abi';
+import { SA, SEGV_MAPERR, SIG, SIGACTION_GENERIC, SignalSet, decodeSiginfo, encodeSigaction } from '@tskern/signal';
+import { RISCV64_RT_SIGFRAME, RV_A0, RV_A1, RV_PC, RV_SP, forceSigFault, riscv64UserContext } from '@tskern/syscall';
+import { describe, expect, it } from 'vitest';
+import { createKernel } from './kernel';
+
+describe('a riscv64 SIGSEGV handler through the runtime', () => {
+  it('runs and returns past the faulting access', () => {
+    const k = createKernel({ clock: 'virtual' });
+    k.registerProgram('/bin/rv', {});
+    const pid = k.spawn('/bin/rv', { arch: 'riscv64' });
+    const task = k.tasks.get(pid)!;
+    const ctx = riscv64UserContext(0x7100);
+    ctx.regs[RV_SP] = BigInt(k.stack(pid).end - 4096);
+    task.userContext = ctx;
+    const scratch = k.stack(pid).end - 256;
+    const act = new Uint8Array(SIGACTION_GENERIC.size);
+    encodeSigaction({ handler: 0x7000, flags: SA.SA_SIGINFO, restorer: 0, mask: SignalSet.EMPTY }, act, SIGACTION_GENERIC);
+    k.store(pid, scratch, act);
+    expect(k.runtime.syscall(pid, SYS_RISCV64.rt_sigaction, SIG.SIGSEGV, scratch, 0, 8)).toBe(0);
+
+    // The CPU: a load at 0x10000 faults on an unmapped address.
+    const faultAddr = 0x4000_0000;
+    expect(k.load(pid, faultAddr, new Uint8Array(8))).toBe(SIG.SIGSEGV);
+    ctx.regs[RV_PC] = 0x1_0000n;
+    forceSigFault(task, SIG.SIGSEGV, faultAddr);
+    expect(k.runtime.returnToUser(pid)).toBe(SIG.SIGSEGV);
+    expect(ctx.regs[RV_PC]).toBe(0x7000n);
+    expect(ctx.regs[RV_A0]).toBe(11n);
+    const info = new Uint8Array(128);
+    expect(k.load(pid, Number(ctx.regs[RV_A1]), info)).toBe(0);
+    expect(decodeSiginfo(info)).toMatchObject({ code: SEGV_MAPERR, addr: faultAddr });
+
+    const frame = Number(ctx.regs[RV_SP]);
+    const pc = new Uint8Array(8);
+    k.load(pid, frame + RISCV64_RT_SIGFRAME.regs, pc);
+    const view = new DataView(pc.buffer);
+    view.setBigUint64(0, view.getBigUint64(0, true) + 4n, true);
+    k.store(pid, frame + RISCV64_RT_SIGFRAME.regs, pc);
+    k.runtime.syscall(pid, SYS_RISCV64.rt_sigreturn);
+    expect(ctx.regs[RV_PC]).toBe(0x1_0004n);
+    expect(k.runtime.returnToUser(pid)).toBe(0);
+    expect(k.isAlive(pid)).toBe(true);
+  });
+});
