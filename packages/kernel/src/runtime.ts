@@ -1,6 +1,6 @@
 import { Errno } from '@tskern/abi';
 import { formatDeadlock, Scheduler, type DeadlockReport, type KernelClock } from '@tskern/sched';
-import type { Block, RawArg, SyscallDispatcher, SyscallReturn } from '@tskern/syscall';
+import { handleSignal, type Block, type RawArg, type SyscallDispatcher, type SyscallReturn } from '@tskern/syscall';
 import type { TaskTable } from '@tskern/tasks';
 
 /** What the runtime does next (`TaskRuntime.next`). */
@@ -93,6 +93,19 @@ export class TaskRuntime {
   /** Wake sleeping task `tid` from outside its wait queues (a signal); false when it was not asleep. */
   interrupt(tid: number): boolean {
     return this.scheduler.wake(tid, 'interrupt');
+  }
+
+  /**
+   * Task `tid` returns to user mode (the CPU has written its call's result
+   * into its context, or it is about to run): a pending signal with a
+   * handler is delivered by pushing the architecture's frame onto the
+   * task's `userContext`, which now runs the handler (handle_signal). The
+   * signal whose handler runs, or 0 (none, or an architecture without a
+   * frame builder yet, where caught signals stay pending).
+   */
+  returnToUser(tid: number): number {
+    const task = this.tasks.get(tid);
+    return task === undefined || !task.alive ? 0 : handleSignal(task);
   }
 
   /** The Block task `tid` sleeps in, if any. */

@@ -13,6 +13,9 @@ import { sysAlarm, sysGetitimer, sysSetitimer } from './signal/itimer';
 import { sysKill, sysTgkill, sysTkill } from './signal/kill';
 import { sysRtSigaction } from './signal/sigaction';
 import { sysSigaltstack } from './signal/sigaltstack';
+import { sysRtSigreturn } from './signal/rt-sigreturn';
+import { sysPause } from './signal/pause';
+import { sysRtSigsuspend } from './signal/sigsuspend';
 import { sysRtSigpending, sysRtSigprocmask } from './signal/sigprocmask';
 import * as rlim from './proc/rlimits';
 import { sysBrk } from './mm/brk';
@@ -61,7 +64,10 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('gettid', life.sysGettid, []),
     def('getppid', life.sysGetppid, []),
     def('set_tid_address', life.sysSetTidAddress, ['ptr']),
-    // Signals (kernel/signal.c, kernel/time/itimer.c); rt_sigreturn is the architecture's (ENOSYS until then).
+    // Signals (kernel/signal.c, kernel/time/itimer.c); rt_sigreturn asks the architecture's frame (ENOSYS without one).
+    def('rt_sigreturn', sysRtSigreturn, []),
+    def('pause', sysPause, []), // x86-64 only: asm-generic has no pause
+    def('rt_sigsuspend', sysRtSigsuspend, ['ptr', 'size']),
     def('rt_sigaction', sysRtSigaction, ['int', 'ptr', 'ptr', 'size']),
     def('rt_sigprocmask', sysRtSigprocmask, ['int', 'ptr', 'ptr', 'size']),
     def('rt_sigpending', sysRtSigpending, ['ptr', 'size']),

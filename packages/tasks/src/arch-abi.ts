@@ -1,4 +1,4 @@
-import type { SigactionLayout } from '@tskern/signal';
+import type { SigactionLayout, SignalFrameBuilder } from '@tskern/signal';
 import type { Stat } from '@tskern/vfs';
 
 /** clone(2)'s arguments once the architecture's register order is undone. */
@@ -38,4 +38,17 @@ export interface ArchAbi {
 export interface SignalFrameAbi {
   /** Bytes of the frame on the user stack. */
   readonly size: number;
+  /**
+   * The frame builder over a task's `userContext`; a context that is not
+   * this architecture's is treated as a frame that cannot be built or read
+   * (the signal to force).
+   */
+  readonly builder: SignalFrameBuilder<unknown>;
+  /**
+   * The syscall return register of the context (a0, rax): rt_sigreturn
+   * answers it so that writing its result back leaves the restored value.
+   */
+  returnValue(ctx: unknown): number;
+  /** The user stack pointer of the context (sp, rsp). */
+  stackPointer(ctx: unknown): number;
 }

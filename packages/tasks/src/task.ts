@@ -44,6 +44,12 @@ export class Task {
   robustList = { head: 0, len: 0 };
   /** The blocked signal mask (SIGKILL and SIGSTOP never in it). */
   sigmask: SignalSet = SignalSet.EMPTY;
+  /**
+   * The mask rt_sigsuspend replaced (saved_sigmask with TIF_RESTORE_SIGMASK):
+   * a handler frame saves it instead of the temporary one, and the return to
+   * user mode restores it when no handler runs; null when none is saved.
+   */
+  savedSigmask: SignalSet | null = null;
   /** Signals pending for this thread only (tgkill, faults): `@tskern/signal`'s queue, set by the kernel. */
   readonly pending = new PendingSignals();
   /** sigaltstack(2). */

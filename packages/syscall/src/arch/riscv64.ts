@@ -5,6 +5,7 @@ import type { Stat } from '@tskern/vfs';
 import { SYSCALLS } from '../catalogue';
 import { SyscallTable } from '../syscall-table';
 import type { Personality } from './personality';
+import { riscv64SignalFrameAbi } from './riscv64-signal-frame';
 import { encodeStatAs } from './stat-encoding';
 
 /** The 128-byte asm-generic `struct stat` (include/uapi/asm-generic/stat.h). */
@@ -18,6 +19,7 @@ export const riscv64Abi: ArchAbi = {
   encodeStat: encodeStatGeneric,
   sigactionLayout: SIGACTION_GENERIC,
   cloneRegisters: (flags, stack, parentTid, tls, childTid) => ({ flags, stack, parentTid, childTid, tls }),
+  signalFrame: riscv64SignalFrameAbi,
 };
 
 /** A fresh riscv64 personality: the generic syscall numbers over the shared handlers. */

@@ -23,7 +23,11 @@ export function takeDeliverableSignal(task: Task): HandlerDelivery | null {
     if (d === null) return null;
     if (d.kind === 'handler') {
       setBlocked(task, d.blocked);
-      return d;
+      // sigmask_to_save: after rt_sigsuspend the frame keeps the mask it replaced.
+      const saved = task.savedSigmask;
+      if (saved === null) return d;
+      task.savedSigmask = null;
+      return { ...d, oldBlocked: saved };
     }
     if (d.action === 'term' || d.action === 'core') {
       killGroup(task, d.sig);
