@@ -3,7 +3,7 @@ import type { FrameAllocator } from '@tskern/pagealloc';
 import { PipeFs } from '@tskern/pipe';
 import { HostClock, VirtualClock, type KernelClock, type TimerHandle } from '@tskern/sched';
 import {
-  interruptBlockedCall, provideBlockingServices, sendSigpipe, setKernelClock, signalHostOf, type SyscallDispatcher,
+  interruptBlockedCall, provideBlockingServices, sendSigpipe, signalHostOf, type SyscallDispatcher,
 } from '@tskern/syscall';
 import type { TaskTable } from '@tskern/tasks';
 import type { Vfs } from '@tskern/vfs';
@@ -51,7 +51,6 @@ export function wireBlocking(tasks: TaskTable, dispatcher: SyscallDispatcher, cl
       if (signal === SIGPIPE) sendSigpipe(task);
     },
   });
-  setKernelClock(tasks, clock);
   const runtime = new TaskRuntime(tasks, dispatcher, clock);
   const host = signalHostOf(tasks);
   host.timers = {

@@ -30,7 +30,6 @@ export * from './proc/credentials';
 export * from './futex/futex';
 export * from './futex/robust-list';
 export { kernelFutexes, futexesOf } from './futex/futex-host';
-export { kernelClockOf, setKernelClock, type KernelTimeSource } from './kernel-clock';
 export * from './signal/sigaction';
 export * from './signal/sigprocmask';
 export * from './signal/sigaltstack';

@@ -6,7 +6,8 @@ import {
 import { futexKeyOf } from '@tskern/mman';
 import type { Task } from '@tskern/tasks';
 import type { Block, SyscallReturn } from '../block';
-import { kernelClockOf, type KernelTimeSource } from '../kernel-clock';
+import type { KernelClock } from '@tskern/sched';
+import { blockingServices } from '../blocking/services';
 import { kernelFutexes } from './futex-host';
 import { taskFutexMemory } from './task-futex-memory';
 
@@ -20,7 +21,7 @@ const tsView = new DataView(ts.buffer);
  * absolute, on CLOCK_REALTIME with FUTEX_CLOCK_REALTIME. EFAULT for an
  * unreadable timespec, EINVAL for a negative or unnormalised one.
  */
-function readDeadline(task: Task, addr: number, relative: boolean, realtime: boolean, clock: KernelTimeSource): number {
+function readDeadline(task: Task, addr: number, relative: boolean, realtime: boolean, clock: KernelClock): number {
   if (task.mem.copyIn(addr, ts, 0, 16) < 0) return -Errno.EFAULT;
   const sec = tsView.getInt32(4, true) * 0x1_0000_0000 + tsView.getUint32(0, true);
   const nsec = tsView.getInt32(12, true) * 0x1_0000_0000 + tsView.getUint32(8, true);
@@ -43,7 +44,7 @@ function describe(key: FutexKey, addr: number): string {
  * otherwise sleep on. A signal cancels it: ERESTARTSYS without a timeout,
  * ERESTART_RESTARTBLOCK with one (kernel/futex/waitwake.c futex_wait).
  */
-function waitBlock(waiter: FutexWaiter, reason: string, deadline: number | undefined, clock: KernelTimeSource): Block {
+function waitBlock(waiter: FutexWaiter, reason: string, deadline: number | undefined, clock: KernelClock): Block {
   const block: Block = {
     reason,
     deadline,
@@ -76,7 +77,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
   const { cmd, private: priv, clockRealtime } = decodeFutexOp(op);
   if (clockRealtime && !clockRealtimeAllowed(cmd)) return -Errno.ENOSYS;
   const table = kernelFutexes(task);
-  const clock = kernelClockOf(task.kernel.tasks);
+  const clock = blockingServices(task).clock;
   const memory = taskFutexMemory(task);
   const keyOf = (addr: number): FutexKey | number => futexKeyOf(task.mm, addr, priv);
   switch (cmd) {

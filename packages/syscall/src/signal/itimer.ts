@@ -1,7 +1,7 @@
 import { Errno } from '@tskern/abi';
 import { SIG, kernelSigInfo } from '@tskern/signal';
 import type { Task, ThreadGroup } from '@tskern/tasks';
-import { kernelClockOf } from '../kernel-clock';
+import { blockingServices } from '../blocking/services';
 import { sendSignal } from './send-signal';
 import { signalHostOf, type SignalTimers } from './signal-host';
 
@@ -91,7 +91,7 @@ function arm(group: ThreadGroup, task: Task, timer: IntervalTimer, timers: Signa
 function setItimer(task: Task, which: number, intervalNs: number, valueNs: number): { interval: number; value: number } | number {
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -Errno.EINVAL;
   const timer = itimers(task.group)[which]!;
-  const now = kernelClockOf(task.kernel.tasks).monotonicNs();
+  const now = blockingServices(task).clock.monotonicNs();
   const old = { interval: timer.intervalNs, value: remaining(timer, now) };
   const host = signalHostOf(task.kernel.tasks);
   if (timer.handle !== null && host.timers !== null) host.timers.cancelTimer(timer.handle);
@@ -126,7 +126,7 @@ export function sysSetitimer(task: Task, which: number, newAddr: number, oldAddr
 export function sysGetitimer(task: Task, which: number, addr: number): number {
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -Errno.EINVAL;
   const timer = itimers(task.group)[which]!;
-  const now = kernelClockOf(task.kernel.tasks).monotonicNs();
+  const now = blockingServices(task).clock.monotonicNs();
   return writeItimerval(task, addr, timer.intervalNs, remaining(timer, now));
 }
 

@@ -10,7 +10,7 @@ import { x86_64Personality } from '../../arch/x86-64';
 import { riscv64Personality } from '../../arch/riscv64';
 import type { Block, SyscallReturn } from '../../block';
 import { SyscallDispatcher } from '../../dispatcher';
-import { setKernelClock } from '../../kernel-clock';
+import { provideBlockingServices } from '../../blocking/services';
 import { signalFutexHooks } from '../../lifecycle-hooks';
 import { signalHostOf } from '../signal-host';
 
@@ -64,7 +64,7 @@ export function signalWorld() {
   const rv = riscv64Personality();
   const dispatcher = new SyscallDispatcher(tasks, [x86, rv]);
   const time = new TestTime();
-  setKernelClock(tasks, time);
+  provideBlockingServices(tasks, { clock: time });
   const interrupted: Task[] = [];
   const host = signalHostOf(tasks);
   host.timers = time;
