@@ -253,7 +253,9 @@ export class HostRules {
           sure = shapeOk && f.readable && (priv || !wr || (f.writable && !f.append));
           now = { fresh: false, rd, wr: false, wipe: false };
         } else if (anonymous) {
-          sure = shapeOk && !(type !== MAP.MAP_PRIVATE && (o.flags & MAP.MAP_GROWSDOWN) !== 0);
+          // Anonymous memory knows MAP_SHARED and MAP_PRIVATE only: MAP_SHARED_VALIDATE
+          // without a file is EINVAL (mm/mmap.c do_mmap), so the old pages stay.
+          sure = shapeOk && type !== MAP.MAP_SHARED_VALIDATE && !(type !== MAP.MAP_PRIVATE && (o.flags & MAP.MAP_GROWSDOWN) !== 0);
           const populated = priv && wr && (o.flags & MAP.MAP_POPULATE) !== 0;
           now = { fresh: priv && !populated, rd, wr: priv && wr, wipe: false };
           if (sure) for (let i = r[0]; i < r[1]; i++) p.pages.delete(i);
