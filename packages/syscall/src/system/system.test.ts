@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Errno, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { load, store } from '@tskern/mman';
 import { VirtualClock } from '@tskern/sched';
@@ -291,5 +292,35 @@ describe('the tables', () => {
     }
     expect(Object.keys(SYS_RISCV64)).not.toContain('time');
     expect(Object.keys(SYS_RISCV64)).not.toContain('vfork');
+  });
+});
+
+describe('usage totals (property)', () => {
+  it('RUSAGE_CHILDREN and times\' cutime are the sums of the reaped children\'s times, whatever order they exit in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ user: fc.nat(5e9), sys: fc.nat(5e9) }), { minLength: 1, maxLength: 5 }), (children) => {
+        const w = setup();
+        const pids = children.map(() => w.sys(w.p.tid, SYS.fork));
+        pids.forEach((pid, i) => {
+          const t = w.tasks.get(pid)!;
+          t.cpuTime.userNs = children[i]!.user;
+          t.cpuTime.systemNs = children[i]!.sys;
+        });
+        for (const pid of [...pids].reverse()) {
+          w.sys(pid, SYS.exit_group, 0);
+          expect(w.sys(w.p.tid, SYS.wait4, pid, 0, 0, 0)).toBe(pid);
+        }
+        const user = children.reduce((n, c) => n + c.user, 0);
+        const sys = children.reduce((n, c) => n + c.sys, 0);
+        expect(w.sys(w.p.tid, SYS.getrusage, RUSAGE.RUSAGE_CHILDREN, w.buf)).toBe(0);
+        const r = bytesAt(w, w.p.tid, w.buf, 32);
+        expect(i64(r, 0) * 1e6 + i64(r, 8)).toBe(Math.floor(user / 1000));
+        expect(i64(r, 16) * 1e6 + i64(r, 24)).toBe(Math.floor(sys / 1000));
+        w.sys(w.p.tid, SYS.times, w.buf + 64);
+        const t = bytesAt(w, w.p.tid, w.buf + 64, 32);
+        expect([i64(t, 16), i64(t, 24)]).toEqual([Math.floor(user / 1e7), Math.floor(sys / 1e7)]);
+      }),
+      { numRuns: 20 },
+    );
   });
 });
