@@ -130,6 +130,23 @@ export const SYS = {
   waitid: 247,
   pipe2: 293,
   getrandom: 318,
+  // Start-up and accounting (kernel/sys.c, kernel/sched/core.c, kernel/sys.c prctl).
+  uname: 63,
+  getrusage: 98,
+  sysinfo: 99,
+  times: 100,
+  sched_setparam: 142,
+  sched_getparam: 143,
+  sched_setscheduler: 144,
+  sched_getscheduler: 145,
+  sched_get_priority_max: 146,
+  sched_get_priority_min: 147,
+  prctl: 157,
+  sethostname: 170,
+  setdomainname: 171,
+  sched_setaffinity: 203,
+  sched_getaffinity: 204,
+  getcpu: 309,
 } as const;
 
 export type SyscallName = keyof typeof SYS;
@@ -254,6 +271,23 @@ export const SYS_RISCV64 = {
   sched_yield: 124,
   gettimeofday: 169,
   getrandom: 278,
+  // Start-up and accounting; asm-generic has no time(2) (only gettimeofday and clock_gettime).
+  sched_setparam: 118,
+  sched_setscheduler: 119,
+  sched_getscheduler: 120,
+  sched_getparam: 121,
+  sched_setaffinity: 122,
+  sched_getaffinity: 123,
+  sched_get_priority_max: 125,
+  sched_get_priority_min: 126,
+  times: 153,
+  uname: 160,
+  sethostname: 161,
+  setdomainname: 162,
+  getrusage: 165,
+  prctl: 167,
+  getcpu: 168,
+  sysinfo: 179,
 } as const;
 
 const riscv64Names: string[] = [];

@@ -1,12 +1,12 @@
 import { Errno, Signal } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/fdmapping';
-import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type MemoryOptions } from '@tskern/mman';
+import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
-import { ProcFs, mountProc, formatMounts, type ProcessDirectory } from '@tskern/procfs';
+import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
 import {
-  riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
 import type { RandomSource } from '@tskern/devices';
@@ -42,6 +42,16 @@ export interface KernelOptions {
   readonly clock?: KernelClockOption;
   /** Where /dev/urandom, /dev/random and getrandom(2) read (default: the host CSPRNG). */
   readonly random?: RandomSource;
+  /** The release uname(2) reports (default `DEFAULT_RELEASE` of @tskern/syscall, "6.8.0-tskern"). */
+  readonly release?: string;
+  /** The host name uname(2) reports until sethostname changes it (default "(none)", as a kernel before init names it). */
+  readonly hostname?: string;
+  /**
+   * How many CPUs the kernel claims (nr_cpu_ids, 1 to 64; default 1):
+   * sched_getaffinity's mask, getcpu and sysinfo follow it. Tasks still run
+   * one at a time.
+   */
+  readonly cpus?: number;
 }
 
 /** A file system to mount when the kernel starts. */
@@ -86,7 +96,7 @@ export class Kernel implements KernelHost {
     const mounted = mountShm(this.vfs, shm);
     if (mounted < 0) throw new Error(`tskern: cannot mount /dev/shm (${mounted})`);
     this.mountTable.push({ source: 'tmpfs', target: '/dev/shm', type: shm.type, options: 'rw,nosuid,nodev' });
-    const proc = new ProcFs({ processes: this.processDirectory() });
+    const proc = new ProcFs({ processes: this.processDirectory(), system: this.systemFigures() });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
     this.mountTable.push({ source: 'proc', target: '/proc', type: proc.type, options: 'rw,nosuid,nodev,noexec' });
@@ -108,6 +118,11 @@ export class Kernel implements KernelHost {
     const personalities = [x86_64Personality(), riscv64Personality()];
     this.personalities = new Map(personalities.map((p) => [p.abi.name, p]));
     this.syscalls = new SyscallDispatcher(this.tasks, personalities);
+    provideSystemConfig(this.tasks, {
+      ...(options.release !== undefined ? { release: options.release } : {}),
+      ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
+      ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
+    });
     this.clock = kernelClock(options.clock);
     this.runtime = wireBlocking(this.tasks, this.syscalls, this.clock, options.random);
   }
@@ -120,6 +135,27 @@ export class Kernel implements KernelHost {
     const r = this.vfs.mountCreating(path, fs);
     if (r === 0) this.mountTable.push({ source, target: path, type: fs.type, options: fs.readOnly ? 'ro' : 'rw' });
     return r;
+  }
+
+  /**
+   * What /proc/meminfo and /proc/uptime show: the frame allocator's total
+   * and free frames, the locked bytes of every address space (Mlocked), and
+   * the kernel clock. Shmem is left 0: shm and shared anonymous pages are
+   * not told apart from other allocated frames.
+   */
+  private systemFigures(): SystemFigures {
+    return {
+      memory: () => {
+        const stats = this.frames.stats();
+        const page = this.frames.pageSize;
+        const spaces = new Set<AddressSpace>();
+        for (const t of this.tasks.tasks()) if (t.alive) spaces.add(t.mm);
+        let mlocked = 0;
+        for (const mm of spaces) mlocked += lockedBytes(mm);
+        return { totalBytes: stats.totalFrames * page, freeBytes: stats.freeFrames * page, mlockedBytes: mlocked };
+      },
+      uptimeNs: () => this.clock.monotonicNs(),
+    };
   }
 
   /** What procfs knows of processes: the task table, seen through this interface. */
@@ -138,11 +174,19 @@ export class Kernel implements KernelHost {
       status: (pid) => {
         const t = live(pid);
         if (t === undefined) return undefined;
-        const program = t.group.program;
-        const name = program.slice(program.lastIndexOf('/') + 1);
-        return { name, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, ...t.cred.ids(), lockedBytes: lockedBytes(t.mm) };
+        return { name: t.comm, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, ...t.cred.ids(), lockedBytes: lockedBytes(t.mm) };
       },
       mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
+      setComm: (pid, callerPid, name) => {
+        const t = live(pid);
+        if (t === undefined) return -Errno.ESRCH;
+        // comm_write: only a thread of the same process may rename it.
+        if (callerPid === undefined || this.tasks.get(callerPid)?.group !== t.group) return -Errno.EINVAL;
+        t.comm = name;
+        return 0;
+      },
+      cmdline: (pid) => live(pid)?.group.argv,
+      exe: (pid) => live(pid)?.group.program,
       incarnation: (pid) => live(pid)?.group,
     };
   }
@@ -162,6 +206,7 @@ export class Kernel implements KernelHost {
       abi: personality.abi,
       cwd: options.cwd ?? '/',
       umask: options.umask ?? 0o022,
+      ...(options.argv !== undefined ? { argv: options.argv } : {}),
     });
     return typeof task === 'number' ? task : task.tid;
   }

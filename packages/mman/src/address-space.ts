@@ -29,6 +29,8 @@ export class AddressSpace implements MappingSpace {
   readonly frames: FrameAllocator;
   /** Set once the space is torn down (exit, execve); every access then faults. */
   released = false;
+  /** Page faults resolved in this space (getrusage's ru_minflt; Linux counts per task, tskern per address space). */
+  minorFaults = 0;
   /**
    * VM_* flags every new mapping gets (Linux's mm->def_flags): VM_LOCKED
    * (and VM_LOCKONFAULT) after mlockall(MCL_FUTURE). Not inherited by fork.

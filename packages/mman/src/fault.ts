@@ -48,6 +48,13 @@ export const FAULT_OK = 0;
  * is SIGBUS; otherwise the page table gets an entry that allows the access.
  */
 export function handleFault(as: AddressSpace, page: number, write: boolean): number {
+  const r = resolveFault(as, page, write);
+  // mm_account_fault: a fault that succeeded counts as minor (tskern never waits for I/O, so none is major).
+  if (r === FAULT_OK) as.minorFaults++;
+  return r;
+}
+
+function resolveFault(as: AddressSpace, page: number, write: boolean): number {
   if (as.released) return Signal.SIGSEGV;
   const addr = page * PAGE_SIZE;
   const seg = as.vmas.find(addr) ?? expandStack(as, addr);

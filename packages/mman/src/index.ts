@@ -26,6 +26,7 @@ export type { ProgramBreak } from './program-break';
 export { isInitialHeap } from './heap-name';
 export { mlock, mlock2, munlock, mlockall, munlockall } from './mlock';
 export { lockedBytes, lockedBytesIn, mappedBytes, mlockFutureOk } from './locked-memory';
+export { residentBytes, peakResidentBytes } from './resident-memory';
 export { populateRange } from './populate';
 export { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 export { PageTable } from './page-table';

@@ -42,6 +42,8 @@ export class PageTable {
   private lastChunk: Chunk | undefined = undefined;
   /** Present entries in the whole table (resident pages). */
   resident = 0;
+  /** The most entries ever present at once (Linux's mm->hiwater_rss, which getrusage's ru_maxrss reads). */
+  peakResident = 0;
 
   private chunk(index: number): Chunk | undefined {
     if (index === this.lastIndex) return this.lastChunk;
@@ -79,7 +81,7 @@ export class PageTable {
     const i = page % CHUNK_PAGES;
     if (c.flags[i] === 0) {
       c.present++;
-      this.resident++;
+      if (++this.resident > this.peakResident) this.peakResident = this.resident;
     }
     c.frames[i] = frame;
     c.flags[i] = flags;

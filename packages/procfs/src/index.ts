@@ -8,5 +8,7 @@ export * from './proc-fs';
 export * from './mount-proc';
 export * from './status';
 export * from './mounts';
+export * from './meminfo';
+export type { SystemFigures, MemoryFigures } from './system-figures';
 export { SeqFile } from './seq-file';
 export { mayReadProcess } from './ptrace-access';

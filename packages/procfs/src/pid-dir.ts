@@ -3,7 +3,7 @@ import type { Clock, DirEntry, FileOperations, FsCaller, Inode } from '@tskern/v
 import { PID_ENTRIES, type PidEntry } from './pid-entries';
 import type { ProcFs } from './proc-fs';
 import { ProcInode } from './proc-inode';
-import { ProcDirectory } from './proc-nodes';
+import { ProcDirectory, ProcSymlink } from './proc-nodes';
 import type { ProcessDirectory, ProcessOwner } from './process-directory';
 
 /** First position of the entries of a /proc/[pid] directory ("." and ".." are 0 and 1). */
@@ -16,7 +16,7 @@ const FIRST_ENTRY = 2;
  * pid went to another process) lookups in it are ENOENT and it lists nothing.
  */
 export class PidDir extends ProcDirectory {
-  private readonly children = new Map<string, PidFile>();
+  private readonly children = new Map<string, PidFile | PidLink>();
 
   constructor(
     private readonly proc: ProcFs,
@@ -69,7 +69,7 @@ export class PidDir extends ProcDirectory {
     if (entry === undefined) return -Errno.ENOENT;
     let child = this.children.get(name);
     if (child === undefined) {
-      child = new PidFile(this, this.proc.allocIno(), entry, this.proc.clock);
+      child = entry.link !== undefined ? new PidLink(this, this.proc.allocIno(), entry, this.proc.clock) : new PidFile(this, this.proc.allocIno(), entry, this.proc.clock);
       this.children.set(name, child);
     }
     return child;
@@ -83,7 +83,7 @@ export class PidDir extends ProcDirectory {
       if (pos < offset || !entry.available(this.proc.processes)) continue;
       const child = this.lookupChild(entry.name);
       if (typeof child === 'number') return;
-      yield { name: entry.name, ino: child.ino, type: S.S_IFREG, offset: pos };
+      yield { name: entry.name, ino: child.ino, type: entry.link !== undefined ? S.S_IFLNK : S.S_IFREG, offset: pos };
     }
   }
 }
@@ -117,5 +117,29 @@ export class PidFile extends ProcInode {
 
   open(_flags: number, caller: FsCaller): FileOperations | number {
     return this.entry.open(this.dir, caller);
+  }
+}
+
+/** A symlink of /proc/[pid] (exe): owned like the directory, its body computed per reader. */
+export class PidLink extends ProcSymlink {
+  constructor(
+    readonly dir: PidDir,
+    ino: number,
+    readonly entry: PidEntry,
+    clock: Clock,
+  ) {
+    super(dir.fs, ino, clock);
+  }
+
+  get uid(): number {
+    return this.dir.uid;
+  }
+
+  get gid(): number {
+    return this.dir.gid;
+  }
+
+  target(caller: FsCaller): string | number {
+    return this.entry.link?.(this.dir, caller) ?? -Errno.EINVAL;
   }
 }

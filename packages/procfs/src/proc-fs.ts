@@ -6,6 +6,9 @@ import { ProcDirectory, ProcSymlink } from './proc-nodes';
 import { ProcRoot } from './proc-root';
 import { ProcFixedLink, ProcSelf } from './proc-self';
 import type { ProcessDirectory } from './process-directory';
+import { formatMeminfo, formatUptime } from './meminfo';
+import { ProcFixedFile } from './proc-fixed-file';
+import type { SystemFigures } from './system-figures';
 
 /** Options of a ProcFs. */
 export interface ProcFsOptions {
@@ -15,6 +18,8 @@ export interface ProcFsOptions {
   readonly deviceId?: number;
   /** Timestamps of the inodes; default Date.now. */
   readonly clock?: Clock;
+  /** Memory and clock figures for /proc/meminfo and /proc/uptime; without them those files do not exist. */
+  readonly system?: SystemFigures;
 }
 
 /**
@@ -22,7 +27,8 @@ export interface ProcFsOptions {
  * composition root. It holds `self` (a symlink to the caller's pid),
  * `/proc/[pid]/` for every process of the ProcessDirectory, with `status`,
  * `maps` (Linux's exact text, generated at read like seq_file) and `mounts`,
- * and `/proc/mounts` (-> self/mounts) when the directory offers mounts.
+ * and `/proc/mounts` (-> self/mounts) when the directory offers mounts;
+ * `/proc/meminfo` and `/proc/uptime` with the kernel's SystemFigures.
  * Every file has st_size 0. Nothing can be created, removed or renamed: as
  * Linux's proc inodes lack those operations, create is EACCES and the others
  * EPERM (after the VFS's permission checks, which stop non-root callers first).
@@ -40,6 +46,7 @@ export class ProcFs implements FileSystem {
   private nextIno = 2;
   private readonly rootDir: ProcRoot;
   private readonly mountsLink: ProcFixedLink;
+  private readonly systemFiles: [string, Inode][] = [];
   private readonly pidDirs = new Map<number, PidDir>();
 
   constructor(options: ProcFsOptions) {
@@ -49,6 +56,11 @@ export class ProcFs implements FileSystem {
     this.rootDir = new ProcRoot(this);
     this.self = new ProcSelf(this, this.allocIno(), this.clock);
     this.mountsLink = new ProcFixedLink(this, this.allocIno(), this.clock, 'self/mounts');
+    const system = options.system;
+    if (system !== undefined) {
+      this.systemFiles.push(['meminfo', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatMeminfo(system.memory()))]);
+      this.systemFiles.push(['uptime', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatUptime(system.uptimeNs(), system.idleNs?.() ?? 0))]);
+    }
   }
 
   /** A fresh inode number (the root is 1, PROC_ROOT_INO). For the package's inodes. */
@@ -56,11 +68,14 @@ export class ProcFs implements FileSystem {
     return this.nextIno++;
   }
 
-  /** The fixed entries of the root, in Linux's order (proc_subdir's rb-tree order). */
+  /**
+   * The fixed entries of the root, in Linux's order: proc_subdir's rb-tree
+   * sorts by name length first, then bytes (proc_match).
+   */
   fixedEntries(): [string, Inode][] {
-    const out: [string, Inode][] = [];
+    const out: [string, Inode][] = [...this.systemFiles];
     if (this.processes.mounts !== undefined) out.push(['mounts', this.mountsLink]);
-    return out;
+    return out.sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** A fixed entry of the root by name ("self" included), if there is one. */

@@ -50,6 +50,19 @@ export interface ProcessDirectory {
   owner(pid: number): ProcessOwner | undefined;
   /** The facts /proc/[pid]/status prints; without it there is no status file. */
   status?(pid: number): ProcessStatus | undefined;
+  /**
+   * prctl(PR_SET_NAME) through /proc/[pid]/comm: set the process's command
+   * name as the task `callerPid` (0 or -errno; EINVAL from another process,
+   * as comm_write); without it comm cannot be written.
+   */
+  setComm?(pid: number, callerPid: number | undefined, name: string): number;
+  /** The argument vector of /proc/[pid]/cmdline (byte strings); without it there is no cmdline file. */
+  cmdline?(pid: number): readonly string[] | undefined;
+  /**
+   * The path of the executable (/proc/[pid]/exe, set at execve), or
+   * undefined when the process has none; without the method there is no exe link.
+   */
+  exe?(pid: number): string | undefined;
   /** The text of /proc/[pid]/mounts (see `formatMounts`); without it there is no mounts file nor /proc/mounts. */
   mounts?(pid: number): string | undefined;
   /**

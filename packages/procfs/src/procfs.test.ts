@@ -255,16 +255,16 @@ describe('/proc directories', () => {
     expect(ok(vfs.stat(task(1), '/proc/42/status', true)).ino).toBe(a);
   });
 
-  it('readdir /proc/[pid] lists status, maps and (when offered) mounts', () => {
+  it('readdir /proc/[pid] lists status, comm (with status), maps and (when offered) mounts', () => {
     const { processes, vfs, task } = setup('');
     processes.add(42);
     const d = ok(vfs.open(task(42), '/proc/self/', O.O_RDONLY | O.O_DIRECTORY, 0));
-    expect(listDir(d, task(42), 1).map(([n]) => n)).toEqual(['.', '..', 'status', 'maps', 'mounts']);
+    expect(listDir(d, task(42), 1).map(([n]) => n)).toEqual(['.', '..', 'status', 'comm', 'maps', 'mounts']);
     d.decRef();
     const plain = setup();
     plain.processes.add(42);
     const d2 = ok(plain.vfs.open(plain.task(42), '/proc/42', O.O_RDONLY | O.O_DIRECTORY, 0));
-    expect(listDir(d2, plain.task(42)).map(([n]) => n)).toEqual(['.', '..', 'status', 'maps']);
+    expect(listDir(d2, plain.task(42)).map(([n]) => n)).toEqual(['.', '..', 'status', 'comm', 'maps']);
     expect(plain.vfs.stat(plain.task(42), '/proc/42/mounts', true)).toBe(-Errno.ENOENT);
     expect(plain.vfs.stat(plain.task(42), '/proc/mounts', true)).toBe(-Errno.ENOENT);
     d2.decRef();

@@ -20,6 +20,7 @@ import { sysRtSigpending, sysRtSigprocmask } from './signal/sigprocmask';
 import * as rlim from './proc/rlimits';
 import { sysBrk } from './mm/brk';
 import { sysMlock, sysMlock2, sysMlockall, sysMunlock, sysMunlockall } from './mm/mlock';
+import { SYSTEM_SYSCALLS } from './system/catalogue';
 
 /** A handler with fewer parameters than six ignores the other registers, as a C function does. */
 function def(name: string, handler: SyscallHandler, args: readonly ArgKind[]): SyscallDef {
@@ -157,5 +158,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('prlimit64', rlim.sysPrlimit64, ['int', 'uint', 'ptr', 'ptr']),
     // Time, sleeping, pipes, waiting and randomness (kernel/time, fs/pipe.c, kernel/exit.c, drivers/char/random.c).
     ...BLOCKING_SYSCALLS,
+    // Start-up and accounting: uname, sysinfo, getrusage, times, affinity, prctl (kernel/sys.c, kernel/sched/core.c).
+    ...SYSTEM_SYSCALLS,
   ].map((d) => [d.name, d]),
 );

@@ -75,4 +75,6 @@ export interface SpawnOptions {
   readonly umask?: number;
   /** Working directory, default `/`. */
   readonly cwd?: string;
+  /** The argument vector (/proc/[pid]/cmdline), default `[program]`. */
+  readonly argv?: readonly string[];
 }

@@ -53,3 +53,16 @@ export { sysGetrandom } from './blocking/getrandom';
 export * from './time/clock';
 export * from './time/nanosleep';
 export { readTimespec, writeTimespec, TIMESPEC_SIZE } from './time/timespec-io';
+export {
+  provideSystemConfig, systemConfig, DEFAULT_RELEASE, DEFAULT_VERSION, DEFAULT_CPUS, type SystemConfig, type SystemOptions,
+} from './system/system-config';
+export { sysUname, sysSethostname, sysSetdomainname } from './system/uname';
+export { sysSysinfo, uptimeSeconds } from './system/sysinfo';
+export { sysGetrusage, processUsage, childUsage, encodeRusage, RUSAGE, RUSAGE_SIZE } from './system/rusage';
+export { sysTimes, USER_HZ } from './system/times';
+export {
+  sysSchedGetaffinity, sysSchedSetaffinity, sysSchedGetscheduler, sysSchedGetparam, sysSchedGetPriorityMax, sysSchedGetPriorityMin,
+  sysGetcpu, cpuMaskOf, SCHED,
+} from './system/scheduler';
+export { sysPrctl, PR } from './system/prctl';
+export { SYSTEM_SYSCALLS } from './system/catalogue';

@@ -1,15 +1,24 @@
-import type { TaskLifecycleHooks } from '@tskern/tasks';
+import { userSigInfo } from '@tskern/signal';
+import type { Task, TaskLifecycleHooks, ThreadGroup } from '@tskern/tasks';
 import { releaseRobustList, wakeClearedChildTid } from './futex/robust-list';
 import { notifyParent } from './signal/deliver';
+import { sendSignal } from './signal/send-signal';
+
+/** PR_SET_PDEATHSIG's signal to its process, SEND_SIG_NOINFO from the exiting parent (kernel/exit.c reparent_leader/forget_original_parent). */
+function sendParentDeathSignal(task: Task, parent: ThreadGroup): void {
+  sendSignal(task, userSigInfo(task.pdeathSignal, parent.tgid, parent.leader.cred.uid), false);
+}
 
 /**
  * What futexes and signals do at points of a task's life, for the task
  * table (`TaskTableOptions.hooks`): the robust-futex walk when a task lets go
  * of its memory (exit, execve), the futex wake after CLONE_CHILD_CLEARTID's
- * store, and SIGCHLD to the parent when a process ends.
+ * store, SIGCHLD to the parent when a process ends, and PR_SET_PDEATHSIG's
+ * signal to the children of a process that ends.
  */
 export const signalFutexHooks: TaskLifecycleHooks = {
   releasingMm: releaseRobustList,
   childTidCleared: wakeClearedChildTid,
   groupExited: notifyParent,
+  parentDied: sendParentDeathSignal,
 };

@@ -6,6 +6,7 @@
  */
 export { Task, type TaskKernel, type TaskState } from './task';
 export { ThreadGroup, type ThreadGroupState } from './thread-group';
+export { emptyUsage, addUsage, type UsageTotals } from './usage';
 export {
   TaskTable, DEFAULT_START_BRK, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult, type TaskLifecycleHooks,
 } from './task-table';

@@ -1,6 +1,6 @@
 import { CLONE, Errno, Signal } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
-import { AddressSpace, forkAddressSpace, mapStack, setProgramBreak, type MemoryOptions } from '@tskern/mman';
+import { AddressSpace, forkAddressSpace, mapStack, peakResidentBytes, setProgramBreak, type MemoryOptions } from '@tskern/mman';
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
@@ -8,6 +8,7 @@ import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
 import { Task, type TaskKernel } from './task';
 import { ThreadGroup } from './thread-group';
 import type { UserMemory } from './user-memory';
+import { addUsage } from './usage';
 
 /** An executable image: what execve builds for the new program. */
 export interface ProgramImage {
@@ -56,6 +57,12 @@ export interface TaskLifecycleHooks {
   childTidCleared?(task: Task, addr: number): void;
   /** A process ended (it is a zombie now): its parent is notified (do_notify_parent: SIGCHLD). */
   groupExited?(group: ThreadGroup): void;
+  /**
+   * The parent of `task`'s process ended and `task` asked for a signal then
+   * (prctl PR_SET_PDEATHSIG; forget_original_parent sends it, SEND_SIG_NOINFO
+   * from the exiting parent `parent`).
+   */
+  parentDied?(task: Task, parent: ThreadGroup): void;
 }
 
 /** How spawn starts a process. */
@@ -68,6 +75,8 @@ export interface SpawnParams {
   readonly umask?: number;
   /** Another view of the task's memory (a test's fake); default: its address space. */
   readonly memory?: UserMemory;
+  /** The argument vector (/proc/[pid]/cmdline); default `[path]`. */
+  readonly argv?: readonly string[];
 }
 
 /** wait4's answer: a reaped child, 0 while children live but none has exited, or -errno. */
@@ -148,6 +157,8 @@ export class TaskTable {
     const sighand = this.options.newSignalActions?.() ?? new SignalActions();
     const files = new FdTable(this.options.fdLimit);
     const task = this.newTask(tid, group, mm, files, fs, sighand, params.cred, params.abi, stack, params.memory);
+    task.comm = commOf(path);
+    group.argv = params.argv ?? [path];
     this.byTgid.set(tid, group);
     return task;
   }
@@ -186,6 +197,9 @@ export class TaskTable {
       group = new ThreadGroup(tid, real, args.exitSignal, parent.group.program);
       // copy_signal: the child process starts with the parent's resource limits.
       group.rlimits = structuredClone(parent.group.rlimits);
+      // The child runs the same image: same argv (the mm's arg area is copied) and dumpable flag (mm->flags).
+      group.argv = parent.group.argv;
+      group.dumpable = parent.group.dumpable;
       real?.children.add(group);
       this.byTgid.set(tid, group);
     }
@@ -194,6 +208,9 @@ export class TaskTable {
     child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? NO_ALTSTACK : parent.altStack;
     child.userContext = parent.userContext;
     child.startStack = args.stack ?? 0;
+    child.comm = parent.comm;
+    child.noNewPrivs = parent.noNewPrivs;
+    child.cpuMask = parent.cpuMask;
     if ((flags & CLONE.CLONE_SETTLS) !== 0) child.tls = args.tls ?? 0;
     if ((flags & CLONE.CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = args.childTid ?? 0;
     if ((flags & CLONE.CLONE_PARENT_SETTID) !== 0) putTid(parent.mem, args.parentTid ?? 0, tid);
@@ -206,9 +223,12 @@ export class TaskTable {
    * group are killed and the caller takes the leader's tid (de_thread); the
    * task gets a new address space with a fresh `[stack]` and its own fd table
    * and signal actions (unshared), close-on-exec descriptors are closed and
-   * handled signals reset. Returns 0 or -errno.
+   * handled signals reset. The command name becomes the path's last
+   * component (__set_task_comm), `argv` (default `[path]`) what
+   * /proc/[pid]/cmdline shows, and the process dumpable again
+   * (setup_new_exec, without set-id bits). Returns 0 or -errno.
    */
-  exec(task: Task, path: string): number {
+  exec(task: Task, path: string, argv?: readonly string[]): number {
     const image = this.programs.get(path);
     if (image === undefined) return -Errno.ENOENT;
     const group = task.group;
@@ -241,6 +261,9 @@ export class TaskTable {
     task.sighand.resetForExec();
     task.altStack = NO_ALTSTACK;
     group.program = path;
+    group.argv = argv ?? [path];
+    group.dumpable = 1;
+    task.comm = commOf(path);
     return 0;
   }
 
@@ -293,6 +316,9 @@ export class TaskTable {
       found = true;
       if (!child.alive) {
         if ((options & 0x01000000) !== 0) return child; // WNOWAIT: report, leave the zombie
+        // wait_task_zombie: the parent's cutime/cstime/cmaxrss/cmin_flt take the child's own and its children's.
+        addUsage(caller.group.usage.children, child.usage.exited);
+        addUsage(caller.group.usage.children, child.usage.children);
         caller.group.children.delete(child);
         this.remove(child);
         return child;
@@ -340,13 +366,23 @@ export class TaskTable {
       putTid(task.mem, addr, 0);
       hooks?.childTidCleared?.(task, addr);
     }
-    if (this.drop(task.mm)) task.mm.releaseAll();
+    // do_exit and exec_mmap: setmax_mm_hiwater_rss(&signal->maxrss, mm) keeps the high-water mark past the mm.
+    const exited = task.group.usage.exited;
+    exited.maxRssBytes = Math.max(exited.maxRssBytes, peakResidentBytes(task.mm));
+    if (this.drop(task.mm)) {
+      // tskern counts faults per address space: the last user takes them into its process's totals.
+      exited.minorFaults += task.mm.minorFaults;
+      task.mm.releaseAll();
+    }
   }
 
   /** One thread ends: it lets go of its parts; a non-leader's tid is free at once (threads reap themselves). */
   private exitTask(task: Task, code: number): void {
     task.state = 'dead';
     task.exitCode = code;
+    // __exit_signal: a dead thread's times stay with its process.
+    task.group.usage.exited.userNs += task.cpuTime.userNs;
+    task.group.usage.exited.systemNs += task.cpuTime.systemNs;
     this.releaseMm(task);
     if (this.drop(task.files)) task.files.closeAll();
     if (this.drop(task.fs)) task.fs.release();
@@ -366,6 +402,7 @@ export class TaskTable {
     for (const child of group.children) {
       child.parent = null;
       if (!child.alive) this.remove(child);
+      else for (const t of child.tasks) if (t.pdeathSignal !== 0) this.options.hooks?.parentDied?.(t, group);
     }
     group.children.clear();
     this.options.hooks?.groupExited?.(group);
@@ -376,6 +413,14 @@ export class TaskTable {
     this.byTgid.delete(group.tgid);
     if (this.byTid.get(group.tgid) === group.leader) this.byTid.delete(group.tgid);
   }
+}
+
+/** TASK_COMM_LEN less the NUL: the longest command name. */
+const COMM_MAX = 15;
+
+/** The command name execve gives: the path's last component, cut to 15 bytes (__get_task_comm's strscpy_pad). */
+function commOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1).slice(0, COMM_MAX);
 }
 
 /** Store a tid as a 32-bit int (put_user of a pid_t); a fault is ignored, as kernel/fork.c does. */

@@ -56,6 +56,28 @@ export class Task {
   altStack: SigAltStack = NO_ALTSTACK;
   /** The architecture's user context (registers), owned by the runtime that runs the task. */
   userContext: unknown = undefined;
+  /**
+   * The command name (task_struct.comm, TASK_COMM_LEN 16 with the NUL): the
+   * executable's base name at spawn and execve (__set_task_comm), kept by
+   * clone, changed by prctl(PR_SET_NAME); /proc/[pid]/comm and status show it.
+   */
+  comm = '';
+  /**
+   * CPU time this thread has used (utime and stime), in ns. tskern does not
+   * measure time itself: a runtime that runs the task's code adds what it
+   * spent (user) and what its syscalls took (system). getrusage, times and
+   * wait4's rusage read it; untouched, it stays 0.
+   */
+  readonly cpuTime = { userNs: 0, systemNs: 0 };
+  /** prctl(PR_SET_PDEATHSIG): the signal this thread gets when its parent exits (0: none); cleared by fork, as copy_process does. */
+  pdeathSignal = 0;
+  /**
+   * sched_setaffinity(2): the CPUs this thread may run on, one bit per CPU
+   * (task_struct.cpus_mask); null for every CPU of the kernel. Kept by clone.
+   */
+  cpuMask: bigint | null = null;
+  /** prctl(PR_SET_NO_NEW_PRIVS): sticky, inherited by clone and kept across execve. */
+  noNewPrivs = false;
 
   constructor(
     /** The thread id; the thread group's id is the leader's tid. */

@@ -2,6 +2,7 @@ import { Signal } from '@tskern/abi';
 import { WaitQueue } from '@tskern/sched';
 import { PendingSignals } from '@tskern/signal';
 import type { Task } from './task';
+import { emptyUsage } from './usage';
 
 /** A process runs until its last thread exits, then it is a zombie until its parent waits. */
 export type ThreadGroupState = 'running' | 'zombie';
@@ -35,6 +36,19 @@ export class ThreadGroup {
   itimers: unknown = undefined;
   /** Resource limits, set by the kernel. */
   rlimits: unknown = undefined;
+  /** The argument vector of the running program (mm's arg_start..arg_end, /proc/[pid]/cmdline), set at spawn and execve. */
+  argv: readonly string[] = [];
+  /** prctl(PR_SET_DUMPABLE): 1 (SUID_DUMP_USER) for a fresh process or after execve; 0 or 1 when set (mm->flags MMF_DUMPABLE). */
+  dumpable = 1;
+  /** prctl(PR_SET_CHILD_SUBREAPER) (signal_struct.is_child_subreaper): stored; orphans still go to the reaper. */
+  childSubreaper = false;
+  /**
+   * What the process's finished parts used (signal_struct's utime/stime of
+   * exited threads, maxrss and fault counts of address spaces it left by
+   * execve), so getrusage(RUSAGE_SELF) keeps them; and what its reaped
+   * children used (cutime, cstime, cmaxrss, cmin_flt...), added at wait.
+   */
+  readonly usage = { exited: emptyUsage(), children: emptyUsage() };
   /** The leader: the task whose tid is the tgid (after an execve from another thread, that thread). */
   leader!: Task;
 

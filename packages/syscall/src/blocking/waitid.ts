@@ -2,6 +2,7 @@ import { Errno, Signal, WAIT } from '@tskern/abi';
 import { waitOn } from '@tskern/sched';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
+import { childUsage, putRusage, RUSAGE_SIZE } from '../system/rusage';
 import { childInfo } from './wait-status';
 
 /** waitid's idtype (include/uapi/linux/wait.h). */
@@ -11,7 +12,6 @@ const WAITID_OPTIONS =
   WAIT.WNOHANG | WAIT.WNOWAIT | WAIT.WEXITED | WAIT.WUNTRACED | WAIT.WCONTINUED | WAIT.__WNOTHREAD | WAIT.__WALL | WAIT.__WCLONE;
 /** WSTOPPED is WUNTRACED. */
 const WSTOPPED = WAIT.WUNTRACED;
-const RUSAGE_SIZE = 144;
 
 /**
  * Store a child's SIGCHLD siginfo at `infop` as waitid does (only si_signo,
@@ -76,7 +76,11 @@ export function sysWaitid(task: Task, idtype: number, id: number, infop: number,
       const err = putSiginfo(task, infop, child);
       if (err < 0) return err;
     }
-    if (rusage !== 0 && task.mem.copyOut(rusage, new Uint8Array(RUSAGE_SIZE), 0, RUSAGE_SIZE) < 0) return -Errno.EFAULT;
+    // The child's usage (wait_task_zombie's getrusage RUSAGE_BOTH); zeros when no child was ready.
+    if (rusage !== 0) {
+      const err = child !== null ? putRusage(task, rusage, childUsage(child)) : task.mem.copyOut(rusage, new Uint8Array(RUSAGE_SIZE), 0, RUSAGE_SIZE);
+      if (err < 0) return -Errno.EFAULT;
+    }
     return 0;
   };
   return attempt();

@@ -2,6 +2,7 @@ import { Errno, PATH_MAX, WAIT } from '@tskern/abi';
 import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
+import { childUsage, putRusage } from '../system/rusage';
 
 const decoder = new TextDecoder();
 
@@ -10,12 +11,51 @@ export function sysFork(task: Task): number {
   return task.kernel.tasks.fork(task).tid;
 }
 
-/** execve(2) of a registered program; argv and envp are not interpreted. */
-export function sysExecve(task: Task, pathAddr: number): number {
+/** MAX_ARG_STRLEN: the longest argument string (32 pages). */
+const MAX_ARG_STRLEN = 32 * 4096;
+/** The most argument bytes tskern takes: a quarter of the default 8 MiB RLIMIT_STACK, as bprm_stack_limits allows. */
+const MAX_ARG_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The argument vector at `argv` (a NULL-terminated array of string
+ * pointers; NULL itself is an empty vector, as Linux accepts with a
+ * warning), each string as a byte string. EFAULT for an unreadable pointer
+ * or string; E2BIG past MAX_ARG_STRLEN for one or the stack limit for all.
+ */
+function readArgv(task: Task, argv: number): string[] | number {
+  const out: string[] = [];
+  if (argv === 0) return out;
+  const slot = new Uint8Array(8);
+  const view = new DataView(slot.buffer);
+  let total = 0;
+  for (let i = 0; ; i++) {
+    if (task.mem.copyIn(argv + i * 8, slot, 0, 8) < 0) return -Errno.EFAULT;
+    const ptr = Number(view.getBigUint64(0, true));
+    if (ptr === 0) return out;
+    const bytes = task.mem.readString(ptr, MAX_ARG_STRLEN - 1);
+    if (typeof bytes === 'number') return bytes === -Errno.ENAMETOOLONG ? -Errno.E2BIG : bytes;
+    total += bytes.length + 1 + 8;
+    if (total > MAX_ARG_BYTES) return -Errno.E2BIG;
+    let text = '';
+    for (const b of bytes) text += String.fromCharCode(b);
+    out.push(text);
+  }
+}
+
+/**
+ * execve(2) of a registered program: the path (EFAULT, ENAMETOOLONG,
+ * ENOENT), then the program (ENOENT, as alloc_bprm opens it first), then
+ * argv (kept for /proc/[pid]/cmdline); envp is not interpreted.
+ */
+export function sysExecve(task: Task, pathAddr: number, argvAddr: number): number {
   const path = task.mem.readString(pathAddr, PATH_MAX - 1);
   if (typeof path === 'number') return path;
   if (path.length === 0) return -Errno.ENOENT;
-  return task.kernel.tasks.exec(task, decoder.decode(path));
+  const name = decoder.decode(path);
+  if (task.kernel.tasks.program(name) === undefined) return -Errno.ENOENT;
+  const argv = readArgv(task, argvAddr);
+  if (typeof argv === 'number') return argv;
+  return task.kernel.tasks.exec(task, name, argv);
 }
 
 /** exit(2): this thread ends; the process ends with its last thread. */
@@ -31,13 +71,12 @@ export function sysExitGroup(task: Task, code: number): number {
 }
 
 const WAIT4_OPTIONS = WAIT.WNOHANG | WAIT.WUNTRACED | WAIT.WCONTINUED | WAIT.__WNOTHREAD | WAIT.__WCLONE | WAIT.__WALL;
-/** struct rusage: two timevals and fourteen longs. */
-const RUSAGE_SIZE = 144;
 
 /**
  * wait4(2) (kernel/exit.c): EINVAL for unknown options, ESRCH for INT_MIN;
- * reaps a zombie child, storing its wait status (exit code << 8) and a
- * zeroed rusage (tskern keeps no accounting); 0 with WNOHANG while the
+ * reaps a zombie child, storing its wait status (exit code << 8) and its
+ * rusage (its own and its reaped children's, as getrusage RUSAGE_BOTH in
+ * wait_task_zombie); 0 with WNOHANG while the
  * children run; otherwise it blocks, and its retry looks again.
  */
 export function sysWait4(task: Task, pid: number, statusAddr: number, options: number, rusageAddr: number): SyscallReturn {
@@ -55,7 +94,7 @@ export function sysWait4(task: Task, pid: number, statusAddr: number, options: n
       new DataView(status.buffer).setInt32(0, child.waitStatus, true);
       if (task.mem.copyOut(statusAddr, status, 0, 4) < 0) return -Errno.EFAULT;
     }
-    if (rusageAddr !== 0 && task.mem.copyOut(rusageAddr, new Uint8Array(RUSAGE_SIZE), 0, RUSAGE_SIZE) < 0) return -Errno.EFAULT;
+    if (rusageAddr !== 0 && putRusage(task, rusageAddr, childUsage(child)) < 0) return -Errno.EFAULT;
     return child.tgid;
   };
   return attempt();

@@ -1,0 +1,27 @@
+/** Memory as /proc/meminfo shows it, in bytes (the kernel reports kB). */
+export interface MemoryFigures {
+  /** MemTotal: every frame the page allocator can hand out. */
+  readonly totalBytes: number;
+  /** MemFree: frames not allocated. */
+  readonly freeBytes: number;
+  /** MemAvailable: what could be had without swapping (the free frames when nothing is reclaimable); default MemFree. */
+  readonly availableBytes?: number;
+  /** Shmem: tmpfs and shared anonymous pages; 0 when unknown. */
+  readonly shmemBytes?: number;
+  /** Mlocked: pages in VM_LOCKED mappings. */
+  readonly mlockedBytes?: number;
+  /** AnonPages: private anonymous pages mapped; 0 when unknown. */
+  readonly anonBytes?: number;
+}
+
+/**
+ * What /proc's system-wide files (meminfo, uptime) need of the kernel; the
+ * composition root implements it over its page allocator and clock.
+ */
+export interface SystemFigures {
+  memory(): MemoryFigures;
+  /** CLOCK_BOOTTIME in ns. */
+  uptimeNs(): number;
+  /** Idle time summed over the CPUs in ns; 0 when the kernel does not know it. */
+  idleNs?(): number;
+}

@@ -1,0 +1,58 @@
+import type { Task, TaskTable } from '@tskern/tasks';
+
+/**
+ * What uname(2) reports of the kernel build (UTS_RELEASE, UTS_VERSION):
+ * tskern claims a 6.8 kernel by default, a release recent enough for what
+ * glibc and musl check (they read only the leading numbers).
+ */
+export const DEFAULT_RELEASE = '6.8.0-tskern';
+export const DEFAULT_VERSION = '#1 SMP PREEMPT_DYNAMIC tskern';
+/** CPUs the kernel claims (nr_cpu_ids) unless told otherwise: one, so affinity masks and getcpu are trivial. */
+export const DEFAULT_CPUS = 1;
+/** UTS_NODENAME and the domain name of init_uts_ns before anyone sets them (CONFIG_DEFAULT_HOSTNAME). */
+const NO_NAME = '(none)';
+
+/**
+ * The kernel-wide facts of the start-up calls: the build strings uname
+ * reports, how many CPUs there are, and the UTS namespace (tskern has one)
+ * whose host and domain names sethostname and setdomainname change. Names
+ * are byte strings (one char per byte).
+ */
+export interface SystemConfig {
+  readonly release: string;
+  readonly version: string;
+  /** nr_cpu_ids: 1 to 64 (affinity masks are one unsigned long). */
+  readonly cpus: number;
+  hostname: string;
+  domainname: string;
+}
+
+/** How the composition root sets the configuration (every field has a default). */
+export interface SystemOptions {
+  readonly release?: string;
+  readonly version?: string;
+  readonly cpus?: number;
+  readonly hostname?: string;
+}
+
+const byTable = new WeakMap<TaskTable, SystemConfig>();
+
+/** Give the kernel of `tasks` its configuration (the kernel does, once; a handler test gets the defaults). */
+export function provideSystemConfig(tasks: TaskTable, options: SystemOptions = {}): SystemConfig {
+  const cpus = Math.trunc(options.cpus ?? DEFAULT_CPUS);
+  if (!(cpus >= 1 && cpus <= 64)) throw new RangeError(`tskern: cpus must be 1..64, not ${options.cpus}`);
+  const config: SystemConfig = {
+    release: options.release ?? DEFAULT_RELEASE,
+    version: options.version ?? DEFAULT_VERSION,
+    cpus,
+    hostname: options.hostname ?? NO_NAME,
+    domainname: NO_NAME,
+  };
+  byTable.set(tasks, config);
+  return config;
+}
+
+/** The configuration of `task`'s kernel. */
+export function systemConfig(task: Task): SystemConfig {
+  return byTable.get(task.kernel.tasks) ?? provideSystemConfig(task.kernel.tasks);
+}
