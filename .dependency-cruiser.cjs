@@ -19,6 +19,7 @@ const LAYERS = [
   ['shmfs', 'hostfs', 'devices'], // file systems built on ramfs (devices: a devtmpfs over a ramfs)
   ['tasks'], // tasks: threads, thread groups (processes), the task table
   ['syscall', 'rv64', 'elf'], // the syscall layer, the CPU, the loader
+  ['cpu-memory'], // the CPU's view of an address space: rv64's CpuMemory over mman (above both, so neither imports the other)
   ['kernel', 'scenario'], // the composition root; the scenario language over a KernelHost
 ];
 

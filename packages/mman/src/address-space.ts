@@ -7,9 +7,9 @@ import type { MemoryOptions } from './options';
 import type { ProgramBreak } from './program-break';
 import { dropGuards, type GuardPages } from './guard';
 import { PageTable } from './page-table';
-import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
+import { PTE_ANON, PTE_COW, PTE_EXEC, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
 import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
-import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
+import { PROT_EXEC_BIT, PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 
 /**
  * One process's address space: the VMAs it asked for and the page table of
@@ -233,11 +233,17 @@ export class AddressSpace implements MappingSpace {
 
   // ---- page-table entry helpers ----
 
-  /** The effective access bits of a present entry under `vma` (x86-64: any protection makes a page readable). */
+  /**
+   * The effective access bits of a present entry under `vma` (x86-64: any
+   * protection makes a page readable; execute exactly when VM_EXEC, so every
+   * path that derives an entry from its VMA — fault, mprotect, mremap, fork —
+   * gets PTE_EXEC right from this one place).
+   */
   accessBits(vma: Vma, pteFlags: number): number {
     let bits = 0;
     if ((vma.prot & PROT_READ_MASK) !== 0) bits |= PTE_READ;
     if ((vma.prot & PROT_WRITE_BIT) !== 0 && (pteFlags & PTE_COW) === 0) bits |= PTE_WRITE;
+    if ((vma.prot & PROT_EXEC_BIT) !== 0) bits |= PTE_EXEC;
     return bits;
   }
 

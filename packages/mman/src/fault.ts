@@ -3,8 +3,8 @@ import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { VM_GROWSDOWN, type Vma } from './vma';
-import { PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
-import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
+import { PROT_EXEC_BIT, PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
+import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_WRITE } from './pte';
 
 /** stack_guard_gap: 256 pages kept free below a growing stack (mm/mmap.c). */
 const STACK_GUARD_GAP = 256 * PAGE_SIZE;
@@ -42,25 +42,30 @@ function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
 export const FAULT_OK = 0;
 
 /**
- * Resolve a fault at page `page` for a load (`write` false) or a store. As
+ * Resolve a fault at page `page` for a load (`write` false) or a store, or
+ * an instruction fetch (`execute`, with `write` false). As
  * mm/memory.c:handle_mm_fault: no VMA or a protection that forbids the access
- * is SIGSEGV; a page wholly past the end of a file, or no memory for a frame,
- * is SIGBUS; otherwise the page table gets an entry that allows the access.
+ * is SIGSEGV (a fetch needs VM_EXEC: arch/riscv/mm/fault.c:access_error); a
+ * page wholly past the end of a file, or no memory for a frame, is SIGBUS;
+ * otherwise the page table gets an entry that allows the access. A fetch
+ * from a non-present page faults it in as a read does (FAULT_FLAG_INSTRUCTION
+ * changes nothing in handle_mm_fault but the permission check).
  */
-export function handleFault(as: AddressSpace, page: number, write: boolean): number {
-  const r = resolveFault(as, page, write);
+export function handleFault(as: AddressSpace, page: number, write: boolean, execute = false): number {
+  const r = resolveFault(as, page, write, execute);
   // mm_account_fault: a fault that succeeded counts as minor (tskern never waits for I/O, so none is major).
   if (r === FAULT_OK) as.minorFaults++;
   return r;
 }
 
-function resolveFault(as: AddressSpace, page: number, write: boolean): number {
+function resolveFault(as: AddressSpace, page: number, write: boolean, execute: boolean): number {
   if (as.released) return Signal.SIGSEGV;
   const addr = page * PAGE_SIZE;
   const seg = as.vmas.find(addr) ?? expandStack(as, addr);
   if (seg === undefined) return Signal.SIGSEGV;
   const vma = seg.value;
-  if (write ? (vma.prot & PROT_WRITE_BIT) === 0 : (vma.prot & PROT_READ_MASK) === 0) return Signal.SIGSEGV;
+  const allowed = write ? PROT_WRITE_BIT : execute ? PROT_EXEC_BIT : PROT_READ_MASK;
+  if ((vma.prot & allowed) === 0) return Signal.SIGSEGV;
 
   const pt = as.pt;
   const frames = as.frames;
@@ -75,7 +80,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean): number {
     const frame = pt.frame(page);
     if ((flags & PTE_ANON) !== 0 && frames.isUnique(frame)) {
       // The last owner of a private page writes it in place (wp_page_reuse).
-      pt.setFlags(page, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);
+      pt.setFlags(page, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
       return FAULT_OK;
     }
     // The copy overwrites the whole frame, so it need not be zeroed first.
@@ -83,7 +88,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean): number {
     if (copy < 0) return Signal.SIGBUS;
     frames.copy(frame, copy);
     frames.decRef(frame);
-    pt.set(page, copy, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);
+    pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
     return FAULT_OK;
   }
 
@@ -125,6 +130,6 @@ function resolveFault(as: AddressSpace, page: number, write: boolean): number {
   const copy = frames.allocateUninitialized();
   if (copy < 0) return Signal.SIGBUS;
   frames.copy(frame, copy);
-  pt.set(page, copy, PTE_PRESENT | PTE_ANON | PTE_READ | PTE_WRITE);
+  pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
   return FAULT_OK;
 }

@@ -30,3 +30,5 @@ export { residentBytes, peakResidentBytes } from './resident-memory';
 export { populateRange } from './populate';
 export { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 export { PageTable } from './page-table';
+export type { TranslationObserver } from './translation-observer';
+export { PTE_PRESENT, PTE_READ, PTE_WRITE, PTE_EXEC, PTE_ANON, PTE_COW } from './pte';

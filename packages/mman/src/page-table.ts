@@ -1,5 +1,6 @@
 import { invariant } from '@tskern/assert';
 import { PTE_PRESENT } from './pte';
+import type { TranslationObserver } from './translation-observer';
 
 /** Pages per page-table chunk (2 MiB of address space, as a PMD on x86-64). */
 const CHUNK_PAGES = 512;
@@ -44,6 +45,38 @@ export class PageTable {
   resident = 0;
   /** The most entries ever present at once (Linux's mm->hiwater_rss, which getrusage's ru_maxrss reads). */
   peakResident = 0;
+  /**
+   * Who caches translations of this table (a CPU's software TLB), or null:
+   * the only cost of the hook when nobody watches is this one null check on
+   * a mutation of a present entry.
+   */
+  private observers: TranslationObserver[] | null = null;
+
+  /**
+   * Register `observer`: from now on every change of a present entry (frame
+   * replaced, flags changed, entry cleared) calls it with the page, after
+   * the change, whichever mman path made it — munmap, mprotect, mremap, COW,
+   * truncate, madvise, fork, exit — since all of them go through set,
+   * setFlags and clear (Linux's mmu_notifier invalidate_range, called from
+   * the page-table code for the same reason). Installing an entry where
+   * none was is not reported: an observer caches only present entries.
+   * Returns the function that unregisters it.
+   */
+  observe(observer: TranslationObserver): () => void {
+    (this.observers ??= []).push(observer);
+    return () => {
+      const list = this.observers;
+      if (list === null) return;
+      const i = list.indexOf(observer);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.observers = null;
+    };
+  }
+
+  private changed(page: number): void {
+    const list = this.observers!;
+    for (let i = 0; i < list.length; i++) list[i]!.invalidate(page, page + 1);
+  }
 
   private chunk(index: number): Chunk | undefined {
     if (index === this.lastIndex) return this.lastChunk;
@@ -79,12 +112,14 @@ export class PageTable {
       this.lastChunk = c;
     }
     const i = page % CHUNK_PAGES;
-    if (c.flags[i] === 0) {
+    const old = c.flags[i]!;
+    if (old === 0) {
       c.present++;
       if (++this.resident > this.peakResident) this.peakResident = this.resident;
     }
     c.frames[i] = frame;
     c.flags[i] = flags;
+    if (old !== 0 && this.observers !== null) this.changed(page);
   }
 
   /** Change the flags of a present entry. */
@@ -92,7 +127,10 @@ export class PageTable {
     const c = this.chunk(Math.floor(page / CHUNK_PAGES));
     invariant(c !== undefined && c.flags[page % CHUNK_PAGES] !== 0, 'setFlags on an absent entry');
     invariant((flags & PTE_PRESENT) !== 0, 'setFlags would clear PTE_PRESENT; use clear');
-    c.flags[page % CHUNK_PAGES] = flags;
+    const i = page % CHUNK_PAGES;
+    if (c.flags[i] === flags) return;
+    c.flags[i] = flags;
+    if (this.observers !== null) this.changed(page);
   }
 
   /** Remove an entry; returns the frame it held (the caller drops that reference), or -1. */
@@ -112,6 +150,7 @@ export class PageTable {
         this.lastChunk = undefined;
       }
     }
+    if (this.observers !== null) this.changed(page);
     return c.frames[i]!;
   }
 

@@ -19,3 +19,9 @@ export const PTE_WRITE = 4;
 export const PTE_ANON = 8;
 /** A store must first copy the frame (or take it over when unique). */
 export const PTE_COW = 16;
+/**
+ * Instruction fetches allowed: set exactly when the VMA has VM_EXEC
+ * (PROT_EXEC). riscv64 has no READ_IMPLIES_EXEC, so a fetch from a page
+ * without it is SIGSEGV/SEGV_ACCERR (arch/riscv/mm/fault.c:access_error).
+ */
+export const PTE_EXEC = 32;

@@ -1,0 +1,302 @@
+import { PAGE_SIZE } from '@tskern/abi';
+import { handleFault, PTE_EXEC, PTE_READ, PTE_WRITE, type AddressSpace, type TranslationObserver } from '@tskern/mman';
+import { CpuMemoryFault, type CpuMemory, type MemoryAccess } from '@tskern/rv64';
+import { faultKind } from './fault-kind';
+
+/** Options of createCpuMemory. */
+export interface CpuMemoryOptions {
+  /** Entries of each of the three TLBs (read, write, execute); a power of two, 256 by default. */
+  readonly tlbEntries?: number;
+}
+
+/** Called with [address, address + length) when code the CPU may have decoded lost its translation. */
+export type CodeInvalidation = (address: number, length: number) => void;
+
+/** One direct-mapped TLB: page -> the frame's bytes and the page's byte offset in them. */
+class Tlb {
+  /** The cached page per slot; NaN when empty (NaN equals nothing, not even a negative page). */
+  readonly page: Float64Array;
+  readonly bytes: Uint8Array[];
+  readonly view: DataView[];
+  /** Byte offset of the page in `bytes[slot]` (an arena can pass 2^31, so not an Int32Array). */
+  readonly base: Float64Array;
+
+  constructor(entries: number) {
+    this.page = new Float64Array(entries).fill(NaN);
+    const empty = new Uint8Array(0);
+    this.bytes = new Array<Uint8Array>(entries).fill(empty);
+    this.view = new Array<DataView>(entries).fill(new DataView(empty.buffer));
+    this.base = new Float64Array(entries);
+  }
+}
+
+const TWO_BYTES_LAST = PAGE_SIZE - 2;
+const FOUR_BYTES_LAST = PAGE_SIZE - 4;
+
+/**
+ * The CPU's memory over an mman address space, through a software TLB.
+ *
+ * Three direct-mapped TLBs (read, write, execute: a page may be readable
+ * but not yet writable while copy-on-write) cache page -> (frame bytes,
+ * offset), so a hit is a compare and a typed-array access. A miss looks the
+ * page table up and, where the entry does not allow the access, takes mman's
+ * fault path (demand paging, COW break, stack growth, SIGBUS beyond EOF)
+ * exactly as mman's own user accesses do, then fills the slot.
+ *
+ * Coherence: the TLB registers as the page table's TranslationObserver, so
+ * every change of a present entry — munmap, mprotect, mremap, a COW break,
+ * truncate or hole punch in any sharer, madvise, fork write-protecting the
+ * parent, exit — drops the slots of that page before the next access. A
+ * store through one address space into a MAP_SHARED frame is seen at once
+ * by every other: both TLBs point at the same frame bytes.
+ *
+ * Misaligned accesses inside a page are direct; one crossing a page goes
+ * byte by byte, as Linux emulates misaligned user accesses
+ * (arch/riscv/kernel/traps_misaligned.c), so a store crossing into a failing
+ * page leaves the bytes before it written. A failed access throws
+ * CpuMemoryFault with si_addr the first byte that failed.
+ *
+ * One instance per address space serves every thread's CPU; `dispose()`
+ * unregisters it (the space's page table then forgets it).
+ */
+export class TlbCpuMemory implements CpuMemory, TranslationObserver {
+  private readonly mask: number;
+  private readonly r: Tlb;
+  private readonly w: Tlb;
+  private readonly x: Tlb;
+  private readonly taskSize: number;
+  private readonly views = new WeakMap<Uint8Array, DataView>();
+  /** Pages ever filled for execute and not invalidated since: where a CPU may hold decoded code. */
+  private readonly codePages = new Set<number>();
+  private readonly codeWatchers: CodeInvalidation[] = [];
+  private readonly unobserve: () => void;
+
+  constructor(
+    readonly addressSpace: AddressSpace,
+    options: CpuMemoryOptions = {},
+  ) {
+    const entries = options.tlbEntries ?? 256;
+    if (!(Number.isInteger(entries) && entries > 0 && (entries & (entries - 1)) === 0)) {
+      throw new RangeError(`tlbEntries must be a power of two, not ${entries}`);
+    }
+    this.mask = entries - 1;
+    this.r = new Tlb(entries);
+    this.w = new Tlb(entries);
+    this.x = new Tlb(entries);
+    this.taskSize = addressSpace.options.taskSize;
+    this.unobserve = addressSpace.pt.observe(this);
+  }
+
+  /**
+   * Call `fn` whenever a page this memory served instruction fetches from
+   * changes translation (unmapped, remapped, lost PROT_EXEC, replaced by a
+   * COW copy): wire it to `Rv64Cpu.invalidateCode` so the decode cache never
+   * runs code that is no longer mapped there. Returns the unregister function.
+   */
+  watchCode(fn: CodeInvalidation): () => void {
+    this.codeWatchers.push(fn);
+    return () => {
+      const i = this.codeWatchers.indexOf(fn);
+      if (i >= 0) this.codeWatchers.splice(i, 1);
+    };
+  }
+
+  /** Stop observing the page table and forget every translation. */
+  dispose(): void {
+    this.unobserve();
+    this.flush();
+  }
+
+  /** Forget every cached translation. */
+  flush(): void {
+    this.r.page.fill(NaN);
+    this.w.page.fill(NaN);
+    this.x.page.fill(NaN);
+  }
+
+  /** TranslationObserver: pages [startPage, endPage) changed translation. */
+  invalidate(startPage: number, endPage: number): void {
+    const mask = this.mask;
+    const r = this.r.page;
+    const w = this.w.page;
+    const x = this.x.page;
+    if (endPage - startPage > mask + 1) {
+      for (let s = 0; s <= mask; s++) {
+        if (r[s]! >= startPage && r[s]! < endPage) r[s] = NaN;
+        if (w[s]! >= startPage && w[s]! < endPage) w[s] = NaN;
+        if (x[s]! >= startPage && x[s]! < endPage) x[s] = NaN;
+      }
+    } else {
+      for (let p = startPage; p < endPage; p++) {
+        const s = p & mask;
+        if (r[s] === p) r[s] = NaN;
+        if (w[s] === p) w[s] = NaN;
+        if (x[s] === p) x[s] = NaN;
+      }
+    }
+    if (this.codePages.size !== 0) this.invalidateCode(startPage, endPage);
+  }
+
+  private invalidateCode(startPage: number, endPage: number): void {
+    for (let p = startPage; p < endPage; p++) {
+      if (!this.codePages.delete(p)) continue;
+      for (const fn of this.codeWatchers) fn(p * PAGE_SIZE, PAGE_SIZE);
+    }
+  }
+
+  // ---- the CpuMemory fast paths: a hit is one compare and one typed-array access ----
+
+  load8(address: number): number {
+    const page = Math.floor(address / PAGE_SIZE);
+    const s = page & this.mask;
+    const t = this.r;
+    if (t.page[s] === page) return t.bytes[s]![t.base[s]! + address - page * PAGE_SIZE]!;
+    return this.slowLoad(address, 1);
+  }
+
+  load16(address: number): number {
+    const page = Math.floor(address / PAGE_SIZE);
+    const s = page & this.mask;
+    const t = this.r;
+    const inPage = address - page * PAGE_SIZE;
+    if (t.page[s] === page && inPage <= TWO_BYTES_LAST) return t.view[s]!.getUint16(t.base[s]! + inPage, true);
+    return this.slowLoad(address, 2);
+  }
+
+  load32(address: number): number {
+    const page = Math.floor(address / PAGE_SIZE);
+    const s = page & this.mask;
+    const t = this.r;
+    const inPage = address - page * PAGE_SIZE;
+    if (t.page[s] === page && inPage <= FOUR_BYTES_LAST) return t.view[s]!.getInt32(t.base[s]! + inPage, true);
+    return this.slowLoad(address, 4) | 0;
+  }
+
+  store8(address: number, value: number): void {
+    const page = Math.floor(address / PAGE_SIZE);
+    const s = page & this.mask;
+    const t = this.w;
+    if (t.page[s] === page) t.bytes[s]![t.base[s]! + address - page * PAGE_SIZE] = value;
+    else this.slowStore(address, 1, value);
+  }
+
+  store16(address: number, value: number): void {
+    const page = Math.floor(address / PAGE_SIZE);
+    const s = page & this.mask;
+    const t = this.w;
+    const inPage = address - page * PAGE_SIZE;
+    if (t.page[s] === page && inPage <= TWO_BYTES_LAST) t.view[s]!.setUint16(t.base[s]! + inPage, value, true);
+    else this.slowStore(address, 2, value);
+  }
+
+  store32(address: number, value: number): void {
+    const page = Math.floor(address / PAGE_SIZE);
+    const s = page & this.mask;
+    const t = this.w;
+    const inPage = address - page * PAGE_SIZE;
+    if (t.page[s] === page && inPage <= FOUR_BYTES_LAST) t.view[s]!.setInt32(t.base[s]! + inPage, value | 0, true);
+    else this.slowStore(address, 4, value);
+  }
+
+  fetch16(address: number): number {
+    const page = Math.floor(address / PAGE_SIZE);
+    const s = page & this.mask;
+    const t = this.x;
+    const inPage = address - page * PAGE_SIZE;
+    if (t.page[s] === page && inPage <= TWO_BYTES_LAST) return t.view[s]!.getUint16(t.base[s]! + inPage, true);
+    return this.slowFetch(address);
+  }
+
+  // ---- misses ----
+
+  /**
+   * Fill the slot of `page` in `tlb` for `access`, faulting the page in
+   * when its entry does not allow it; throws the CpuMemoryFault of
+   * `address` (the byte the access failed at) otherwise. Returns the slot.
+   */
+  private fill(tlb: Tlb, page: number, access: MemoryAccess, address: number): number {
+    if (!(address >= 0 && address < this.taskSize)) throw new CpuMemoryFault('maperr', address, access);
+    const as = this.addressSpace;
+    const need = access === 'read' ? PTE_READ : access === 'write' ? PTE_WRITE : PTE_EXEC;
+    if ((as.pt.flags(page) & need) === 0) {
+      const signal = handleFault(as, page, access === 'write', access === 'execute');
+      if (signal !== 0) throw new CpuMemoryFault(faultKind(as, signal, address), address, access);
+    }
+    // The fault may have changed the entry (and so dropped this page's slots): fill after it.
+    const frame = as.pt.frame(page);
+    const frames = as.frames;
+    const bytes = frames.memory(frame);
+    const s = page & this.mask;
+    tlb.page[s] = page;
+    tlb.bytes[s] = bytes;
+    tlb.view[s] = this.viewOf(bytes);
+    tlb.base[s] = frames.offset(frame);
+    if (access === 'execute') this.codePages.add(page);
+    return s;
+  }
+
+  private viewOf(bytes: Uint8Array): DataView {
+    let view = this.views.get(bytes);
+    if (view === undefined) {
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.views.set(bytes, view);
+    }
+    return view;
+  }
+
+  private slowLoad(address: number, size: number): number {
+    const page = Math.floor(address / PAGE_SIZE);
+    const inPage = address - page * PAGE_SIZE;
+    if (inPage + size > PAGE_SIZE) {
+      // Crosses a page: byte by byte, little-endian (the emulation's order).
+      let value = 0;
+      for (let i = 0; i < size; i++) value += this.load8(address + i) * 2 ** (8 * i);
+      return value;
+    }
+    const t = this.r;
+    const s = this.fill(t, page, 'read', address);
+    const at = t.base[s]! + inPage;
+    if (size === 1) return t.bytes[s]![at]!;
+    return size === 2 ? t.view[s]!.getUint16(at, true) : t.view[s]!.getUint32(at, true);
+  }
+
+  private slowStore(address: number, size: number, value: number): void {
+    const page = Math.floor(address / PAGE_SIZE);
+    const inPage = address - page * PAGE_SIZE;
+    if (inPage + size > PAGE_SIZE) {
+      for (let i = 0; i < size; i++) this.store8(address + i, (value >>> (8 * i)) & 0xff);
+      return;
+    }
+    const t = this.w;
+    const s = this.fill(t, page, 'write', address);
+    const at = t.base[s]! + inPage;
+    if (size === 1) t.bytes[s]![at] = value;
+    else if (size === 2) t.view[s]!.setUint16(at, value, true);
+    else t.view[s]!.setInt32(at, value | 0, true);
+  }
+
+  private slowFetch(address: number): number {
+    const page = Math.floor(address / PAGE_SIZE);
+    const inPage = address - page * PAGE_SIZE;
+    const t = this.x;
+    if (inPage > TWO_BYTES_LAST) {
+      // Only an odd pc gets here (riscv64 pcs are even); fetch it byte by byte.
+      const s = this.fill(t, page, 'execute', address);
+      const low = t.bytes[s]![t.base[s]! + inPage]!;
+      const next = page + 1;
+      const s2 = this.fill(t, next, 'execute', next * PAGE_SIZE);
+      return low | (t.bytes[s2]![t.base[s2]!]! << 8);
+    }
+    const s = this.fill(t, page, 'execute', address);
+    return t.view[s]!.getUint16(t.base[s]! + inPage, true);
+  }
+}
+
+/**
+ * The CpuMemory of `addressSpace`: hand it to `new Rv64Cpu(memory)`. It
+ * stays coherent by itself through every mman call on the space; only the
+ * CPU's decode cache needs wiring (`memory.watchCode((a, n) => cpu.invalidateCode(a, n))`).
+ */
+export function createCpuMemory(addressSpace: AddressSpace, options: CpuMemoryOptions = {}): TlbCpuMemory {
+  return new TlbCpuMemory(addressSpace, options);
+}
