@@ -157,7 +157,13 @@ export abstract class HostInode implements Inode {
       if (err < 0) return err;
     }
     this.revalidate();
-    this.ctime = Date.now();
+    const now = Date.now();
+    this.ctime = now;
+    if (attr.touch === true) this.mtime = now;
+    // utimensat: kept in memory only (the host interface sets no times), so
+    // the next revalidation from the host gives the host's times back.
+    if (attr.atime !== undefined) this.atime = attr.atime === 'now' ? now : attr.atime;
+    if (attr.mtime !== undefined) this.mtime = attr.mtime === 'now' ? now : attr.mtime;
     return 0;
   }
 
