@@ -40,13 +40,23 @@ export function chownInode(cred: Credentials, inode: Inode, uid: number, gid: nu
 }
 
 /**
- * truncate(2) on a looked-up inode (vfs_truncate): a directory is EISDIR,
- * another non-regular file EINVAL, then write permission (EACCES, EROFS).
+ * The caller's own limit on a new file size (inode_newsize_ok's
+ * RLIMIT_FSIZE, which the syscall layer knows): 0, or `-errno` after it has
+ * signalled the caller.
  */
-export function truncatePathInode(cred: Credentials, inode: Inode, length: number): number {
+export type NewSizeCheck = (oldSize: number, newSize: number) => number;
+
+/**
+ * truncate(2) on a looked-up inode (vfs_truncate): a directory is EISDIR,
+ * another non-regular file EINVAL, then write permission (EACCES, EROFS),
+ * then `newSizeOk`.
+ */
+export function truncatePathInode(cred: Credentials, inode: Inode, length: number, newSizeOk?: NewSizeCheck): number {
   if (isDir(inode.mode)) return -Errno.EISDIR;
   if (!isReg(inode.mode)) return -Errno.EINVAL;
-  const err = inodePermission(cred, inode, MAY_WRITE);
+  let err = inodePermission(cred, inode, MAY_WRITE);
+  if (err < 0) return err;
+  err = newSizeOk?.(inode.size(), length) ?? 0;
   if (err < 0) return err;
   return truncateInode(cred, inode, length);
 }

@@ -24,11 +24,12 @@ function times(w: World, a: [number, number], m: [number, number]): number {
 }
 
 /** [atime, mtime, ctime] of `path` as stat(2) copies them out: [sec, nsec] each. */
-function statTimes(w: World, path: string): [number, number][] {
+function statTimes(w: World, path: string): [[number, number], [number, number], [number, number]] {
   const st = w.alloc(STAT.size);
   expect(sys(w.ctx, SYS.stat, w.str(path), st)).toBe(0);
   const v = new DataView(w.bytes(st, STAT.size).buffer);
-  return [STAT.st_atime, STAT.st_mtime, STAT.st_ctime].map((at) => [Number(v.getBigInt64(at, true)), Number(v.getBigInt64(at + 8, true))]);
+  const t = (at: number): [number, number] => [Number(v.getBigInt64(at, true)), Number(v.getBigInt64(at + 8, true))];
+  return [t(STAT.st_atime), t(STAT.st_mtime), t(STAT.st_ctime)];
 }
 
 const { UTIME_NOW: NOW, UTIME_OMIT: OMIT } = UTIME;
