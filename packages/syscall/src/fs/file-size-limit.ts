@@ -1,4 +1,4 @@
-import { Errno, O, RLIMIT, S } from '@tskern/abi';
+import { Errno, O, RLIM_INFINITY, RLIMIT, S } from '@tskern/abi';
 import { SIG, userSigInfo } from '@tskern/signal';
 import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
@@ -25,8 +25,9 @@ function tooBig(task: Task): number {
  */
 export function limitWrite(task: Task, file: OpenFileDescription, pos: number | null, count: number): number {
   if (count === 0 || (file.inode.mode & S.S_IFMT) !== S.S_IFREG) return count;
-  const limit = fsizeLimit(task);
-  if (limit === Infinity) return count;
+  const cur = limitsOf(task).cur[RLIMIT.RLIMIT_FSIZE]!;
+  if (cur === RLIM_INFINITY) return count; // the usual case: one comparison per write
+  const limit = limitNumber(cur);
   const at = (file.getFlags() & O.O_APPEND) !== 0 ? file.inode.size() : (pos ?? file.pos);
   if (at >= limit) return tooBig(task);
   return Math.min(count, limit - at);
