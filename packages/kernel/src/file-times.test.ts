@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAP, MS, O, PROT, STAT, SYS } from '@tskern/abi';
+import { MAP, MS, O, PROT, STAT, SYS, UTIME } from '@tskern/abi';
+import { NodeHostBackend } from '@tskern/hostfs/node';
+import { hostFolder } from './host-folder';
 import { createKernel, type Kernel } from './kernel';
 
 // The time rules of mapped tmpfs files, as seen on Linux 6.18 /dev/shm with a
@@ -11,22 +16,22 @@ import { createKernel, type Kernel } from './kernel';
 const enc = new TextEncoder();
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
 
-function setup(): { k: Kernel; p: number; fd: number; scratch: number } {
-  const k = createKernel();
+function setup(k: Kernel = createKernel(), path = '/dev/shm/f'): { k: Kernel; p: number; fd: number; scratch: number } {
   k.registerProgram('/bin/app', {});
   const p = k.spawn('/bin/app');
   const scratch = k.stack(p).end - 8192;
-  k.store(p, scratch, enc.encode('/dev/shm/f\0'));
+  k.store(p, scratch, enc.encode(path + '\0'));
   const fd = k.syscall(p, SYS.open, scratch, O.O_RDWR | O.O_CREAT, 0o644);
   expect(fd).toBeGreaterThanOrEqual(0);
   return { k, p, fd, scratch };
 }
 
-/** Set the access and modification times to whole seconds (the change time becomes now). */
-function setTimes(k: Kernel, p: number, fd: number, scratch: number, atime: number, mtime: number): void {
+/** Set the access and modification times to whole seconds (the change time becomes now); `mtimeNsec` may be UTIME_OMIT. */
+function setTimes(k: Kernel, p: number, fd: number, scratch: number, atime: number, mtime: number, mtimeNsec = 0): void {
   const b = new DataView(new ArrayBuffer(32));
   b.setBigInt64(0, BigInt(atime), true);
   b.setBigInt64(16, BigInt(mtime), true);
+  b.setBigInt64(24, BigInt(mtimeNsec), true);
   k.store(p, scratch + 64, new Uint8Array(b.buffer));
   expect(k.syscall(p, SYS.utimensat, fd, 0, scratch + 64, 0)).toBe(0);
 }
@@ -71,5 +76,23 @@ describe('times of mapped tmpfs files', () => {
     expect(k.store(p, a + 4097, enc.encode('z'))).toBe(0);
     expect(k.syscall(p, SYS.msync, a, 3 * 4096, MS.MS_SYNC)).toBe(0);
     expect(times(k, p, fd, scratch)[1]).toBe(200);
+  });
+});
+
+describe('utimensat on hostfs', () => {
+  it('sets the host file\'s times; UTIME_OMIT keeps the host\'s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tskern-times-'));
+    try {
+      const k = createKernel({ mounts: [{ path: '/host', fs: hostFolder(dir, new NodeHostBackend(dir)) }] });
+      const { p, fd, scratch } = setup(k, '/host/f');
+      setTimes(k, p, fd, scratch, 100, 200);
+      expect([statSync(join(dir, 'f')).atimeMs, statSync(join(dir, 'f')).mtimeMs]).toEqual([100_000, 200_000]);
+      expect(times(k, p, fd, scratch)).toEqual([100, 200]);
+      setTimes(k, p, fd, scratch, 300, 0, UTIME.UTIME_OMIT);
+      expect([statSync(join(dir, 'f')).atimeMs, statSync(join(dir, 'f')).mtimeMs]).toEqual([300_000, 200_000]);
+      expect(times(k, p, fd, scratch)).toEqual([300, 200]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
