@@ -68,6 +68,9 @@ export const AT = {
   AT_EMPTY_PATH: 0x1000,
 } as const;
 
+/** utimensat(2)'s special tv_nsec values (include/uapi/linux/stat.h). */
+export const UTIME = { UTIME_NOW: (1 << 30) - 1, UTIME_OMIT: (1 << 30) - 2 } as const;
+
 /** fcntl(2) commands used by the kernel. */
 export const F = { F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_DUPFD_CLOEXEC: 1030 } as const;
 export const FD_CLOEXEC = 1;

@@ -88,6 +88,7 @@ export const SYS = {
   readlinkat: 267,
   fchmodat: 268,
   faccessat: 269,
+  utimensat: 280,
   // Signals and futexes (kernel/signal.c, kernel/time/itimer.c, kernel/futex/).
   rt_sigaction: 13,
   rt_sigprocmask: 14,
@@ -187,6 +188,7 @@ export const SYS_RISCV64 = {
   fchmod: 52,
   fchmodat: 53,
   fchownat: 54,
+  utimensat: 88,
   fchown: 55,
   openat: 56,
   close: 57,

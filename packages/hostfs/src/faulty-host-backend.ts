@@ -114,4 +114,8 @@ export class FaultyHostBackend implements HostBackend {
   chown(path: string, uid: number, gid: number): number {
     return this.inner.chown(path, uid, gid);
   }
+
+  utimes(path: string, atimeMs: number, mtimeMs: number): number {
+    return this.inner.utimes === undefined ? -Errno.ENOSYS : this.inner.utimes(path, atimeMs, mtimeMs);
+  }
 }

@@ -148,4 +148,11 @@ export class GuardedHostBackend implements HostBackend {
   chown(path: string, uid: number, gid: number): number {
     return this.guard(isStatus, () => this.inner.chown(path, uid, gid));
   }
+
+  /** ENOSYS when the inner backend sets no times (hostfs then keeps them in memory). */
+  utimes(path: string, atimeMs: number, mtimeMs: number): number {
+    const inner = this.inner;
+    if (inner.utimes === undefined) return -Errno.ENOSYS;
+    return this.guard(isStatus, () => inner.utimes!(path, atimeMs, mtimeMs));
+  }
 }

@@ -72,4 +72,10 @@ export interface HostBackend {
   chmod(path: string, mode: number): number;
   /** Owner of `path` itself, not following a symlink (lchown(2)); -1 keeps an id. */
   chown(path: string, uid: number, gid: number): number;
+  /**
+   * Access and modification times of `path` itself, in milliseconds since
+   * the epoch (lutimes(2)). Optional: without it hostfs keeps the times
+   * utimensat sets in memory only, until the host's are read again.
+   */
+  utimes?(path: string, atimeMs: number, mtimeMs: number): number;
 }

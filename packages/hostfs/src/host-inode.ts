@@ -156,8 +156,24 @@ export abstract class HostInode implements Inode {
       const err = this.fs.chown(this, attr.uid ?? -1, attr.gid ?? -1);
       if (err < 0) return err;
     }
+    const now = Date.now();
+    if (attr.atime !== undefined || attr.mtime !== undefined) {
+      // utimensat: on the host file (an omitted time keeps the host's), or in
+      // memory when the backend sets no times or the file has no host path.
+      const atime = attr.atime === undefined ? this.atime : attr.atime === 'now' ? now : attr.atime;
+      const mtime = attr.mtime === undefined ? this.mtime : attr.mtime === 'now' ? now : attr.mtime;
+      const err = this.stale ? -Errno.ENOSYS : (this.fs.backend.utimes?.(this.path(), atime, mtime) ?? -Errno.ENOSYS);
+      if (err < 0 && err !== -Errno.ENOSYS) return err;
+      this.revalidate();
+      // The host's answer, unless dirty pages made the local times win in refresh.
+      this.atime = atime;
+      this.mtime = mtime;
+      if (err === -Errno.ENOSYS) this.ctime = now;
+      return 0;
+    }
     this.revalidate();
-    this.ctime = Date.now();
+    this.ctime = now;
+    if (attr.touch === true) this.mtime = now;
     return 0;
   }
 

@@ -173,4 +173,8 @@ export class NodeHostBackend implements HostBackend {
   chown(path: string, uid: number, gid: number): number {
     return run(() => this.paths.entry(path, (h) => fs.lchownSync(h, uid, gid)));
   }
+
+  utimes(path: string, atimeMs: number, mtimeMs: number): number {
+    return run(() => this.paths.entry(path, (h) => fs.lutimesSync(h, atimeMs / 1000, mtimeMs / 1000)));
+  }
 }

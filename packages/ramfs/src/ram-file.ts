@@ -143,7 +143,9 @@ export class RamFile extends SimpleInode implements Mappable {
     for (let page = first; page < last; page++) {
       if (this.data.getOrAllocFrame(page) < 0) return -Errno.ENOSPC;
     }
-    if (size !== this.data.size || holes > 0) this.ctime = this.clock();
+    // Every successful allocation moves both times, even one that allocates
+    // nothing new or only past EOF under KEEP_SIZE (seen on Linux 6.18 tmpfs).
+    this.touch();
     return 0;
   }
 
@@ -152,14 +154,12 @@ export class RamFile extends SimpleInode implements Mappable {
    * the pages past the new EOF fault again, private copy-on-write copies
    * included (truncate_pagecache: unmap_mapping_range(holebegin, 0, 1)), so
    * they get SIGBUS; then the buffer frees those frames and zeroes the tail
-   * of the EOF page, which stays mapped.
+   * of the EOF page, which stays mapped. The times are setattr's (a same-size
+   * truncate(2) changes none).
    */
   protected override resize(size: number): number {
     if (size < this.data.size) this.rmap.invalidate(pageUp(size), Infinity, true);
-    const err = this.data.resize(size);
-    if (err < 0) return err;
-    this.touch();
-    return 0;
+    return this.data.resize(size);
   }
 
   protected override evict(): void {
@@ -187,11 +187,19 @@ export class RamFile extends SimpleInode implements Mappable {
    * past EOF (the page holding EOF is fine; its bytes past EOF read zero),
    * NOMEM when a hole needs a frame and none is left. A hole gets a zeroed
    * frame even for a read, as shmem's page cache is the only storage.
+   *
+   * A write fault of a shared mapping moves the modification and change
+   * times: tmpfs has no page_mkwrite, so mm/memory.c fault_dirty_shared_page
+   * calls file_update_time. Only the fault does: later stores through the
+   * writable page table entry, and msync, change no time (checked on Linux
+   * 6.18 /dev/shm: a store after a read fault of the same page moves nothing).
    */
-  translate(offset: number, _write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+  translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
     if (offset >= pageUp(this.data.size)) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
-    return frame < 0 ? TRANSLATE_NOMEM : frame;
+    if (frame < 0) return TRANSLATE_NOMEM;
+    if (write) this.touch();
+    return frame;
   }
 
   isResident(offset: number): boolean {

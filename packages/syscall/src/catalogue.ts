@@ -140,6 +140,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('chmod', fs.sysChmod, [PATH, 'umode']),
     def('fchmod', fs.sysFchmod, ['uint', 'umode']),
     def('fchmodat', fs.sysFchmodat, ['int', PATH, 'umode']),
+    def('utimensat', fs.sysUtimensat, ['int', PATH, 'ptr', 'int']),
     def('umask', fs.sysUmask, ['int']),
     def('access', fs.sysAccess, [PATH, 'int']),
     def('faccessat', fs.sysFaccessat, ['int', PATH, 'int']),

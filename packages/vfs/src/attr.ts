@@ -40,13 +40,55 @@ export function chownInode(cred: Credentials, inode: Inode, uid: number, gid: nu
 }
 
 /**
- * truncate(2) on a looked-up inode (vfs_truncate): a directory is EISDIR,
- * another non-regular file EINVAL, then write permission (EACCES, EROFS).
+ * The caller's own limit on a new file size (inode_newsize_ok's
+ * RLIMIT_FSIZE, which the syscall layer knows): 0, or `-errno` after it has
+ * signalled the caller.
  */
-export function truncatePathInode(cred: Credentials, inode: Inode, length: number): number {
+export type NewSizeCheck = (oldSize: number, newSize: number) => number;
+
+/**
+ * truncate(2) on a looked-up inode (vfs_truncate): a directory is EISDIR,
+ * another non-regular file EINVAL, then write permission (EACCES, EROFS),
+ * then `newSizeOk`.
+ */
+export function truncatePathInode(cred: Credentials, inode: Inode, length: number, newSizeOk?: NewSizeCheck): number {
   if (isDir(inode.mode)) return -Errno.EISDIR;
   if (!isReg(inode.mode)) return -Errno.EINVAL;
-  const err = inodePermission(cred, inode, MAY_WRITE);
+  let err = inodePermission(cred, inode, MAY_WRITE);
+  if (err < 0) return err;
+  err = newSizeOk?.(inode.size(), length) ?? 0;
   if (err < 0) return err;
   return truncateInode(cred, inode, length);
+}
+
+/**
+ * One time utimensat(2) asks for: milliseconds since the epoch, UTIME_NOW,
+ * UTIME_OMIT, or 'invalid' for a tv_nsec outside [0, 10^9) that is neither
+ * (EINVAL, answered after the file was found, as vfs_utimes's nsec_valid).
+ */
+export type TimeRequest = number | 'now' | 'omit' | 'invalid';
+
+/**
+ * utimensat(2)/futimens(2) on an inode (fs/utimes.c vfs_utimes, then
+ * setattr_prepare): `times` null (or both 'now') sets both times to now,
+ * which the owner, a capable caller or one with write permission may do
+ * (EACCES otherwise); any explicit time (or one 'now' with one 'omit') needs
+ * the owner or a capable caller (EPERM), whatever the write permission. The
+ * change time always moves. A read-only file system is EROFS first
+ * (mnt_want_write). The caller has already answered both 'omit' with 0.
+ */
+export function utimesInode(cred: Credentials, inode: Inode, times: { atime: TimeRequest; mtime: TimeRequest } | null): number {
+  if (times !== null && (times.atime === 'invalid' || times.mtime === 'invalid')) return -Errno.EINVAL;
+  if (times !== null && times.atime === 'now' && times.mtime === 'now') times = null;
+  if (inode.fs.readOnly) return -Errno.EROFS;
+  if (!isOwnerOrCapable(cred, inode)) {
+    if (times !== null) return -Errno.EPERM;
+    const err = inodePermission(cred, inode, MAY_WRITE);
+    if (err < 0) return err;
+  }
+  if (times === null) return inode.setattr({ atime: 'now', mtime: 'now' });
+  const attr: { -readonly [K in keyof SetAttr]: SetAttr[K] } = {};
+  if (times.atime !== 'omit') attr.atime = times.atime as number | 'now';
+  if (times.mtime !== 'omit') attr.mtime = times.mtime as number | 'now';
+  return inode.setattr(attr);
 }

@@ -13,6 +13,16 @@ export interface SetAttr {
   readonly gid?: number;
   /** New size in bytes (regular files only): truncate or extend. */
   readonly size?: number;
+  /**
+   * ATTR_MTIME | ATTR_CTIME without a value: set both to the current time
+   * even when the size does not change, as ftruncate(2) and open(O_TRUNC)
+   * ask (do_truncate's time_attrs); truncate(2) does not.
+   */
+  readonly touch?: boolean;
+  /** New access time in ms (ATTR_ATIME_SET), or 'now' (ATTR_ATIME alone): utimensat(2). */
+  readonly atime?: number | 'now';
+  /** New modification time in ms (ATTR_MTIME_SET), or 'now' (ATTR_MTIME alone): utimensat(2). */
+  readonly mtime?: number | 'now';
 }
 
 /**

@@ -127,8 +127,7 @@ export class OpenFileDescription implements Mmappable {
     const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
     const n = length === 0 ? 0 : read(pos, dst, dstOffset, length);
-    // file_accessed: O_NOATIME descriptors leave the access time alone.
-    if (n >= 0 && (this.flags & O.O_NOATIME) === 0) inode.accessed?.();
+    if (n >= 0) this.fileAccessed();
     return n;
   }
 
@@ -226,7 +225,7 @@ export class OpenFileDescription implements Mmappable {
     if (length < 0) return -Errno.EINVAL;
     if (this.isPathOnly) return -Errno.EBADF;
     if (!isReg(this.inode.mode) || !this.writable) return -Errno.EINVAL;
-    return truncateInode(cred, this.inode, length);
+    return truncateInode(cred, this.inode, length, true);
   }
 
   /** fsync(2)/fdatasync(2): EINVAL where the file has no fsync (vfs_fsync_range). */
@@ -288,6 +287,15 @@ export class OpenFileDescription implements Mmappable {
       this.pos = e.offset + 1;
     }
     return 0;
+  }
+
+  /**
+   * file_accessed: the file was read, or mapped (shmem_mmap and
+   * generic_file_mmap call it once the mapping is made): the access time
+   * moves by the file system's rules, unless the descriptor has O_NOATIME.
+   */
+  fileAccessed(): void {
+    if ((this.flags & O.O_NOATIME) === 0) this.inode.accessed?.();
   }
 
   // ---- mmap ----

@@ -193,7 +193,7 @@ export function openFile(
   const file = newFile(task, final, how.flags, identities);
   if (typeof file === 'number') return file;
   if (truncate) {
-    const terr = truncateInode(task.cred, inode, 0); // handle_truncate
+    const terr = truncateInode(task.cred, inode, 0, true); // handle_truncate
     if (terr < 0) {
       file.decRef();
       return terr;

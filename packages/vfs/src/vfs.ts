@@ -1,5 +1,5 @@
 import { AT, Errno, PATH_MAX, S } from '@tskern/abi';
-import { chmodInode, chownInode, truncatePathInode } from './attr';
+import { chmodInode, chownInode, truncatePathInode, utimesInode, type NewSizeCheck, type TimeRequest } from './attr';
 import { toByteString } from './byte-string';
 import { filenameCreate, mayCreate, newInodeAttrs } from './create';
 import { Credentials } from './credentials';
@@ -235,11 +235,11 @@ export class Vfs {
   }
 
   /** truncate(2): EINVAL for a negative length (before the lookup), then vfs_truncate. */
-  truncate(task: FsTask, path: string, length: number): number {
+  truncate(task: FsTask, path: string, length: number, newSizeOk?: NewSizeCheck): number {
     if (length < 0) return -Errno.EINVAL;
     const p = this.lookup(task, path, true);
     if (typeof p === 'number') return p;
-    return truncatePathInode(task.cred, p.dentry.inode, length);
+    return truncatePathInode(task.cred, p.dentry.inode, length, newSizeOk);
   }
 
   /** chmod(2)/fchmodat(2). */
@@ -247,6 +247,13 @@ export class Vfs {
     const p = this.lookup(task, path, true, at);
     if (typeof p === 'number') return p;
     return chmodInode(task.cred, p.dentry.inode, mode);
+  }
+
+  /** utimensat(2) on a path (`follow` unless AT_SYMLINK_NOFOLLOW); see utimesInode. */
+  utimes(task: FsTask, path: string, times: { atime: TimeRequest; mtime: TimeRequest } | null, follow: boolean, at?: Path): number {
+    const p = this.lookup(task, path, follow, at);
+    if (typeof p === 'number') return p;
+    return utimesInode(task.cred, p.dentry.inode, times);
   }
 
   /** chown(2) (`follow`) or lchown(2); -1 keeps an id. */

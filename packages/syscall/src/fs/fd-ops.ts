@@ -1,4 +1,5 @@
-import { Errno, F, SEEK } from '@tskern/abi';
+import { Errno, F, S, SEEK } from '@tskern/abi';
+import { limitNewSize } from './file-size-limit';
 import { int } from './args';
 import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
@@ -73,10 +74,17 @@ export function sysFdatasync(task: Task, fd: number): number {
   return file === null ? -Errno.EBADF : file.fsync(true);
 }
 
-/** ftruncate(2): a negative length is EINVAL before the descriptor is looked at (do_sys_ftruncate). */
+/**
+ * ftruncate(2): a negative length is EINVAL before the descriptor is looked
+ * at (do_sys_ftruncate); growing past RLIMIT_FSIZE is EFBIG with SIGXFSZ.
+ */
 export function sysFtruncate(task: Task, fd: number, length: number): number {
   if (length < 0) return -Errno.EINVAL;
   const file = task.files.get(int(fd));
   if (file === null) return -Errno.EBADF;
+  if (file.writable && (file.inode.mode & S.S_IFMT) === S.S_IFREG) {
+    const err = limitNewSize(task, file.inode.size(), length);
+    if (err < 0) return err;
+  }
   return file.truncate(length, task.cred);
 }

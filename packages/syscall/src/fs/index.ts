@@ -13,4 +13,5 @@ export * from './stat';
 export * from './file-locks';
 export * from './link';
 export * from './fallocate';
+export * from './utimes';
 export * from './statfs';

@@ -1,4 +1,5 @@
 import { AT, AT_FDCWD, Errno } from '@tskern/abi';
+import { limitNewSize } from './file-size-limit';
 import { bytesFromByteString } from '@tskern/vfs';
 import { int, mode as modeArg, readPath } from './args';
 import type { Task } from '@tskern/tasks';
@@ -96,10 +97,10 @@ export function sysReadlink(task: Task, pathAddr: number, buf: number, bufsiz: n
   return sysReadlinkat(task, AT_FDCWD, pathAddr, buf, bufsiz);
 }
 
-/** truncate(2): a negative length is EINVAL before the path is read (do_sys_truncate). */
+/** truncate(2): a negative length is EINVAL before the path is read (do_sys_truncate); RLIMIT_FSIZE as ftruncate. */
 export function sysTruncate(task: Task, pathAddr: number, length: number): number {
   if (length < 0) return -Errno.EINVAL;
   const path = readPath(task.mem, pathAddr);
   if (typeof path === 'number') return path;
-  return task.vfs.truncate(task, path, length);
+  return task.vfs.truncate(task, path, length, (size, newSize) => limitNewSize(task, size, newSize));
 }

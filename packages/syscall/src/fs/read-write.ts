@@ -1,5 +1,6 @@
 import { Errno, S } from '@tskern/abi';
 import type { OpenFileDescription } from '@tskern/vfs';
+import { limitWrite } from './file-size-limit';
 import { accessOk, copyInPartial, copyOutPartial, int, MAX_RW_COUNT } from './args';
 import type { Task } from '@tskern/tasks';
 
@@ -122,7 +123,9 @@ export function sysRead(task: Task, fd: number, buf: number, count: number): num
 export function sysWrite(task: Task, fd: number, buf: number, count: number): number {
   const p = prepare(task, fd, buf, count, true);
   if (typeof p === 'number') return p;
-  return writeFromUser(task, p[0], buf, p[1], null);
+  const n = limitWrite(task, p[0], null, p[1]);
+  if (n < 0) return n;
+  return writeFromUser(task, p[0], buf, n, null);
 }
 
 /** pread64(2): a negative offset is EINVAL before the descriptor is looked at (ksys_pread64). */
@@ -138,5 +141,7 @@ export function sysPwrite64(task: Task, fd: number, buf: number, count: number, 
   if (pos < 0) return -Errno.EINVAL;
   const p = prepare(task, fd, buf, count, true);
   if (typeof p === 'number') return p;
-  return writeFromUser(task, p[0], buf, p[1], pos);
+  const n = limitWrite(task, p[0], pos, p[1]);
+  if (n < 0) return n;
+  return writeFromUser(task, p[0], buf, n, pos);
 }

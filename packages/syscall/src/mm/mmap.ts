@@ -2,6 +2,7 @@ import { Errno, MAP, PAGE_SIZE } from '@tskern/abi';
 import { mmap } from '@tskern/mman';
 import type { MmapSource } from '@tskern/mm-api';
 import type { Task } from '@tskern/tasks';
+import type { OpenFileDescription } from '@tskern/vfs';
 import { memoryLimits } from '../proc/rlimits';
 
 /**
@@ -15,8 +16,9 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
   if (off % PAGE_SIZE !== 0) return -Errno.EINVAL;
   const f = flags >>> 0;
   let source: MmapSource | null = null;
+  let file: OpenFileDescription | null = null;
   if ((f & MAP.MAP_ANONYMOUS) === 0) {
-    const file = task.files.get(fd | 0);
+    file = task.files.get(fd | 0);
     if (file === null) return -Errno.EBADF;
     const s = file.mmapSource();
     if (typeof s === 'number') return s;
@@ -26,5 +28,9 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
   }
   // The memory-lock limits matter only to locked memory (MAP_LOCKED, mlockall(MCL_FUTURE)).
   const limits = (f & MAP.MAP_LOCKED) !== 0 || task.mm.defFlags !== 0 ? memoryLimits(task) : undefined;
-  return mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
+  const mapped = mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
+  // A file mapping that was made moves the access time (file_accessed in
+  // shmem_mmap / generic_file_mmap; /dev/zero's mmap_zero does not).
+  if (mapped >= 0 && file !== null && source?.mappable !== null) file.fileAccessed();
+  return mapped;
 }

@@ -94,18 +94,35 @@ export abstract class SimpleInode implements Inode {
   }
 
   /**
-   * simple_setattr: owner, group and permission bits here; a size change goes
-   * to `resize` (EINVAL for anything but a regular file).
+   * simple_setattr with shmem_setattr's time rules: owner, group and
+   * permission bits here; a size change goes to `resize` (EINVAL for
+   * anything but a regular file). The change time moves, and a size change
+   * moves the modification time too; a size set to what it already is
+   * changes no time (truncate(2) to the same size), unless `touch` asks for
+   * both (ftruncate(2), open(O_TRUNC)). `atime`/`mtime` are setattr_copy's
+   * ATTR_ATIME/ATTR_MTIME (utimensat).
    */
   setattr(attr: SetAttr): number {
+    let changeTimes = true;
+    let sizeChanged = false;
     if (attr.size !== undefined) {
+      const old = this.size();
       const err = this.resize(attr.size);
       if (err < 0) return err;
+      if (attr.size !== old) sizeChanged = true;
+      else changeTimes = attr.mode !== undefined || attr.uid !== undefined || attr.gid !== undefined;
     }
     if (attr.mode !== undefined) this.mode = (this.mode & S.S_IFMT) | (attr.mode & S_IALLUGO);
     if (attr.uid !== undefined) this.uid = attr.uid;
     if (attr.gid !== undefined) this.gid = attr.gid;
-    this.ctime = this.clock();
+    const now = this.clock();
+    if (attr.atime !== undefined) this.atime = attr.atime === 'now' ? now : attr.atime;
+    if (attr.mtime !== undefined) this.mtime = attr.mtime === 'now' ? now : attr.mtime;
+    if (attr.touch === true) this.mtime = this.ctime = now;
+    if (changeTimes) {
+      this.ctime = now;
+      if (sizeChanged) this.mtime = now;
+    }
     return 0;
   }
 
