@@ -3,6 +3,7 @@ import { invariant } from '@tskern/assert';
 import { AddressSpace, forkAddressSpace, mapStack, setProgramBreak, type MemoryOptions } from '@tskern/mman';
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
+import { childContext } from './child-context';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
 import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
 import { Task, type TaskKernel } from './task';
@@ -192,7 +193,7 @@ export class TaskTable {
     const child = this.newTask(tid, group, mm, files, fs, sighand, parent.cred, parent.abi, { ...parent.stack }, undefined);
     child.sigmask = parent.sigmask;
     child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? NO_ALTSTACK : parent.altStack;
-    child.userContext = parent.userContext;
+    child.userContext = childContext(parent, args.stack ?? 0, (flags & CLONE.CLONE_SETTLS) !== 0 ? (args.tls ?? 0) : null);
     child.startStack = args.stack ?? 0;
     if ((flags & CLONE.CLONE_SETTLS) !== 0) child.tls = args.tls ?? 0;
     if ((flags & CLONE.CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = args.childTid ?? 0;
