@@ -12,6 +12,7 @@ import {
 import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
+import { WakeEvent } from '../blocking/wake-event';
 import { int } from './args';
 
 /** LOCK_MAND: the old mandatory flock bits, ignored (flock answers 0), as Linux since 5.15. */
@@ -84,7 +85,7 @@ function descriptionOwner(task: Task, file: OpenFileDescription, locks: KernelLo
  * in Linux, the wait holds a reference on the file, so its last close cannot
  * come before the request is answered or withdrawn.
  */
-function lockBlock(reason: string, pending: PendingLock, file: OpenFileDescription): Block {
+function lockBlock(reason: string, pending: PendingLock, file: OpenFileDescription, granted: WakeEvent): Block {
   file.incRef();
   let held = true;
   const put = () => {
@@ -94,6 +95,8 @@ function lockBlock(reason: string, pending: PendingLock, file: OpenFileDescripti
   };
   const block: Block = {
     reason,
+    // The grant (or EDEADLK) comes inside another task's call: it wakes this one.
+    on: [granted],
     restart: 'sys',
     retry: () => {
       if (pending.result === undefined) return block;
@@ -211,9 +214,12 @@ export function fcntlRecordLock(task: Task, file: OpenFileDescription, fd: numbe
   const owner = ofd ? descriptionOwner(task, file, locks) : posixOwner(task, locks);
   const request = { owner, ...range };
   if (cmd === F_LOCK.F_SETLK || cmd === F_LOCK.F_OFD_SETLK) return locks.records.set(file.inode, request);
-  const r = locks.records.setWait(file.inode, request, () => {});
+  let pending: PendingLock | null = null;
+  const granted = new WakeEvent(`record lock ${fd}`, () => pending?.result !== undefined);
+  const r = locks.records.setWait(file.inode, request, () => granted.fire());
   if (typeof r === 'number') return r;
-  return lockBlock(`fcntl ${ofd ? 'F_OFD_SETLKW' : 'F_SETLKW'} fd ${fd}`, r, file);
+  pending = r;
+  return lockBlock(`fcntl ${ofd ? 'F_OFD_SETLKW' : 'F_SETLKW'} fd ${fd}`, r, file, granted);
 }
 
 /** Whether `cmd` is one of fcntl's record-lock commands. */
@@ -257,7 +263,10 @@ export function sysFlock(task: Task, fd: number, cmd: number): SyscallReturn {
   if (type !== LOCK_TYPE.F_UNLCK && !file.readable && !file.writable) return -Errno.EBADF;
   const locks = kernelLocks(task);
   hookRelease(file, locks);
-  const r = locks.flocks.lock(file.inode, file, type, (c & LOCK.LOCK_NB) !== 0 ? undefined : () => {});
+  let pending: PendingLock | null = null;
+  const granted = new WakeEvent(`flock ${n}`, () => pending?.result !== undefined);
+  const r = locks.flocks.lock(file.inode, file, type, (c & LOCK.LOCK_NB) !== 0 ? undefined : () => granted.fire());
   if (typeof r === 'number') return r;
-  return lockBlock(`flock fd ${n}`, r, file);
+  pending = r;
+  return lockBlock(`flock fd ${n}`, r, file, granted);
 }
