@@ -1,6 +1,6 @@
 import { MAP, O, PROT, SYS } from '@tskern/abi';
 import { FUTEX } from '@tskern/futex';
-import { SIGACTION_X86_64, SIG, SignalSet, encodeSigaction } from '@tskern/signal';
+import { SA, SIGACTION_X86_64, SIG, SignalSet, encodeSigaction } from '@tskern/signal';
 import { describe, expect, it } from 'vitest';
 import { createKernel, type Kernel } from './kernel';
 import { int32, runUntil } from './testing/rv-tasks';
@@ -63,6 +63,38 @@ describe('waits the runtime ends by a wake-up, not by polling', () => {
     expect(rt.syscall(b, SYS.flock, fb, 2)).toMatchObject({ kind: 'blocked', reason: `flock fd ${fb}` });
     expect(rt.blockOf(b)?.on?.length).toBe(1);
     expect(rt.syscall(a, SYS.flock, fa, 8 /* LOCK_UN */)).toBe(0);
+    expect(runUntil(rt, b)).toEqual({ kind: 'run', tid: b, result: 0 });
+  });
+
+  it('an F_SETLKW wait restarted in place (SA_RESTART, a task without a register context) is queued again and granted', () => {
+    const { k, spawn } = boot();
+    const rt = k.runtime;
+    const a = spawn();
+    const b = spawn();
+    const open = (pid: number): number => rt.syscall(pid, SYS.open, cstr(k, pid, '/lockfile', k.stack(pid).end - 4096), O.O_RDWR | O.O_CREAT, 0o600) as number;
+    const fa = open(a);
+    const fb = open(b);
+    const flock = (pid: number, type: number): number => {
+      const at = k.stack(pid).end - 2048;
+      const bytes = new Uint8Array(32); // struct flock: l_type, l_whence, l_start, l_len (whole file), l_pid
+      new DataView(bytes.buffer).setInt16(0, type, true);
+      k.store(pid, at, bytes);
+      return at;
+    };
+    expect(rt.syscall(a, SYS.fcntl, fa, 7 /* F_SETLKW */, flock(a, 1 /* F_WRLCK */))).toBe(0);
+    const top = k.stack(b).end;
+    const act = new Uint8Array(SIGACTION_X86_64.size);
+    encodeSigaction({ handler: 0x7000, flags: SA.SA_RESTART, restorer: 0, mask: SignalSet.EMPTY }, act, SIGACTION_X86_64);
+    k.store(b, top - 512, act);
+    expect(rt.syscall(b, SYS.rt_sigaction, SIG.SIGUSR1, top - 512, 0, 8)).toBe(0);
+    runUntil(rt, b);
+    expect(rt.syscall(b, SYS.fcntl, fb, 7, flock(b, 1))).toMatchObject({ kind: 'blocked', reason: `fcntl F_SETLKW fd ${fb}` });
+    expect(rt.blockOf(b)?.on?.length).toBe(1);
+    expect(rt.syscall(a, SYS.kill, b, SIG.SIGUSR1)).toBe(0);
+    rt.preempt(a);
+    expect(runUntil(rt, a)).toEqual({ kind: 'run', tid: a, result: null }); // b restarted its wait and sleeps on
+    expect(rt.syscall(a, SYS.fcntl, fa, 7, flock(a, 2 /* F_UNLCK */))).toBe(0);
+    rt.preempt(a);
     expect(runUntil(rt, b)).toEqual({ kind: 'run', tid: b, result: 0 });
   });
 
