@@ -1,7 +1,8 @@
-import { Errno, SYS_RISCV64 as R } from '@tskern/abi';
-import { SA, SIG } from '@tskern/signal';
-import { RV_A0, RV_PC, RV_SP } from '@tskern/syscall';
+import { Errno, SYS, SYS_RISCV64 as R } from '@tskern/abi';
+import { SA, SIG, SIGACTION_X86_64, SignalSet, encodeSigaction } from '@tskern/signal';
+import { RV_A0, RV_PC, RV_SP, X86_REG, x86_64UserContext } from '@tskern/syscall';
 import { describe, expect, it } from 'vitest';
+import { createKernel } from './kernel';
 import { AFTER_ECALL, HANDLER, catchSignal, ecall, int32, runUntil, rvKernel, savedRegister } from './testing/rv-tasks';
 
 const SEC = 1_000_000_000;
@@ -103,5 +104,39 @@ describe('the return to user mode delivers signals without the driver asking', (
     expect(rt.blockOf(c)).toBeUndefined();
     rt.preempt(p.pid);
     expect(rt.next()).toEqual({ kind: 'run', tid: p.pid, result: null });
+  });
+});
+
+describe('an x86-64 task driven through its context', () => {
+  it('gets its handler through sa_restorer, and SA_RESTART rewinds rip over `syscall` with rax back to the number', () => {
+    const k = createKernel({ clock: 'virtual' });
+    k.registerProgram('/bin/x', {});
+    const rt = k.runtime;
+    const a = k.spawn('/bin/x');
+    const b = k.spawn('/bin/x');
+    const top = k.stack(a).end;
+    const ctx = x86_64UserContext();
+    ctx.regs[X86_REG.rsp] = BigInt(top - 16 * 1024);
+    k.tasks.get(a)!.userContext = ctx;
+    const act = new Uint8Array(SIGACTION_X86_64.size);
+    encodeSigaction({ handler: 0x7000, flags: SA.SA_RESTART | SA.SA_RESTORER, restorer: 0x7100, mask: SignalSet.EMPTY }, act, SIGACTION_X86_64);
+    k.store(a, top - 512, act);
+    expect(rt.syscall(a, SYS.rt_sigaction, SIG.SIGUSR1, top - 512, 0, 8)).toBe(0);
+    expect(ctx.regs[X86_REG.rax]).toBe(0n);
+    runUntil(rt, a);
+    // The CPU: rax = the number, rip past the 2-byte `syscall` at 0x40_1000; a FUTEX_WAIT on a 0 word sleeps.
+    ctx.regs[X86_REG.rax] = BigInt(SYS.futex);
+    ctx.regs[X86_REG.rip] = 0x40_1002n;
+    expect(rt.syscall(a, SYS.futex, top - 128, 0 /* FUTEX_WAIT */, 0, 0, 0, 0)).toMatchObject({ kind: 'blocked' });
+    runUntil(rt, b);
+    expect(rt.syscall(b, SYS.kill, a, SIG.SIGUSR1)).toBe(0);
+    rt.preempt(b);
+    expect(runUntil(rt, a)).toEqual({ kind: 'run', tid: a, result: null, signal: SIG.SIGUSR1 });
+    expect(ctx.regs[X86_REG.rip]).toBe(0x7000n);
+    // The handler returns (`ret` pops pretcode) and rt_sigreturn restores the rewound registers.
+    ctx.regs[X86_REG.rsp] = ctx.regs[X86_REG.rsp]! + 8n;
+    expect(rt.syscall(a, SYS.rt_sigreturn)).toBe(SYS.futex);
+    expect(ctx.regs[X86_REG.rip]).toBe(0x40_1000n);
+    expect(ctx.regs[X86_REG.rax]).toBe(BigInt(SYS.futex));
   });
 });

@@ -196,8 +196,10 @@ export class TaskRuntime {
         const r = interrupted ? this.interruptPolicy(d.id, block) : done ?? block.retry();
         if (r === 'rewind') {
           const step = this.rewind(d.id);
-          this.issued.delete(d.id);
-          if (step !== null) return step;
+          if (step !== null) {
+            this.issued.delete(d.id);
+            return step;
+          }
           // No context to rewind: restart in place (the call sleeps again or answers).
           const again = block.retry();
           if (typeof again === 'number') return this.runStep(d.id, again);
