@@ -115,7 +115,8 @@ describe('waits the runtime ends by a wake-up, not by polling', () => {
     runUntil(rt, c);
     expect(rt.syscall(c, SYS.kill, p, SIG.SIGUSR1)).toBe(0);
     rt.preempt(c);
-    // fs/pipe.c pipe_write: a pending signal ends the wait with `ret` when bytes went in.
+    // fs/pipe.c pipe_write: a pending signal ends the wait with `ret` when bytes went in (on the host, a
+    // 100000-byte write to an unread pipe interrupted by a SIGALRM handler answers 65536).
     expect(runUntil(rt, p)).toEqual({ kind: 'run', tid: p, result: 65536 });
     // The pipe is still full: the next write sleeps again.
     expect(rt.syscall(p, SYS.write, w, top - 200_000, 1)).toMatchObject({ kind: 'blocked' });
