@@ -62,6 +62,11 @@ export type InterruptPolicy = (tid: number, block: Block) => SyscallReturn | 're
  *
  * Tasks the runtime has not seen (spawned, forked) join the run queue at the
  * next `next()`; dead ones leave it, their Blocks cancelled.
+ *
+ * For a task whose `userContext` is of its architecture, a completed call
+ * and every `run` step are a return to user mode: the result is written
+ * into the context and pending signals are delivered on it (see the
+ * README's "Driving tasks").
  */
 export class TaskRuntime {
   readonly scheduler: Scheduler<number>;
@@ -120,12 +125,13 @@ export class TaskRuntime {
   }
 
   /**
-   * Task `tid` returns to user mode (the CPU has written its call's result
-   * into its context, or it is about to run): a pending signal with a
-   * handler is delivered by pushing the architecture's frame onto the
-   * task's `userContext`, which now runs the handler (handle_signal). The
-   * signal whose handler runs, or 0 (none, or an architecture without a
-   * frame builder yet, where caught signals stay pending).
+   * Task `tid` returns to user mode outside a call (after a fault the CPU
+   * raised with forceSigFault, or whenever the driver wants): a pending
+   * signal with a handler is delivered by pushing the architecture's frame
+   * onto the task's `userContext`, which now runs the handler
+   * (handle_signal). `syscall()` and `next()` already do this for calls.
+   * The signal whose handler runs, or 0 (none, or an architecture without a
+   * frame builder, where caught signals stay pending).
    */
   returnToUser(tid: number): number {
     const task = this.tasks.get(tid);

@@ -153,7 +153,7 @@ export class TaskTable {
     return task;
   }
 
-  /** fork(2) (and vfork(2), which tskern runs as fork): a new process with a copy-on-write address space. */
+  /** fork(2): a new process with a copy-on-write address space (vfork is `clone` with CLONE_VFORK|CLONE_VM). */
   fork(parent: Task): Task {
     const child = this.clone(parent, { flags: 0, exitSignal: Signal.SIGCHLD });
     invariant(typeof child !== 'number', 'fork without flags cannot fail');
