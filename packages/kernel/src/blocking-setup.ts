@@ -3,7 +3,7 @@ import type { FrameAllocator } from '@tskern/pagealloc';
 import { PipeFs } from '@tskern/pipe';
 import { HostClock, VirtualClock, type KernelClock, type TimerHandle } from '@tskern/sched';
 import {
-  interruptBlockedCall, provideBlockingServices, sendSigpipe, signalHostOf, type SyscallDispatcher,
+  interruptBlockedCall, provideBlockingServices, willRunHandler, sendSigpipe, signalHostOf, type SyscallDispatcher,
 } from '@tskern/syscall';
 import type { TaskTable } from '@tskern/tasks';
 import type { Vfs } from '@tskern/vfs';
@@ -64,7 +64,10 @@ export function wireBlocking(tasks: TaskTable, dispatcher: SyscallDispatcher, cl
     const task = tasks.get(tid);
     if (task === undefined) return block.retry();
     const r = interruptBlockedCall(task, block);
-    return r === 'restart' ? block.retry() : r;
+    if (r !== 'restart') return r;
+    // A handler runs first: the call restarts from user mode once it returned
+    // (the pc rewound over the syscall instruction); with no handler, in place.
+    return willRunHandler(task) ? 'rewind' : block.retry();
   };
   return runtime;
 }

@@ -10,7 +10,16 @@ export type RuntimeStep =
    * in, now complete; null when it was not in a call (a new task, or one the
    * runtime preempted).
    */
-  | { readonly kind: 'run'; readonly tid: number; readonly result: number | null }
+  | {
+    readonly kind: 'run';
+    readonly tid: number;
+    readonly result: number | null;
+    /**
+     * The signal whose handler the task now runs: its frame is on the user
+     * stack and its `userContext` points at the handler (absent: none).
+     */
+    readonly signal?: number;
+  }
   /** No task can run: sleep until monotonic `until` (ns) and ask again; null: only a task running elsewhere can change that. */
   | { readonly kind: 'idle'; readonly until: number | null }
   /** Every task is blocked and no timer is pending: the report names each and what it waits on. */
@@ -30,8 +39,13 @@ export type CallOutcome = number | CallBlocked;
 /**
  * What a signal does to a blocked call, for the signal machinery to
  * replace: by default the wait is cancelled and the call answers -EINTR.
+ * A number ends the call with it; a Block sleeps again (a restart in
+ * place); 'rewind' restarts it from user mode: the runtime moves the task's
+ * pc back over the syscall instruction (with the first argument back in
+ * place) and the handler's frame saves that, so once the handler returns
+ * the task issues the call again (-ERESTARTSYS under SA_RESTART).
  */
-export type InterruptPolicy = (tid: number, block: Block) => SyscallReturn;
+export type InterruptPolicy = (tid: number, block: Block) => SyscallReturn | 'rewind';
 
 /**
  * The runtime interface of the kernel: a CPU emulator, the scenario runner
@@ -48,10 +62,17 @@ export type InterruptPolicy = (tid: number, block: Block) => SyscallReturn;
  *
  * Tasks the runtime has not seen (spawned, forked) join the run queue at the
  * next `next()`; dead ones leave it, their Blocks cancelled.
+ *
+ * For a task whose `userContext` is of its architecture, a completed call
+ * and every `run` step are a return to user mode: the result is written
+ * into the context and pending signals are delivered on it (see the
+ * README's "Driving tasks").
  */
 export class TaskRuntime {
   readonly scheduler: Scheduler<number>;
   private readonly blocks = new Map<number, Block>();
+  /** How each sleeping call was issued (nr, orig a0): what a restart from user mode re-issues. */
+  private readonly issued = new Map<number, { nr: number; a0: number }>();
   /**
    * Sleeping tasks whose Block names no wait source (`on`): nothing wakes
    * them but their deadline or a signal, so each `next()` retries them (a
@@ -61,7 +82,7 @@ export class TaskRuntime {
   /** What a polled Block answered when it stopped waiting, until its task runs. */
   private readonly completed = new Map<number, SyscallReturn>();
   /** What a signal does to a blocked call. */
-  interruptPolicy: InterruptPolicy = (_tid, block) => {
+  interruptPolicy: InterruptPolicy = (_tid, block): SyscallReturn | 'rewind' => {
     block.cancel();
     return -Errno.EINTR;
   };
@@ -74,14 +95,22 @@ export class TaskRuntime {
     this.scheduler = new Scheduler<number>(clock);
   }
 
-  /** A call of task `tid` (which the runtime is running). */
+  /**
+   * A call of task `tid` (which the runtime is running). When it completes
+   * and the task has a context of its architecture (`userContext`), the
+   * result is written into the return register and pending signals are
+   * delivered before this returns: the task resumes from its context.
+   */
   syscall(tid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): CallOutcome {
     const r = this.dispatcher.call(tid, nr, a0, a1, a2, a3, a4, a5);
+    this.reapSleepers();
     if (typeof r === 'number') {
       if (this.tasks.get(tid)?.alive !== true) this.forget(tid);
+      else this.toUser(tid, r);
       return r;
     }
     this.park(tid, r);
+    this.issued.set(tid, { nr, a0: typeof a0 === 'bigint' ? Number(BigInt.asIntN(64, a0)) : a0 });
     return { kind: 'blocked', reason: r.reason };
   }
 
@@ -96,16 +125,54 @@ export class TaskRuntime {
   }
 
   /**
-   * Task `tid` returns to user mode (the CPU has written its call's result
-   * into its context, or it is about to run): a pending signal with a
-   * handler is delivered by pushing the architecture's frame onto the
-   * task's `userContext`, which now runs the handler (handle_signal). The
-   * signal whose handler runs, or 0 (none, or an architecture without a
-   * frame builder yet, where caught signals stay pending).
+   * Task `tid` returns to user mode outside a call (after a fault the CPU
+   * raised with forceSigFault, or whenever the driver wants): a pending
+   * signal with a handler is delivered by pushing the architecture's frame
+   * onto the task's `userContext`, which now runs the handler
+   * (handle_signal). `syscall()` and `next()` already do this for calls.
+   * The signal whose handler runs, or 0 (none, or an architecture without a
+   * frame builder, where caught signals stay pending).
    */
   returnToUser(tid: number): number {
     const task = this.tasks.get(tid);
     return task === undefined || !task.alive ? 0 : handleSignal(task);
+  }
+
+  /**
+   * The return to user mode (exit_to_user_mode_loop) of a task with a
+   * context of its architecture: the call's result (if any) is written into
+   * its return register, then a pending signal is handled: a default action
+   * applied or a handler's frame built over the context. The signal whose
+   * handler now runs, or 0. Tasks without such a context are left alone
+   * (their caught signals stay pending, as before the CPU drives them).
+   */
+  private toUser(tid: number, result: number | null): number {
+    const task = this.tasks.get(tid);
+    if (task === undefined || !task.alive) return 0;
+    const abi = task.abi.userContext;
+    if (abi === undefined || !abi.owns(task.userContext)) return 0;
+    if (result !== null) abi.setReturnValue(task.userContext, result);
+    return handleSignal(task);
+  }
+
+  /** A run step, after the return to user mode delivered what was pending. */
+  private runStep(tid: number, result: number | null): RuntimeStep {
+    const signal = this.toUser(tid, result);
+    return signal === 0 ? { kind: 'run', tid, result } : { kind: 'run', tid, result, signal };
+  }
+
+  /**
+   * -ERESTARTSYS with a handler under SA_RESTART: rewind the context to the
+   * syscall instruction (arch handle_signal), then deliver, so the frame
+   * saves the rewound pc. False when the task has no context to rewind.
+   */
+  private rewind(tid: number): RuntimeStep | null {
+    const task = this.tasks.get(tid);
+    const call = this.issued.get(tid);
+    const abi = task?.abi.userContext;
+    if (task === undefined || call === undefined || abi === undefined || !abi.owns(task.userContext)) return null;
+    abi.rewindSyscall(task.userContext, call.nr, call.a0);
+    return this.runStep(tid, null);
   }
 
   /** The Block task `tid` sleeps in, if any. */
@@ -120,18 +187,38 @@ export class TaskRuntime {
       const d = this.scheduler.next();
       if (d.kind === 'run') {
         const block = this.blocks.get(d.id);
-        if (block === undefined) return { kind: 'run', tid: d.id, result: null };
+        if (block === undefined) return this.runStep(d.id, null);
         this.blocks.delete(d.id);
         this.polled.delete(d.id);
         const done = this.completed.get(d.id);
         this.completed.delete(d.id);
-        const r = d.cause === 'interrupt' ? this.interruptPolicy(d.id, block) : done ?? block.retry();
+        if (this.tasks.get(d.id)?.alive !== true) {
+          this.forget(d.id);
+          this.issued.delete(d.id);
+          continue;
+        }
+        // A killable wait (vfork) is not ended by a signal that does not kill.
+        const interrupted = d.cause === 'interrupt' && block.killable !== true;
+        const r = interrupted ? this.interruptPolicy(d.id, block) : done ?? block.retry();
+        if (r === 'rewind') {
+          const step = this.rewind(d.id);
+          if (step !== null) {
+            this.issued.delete(d.id);
+            return step;
+          }
+          // No context to rewind: restart in place (the call sleeps again or answers).
+          const again = block.retry();
+          if (typeof again === 'number') return this.runStep(d.id, again);
+          this.park(d.id, again);
+          continue;
+        }
         if (typeof r === 'number') {
+          this.issued.delete(d.id);
           if (this.tasks.get(d.id)?.alive !== true) {
             this.forget(d.id);
             continue;
           }
-          return { kind: 'run', tid: d.id, result: r };
+          return this.runStep(d.id, r);
         }
         this.park(d.id, r);
         continue;
@@ -168,6 +255,7 @@ export class TaskRuntime {
 
   private forget(tid: number): void {
     this.polled.delete(tid);
+    this.issued.delete(tid);
     this.completed.delete(tid);
     const block = this.blocks.get(tid);
     if (block !== undefined) {
@@ -175,6 +263,15 @@ export class TaskRuntime {
       block.cancel();
     }
     this.scheduler.remove(tid);
+  }
+
+  /**
+   * Sleeping tasks the call just killed (a fatal signal, exit_group of their
+   * process) end now: their waits are cancelled (a futex waiter leaves its
+   * queue, a lock request is withdrawn) rather than at the next `next()`.
+   */
+  private reapSleepers(): void {
+    for (const tid of [...this.blocks.keys()]) if (this.tasks.get(tid)?.alive !== true) this.forget(tid);
   }
 
   /** New live tasks join the run queue; dead ones leave. */

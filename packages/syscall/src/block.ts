@@ -31,6 +31,18 @@ export interface Block {
   cancel(): void;
   /** What a signal does to it. */
   readonly restart: RestartKind;
+  /**
+   * Work the call already did before it slept (bytes a pipe write copied):
+   * a signal then ends it with that count rather than EINTR or a restart, as
+   * pipe_write answers `ret` when it is not 0. Absent or 0: nothing done.
+   */
+  partial?(): number;
+  /**
+   * A killable wait (TASK_KILLABLE, as vfork's wait_for_vfork_done): only a
+   * fatal signal ends it, which kills the task anyway; other signals stay
+   * pending until the call returns.
+   */
+  readonly killable?: boolean;
 }
 
 /** A handler's answer: the result (or -errno), or a Block when it must wait. */

@@ -54,7 +54,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('munlockall', sysMunlockall, []),
     // Tasks (kernel/fork.c, kernel/exit.c, fs/exec.c).
     def('fork', life.sysFork, []),
-    def('vfork', life.sysFork, []),
+    def('vfork', life.sysVfork, []),
     def('clone', sysClone, ['ulong', 'ulong', 'ptr', 'ulong', 'ulong']),
     def('clone3', sysClone3, ['ptr', 'size']),
     def('execve', life.sysExecve, [PATH, 'ptr', 'ptr']),

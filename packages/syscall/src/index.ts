@@ -20,6 +20,12 @@ export {
   RV_PC, RV_RA, RV_SP, RV_A0, RV_A1, RV_A2, type Riscv64UserContext,
 } from './arch/riscv64-signal-frame';
 export { encodeStatAs, type StatLayout } from './arch/stat-encoding';
+export {
+  x86_64SignalFrameBuilder, x86_64SignalFrameAbi, x86_64UserContext, isX86_64UserContext, X86_64_RT_SIGFRAME, X86_REG,
+  type X86_64UserContext,
+} from './arch/x86-64-signal-frame';
+export { x86_64ContextAbi } from './arch/x86-64-context-abi';
+export { riscv64ContextAbi, RV_TP } from './arch/riscv64-context-abi';
 export type { UserMemory } from '@tskern/tasks';
 export * from './fs';
 export * from './mm/mmap';
@@ -40,7 +46,7 @@ export { takeDeliverableSignal, settleDefaultSignals, notifyParent } from './sig
 export { handleSignal } from './signal/handle-signal';
 export { sysRtSigreturn } from './signal/rt-sigreturn';
 export { forceSigFault, faultCode } from './signal/force-fault';
-export { interruptBlockedCall } from './signal/interrupt';
+export { interruptBlockedCall, willRunHandler } from './signal/interrupt';
 export { signalHostOf, type SignalHost, type SignalTimers } from './signal/signal-host';
 export { signalFutexHooks } from './lifecycle-hooks';
 export { provideBlockingServices, blockingServices, type BlockingServices } from './blocking/services';

@@ -32,6 +32,41 @@ export interface ArchAbi {
    * signal delivery work; absent until then.
    */
   readonly signalFrame?: SignalFrameAbi;
+  /**
+   * The user register state (`userContext`) of this architecture: what the
+   * kernel writes into it at the syscall boundary and copies at clone.
+   * Absent: contexts are opaque and copied with structuredClone.
+   */
+  readonly userContext?: UserContextAbi;
+}
+
+/** What copy_thread sets in a child's registers. */
+export interface ChildRegisters {
+  /** The new user stack pointer, or 0 to keep the parent's (clone's `stack`). */
+  readonly stack: number;
+  /** The thread pointer (CLONE_SETTLS), or null to keep the parent's. */
+  readonly tls: number | null;
+}
+
+/**
+ * A task's `userContext` as the kernel handles it (arch/<arch>/kernel/
+ * process.c, signal.c, entry): the register file of record at the syscall
+ * boundary, which the CPU driver resumes from.
+ */
+export interface UserContextAbi {
+  /** Whether `ctx` is a context of this architecture (anything else is left alone). */
+  owns(ctx: unknown): boolean;
+  /** Write a syscall's result into the return register (a0, rax), as the syscall exit path does. */
+  setReturnValue(ctx: unknown, value: number): void;
+  /**
+   * Rewind the context to re-execute the interrupted syscall instruction
+   * (the -ERESTARTSYS path of handle_signal): the pc goes back over the trap
+   * instruction and the register the result overwrote gets back what it
+   * held (riscv64: a0 = orig_a0; x86-64: rax = orig_ax, the number).
+   */
+  rewindSyscall(ctx: unknown, nr: number, a0: number): void;
+  /** copy_thread: the child's registers, a copy of the parent's with the return register 0. */
+  forkContext(ctx: unknown, child: ChildRegisters): unknown;
 }
 
 /** The architecture's half of signal delivery (arch/<arch>/kernel/signal.c). */

@@ -11,5 +11,5 @@ export {
   TaskTable, DEFAULT_START_BRK, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult, type TaskLifecycleHooks,
 } from './task-table';
 export { checkCloneFlags, type CloneArgs } from './clone-args';
-export type { ArchAbi, CloneRegisters, SignalFrameAbi } from './arch-abi';
+export type { ArchAbi, ChildRegisters, CloneRegisters, SignalFrameAbi, UserContextAbi } from './arch-abi';
 export { addressSpaceMemory, type UserMemory } from './user-memory';

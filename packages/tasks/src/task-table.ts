@@ -3,6 +3,7 @@ import { invariant } from '@tskern/assert';
 import { AddressSpace, forkAddressSpace, mapStack, peakResidentBytes, setProgramBreak, type MemoryOptions } from '@tskern/mman';
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
+import { childContext } from './child-context';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
 import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
 import { Task, type TaskKernel } from './task';
@@ -163,7 +164,7 @@ export class TaskTable {
     return task;
   }
 
-  /** fork(2) (and vfork(2), which tskern runs as fork): a new process with a copy-on-write address space. */
+  /** fork(2): a new process with a copy-on-write address space (vfork is `clone` with CLONE_VFORK|CLONE_VM). */
   fork(parent: Task): Task {
     const child = this.clone(parent, { flags: 0, exitSignal: Signal.SIGCHLD });
     invariant(typeof child !== 'number', 'fork without flags cannot fail');
@@ -206,7 +207,7 @@ export class TaskTable {
     const child = this.newTask(tid, group, mm, files, fs, sighand, parent.cred, parent.abi, { ...parent.stack }, undefined);
     child.sigmask = parent.sigmask;
     child.altStack = (flags & (CLONE.CLONE_VM | CLONE.CLONE_VFORK)) === CLONE.CLONE_VM ? NO_ALTSTACK : parent.altStack;
-    child.userContext = parent.userContext;
+    child.userContext = childContext(parent, args.stack ?? 0, (flags & CLONE.CLONE_SETTLS) !== 0 ? (args.tls ?? 0) : null);
     child.startStack = args.stack ?? 0;
     child.comm = parent.comm;
     child.noNewPrivs = parent.noNewPrivs;

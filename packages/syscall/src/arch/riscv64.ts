@@ -5,6 +5,7 @@ import type { Stat } from '@tskern/vfs';
 import { SYSCALLS } from '../catalogue';
 import { SyscallTable } from '../syscall-table';
 import type { Personality } from './personality';
+import { riscv64ContextAbi } from './riscv64-context-abi';
 import { riscv64SignalFrameAbi } from './riscv64-signal-frame';
 import { encodeStatAs } from './stat-encoding';
 
@@ -20,6 +21,7 @@ export const riscv64Abi: ArchAbi = {
   sigactionLayout: SIGACTION_GENERIC,
   cloneRegisters: (flags, stack, parentTid, tls, childTid) => ({ flags, stack, parentTid, childTid, tls }),
   signalFrame: riscv64SignalFrameAbi,
+  userContext: riscv64ContextAbi,
 };
 
 /** A fresh riscv64 personality: the generic syscall numbers over the shared handlers. */

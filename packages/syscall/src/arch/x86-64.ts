@@ -6,6 +6,8 @@ import { SYSCALLS } from '../catalogue';
 import { SyscallTable } from '../syscall-table';
 import type { Personality } from './personality';
 import { encodeStatAs } from './stat-encoding';
+import { x86_64ContextAbi } from './x86-64-context-abi';
+import { x86_64SignalFrameAbi } from './x86-64-signal-frame';
 
 /** The 144-byte x86-64 `struct stat` (arch/x86/include/uapi/asm/stat.h). */
 export function encodeStatX86_64(st: Stat): Uint8Array {
@@ -18,6 +20,8 @@ export const x86_64Abi: ArchAbi = {
   encodeStat: encodeStatX86_64,
   sigactionLayout: SIGACTION_X86_64,
   cloneRegisters: (flags, stack, parentTid, childTid, tls) => ({ flags, stack, parentTid, childTid, tls }),
+  signalFrame: x86_64SignalFrameAbi,
+  userContext: x86_64ContextAbi,
 };
 
 /** A fresh x86-64 personality (its own table, so registering a call changes only this kernel's). */

@@ -101,7 +101,11 @@ export function writePipe(task: Task, file: OpenFileDescription, end: PipeEnd, b
         return done > 0 ? done : -Errno.EPIPE;
       }
       if (nonblocking(file)) return done > 0 ? done : -Errno.EAGAIN;
-      return { reason: `write ${end.pipe.name}`, on: [waitOn(end.pipe.writeWait)], restart: 'sys', retry: attempt, cancel: () => {} };
+      // pipe_write: a signal after some bytes went in answers their count, not EINTR.
+      return {
+        reason: `write ${end.pipe.name}`, on: [waitOn(end.pipe.writeWait)], restart: 'sys', retry: attempt, cancel: () => {},
+        partial: () => done,
+      };
     }
   };
   return count === 0 ? 0 : attempt();

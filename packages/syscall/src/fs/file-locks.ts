@@ -12,6 +12,7 @@ import {
 import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
+import { WakeEvent } from '../blocking/wake-event';
 import { int } from './args';
 
 /** LOCK_MAND: the old mandatory flock bits, ignored (flock answers 0), as Linux since 5.15. */
@@ -77,14 +78,24 @@ function descriptionOwner(task: Task, file: OpenFileDescription, locks: KernelLo
 }
 
 /**
- * A waiting lock request as a Block: it is granted (or fails with EDEADLK)
- * inside the call that frees the bytes, and the retry then answers; a signal
- * withdraws it and the call restarts or fails with EINTR (-ERESTARTSYS, as
- * fcntl_setlk's and flock's interruptible waits). Like the sleeping syscall
- * in Linux, the wait holds a reference on the file, so its last close cannot
- * come before the request is answered or withdrawn.
+ * Ask for a lock that may have to wait (F_SETLKW, F_OFD_SETLKW, flock
+ * without LOCK_NB): `request` queues it with a completion callback and
+ * answers 0/-errno at once or the pending request. A pending one becomes a
+ * Block: it is granted (or fails with EDEADLK) inside the call that frees
+ * the bytes, whose completion wakes this task through a WakeEvent. A signal
+ * withdraws it and the call fails with EINTR or restarts (-ERESTARTSYS, as
+ * fcntl_setlk's and flock's interruptible waits); a retry after the
+ * withdrawal is that restart: the request is queued again. Like the
+ * sleeping syscall in Linux, the wait holds a reference on the file, so its
+ * last close cannot come before the request is answered or withdrawn.
  */
-function lockBlock(reason: string, pending: PendingLock, file: OpenFileDescription): Block {
+function waitForLock(reason: string, file: OpenFileDescription, request: (onDone: () => void) => number | PendingLock): SyscallReturn {
+  let pending: PendingLock | null = null;
+  const granted = new WakeEvent(reason, () => pending?.result !== undefined);
+  const issue = (): number | PendingLock => request(() => granted.fire());
+  const first = issue();
+  if (typeof first === 'number') return first;
+  pending = first;
   file.incRef();
   let held = true;
   const put = () => {
@@ -94,14 +105,24 @@ function lockBlock(reason: string, pending: PendingLock, file: OpenFileDescripti
   };
   const block: Block = {
     reason,
+    on: [granted],
     restart: 'sys',
     retry: () => {
+      if (pending === null) {
+        // Restarted after a signal withdrew it (the runtime retries at once, so the file is still open).
+        const again = issue();
+        if (typeof again === 'number') return again;
+        pending = again;
+        file.incRef();
+        held = true;
+      }
       if (pending.result === undefined) return block;
       put();
       return pending.result;
     },
     cancel: () => {
-      pending.cancel();
+      pending?.cancel();
+      pending = null;
       put();
     },
   };
@@ -211,9 +232,7 @@ export function fcntlRecordLock(task: Task, file: OpenFileDescription, fd: numbe
   const owner = ofd ? descriptionOwner(task, file, locks) : posixOwner(task, locks);
   const request = { owner, ...range };
   if (cmd === F_LOCK.F_SETLK || cmd === F_LOCK.F_OFD_SETLK) return locks.records.set(file.inode, request);
-  const r = locks.records.setWait(file.inode, request, () => {});
-  if (typeof r === 'number') return r;
-  return lockBlock(`fcntl ${ofd ? 'F_OFD_SETLKW' : 'F_SETLKW'} fd ${fd}`, r, file);
+  return waitForLock(`fcntl ${ofd ? 'F_OFD_SETLKW' : 'F_SETLKW'} fd ${fd}`, file, (onDone) => locks.records.setWait(file.inode, request, onDone));
 }
 
 /** Whether `cmd` is one of fcntl's record-lock commands. */
@@ -257,7 +276,10 @@ export function sysFlock(task: Task, fd: number, cmd: number): SyscallReturn {
   if (type !== LOCK_TYPE.F_UNLCK && !file.readable && !file.writable) return -Errno.EBADF;
   const locks = kernelLocks(task);
   hookRelease(file, locks);
-  const r = locks.flocks.lock(file.inode, file, type, (c & LOCK.LOCK_NB) !== 0 ? undefined : () => {});
-  if (typeof r === 'number') return r;
-  return lockBlock(`flock fd ${n}`, r, file);
+  if ((c & LOCK.LOCK_NB) !== 0) {
+    const r = locks.flocks.lock(file.inode, file, type);
+    // LOCK_NB never waits: the table answers at once.
+    return typeof r === 'number' ? r : -Errno.EAGAIN;
+  }
+  return waitForLock(`flock fd ${n}`, file, (onDone) => locks.flocks.lock(file.inode, file, type, onDone));
 }

@@ -8,6 +8,7 @@ import type { Task } from '@tskern/tasks';
 import type { Block, SyscallReturn } from '../block';
 import type { KernelClock } from '@tskern/sched';
 import { blockingServices } from '../blocking/services';
+import { WakeEvent } from '../blocking/wake-event';
 import { kernelFutexes } from './futex-host';
 import { taskFutexMemory } from './task-futex-memory';
 
@@ -38,18 +39,32 @@ function describe(key: FutexKey, addr: number): string {
   return `futex 0x${addr.toString(16)} (${key.shared ? 'shared' : 'private'})`;
 }
 
+/** Queue a waiter (futexWait bound to its key, word and bitset): the waiter, or -errno when the word changed. */
+type Enqueue = (onLeave: (waiter: FutexWaiter) => void) => FutexWaiter | number;
+
 /**
  * The wait of FUTEX_WAIT / FUTEX_WAIT_BITSET as a Block: woken -> 0, the
  * deadline passed -> ETIMEDOUT (checked on the kernel's clock at each retry),
- * otherwise sleep on. A signal cancels it: ERESTARTSYS without a timeout,
- * ERESTART_RESTARTBLOCK with one (kernel/futex/waitwake.c futex_wait).
+ * otherwise sleep on. The waiter leaving its queue (a wake, a requeue's
+ * wake) wakes the task through a WakeEvent, so the runtime does not poll.
+ * A signal cancels it: ERESTARTSYS without a timeout, ERESTART_RESTARTBLOCK
+ * with one (kernel/futex/waitwake.c futex_wait); a retry after the cancel
+ * is the restart (futex_wait_restart): the word is checked and the task
+ * queued again, with the same absolute deadline.
  */
-function waitBlock(waiter: FutexWaiter, reason: string, deadline: number | undefined, clock: KernelClock): Block {
+function waitBlock(first: FutexWaiter, enqueue: Enqueue, reason: string, deadline: number | undefined, clock: KernelClock, left: WakeEvent): Block {
+  let waiter = first;
   const block: Block = {
     reason,
     deadline,
+    on: [left],
     restart: deadline === undefined ? 'sys' : 'restartblock',
     retry: (): SyscallReturn => {
+      if (waiter.state === 'cancelled') {
+        const again = enqueue(() => left.fire());
+        if (typeof again === 'number') return again;
+        waiter = again;
+      }
       if (waiter.state === 'waiting' && deadline !== undefined && clock.monotonicNs() >= deadline) waiter.timeout();
       switch (waiter.state) {
         case 'woken': return 0;
@@ -93,14 +108,21 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       }
       const key = keyOf(uaddr);
       if (typeof key === 'number') return key;
-      const waiter = futexWait(table, memory, key, uaddr, val, bitset);
+      let current: FutexWaiter | null = null;
+      const left = new WakeEvent(describe(key, uaddr), () => current !== null && current.state !== 'waiting' && current.state !== 'cancelled');
+      const enqueue: Enqueue = (onLeave) => {
+        const w = futexWait(table, memory, key, uaddr, val, bitset, onLeave);
+        if (typeof w !== 'number') current = w;
+        return w;
+      };
+      const waiter = enqueue(() => left.fire());
       if (typeof waiter === 'number') return waiter;
       // An expired timeout still went through the value check, as futex_wait.
       if (deadline !== undefined && clock.monotonicNs() >= deadline) {
         waiter.timeout();
         return -Errno.ETIMEDOUT;
       }
-      return waitBlock(waiter, describe(key, uaddr), deadline, clock);
+      return waitBlock(waiter, enqueue, describe(key, uaddr), deadline, clock, left);
     }
     case FUTEX.FUTEX_WAKE:
     case FUTEX.FUTEX_WAKE_BITSET: {

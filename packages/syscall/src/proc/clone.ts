@@ -1,14 +1,17 @@
 import { CLONE, CLONE_ARGS, Errno, PAGE_SIZE, TASK_SIZE } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
+import type { SyscallReturn } from '../block';
+import { vforkWait } from './vfork';
 
 /**
  * clone(2): the five register arguments in the task's architecture's order
  * (x86-64: flags, stack, parent_tid, child_tid, tls; riscv64: flags, stack,
  * parent_tid, tls, child_tid). The low byte of the flags is the exit
  * signal; only the low 32 bits are flags (kernel_clone_args takes
- * lower_32_bits). Returns the child's tid.
+ * lower_32_bits). Returns the child's tid; with CLONE_VFORK only once the
+ * child exec'd or exited (a Block until then).
  */
-export function sysClone(task: Task, a0: number, a1: number, a2: number, a3: number, a4: number): number {
+export function sysClone(task: Task, a0: number, a1: number, a2: number, a3: number, a4: number): SyscallReturn {
   const r = task.abi.cloneRegisters(a0, a1, a2, a3, a4);
   const low = r.flags >>> 0;
   const child = task.kernel.tasks.clone(task, {
@@ -19,7 +22,7 @@ export function sysClone(task: Task, a0: number, a1: number, a2: number, a3: num
     childTid: r.childTid,
     tls: r.tls,
   });
-  return typeof child === 'number' ? child : child.tid;
+  return typeof child === 'number' ? child : vforkWait(child, low);
 }
 
 /** clone3's flags beyond the legacy 32: CLONE_CLEAR_SIGHAND and CLONE_INTO_CGROUP. */
@@ -39,7 +42,7 @@ const NSIG = 64n;
  * size or a size without a stack (EFAULT for a stack outside user space),
  * and for what tskern does not have (set_tid, cgroups).
  */
-export function sysClone3(task: Task, uargs: number, size: number): number {
+export function sysClone3(task: Task, uargs: number, size: number): SyscallReturn {
   if (size < CLONE_ARGS.SIZE_VER0) return -Errno.EINVAL;
   if (size > PAGE_SIZE) return -Errno.E2BIG;
   const known = Math.min(size, CLONE_ARGS.SIZE_VER2);
@@ -77,7 +80,7 @@ export function sysClone3(task: Task, uargs: number, size: number): number {
   });
   if (typeof child === 'number') return child;
   if ((flags & CLONE_CLEAR_SIGHAND) !== 0n) child.sighand.resetForExec();
-  return child.tid;
+  return vforkWait(child, low);
 }
 
 /** A u64 pointer field as a handler number (huge values fault like any bad pointer). */

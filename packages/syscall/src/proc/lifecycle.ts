@@ -1,14 +1,25 @@
-import { Errno, PATH_MAX, WAIT } from '@tskern/abi';
+import { CLONE, Errno, PATH_MAX, Signal, WAIT } from '@tskern/abi';
 import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
 import { childUsage, putRusage } from '../system/rusage';
+import { vforkWait } from './vfork';
 
 const decoder = new TextDecoder();
 
-/** fork(2) and vfork(2) (which tskern runs as fork): the child's pid to the parent. */
+/** fork(2): the child's pid to the parent. */
 export function sysFork(task: Task): number {
   return task.kernel.tasks.fork(task).tid;
+}
+
+/**
+ * vfork(2) (kernel/fork.c: clone with CLONE_VFORK | CLONE_VM, SIGCHLD): the
+ * child runs in the parent's address space and the parent sleeps until it
+ * exec'd or exited.
+ */
+export function sysVfork(task: Task): SyscallReturn {
+  const child = task.kernel.tasks.clone(task, { flags: CLONE.CLONE_VFORK | CLONE.CLONE_VM, exitSignal: Signal.SIGCHLD });
+  return typeof child === 'number' ? child : vforkWait(child, CLONE.CLONE_VFORK);
 }
 
 /** MAX_ARG_STRLEN: the longest argument string (32 pages). */

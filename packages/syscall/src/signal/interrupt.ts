@@ -21,8 +21,16 @@ function nextHandler(task: Task): SigAction | null {
  * or answers -EINTR, as the architecture's handle_signal decides from the
  * Block's restart kind and the handler's SA_RESTART. When no handler will
  * run (the signal was ignored, or kills the process), the call restarts.
+ * A call that already did part of its work (`Block.partial`) answers that.
  */
 export function interruptBlockedCall(task: Task, block: Block): 'restart' | number {
   block.cancel();
+  const done = block.partial?.() ?? 0;
+  if (done > 0) return done;
   return restartAfterSignal(block.restart, nextHandler(task)) === 'restart' ? 'restart' : -Errno.EINTR;
+}
+
+/** Whether the return to user mode of `task` will run a handler (a caught signal is deliverable). */
+export function willRunHandler(task: Task): boolean {
+  return nextHandler(task) !== null;
 }

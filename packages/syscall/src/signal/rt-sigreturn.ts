@@ -25,7 +25,7 @@ function badFrame(task: Task): number {
  * never blocked) and the alternate stack (restore_altstack). It answers the
  * restored return register, so the dispatcher writing the result back does
  * not clobber it. An unreadable frame is a bad frame: SIGSEGV is forced.
- * ENOSYS for an architecture without a frame builder yet.
+ * ENOSYS for an architecture without a frame builder (a custom ArchAbi).
  */
 export function sysRtSigreturn(task: Task): number {
   const abi = task.abi.signalFrame;
