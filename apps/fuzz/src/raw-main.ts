@@ -133,6 +133,7 @@ export async function runRawMain(options: RawCliOptions): Promise<number> {
     const data: RawWorkerData = {
       module: './raw-worker.ts', seed: o.seed, epochs: epochs.slice(done), checkEvery: o.checkEvery, maxProcs: o.maxProcs,
       callBudgetMs: o.callBudgetMs, progress, known: [...known], maxMinimize: 8, skip: o.skip, minimizeMs: o.minimizeMs,
+      ...(options.callBudgetMs === undefined ? { calibratedFrameBytes: kernelFrameBytes() } : {}),
     };
     const worker = new Worker(ENTRY, { workerData: data });
     await new Promise<void>((resolveRun) => {

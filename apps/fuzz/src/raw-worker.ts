@@ -4,6 +4,7 @@
  * The main thread watches `progress` ([epoch, call index]) for hangs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { callBudget } from './call-budget';
 import { minimizeActions, replay, runEpoch, type Action, type Failure } from './raw';
 
 export interface RawWorkerData {
@@ -13,6 +14,8 @@ export interface RawWorkerData {
   readonly checkEvery: number;
   readonly maxProcs: number;
   readonly callBudgetMs: number;
+  /** The kernel's frame bytes when the limit was calibrated (not `--call-budget-ms`): a slow call re-measures the host. */
+  readonly calibratedFrameBytes?: number;
   readonly progress: SharedArrayBuffer;
   /** Signatures already minimised (by earlier workers of this run). */
   readonly known: readonly string[];
@@ -41,7 +44,12 @@ for (const { epoch, calls } of d.epochs) {
   const beat = (i: number): void => {
     Atomics.store(progress, 1, i);
   };
-  const opts = { seed: d.seed, epoch, calls, checkEvery: d.checkEvery, maxProcs: d.maxProcs, callBudgetMs: d.callBudgetMs, skip: new Set(d.skip) };
+  const frameBytes = d.calibratedFrameBytes;
+  const recalibrate = frameBytes === undefined ? undefined : () => callBudget(frameBytes).budgetMs;
+  const opts = {
+    seed: d.seed, epoch, calls, checkEvery: d.checkEvery, maxProcs: d.maxProcs, callBudgetMs: d.callBudgetMs, skip: new Set(d.skip),
+    ...(recalibrate ? { recalibrate } : {}),
+  };
   const r = runEpoch({ ...opts, record: false, progress: beat });
   post({ type: 'epoch', epoch, calls: r.calls, ms: r.ms, ...(r.failure ? { failure: r.failure, failedAt: r.failedAt! } : {}) });
   if (r.failure && !known.has(r.failure.signature) && minimised < d.maxMinimize) {
