@@ -10,14 +10,25 @@ if [ ${#names[@]} -eq 0 ]; then
 	for f in "$here"/src/*.c; do names+=("$(basename "$f" .c)"); done
 fi
 differ=()
-for name in "${names[@]}"; do
-	got="$(python3 "$here/run-one.py" --qemu "$here/bin/riscv64" "$name" 2>/dev/null)"
-	if [ "$got" = "$(cat "$here/expected/$name.out")" ]; then
+check() { # BINDIR NAME GOLDEN
+	local name="$2"
+	got="$(python3 "$here/run-one.py" --qemu "$1" "$2" 2>/dev/null)"
+	if [ "$got" = "$(cat "$3")" ]; then
 		echo "same     $name"
 	else
 		echo "DIFFERS  $name"
-		diff <(echo "$got") "$here/expected/$name.out" | sed 's/^/    /'
+		diff <(echo "$got") "$3" | sed 's/^/    /'
 		differ+=("$name")
 	fi
+}
+for name in "${names[@]}"; do
+	check "$here/bin/riscv64" "$name" "$here/expected/$name.out"
 done
+if [ $# -eq 0 ]; then
+	for f in "$here"/glibc/src/*.c; do
+		name="$(basename "$f" .c)"
+		names+=("glibc/$name")
+		check "$here/glibc/bin/riscv64" "$name" "$here/glibc/expected/$name.out"
+	done
+fi
 echo "programs:qemu: ${#names[@]} program(s), ${#differ[@]} differ from Linux x86-64"
