@@ -14,7 +14,8 @@ if [ "$(uname -s)" != Linux ] || [ "$(uname -m)" != x86_64 ]; then
 fi
 bindir="$(mktemp -d /tmp/tskern-programs-x86_64.XXXXXX)"
 trap 'rm -rf "$bindir"' EXIT
-bash "$here/build.sh" x86_64 "$bindir" "$@" || exit 1
+# all of them, even for a few NAMEs: a program may execute another (exec_target)
+bash "$here/build.sh" x86_64 "$bindir" || exit 1
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
 	for f in "$here"/src/*.c; do names+=("$(basename "$f" .c)"); done

@@ -29,7 +29,9 @@ int main(void) {
 		say("execve failed: %s\n", err(r));
 		sys_exit_group(127);
 	}
-	report_child("exec_target", wait_status(pid));
+	int st = wait_status(pid);
+	report_child("exec_target", st);
+	CHECK(W_EXITED(st) && W_EXITSTATUS(st) == 42);
 
 	/* an empty environment: envp's NULL comes right before the auxiliary vector */
 	pid = sys_fork();
