@@ -8,7 +8,7 @@ transcript (stdout, then "exit N" or "signal N") to stdout.
 
 --qemu runs the binary under qemu-riscv64 (-0 NAME sets its argv[0]).
 """
-import os, subprocess, sys, tempfile
+import os, signal, subprocess, sys, tempfile
 
 def main() -> int:
     args = sys.argv[1:]
@@ -21,14 +21,23 @@ def main() -> int:
     argv, exe = ([name], path) if not qemu else (["qemu-riscv64", "-0", name, path], None)
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C", "PROGRAMS_DIR": bindir}
     with tempfile.TemporaryDirectory(prefix="tskern-programs-") as cwd:
-        p = subprocess.run(argv, executable=exe, env=env, cwd=cwd,
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout, close_fds=True)
-    sys.stdout.buffer.write(p.stdout)
-    if p.stdout and not p.stdout.endswith(b"\n"):
+        # its own session, so a timeout can kill the children it forked too
+        p = subprocess.Popen(argv, executable=exe, env=env, cwd=cwd, start_new_session=True,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             close_fds=True)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            sys.stdout.buffer.write(out)
+            sys.stdout.write(f"\ntimeout after {timeout:g} s\n")
+            return 1
+    sys.stdout.buffer.write(out)
+    if out and not out.endswith(b"\n"):
         sys.stdout.write("\n")
     sys.stdout.write(f"signal {-p.returncode}\n" if p.returncode < 0 else f"exit {p.returncode}\n")
-    sys.stderr.buffer.write(p.stderr)
+    sys.stderr.buffer.write(err)
     return 0
 
 if __name__ == "__main__":
