@@ -9,6 +9,7 @@ export { ThreadGroup, type ThreadGroupState } from './thread-group';
 export {
   TaskTable, DEFAULT_START_BRK, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult, type TaskLifecycleHooks,
 } from './task-table';
+export type { BinaryFormat, ExecImage, ExecFatal, ExecStrings } from './binary-format';
 export { checkCloneFlags, type CloneArgs } from './clone-args';
 export type { ArchAbi, CloneRegisters, SignalFrameAbi } from './arch-abi';
 export { addressSpaceMemory, type UserMemory } from './user-memory';

@@ -3,6 +3,7 @@ import { invariant } from '@tskern/assert';
 import { AddressSpace, forkAddressSpace, mapStack, setProgramBreak, type MemoryOptions } from '@tskern/mman';
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
+import type { BinaryFormat, ExecImage } from './binary-format';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
 import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
 import { Task, type TaskKernel } from './task';
@@ -38,6 +39,8 @@ export interface TaskTableOptions {
   readonly newSignalActions?: () => SignalActions;
   /** What other subsystems do at points of a task's life (futexes, signals); the kernel wires them. */
   readonly hooks?: TaskLifecycleHooks;
+  /** How execve loads a file that is not a registered program (ELF, scripts); none: ENOENT as before. */
+  readonly binaryFormat?: BinaryFormat;
 }
 
 /**
@@ -186,6 +189,7 @@ export class TaskTable {
       group = new ThreadGroup(tid, real, args.exitSignal, parent.group.program);
       // copy_signal: the child process starts with the parent's resource limits.
       group.rlimits = structuredClone(parent.group.rlimits);
+      group.exePath = parent.group.exePath;
       real?.children.add(group);
       this.byTgid.set(tid, group);
     }
@@ -201,6 +205,11 @@ export class TaskTable {
     return child;
   }
 
+  /** The binary formats execve loads files with, if the kernel has any. */
+  get binaryFormat(): BinaryFormat | undefined {
+    return this.options.binaryFormat;
+  }
+
   /**
    * execve(2) of a registered program (fs/exec.c): the other threads of the
    * group are killed and the caller takes the leader's tid (de_thread); the
@@ -211,6 +220,29 @@ export class TaskTable {
   exec(task: Task, path: string): number {
     const image = this.programs.get(path);
     if (image === undefined) return -Errno.ENOENT;
+    const mm = new AddressSpace(this.options.memory);
+    const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
+    this.beginNewExec(task, mm, stack, path);
+    return 0;
+  }
+
+  /**
+   * execve(2) of an image a binary format built (the point of no return,
+   * begin_new_exec): as `exec`, with the image's address space, stack and
+   * user context; the process now runs `image.exePath` (/proc/[pid]/exe).
+   */
+  commitExec(task: Task, image: ExecImage): void {
+    this.beginNewExec(task, image.mm, image.stack, image.filename);
+    task.userContext = image.userContext;
+    task.group.exePath = image.exePath;
+    task.tls = 0;
+    task.startStack = 0;
+    task.robustList = { head: 0, len: 0 };
+  }
+
+  /** begin_new_exec: de_thread, exec_mmap, unshare_files and close-on-exec, flush_signal_handlers. */
+  private beginNewExec(task: Task, mm: AddressSpace, stack: { start: number; end: number }, program: string): void {
     const group = task.group;
     for (const other of [...group.tasks]) if (other !== task) this.exitTask(other, 0);
     if (!task.isLeader) {
@@ -219,12 +251,10 @@ export class TaskTable {
       group.leader = task;
       this.byTid.set(task.tid, task);
     }
-    const mm = new AddressSpace(this.options.memory);
     this.releaseMm(task);
     task.mm = mm;
     this.hold(mm);
-    task.stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
-    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
+    task.stack = stack;
     if (this.usersOf(task.files) > 1) {
       const files = task.files.fork();
       this.drop(task.files);
@@ -240,8 +270,7 @@ export class TaskTable {
     }
     task.sighand.resetForExec();
     task.altStack = NO_ALTSTACK;
-    group.program = path;
-    return 0;
+    group.program = program;
   }
 
   /**

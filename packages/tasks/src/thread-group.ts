@@ -35,6 +35,11 @@ export class ThreadGroup {
   itimers: unknown = undefined;
   /** Resource limits, set by the kernel. */
   rlimits: unknown = undefined;
+  /**
+   * The file the process runs (mm->exe_file, what /proc/[pid]/exe names),
+   * set by an execve of a real binary; null for a registered program.
+   */
+  exePath: string | null = null;
   /** The leader: the task whose tid is the tgid (after an execve from another thread, that thread). */
   leader!: Task;
 

@@ -1,7 +1,8 @@
-import { Errno, PATH_MAX, WAIT } from '@tskern/abi';
+import { Errno, PATH_MAX, Signal, WAIT } from '@tskern/abi';
 import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
+import { readExecStrings } from './exec-strings';
 
 const decoder = new TextDecoder();
 
@@ -10,12 +11,33 @@ export function sysFork(task: Task): number {
   return task.kernel.tasks.fork(task).tid;
 }
 
-/** execve(2) of a registered program; argv and envp are not interpreted. */
-export function sysExecve(task: Task, pathAddr: number): number {
-  const path = task.mem.readString(pathAddr, PATH_MAX - 1);
-  if (typeof path === 'number') return path;
-  if (path.length === 0) return -Errno.ENOENT;
-  return task.kernel.tasks.exec(task, decoder.decode(path));
+/**
+ * execve(2) (fs/exec.c do_execveat_common). A registered program of the
+ * scenario language runs as before (argv and envp not interpreted); any
+ * other path goes to the kernel's binary formats, which open the file, read
+ * argv and envp through `readExecStrings` and build the new image in a fresh
+ * address space: an errno until then leaves the caller intact; past the
+ * point of no return a failed load kills the process with SIGSEGV
+ * (force_fatal_sig), and success replaces the image (the call returns 0 to
+ * a context the new program starts from).
+ */
+export function sysExecve(task: Task, pathAddr: number, argvAddr = 0, envpAddr = 0): number {
+  const bytes = task.mem.readString(pathAddr, PATH_MAX - 1);
+  if (typeof bytes === 'number') return bytes;
+  if (bytes.length === 0) return -Errno.ENOENT;
+  const path = decoder.decode(bytes);
+  const tasks = task.kernel.tasks;
+  const format = tasks.binaryFormat;
+  if (format === undefined || tasks.program(path) !== undefined) return tasks.exec(task, path);
+  const image = format.load(task, path, () => readExecStrings(task, argvAddr, envpAddr));
+  if (typeof image === 'number') return image;
+  if ('kind' in image) {
+    tasks.killGroup(task, Signal.SIGSEGV);
+    return 0;
+  }
+  tasks.commitExec(task, image);
+  image.release();
+  return 0;
 }
 
 /** exit(2): this thread ends; the process ends with its last thread. */
