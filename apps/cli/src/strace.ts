@@ -19,6 +19,18 @@ const PATH_ARGS: Record<string, readonly number[]> = {
 /** Calls with a dirfd first argument (AT_FDCWD spelt out). */
 const DIRFD_CALLS = new Set(['openat', 'faccessat', 'faccessat2', 'newfstatat', 'readlinkat', 'mkdirat', 'unlinkat', 'statx',
   'renameat2', 'renameat', 'linkat', 'mknodat', 'fchmodat', 'fchownat', 'utimensat']);
+/** Address arguments the syscall tables declare as numbers: strace prints them as pointers. */
+const ADDRESS_ARGS: Record<string, readonly number[]> = {
+  brk: [0], mmap: [0], munmap: [0], mprotect: [0], mremap: [0, 4], madvise: [0], msync: [0], mlock: [0], mlock2: [0], munlock: [0],
+  mincore: [0],
+};
+/** Signal-number arguments (SIGUSR1 rather than 10). */
+const SIGNAL_ARGS: Record<string, number> = { rt_sigaction: 0, kill: 1, tgkill: 2, tkill: 1 };
+/** *at() flag arguments: AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_EMPTY_PATH... */
+const AT_FLAG_ARGS: Record<string, number> = { newfstatat: 3, statx: 2, faccessat2: 3, unlinkat: 2, fchmodat: 3, fchownat: 4, linkat: 4, utimensat: 3 };
+const AT_FLAGS: Record<string, number> = {
+  AT_SYMLINK_NOFOLLOW: 0x100, AT_REMOVEDIR: 0x200, AT_SYMLINK_FOLLOW: 0x400, AT_NO_AUTOMOUNT: 0x800, AT_EMPTY_PATH: 0x1000,
+};
 /** Calls whose result is an address (printed in hex). */
 const ADDRESS_RESULTS = new Set(['mmap', 'brk', 'mremap', 'shmat']);
 
@@ -134,6 +146,11 @@ export class Strace implements SyscallTracer {
       else if (kind === 'int') text.push(String(v | 0));
       else text.push(String(v));
     }
+    for (const i of ADDRESS_ARGS[name] ?? []) text[i] = pointer(args[i]!);
+    const sigArg = SIGNAL_ARGS[name];
+    if (sigArg !== undefined) text[sigArg] = signalName(args[sigArg]! | 0);
+    const atArg = AT_FLAG_ARGS[name];
+    if (atArg !== undefined && text[atArg] !== undefined) text[atArg] = flagNames(args[atArg]!, AT_FLAGS, '0');
     if (name === 'write') text[1] = bufferArg(task, args[1]!, args[2]!);
     if (name === 'openat') {
       text[2] = openFlags(args[2]!);
@@ -144,7 +161,7 @@ export class Strace implements SyscallTracer {
     if (name === 'mmap') {
       text[3] = mapNames(args[3]!);
       text[4] = String(args[4]! | 0);
-      text[5] = `0x${args[5]!.toString(16)}`;
+      text[5] = args[5] === 0 ? '0' : `0x${args[5]!.toString(16)}`;
     }
     if (name === 'execve') {
       const argv = readPointerArray(task, args[1]!, 1024);
