@@ -55,7 +55,7 @@ export function parseExecArgs(args: readonly string[]): ExecOptions | string {
   let gid = 0;
   let strace = false;
   let i = 0;
-  const value = (name: string): string | null => {
+  const value = (): string | null => {
     const v = args[i + 1];
     if (v === undefined) return null;
     i++;
@@ -72,7 +72,7 @@ export function parseExecArgs(args: readonly string[]): ExecOptions | string {
       strace = true;
       continue;
     }
-    const v = value(a);
+    const v = value();
     if (v === null) return `exec: ${a} needs a value`;
     if (a === '--env') {
       if (!v.includes('=')) return `exec: --env ${v}: expected NAME=VALUE`;
