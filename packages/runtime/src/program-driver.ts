@@ -47,6 +47,8 @@ const MAPPING_CALLS = new Set<number>([
 ]);
 const CLONE_CALLS = new Set<number>([SYS_RISCV64.clone, SYS_RISCV64.clone3]);
 const TWO53 = 2 ** 53;
+/** A bound on handler frames pushed in one return to user mode (each takes a queued signal, so it is never reached in practice). */
+const MAX_FRAMES_PER_RETURN = 1024;
 
 function defaultSleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ms));
@@ -184,9 +186,16 @@ export class ProgramDriver {
     }
   }
 
-  /** Deliver what is pending (a handler frame), then load the CPU from the context. False when the task is gone. */
+  /**
+   * Deliver what is pending, then load the CPU from the context. False when
+   * the task is gone. As exit_to_user_mode_loop, delivery repeats while a
+   * signal is deliverable: each handler's frame is pushed on the last one
+   * (with its mask applied), so the last signal taken runs its handler first.
+   */
   private returnToUser(task: Task, hart: Hart): boolean {
-    this.kernel.runtime.returnToUser(task.tid);
+    for (let i = 0; i < MAX_FRAMES_PER_RETURN && task.alive; i++) {
+      if (this.kernel.runtime.returnToUser(task.tid) === 0) break;
+    }
     if (!task.alive) return false;
     restoreContext(hart.cpu, hart.words);
     return true;
