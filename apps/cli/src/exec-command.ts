@@ -111,8 +111,8 @@ export function runExec(args: readonly string[], host: ExecHost): number {
     return pid === -Errno.ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
   }
   const result = new ProgramDriver(kernel, strace !== undefined ? { tracer: strace } : {}).run(pid);
-  if (result.kind === 'deadlock') {
-    host.stderr(`tskern: deadlock: ${result.message}\n`);
+  if (result.kind !== 'exited') {
+    host.stderr(result.kind === 'deadlock' ? `tskern: deadlock: ${result.message}\n` : 'tskern: stopped\n');
     return EXIT_USAGE;
   }
   strace?.finish(pid, result.status, result.signal);

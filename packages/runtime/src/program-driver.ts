@@ -27,6 +27,8 @@ export interface ProgramDriverOptions {
   /** Sleep the host for `ms` milliseconds while every task sleeps (default: Atomics.wait). */
   readonly sleep?: (ms: number) => void;
   readonly tracer?: SyscallTracer;
+  /** Asked between time slices: true ends the run (`stopped`), for a caller's time limit. */
+  readonly shouldStop?: () => boolean;
 }
 
 /** How a run ended. */
@@ -34,7 +36,9 @@ export type DriverResult =
   /** The process exited (`status` is its exit code) or was killed by `signal` (then status is 128 + signal, the shell's convention). */
   | { readonly kind: 'exited'; readonly status: number; readonly signal: number }
   /** Every task sleeps and nothing can wake them: the runtime's report. */
-  | { readonly kind: 'deadlock'; readonly message: string };
+  | { readonly kind: 'deadlock'; readonly message: string }
+  /** `shouldStop` ended the run. */
+  | { readonly kind: 'stopped' };
 
 /** One thread's CPU and the context it is saved into. */
 interface Hart {
@@ -74,6 +78,7 @@ export class ProgramDriver {
   private readonly timeSlice: number;
   private readonly sleep: (ms: number) => void;
   private readonly tracer: SyscallTracer | undefined;
+  private readonly shouldStop: () => boolean;
   /** Calls that slept, to report to the tracer when they complete. */
   private readonly pendingTrace = new Map<Task, unknown>();
 
@@ -82,6 +87,7 @@ export class ProgramDriver {
     this.timeSlice = options.timeSlice ?? 200_000;
     this.sleep = options.sleep ?? defaultSleep;
     this.tracer = options.tracer;
+    this.shouldStop = options.shouldStop ?? (() => false);
   }
 
   /** Run until process `pid` has ended (its other processes may still live), or nothing can run. */
@@ -91,6 +97,7 @@ export class ProgramDriver {
     const rt = this.kernel.runtime;
     for (;;) {
       if (!group.alive) return ended(group);
+      if (this.shouldStop()) return { kind: 'stopped' };
       const step = rt.next();
       switch (step.kind) {
         case 'done':
