@@ -1,7 +1,7 @@
 import { SYS_RISCV64 } from '@tskern/abi';
 import type { Kernel } from '@tskern/kernel';
 import { Rv64Cpu, type CpuExit } from '@tskern/rv64';
-import { isRiscv64UserContext, riscv64UserContext, type Riscv64UserContext } from '@tskern/syscall';
+import { isRiscv64UserContext, riscv64UserContext, signalHostOf, type Riscv64UserContext } from '@tskern/syscall';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import { addressSpaceCpuMemory, type CpuMemoryFactory } from './address-space-memory';
 import { contextWords, restoreContext, saveContext, setContextResult, type ContextWords } from './context-sync';
@@ -88,6 +88,9 @@ export class ProgramDriver {
     this.sleep = options.sleep ?? defaultSleep;
     this.tracer = options.tracer;
     this.shouldStop = options.shouldStop ?? (() => false);
+    // sigaltstack's "on the alternate stack" test reads the user sp, which the
+    // driver saves into each task's context at every trap.
+    signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
   }
 
   /** Run until process `pid` has ended (its other processes may still live), or nothing can run. */
