@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Errno, O, SYS_RISCV64 as SYS } from '@tskern/abi';
+import { ET_DYN, PT, writeElf } from '@tskern/elf';
 import { SA, SIG, SIGACTION_GENERIC, SignalSet, encodeSigaction } from '@tskern/signal';
 import { RV_PC, RV_SP, isRiscv64UserContext } from '@tskern/syscall';
 import { describe, expect, it } from 'vitest';
@@ -134,5 +135,16 @@ describe('execve of an ELF file through the kernel', () => {
     expect(k.runtime.syscall(pid, SYS.execve, str('/text'), array(['a']), 8)).toBe(-Errno.EFAULT);
     expect(k.tasks.get(pid)!.mm).toBe(mm);
     expect(k.isAlive(pid)).toBe(true);
+  });
+
+  it('a failure past the point of no return kills the process with SIGSEGV', () => {
+    // An ET_DYN without PT_LOAD passes every check, then load_elf_binary fails (-EINVAL): force_fatal_sig.
+    const k = createKernel();
+    put(k, '/empty-dyn', writeElf({ type: ET_DYN, entry: 0, phdrs: [{ type: PT.PT_NOTE, flags: 0, offset: 0, vaddr: 0, filesz: 0 }] }));
+    const { pid, str } = caller(k);
+    const group = k.tasks.group(pid)!;
+    expect(k.runtime.syscall(pid, SYS.execve, str('/empty-dyn'), 0, 0)).toBe(0);
+    expect(k.isAlive(pid)).toBe(false);
+    expect(group.killedBy).toBe(11);
   });
 });
