@@ -1,4 +1,5 @@
-import { MAP, O, PROT, errnoName, syscallNameRiscv64 } from '@tskern/abi';
+import { CLONE, MAP, O, PROT, errnoName, syscallNameRiscv64 } from '@tskern/abi';
+import { SIGINFO_SIZE, decodeSiginfo, type SigInfo } from '@tskern/signal';
 import type { CpuExit } from '@tskern/rv64';
 import type { SyscallTracer } from '@tskern/runtime';
 import { SYSCALLS } from '@tskern/syscall';
@@ -163,6 +164,7 @@ export class Strace implements SyscallTracer {
       text[4] = String(args[4]! | 0);
       text[5] = args[5] === 0 ? '0' : `0x${args[5]!.toString(16)}`;
     }
+    if (name === 'clone') text.splice(0, text.length, ...cloneArgs(args));
     if (name === 'execve') {
       const argv = readPointerArray(task, args[1]!, 1024);
       text[1] = argv === null ? pointer(args[1]!) : `[${argv.map((p) => pathArg(task, p)).join(', ')}]`;
@@ -196,10 +198,73 @@ export class Strace implements SyscallTracer {
     }
   }
 
+  signal(task: Task, sig: number, siginfoAddr: number): void {
+    const prefix = this.seen.size > 1 ? `[pid ${task.tid}] ` : '';
+    const bytes = new Uint8Array(SIGINFO_SIZE);
+    const name = signalName(sig);
+    if (task.mem.copyIn(siginfoAddr, bytes, 0, bytes.length) < 0) {
+      this.write(`${prefix}--- ${name} ---\n`);
+      return;
+    }
+    this.write(`${prefix}--- ${name} {${siginfoFields(decodeSiginfo(bytes))}} ---\n`);
+  }
+
   /** The last line for the traced process: `+++ exited with N +++` or `+++ killed by SIG +++`. */
   finish(pid: number, status: number, signal: number): void {
     const prefix = this.seen.size > 1 ? `[pid ${pid}] ` : '';
     this.write(signal !== 0 ? `${prefix}+++ killed by ${signalName(signal)} +++\n` : `${prefix}+++ exited with ${status} +++\n`);
+  }
+}
+
+/** clone's arguments as strace names them (riscv64 order: flags, stack, parent_tid, tls, child_tid). */
+function cloneArgs(args: readonly number[]): string[] {
+  const flags = args[0]!;
+  const bits: Record<string, number> = Object.fromEntries(Object.entries(CLONE).filter(([n]) => n !== 'CSIGNAL'));
+  const sig = flags & CLONE.CSIGNAL;
+  const named = flagNames(flags & ~CLONE.CSIGNAL, bits, '');
+  const flagText = [named, sig !== 0 ? signalName(sig) : ''].filter((t) => t !== '').join('|') || '0';
+  const out = [`child_stack=${pointer(args[1]!)}`, `flags=${flagText}`];
+  if ((flags & (CLONE.CLONE_PARENT_SETTID | CLONE.CLONE_PIDFD)) !== 0) out.push(`parent_tid=${pointer(args[2]!)}`);
+  if ((flags & CLONE.CLONE_SETTLS) !== 0) out.push(`tls=${pointer(args[3]!)}`);
+  if ((flags & (CLONE.CLONE_CHILD_SETTID | CLONE.CLONE_CHILD_CLEARTID)) !== 0) out.push(`child_tidptr=${pointer(args[4]!)}`);
+  return out;
+}
+
+const SI_CODES: Record<number, string> = {
+  0: 'SI_USER', 0x80: 'SI_KERNEL', [-1]: 'SI_QUEUE', [-2]: 'SI_TIMER', [-3]: 'SI_MESGQ', [-4]: 'SI_ASYNCIO', [-5]: 'SI_SIGIO',
+  [-6]: 'SI_TKILL',
+};
+const CLD_CODES = ['', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'];
+const FAULT_CODES: Record<number, readonly string[]> = {
+  11: ['', 'SEGV_MAPERR', 'SEGV_ACCERR'], 7: ['', 'BUS_ADRALN', 'BUS_ADRERR', 'BUS_OBJERR'], 4: ['', 'ILL_ILLOPC'],
+  5: ['', 'TRAP_BRKPT', 'TRAP_TRACE'], 8: ['', 'FPE_INTDIV'],
+};
+
+/** The fields of a siginfo as strace prints them inside `{...}`. */
+function siginfoFields(info: SigInfo): string {
+  const name = signalName(info.signo);
+  const code = SI_CODES[info.code]
+    ?? (info.kind === 'child' ? CLD_CODES[info.code] : info.kind === 'fault' ? FAULT_CODES[info.signo]?.[info.code] : undefined)
+    ?? String(info.code);
+  const head = `si_signo=${name}, si_code=${code}`;
+  switch (info.kind) {
+    case 'kill':
+      return info.code === 0x80 ? head : `${head}, si_pid=${info.pid}, si_uid=${info.uid}`;
+    case 'rt':
+      // strace shows the value only of a queued signal (SI_QUEUE, SI_MESGQ).
+      return info.code === -1 || info.code === -3
+        ? `${head}, si_pid=${info.pid}, si_uid=${info.uid}, si_int=${info.value}, si_ptr=${pointer(info.value)}`
+        : `${head}, si_pid=${info.pid}, si_uid=${info.uid}`;
+    case 'child': {
+      const status = info.code === 1 ? String(info.status) : signalName(info.status);
+      return `${head}, si_pid=${info.pid}, si_uid=${info.uid}, si_status=${status}, si_utime=${info.utime}, si_stime=${info.stime}`;
+    }
+    case 'fault':
+      return `${head}, si_addr=${pointer(info.addr)}`;
+    case 'timer':
+      return `${head}, si_timerid=${info.timerId}, si_overrun=${info.overrun}, si_int=${info.value}, si_ptr=${pointer(info.value)}`;
+    default:
+      return head;
   }
 }
 

@@ -3,7 +3,10 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SYS_RISCV64 as SYS } from '@tskern/abi';
 import { nodeHostFolder } from '@tskern/kernel/node';
+import { encodeB } from '@tskern/rv64';
+import { ECALL, REG, addi, tinyProgram } from '@tskern/runtime';
 import { testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { runExec, type ExecHost } from '../src/exec-command';
@@ -112,6 +115,30 @@ describe('tskern exec', () => {
     expect(exec(join(dir, 'script'))).toMatchObject({ status: 127 });
     expect(exec('--mount', `${root}packages/elf/fixtures:${root}packages/elf/fixtures:ro`, join(dir, 'script')))
       .toEqual({ status: 42, stdout: 'hello\n', stderr: '' });
+  });
+
+  it('--strace prefixes [pid N] once a second task runs', () => {
+    // fork(); the child exits 3; the parent waits and exits 0.
+    const dir = scratch();
+    const forker = join(dir, 'forker');
+    writeFileSync(forker, tinyProgram([
+      addi(REG.a0, 0, 17), addi(REG.a1, 0, 0), addi(REG.a2, 0, 0), addi(REG.a3, 0, 0), addi(REG.a4, 0, 0), addi(REG.a7, 0, SYS.clone), ECALL,
+      encodeB(0x63, 1, REG.a0, REG.zero, 16), // bne a0, zero, parent
+      addi(REG.a0, 0, 3), addi(REG.a7, 0, SYS.exit), ECALL,
+      addi(REG.a0, 0, -1), addi(REG.a1, 0, 0), addi(REG.a2, 0, 0), addi(REG.a3, 0, 0), addi(REG.a7, 0, SYS.wait4), ECALL,
+      addi(REG.a0, 0, 0), addi(REG.a7, 0, SYS.exit_group), ECALL,
+    ]));
+    chmodSync(forker, 0o755);
+    const r = exec('--strace', forker);
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n').slice(1)).toEqual([
+      'clone(child_stack=NULL, flags=SIGCHLD) = 3',
+      '[pid 3] exit(3) = ?',
+      '[pid 2] wait4(-1, NULL, 0, NULL) = 3',
+      '[pid 2] exit_group(0) = ?',
+      '[pid 2] +++ exited with 0 +++',
+      '',
+    ]);
   });
 
   it('usage errors exit 2', () => {

@@ -15,8 +15,10 @@ export interface SyscallTracer {
   /** A call starts; what it returns is handed back to `exit`. */
   enter(task: Task, nr: number, args: readonly number[]): unknown;
   exit(token: unknown, result: number): void;
-  /** A trap raised `sig` in `task` (strace's `--- SIGSEGV {...} ---`). */
+  /** A trap's signal `sig` killed `task` (strace's `--- SIGSEGV {...} ---` before `+++ killed by`). */
   trap?(task: Task, sig: number, exit: CpuExit): void;
+  /** A handler of `sig` is about to run in `task`; its siginfo is at `siginfoAddr` in the task's memory. */
+  signal?(task: Task, sig: number, siginfoAddr: number): void;
 }
 
 export interface ProgramDriverOptions {
@@ -185,8 +187,10 @@ export class ProgramDriver {
         if (task.tid !== tidBefore) return;
       } else {
         const sig = raiseTrapSignal(task, exit);
-        this.tracer?.trap?.(task, sig, exit);
-        if (!task.alive) return;
+        if (!task.alive) {
+          this.tracer?.trap?.(task, sig, exit);
+          return;
+        }
       }
       if (!this.returnToUser(task, hart)) return;
       if (budget <= 0) {
@@ -204,7 +208,10 @@ export class ProgramDriver {
    */
   private returnToUser(task: Task, hart: Hart): boolean {
     for (let i = 0; i < MAX_FRAMES_PER_RETURN && task.alive; i++) {
-      if (this.kernel.runtime.returnToUser(task.tid) === 0) break;
+      const sig = this.kernel.runtime.returnToUser(task.tid);
+      if (sig === 0) break;
+      // The frame is built: a1 holds the siginfo's address for the handler.
+      this.tracer?.signal?.(task, sig, Number(hart.words.ctx.regs[11]));
     }
     if (!task.alive) return false;
     restoreContext(hart.cpu, hart.words);
