@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SYS_RISCV64 as SYS } from '@tskern/abi';
 import { nodeHostFolder } from '@tskern/kernel/node';
-import { encodeB } from '@tskern/rv64';
-import { ECALL, REG, addi, tinyProgram } from '@tskern/runtime';
+import { ET_EXEC, PF, PT, writeElf } from '@tskern/elf';
+import { encodeB, encodeI } from '@tskern/rv64';
 import { testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { runExec, type ExecHost } from '../src/exec-command';
@@ -51,6 +51,20 @@ function exec(...args: string[]): ExecRun {
   };
   const status = runExec(args, host);
   return { status, stdout, stderr };
+}
+
+const REG = { zero: 0, sp: 2, a0: 10, a1: 11, a2: 12, a3: 13, a4: 14, a7: 17 } as const;
+const ECALL = 0x00000073;
+const addi = (rd: number, rs1: number, imm: number): number => encodeI(0x13, rd, 0, rs1, imm);
+
+/** A static riscv64 ET_EXEC of hand-assembled instructions at 0x10078. */
+function tinyProgram(code: readonly number[]): Uint8Array {
+  const text = new Uint8Array(new Uint32Array(code).buffer);
+  return writeElf({
+    type: ET_EXEC, entry: 0x10078,
+    phdrs: [{ type: PT.PT_LOAD, flags: PF.PF_R | PF.PF_X, offset: 0, vaddr: 0x10000, filesz: 0x78 + text.length }],
+    contents: [{ offset: 0x78, bytes: text }],
+  });
 }
 
 /** A host directory of its own for a test's files. */

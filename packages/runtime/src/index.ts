@@ -6,5 +6,3 @@
 export { ProgramDriver, type ProgramDriverOptions, type DriverKernel, type DriverResult, type SyscallTracer } from './program-driver';
 export { startProgram, type ProgramStart } from './start-program';
 export { addressSpaceCpuMemory, type CpuMemoryFactory, type AddressSpaceOwner } from './address-space-memory';
-// The test kit: a kernel to place files in and run programs on, hand-assembled static programs.
-export { ProgramWorld, tinyProgram, addi, ECALL, REG, TINY_ENTRY } from './testing/program-world';
