@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Errno, SYS_RISCV64 as SYS } from '@tskern/abi';
 import { encodeB, encodeI, encodeR, encodeS, encodeU } from '@tskern/rv64';
 import { describe, expect, it } from 'vitest';
+import { ProgramDriver } from './program-driver';
 import { ECALL, ProgramWorld, REG, TINY_ENTRY, addi, tinyProgram } from './testing/program-world';
 
 const fixture = (path: string): Uint8Array => new Uint8Array(readFileSync(new URL(path, import.meta.url)));
@@ -79,6 +80,34 @@ describe('processes', () => {
     w.put('/bin/script', '#!/bin/tiny -x\n');
     expect(w.run({ path: '/bin/script', argv: ['script', 'a'] })).toEqual({ kind: 'exited', status: 42, signal: 0 });
     expect(w.output()).toBe('hello\n');
+  });
+});
+
+describe('execve from a thread', () => {
+  it('ends the other threads and the new program runs under the leader\'s tid, even while the leader slept in a call', () => {
+    const w = new ProgramWorld();
+    w.put('/bin/tiny', fixture(elfFixtures + 'tiny-static'));
+    // clone(CLONE_VM|FS|FILES|SIGHAND|THREAD, sp - 2048): the thread execs /bin/tiny; the leader sleeps in
+    // futex(FUTEX_WAIT_PRIVATE) on a zero word forever.
+    const program = (data: number): number[] => {
+      const hi = (a: number): number => (a + 0x800) & ~0xfff;
+      return [
+        encodeU(0x37, REG.a0, 0x11000), addi(REG.a0, REG.a0, -0x100), addi(REG.a1, REG.sp, -2048), addi(REG.a2, 0, 0),
+        addi(REG.a3, 0, 0), addi(REG.a4, 0, 0), addi(REG.a7, 0, SYS.clone), ECALL,
+        encodeB(0x63, 1, REG.a0, REG.zero, 32), // bne a0, zero, leader
+        encodeU(0x37, REG.a0, hi(data)), addi(REG.a0, REG.a0, data - hi(data)), addi(REG.a1, 0, 0), addi(REG.a2, 0, 0),
+        addi(REG.a7, 0, SYS.execve), ECALL, addi(REG.a7, 0, SYS.exit), ECALL,
+        // leader: futex(data + 12, FUTEX_WAIT_PRIVATE, 0, NULL)
+        encodeU(0x37, REG.a0, hi(data + 12)), addi(REG.a0, REG.a0, data + 12 - hi(data + 12)), addi(REG.a1, 0, 128),
+        addi(REG.a2, 0, 0), addi(REG.a3, 0, 0), addi(REG.a7, 0, SYS.futex), ECALL, addi(REG.a7, 0, SYS.exit_group), ECALL,
+      ];
+    };
+    const data = TINY_ENTRY + program(0).length * 4;
+    w.put('/bin/threads', tinyProgram(program(data), new TextEncoder().encode('/bin/tiny\0\0\0\0\0\0\0')));
+    const pid = w.start({ path: '/bin/threads' });
+    expect(new ProgramDriver(w.kernel).run(pid)).toEqual({ kind: 'exited', status: 42, signal: 0 });
+    expect(w.output()).toBe('hello\n');
+    expect(w.kernel.tasks.group(pid)).toBeUndefined(); // reaped: it was the reaper's child
   });
 });
 

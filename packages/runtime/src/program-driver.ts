@@ -53,6 +53,7 @@ const MAPPING_CALLS = new Set<number>([
 ]);
 const CLONE_CALLS = new Set<number>([SYS_RISCV64.clone, SYS_RISCV64.clone3]);
 const TWO53 = 2 ** 53;
+const EINTR = 4;
 /** A bound on handler frames pushed in one return to user mode (each takes a queued signal, so it is never reached in practice). */
 const MAX_FRAMES_PER_RETURN = 1024;
 
@@ -81,6 +82,14 @@ export class ProgramDriver {
   private readonly sleep: (ms: number) => void;
   private readonly tracer: SyscallTracer | undefined;
   private readonly shouldStop: () => boolean;
+  /**
+   * Tasks that exec'd from a thread other than the leader and took its tid:
+   * the runtime may still hold the old leader's sleeping call under that tid,
+   * whose result must not reach the new program's a0.
+   */
+  private readonly tookLeaderTid = new WeakSet<Task>();
+  /** Tids whose sleeping call belonged to a leader an execve ended (see `tookLeaderTid`): cancelled, not retried. */
+  private readonly staleCalls = new Set<number>();
   /** Calls that slept, to report to the tracer when they complete. */
   private readonly pendingTrace = new Map<Task, unknown>();
 
@@ -93,6 +102,16 @@ export class ProgramDriver {
     // sigaltstack's "on the alternate stack" test reads the user sp, which the
     // driver saves into each task's context at every trap.
     signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
+    // The runtime keys sleeping calls by tid; after de_thread a call of the
+    // dead leader may still sit under the tid the exec'ing thread took over.
+    // Interrupting it with this policy cancels it (its result is dropped).
+    const rt = kernel.runtime;
+    const policy = rt.interruptPolicy;
+    rt.interruptPolicy = (tid, block) => {
+      if (!this.staleCalls.delete(tid)) return policy(tid, block);
+      block.cancel();
+      return -EINTR;
+    };
   }
 
   /** Run until process `pid` has ended (its other processes may still live), or nothing can run. */
@@ -142,6 +161,10 @@ export class ProgramDriver {
     const task = this.kernel.tasks.get(tid);
     if (task === undefined || !task.alive) return;
     let hart = this.hartOf(task);
+    if (this.tookLeaderTid.has(task)) {
+      this.tookLeaderTid.delete(task);
+      result = null;
+    }
     if (result !== null) {
       setContextResult(hart.words, result);
       const token = this.pendingTrace.get(task);
@@ -184,7 +207,14 @@ export class ProgramDriver {
         }
         setContextResult(hart.words, outcome);
         // execve from another thread took the leader's tid: the runtime meets it again under that tid.
-        if (task.tid !== tidBefore) return;
+        if (task.tid !== tidBefore) {
+          this.tookLeaderTid.add(task);
+          if (rt.blockOf(task.tid) !== undefined) {
+            this.staleCalls.add(task.tid);
+            rt.interrupt(task.tid);
+          }
+          return;
+        }
       } else {
         const sig = raiseTrapSignal(task, exit);
         if (!task.alive) {
