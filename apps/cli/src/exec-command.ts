@@ -17,6 +17,8 @@ export interface ExecHost {
   resolve(path: string): string;
   /** What is at a host path. */
   kind(path: string): 'file' | 'directory' | 'missing' | 'other';
+  /** The path with symlinks resolved (realpath); absent: as given. */
+  canonical?(path: string): string;
   /** A hostfs of a host directory. */
   folder(path: string, readOnly: boolean): (frames: FrameAllocator) => FileSystem;
 }
@@ -73,8 +75,8 @@ export function runExec(args: readonly string[], host: ExecHost): number {
     host.stderr(`tskern: ${options}\nTry 'tskern exec --help'.\n`);
     return EXIT_USAGE;
   }
-  const programPath = host.resolve(options.program);
-  const kind = host.kind(programPath);
+  const typed = host.resolve(options.program);
+  const kind = host.kind(typed);
   if (kind === 'missing') {
     host.stderr(`tskern: ${options.program}: ${strerror(Errno.ENOENT)}\n`);
     return EXIT_NOT_FOUND;
@@ -83,6 +85,8 @@ export function runExec(args: readonly string[], host: ExecHost): number {
     host.stderr(`tskern: ${options.program}: ${strerror(kind === 'directory' ? Errno.EISDIR : Errno.EACCES)}\n`);
     return EXIT_CANNOT_EXECUTE;
   }
+  // The program appears where it really is (a symlink's target), as /proc/self/exe would name it.
+  const programPath = host.canonical?.(typed) ?? typed;
   const mounts = plannedMounts(options, host, programPath);
   if (typeof mounts === 'string') {
     host.stderr(`tskern: ${mounts}\n`);

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nodeHostFolder } from '@tskern/kernel/node';
 import { runExec, type ExecHost } from './exec-command';
@@ -19,6 +19,7 @@ export function runNodeExec(args: readonly string[], userDirectory: string): num
         return 'missing';
       }
     },
+    canonical: (path) => realpathSync(path),
     folder: (path, readOnly) => nodeHostFolder(path, { readOnly }),
   };
   return runExec(args, host);

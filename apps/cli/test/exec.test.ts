@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,6 +153,16 @@ describe('tskern exec', () => {
       '[pid 2] +++ exited with 0 +++',
       '',
     ]);
+  });
+
+  it('--sysroot mounts a sysroot\'s lib directory where a dynamic program finds its loader', () => {
+    // tiny-pie names /lib/ld-linux-riscv64-lp64d.so.1; a static PIE stands in for the loader.
+    const sysroot = scratch();
+    mkdirSync(join(sysroot, 'lib'));
+    copyFileSync(join(root, tinyPie), join(sysroot, 'lib/ld-linux-riscv64-lp64d.so.1'));
+    const pie = 'packages/elf/fixtures/tiny-pie';
+    expect(exec(pie)).toEqual({ status: 127, stdout: '', stderr: `tskern: ${pie}: No such file or directory\n` });
+    expect(exec('--sysroot', sysroot, pie)).toEqual({ status: 42, stdout: 'hello\n', stderr: '' });
   });
 
   it('usage errors exit 2', () => {
