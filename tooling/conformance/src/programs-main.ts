@@ -11,6 +11,8 @@
  *   pnpm conformance:programs [--suite DIR] [NAME...]
  *
  * `--suite` names another copy of the suite's directory (default tooling/programs).
+ * The glibc examples (glibc/bin/riscv64, glibc/expected) run after the suite,
+ * labelled `glibc/NAME`.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -43,33 +45,39 @@ function main(argv: readonly string[]): number {
     suite = resolve(process.env['INIT_CWD'] ?? process.cwd(), dir);
     args.splice(at, 2);
   }
-  const BIN = `${suite}/bin/riscv64`;
-  const EXPECTED = `${suite}/expected`;
-  if (!existsSync(BIN) || !existsSync(EXPECTED)) {
+  if (!existsSync(`${suite}/bin/riscv64`) || !existsSync(`${suite}/expected`)) {
     process.stderr.write(`conformance:programs: no program suite at ${suite} (bin/riscv64 and expected/)\n`);
     return 2;
   }
-  const all = readdirSync(EXPECTED).filter((f) => f.endsWith('.out')).map((f) => f.slice(0, -4)).sort();
-  const names = args.length > 0 ? all.filter((n) => args.includes(n)) : all;
+  // The freestanding suite, then the glibc examples (glibc/bin/riscv64, glibc/expected).
+  const programs: { label: string; bin: string; name: string; golden: string }[] = [];
+  for (const [prefix, dir] of [['', suite], ['glibc/', `${suite}/glibc`]] as const) {
+    if (!existsSync(`${dir}/expected`)) continue;
+    for (const f of readdirSync(`${dir}/expected`).filter((e) => e.endsWith('.out')).sort()) {
+      const name = f.slice(0, -4);
+      programs.push({ label: `${prefix}${name}`, bin: `${dir}/bin/riscv64`, name, golden: `${dir}/expected/${f}` });
+    }
+  }
+  const chosen = args.length > 0 ? programs.filter((p) => args.includes(p.label) || args.includes(p.name)) : programs;
   let same = 0;
-  for (const name of names) {
-    const expected = readFileSync(`${EXPECTED}/${name}.out`, 'utf8');
-    if (!existsSync(`${BIN}/${name}`)) {
-      process.stdout.write(`missing    ${name} (no bin/riscv64/${name})\n`);
+  for (const p of chosen) {
+    const expected = readFileSync(p.golden, 'utf8');
+    if (!existsSync(`${p.bin}/${p.name}`)) {
+      process.stdout.write(`missing    ${p.label} (no binary)\n`);
       continue;
     }
     const started = Date.now();
-    const got = runProgram(BIN, name, () => Date.now() - started > TIMEOUT_MS);
+    const got = runProgram(p.bin, p.name, () => Date.now() - started > TIMEOUT_MS);
     if (got.transcript === expected) {
       same++;
-      process.stdout.write(`identical  ${name}\n`);
+      process.stdout.write(`identical  ${p.label}\n`);
     } else {
-      process.stdout.write(`differs    ${name}\n${firstDifference(expected, got.transcript)}\n`);
+      process.stdout.write(`differs    ${p.label}\n${firstDifference(expected, got.transcript)}\n`);
       if (got.stderr !== '') process.stdout.write(`  stderr: ${got.stderr.trimEnd().split('\n').join('\n          ')}\n`);
     }
   }
-  process.stdout.write(`${same}/${names.length} programs identical to Linux\n`);
-  return same === names.length ? 0 : 1;
+  process.stdout.write(`${same}/${chosen.length} programs identical to Linux\n`);
+  return same === chosen.length ? 0 : 1;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -90,7 +90,7 @@ describe('execve of an ELF file through the kernel', () => {
     expect(task.group.program).toBe('/tiny');
   });
 
-  it('puts the heap after the image, and the stack at the top of Sv39 user space', () => {
+  it('puts the heap after the image, and a growing stack at the top of Sv39 user space', () => {
     const k = createKernel();
     put(k, '/tiny', tinyStatic);
     const { pid, str } = caller(k);
@@ -98,6 +98,10 @@ describe('execve of an ELF file through the kernel', () => {
     // The data segment ends at 0x11170 + memsz; brk(0) answers the page after it.
     expect(k.runtime.syscall(pid, SYS.brk, 0)).toBe(0x14000);
     expect(k.stack(pid).end).toBe(0x40_0000_0000);
+    // setup_arg_pages: the strings' page plus stack_expand (128 KiB); it grows down from there.
+    expect(k.stack(pid).end - k.stack(pid).start).toBe(4096 + 128 * 1024);
+    const below = k.stack(pid).start - 64 * 4096;
+    expect(k.store(pid, below, new Uint8Array([1]))).toBe(0);
   });
 
   it('closes close-on-exec descriptors, resets caught signals and ends the other threads', () => {

@@ -13,6 +13,8 @@ import { openExec, type ExecHandle } from './open-exec';
 
 /** RLIMIT_STACK's default soft value: the size of `[stack]` and the base of the argument limit. */
 const STACK_SIZE = 8 * 1024 * 1024;
+/** What setup_arg_pages adds below the argument pages (stack_expand, fs/exec.c). */
+const STACK_EXPAND = 128 * 1024;
 /** The gap mmap_base keeps below the stack (mm/util.c: at least MIN_GAP, 128 MiB). */
 const MMAP_GAP = 128 * 1024 * 1024;
 /** What riscv64 reports in AT_HWCAP: RV64GC, the CPU @tskern/rv64 implements. */
@@ -73,13 +75,11 @@ export class ElfBinaryFormat implements BinaryFormat {
     const plan = planElfLoad(found.elf, layout);
     if ('kind' in plan) return plan;
     const mm = new AddressSpace({ ...this.options.memory, taskSize: layout.taskSize, mmapBase: layout.taskSize - MMAP_GAP });
-    const stack = mapStack(mm, STACK_SIZE);
     const loaded = applyElfLoadPlan(plan, addressSpaceExecMemory(mm), layout);
     if ('kind' in loaded) {
       mm.releaseAll();
       return loaded;
     }
-    if (loaded.stackExecutable) mprotect(mm, stack.start, stack.end - stack.start, PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC);
     setProgramBreak(mm, loaded.startBrk);
     const trampoline = mapSigreturnTrampoline(mm);
     if (trampoline < 0) {
@@ -93,6 +93,11 @@ export class ElfBinaryFormat implements BinaryFormat {
       ...loaded, hwcap: HWCAP, uid: cred.uid, euid: cred.euid, gid: cred.gid, egid: cred.egid, secure: false,
       arch: riscv64DlInfo({ vdso: 0, minSigStkSz: Math.ceil(RISCV64_RT_SIGFRAME.size / 16) * 16 }),
     }, random, layout.stackTop);
+    // setup_arg_pages: [stack] spans the pages of the strings plus stack_expand
+    // (128 KiB), within RLIMIT_STACK; it grows down on faults from there.
+    const stringPages = layout.stackTop - Math.floor(initial.argStart / PAGE_SIZE) * PAGE_SIZE;
+    const stack = mapStack(mm, Math.min(STACK_SIZE, stringPages + STACK_EXPAND));
+    if (loaded.stackExecutable) mprotect(mm, stack.start, stack.end - stack.start, PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC);
     if (store(mm, initial.sp, initial.bytes, 0, initial.bytes.length) !== 0) {
       mm.releaseAll();
       return { kind: 'fatal', errno: -Errno.EFAULT };
