@@ -73,6 +73,20 @@ describe('processes', () => {
     expect(w.run({ path: '/bin/forker' })).toEqual({ kind: 'exited', status: 13, signal: 0 });
   });
 
+  it('a CLONE_VFORK parent sleeps until its child exits, then sees what the child stored in their shared memory', () => {
+    // clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0): the child stores 43 at sp - 64 and exits; the parent exits with that word.
+    const code = [
+      encodeU(0x37, REG.a0, 0x4000), addi(REG.a0, REG.a0, 0x111), addi(REG.a1, 0, 0), addi(REG.a2, 0, 0), addi(REG.a3, 0, 0),
+      addi(REG.a4, 0, 0), addi(REG.a7, 0, SYS.clone), ECALL,
+      encodeB(0x63, 1, REG.a0, REG.zero, 24), // bne a0, zero, parent
+      addi(REG.a5, 0, 43), encodeS(0x23, 2, REG.sp, REG.a5, -64), addi(REG.a0, 0, 0), addi(REG.a7, 0, SYS.exit), ECALL,
+      encodeI(0x03, REG.a0, 2, REG.sp, -64), addi(REG.a7, 0, SYS.exit_group), ECALL,
+    ];
+    const w = new ProgramWorld();
+    w.put('/bin/vfork', tinyProgram(code));
+    expect(w.run({ path: '/bin/vfork' })).toEqual({ kind: 'exited', status: 43, signal: 0 });
+  });
+
   it('execve from a running program replaces its image; argv reaches the new one through the stack', () => {
     const w = new ProgramWorld();
     w.put('/bin/tiny', fixture(elfFixtures + 'tiny-static'));

@@ -191,13 +191,14 @@ export class ProgramDriver {
         const args = [10, 11, 12, 13, 14, 15].map((r) => registerArg(cpu, r));
         const token = this.tracer?.enter(task, exit.number, args.map(Number));
         const outcome = rt.syscall(tidBefore, exit.number, args[0], args[1], args[2], args[3], args[4], args[5]);
+        // Children exist even while the parent sleeps in clone (CLONE_VFORK).
+        if (CLONE_CALLS.has(exit.number)) this.adoptClones(task, hart.words);
         if (typeof outcome !== 'number') {
           if (token !== undefined) this.pendingTrace.set(task, token);
           return;
         }
         if (token !== undefined) this.tracer?.exit(token, outcome);
         if (!task.alive) return;
-        if (CLONE_CALLS.has(exit.number) && outcome > 0) this.startChild(task, outcome, hart.words);
         if (task.userContext !== ctxBefore) {
           // execve: a new image, a new CPU (empty decode cache, FP state cleared).
           this.harts.delete(task);
@@ -251,19 +252,20 @@ export class ProgramDriver {
   /**
    * A clone's child starts as a copy of the parent's registers after the
    * call (copy_thread): a0 = 0, sp = the new stack when one was given, tp =
-   * the TLS with CLONE_SETTLS. The task table shares the parent's context
-   * object; the child gets its own.
+   * the TLS with CLONE_SETTLS. The task table gives the child the parent's
+   * context object; each such child gets its own copy here.
    */
-  private startChild(parent: Task, childTid: number, words: ContextWords): void {
-    const child = this.kernel.tasks.get(childTid);
-    if (child === undefined || child === parent || this.harts.has(child)) return;
-    const ctx = riscv64UserContext(words.ctx.sigreturnTrampoline);
-    ctx.regs.set(words.ctx.regs);
-    ctx.fp.set(words.ctx.fp);
-    ctx.regs[10] = 0n;
-    if (child.startStack !== 0) ctx.regs[2] = BigInt(child.startStack);
-    if (child.tls !== 0) ctx.regs[4] = BigInt.asUintN(64, BigInt(child.tls));
-    child.userContext = ctx;
+  private adoptClones(parent: Task, words: ContextWords): void {
+    for (const child of this.kernel.tasks.tasks()) {
+      if (child === parent || child.userContext !== words.ctx || this.harts.has(child)) continue;
+      const ctx = riscv64UserContext(words.ctx.sigreturnTrampoline);
+      ctx.regs.set(words.ctx.regs);
+      ctx.fp.set(words.ctx.fp);
+      ctx.regs[10] = 0n;
+      if (child.startStack !== 0) ctx.regs[2] = BigInt(child.startStack);
+      if (child.tls !== 0) ctx.regs[4] = BigInt.asUintN(64, BigInt(child.tls));
+      child.userContext = ctx;
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import type { ArchAbi } from './arch-abi';
 import type { BinaryFormat, ExecImage } from './binary-format';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
 import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
+import { WaitQueue } from '@tskern/sched';
 import { Task, type TaskKernel } from './task';
 import { ThreadGroup } from './thread-group';
 import type { UserMemory } from './user-memory';
@@ -199,6 +200,7 @@ export class TaskTable {
     child.userContext = parent.userContext;
     child.startStack = args.stack ?? 0;
     if ((flags & CLONE.CLONE_SETTLS) !== 0) child.tls = args.tls ?? 0;
+    if ((flags & CLONE.CLONE_VFORK) !== 0) child.vforkDone = new WaitQueue('vfork');
     if ((flags & CLONE.CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = args.childTid ?? 0;
     if ((flags & CLONE.CLONE_PARENT_SETTID) !== 0) putTid(parent.mem, args.parentTid ?? 0, tid);
     if ((flags & CLONE.CLONE_CHILD_SETTID) !== 0) putTid(child.mem, args.childTid ?? 0, tid);
@@ -361,6 +363,10 @@ export class TaskTable {
    * package's, hooked by the kernel); then this task stops using it.
    */
   private releaseMm(task: Task): void {
+    // complete_vfork_done: the vfork parent may run again.
+    const vfork = task.vforkDone;
+    task.vforkDone = null;
+    vfork?.wakeAll();
     const hooks = this.options.hooks;
     hooks?.releasingMm?.(task);
     const addr = task.clearChildTid;

@@ -1,14 +1,35 @@
 import { CLONE, CLONE_ARGS, Errno, PAGE_SIZE, TASK_SIZE } from '@tskern/abi';
+import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
+import type { Block, SyscallReturn } from '../block';
+
+/**
+ * CLONE_VFORK (kernel/fork.c wait_for_vfork_done): the parent sleeps until
+ * the child releases the memory they share (it execs or exits); then clone
+ * returns the child's tid.
+ */
+function vforkWait(child: Task): SyscallReturn {
+  const queue = child.vforkDone;
+  if (queue === null) return child.tid;
+  const block: Block = {
+    reason: `vfork(${child.tid})`,
+    on: [waitOn(queue)],
+    restart: 'sys',
+    retry: () => (child.vforkDone === null ? child.tid : block),
+    cancel: () => {},
+  };
+  return block;
+}
 
 /**
  * clone(2): the five register arguments in the task's architecture's order
  * (x86-64: flags, stack, parent_tid, child_tid, tls; riscv64: flags, stack,
  * parent_tid, tls, child_tid). The low byte of the flags is the exit
  * signal; only the low 32 bits are flags (kernel_clone_args takes
- * lower_32_bits). Returns the child's tid.
+ * lower_32_bits). Returns the child's tid (with CLONE_VFORK once the child
+ * has exec'd or exited).
  */
-export function sysClone(task: Task, a0: number, a1: number, a2: number, a3: number, a4: number): number {
+export function sysClone(task: Task, a0: number, a1: number, a2: number, a3: number, a4: number): SyscallReturn {
   const r = task.abi.cloneRegisters(a0, a1, a2, a3, a4);
   const low = r.flags >>> 0;
   const child = task.kernel.tasks.clone(task, {
@@ -19,7 +40,7 @@ export function sysClone(task: Task, a0: number, a1: number, a2: number, a3: num
     childTid: r.childTid,
     tls: r.tls,
   });
-  return typeof child === 'number' ? child : child.tid;
+  return typeof child === 'number' ? child : vforkWait(child);
 }
 
 /** clone3's flags beyond the legacy 32: CLONE_CLEAR_SIGHAND and CLONE_INTO_CGROUP. */
@@ -39,7 +60,7 @@ const NSIG = 64n;
  * size or a size without a stack (EFAULT for a stack outside user space),
  * and for what tskern does not have (set_tid, cgroups).
  */
-export function sysClone3(task: Task, uargs: number, size: number): number {
+export function sysClone3(task: Task, uargs: number, size: number): SyscallReturn {
   if (size < CLONE_ARGS.SIZE_VER0) return -Errno.EINVAL;
   if (size > PAGE_SIZE) return -Errno.E2BIG;
   const known = Math.min(size, CLONE_ARGS.SIZE_VER2);
@@ -77,7 +98,7 @@ export function sysClone3(task: Task, uargs: number, size: number): number {
   });
   if (typeof child === 'number') return child;
   if ((flags & CLONE_CLEAR_SIGHAND) !== 0n) child.sighand.resetForExec();
-  return child.tid;
+  return vforkWait(child);
 }
 
 /** A u64 pointer field as a handler number (huge values fault like any bad pointer). */
