@@ -34,6 +34,8 @@ export interface CliEnv {
   readonly version: string;
   /** Milliseconds on a monotonic clock, for the summary (default `performance.now`). */
   now?(): number;
+  /** `tskern exec ARGS...`: run a riscv64 program (absent: the command is unavailable). */
+  exec?(args: readonly string[]): number | Promise<number>;
 }
 
 /** Exit statuses: the spec's 0/1/2, and 2 for usage errors and crashes too. */
@@ -42,6 +44,7 @@ export const EXIT_MISMATCH = 1;
 export const EXIT_ERROR = 2;
 
 export const USAGE = `usage: tskern run [--check] [--verbose] FILE...
+       tskern exec [OPTION]... [--] PROGRAM [ARG...]
        tskern --help | --version
 
 Commands:
@@ -50,6 +53,9 @@ Commands:
                 output. With more than one file, each transcript is preceded
                 by a line "== NAME" (the file's base name), and a summary
                 (files, operations, failures, time) goes to standard error.
+
+  exec PROGRAM  Run a riscv64 Linux program (a host path) on a fresh kernel,
+                its standard streams the host's (tskern exec --help).
 
 Options of run:
   --check       Compare each result with the line's inline expectation
@@ -91,6 +97,7 @@ export async function runCli(args: readonly string[], env: CliEnv): Promise<numb
     return EXIT_OK;
   }
   if (command === 'run') return runCommand(rest, env);
+  if (command === 'exec' && env.exec !== undefined) return env.exec(rest);
   if (command.startsWith('-')) return usageError(env, `unknown option ${command}`);
   return usageError(env, `unknown command ${command}`);
 }

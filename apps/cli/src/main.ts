@@ -1,5 +1,6 @@
 /**
- * The `tskern` command: `tskern run [--check] [--verbose] FILE...`. Standard output
+ * The `tskern` command: `tskern run [--check] [--verbose] FILE...` and
+ * `tskern exec PROGRAM [ARG...]`. Standard output
  * carries transcripts only, so stray console output (a debug print in the
  * kernel) is sent to standard error.
  */
@@ -54,6 +55,10 @@ async function main(): Promise<number> {
     createKernel: async () => {
       const { createKernel } = await import('@tskern/kernel');
       return createKernel();
+    },
+    exec: async (args) => {
+      const { runNodeExec } = await import('./node-exec');
+      return runNodeExec(args, userDirectory());
     },
   });
 }

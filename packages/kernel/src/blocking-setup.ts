@@ -1,4 +1,4 @@
-import { createDevFs, mountDev, type RandomSource } from '@tskern/devices';
+import { createDevFs, mountDev, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { PipeFs } from '@tskern/pipe';
 import { HostClock, VirtualClock, type KernelClock, type TimerHandle } from '@tskern/sched';
@@ -23,11 +23,17 @@ export function kernelClock(option: KernelClockOption | undefined): KernelClock 
 }
 
 /**
- * Mount devtmpfs on /dev with null, zero, full, random and urandom (before
- * /dev/shm is mounted inside it). Returns 0 or -errno.
+ * Mount devtmpfs on /dev with null, zero, full, random and urandom and the
+ * `extra` devices of the host (before /dev/shm is mounted inside it).
+ * Returns 0 or -errno.
  */
-export function mountDevices(vfs: Vfs, frames: FrameAllocator, random: RandomSource | undefined): number {
-  return mountDev(vfs, createDevFs({ frames, deviceId: DEVTMPFS_DEVICE, ...(random !== undefined ? { random } : {}) }));
+export function mountDevices(vfs: Vfs, frames: FrameAllocator, random: RandomSource | undefined, extra: readonly CharDevice[] = []): number {
+  const dev = createDevFs({ frames, deviceId: DEVTMPFS_DEVICE, ...(random !== undefined ? { random } : {}) });
+  for (const d of extra) {
+    const r = dev.addCharDevice(d);
+    if (typeof r === 'number') return r;
+  }
+  return mountDev(vfs, dev);
 }
 
 /** SIGPIPE (the only signal the blocking calls raise). */

@@ -9,13 +9,14 @@ import {
   provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
-import type { RandomSource } from '@tskern/devices';
+import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
 import { Credentials, Vfs, type FileSystem } from '@tskern/vfs';
 import { kernelClock, mountDevices, wireBlocking, type KernelClockOption } from './blocking-setup';
 import type { TaskRuntime } from './runtime';
+import { ElfBinaryFormat } from './exec/elf-binary-format';
 
 /** How to assemble a kernel; every part has a default. */
 export interface KernelOptions {
@@ -52,6 +53,8 @@ export interface KernelOptions {
    * one at a time.
    */
   readonly cpus?: number;
+  /** More character devices in /dev (the host's terminal streams of `tskern exec`). */
+  readonly devices?: readonly CharDevice[];
 }
 
 /** A file system to mount when the kernel starts. */
@@ -61,6 +64,8 @@ export interface KernelMount {
   readonly fs: FileSystem | ((frames: FrameAllocator) => FileSystem);
   /** What /proc/mounts shows as the source (default: the fs type). */
   readonly source?: string;
+  /** MS_NOEXEC: execve of a file on it is EACCES. */
+  readonly noexec?: boolean;
 }
 
 /**
@@ -82,6 +87,8 @@ export class Kernel implements KernelHost {
   /** The architectures tasks may run as, by name (`x86_64`, the default, and `riscv64`). */
   readonly personalities: ReadonlyMap<string, Personality>;
   private readonly mountTable: { source: string; target: string; type: string; options: string }[] = [];
+  /** File systems mounted noexec (MNT_NOEXEC): execve refuses their files. */
+  private readonly noexec = new Set<FileSystem>();
 
   constructor(options: KernelOptions = {}) {
     const frames = options.frames ?? new ArenaFrameAllocator({ bytes: 1024 * 1024 * 1024 });
@@ -89,7 +96,7 @@ export class Kernel implements KernelHost {
     const rootFs = options.rootFs?.(frames) ?? new RamFs({ frames });
     this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry() });
     this.mountTable.push({ source: 'rootfs', target: '/', type: rootFs.type, options: 'rw' });
-    const devMounted = mountDevices(this.vfs, frames, options.random);
+    const devMounted = mountDevices(this.vfs, frames, options.random, options.devices);
     if (devMounted < 0) throw new Error(`tskern: cannot mount /dev (${devMounted})`);
     this.mountTable.push({ source: 'udev', target: '/dev', type: 'devtmpfs', options: 'rw,nosuid' });
     const shm = createShmFs({ frames });
@@ -100,8 +107,9 @@ export class Kernel implements KernelHost {
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
     this.mountTable.push({ source: 'proc', target: '/proc', type: proc.type, options: 'rw,nosuid,nodev,noexec' });
+    this.noexec.add(proc);
     for (const m of options.mounts ?? []) {
-      const r = this.mount(m.path, typeof m.fs === 'function' ? m.fs(frames) : m.fs, m.source);
+      const r = this.mount(m.path, typeof m.fs === 'function' ? m.fs(frames) : m.fs, m.source, m.noexec === true);
       if (r < 0) throw new Error(`tskern: cannot mount ${m.path} (${r})`);
     }
     this.memory = memoryOptions(frames, createSharedAnonymousFactory({ frames }), {
@@ -114,6 +122,12 @@ export class Kernel implements KernelHost {
       ...(options.fdLimit !== undefined ? { fdLimit: options.fdLimit } : {}),
       newSignalActions: () => new SignalActions(),
       hooks: signalFutexHooks,
+      binaryFormat: new ElfBinaryFormat({
+        vfs: this.vfs,
+        memory: this.memory,
+        random: options.random ?? new CryptoRandomSource(),
+        noexec: (fs) => this.noexec.has(fs),
+      }),
     });
     const personalities = [x86_64Personality(), riscv64Personality()];
     this.personalities = new Map(personalities.map((p) => [p.abi.name, p]));
@@ -129,12 +143,14 @@ export class Kernel implements KernelHost {
 
   /**
    * Mount `fs` at `path`, making the directories on the way as root (mode
-   * 0755). Returns 0 or -errno.
+   * 0755); `noexec` refuses execve of its files. Returns 0 or -errno.
    */
-  mount(path: string, fs: FileSystem, source: string = fs.type): number {
+  mount(path: string, fs: FileSystem, source: string = fs.type, noexec = false): number {
     const r = this.vfs.mountCreating(path, fs);
-    if (r === 0) this.mountTable.push({ source, target: path, type: fs.type, options: fs.readOnly ? 'ro' : 'rw' });
-    return r;
+    if (r !== 0) return r;
+    this.mountTable.push({ source, target: path, type: fs.type, options: (fs.readOnly ? 'ro' : 'rw') + (noexec ? ',noexec' : '') });
+    if (noexec) this.noexec.add(fs);
+    return 0;
   }
 
   /**
@@ -186,7 +202,10 @@ export class Kernel implements KernelHost {
         return 0;
       },
       cmdline: (pid) => live(pid)?.group.argv,
-      exe: (pid) => live(pid)?.group.program,
+      exe: (pid) => {
+        const g = live(pid)?.group;
+        return g === undefined ? undefined : (g.exePath ?? g.program);
+      },
       incarnation: (pid) => live(pid)?.group,
     };
   }

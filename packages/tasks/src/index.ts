@@ -10,6 +10,7 @@ export { emptyUsage, addUsage, type UsageTotals } from './usage';
 export {
   TaskTable, DEFAULT_START_BRK, type ProgramImage, type TaskTableOptions, type SpawnParams, type WaitResult, type TaskLifecycleHooks,
 } from './task-table';
+export type { BinaryFormat, ExecImage, ExecFatal, ExecStrings } from './binary-format';
 export { checkCloneFlags, type CloneArgs } from './clone-args';
 export type { ArchAbi, ChildRegisters, CloneRegisters, SignalFrameAbi, UserContextAbi } from './arch-abi';
 export { addressSpaceMemory, type UserMemory } from './user-memory';

@@ -4,8 +4,10 @@ import { AddressSpace, forkAddressSpace, mapStack, peakResidentBytes, setProgram
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
 import { childContext } from './child-context';
+import type { BinaryFormat, ExecImage } from './binary-format';
 import { checkCloneFlags, type CloneArgs } from './clone-args';
 import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
+import { WaitQueue } from '@tskern/sched';
 import { Task, type TaskKernel } from './task';
 import { ThreadGroup } from './thread-group';
 import type { UserMemory } from './user-memory';
@@ -40,6 +42,8 @@ export interface TaskTableOptions {
   readonly newSignalActions?: () => SignalActions;
   /** What other subsystems do at points of a task's life (futexes, signals); the kernel wires them. */
   readonly hooks?: TaskLifecycleHooks;
+  /** How execve loads a file that is not a registered program (ELF, scripts); none: ENOENT as before. */
+  readonly binaryFormat?: BinaryFormat;
 }
 
 /**
@@ -201,6 +205,7 @@ export class TaskTable {
       // The child runs the same image: same argv (the mm's arg area is copied) and dumpable flag (mm->flags).
       group.argv = parent.group.argv;
       group.dumpable = parent.group.dumpable;
+      group.exePath = parent.group.exePath;
       real?.children.add(group);
       this.byTgid.set(tid, group);
     }
@@ -213,10 +218,16 @@ export class TaskTable {
     child.noNewPrivs = parent.noNewPrivs;
     child.cpuMask = parent.cpuMask;
     if ((flags & CLONE.CLONE_SETTLS) !== 0) child.tls = args.tls ?? 0;
+    if ((flags & CLONE.CLONE_VFORK) !== 0) child.vforkDone = new WaitQueue('vfork');
     if ((flags & CLONE.CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = args.childTid ?? 0;
     if ((flags & CLONE.CLONE_PARENT_SETTID) !== 0) putTid(parent.mem, args.parentTid ?? 0, tid);
     if ((flags & CLONE.CLONE_CHILD_SETTID) !== 0) putTid(child.mem, args.childTid ?? 0, tid);
     return child;
+  }
+
+  /** The binary formats execve loads files with, if the kernel has any. */
+  get binaryFormat(): BinaryFormat | undefined {
+    return this.options.binaryFormat;
   }
 
   /**
@@ -232,6 +243,30 @@ export class TaskTable {
   exec(task: Task, path: string, argv?: readonly string[]): number {
     const image = this.programs.get(path);
     if (image === undefined) return -Errno.ENOENT;
+    const mm = new AddressSpace(this.options.memory);
+    const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
+    this.beginNewExec(task, mm, stack, path, argv);
+    return 0;
+  }
+
+  /**
+   * execve(2) of an image a binary format built (the point of no return,
+   * begin_new_exec): as `exec`, with the image's address space, stack and
+   * user context; the process now runs `image.exePath` (/proc/[pid]/exe)
+   * with `argv` (/proc/[pid]/cmdline; default `[filename]`).
+   */
+  commitExec(task: Task, image: ExecImage, argv?: readonly string[]): void {
+    this.beginNewExec(task, image.mm, image.stack, image.filename, argv);
+    task.userContext = image.userContext;
+    task.group.exePath = image.exePath;
+    task.tls = 0;
+    task.startStack = 0;
+    task.robustList = { head: 0, len: 0 };
+  }
+
+  /** begin_new_exec: de_thread, exec_mmap, unshare_files and close-on-exec, flush_signal_handlers. */
+  private beginNewExec(task: Task, mm: AddressSpace, stack: { start: number; end: number }, program: string, argv?: readonly string[]): void {
     const group = task.group;
     for (const other of [...group.tasks]) if (other !== task) this.exitTask(other, 0);
     if (!task.isLeader) {
@@ -240,12 +275,10 @@ export class TaskTable {
       group.leader = task;
       this.byTid.set(task.tid, task);
     }
-    const mm = new AddressSpace(this.options.memory);
     this.releaseMm(task);
     task.mm = mm;
     this.hold(mm);
-    task.stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
-    setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
+    task.stack = stack;
     if (this.usersOf(task.files) > 1) {
       const files = task.files.fork();
       this.drop(task.files);
@@ -261,11 +294,10 @@ export class TaskTable {
     }
     task.sighand.resetForExec();
     task.altStack = NO_ALTSTACK;
-    group.program = path;
-    group.argv = argv ?? [path];
+    group.program = program;
+    group.argv = argv ?? [program];
     group.dumpable = 1;
-    task.comm = commOf(path);
-    return 0;
+    task.comm = commOf(program);
   }
 
   /**
@@ -359,6 +391,10 @@ export class TaskTable {
    * package's, hooked by the kernel); then this task stops using it.
    */
   private releaseMm(task: Task): void {
+    // complete_vfork_done: the vfork parent may run again.
+    const vfork = task.vforkDone;
+    task.vforkDone = null;
+    vfork?.wakeAll();
     const hooks = this.options.hooks;
     hooks?.releasingMm?.(task);
     const addr = task.clearChildTid;

@@ -1,4 +1,5 @@
 import type { AddressSpace } from '@tskern/mman';
+import type { WaitQueue } from '@tskern/sched';
 import type { Credentials, FdTable, FsContext, Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
 import { NO_ALTSTACK, PendingSignals, SignalSet, type SigAltStack, type SignalActions } from '@tskern/signal';
@@ -54,6 +55,12 @@ export class Task {
   readonly pending = new PendingSignals();
   /** sigaltstack(2). */
   altStack: SigAltStack = NO_ALTSTACK;
+  /**
+   * CLONE_VFORK: woken (and cleared) when this child releases the memory it
+   * shares with its parent, at execve or exit (complete_vfork_done); the
+   * parent's clone sleeps on it. null otherwise.
+   */
+  vforkDone: WaitQueue | null = null;
   /** The architecture's user context (registers), owned by the runtime that runs the task. */
   userContext: unknown = undefined;
   /**

@@ -49,6 +49,11 @@ export class ThreadGroup {
    * children used (cutime, cstime, cmaxrss, cmin_flt...), added at wait.
    */
   readonly usage = { exited: emptyUsage(), children: emptyUsage() };
+  /**
+   * The file the process runs (mm->exe_file, what /proc/[pid]/exe names),
+   * set by an execve of a real binary; null for a registered program.
+   */
+  exePath: string | null = null;
   /** The leader: the task whose tid is the tgid (after an execve from another thread, that thread). */
   leader!: Task;
 

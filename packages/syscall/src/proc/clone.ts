@@ -1,4 +1,5 @@
 import { CLONE, CLONE_ARGS, Errno, PAGE_SIZE, TASK_SIZE } from '@tskern/abi';
+import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
 import { vforkWait } from './vfork';

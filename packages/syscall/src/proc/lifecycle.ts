@@ -1,8 +1,9 @@
 import { CLONE, Errno, PATH_MAX, Signal, WAIT } from '@tskern/abi';
 import { waitOn } from '@tskern/sched';
-import type { Task } from '@tskern/tasks';
+import type { ExecStrings, Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
 import { childUsage, putRusage } from '../system/rusage';
+import { readExecStrings } from './exec-strings';
 import { vforkWait } from './vfork';
 
 const decoder = new TextDecoder();
@@ -47,26 +48,52 @@ function readArgv(task: Task, argv: number): string[] | number {
     if (typeof bytes === 'number') return bytes === -Errno.ENAMETOOLONG ? -Errno.E2BIG : bytes;
     total += bytes.length + 1 + 8;
     if (total > MAX_ARG_BYTES) return -Errno.E2BIG;
-    let text = '';
-    for (const b of bytes) text += String.fromCharCode(b);
-    out.push(text);
+    out.push(latin1(bytes));
   }
 }
 
+/** A byte string as /proc/[pid]/cmdline keeps it (one char per byte). */
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += String.fromCharCode(b);
+  return text;
+}
+
 /**
- * execve(2) of a registered program: the path (EFAULT, ENAMETOOLONG,
+ * execve(2) (fs/exec.c do_execveat_common). A registered program of the
+ * scenario language runs as before: the path (EFAULT, ENAMETOOLONG,
  * ENOENT), then the program (ENOENT, as alloc_bprm opens it first), then
- * argv (kept for /proc/[pid]/cmdline); envp is not interpreted.
+ * argv (kept for /proc/[pid]/cmdline); envp is not interpreted. Any other
+ * path goes to the kernel's binary formats, which open the file, read argv
+ * and envp through `readExecStrings` and build the new image in a fresh
+ * address space: an errno until then leaves the caller intact; past the
+ * point of no return a failed load kills the process with SIGSEGV
+ * (force_fatal_sig), and success replaces the image (the call returns 0 to
+ * a context the new program starts from).
  */
-export function sysExecve(task: Task, pathAddr: number, argvAddr: number): number {
-  const path = task.mem.readString(pathAddr, PATH_MAX - 1);
-  if (typeof path === 'number') return path;
-  if (path.length === 0) return -Errno.ENOENT;
-  const name = decoder.decode(path);
-  if (task.kernel.tasks.program(name) === undefined) return -Errno.ENOENT;
-  const argv = readArgv(task, argvAddr);
-  if (typeof argv === 'number') return argv;
-  return task.kernel.tasks.exec(task, name, argv);
+export function sysExecve(task: Task, pathAddr: number, argvAddr = 0, envpAddr = 0): number {
+  const bytes = task.mem.readString(pathAddr, PATH_MAX - 1);
+  if (typeof bytes === 'number') return bytes;
+  if (bytes.length === 0) return -Errno.ENOENT;
+  const path = decoder.decode(bytes);
+  const tasks = task.kernel.tasks;
+  const format = tasks.binaryFormat;
+  if (format === undefined || tasks.program(path) !== undefined) {
+    if (tasks.program(path) === undefined) return -Errno.ENOENT;
+    const argv = readArgv(task, argvAddr);
+    if (typeof argv === 'number') return argv;
+    return tasks.exec(task, path, argv);
+  }
+  let strings: ExecStrings | number | undefined;
+  const image = format.load(task, path, () => (strings = readExecStrings(task, argvAddr, envpAddr)));
+  if (typeof image === 'number') return image;
+  if ('kind' in image) {
+    tasks.killGroup(task, Signal.SIGSEGV);
+    return 0;
+  }
+  tasks.commitExec(task, image, typeof strings === 'object' ? strings.argv.map(latin1) : undefined);
+  image.release();
+  return 0;
 }
 
 /** exit(2): this thread ends; the process ends with its last thread. */

@@ -1,0 +1,125 @@
+import { Errno, O } from '@tskern/abi';
+import { createKernel, type KernelMount } from '@tskern/kernel';
+import type { FrameAllocator } from '@tskern/pagealloc';
+import { ProgramDriver, startProgram } from '@tskern/runtime';
+import type { FileSystem } from '@tskern/vfs';
+import { EXEC_USAGE, parseExecArgs, type ExecOptions } from './exec-options';
+import { hostStdioDevices, type HostStreams } from './host-stdio';
+import { Strace, signalName } from './strace';
+import { strerror } from './strerror';
+
+/** What `tskern exec` needs of the host (Node in main.ts; fakes in tests). */
+export interface ExecHost {
+  readonly streams: HostStreams;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** A host path as the user typed it, made absolute (against the directory the command was run from). */
+  resolve(path: string): string;
+  /** What is at a host path. */
+  kind(path: string): 'file' | 'directory' | 'missing' | 'other';
+  /** The path with symlinks resolved (realpath); absent: as given. */
+  canonical?(path: string): string;
+  /** A hostfs of a host directory. */
+  folder(path: string, readOnly: boolean): (frames: FrameAllocator) => FileSystem;
+}
+
+/** Exit statuses of a program that could not start, as shells use them. */
+export const EXIT_NOT_FOUND = 127;
+export const EXIT_CANNOT_EXECUTE = 126;
+const EXIT_USAGE = 2;
+
+/** What a sysroot contributes: these directories, when present, at the same place inside. */
+const SYSROOT_DIRS = ['lib', 'lib64', 'usr/lib', 'usr/lib64'];
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+function depth(path: string): number {
+  return path.split('/').filter((c) => c !== '').length;
+}
+
+/** The mounts of a run, shallowest first so that deeper ones land inside them. */
+function plannedMounts(options: ExecOptions, host: ExecHost, programPath: string): KernelMount[] | string {
+  const mounts: { target: string; host: string; readOnly: boolean }[] = [];
+  for (const m of options.mounts) {
+    const path = host.resolve(m.host);
+    if (host.kind(path) !== 'directory') return `exec: --mount ${m.host}: not a directory`;
+    mounts.push({ target: m.target, host: path, readOnly: m.readOnly });
+  }
+  if (options.sysroot !== null) {
+    const root = host.resolve(options.sysroot);
+    if (host.kind(root) !== 'directory') return `exec: --sysroot ${options.sysroot}: not a directory`;
+    for (const dir of SYSROOT_DIRS) {
+      if (host.kind(`${root}/${dir}`) === 'directory') mounts.push({ target: `/${dir}`, host: `${root}/${dir}`, readOnly: true });
+    }
+  }
+  const programDir = parentOf(programPath);
+  if (programDir !== '/' && !mounts.some((m) => m.target === programDir)) mounts.push({ target: programDir, host: programDir, readOnly: true });
+  mounts.sort((a, b) => depth(a.target) - depth(b.target));
+  return mounts.map((m) => ({ path: m.target, fs: host.folder(m.host, m.readOnly), source: m.host }));
+}
+
+/**
+ * `tskern exec`: run a riscv64 program on a fresh kernel with the host's
+ * standard streams as its fds 0, 1, 2. Returns the exit status.
+ */
+export function runExec(args: readonly string[], host: ExecHost): number {
+  if (args[0] === '--help' || args[0] === '-h') {
+    host.stdout(EXEC_USAGE);
+    return 0;
+  }
+  const options = parseExecArgs(args);
+  if (typeof options === 'string') {
+    host.stderr(`tskern: ${options}\nTry 'tskern exec --help'.\n`);
+    return EXIT_USAGE;
+  }
+  const typed = host.resolve(options.program);
+  const kind = host.kind(typed);
+  if (kind === 'missing') {
+    host.stderr(`tskern: ${options.program}: ${strerror(Errno.ENOENT)}\n`);
+    return EXIT_NOT_FOUND;
+  }
+  if (kind !== 'file') {
+    host.stderr(`tskern: ${options.program}: ${strerror(kind === 'directory' ? Errno.EISDIR : Errno.EACCES)}\n`);
+    return EXIT_CANNOT_EXECUTE;
+  }
+  // The program appears where it really is (a symlink's target), as /proc/self/exe would name it.
+  const programPath = host.canonical?.(typed) ?? typed;
+  const mounts = plannedMounts(options, host, programPath);
+  if (typeof mounts === 'string') {
+    host.stderr(`tskern: ${mounts}\n`);
+    return EXIT_USAGE;
+  }
+  const kernel = createKernel({ mounts, devices: hostStdioDevices(host.streams) });
+  const root = kernel.vfs.kernelTask();
+  if (kernel.vfs.mkdir(root, '/tmp', 0o1777) === 0) kernel.vfs.chmod(root, '/tmp', 0o1777);
+  const strace = options.strace ? new Strace((line) => host.stderr(line)) : undefined;
+  const pid = startProgram(kernel, {
+    path: programPath,
+    argv: [options.program, ...options.args],
+    envp: options.env,
+    cwd: options.cwd,
+    uid: options.uid,
+    gid: options.gid,
+    files: [
+      { fd: 0, path: '/dev/host-stdin', flags: O.O_RDONLY },
+      { fd: 1, path: '/dev/host-stdout', flags: O.O_WRONLY },
+      { fd: 2, path: '/dev/host-stderr', flags: O.O_WRONLY },
+    ],
+    ...(strace !== undefined ? { tracer: strace } : {}),
+  });
+  if (pid < 0) {
+    host.stderr(`tskern: ${options.program}: ${strerror(-pid)}\n`);
+    return pid === -Errno.ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
+  }
+  const result = new ProgramDriver(kernel, strace !== undefined ? { tracer: strace } : {}).run(pid);
+  if (result.kind !== 'exited') {
+    host.stderr(result.kind === 'deadlock' ? `tskern: deadlock: ${result.message}\n` : 'tskern: stopped\n');
+    return EXIT_USAGE;
+  }
+  strace?.finish(pid, result.status, result.signal);
+  if (result.signal !== 0) host.stderr(`tskern: ${options.program}: killed by ${signalName(result.signal)}\n`);
+  return result.status;
+}

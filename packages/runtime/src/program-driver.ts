@@ -1,0 +1,288 @@
+import { SYS_RISCV64 } from '@tskern/abi';
+import type { Kernel } from '@tskern/kernel';
+import { Rv64Cpu, type CpuExit } from '@tskern/rv64';
+import { isRiscv64UserContext, riscv64UserContext, signalHostOf, type Riscv64UserContext } from '@tskern/syscall';
+import type { Task, ThreadGroup } from '@tskern/tasks';
+import { addressSpaceCpuMemory, type CpuMemoryFactory } from './address-space-memory';
+import { contextWords, restoreContext, saveContext, setContextResult, type ContextWords } from './context-sync';
+import { raiseTrapSignal } from './fault-signals';
+
+/** What the driver needs of a kernel: its runtime (scheduler and calls), task table and clock. */
+export type DriverKernel = Pick<Kernel, 'runtime' | 'tasks' | 'clock'>;
+
+/** Watches system calls (strace): `enter` before the call, `exit` once it completes (later, for a call that slept). */
+export interface SyscallTracer {
+  /** A call starts; what it returns is handed back to `exit`. */
+  enter(task: Task, nr: number, args: readonly number[]): unknown;
+  exit(token: unknown, result: number): void;
+  /** A trap's signal `sig` killed `task` (strace's `--- SIGSEGV {...} ---` before `+++ killed by`). */
+  trap?(task: Task, sig: number, exit: CpuExit): void;
+  /** A handler of `sig` is about to run in `task`; its siginfo is at `siginfoAddr` in the task's memory. */
+  signal?(task: Task, sig: number, siginfoAddr: number): void;
+}
+
+export interface ProgramDriverOptions {
+  /** The CPU memory of a task (default: `addressSpaceCpuMemory`, mman's user-access path). */
+  readonly memory?: CpuMemoryFactory;
+  /** Instructions a task runs before the next one gets its turn (default 200 000). */
+  readonly timeSlice?: number;
+  /** Sleep the host for `ms` milliseconds while every task sleeps (default: Atomics.wait). */
+  readonly sleep?: (ms: number) => void;
+  readonly tracer?: SyscallTracer;
+  /** Asked between time slices: true ends the run (`stopped`), for a caller's time limit. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** How a run ended. */
+export type DriverResult =
+  /** The process exited (`status` is its exit code) or was killed by `signal` (then status is 128 + signal, the shell's convention). */
+  | { readonly kind: 'exited'; readonly status: number; readonly signal: number }
+  /** Every task sleeps and nothing can wake them: the runtime's report. */
+  | { readonly kind: 'deadlock'; readonly message: string }
+  /** `shouldStop` ended the run. */
+  | { readonly kind: 'stopped' };
+
+/** One thread's CPU and the context it is saved into. */
+interface Hart {
+  readonly cpu: Rv64Cpu;
+  words: ContextWords;
+}
+
+const MAPPING_CALLS = new Set<number>([
+  SYS_RISCV64.munmap, SYS_RISCV64.mremap, SYS_RISCV64.mmap, SYS_RISCV64.mprotect, SYS_RISCV64.madvise, SYS_RISCV64.brk,
+]);
+const CLONE_CALLS = new Set<number>([SYS_RISCV64.clone, SYS_RISCV64.clone3]);
+const TWO53 = 2 ** 53;
+const EINTR = 4;
+/** A bound on handler frames pushed in one return to user mode (each takes a queued signal, so it is never reached in practice). */
+const MAX_FRAMES_PER_RETURN = 1024;
+
+function defaultSleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ms));
+}
+
+/**
+ * Runs riscv64 tasks of a kernel, each on its own `Rv64Cpu`: the runtime
+ * says who runs; the CPU runs a time slice; an ecall is the runtime's
+ * syscall (its result written to a0, or the task parked until the runtime
+ * completes it); a fault, ebreak or illegal instruction is the signal Linux
+ * sends; each return to user mode goes through `returnToUser`, where a
+ * caught signal's frame is built on the task's user context.
+ *
+ * The task's `userContext` (a `Riscv64UserContext`) is the saved state:
+ * the CPU's registers are saved into it at every trap and restored from it
+ * at every return, so signal frames, rt_sigreturn, execve (a new context)
+ * and clone (the child's copy) all work on it. Every return from
+ * `Rv64Cpu.run` drops the LR reservation, so an SC after a context switch fails.
+ */
+export class ProgramDriver {
+  private readonly harts = new WeakMap<Task, Hart>();
+  private readonly memory: CpuMemoryFactory;
+  private readonly timeSlice: number;
+  private readonly sleep: (ms: number) => void;
+  private readonly tracer: SyscallTracer | undefined;
+  private readonly shouldStop: () => boolean;
+  /**
+   * Tasks that exec'd from a thread other than the leader and took its tid:
+   * the runtime may still hold the old leader's sleeping call under that tid,
+   * whose result must not reach the new program's a0.
+   */
+  private readonly tookLeaderTid = new WeakSet<Task>();
+  /** Tids whose sleeping call belonged to a leader an execve ended (see `tookLeaderTid`): cancelled, not retried. */
+  private readonly staleCalls = new Set<number>();
+  /** Calls that slept, to report to the tracer when they complete. */
+  private readonly pendingTrace = new Map<Task, unknown>();
+
+  constructor(private readonly kernel: DriverKernel, options: ProgramDriverOptions = {}) {
+    this.memory = options.memory ?? addressSpaceCpuMemory;
+    this.timeSlice = options.timeSlice ?? 200_000;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.tracer = options.tracer;
+    this.shouldStop = options.shouldStop ?? (() => false);
+    // sigaltstack's "on the alternate stack" test reads the user sp, which the
+    // driver saves into each task's context at every trap.
+    signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
+    // The runtime keys sleeping calls by tid; after de_thread a call of the
+    // dead leader may still sit under the tid the exec'ing thread took over.
+    // Interrupting it with this policy cancels it (its result is dropped).
+    const rt = kernel.runtime;
+    const policy = rt.interruptPolicy;
+    rt.interruptPolicy = (tid, block) => {
+      if (!this.staleCalls.delete(tid)) return policy(tid, block);
+      block.cancel();
+      return -EINTR;
+    };
+  }
+
+  /** Run until process `pid` has ended (its other processes may still live), or nothing can run. */
+  run(pid: number): DriverResult {
+    const group = this.kernel.tasks.group(pid);
+    if (group === undefined) return { kind: 'exited', status: 127, signal: 0 };
+    const rt = this.kernel.runtime;
+    for (;;) {
+      if (!group.alive) return ended(group);
+      if (this.shouldStop()) return { kind: 'stopped' };
+      const step = rt.next();
+      switch (step.kind) {
+        case 'done':
+          return ended(group);
+        case 'deadlock':
+          return { kind: 'deadlock', message: step.message };
+        case 'idle': {
+          if (step.until === null) return { kind: 'deadlock', message: 'every task sleeps and no timer is pending' };
+          const clock = this.kernel.clock;
+          if (clock.advanceTo !== undefined) clock.advanceTo(step.until);
+          else this.sleep((step.until - clock.monotonicNs()) / 1e6);
+          break;
+        }
+        case 'run':
+          this.slice(step.tid, step.result);
+          break;
+      }
+    }
+  }
+
+  /** The CPU of `task`, made from its user context on its first run (a new process, a clone's child). */
+  private hartOf(task: Task): Hart {
+    let hart = this.harts.get(task);
+    const ctx = contextOf(task);
+    if (hart === undefined) {
+      hart = { cpu: new Rv64Cpu(this.memory(task)), words: contextWords(ctx) };
+      this.harts.set(task, hart);
+    } else if (hart.words.ctx !== ctx) {
+      hart.words = contextWords(ctx);
+    }
+    return hart;
+  }
+
+  /** Task `tid` runs for one time slice; `result` completes the call it slept in. */
+  private slice(tid: number, result: number | null): void {
+    const rt = this.kernel.runtime;
+    const task = this.kernel.tasks.get(tid);
+    if (task === undefined || !task.alive) return;
+    let hart = this.hartOf(task);
+    if (this.tookLeaderTid.has(task)) {
+      this.tookLeaderTid.delete(task);
+      result = null;
+    }
+    if (result !== null) {
+      setContextResult(hart.words, result);
+      const token = this.pendingTrace.get(task);
+      if (token !== undefined) {
+        this.pendingTrace.delete(task);
+        this.tracer?.exit(token, result);
+      }
+    }
+    if (!this.returnToUser(task, hart)) return;
+    let budget = this.timeSlice;
+    for (;;) {
+      const cpu = hart.cpu;
+      const before = cpu.retired;
+      const exit = cpu.run(budget);
+      budget -= cpu.retired - before;
+      saveContext(cpu, hart.words);
+      if (exit.kind === 'budget') {
+        rt.preempt(task.tid);
+        return;
+      }
+      if (exit.kind === 'ecall') {
+        const tidBefore = task.tid;
+        const ctxBefore = hart.words.ctx;
+        const args = [10, 11, 12, 13, 14, 15].map((r) => registerArg(cpu, r));
+        const token = this.tracer?.enter(task, exit.number, args.map(Number));
+        const outcome = rt.syscall(tidBefore, exit.number, args[0], args[1], args[2], args[3], args[4], args[5]);
+        // Children exist even while the parent sleeps in clone (CLONE_VFORK).
+        if (CLONE_CALLS.has(exit.number)) this.adoptClones(task, hart.words);
+        if (typeof outcome !== 'number') {
+          if (token !== undefined) this.pendingTrace.set(task, token);
+          return;
+        }
+        if (token !== undefined) this.tracer?.exit(token, outcome);
+        if (!task.alive) return;
+        if (task.userContext !== ctxBefore) {
+          // execve: a new image, a new CPU (empty decode cache, FP state cleared).
+          this.harts.delete(task);
+          hart = this.hartOf(task);
+        } else if (MAPPING_CALLS.has(exit.number)) {
+          cpu.flushDecodeCache();
+        }
+        setContextResult(hart.words, outcome);
+        // execve from another thread took the leader's tid: the runtime meets it again under that tid.
+        if (task.tid !== tidBefore) {
+          this.tookLeaderTid.add(task);
+          if (rt.blockOf(task.tid) !== undefined) {
+            this.staleCalls.add(task.tid);
+            rt.interrupt(task.tid);
+          }
+          return;
+        }
+      } else {
+        const sig = raiseTrapSignal(task, exit);
+        if (!task.alive) {
+          this.tracer?.trap?.(task, sig, exit);
+          return;
+        }
+      }
+      if (!this.returnToUser(task, hart)) return;
+      if (budget <= 0) {
+        rt.preempt(task.tid);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Deliver what is pending, then load the CPU from the context. False when
+   * the task is gone. As exit_to_user_mode_loop, delivery repeats while a
+   * signal is deliverable: each handler's frame is pushed on the last one
+   * (with its mask applied), so the last signal taken runs its handler first.
+   */
+  private returnToUser(task: Task, hart: Hart): boolean {
+    for (let i = 0; i < MAX_FRAMES_PER_RETURN && task.alive; i++) {
+      const sig = this.kernel.runtime.returnToUser(task.tid);
+      if (sig === 0) break;
+      // The frame is built: a1 holds the siginfo's address for the handler.
+      this.tracer?.signal?.(task, sig, Number(hart.words.ctx.regs[11]));
+    }
+    if (!task.alive) return false;
+    restoreContext(hart.cpu, hart.words);
+    return true;
+  }
+
+  /**
+   * A clone's child starts as a copy of the parent's registers after the
+   * call (copy_thread): a0 = 0, sp = the new stack when one was given, tp =
+   * the TLS with CLONE_SETTLS. The task table gives the child the parent's
+   * context object; each such child gets its own copy here.
+   */
+  private adoptClones(parent: Task, words: ContextWords): void {
+    for (const child of this.kernel.tasks.tasks()) {
+      if (child === parent || child.userContext !== words.ctx || this.harts.has(child)) continue;
+      const ctx = riscv64UserContext(words.ctx.sigreturnTrampoline);
+      ctx.regs.set(words.ctx.regs);
+      ctx.fp.set(words.ctx.fp);
+      ctx.regs[10] = 0n;
+      if (child.startStack !== 0) ctx.regs[2] = BigInt(child.startStack);
+      if (child.tls !== 0) ctx.regs[4] = BigInt.asUintN(64, BigInt(child.tls));
+      child.userContext = ctx;
+    }
+  }
+}
+
+/** Register r as a syscall argument: a number when exact, else the 64-bit value. */
+function registerArg(cpu: Rv64Cpu, r: number): number | bigint {
+  const n = cpu.getRegisterNumber(r);
+  return Math.abs(n) < TWO53 ? n : cpu.getRegister(r);
+}
+
+/** The task's riscv64 context (a task that never had one starts from zeros). */
+function contextOf(task: Task): Riscv64UserContext {
+  if (!isRiscv64UserContext(task.userContext)) task.userContext = riscv64UserContext();
+  return task.userContext as Riscv64UserContext;
+}
+
+/** The exit status of an ended process, as a shell reports it. */
+function ended(group: ThreadGroup): DriverResult {
+  if (group.killedBy !== 0) return { kind: 'exited', status: 128 + group.killedBy, signal: group.killedBy };
+  return { kind: 'exited', status: group.exitStatus, signal: 0 };
+}
