@@ -6,5 +6,6 @@
  */
 export * from './mappable';
 export * from './mapping-space';
+export * from './mapping-set';
 export * from './mapping-identity';
 export * from './mmap-source';
