@@ -22,6 +22,7 @@
  * throw-away names that are never used; mapping variables are never used
  * (every address is relative to R, which is never rebound).
  */
+import { shmObjectPath } from '@tskern/abi';
 import { parseLine } from '@tskern/scenario';
 import { Prng } from './prng';
 import { HostRules } from './validate';
@@ -586,7 +587,7 @@ class Generator {
     const shmName = this.r.pick(this.shmNames);
     const table = viaShm ? this.shms : this.files;
     const key = viaShm ? shmName : this.r.pick(FILE_PATHS);
-    const path = viaShm ? `/dev/shm/${shmName.slice(1)}` : key;
+    const path = viaShm ? shmObjectPath(shmName.slice(1)) : key;
     const existing = table.get(key);
     if (this.r.chance(0.08)) {
       // May fail (EEXIST, ENOENT): a throw-away name, never used again.
@@ -615,7 +616,7 @@ class Generator {
   private unlinkOp(p: Proc): void {
     if (this.has('shm') && this.r.chance(0.15)) {
       const name = this.r.pick(this.shmNames);
-      this.emit(p, `unlink "/dev/shm/${name.slice(1)}"`);
+      this.emit(p, `unlink "${shmObjectPath(name.slice(1))}"`);
       this.shms.delete(name);
       return;
     }

@@ -13,7 +13,7 @@
  * clears), which regular files may have a size that is not a page multiple,
  * and, per page, whether a read could fault in the zero page (`AnonPage`).
  */
-import { LEGACY_MAP_MASK, MADV, MAP, MREMAP, O, PROT } from '@tskern/abi';
+import { LEGACY_MAP_MASK, MADV, MAP, MREMAP, O, PROT, shmObjectPath } from '@tskern/abi';
 import { parseScenario, type Address, type Int64, type Op } from '@tskern/scenario';
 
 const PAGE = 4096;
@@ -73,6 +73,8 @@ interface Proc {
 }
 
 const decoder = new TextDecoder();
+/** `/dev/shm/`: paths under it name the objects shm_open names. */
+const SHM_PREFIX = shmObjectPath('');
 
 /** A kernel argument as a number: beyond 2^53 only approximately, which these conservative checks allow. */
 function n(x: Int64): number {
@@ -180,7 +182,7 @@ export class HostRules {
       case 'open': {
         const path = decoder.decode(o.path);
         let obj: Obj;
-        if (path.startsWith('/dev/shm/')) obj = shmObj(path.slice('/dev/shm/'.length));
+        if (path.startsWith(SHM_PREFIX)) obj = shmObj(path.slice(SHM_PREFIX.length));
         else {
           obj = this.files.get(path) ?? { kind: 'file', tainted: false };
           this.files.set(path, obj);
@@ -196,7 +198,7 @@ export class HostRules {
       }
       case 'unlink': {
         const path = decoder.decode(o.path);
-        if (path.startsWith('/dev/shm/')) this.shms.delete(path.slice('/dev/shm/'.length).replace(/^\/+/, ''));
+        if (path.startsWith(SHM_PREFIX)) this.shms.delete(path.slice(SHM_PREFIX.length).replace(/^\/+/, ''));
         else this.files.delete(path);
         break;
       }

@@ -104,5 +104,16 @@ export const RLIMIT = {
 export const RLIM_NLIMITS = 16;
 /** RLIM_INFINITY: all 64 bits set. */
 export const RLIM_INFINITY = 0xffffffffffffffffn;
-/** The default RLIMIT_MEMLOCK (MLOCK_LIMIT, 8 MiB since Linux 5.16). */
+/**
+ * The default RLIMIT_MEMLOCK (MLOCK_LIMIT in include/uapi/linux/resource.h,
+ * 8 MiB since Linux 5.16). The same number as DEFAULT_STACK_LIMIT by chance,
+ * not by meaning.
+ */
 export const MLOCK_LIMIT_DEFAULT = 8 * 1024 * 1024;
+/**
+ * The default soft RLIMIT_STACK, 8 MiB (_STK_LIM in
+ * include/uapi/linux/resource.h; `ulimit -s` says 8192 on a default host):
+ * the most a growing stack VMA may span, the size of the stack a new process
+ * is given, and what execve sizes the argument space by (fs/exec.c).
+ */
+export const DEFAULT_STACK_LIMIT = 8 * 1024 * 1024;

@@ -3,6 +3,6 @@
  * storage behind ramfs/shmfs files and their shared mappings.
  */
 export { PagedBuffer } from './paged-buffer';
-export { PageTable } from './page-table';
-export type { FrameSink } from './page-table';
+export { FilePageIndex } from './file-page-index';
+export type { FrameSink } from './file-page-index';
 export { ENOSPC } from './errno';

@@ -1,7 +1,7 @@
 import { invariant } from '@tskern/assert';
 import { copyBytes, PAGE_SIZE, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import { ENOSPC } from './errno';
-import { PageTable } from './page-table';
+import { FilePageIndex } from './file-page-index';
 
 /**
  * A growable byte buffer made of refcounted page frames: the contents of a
@@ -20,7 +20,7 @@ import { PageTable } from './page-table';
 export class PagedBuffer {
   /** Where the frames come from. */
   readonly alloc: FrameAllocator;
-  private readonly pages = new PageTable();
+  private readonly pages = new FilePageIndex();
   private length = 0;
 
   /**

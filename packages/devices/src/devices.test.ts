@@ -1,5 +1,5 @@
 import { Errno, O, S, SEEK } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import { createShmFs, mountShm } from '@tskern/shmfs';

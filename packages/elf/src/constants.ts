@@ -1,3 +1,5 @@
+import { DEFAULT_STACK_LIMIT } from '@tskern/abi';
+
 /**
  * The ELF format's own numbers (include/uapi/linux/elf.h) and the limits
  * the Linux loader applies (fs/binfmt_elf.c, include/linux/binfmts.h,
@@ -61,8 +63,12 @@ export const MAX_PHDRS_BYTES = 65536;
 export const MAX_ARG_STRLEN = 32 * 4096;
 /** ARG_MAX: the argument space execve always allows, however small the stack limit (32 pages). */
 export const ARG_MAX = 32 * 4096;
-/** _STK_LIM: the default stack limit, 8 MiB; arguments never take more than 3/4 of it. */
-export const STK_LIM = 8 * 1024 * 1024;
+/**
+ * @deprecated Use `DEFAULT_STACK_LIMIT` from `@tskern/abi` (_STK_LIM, defined
+ * once there; arguments never take more than 3/4 of it); this alias goes in
+ * the next minor release.
+ */
+export const STK_LIM = DEFAULT_STACK_LIMIT;
 
 /** CLOCKS_PER_SEC as AT_CLKTCK reports it (USER_HZ). */
 export const USER_HZ = 100;

@@ -1,5 +1,5 @@
-import { Errno } from '@tskern/abi';
-import { ARG_MAX, MAX_ARG_STRLEN, STK_LIM } from './constants';
+import { DEFAULT_STACK_LIMIT, Errno } from '@tskern/abi';
+import { ARG_MAX, MAX_ARG_STRLEN } from './constants';
 import type { ScriptLine } from './script';
 
 /** An argument as execve receives it: text (encoded UTF-8) or the bytes copied from user memory, without the NUL. */
@@ -39,7 +39,7 @@ export class ExecArgs {
    * (so no program sees argc 0). `stackLimit` is RLIMIT_STACK's soft value.
    */
   static collect(filename: ExecString, argv: readonly ExecString[], envp: readonly ExecString[], stackLimit: number): ExecArgs | number {
-    let limit = Math.max(Math.min(Math.floor(STK_LIM / 4) * 3, Math.floor(stackLimit / 4)), ARG_MAX);
+    let limit = Math.max(Math.min(Math.floor(DEFAULT_STACK_LIMIT / 4) * 3, Math.floor(stackLimit / 4)), ARG_MAX);
     const pointers = (Math.max(argv.length, 1) + envp.length) * 8;
     if (limit <= pointers) return -Errno.E2BIG;
     limit -= pointers;

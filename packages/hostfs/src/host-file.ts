@@ -1,8 +1,7 @@
 import { Errno, O, PAGE_SIZE } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
-import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
+import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
 import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
-import { ReverseMap } from '@tskern/ramfs';
 import type { FileOperations } from '@tskern/vfs';
 import type { HostStat } from './host-backend';
 import { HostInode } from './host-inode';
@@ -38,7 +37,7 @@ export class HostFile extends HostInode implements Mappable {
   private cache: PageCache | null = null;
   private handle = -1;
   private handleWritable = false;
-  private readonly rmap = new ReverseMap();
+  private readonly rmap = new MappingSet();
   private readonly writers = new WritableRanges();
   /** Host I/O on the current handle, for the page cache. */
   private readonly io: PageIo = {

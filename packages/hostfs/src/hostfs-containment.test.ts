@@ -2,7 +2,7 @@ import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { Errno, O, S } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import { chmodInode, Credentials, Vfs, type FsTask, type OpenFileDescription, type Path } from '@tskern/vfs';

@@ -7,7 +7,7 @@ import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { MAP, MS, O, PAGE_SIZE, PROT, Signal } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { AddressSpace, memoryOptions, mmap, msync, munmap, standaloneSharedAnonymous, store } from '@tskern/mman';
 import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';

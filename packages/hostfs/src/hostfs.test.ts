@@ -2,7 +2,7 @@ import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { Errno, MAP, MS, O, PAGE_SIZE, PROT, S, SEEK, Signal } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { AddressSpace, load, memoryOptions, mmap, msync, munmap, standaloneSharedAnonymous, store } from '@tskern/mman';
 import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';

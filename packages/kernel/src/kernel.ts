@@ -1,5 +1,5 @@
-import { Errno, Signal } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { Errno, SHM_DIR, Signal } from '@tskern/abi';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
@@ -101,8 +101,8 @@ export class Kernel implements KernelHost {
     this.mountTable.push({ source: 'udev', target: '/dev', type: 'devtmpfs', options: 'rw,nosuid' });
     const shm = createShmFs({ frames });
     const mounted = mountShm(this.vfs, shm);
-    if (mounted < 0) throw new Error(`tskern: cannot mount /dev/shm (${mounted})`);
-    this.mountTable.push({ source: 'tmpfs', target: '/dev/shm', type: shm.type, options: 'rw,nosuid,nodev' });
+    if (mounted < 0) throw new Error(`tskern: cannot mount ${SHM_DIR} (${mounted})`);
+    this.mountTable.push({ source: 'tmpfs', target: SHM_DIR, type: shm.type, options: 'rw,nosuid,nodev' });
     const proc = new ProcFs({ processes: this.processDirectory(), system: this.systemFigures() });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);

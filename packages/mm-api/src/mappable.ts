@@ -12,7 +12,9 @@ export const TRANSLATE_NOMEM = -2; // no frame could be allocated: the access ge
  * The inode side of a memory mapping: a file, a shm object, or shared
  * anonymous memory. Address spaces register every range they map so that the
  * object can invalidate them all (truncate, MADV_REMOVE): that reverse map is
- * what Linux keeps in `address_space.i_mmap`.
+ * what Linux keeps in `address_space.i_mmap`, and a `MappingSet` here.
+ * (What an open file offers mmap(2) is a different thing, its
+ * `MmapSourceProvider`.)
  *
  * Precondition for every method: offsets are page-aligned, lengths are whole
  * pages. Frames come from the kernel-wide allocator `frames`, the same one the

@@ -21,11 +21,21 @@ export interface MmapSource {
   readonly writable: boolean;
 }
 
-/** A file description that can be mapped. */
-export interface Mmappable {
+/**
+ * What an open file description offers mmap(2): its `MmapSource` (Linux's
+ * `file->f_op->mmap`, gVisor's `FileDescriptionImpl.ConfigureMMap`). The
+ * object a mapping then translates through is the source's `Mappable`.
+ */
+export interface MmapSourceProvider {
   /** The source for a mapping, or `-errno` (`-ENODEV` for files that cannot be mapped). */
   mmapSource(): MmapSource | number;
 }
+
+/**
+ * @deprecated Renamed `MmapSourceProvider` (the name was one letter from
+ * `Mappable`, a different role); this alias goes in the next minor release.
+ */
+export type Mmappable = MmapSourceProvider;
 
 /**
  * Makes shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS): Linux backs it with

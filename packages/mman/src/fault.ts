@@ -1,4 +1,4 @@
-import { PAGE_SIZE, Signal } from '@tskern/abi';
+import { DEFAULT_STACK_LIMIT, PAGE_SIZE, Signal } from '@tskern/abi';
 import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
@@ -8,20 +8,19 @@ import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_WRITE } from './pte';
 
 /** stack_guard_gap: 256 pages kept free below a growing stack (mm/mmap.c). */
 const STACK_GUARD_GAP = 256 * PAGE_SIZE;
-/** RLIMIT_STACK's usual soft limit: the most a growing VMA may span. */
-const STACK_LIMIT = 8 * 1024 * 1024;
 
 /**
  * A fault in the gap just below a MAP_GROWSDOWN VMA grows it down to the
  * faulting page (lock_mm_and_find_vma -> expand_stack -> expand_downwards),
  * unless that would come within the stack guard gap of an accessible VMA
- * below, reach below mmap_min_addr, or pass RLIMIT_STACK. Returns the grown
+ * below, reach below mmap_min_addr, or pass RLIMIT_STACK (its default,
+ * DEFAULT_STACK_LIMIT). Returns the grown
  * segment, or undefined (the access gets SIGSEGV).
  */
 function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
   const seg = as.vmas.lowerBound(addr);
   if (seg === undefined || (seg.value.flags & VM_GROWSDOWN) === 0) return undefined;
-  if (addr < as.options.mmapMinAddr || seg.end - addr > STACK_LIMIT) return undefined;
+  if (addr < as.options.mmapMinAddr || seg.end - addr > DEFAULT_STACK_LIMIT) return undefined;
   const prev = seg.prev();
   if (prev !== undefined) {
     if (prev.end > addr) return undefined;

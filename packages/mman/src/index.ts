@@ -19,7 +19,7 @@ export { mapStack } from './stack';
 export { handleFault } from './fault';
 export { futexKeyOf } from './futex-key';
 export { load, store, fill, copyIn, copyOut, readString, forEachUserChunk } from './user-access';
-export { standaloneSharedAnonymous } from './shared-anonymous';
+export { standaloneSharedAnonymous } from './standalone-shared-anonymous';
 export { Vma, canMerge, VM_LOCKED, VM_LOCKONFAULT, VM_LOCKED_MASK } from './vma';
 export { brk, setProgramBreak } from './brk';
 export type { ProgramBreak } from './program-break';

@@ -1,12 +1,16 @@
-import { MMAP_MIN_ADDR, TASK_SIZE } from '@tskern/abi';
+import { DEFAULT_STACK_LIMIT, MMAP_MIN_ADDR, TASK_SIZE } from '@tskern/abi';
 import type { SharedAnonymousFactory } from '@tskern/mm-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
 
 /** Linux's default vm.max_map_count (DEFAULT_MAX_MAP_COUNT in include/linux/mm.h). */
 export const DEFAULT_MAX_MAP_COUNT = 65530;
 
-/** 8 MiB, RLIMIT_STACK's usual soft limit. */
-export const DEFAULT_STACK_SIZE = 8 * 1024 * 1024;
+/**
+ * @deprecated Use `DEFAULT_STACK_LIMIT` from `@tskern/abi` (the one
+ * definition of RLIMIT_STACK's default); this alias goes in the next minor
+ * release.
+ */
+export const DEFAULT_STACK_SIZE = DEFAULT_STACK_LIMIT;
 
 /**
  * Where top-down placement starts: 128 MiB below the top of user space, the

@@ -2,7 +2,7 @@ import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { AddressSpace } from './address-space';
 import { load, store } from './user-access';
 import { memoryOptions, type MemoryOptions } from './options';
-import { standaloneSharedAnonymous } from './shared-anonymous';
+import { standaloneSharedAnonymous } from './standalone-shared-anonymous';
 
 /** A small world for tests: an allocator and a factory of address spaces sharing it. */
 export function testMemory(overrides: Partial<Omit<MemoryOptions, 'frames' | 'sharedAnonymous'>> = {}, frames = 16384) {

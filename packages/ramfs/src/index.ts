@@ -5,4 +5,4 @@
  */
 export * from './ramfs';
 export * from './ram-file';
-export * from './reverse-map';
+export * from './reverse-map-alias';

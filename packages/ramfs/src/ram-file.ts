@@ -1,10 +1,9 @@
 import { Errno, FALLOC_FL, PAGE_SIZE } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
-import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
+import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
 import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
 import { SimpleInode, type Clock, type FileSystem, type NewInode } from '@tskern/vfs';
-import { ReverseMap } from './reverse-map';
 
 
 /** relatime_need_update: an access time a day old is refreshed anyway. */
@@ -26,7 +25,7 @@ function pageUp(n: number): number {
  */
 export class RamFile extends SimpleInode implements Mappable {
   private readonly data: PagedBuffer;
-  private readonly rmap = new ReverseMap();
+  private readonly rmap = new MappingSet();
 
   constructor(
     fs: FileSystem,

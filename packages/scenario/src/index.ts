@@ -35,7 +35,7 @@ export {
 export { formatOp, formatLine, formatAddress } from './format-op';
 export { quoteBytes, formatErrno, fnv1a32, formatFnv, transcriptLine } from './quote';
 export { describeMaps, describeEntries, parseMaps, classifyPath, type MapsEntry } from './maps';
-export { shmPath, SHM_DIR, type ShmPath } from './shm-name';
+export { shmPath, type ShmPath } from './shm-name';
 export {
   runScenario,
   runScenarioStreaming,

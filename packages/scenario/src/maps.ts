@@ -3,6 +3,7 @@
  * "`maps`"), from the text of `/proc/self/maps`. A pure function, so the
  * Linux runner's rules and ours can be checked against the same cases.
  */
+import { shmObjectName } from '@tskern/abi';
 
 const PAGE = 4096n;
 
@@ -52,7 +53,6 @@ interface Kind {
 }
 
 const DELETED = ' (deleted)';
-const SHM_DIR = '/dev/shm/';
 
 /** Classify a maps line by its path column; `scratchDir` is the absolute scratch directory. */
 export function classifyPath(path: string, perms: string, scratchDir: string): Kind {
@@ -65,8 +65,9 @@ export function classifyPath(path: string, perms: string, scratchDir: string): K
   let label: string;
   let hasOffset = true;
   const scratchPrefix = scratchDir.endsWith('/') ? scratchDir : scratchDir + '/';
-  if (base.startsWith(SHM_DIR) && base.length > SHM_DIR.length) {
-    label = 'shm:' + base.slice(SHM_DIR.length - 1);
+  const shmName = shmObjectName(base);
+  if (shmName !== null) {
+    label = 'shm:/' + shmName;
   } else if (base.startsWith(scratchPrefix) && base.length > scratchPrefix.length) {
     label = 'file:' + base.slice(scratchPrefix.length);
   } else {

@@ -6,7 +6,7 @@
  * only while running (a failed mmap unbinds its name), so the runner checks
  * names. `formatOp` (in format.ts) prints an `Op` back as scenario text.
  */
-import type { FlagFamily } from '@tskern/abi';
+import { shmObjectPath, type FlagFamily } from '@tskern/abi';
 import { ScenarioError } from './errors';
 import { isName, parseAddress, parseFlags, parseInt64, parseNumber, splitLine, tokenize, type Address, type Int64, type Token } from './lexer';
 import { quoteBytes } from './quote';
@@ -103,7 +103,8 @@ export interface ParsedLine {
   readonly expect: string | undefined;
 }
 
-const SHM_PREFIX = '/dev/shm/';
+/** Absolute paths in a scenario lie under the shm directory: `/dev/shm/`. */
+const SHM_PREFIX = shmObjectPath('');
 
 function arity(name: OpName): { min: number; max: number } {
   const words = OPERATIONS[name].split(' ').filter((w) => w !== '');

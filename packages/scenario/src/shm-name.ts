@@ -17,12 +17,13 @@
  * (Later glibc releases report a name longer than NAME_MAX as ENAMETOOLONG
  * from shm_open; the spec and the goldens follow 2.36.)
  */
-import { NAME_MAX } from '@tskern/abi';
+import { NAME_MAX, shmObjectPath } from '@tskern/abi';
 
-export const SHM_DIR = '/dev/shm/';
+/** glibc's SHMDIR: the shm directory with its trailing slash, `/dev/shm/`. */
+const SHMDIR = shmObjectPath('');
 
 /** sizeof (struct shmdir_name).name in glibc: sizeof SHMDIR + strlen ("sem.") + NAME_MAX. */
-const SHMDIR_NAME_SIZE = SHM_DIR.length + 1 + 4 + NAME_MAX;
+const SHMDIR_NAME_SIZE = SHMDIR.length + 1 + 4 + NAME_MAX;
 
 export type ShmPath = { readonly ok: true; readonly path: Uint8Array } | { readonly ok: false; readonly why: 'empty' | 'slash' | 'too long' };
 
@@ -33,9 +34,9 @@ export function shmPath(name: Uint8Array): ShmPath {
   const rest = name.subarray(i);
   if (rest.length === 0) return { ok: false, why: 'empty' };
   if (rest.includes(0x2f)) return { ok: false, why: 'slash' };
-  if (SHM_DIR.length + rest.length + 1 > SHMDIR_NAME_SIZE) return { ok: false, why: 'too long' };
-  const path = new Uint8Array(SHM_DIR.length + rest.length);
-  path.set(new TextEncoder().encode(SHM_DIR), 0);
-  path.set(rest, SHM_DIR.length);
+  if (SHMDIR.length + rest.length + 1 > SHMDIR_NAME_SIZE) return { ok: false, why: 'too long' };
+  const path = new Uint8Array(SHMDIR.length + rest.length);
+  path.set(new TextEncoder().encode(SHMDIR), 0);
+  path.set(rest, SHMDIR.length);
   return { ok: true, path };
 }

@@ -4,7 +4,7 @@
  * a sparse byte memory per process, and answers with simple defaults that a
  * test overrides per syscall with `on(name, handler)`.
  */
-import { Errno, MAP, PAGE_SIZE, PROT, SYS, Signal, syscallName } from '@tskern/abi';
+import { DEFAULT_STACK_LIMIT, Errno, MAP, PAGE_SIZE, PROT, SYS, Signal, syscallName } from '@tskern/abi';
 import type { Program, SpawnOptions } from '@tskern/syscall';
 import type { ScenarioKernel } from '../src/index';
 
@@ -47,7 +47,7 @@ export interface CallContext {
 export type Handler = (call: CallContext) => number;
 
 const STACK_TOP = 0x7ffff0000000;
-const STACK_SIZE = 8 * 1024 * 1024;
+const STACK_SIZE = DEFAULT_STACK_LIMIT;
 const PATH_ARG: Record<string, number> = { open: 0, unlink: 0, mkdir: 0, chown: 0, execve: 0 };
 
 export class FakeKernel implements ScenarioKernel {

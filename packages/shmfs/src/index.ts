@@ -4,4 +4,4 @@
  * shm mount (`/dev/zero (deleted)` in maps).
  */
 export * from './shm-fs';
-export * from './shared-anonymous';
+export * from './shmem-zero-setup';

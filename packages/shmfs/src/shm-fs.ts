@@ -1,10 +1,13 @@
-import { S } from '@tskern/abi';
+import { S, SHM_DIR } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import type { Vfs } from '@tskern/vfs';
 
-/** Where POSIX shared memory lives (glibc's shm_open opens files there). */
-export const SHM_DIR = '/dev/shm';
+/**
+ * @deprecated Use `SHM_DIR` from `@tskern/abi`, where it is defined once;
+ * this re-export goes in the next minor release.
+ */
+export { SHM_DIR };
 
 /** Options of a shm file system. */
 export interface ShmFsOptions {

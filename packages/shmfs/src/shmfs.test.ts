@@ -1,5 +1,5 @@
 import { Errno, NAME_MAX, O, PAGE_SIZE, S } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';

@@ -1,4 +1,4 @@
-import { CLONE, Errno, Signal } from '@tskern/abi';
+import { CLONE, DEFAULT_STACK_LIMIT, Errno, Signal } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import { AddressSpace, forkAddressSpace, mapStack, peakResidentBytes, setProgramBreak, type MemoryOptions } from '@tskern/mman';
 import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
@@ -15,7 +15,7 @@ import { addUsage } from './usage';
 
 /** An executable image: what execve builds for the new program. */
 export interface ProgramImage {
-  /** Bytes of `[stack]`; default 8 MiB. */
+  /** Bytes of `[stack]`; default `DEFAULT_STACK_LIMIT` (8 MiB, RLIMIT_STACK's default). */
   readonly stackSize?: number;
   /**
    * Where the heap starts (start_brk, the page-aligned end of the image's
@@ -87,7 +87,6 @@ export interface SpawnParams {
 /** wait4's answer: a reaped child, 0 while children live but none has exited, or -errno. */
 export type WaitResult = ThreadGroup | number;
 
-const DEFAULT_STACK = 8 * 1024 * 1024;
 const U32 = new Uint8Array(4);
 
 /** The shared parts of a task, counted by their users (mm_users, files_struct.count, fs_struct.users, sighand.count). */
@@ -155,7 +154,7 @@ export class TaskTable {
     const err = vfs.chdir({ fs, cred: Credentials.root() }, params.cwd ?? '/');
     if (err < 0) return err;
     const mm = new AddressSpace(this.options.memory);
-    const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK_LIMIT);
     setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
     const tid = this.nextTid++;
     const group = new ThreadGroup(tid, null, Signal.SIGCHLD, path);
@@ -244,7 +243,7 @@ export class TaskTable {
     const image = this.programs.get(path);
     if (image === undefined) return -Errno.ENOENT;
     const mm = new AddressSpace(this.options.memory);
-    const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK);
+    const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK_LIMIT);
     setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
     this.beginNewExec(task, mm, stack, path, argv);
     return 0;

@@ -1,6 +1,6 @@
 import { Errno, O, SEEK } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
-import type { MmapSource, Mmappable } from '@tskern/mm-api';
+import type { MmapSource, MmapSourceProvider } from '@tskern/mm-api';
 import type { Credentials, FsCaller } from './credentials';
 import type { FileOperations, Inode } from './inode';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
@@ -26,7 +26,7 @@ export type DirEmitter = (name: string, ino: number, type: number, nextOffset: n
  * Every method answers `-errno` rather than throwing. Buffers are kernel
  * memory; the syscall layer copies to and from user memory.
  */
-export class OpenFileDescription implements Mmappable {
+export class OpenFileDescription implements MmapSourceProvider {
   private refs = 1;
   private flags: number;
   /** The file position (f_pos). */

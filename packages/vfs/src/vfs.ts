@@ -24,7 +24,7 @@ import { statInode, type Stat } from './stat';
 export interface VfsOptions {
   /**
    * Makes the mapping identities open files hand to mmap (wire
-   * `@tskern/fdmapping`'s FileMappingRegistry here). Without one, mmap of a
+   * `@tskern/file-mapping`'s FileMappingRegistry here). Without one, mmap of a
    * file is ENODEV.
    */
   readonly mappingIdentities?: MappingIdentityProvider;

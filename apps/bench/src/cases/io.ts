@@ -3,7 +3,7 @@
  * physical limit of a 1 MiB copy: memcpy in C, TypedArray.set in JS. tskern's
  * 1 MiB cases are held to the JS copy limit (as throughput).
  */
-import { SYS } from '@tskern/abi';
+import { SYS, shmObjectPath } from '@tskern/abi';
 import { timePair, timedCase, timings, type TimedPair } from '../compare';
 import type { BenchContext, CaseGroup } from '../context';
 import { measure, since, type Timing } from '../timing';
@@ -17,7 +17,7 @@ const MiB = 1024 * 1024;
 /** A process with an unlinked shm file of `size` bytes (written once) and a resident buffer of the same size. */
 function ioSetup(size: number, write: boolean) {
   const p = Proc.boot();
-  const path = p.cstring('/dev/shm/tskern-bench-io');
+  const path = p.cstring(shmObjectPath('tskern-bench-io'));
   const fd = p.sys(SYS.open, path, SHM_OPEN_FLAGS, 0o600);
   p.sys(SYS.unlink, path);
   p.sys(SYS.ftruncate, fd, size);

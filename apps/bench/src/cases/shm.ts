@@ -1,5 +1,5 @@
 /** The POSIX shared-memory cycle: shm_open, ftruncate, mmap, touch, munmap, close, shm_unlink. */
-import { MAP, O, PAGE_SIZE, SYS } from '@tskern/abi';
+import { MAP, O, PAGE_SIZE, SYS, shmObjectPath } from '@tskern/abi';
 import { timedCase } from '../compare';
 import type { CaseGroup } from '../context';
 import { since } from '../timing';
@@ -11,7 +11,7 @@ export const SHM_OPEN_FLAGS = O.O_RDWR | O.O_CREAT | O.O_CLOEXEC | O.O_NOFOLLOW;
 
 function shmCycle() {
   const p = Proc.boot();
-  const path = p.cstring('/dev/shm/tskern-bench-cycle');
+  const path = p.cstring(shmObjectPath('tskern-bench-cycle'));
   return (iters: number) => {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < iters; i++) {

@@ -4,7 +4,7 @@
  * object's reverse map (Linux: the file's i_mmap tree), so exit must drop N
  * registrations of one object; the cost per mapping must stay flat.
  */
-import { MAP, PAGE_SIZE, SYS } from '@tskern/abi';
+import { MAP, PAGE_SIZE, SYS, shmObjectPath } from '@tskern/abi';
 import { timedCase } from '../compare';
 import type { CaseGroup } from '../context';
 import { gcFunction } from '../gc';
@@ -33,7 +33,7 @@ function exitWith(n: number) {
   const collect = gcFunction();
   return () => {
     const p = Proc.boot();
-    const path = p.cstring('/dev/shm/tskern-bench-teardown');
+    const path = p.cstring(shmObjectPath('tskern-bench-teardown'));
     const fd = p.sys(SYS.open, path, SHM_OPEN_FLAGS, 0o600);
     p.sys(SYS.unlink, path);
     p.sys(SYS.ftruncate, fd, PAGE_SIZE);

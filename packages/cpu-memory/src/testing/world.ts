@@ -1,7 +1,7 @@
 // A small world for tests: a frame allocator, a tmpfs-like file system with
 // one open file to MAP_SHARED, and address spaces over them.
 import { O } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { AddressSpace, memoryOptions, standaloneSharedAnonymous } from '@tskern/mman';
 import type { MmapSource } from '@tskern/mm-api';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';

@@ -1,4 +1,4 @@
-import { Errno, MLOCK_LIMIT_DEFAULT, RLIM_INFINITY, RLIM_NLIMITS, RLIMIT } from '@tskern/abi';
+import { DEFAULT_STACK_LIMIT, Errno, MLOCK_LIMIT_DEFAULT, RLIM_INFINITY, RLIM_NLIMITS, RLIMIT } from '@tskern/abi';
 import type { MemoryLimits } from '@tskern/mman';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 
@@ -16,8 +16,6 @@ export interface ResourceLimits {
 const NR_OPEN = 1024n * 1024n;
 /** INR_OPEN_MAX: the default hard RLIMIT_NOFILE. */
 const INR_OPEN_MAX = 4096n;
-/** _STK_LIM: the default soft RLIMIT_STACK. */
-const STK_LIM = 8n * 1024n * 1024n;
 /** MQ_BYTES_MAX: RLIMIT_MSGQUEUE. */
 const MQ_BYTES_MAX = 819200n;
 /**
@@ -36,7 +34,7 @@ function initialLimits(fdLimit: number): ResourceLimits {
   pairs[RLIMIT.RLIMIT_CPU] = [inf, inf];
   pairs[RLIMIT.RLIMIT_FSIZE] = [inf, inf];
   pairs[RLIMIT.RLIMIT_DATA] = [inf, inf];
-  pairs[RLIMIT.RLIMIT_STACK] = [STK_LIM, inf];
+  pairs[RLIMIT.RLIMIT_STACK] = [BigInt(DEFAULT_STACK_LIMIT), inf];
   pairs[RLIMIT.RLIMIT_CORE] = [0n, inf];
   pairs[RLIMIT.RLIMIT_RSS] = [inf, inf];
   pairs[RLIMIT.RLIMIT_NPROC] = [TASKS_LIMIT, TASKS_LIMIT];

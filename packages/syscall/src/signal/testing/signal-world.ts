@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { memoryOptions, standaloneSharedAnonymous } from '@tskern/mman';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';

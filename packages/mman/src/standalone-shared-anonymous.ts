@@ -1,17 +1,10 @@
 import { Errno, PAGE_SIZE } from '@tskern/abi';
 import { PagedBuffer } from '@tskern/buf';
 import {
-  TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingIdentity, type MappingSpace,
+  MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingIdentity, type MappingSpace,
   type MmapSource, type SharedAnonymousFactory,
 } from '@tskern/mm-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
-
-interface Registration {
-  space: MappingSpace;
-  start: number;
-  end: number;
-  offset: number;
-}
 
 /**
  * A standalone shared anonymous object: a paged buffer of the mapping's size
@@ -22,13 +15,8 @@ interface Registration {
 class SharedAnonymousObject implements Mappable, MappingIdentity {
   private refs = 1;
   private readonly data: PagedBuffer;
-  /**
-   * The reverse map, keyed by space and start so that a registration leaves
-   * in O(1): an exit with N mappings of one object stays linear (Linux keeps
-   * `i_mmap` in an interval tree for the same reason). A space has one start
-   * registered at most twice at once (while a VMA is split).
-   */
-  private readonly mappings = new Map<MappingSpace, Map<number, Registration[]>>();
+  /** The reverse map (mm-api's, shared with the file systems' files). */
+  private readonly mappings = new MappingSet();
 
   constructor(
     readonly frames: FrameAllocator,
@@ -39,33 +27,16 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     this.data.resize(size);
   }
 
-  addMapping(space: MappingSpace, start: number, end: number, offset: number): void {
-    let byStart = this.mappings.get(space);
-    if (byStart === undefined) {
-      byStart = new Map();
-      this.mappings.set(space, byStart);
-    }
-    const list = byStart.get(start);
-    if (list === undefined) byStart.set(start, [{ space, start, end, offset }]);
-    else list.push({ space, start, end, offset });
+  addMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    this.mappings.add(space, start, end, offset, writable);
   }
 
-  removeMapping(space: MappingSpace, start: number, end: number, offset: number): void {
-    const byStart = this.mappings.get(space);
-    const list = byStart?.get(start);
-    if (byStart === undefined || list === undefined) return;
-    const i = list.findIndex((m) => m.end === end && m.offset === offset);
-    if (i < 0) return;
-    if (list.length > 1) {
-      list.splice(i, 1);
-      return;
-    }
-    byStart.delete(start);
-    if (byStart.size === 0) this.mappings.delete(space);
+  removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
+    this.mappings.remove(space, start, end, offset, writable);
   }
 
   removeAllMappings(space: MappingSpace): void {
-    this.mappings.delete(space);
+    this.mappings.removeSpace(space);
   }
 
   translate(offset: number): number {
@@ -83,12 +54,8 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
   }
 
   punchHole(offset: number, length: number): number {
-    const all = [...this.mappings.values()].flatMap((byStart) => [...byStart.values()].flat());
-    for (const m of all) {
-      const from = Math.max(offset, m.offset);
-      const to = Math.min(offset + length, m.offset + (m.end - m.start));
-      if (from < to) m.space.invalidate(m.start + (from - m.offset), m.start + (to - m.offset), false);
-    }
+    // Private copies stay (MADV_REMOVE, as shmem_fallocate's unmap_mapping_range with even_cows 0).
+    this.mappings.invalidate(offset, offset + length, false);
     this.data.punchHole(offset, length);
     return 0;
   }

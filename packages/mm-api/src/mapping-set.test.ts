@@ -1,8 +1,8 @@
-import type { MappingSpace } from '@tskern/mm-api';
 import fc from 'fast-check';
 import { propertyRuns } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
-import { ReverseMap } from './reverse-map';
+import { MappingSet } from './mapping-set';
+import type { MappingSpace } from './mapping-space';
 
 /** A space that records the ranges it was asked to invalidate. */
 class RecordingSpace implements MappingSpace {
@@ -14,9 +14,9 @@ class RecordingSpace implements MappingSpace {
 
 const P = 4096;
 
-describe('ReverseMap', () => {
+describe('MappingSet', () => {
   it('removes exactly the registration added with the same arguments, also with two at one start (a split)', () => {
-    const rmap = new ReverseMap();
+    const rmap = new MappingSet();
     const a = new RecordingSpace();
     const b = new RecordingSpace();
     rmap.add(a, 0, 2 * P, 0, true);
@@ -40,7 +40,7 @@ describe('ReverseMap', () => {
   it('takes thousands of one-page mappings of one space and gives them all back, one by one in either order or all at once', () => {
     // Correctness only (speed belongs to the bench's teardown case); one
     // expect per phase, not per call, so the test stays light on a loaded machine.
-    const rmap = new ReverseMap();
+    const rmap = new MappingSet();
     const s = new RecordingSpace();
     const n = 5_000;
     for (let i = 0; i < n; i++) rmap.add(s, (n - i) * P, (n - i + 1) * P, 0, true);
@@ -72,7 +72,7 @@ describe('ReverseMap', () => {
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const spaces = [new RecordingSpace(), new RecordingSpace(), new RecordingSpace()];
         const model = spaces.map(() => new RecordingSpace());
-        const rmap = new ReverseMap();
+        const rmap = new MappingSet();
         const list: { s: number; start: number; end: number; off: number; w: boolean }[] = [];
         for (const o of ops) {
           if ('drop' in o) {

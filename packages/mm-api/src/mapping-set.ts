@@ -1,4 +1,11 @@
-import type { MappingSpace } from '@tskern/mm-api';
+import type { MappingSpace } from './mapping-space';
+
+/** One address space's registrations, by start address, with their counts. */
+interface SpaceRegistrations {
+  readonly byStart: Map<number, Registration[]>;
+  count: number;
+  writable: number;
+}
 
 interface Registration {
   readonly space: MappingSpace;
@@ -9,11 +16,13 @@ interface Registration {
 }
 
 /**
- * Who maps a file: the (address space, address range, file offset)
- * registrations from Mappable.addMapping, so that truncate and hole punching
- * can make every mapping of the affected pages fault again. Linux keeps this
- * in `address_space.i_mmap` (an interval tree, so a VMA leaves it in
- * logarithmic time).
+ * Who maps an object: the (MappingSpace, address range, object offset)
+ * registrations a Mappable receives through addMapping, so that truncate and
+ * hole punching can make every mapping of the affected pages fault again.
+ * gVisor calls this `memmap.MappingSet`; Linux keeps it in
+ * `address_space.i_mmap` (an interval tree, so a VMA leaves it in
+ * logarithmic time). Every Mappable that can invalidate (ramfs and hostfs
+ * files, mman's standalone shared anonymous object) keeps one.
  *
  * Registrations are keyed by address space, then by start address: adding and
  * removing one is O(1) however many mappings the file has, so an exit or
@@ -22,14 +31,7 @@ interface Registration {
  * (while a VMA is split, its left piece is registered before the whole is
  * removed), so the list under a start stays tiny.
  */
-/** One address space's registrations, by start address, with their counts. */
-interface SpaceRegistrations {
-  readonly byStart: Map<number, Registration[]>;
-  count: number;
-  writable: number;
-}
-
-export class ReverseMap {
+export class MappingSet {
   private readonly bySpace = new Map<MappingSpace, SpaceRegistrations>();
   private count = 0;
   private writableCount = 0;

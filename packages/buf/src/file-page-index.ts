@@ -47,14 +47,19 @@ function newInner(): Inner {
 const NO_LEAF = newLeaf();
 
 /**
- * Page index -> frame id, as a radix tree of 512-way nodes whose height grows
- * with the highest resident page (the page cache's xarray). Memory is
+ * A file's page index -> frame id: which frame holds each page of a file's
+ * page cache (Linux's `address_space.i_pages` xarray, looked up by the page's
+ * `index` in the file). It translates no addresses; the address translation
+ * of a process is mman's `PageTable`.
+ *
+ * A radix tree of 512-way nodes whose height grows with the highest resident
+ * page. Memory is
  * proportional to the resident pages, not to the file size, so a 1 TiB
  * sparse file costs nothing until pages are written.
  *
  * A one-leaf cache makes sequential access O(1) per page.
  */
-export class PageTable {
+export class FilePageIndex {
   private root: RadixNode | null = null;
   /** Levels in the tree (0 while empty); it covers pages `[0, 512^height)`. */
   private height = 0;
@@ -98,7 +103,7 @@ export class PageTable {
     const i = page & MASK;
     invariant(
       frame >= 0 && leaf[i] === -1,
-      'PageTable.put: page already has a frame, or bad frame',
+      'FilePageIndex.put: page already has a frame, or bad frame',
     );
     leaf[i] = frame;
     leaf[COUNT] = leaf[COUNT]! + 1;
@@ -108,7 +113,7 @@ export class PageTable {
   /** The leaf holding `page`, growing the tree and creating nodes as needed. */
   private leafFor(page: number): Leaf {
     while (this.height === 0 || page >= SPAN[this.height - 1]!) {
-      invariant(this.height < MAX_HEIGHT, 'PageTable: page index too large');
+      invariant(this.height < MAX_HEIGHT, 'FilePageIndex: page index too large');
       if (this.root !== null) {
         const top = newInner();
         top[0] = this.root;
@@ -248,21 +253,21 @@ export class PageTable {
         const leaf = node as Leaf;
         let n = 0;
         for (let i = 0; i < FANOUT; i++) if (leaf[i]! >= 0) n++;
-        invariant(leaf[COUNT] === n, 'PageTable: stale leaf count');
-        invariant(n > 0, 'PageTable: empty leaf kept');
+        invariant(leaf[COUNT] === n, 'FilePageIndex: stale leaf count');
+        invariant(n > 0, 'FilePageIndex: empty leaf kept');
         total += n;
         return;
       }
       const inner = node as Inner;
-      invariant(inner.length === FANOUT, 'PageTable: inner node of wrong size');
+      invariant(inner.length === FANOUT, 'FilePageIndex: inner node of wrong size');
       invariant(
         inner.some((c) => c !== null),
-        'PageTable: empty inner node kept',
+        'FilePageIndex: empty inner node kept',
       );
       for (const c of inner) if (c !== null) visit(c, level - 1);
     };
-    invariant((this.root === null) === (this.height === 0), 'PageTable: root and height disagree');
+    invariant((this.root === null) === (this.height === 0), 'FilePageIndex: root and height disagree');
     if (this.root !== null) visit(this.root, this.height - 1);
-    invariant(total === this.resident, 'PageTable: resident count disagrees with the leaves');
+    invariant(total === this.resident, 'FilePageIndex: resident count disagrees with the leaves');
   }
 }

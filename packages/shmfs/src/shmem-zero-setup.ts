@@ -1,5 +1,5 @@
 import { Errno, S } from '@tskern/abi';
-import { FileMappingHandle } from '@tskern/fdmapping';
+import { FileMappingHandle } from '@tskern/file-mapping';
 import type { MmapSource, SharedAnonymousFactory } from '@tskern/mm-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import type { RamFs } from '@tskern/ramfs';
