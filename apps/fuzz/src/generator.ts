@@ -376,8 +376,9 @@ class Generator {
     // MAP_POPULATE read-faults private memory it cannot write: the zero page (validate.ts).
     if (!shared && prot.includes('PROT_READ') && !prot.includes('PROT_WRITE')) extra = extra.replace('|MAP_POPULATE', '');
     this.emit(p, `mmap ${this.fresh('M')} ${start} ${lenArg} ${prot} ${type}|MAP_ANONYMOUS|${fixed}${extra} -1 ${offset}`);
-    // Only a call that surely succeeds replaces what was mapped there.
-    if (!noreplace && !unaligned && !badOffset && lenArg !== '0' && !type.includes('MAP_SYNC')) this.clearObjs(p, off, off + len);
+    // Only a call that surely succeeds replaces what was mapped there; anonymous
+    // memory has no MAP_SHARED_VALIDATE (EINVAL, mm/mmap.c do_mmap).
+    if (!noreplace && !unaligned && !badOffset && lenArg !== '0' && !type.includes('MAP_SHARED_VALIDATE')) this.clearObjs(p, off, off + len);
     this.noteHot(p, off, len);
   }
 
