@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# The external yardstick of issue 10: the Open POSIX Test Suite's memory
+# interfaces and LTP's syscall tests for the memory calls, built from an LTP
+# checkout OUTSIDE this repository for x86-64 (run on the host: Linux is the
+# oracle) and for riscv64 (run with `tskern exec`, optionally qemu-riscv64 as
+# an informational column, never the oracle for memory system calls).
+#
+# Nothing of LTP (sources, objects, binaries, logs) is written inside the
+# repository: everything goes under --out. See tooling/ltp/README.md.
+set -u -o pipefail
+
+usage() {
+  cat <<'EOF'
+usage: pnpm ltp --src LTPDIR --out OUTDIR [options]
+       bash tooling/ltp/run.sh --src LTPDIR --out OUTDIR [options]
+
+  --src DIR         an LTP source tree (git checkout or `git archive` of
+                    linux-test-project/ltp); copied per architecture, never changed
+  --out DIR         build and result directory (outside the repository)
+  --tskern DIR      tskern checkout whose `pnpm -s tskern exec` runs riscv64
+                    programs (default: this checkout)
+  --arch LIST       architectures to build, comma separated (default x86_64,riscv64)
+  --columns LIST    columns to run: linux,tskern,qemu (default linux,tskern)
+  --only REGEX      only tests whose name matches (e.g. '^posix/mmap/' or 'mremap')
+  --no-build        do not build; use the binaries already under --out
+  --no-run          build only
+  --table-only      print the table from results already under --out
+  --timeout S       seconds per test on Linux and qemu (default 60)
+  --tskern-timeout S seconds per test under tskern exec (default 300)
+  --strace-diffs    rerun under `tskern exec --strace` every test whose tskern
+                    result differs from Linux, and write OUT/gaps.md: per test the
+                    first failure line, and the system calls that returned ENOSYS
+                    and the /proc, /sys and /dev paths that were missing, ranked
+                    by how many differing tests show each
+  --jobs N          make -j (default 2)
+  --install-deps    apt-get install the missing build tools first (needs root)
+EOF
+}
+
+SRC="" OUT="" TSKERN_DIR="" ARCHES="x86_64,riscv64" COLUMNS="linux,tskern"
+ONLY="" BUILD=1 RUN=1 TIMEOUT=60 TSKERN_TIMEOUT=300 JOBS=2 INSTALL_DEPS=0 STRACE_DIFFS=0
+# Under `pnpm ltp` the script runs in the repository root; relative paths are
+# meant from where pnpm was started.
+[ -n "${INIT_CWD:-}" ] && cd "$INIT_CWD"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --src) SRC=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --tskern) TSKERN_DIR=$2; shift 2 ;;
+    --arch) ARCHES=$2; shift 2 ;;
+    --columns) COLUMNS=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --no-run) RUN=0; shift ;;
+    --table-only) BUILD=0; RUN=0; shift ;;
+    --timeout) TIMEOUT=$2; shift 2 ;;
+    --tskern-timeout) TSKERN_TIMEOUT=$2; shift 2 ;;
+    --jobs) JOBS=$2; shift 2 ;;
+    --install-deps) INSTALL_DEPS=1; shift ;;
+    --strace-diffs) STRACE_DIFFS=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "ltp: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[ -n "$OUT" ] || { usage >&2; exit 2; }
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+[ -n "$TSKERN_DIR" ] || TSKERN_DIR=$REPO
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+case "$OUT/" in "$REPO"/*) echo "ltp: --out must be outside the repository ($REPO)" >&2; exit 2 ;; esac
+
+# --- the test lists -------------------------------------------------------
+
+# Open POSIX: every C test case directly under each interface directory
+# (`N-M.c`; the `.sh` cases only echo "tested implicitly", and `speculative/`
+# is outside the suite's own run). 94 files for these eight interfaces.
+POSIX_IFACES="mmap munmap shm_open shm_unlink mlock munlock mlockall munlockall"
+# LTP: the directories of testcases/kernel/syscalls named by the issue; the
+# tests and their arguments are those of runtest/syscalls whose binary is
+# built in one of these directories.
+LTP_DIRS="madvise mincore mlock mmap mprotect mremap msync munlock"
+POSIX_REL=testcases/open_posix_testsuite
+
+posix_tests() { # prints: NAME<TAB>IFACE/FILE.c
+  local i f
+  for i in $POSIX_IFACES; do
+    for f in "$SRC/$POSIX_REL/conformance/interfaces/$i"/*.c; do
+      printf 'posix/%s/%s\t%s\n' "$i" "$(basename "$f" .c)" "$i/$(basename "$f")"
+    done
+  done
+}
+
+ltp_tests() { # prints: NAME<TAB>DIR<TAB>BINARY ARGS...
+  local d name bin args
+  while read -r name bin args; do
+    case "$name" in ''|'#'*) continue ;; esac
+    for d in $LTP_DIRS; do
+      if [ -f "$SRC/testcases/kernel/syscalls/$d/$bin.c" ]; then
+        printf 'ltp/%s\t%s\t%s\n' "$name" "$d" "$bin${args:+ $args}"
+      fi
+    done
+  done < "$SRC/runtest/syscalls"
+}
+
+all_tests() { # prints: NAME<TAB>KIND<TAB>RELATIVE-BINARY<TAB>ARGS
+  local name rel d cmd
+  posix_tests | while IFS=$'\t' read -r name rel; do
+    printf '%s\tposix\tposix/%s\t\n' "$name" "${rel%.c}"
+  done
+  ltp_tests | while IFS=$'\t' read -r name d cmd; do
+    set -- $cmd
+    local bin=$1; shift
+    printf '%s\tltp\tsrc/testcases/kernel/syscalls/%s/%s\t%s\n' "$name" "$d" "$bin" "$*"
+  done
+}
+
+selected_tests() {
+  if [ -n "$ONLY" ]; then all_tests | awk -F'\t' -v re="$ONLY" '$1 ~ re'; else all_tests; fi
+}
+
+# --- tools ----------------------------------------------------------------
+
+need_tools() {
+  local missing=() pkgs=() t
+  for t in make autoconf automake pkg-config gcc timeout; do
+    command -v "$t" >/dev/null || { missing+=("$t"); pkgs+=("$t"); }
+  done
+  case ",$ARCHES," in *,riscv64,*)
+    command -v riscv64-linux-gnu-gcc >/dev/null || { missing+=(riscv64-linux-gnu-gcc); pkgs+=(gcc-riscv64-linux-gnu); } ;;
+  esac
+  case ",$COLUMNS," in *,qemu,*)
+    command -v qemu-riscv64 >/dev/null || { missing+=(qemu-riscv64); pkgs+=(qemu-user); } ;;
+  esac
+  [ ${#missing[@]} -eq 0 ] && return 0
+  # Debian/Ubuntu package names; `timeout` is coreutils, `gcc` build-essential.
+  local apt="apt-get install -y ${pkgs[*]}"
+  apt=${apt//timeout/coreutils}
+  if [ $INSTALL_DEPS = 1 ]; then
+    echo "ltp: installing: $apt" >&2
+    apt-get update -qq && $apt || exit 1
+  else
+    echo "ltp: missing tools: ${missing[*]}" >&2
+    echo "ltp: install them with:  $apt   (or rerun with --install-deps)" >&2
+    exit 1
+  fi
+}
+
+# --- build ----------------------------------------------------------------
+
+# LTP is configured in place, so each architecture builds in its own copy.
+prepare_ltp() { # ARCH
+  local a=$1 dir=$OUT/$1/src
+  if [ ! -f "$dir/.ltp-configured" ]; then
+    echo "ltp: $a: copying $SRC and configuring (logs in $OUT/$a/)" >&2
+    rm -rf "$dir"; mkdir -p "$OUT/$a"
+    cp -a "$SRC" "$dir"
+    (cd "$dir" && make autotools) >"$OUT/$a/autotools.log" 2>&1 || { echo "ltp: $a: make autotools failed, see $OUT/$a/autotools.log" >&2; return 1; }
+    if [ "$a" = riscv64 ]; then
+      # Static: tskern exec and qemu-riscv64 then need no riscv64 sysroot.
+      (cd "$dir" && ./configure --host=riscv64-linux-gnu CC=riscv64-linux-gnu-gcc LDFLAGS=-static)
+    else
+      (cd "$dir" && ./configure)
+    fi >"$OUT/$a/configure.log" 2>&1 || { echo "ltp: $a: configure failed, see $OUT/$a/configure.log" >&2; return 1; }
+    touch "$dir/.ltp-configured"
+  fi
+  echo "ltp: $a: building lib/ and $LTP_DIRS" >&2
+  make -j"$JOBS" -C "$dir/lib" >"$OUT/$a/lib.log" 2>&1 || { echo "ltp: $a: lib build failed, see $OUT/$a/lib.log" >&2; return 1; }
+  local d
+  for d in $LTP_DIRS; do
+    make -j"$JOBS" -C "$dir/testcases/kernel/syscalls/$d" >"$OUT/$a/build-$d.log" 2>&1 ||
+      echo "ltp: $a: some of $d did not build, see $OUT/$a/build-$d.log" >&2
+  done
+}
+
+# The Open POSIX cases are single C files; compile them the way the suite's
+# generated makefiles do (include/mk/config.mk.in, scripts/generate-makefiles.sh):
+# its CFLAGS, the test's directory on the include path, lib/common.c, and the
+# interface's LDLIBS file (-lpthread -lrt).
+build_posix() { # ARCH
+  local a=$1 cc=gcc ldflags="" p=$SRC/$POSIX_REL name rel libs ok=0 bad=0
+  [ "$a" = riscv64 ] && { cc=riscv64-linux-gnu-gcc; ldflags=-static; }
+  echo "ltp: $a: building the Open POSIX memory-interface tests" >&2
+  mkdir -p "$OUT/$a/posix"
+  : >"$OUT/$a/posix-build.log"
+  while IFS=$'\t' read -r name rel; do
+    local dir=$p/conformance/interfaces/$(dirname "$rel")
+    libs=$(cat "$dir/LDLIBS" 2>/dev/null || echo "-lpthread -lrt")
+    mkdir -p "$OUT/$a/posix/$(dirname "$rel")"
+    if $cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra \
+        -I"$p/include" -I"$dir" $ldflags -o "$OUT/$a/posix/${rel%.c}" \
+        "$p/conformance/interfaces/$rel" "$p/lib/common.c" $libs -lpthread -lrt \
+        >>"$OUT/$a/posix-build.log" 2>&1; then ok=$((ok + 1)); else bad=$((bad + 1)); echo "FAILED: $rel" >>"$OUT/$a/posix-build.log"; fi
+  done < <(posix_tests)
+  echo "ltp: $a: Open POSIX: $ok built, $bad failed (see $OUT/$a/posix-build.log)" >&2
+}
+
+# --- run and classify -----------------------------------------------------
+
+sig_name() { kill -l "$1" 2>/dev/null || echo "$1"; }
+
+# Open POSIX exit codes (include/posixtest.h): PTS_PASS 0, PTS_FAIL 1,
+# PTS_UNRESOLVED 2, PTS_UNSUPPORTED 4, PTS_UNTESTED 5.
+classify_posix() { # STATUS
+  case "$1" in
+    0) echo PASS ;; 1) echo FAIL ;; 2) echo UNRESOLVED ;; 4) echo UNSUPPORTED ;; 5) echo UNTESTED ;;
+    *) classify_other "$1" ;;
+  esac
+}
+
+# LTP's exit status is an OR of the result bits (include/tst_res_flags.h):
+# TFAIL 1, TBROK 2, TWARN 4, TCONF 32; 0 means every result was TPASS.
+classify_ltp() { # STATUS
+  local s=$1 r=()
+  [ "$s" = 0 ] && { echo TPASS; return; }
+  if [ "$s" -ge 124 ]; then classify_other "$s"; return; fi
+  [ $((s & 2)) -ne 0 ] && r+=(TBROK)
+  [ $((s & 1)) -ne 0 ] && r+=(TFAIL)
+  [ $((s & 4)) -ne 0 ] && r+=(TWARN)
+  [ $((s & 32)) -ne 0 ] && r+=(TCONF)
+  [ ${#r[@]} -eq 0 ] && { echo "EXIT$s"; return; }
+  local IFS=+; echo "${r[*]}"
+}
+
+classify_other() { # STATUS: timeout(1) gives 124 (137 after -k), tskern exec 126/127, 128+N for a signal
+  case "$1" in
+    124|137) echo TIMEOUT ;;
+    126) echo NOEXEC ;; 127) echo NOTFOUND ;;
+    *) if [ "$1" -gt 128 ]; then echo "SIG$(sig_name $(($1 - 128)))"; else echo "EXIT$1"; fi ;;
+  esac
+}
+
+# The environment of every run, the same on each column: LTP's library needs
+# TMPDIR (its temporary directories) and reads LTP_TIMEOUT_MUL; Open POSIX
+# reads TMPDIR. LTPROOT is only used to find data files, which none of these
+# tests have.
+RUN_ENV=(TMPDIR=/tmp PATH=/usr/sbin:/usr/bin:/sbin:/bin LTP_COLORIZE_OUTPUT=0 LTPROOT=/opt/ltp)
+
+run_column() { # COLUMN
+  local col=$1 arch=x86_64 t=$TIMEOUT name kind rel args st res start
+  [ "$col" = linux ] || arch=riscv64
+  [ "$col" = tskern ] && t=$TSKERN_TIMEOUT
+  local res_file=$OUT/results/$col.tsv logs=$OUT/logs/$col
+  mkdir -p "$logs" "$OUT/results"
+  touch "$res_file"
+  echo "ltp: running the $col column ($arch binaries, ${t}s per test)" >&2
+  while IFS=$'\t' read -r name kind rel args; do
+    local bin=$OUT/$arch/$rel log=$logs/${name//\//_}.log
+    if [ ! -x "$bin" ]; then res=NOTBUILT; st=-
+    else
+      local cwd; cwd=$(mktemp -d /tmp/ltp-run.XXXXXX)
+      start=$(date +%s)
+      case "$col" in
+        linux)
+          (cd "$cwd" && env -i "${RUN_ENV[@]}" timeout -k 10 "$t" "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
+        qemu)
+          (cd "$cwd" && env -i "${RUN_ENV[@]}" timeout -k 10 "$t" qemu-riscv64 "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
+        tskern)
+          local envs=() e
+          for e in "${RUN_ENV[@]}"; do envs+=(--env "$e"); done
+          # The emulated CPU is slower than the host: give LTP's own per-test
+          # timer room (it only scales time limits, not what is tested).
+          envs+=(--env LTP_TIMEOUT_MUL=10)
+          (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
+      esac
+      rm -rf "$cwd"
+      if [ "$kind" = posix ]; then res=$(classify_posix "$st"); else res=$(classify_ltp "$st"); fi
+      # A tskern crash (a JavaScript error rather than the program's status)
+      # must not pass for a test result.
+      if [ "$col" = tskern ] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError)' "$log"; then res="$res(tskern-error)"; fi
+      echo "# status $st, $(( $(date +%s) - start ))s" >>"$log"
+    fi
+    awk -F'\t' -v n="$name" '$1 != n' "$res_file" >"$res_file.tmp" && mv "$res_file.tmp" "$res_file"
+    printf '%s\t%s\t%s\n' "$name" "$res" "$st" >>"$res_file"
+    printf '  %-28s %s\n' "$name" "$res" >&2
+  done < <(selected_tests)
+}
+
+# --- kernel gaps ------------------------------------------------------------
+
+tskern_env_args() {
+  local e
+  for e in "${RUN_ENV[@]}"; do printf -- '--env\n%s\n' "$e"; done
+  printf -- '--env\nLTP_TIMEOUT_MUL=10\n'
+}
+
+strace_diffs() {
+  local logs=$OUT/logs/tskern-strace name kind rel args t f line
+  mkdir -p "$logs"
+  local diffs; diffs=$(awk -F'\t' 'FNR == NR { lin[$1] = $2; next } ($1 in lin) && lin[$1] != $2 { print $1 }' \
+    "$OUT/results/linux.tsv" "$OUT/results/tskern.tsv")
+  local envs; mapfile -t envs < <(tskern_env_args)
+  echo "ltp: rerunning $(echo "$diffs" | grep -c .) differing tests under tskern exec --strace" >&2
+  while IFS=$'\t' read -r name kind rel args; do
+    grep -qxF "$name" <<<"$diffs" || continue
+    local log=$logs/${name//\//_}.log
+    (cd "$TSKERN_DIR" && timeout -k 10 "$TSKERN_TIMEOUT" pnpm -s tskern exec --strace "${envs[@]}" --cwd /tmp -- "$OUT/riscv64/$rel" $args) >"$log" 2>&1 </dev/null
+    echo "  $name" >&2
+  done < <(selected_tests)
+  {
+    echo "# Kernel gaps seen by the tests that differ from Linux"
+    echo
+    echo "Gap: a system call answered ENOSYS, or a /proc, /sys or /dev path that"
+    echo "does not exist (ENOENT), in \`tskern exec --strace\`. Not every gap"
+    echo "causes the difference (glibc and LTP fall back from some); the first"
+    echo "failure line per test says what the test itself reported."
+    echo
+    echo "| gap | tests |"
+    echo "| --- | --- |"
+    for t in $diffs; do
+      f=$logs/${t//\//_}.log
+      grep -oE '^(\[pid +[0-9]+\] )?[a-z_0-9]+\(.*= -1 ENOSYS' "$f" | sed -E 's/^\[pid +[0-9]+\] //; s/\(.*//; s/$/ ENOSYS/' | sort -u
+      grep -oE '"/(proc|sys|dev)/[^"]*"[^=]*= -1 ENOENT' "$f" | sed -E 's/"([^"]*)".*/\1 ENOENT/; s#/proc/[0-9]+/#/proc/PID/#' | sort -u
+    done | sort | uniq -c | sort -rn | awk '{ c = $1; $1 = ""; sub(/^ /, ""); printf "| %s | %d |\n", $0, c }'
+    echo
+    echo "| test | Linux | tskern | first failure line under tskern |"
+    echo "| --- | --- | --- | --- |"
+    for t in $diffs; do
+      f=$logs/${t//\//_}.log
+      line=$(grep -vE '^(\[pid +[0-9]+\] )?[a-z_0-9]+\(' "$f" | grep -m1 -E '(TBROK|TFAIL|TCONF|FAIL|UNRESOLVED|UNSUPPORTED|UNTESTED|[Ee]rror|killed by)' | sed 's/|/\\|/g' | cut -c1-160)
+      printf '| %s | %s | %s | %s |\n' "$t" \
+        "$(awk -F'\t' -v n="$t" '$1 == n { print $2 }' "$OUT/results/linux.tsv")" \
+        "$(awk -F'\t' -v n="$t" '$1 == n { print $2 }' "$OUT/results/tskern.tsv")" "${line:-?}"
+    done
+  } >"$OUT/gaps.md"
+  echo "ltp: wrote $OUT/gaps.md" >&2
+}
+
+# --- table ----------------------------------------------------------------
+
+print_table() {
+  local cols=(linux tskern) qemu=0
+  case ",$COLUMNS," in *,qemu,*) qemu=1 ;; esac
+  [ -f "$OUT/results/qemu.tsv" ] && qemu=1
+  local head="| test | Linux x86-64 | tskern riscv64 | same? |" rule="| --- | --- | --- | --- |"
+  [ $qemu = 1 ] && { head="$head qemu-riscv64 (info) |"; rule="$rule --- |"; }
+  echo "$head"; echo "$rule"
+  selected_tests | cut -f1 | awk -F'\t' -v q=$qemu \
+    -v L="$OUT/results/linux.tsv" -v T="$OUT/results/tskern.tsv" -v Q="$OUT/results/qemu.tsv" '
+    BEGIN {
+      while ((getline l < L) > 0) { split(l, f, "\t"); lin[f[1]] = f[2] }
+      while ((getline l < T) > 0) { split(l, f, "\t"); tsk[f[1]] = f[2] }
+      while ((getline l < Q) > 0) { split(l, f, "\t"); qem[f[1]] = f[2] }
+    }
+    {
+      a = ($1 in lin) ? lin[$1] : "-"; b = ($1 in tsk) ? tsk[$1] : "-"
+      same = (a != "-" && a == b) ? "yes" : "no"
+      n++; if (same == "yes") s++
+      kind = ($1 ~ /^posix\//) ? "posix" : "ltp"; nk[kind]++; if (same == "yes") sk[kind]++
+      line = "| " $1 " | " a " | " b " | " same " |"
+      if (q) line = line " " (($1 in qem) ? qem[$1] : "-") " |"
+      print line
+    }
+    END {
+      printf "\n**%d/%d same as Linux** (Open POSIX %d/%d, LTP %d/%d)\n", s, n, sk["posix"], nk["posix"], sk["ltp"], nk["ltp"]
+    }'
+}
+
+# --- main -----------------------------------------------------------------
+
+if [ $BUILD = 1 ] || [ $RUN = 1 ]; then
+  [ -n "$SRC" ] || { echo "ltp: --src is required to build or run" >&2; exit 2; }
+fi
+[ -z "$SRC" ] || SRC=$(cd "$SRC" && pwd)
+[ -n "$SRC" ] || SRC=$OUT/x86_64/src  # --table-only: the lists come from the copy
+[ -f "$SRC/runtest/syscalls" ] || { echo "ltp: $SRC is not an LTP source tree" >&2; exit 2; }
+
+if [ $BUILD = 1 ]; then
+  need_tools
+  IFS=, read -ra arches <<<"$ARCHES"
+  for a in "${arches[@]}"; do prepare_ltp "$a"; build_posix "$a"; done
+fi
+if [ $RUN = 1 ]; then
+  IFS=, read -ra cols <<<"$COLUMNS"
+  for c in "${cols[@]}"; do run_column "$c"; done
+fi
+[ $STRACE_DIFFS = 1 ] && strace_diffs
+print_table | tee "$OUT/table.md"
