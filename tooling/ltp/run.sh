@@ -221,6 +221,14 @@ classify_ltp() { # STATUS
   local IFS=+; echo "${r[*]}"
 }
 
+# The counts of LTP's closing summary (passed, failed, broken, skipped), so
+# that "same" means the same results, not only the same worst one: e.g. two
+# TBROKs, one after two passes and one before any.
+ltp_counts() { # LOG
+  awk '/^Summary:/ { s = 1 } s && $1 ~ /^(passed|failed|broken|skipped)$/ { c[$1] = $2 }
+    END { if (s) printf " %s/%s/%s/%s", c["passed"], c["failed"], c["broken"], c["skipped"] }' "$1"
+}
+
 classify_other() { # STATUS: timeout(1) gives 124 (137 after -k), tskern exec 126/127, 128+N for a signal
   case "$1" in
     124|137) echo TIMEOUT ;;
@@ -234,6 +242,7 @@ classify_other() { # STATUS: timeout(1) gives 124 (137 after -k), tskern exec 12
 # reads TMPDIR. LTPROOT is only used to find data files, which none of these
 # tests have.
 RUN_ENV=(TMPDIR=/tmp PATH=/usr/sbin:/usr/bin:/sbin:/bin LTP_COLORIZE_OUTPUT=0 LTPROOT=/opt/ltp)
+TSKERN_MOUNTS=(--mount /etc:/etc:ro)
 
 run_column() { # COLUMN
   local col=$1 arch=x86_64 t=$TIMEOUT name kind rel args st res start
@@ -260,10 +269,13 @@ run_column() { # COLUMN
           # The emulated CPU is slower than the host: give LTP's own per-test
           # timer room (it only scales time limits, not what is tested).
           envs+=(--env LTP_TIMEOUT_MUL=10)
-          (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
+          # The host's /etc, read-only: tests that look for another user
+          # (getpwent: shm_open 26-2, 32-1, 34-1, mmap 18-1) see the same
+          # /etc/passwd as on Linux.
+          (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" "${TSKERN_MOUNTS[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
       esac
       rm -rf "$cwd"
-      if [ "$kind" = posix ]; then res=$(classify_posix "$st"); else res=$(classify_ltp "$st"); fi
+      if [ "$kind" = posix ]; then res=$(classify_posix "$st"); else res="$(classify_ltp "$st")$(ltp_counts "$log")"; fi
       # A tskern crash (a JavaScript error rather than the program's status)
       # must not pass for a test result.
       if [ "$col" = tskern ] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError)' "$log"; then res="$res(tskern-error)"; fi
@@ -293,7 +305,7 @@ strace_diffs() {
   while IFS=$'\t' read -r name kind rel args; do
     grep -qxF "$name" <<<"$diffs" || continue
     local log=$logs/${name//\//_}.log
-    (cd "$TSKERN_DIR" && timeout -k 10 "$TSKERN_TIMEOUT" pnpm -s tskern exec --strace "${envs[@]}" --cwd /tmp -- "$OUT/riscv64/$rel" $args) >"$log" 2>&1 </dev/null
+    (cd "$TSKERN_DIR" && timeout -k 10 "$TSKERN_TIMEOUT" pnpm -s tskern exec --strace "${envs[@]}" "${TSKERN_MOUNTS[@]}" --cwd /tmp -- "$OUT/riscv64/$rel" $args) >"$log" 2>&1 </dev/null
     echo "  $name" >&2
   done < <(selected_tests)
   {
