@@ -20,7 +20,10 @@ usage: pnpm ltp --src LTPDIR --out OUTDIR [options]
   --tskern DIR      tskern checkout whose `pnpm -s tskern exec` runs riscv64
                     programs (default: this checkout)
   --arch LIST       architectures to build, comma separated (default x86_64,riscv64)
-  --columns LIST    columns to run: linux,tskern,qemu (default linux,tskern)
+  --columns LIST    columns to run: linux,linux-ramfs,tskern,qemu (default
+                    linux,tskern); linux-ramfs runs the x86-64 binaries with
+                    TMPDIR on a ramfs mounted for the run (needs root): the
+                    file system tskern exec's /tmp is
   --only REGEX      only tests whose name matches (e.g. '^posix/mmap/' or 'mremap')
   --no-build        do not build; use the binaries already under --out
   --no-run          build only
@@ -246,7 +249,14 @@ TSKERN_MOUNTS=(--mount /etc:/etc:ro)
 
 run_column() { # COLUMN
   local col=$1 arch=x86_64 t=$TIMEOUT name kind rel args st res start
-  [ "$col" = linux ] || arch=riscv64
+  case "$col" in linux*) ;; *) arch=riscv64 ;; esac
+  local tmpdir=/tmp
+  if [ "$col" = linux-ramfs ]; then
+    tmpdir=$OUT/ramfs
+    mkdir -p "$tmpdir"
+    mountpoint -q "$tmpdir" || mount -t ramfs -o mode=1777 ramfs "$tmpdir" ||
+      { echo "ltp: cannot mount a ramfs on $tmpdir (root needed)" >&2; return 1; }
+  fi
   [ "$col" = tskern ] && t=$TSKERN_TIMEOUT
   local res_file=$OUT/results/$col.tsv logs=$OUT/logs/$col
   mkdir -p "$logs" "$OUT/results"
@@ -256,11 +266,11 @@ run_column() { # COLUMN
     local bin=$OUT/$arch/$rel log=$logs/${name//\//_}.log
     if [ ! -x "$bin" ]; then res=NOTBUILT; st=-
     else
-      local cwd; cwd=$(mktemp -d /tmp/ltp-run.XXXXXX)
+      local cwd; cwd=$(mktemp -d "$tmpdir/ltp-run.XXXXXX")
       start=$(date +%s)
       case "$col" in
-        linux)
-          (cd "$cwd" && env -i "${RUN_ENV[@]}" timeout -k 10 "$t" "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
+        linux|linux-ramfs)
+          (cd "$cwd" && env -i "${RUN_ENV[@]}" TMPDIR="$tmpdir" timeout -k 10 "$t" "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
         qemu)
           (cd "$cwd" && env -i "${RUN_ENV[@]}" timeout -k 10 "$t" qemu-riscv64 "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
         tskern)
@@ -285,6 +295,7 @@ run_column() { # COLUMN
     printf '%s\t%s\t%s\n' "$name" "$res" "$st" >>"$res_file"
     printf '  %-28s %s\n' "$name" "$res" >&2
   done < <(selected_tests)
+  if [ "$col" = linux-ramfs ]; then umount "$tmpdir" && rmdir "$tmpdir"; fi
 }
 
 # --- kernel gaps ------------------------------------------------------------
@@ -340,18 +351,21 @@ strace_diffs() {
 # --- table ----------------------------------------------------------------
 
 print_table() {
-  local cols=(linux tskern) qemu=0
+  local qemu=0 ramfs=0
   case ",$COLUMNS," in *,qemu,*) qemu=1 ;; esac
   [ -f "$OUT/results/qemu.tsv" ] && qemu=1
+  [ -f "$OUT/results/linux-ramfs.tsv" ] && ramfs=1
   local head="| test | Linux x86-64 | tskern riscv64 | same? |" rule="| --- | --- | --- | --- |"
+  [ $ramfs = 1 ] && { head="$head Linux x86-64, TMPDIR on ramfs | same? |"; rule="$rule --- | --- |"; }
   [ $qemu = 1 ] && { head="$head qemu-riscv64 (info) |"; rule="$rule --- |"; }
   echo "$head"; echo "$rule"
-  selected_tests | cut -f1 | awk -F'\t' -v q=$qemu \
+  selected_tests | cut -f1 | awk -F'\t' -v q=$qemu -v r=$ramfs -v R="$OUT/results/linux-ramfs.tsv" \
     -v L="$OUT/results/linux.tsv" -v T="$OUT/results/tskern.tsv" -v Q="$OUT/results/qemu.tsv" '
     BEGIN {
       while ((getline l < L) > 0) { split(l, f, "\t"); lin[f[1]] = f[2] }
       while ((getline l < T) > 0) { split(l, f, "\t"); tsk[f[1]] = f[2] }
       while ((getline l < Q) > 0) { split(l, f, "\t"); qem[f[1]] = f[2] }
+      while ((getline l < R) > 0) { split(l, f, "\t"); ram[f[1]] = f[2] }
     }
     {
       a = ($1 in lin) ? lin[$1] : "-"; b = ($1 in tsk) ? tsk[$1] : "-"
@@ -359,11 +373,17 @@ print_table() {
       n++; if (same == "yes") s++
       kind = ($1 ~ /^posix\//) ? "posix" : "ltp"; nk[kind]++; if (same == "yes") sk[kind]++
       line = "| " $1 " | " a " | " b " | " same " |"
+      if (r) {
+        c = ($1 in ram) ? ram[$1] : "-"; same2 = (c != "-" && c == b) ? "yes" : "no"
+        if (same2 == "yes") s2++
+        line = line " " c " | " same2 " |"
+      }
       if (q) line = line " " (($1 in qem) ? qem[$1] : "-") " |"
       print line
     }
     END {
       printf "\n**%d/%d same as Linux** (Open POSIX %d/%d, LTP %d/%d)\n", s, n, sk["posix"], nk["posix"], sk["ltp"], nk["ltp"]
+      if (r) printf "\n**%d/%d same as Linux with TMPDIR on ramfs**\n", s2, n
     }'
 }
 
