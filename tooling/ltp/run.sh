@@ -35,13 +35,14 @@ usage: pnpm ltp --src LTPDIR --out OUTDIR [options]
                     first failure line, and the system calls that returned ENOSYS
                     and the /proc, /sys and /dev paths that were missing, ranked
                     by how many differing tests show each
+  --gaps-only       rewrite OUT/gaps.md from the --strace-diffs logs already there
   --jobs N          make -j (default 2)
   --install-deps    apt-get install the missing build tools first (needs root)
 EOF
 }
 
 SRC="" OUT="" TSKERN_DIR="" ARCHES="x86_64,riscv64" COLUMNS="linux,tskern"
-ONLY="" BUILD=1 RUN=1 TIMEOUT=60 TSKERN_TIMEOUT=300 JOBS=2 INSTALL_DEPS=0 STRACE_DIFFS=0
+ONLY="" BUILD=1 RUN=1 TIMEOUT=60 TSKERN_TIMEOUT=300 JOBS=2 INSTALL_DEPS=0 STRACE_DIFFS=0 GAPS_ONLY=0
 # Under `pnpm ltp` the script runs in the repository root; relative paths are
 # meant from where pnpm was started.
 [ -n "${INIT_CWD:-}" ] && cd "$INIT_CWD"
@@ -61,6 +62,7 @@ while [ $# -gt 0 ]; do
     --jobs) JOBS=$2; shift 2 ;;
     --install-deps) INSTALL_DEPS=1; shift ;;
     --strace-diffs) STRACE_DIFFS=1; shift ;;
+    --gaps-only) GAPS_ONLY=1; BUILD=0; RUN=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "ltp: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -319,11 +321,27 @@ strace_diffs() {
     (cd "$TSKERN_DIR" && timeout -k 10 "$TSKERN_TIMEOUT" pnpm -s tskern exec --strace "${envs[@]}" "${TSKERN_MOUNTS[@]}" --cwd /tmp -- "$OUT/riscv64/$rel" $args) >"$log" 2>&1 </dev/null
     echo "  $name" >&2
   done < <(selected_tests)
+  write_gaps
+}
+
+# riscv64 system call numbers to names, from the cross compiler's
+# asm-generic/unistd.h, for the `syscall_N` lines of tskern's strace.
+syscall_names() {
+  local h
+  h=$(echo '#include <asm/unistd.h>' | riscv64-linux-gnu-gcc -E -H -x c - 2>&1 >/dev/null | grep -m1 -o '/[^ ]*asm-generic/unistd.h')
+  [ -n "$h" ] && sed -nE 's/^#define __NR_([a-z_0-9]+) ([0-9]+)$/syscall_\2 \1/p' "$h"
+}
+
+write_gaps() {
+  local logs=$OUT/logs/tskern-strace t f line
+  local diffs; diffs=$(awk -F'\t' 'FNR == NR { lin[$1] = $2; next } ($1 in lin) && lin[$1] != $2 { print $1 }' \
+    "$OUT/results/linux.tsv" "$OUT/results/tskern.tsv")
+  local names; names=$(syscall_names)
   {
     echo "# Kernel gaps seen by the tests that differ from Linux"
     echo
-    echo "Gap: a system call answered ENOSYS, or a /proc, /sys or /dev path that"
-    echo "does not exist (ENOENT), in \`tskern exec --strace\`. Not every gap"
+    echo "Gap: a system call answered ENOSYS, or a /proc, /sys, /dev or /boot path"
+    echo "that does not exist (ENOENT), in \`tskern exec --strace\`. Not every gap"
     echo "causes the difference (glibc and LTP fall back from some); the first"
     echo "failure line per test says what the test itself reported."
     echo
@@ -331,14 +349,19 @@ strace_diffs() {
     echo "| --- | --- |"
     for t in $diffs; do
       f=$logs/${t//\//_}.log
-      grep -oE '^(\[pid +[0-9]+\] )?[a-z_0-9]+\(.*= -1 ENOSYS' "$f" | sed -E 's/^\[pid +[0-9]+\] //; s/\(.*//; s/$/ ENOSYS/' | sort -u
-      grep -oE '"/(proc|sys|dev)/[^"]*"[^=]*= -1 ENOENT' "$f" | sed -E 's/"([^"]*)".*/\1 ENOENT/; s#/proc/[0-9]+/#/proc/PID/#' | sort -u
+      [ -f "$f" ] || continue
+      grep -oE '^(\[pid +[0-9]+\] )?[a-z_0-9]+\(.*= -1 ENOSYS' "$f" | sed -E 's/^\[pid +[0-9]+\] //; s/\(.*//' | sort -u |
+        awk -v names="$names" 'BEGIN { n = split(names, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], w, " "); nm[w[1]] = w[2] } }
+          { print (($1 in nm) ? nm[$1] " (" $1 ")" : $1) " ENOSYS" }'
+      # /dev/shm is left out: LTP checks there for its own files after removing them.
+      grep -oE '"/(proc|sys|dev|boot)/[^"]*"[^=]*= -1 ENOENT' "$f" | grep -v '"/dev/shm/' | sed -E 's/"([^"]*)".*/\1 ENOENT/; s#/proc/[0-9]+/#/proc/PID/#' | sort -u
     done | sort | uniq -c | sort -rn | awk '{ c = $1; $1 = ""; sub(/^ /, ""); printf "| %s | %d |\n", $0, c }'
     echo
     echo "| test | Linux | tskern | first failure line under tskern |"
     echo "| --- | --- | --- | --- |"
     for t in $diffs; do
       f=$logs/${t//\//_}.log
+      [ -f "$f" ] || continue
       line=$(grep -vE '^(\[pid +[0-9]+\] )?[a-z_0-9]+\(' "$f" | grep -m1 -E '(TBROK|TFAIL|TCONF|FAIL|UNRESOLVED|UNSUPPORTED|UNTESTED|[Ee]rror|killed by)' | sed 's/|/\\|/g' | cut -c1-160)
       printf '| %s | %s | %s | %s |\n' "$t" \
         "$(awk -F'\t' -v n="$t" '$1 == n { print $2 }' "$OUT/results/linux.tsv")" \
@@ -406,4 +429,5 @@ if [ $RUN = 1 ]; then
   for c in "${cols[@]}"; do run_column "$c"; done
 fi
 [ $STRACE_DIFFS = 1 ] && strace_diffs
+[ $GAPS_ONLY = 1 ] && write_gaps
 print_table | tee "$OUT/table.md"
