@@ -275,7 +275,8 @@ export class Rv64Cpu {
         if (block === undefined) block = this.blockAt(pc);
         if (block != null && block.count <= left) {
           const next = block.run(xl, xh, mem, st, fpr, left);
-          if (next >= 0) {
+          // -1 (odd, so never a pc: every pc is even) is a bail-out.
+          if (next !== -1) {
             const done = block.loop ? st[1]! * block.count : block.count;
             n += done; left -= done; pc = next;
             continue;

@@ -81,7 +81,13 @@ export function emitStraight(op: Op, rd: number, rs1: number, rs2: number, imm: 
     case Op.Sllw: return setW(rd, `xl[${rs1}] << (xl[${rs2}] & 31)`);
     case Op.Srlw: return setW(rd, `(xl[${rs1}] >>> (xl[${rs2}] & 31)) | 0`);
     case Op.Sraw: return setW(rd, `xl[${rs1}] >> (xl[${rs2}] & 31)`);
-    case Op.Mul: return wide('mul64', rd, rs1, rs2, '');
+    case Op.Mul:
+      // mul64 inlined (V8 does not inline its mulhu32 call): low word by
+      // Math.imul, high word from 16-bit partial products plus the cross terms.
+      return `{ const a = xl[${rs1}], b = xl[${rs2}], al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;`
+        + ' const lh = al * bh, hl = ah * bl, mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);'
+        + ' const carry = ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16);'
+        + ` xh[${rd}] = (carry + Math.imul(a, xh[${rs2}]) + Math.imul(xh[${rs1}], b)) | 0; xl[${rd}] = Math.imul(a, b); }`;
     case Op.Mulh: return wide('mulh64', rd, rs1, rs2, '');
     case Op.Mulhsu: return wide('mulhsu64', rd, rs1, rs2, '');
     case Op.Mulhu: return wide('mulhu64', rd, rs1, rs2, '');

@@ -129,12 +129,13 @@ export function compileBlock(start: number, read: DecodedReader): CompiledBlock 
     // bits; a local needs the explicit | 0.
     source = source.replace(/(x[lh]\[\d+\]) = ([^;]+);/g, '$1 = ($2) | 0;');
     source = source.replace(/x([lh])\[(\d+)\]/g, (_, half: string, r: string) => {
+      if (r === '0') return '0'; // x0 is read only (writes go to the sink, 32)
       used.add(Number(r));
       return `${half}${r}`;
     });
     const regs = [...used].sort((a, b) => a - b);
     if (regs.length > 0) enter = `let ${regs.map((r) => `l${r} = xl[${r}], h${r} = xh[${r}]`).join(', ')};`;
-    leave = regs.filter((r) => r !== 0).map((r) => `xl[${r}] = l${r}; xh[${r}] = h${r};`).join(' ');
+    leave = regs.map((r) => `xl[${r}] = l${r}; xh[${r}] = h${r};`).join(' ');
   }
   source = `${enter} let at = 0; try { ${source} } catch (e) { st[0] = at; throw e; } finally { ${leave} }`;
   const factory = new Function(...HELPERS, `return function block(xl, xh, mem, st, fpr, budget) { ${source} };`) as (
