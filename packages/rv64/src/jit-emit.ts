@@ -24,7 +24,8 @@ const setW = (rd: number, v: string): string => `{ const v = ${v}; xl[${rd}] = v
 export function emitStraight(op: Op, rd: number, rs1: number, rs2: number, imm: number, w2: number, pc: number, mark: string): string | undefined {
   switch (op) {
     case Op.Addi:
-      return `{ const s = (xl[${rs1}] >>> 0) + ${imm >>> 0}; xh[${rd}] = xh[${rs1}] + ${imm >> 31} + (s > 0xffffffff ? 1 : 0); xl[${rd}] = s; }`;
+      // In int32 arithmetic: the low word carries out when it wraps below the operand.
+      return `{ const a = xl[${rs1}], s = (a + ${imm}) | 0; xh[${rd}] = xh[${rs1}] + ${imm >> 31} + ((s >>> 0) < (a >>> 0) ? 1 : 0); xl[${rd}] = s; }`;
     case Op.Add:
       return `{ const s = (xl[${rs1}] >>> 0) + (xl[${rs2}] >>> 0); xh[${rd}] = xh[${rs1}] + xh[${rs2}] + (s > 0xffffffff ? 1 : 0); xl[${rd}] = s; }`;
     case Op.Sub:
