@@ -1,13 +1,16 @@
 // The user-mode RV64GC hart: integer registers as int32 halves (no BigInt on
 // the hot path), a decode cache of 4 KiB pages keyed by page number, and a
 // run loop that returns to its driver on ecall, ebreak, an illegal
-// instruction, a memory fault or the end of its instruction budget.
+// instruction, a memory fault or the end of its instruction budget. Hot code
+// runs as blocks compiled to JavaScript (jit.ts); the interpreter runs cold
+// code and every instruction the blocks leave to it.
 import { decode32, decoded } from './decode.js';
 import { expandCompressed } from './compressed.js';
 import type { CpuExit } from './exit.js';
 import { FloatRegisters } from './float-registers.js';
 import { executeFloat } from './float.js';
 import { divrem64, divremu64, mul64, mulh64, mulhsu64, mulhu64 } from './int64.js';
+import { canCompile, compileBlock, type CompiledBlock } from './jit.js';
 import { CpuMemoryFault, type CpuMemory } from './memory.js';
 import { Amo, Op, ZERO_SINK } from './op.js';
 
@@ -15,6 +18,7 @@ const TWO32 = 4294967296;
 const PAGE = 4096;
 const SLOTS = PAGE / 2;
 const NO_RESERVATION = -1;
+const HOT_ENTRY = 16;
 
 /** CSR numbers (the unprivileged spec's CSR listing) a user program may use. */
 const CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003;
@@ -26,6 +30,18 @@ export interface Rv64CpuOptions {
    * the frequency in the device tree; 10 MHz (QEMU virt) is the default here.
    */
   readonly timeSource?: () => number;
+  /**
+   * Compile hot blocks to JavaScript (default true). False keeps the CPU a
+   * pure interpreter. Where `new Function` is forbidden (a page whose
+   * Content-Security-Policy lacks 'unsafe-eval') it is off whatever this says.
+   */
+  readonly jit?: boolean;
+  /**
+   * Times a block entry is interpreted before it is compiled (default 16):
+   * code run once or twice (start-up, error paths) is cheaper to interpret
+   * than to compile. Tests use 1 to compile everything at once.
+   */
+  readonly jitThreshold?: number;
 }
 
 function defaultTime(): number {
@@ -47,9 +63,23 @@ export class Rv64Cpu {
   private readonly pages = new Map<number, Int32Array>();
   private readonly tmp = new Int32Array(2);
   private readonly timeSource: () => number;
+  /** Whether hot blocks are compiled (the `jit` option, if this realm allows it). */
+  readonly jit: boolean;
+  /** Compiled blocks by entry pc; null for an entry whose first instruction the interpreter runs. */
+  private readonly blocks = new Map<number, CompiledBlock | null>();
+  /** Entry pcs of the blocks in each 4 KiB page, for invalidateCode. */
+  private readonly blockPages = new Map<number, number[]>();
+  /** Interpreted runs of not-yet-compiled entries. */
+  private readonly heat = new Map<number, number>();
+  /** st[0]: instructions a block call retired before its fault or bail-out; st[1]: a loop block's passes. */
+  private readonly blockState = new Int32Array(2);
+  private readonly hotEntry: number;
+  private readonly decodedWords = (pc: number, out: Int32Array): boolean => this.readDecoded(pc, out);
 
   constructor(readonly memory: CpuMemory, options: Rv64CpuOptions = {}) {
     this.timeSource = options.timeSource ?? defaultTime;
+    this.jit = (options.jit ?? true) && canCompile();
+    this.hotEntry = options.jitThreshold ?? HOT_ENTRY;
   }
 
   /** Register i as a signed 64-bit BigInt (for drivers and tests; not the hot path). */
@@ -88,6 +118,8 @@ export class Rv64Cpu {
   /** Forgets every decoded instruction (fence.i does this too). */
   flushDecodeCache(): void {
     this.pages.clear();
+    this.blocks.clear();
+    this.blockPages.clear();
   }
 
   /**
@@ -98,11 +130,55 @@ export class Rv64Cpu {
   invalidateCode(address: number, length: number): void {
     const first = Math.floor(address / PAGE) - 1;
     const last = Math.floor((address + Math.max(length, 1) - 1) / PAGE);
-    if (last - first > this.pages.size) {
+    if (last - first > this.pages.size + this.blockPages.size) {
       for (const key of [...this.pages.keys()]) if (key >= first && key <= last) this.pages.delete(key);
+      for (const key of [...this.blockPages.keys()]) if (key >= first && key <= last) this.dropBlocks(key);
       return;
     }
-    for (let p = first; p <= last; p++) this.pages.delete(p);
+    for (let p = first; p <= last; p++) {
+      this.pages.delete(p);
+      this.dropBlocks(p);
+    }
+  }
+
+  private dropBlocks(page: number): void {
+    const entries = this.blockPages.get(page);
+    if (entries === undefined) return;
+    for (const pc of entries) this.blocks.delete(pc);
+    this.blockPages.delete(page);
+  }
+
+  /** The decode-cache words of the instruction at pc (decoding it if needed); false if it cannot be fetched. */
+  private readDecoded(pc: number, out: Int32Array): boolean {
+    const page = this.pageFor(pc);
+    const i = ((pc % PAGE) >> 1) * 3;
+    if (page[i] === 0) {
+      try {
+        this.decodeAt(pc, page, i);
+      } catch (e) {
+        if (e instanceof CpuMemoryFault) return false;
+        throw e;
+      }
+    }
+    out[0] = page[i]!; out[1] = page[i + 1]!; out[2] = page[i + 2]!;
+    return true;
+  }
+
+  /** The block entered at pc, compiling it once it is hot; undefined while it is still cold. */
+  private blockAt(pc: number): CompiledBlock | null | undefined {
+    const heat = (this.heat.get(pc) ?? 0) + 1;
+    if (heat < this.hotEntry) {
+      this.heat.set(pc, heat);
+      return undefined;
+    }
+    this.heat.delete(pc);
+    const block = compileBlock(pc, this.decodedWords);
+    this.blocks.set(pc, block);
+    const key = Math.floor(pc / PAGE);
+    const entries = this.blockPages.get(key);
+    if (entries === undefined) this.blockPages.set(key, [pc]);
+    else entries.push(pc);
+    return block;
   }
 
   private pageFor(pc: number): Int32Array {
@@ -174,6 +250,72 @@ export class Rv64Cpu {
 
   /** Runs at most `budget` instructions; returns why it stopped. */
   run(budget: number): CpuExit {
+    const exit = this.jit ? this.runBlocks(budget) : this.interpret(budget, false);
+    // Every return to the driver is a trap; Linux clears a dangling LR
+    // reservation on each return from a trap (a dummy SC in
+    // arch/riscv/kernel/entry.S), so an LR/SC pair split by it fails and retries.
+    this.reservation = NO_RESERVATION;
+    return exit;
+  }
+
+  /**
+   * The dispatch loop: compiled blocks while one fits in the budget, the
+   * interpreter for cold code, for instructions blocks do not compile, and
+   * for a budget tail shorter than the next block.
+   */
+  private runBlocks(budget: number): CpuExit {
+    const xl = this.xlo, xh = this.xhi, mem = this.memory, st = this.blockState, fpr = this.fpr, blocks = this.blocks;
+    let pc = this.pc;
+    let left = budget;
+    let n = 0; // retired by blocks and not yet added to this.retired
+    let block: CompiledBlock | null | undefined;
+    try {
+      while (left > 0) {
+        block = blocks.get(pc);
+        if (block === undefined) block = this.blockAt(pc);
+        if (block != null && block.count <= left) {
+          const next = block.run(xl, xh, mem, st, fpr, left);
+          // -1 (odd, so never a pc: every pc is even) is a bail-out.
+          if (next !== -1) {
+            const done = block.loop ? st[1]! * block.count : block.count;
+            n += done; left -= done; pc = next;
+            continue;
+          }
+          // Bail-out: retire what ran, let the interpreter take the instruction.
+          const at = st[0]!;
+          n += at; left -= at; pc = block.pcs[at % block.count]!;
+        }
+        this.pc = pc;
+        this.retired += n;
+        n = 0;
+        const before = this.retired;
+        // Cold code runs up to its next taken jump (a block entry); an
+        // uncompiled instruction runs alone; a budget tail shorter than the
+        // block, or a block that bailed out, runs interpreted.
+        const exit = block === undefined ? this.interpret(left, true) : this.interpret(block === null ? 1 : Math.min(left, block.count), false);
+        left -= this.retired - before;
+        pc = this.pc;
+        if (exit.kind !== 'budget') return exit;
+      }
+      this.pc = pc;
+      this.retired += n;
+      return { kind: 'budget', pc };
+    } catch (e) {
+      if (!(e instanceof CpuMemoryFault) || block == null) throw e;
+      // The fault came out of a block: st[0] instructions of the call retired.
+      const at = st[0]!;
+      this.pc = block.pcs[at % block.count]!;
+      this.retired += n + at;
+      return { kind: 'fault', pc: this.pc, fault: e.kind, address: e.address, access: e.access };
+    }
+  }
+
+  /**
+   * The interpreter: at most `budget` instructions, or (stopAtJump) up to and
+   * including the first taken control transfer. Does not touch the LR
+   * reservation (run does, once per return to the driver).
+   */
+  private interpret(budget: number, stopAtJump: boolean): CpuExit {
     const xl = this.xlo, xh = this.xhi, mem = this.memory, t = this.tmp;
     let pc = this.pc;
     let n = 0;
@@ -196,7 +338,8 @@ export class Rv64Cpu {
         }
         const op = w0 & 0xff, rd = (w0 >> 8) & 0xff, rs1 = (w0 >> 16) & 0xff, rs2 = w0 >>> 24;
         const imm = page[i + 1]!;
-        let next = pc + (page[i + 2]! >>> 16);
+        const fall = pc + (page[i + 2]! >>> 16);
+        let next = fall;
         switch (op) {
           case Op.Addi: {
             const a = xl[rs1]!;
@@ -448,6 +591,7 @@ export class Rv64Cpu {
         }
         pc = next;
         n++;
+        if (stopAtJump && next !== fall) break;
       }
       if (exit === undefined) {
         this.pc = pc;
@@ -460,10 +604,6 @@ export class Rv64Cpu {
     }
     if (exit.kind !== 'ecall' && exit.kind !== 'budget' && exit.kind !== 'fault') this.pc = pc;
     this.retired += n;
-    // Every return to the driver is a trap; Linux clears a dangling LR
-    // reservation on each return from a trap (a dummy SC in
-    // arch/riscv/kernel/entry.S), so an LR/SC pair split by it fails and retries.
-    this.reservation = NO_RESERVATION;
     return exit;
   }
 

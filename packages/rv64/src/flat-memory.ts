@@ -38,11 +38,38 @@ export class FlatCpuMemory implements CpuMemory {
     return off;
   }
 
-  load8(address: number): number { return this.bytes[this.offset(address, 1, READ, 'read')]!; }
-  load16(address: number): number { return this.view.getUint16(this.offset(address, 2, READ, 'read'), true); }
-  load32(address: number): number { return this.view.getInt32(this.offset(address, 4, READ, 'read'), true); }
-  store8(address: number, value: number): void { this.bytes[this.offset(address, 1, WRITE, 'write')] = value; }
-  store16(address: number, value: number): void { this.view.setUint16(this.offset(address, 2, WRITE, 'write'), value, true); }
-  store32(address: number, value: number): void { this.view.setInt32(this.offset(address, 4, WRITE, 'write'), value | 0, true); }
-  fetch16(address: number): number { return this.view.getUint16(this.offset(address, 2, EXEC, 'execute'), true); }
+  // Each access tries the common case inline (in bounds, both ends' pages
+  // allowing it) and leaves faults to offset(), which finds the right one.
+  private ok(off: number, size: number, need: number): boolean {
+    return off >= 0 && off + size <= this.size && (this.prot[off >>> 12]! & this.prot[(off + size - 1) >>> 12]! & need) !== 0;
+  }
+
+  load8(address: number): number {
+    const off = address - this.base;
+    return this.bytes[this.ok(off, 1, READ) ? off : this.offset(address, 1, READ, 'read')]!;
+  }
+  load16(address: number): number {
+    const off = address - this.base;
+    return this.view.getUint16(this.ok(off, 2, READ) ? off : this.offset(address, 2, READ, 'read'), true);
+  }
+  load32(address: number): number {
+    const off = address - this.base;
+    return this.view.getInt32(this.ok(off, 4, READ) ? off : this.offset(address, 4, READ, 'read'), true);
+  }
+  store8(address: number, value: number): void {
+    const off = address - this.base;
+    this.bytes[this.ok(off, 1, WRITE) ? off : this.offset(address, 1, WRITE, 'write')] = value;
+  }
+  store16(address: number, value: number): void {
+    const off = address - this.base;
+    this.view.setUint16(this.ok(off, 2, WRITE) ? off : this.offset(address, 2, WRITE, 'write'), value, true);
+  }
+  store32(address: number, value: number): void {
+    const off = address - this.base;
+    this.view.setInt32(this.ok(off, 4, WRITE) ? off : this.offset(address, 4, WRITE, 'write'), value | 0, true);
+  }
+  fetch16(address: number): number {
+    const off = address - this.base;
+    return this.view.getUint16(this.ok(off, 2, EXEC) ? off : this.offset(address, 2, EXEC, 'execute'), true);
+  }
 }

@@ -1,6 +1,6 @@
 // A tiny assembler for tests: the instructions the tests use, encoded with
 // the package's own format encoders, and a runner over a flat memory.
-import { Rv64Cpu } from '../cpu.js';
+import { Rv64Cpu, type Rv64CpuOptions } from '../cpu.js';
 import { encodeB, encodeI, encodeJ, encodeR, encodeR4, encodeS, encodeU } from '../encode.js';
 import type { CpuExit } from '../exit.js';
 import { FlatCpuMemory } from '../flat-memory.js';
@@ -73,15 +73,20 @@ export const DATA_BASE = 0x20000;
 /** Instructions: a number is a 32-bit instruction, { c } a 16-bit one. */
 export type Program = readonly (number | { readonly c: number })[];
 
-/** Places a program at CODE_BASE in a 128 KiB flat memory and returns a CPU about to run it. */
-export function machine(program: Program): { cpu: Rv64Cpu; memory: FlatCpuMemory } {
+/**
+ * Places a program at CODE_BASE in a 128 KiB flat memory and returns a CPU
+ * about to run it. By default every block is compiled on its first entry, so
+ * the tests exercise the JIT; jit-differential.test.ts checks it against the
+ * interpreter (`{ jit: false }`).
+ */
+export function machine(program: Program, options: Rv64CpuOptions = { jitThreshold: 1 }): { cpu: Rv64Cpu; memory: FlatCpuMemory } {
   const memory = new FlatCpuMemory(CODE_BASE, 0x20000);
   let at = CODE_BASE;
   for (const insn of program) {
     if (typeof insn === 'number') { memory.store32(at, insn); at += 4; }
     else { memory.store16(at, insn.c); at += 2; }
   }
-  const cpu = new Rv64Cpu(memory, { timeSource: () => 12345 });
+  const cpu = new Rv64Cpu(memory, { timeSource: () => 12345, ...options });
   cpu.pc = CODE_BASE;
   return { cpu, memory };
 }
