@@ -1,0 +1,65 @@
+/**
+ * Timing a whole program run: the fixed cost of a run (process start, ELF
+ * load, exit; on tskern the execve and the reaping) is measured by runs with
+ * 0 iterations and subtracted from runs with N iterations. N grows until the
+ * iterations take about `targetMs` beyond the fixed cost, so they weigh more
+ * than its noise; then the median of `runs` runs of each is taken.
+ */
+import type { ProgramRun, ProgramRunner } from './programs';
+import { summarize, type Timing } from './timing';
+
+export interface ProgramTimingOptions {
+  /** Iterations of the first run, the one whose checksum the sides compare. */
+  readonly firstIters: number;
+  /** What the iterations of a timed run should take beyond the fixed cost (default 150 ms). */
+  readonly targetMs?: number;
+  /** Most iterations per run. */
+  readonly maxIters: number;
+  /** Runs of each kind for the medians (default 3). */
+  readonly runs?: number;
+  /** Stop growing N once the side has spent this long (default 700 ms). */
+  readonly budgetMs?: number;
+}
+
+export interface ProgramTiming {
+  /** Median ns per iteration, the 0-iteration median subtracted; `iters` per run, `batches` runs. */
+  readonly timing: Timing;
+  /** The median ns of a 0-iteration run (the fixed cost subtracted). */
+  readonly fixedNs: number;
+  /** The first run's output (at `firstIters`, the same on every side). */
+  readonly first: ProgramRun;
+  /** The output of the last run with `timing.iters` iterations. */
+  readonly last: ProgramRun;
+}
+
+export function timeProgram(run: ProgramRunner, o: ProgramTimingOptions): ProgramTiming {
+  const target = (o.targetMs ?? 150) * 1e6;
+  const budget = (o.budgetMs ?? 700) * 1e6;
+  const runs = o.runs ?? 3;
+  const first = run(o.firstIters); // also the warm-up
+  const fixed = [run(0).ns];
+  let spent = first.ns + fixed[0]!;
+  let n = o.firstIters;
+  let last = first;
+  // Grow N from the cost per iteration seen so far (at most 64 times a step,
+  // 16 times while the work is lost in the fixed cost's noise).
+  for (let step = 0; step < 4; step++) {
+    const work = last.ns - summarize(fixed).median;
+    if (work >= target || n >= o.maxIters || spent >= budget) break;
+    const grow = work < target / 50 ? 16 : Math.min(64, Math.max(1.25, (target * 1.2) / work));
+    n = Math.min(o.maxIters, Math.ceil(n * grow));
+    last = run(n);
+    spent += last.ns;
+  }
+  const full = [last.ns];
+  while (full.length < runs) {
+    fixed.push(run(0).ns);
+    last = run(n);
+    full.push(last.ns);
+  }
+  while (fixed.length < runs) fixed.push(run(0).ns);
+  const fixedNs = summarize(fixed).median;
+  const perIter = full.map((t) => Math.max(0, t - fixedNs) / n);
+  const s = summarize(perIter);
+  return { timing: { nsPerOp: s.median, iters: n, batches: full.length, spread: s.spread }, fixedNs, first, last };
+}
