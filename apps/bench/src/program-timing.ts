@@ -1,7 +1,8 @@
 /**
  * Timing a whole program run: the fixed cost of a run (process start, ELF
  * load, exit; on tskern the execve and the reaping) is measured by runs with
- * 0 iterations and subtracted from runs with N iterations. N grows until the
+ * 0 iterations and subtracted from runs with N iterations, after two warm-up
+ * runs. N grows until the
  * iterations take about `targetMs` beyond the fixed cost, so they weigh more
  * than its noise; then the median of `runs` runs of each is taken.
  */
@@ -15,9 +16,11 @@ export interface ProgramTimingOptions {
   readonly targetMs?: number;
   /** Most iterations per run. */
   readonly maxIters: number;
+  /** Warm up by runs of growing N for at least this long (default 0: one run of `firstIters`, one of 0, one again). */
+  readonly warmupMs?: number;
   /** Runs of each kind for the medians (default 3). */
   readonly runs?: number;
-  /** Stop growing N once the side has spent this long (default 700 ms). */
+  /** Stop growing N once the side has spent this long after the warm-up (default 900 ms). */
   readonly budgetMs?: number;
 }
 
@@ -34,13 +37,26 @@ export interface ProgramTiming {
 
 export function timeProgram(run: ProgramRunner, o: ProgramTimingOptions): ProgramTiming {
   const target = (o.targetMs ?? 150) * 1e6;
-  const budget = (o.budgetMs ?? 700) * 1e6;
+  const budget = (o.budgetMs ?? 900) * 1e6;
   const runs = o.runs ?? 3;
-  const first = run(o.firstIters); // also the warm-up
+  // Warm-up, not counted against the budget: tskern's first runs execute
+  // cold code (its interpreter and kernel paths before V8's optimizing
+  // compiler, a background thread that a loaded machine starves, has them),
+  // several times slower than warm, for about a million instructions. So
+  // runs repeat, N growing fourfold while a run is shorter than the target, until `warmupMs` of runs have passed.
+  const first = run(o.firstIters);
   const fixed = [run(0).ns];
-  let spent = first.ns + fixed[0]!;
   let n = o.firstIters;
-  let last = first;
+  let last = run(n);
+  let warm = first.ns + fixed[0]! + last.ns;
+  const warmup = (o.warmupMs ?? 0) * 1e6;
+  while (warm < warmup) {
+    if (last.ns < target) n = Math.min(o.maxIters, n * 4);
+    last = run(n);
+    warm += last.ns;
+  }
+  if (warmup > 0) fixed[0] = run(0).ns;
+  let spent = last.ns;
   // Grow N from the cost per iteration seen so far (at most 64 times a step,
   // 16 times while the work is lost in the fixed cost's noise).
   for (let step = 0; step < 4; step++) {

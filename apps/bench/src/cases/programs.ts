@@ -32,11 +32,14 @@ const collect = gcFunction();
 
 export type Side = { ok: ProgramTiming } | { problem: string };
 
-function timeSide(ctx: BenchContext, label: string, runner: ProgramRunner | string, c: ProgramCase): Side {
+/** tskern's code needs warming up (see timeProgram); a child process starts cold every time anyway. */
+const TSKERN_WARMUP_MS = 600;
+
+function timeSide(ctx: BenchContext, label: string, runner: ProgramRunner | string, c: ProgramCase, warmupMs = 0): Side {
   if (typeof runner === 'string') return { problem: runner };
   ctx.log(` ${label}`);
   try {
-    return { ok: timeProgram(runner, c.timing) };
+    return { ok: timeProgram(runner, { ...c.timing, warmupMs }) };
   } catch (e) {
     const why = (e as Error).message.split('\n')[0]!;
     ctx.log(` (failed: ${why})`);
@@ -95,7 +98,7 @@ export const programs: CaseGroup = {
     for (const c of PROGRAM_CASES) {
       ctx.log(`  ${c.program}:`);
       collect();
-      const tskern = ctx.profile(c.program, () => timeSide(ctx, 'tskern', sides.tskern(c.program), c));
+      const tskern = ctx.profile(c.program, () => timeSide(ctx, 'tskern', sides.tskern(c.program), c, TSKERN_WARMUP_MS));
       const qemu = timeSide(ctx, 'qemu', typeof sides.qemu === 'string' ? sides.qemu : sides.qemu(c.program), c);
       const native = timeSide(ctx, 'native', typeof sides.native === 'string' ? sides.native : sides.native(c.program), c);
       ctx.log('\n');
