@@ -39,43 +39,54 @@ export function timeProgram(run: ProgramRunner, o: ProgramTimingOptions): Progra
   const target = (o.targetMs ?? 150) * 1e6;
   const budget = (o.budgetMs ?? 900) * 1e6;
   const runs = o.runs ?? 3;
+  // The fastest cost per iteration seen (noise only ever adds time; cold code
+  // is slower), against the fastest fixed cost: what N is grown from.
+  let fastest = Infinity;
+  const fixed: number[] = [];
+  const timed = (n: number): ProgramRun => {
+    const r = run(n);
+    if (n === 0) fixed.push(r.ns);
+    else if (fixed.length > 0 && r.ns > Math.min(...fixed)) fastest = Math.min(fastest, (r.ns - Math.min(...fixed)) / n);
+    return r;
+  };
   // Warm-up, not counted against the budget: tskern's first runs execute
   // cold code (its interpreter and kernel paths before V8's optimizing
   // compiler, a background thread that a loaded machine starves, has them),
   // several times slower than warm, for about a million instructions. So
-  // runs repeat, N growing fourfold while a run is shorter than the target, until `warmupMs` of runs have passed.
-  const first = run(o.firstIters);
-  const fixed = [run(0).ns];
+  // runs repeat, N growing fourfold while a run is shorter than the target,
+  // until `warmupMs` of runs have passed.
+  const first = timed(o.firstIters);
+  timed(0);
   let n = o.firstIters;
-  let last = run(n);
+  let last = timed(n);
   let warm = first.ns + fixed[0]! + last.ns;
   const warmup = (o.warmupMs ?? 0) * 1e6;
   while (warm < warmup) {
     if (last.ns < target) n = Math.min(o.maxIters, n * 4);
-    last = run(n);
+    last = timed(n);
     warm += last.ns;
   }
-  if (warmup > 0) fixed[0] = run(0).ns;
-  let spent = last.ns;
-  // Grow N from the cost per iteration seen so far (at most 64 times a step,
-  // 16 times while the work is lost in the fixed cost's noise).
-  for (let step = 0; step < 4; step++) {
-    const work = last.ns - summarize(fixed).median;
-    if (work >= target || n >= o.maxIters || spent >= budget) break;
-    const grow = work < target / 50 ? 16 : Math.min(64, Math.max(1.25, (target * 1.2) / work));
-    n = Math.min(o.maxIters, Math.ceil(n * grow));
-    last = run(n);
+  if (warmup > 0) warm += timed(0).ns;
+  // Grow N until a run's iterations take the target beyond the fixed cost.
+  let spent = 0;
+  for (let step = 0; step < 4 && spent < budget; step++) {
+    const want = Number.isFinite(fastest) ? Math.ceil((target * 1.2) / fastest) : n * 16;
+    const next = Math.min(o.maxIters, Math.max(n, Math.min(n * 64, want)));
+    if (next === n && last.ns - Math.min(...fixed) >= target / 2) break;
+    n = next;
+    last = timed(n);
     spent += last.ns;
+    if (n >= o.maxIters) break;
   }
   const full = [last.ns];
+  const fixedRuns = [timed(0).ns];
   while (full.length < runs) {
-    fixed.push(run(0).ns);
-    last = run(n);
+    last = timed(n);
     full.push(last.ns);
+    fixedRuns.push(timed(0).ns);
   }
-  while (fixed.length < runs) fixed.push(run(0).ns);
-  const fixedNs = summarize(fixed).median;
-  const perIter = full.map((t) => Math.max(0, t - fixedNs) / n);
+  const fixedNs = summarize(fixedRuns).median;
+  const perIter = full.map((t) => (t - fixedNs) / n);
   const s = summarize(perIter);
   return { timing: { nsPerOp: s.median, iters: n, batches: full.length, spread: s.spread }, fixedNs, first, last };
 }

@@ -33,13 +33,16 @@ const collect = gcFunction();
 export type Side = { ok: ProgramTiming } | { problem: string };
 
 /** tskern's code needs warming up (see timeProgram); a child process starts cold every time anyway. */
-const TSKERN_WARMUP_MS = 600;
+const TSKERN_WARMUP_MS = 1000;
 
 function timeSide(ctx: BenchContext, label: string, runner: ProgramRunner | string, c: ProgramCase, warmupMs = 0): Side {
   if (typeof runner === 'string') return { problem: runner };
   ctx.log(` ${label}`);
   try {
-    return { ok: timeProgram(runner, { ...c.timing, warmupMs }) };
+    const t = timeProgram(runner, { ...c.timing, warmupMs });
+    // A loaded machine can make the 0-iteration runs slower than the timed ones: no value, rather than nonsense.
+    if (!(t.timing.nsPerOp > 0)) return { problem: `${label}: the iterations were lost in the noise of a run's fixed cost (${t.timing.iters} per run)` };
+    return { ok: t };
   } catch (e) {
     const why = (e as Error).message.split('\n')[0]!;
     ctx.log(` (failed: ${why})`);
