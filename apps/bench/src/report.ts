@@ -32,7 +32,7 @@ export function describeMachine(m: Machine): string {
 
 /** 3 significant digits, thousands grouped from 1,000 up. */
 export function formatNumber(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '-';
+  if (v === null || !Number.isFinite(v)) return '—';
   const a = Math.abs(v);
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
   if (a === 0) return '0';

@@ -88,4 +88,8 @@ export const TARGETS = {
   files: { on: 'ratio', op: '<=', value: 0.5 },
   perMapping: { on: 'tskern', op: '<=', value: 200 },
   perPage: { on: 'tskern', op: '<=', value: 16 },
+  /** A compute-bound riscv64 program: at least a quarter of qemu-user's MIPS. */
+  compute: { on: 'ratio', op: '>=', value: 0.25 },
+  /** A memory-syscall-bound program: faster than qemu-user, no slower than native x86-64 Linux. */
+  program: { on: 'ratio', op: '<=', value: 1 },
 } as const satisfies Record<string, Target>;

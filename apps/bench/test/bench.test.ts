@@ -42,7 +42,7 @@ describe('results', () => {
   it('formats numbers to 3 significant digits', () => {
     expect(formatNumber(0.12345)).toBe('0.123');
     expect(formatNumber(56935.2)).toBe('56,935');
-    expect(formatNumber(null)).toBe('-');
+    expect(formatNumber(null)).toBe('—');
   });
   it('draws the scaling chart from series rows', () => {
     const rows = [10, 1000].map((n) =>
