@@ -84,7 +84,15 @@ module.exports = {
       comment: 'a package never imports an app or a tool',
       severity: 'error',
       from: { path: '^packages/' },
-      to: { path: '^(apps|tooling)/(?!(eslint-config|vitest-config|tsconfig)/)' },
+      to: { path: '^(apps|tooling)/(?!(eslint-config|vitest-config|tsconfig|test-kit)/)' },
+    },
+    {
+      name: 'test-kit-in-tests-only',
+      comment:
+        'tooling/test-kit (shared test helpers, the Mappable contract suite) is private: only tests and test kits import it, so no published file needs it',
+      severity: 'error',
+      from: { pathNot: `${TEST_FILES}|^tooling/test-kit/|^(apps|tooling)/[^/]+/test/` },
+      to: { path: '^tooling/test-kit/' },
     },
     {
       name: 'memory-without-files',

@@ -1,61 +1,52 @@
 /**
- * A minimal KernelHost for the CLI's tests: no VFS (mkdir answers ENOSYS),
- * every other syscall succeeds with 0, memory is one readable page of zeros
- * at 0x10000, and the stack takes stores. `munmap` of address 13 throws, to
- * stand for a kernel bug.
+ * A minimal KernelHost for the CLI's tests: the kit's ZeroKernel, with
+ * processes that die at exit_group and forks that make new ones, no VFS
+ * (mkdir answers ENOSYS), open answering fd 3, memory that is one readable
+ * page of zeros at 0x10000 plus the stack (stores only to the stack; every
+ * other access is SIGSEGV), and `munmap` of address 13 throwing, to stand
+ * for a kernel bug.
  */
-import { Errno, SYS } from '@tskern/abi';
+import { Errno, SYS, Signal } from '@tskern/abi';
 import type { ScenarioKernel } from '@tskern/scenario';
+import { ZeroKernel } from '@tskern/test-kit';
 
-const STACK = { start: 0x7f0000000000, end: 0x7f0000800000 };
-
-export class TinyKernel implements ScenarioKernel {
-  private nextPid = 1;
+export class TinyKernel extends ZeroKernel implements ScenarioKernel {
   private readonly alive = new Set<number>();
 
-  registerProgram(): void {}
-
-  spawn(): number {
-    const pid = this.nextPid++;
+  override spawn(): number {
+    const pid = super.spawn();
     this.alive.add(pid);
     return pid;
   }
 
-  syscall(pid: number, nr: number, a0 = 0): number {
+  override syscall(pid: number, nr: number, a0: number | bigint = 0): number {
     if (nr === SYS.mkdir) return -Errno.ENOSYS;
     if (nr === SYS.exit_group) this.alive.delete(pid);
     if (nr === SYS.fork) return this.spawn();
-    if (nr === SYS.wait4) return a0;
+    if (nr === SYS.wait4) return Number(a0);
     if (nr === SYS.munmap && a0 === 13) throw new Error('kernel bug on purpose');
     if (nr === SYS.open) return 3;
     return 0;
   }
 
   private inStack(addr: number, len: number): boolean {
-    return addr >= STACK.start && addr + len <= STACK.end;
+    return addr >= ZeroKernel.STACK.start && addr + len <= ZeroKernel.STACK.end;
   }
 
-  load(_pid: number, addr: number, dst: Uint8Array): number {
-    if (this.inStack(addr, dst.length) || (addr >= 0x10000 && addr + dst.length <= 0x11000)) {
-      dst.fill(0);
-      return 0;
-    }
-    return 11;
+  override load(pid: number, addr: number, dst: Uint8Array): number {
+    if (this.inStack(addr, dst.length) || (addr >= 0x10000 && addr + dst.length <= 0x11000)) return super.load(pid, addr, dst);
+    return Signal.SIGSEGV;
   }
 
-  store(_pid: number, addr: number, src: Uint8Array): number {
-    return this.inStack(addr, src.length) ? 0 : 11;
+  override store(_pid: number, addr: number, src: Uint8Array): number {
+    return this.inStack(addr, src.length) ? 0 : Signal.SIGSEGV;
   }
 
-  fill(): number {
-    return 11;
+  override fill(): number {
+    return Signal.SIGSEGV;
   }
 
-  stack(): { start: number; end: number } {
-    return STACK;
-  }
-
-  isAlive(pid: number): boolean {
+  override isAlive(pid: number): boolean {
     return this.alive.has(pid);
   }
 }

@@ -2,15 +2,15 @@ import { Errno } from '@tskern/abi';
 import { describe, expect, it } from 'vitest';
 import { ARG_MAX, MAX_ARG_STRLEN } from './constants';
 import { ExecArgs } from './exec-args';
+import { decodeCStrings, encodeText } from '@tskern/test-kit';
 
 const MiB = 1024 * 1024;
-const text = (b: readonly Uint8Array[]) => b.map((s) => new TextDecoder().decode(s.subarray(0, -1)));
 
 describe('ExecArgs (fs/exec.c: bprm_stack_limits, copy_strings)', () => {
   it('keeps the strings with their NULs and counts them', () => {
     const args = ExecArgs.collect('/bin/prog', ['prog', 'a'], ['HOME=/'], 8 * MiB) as ExecArgs;
-    expect(text(args.argv)).toEqual(['prog', 'a']);
-    expect(text(args.envp)).toEqual(['HOME=/']);
+    expect(decodeCStrings(args.argv)).toEqual(['prog', 'a']);
+    expect(decodeCStrings(args.envp)).toEqual(['HOME=/']);
     expect(args.size).toBe(10 + 5 + 2 + 7);
     // A quarter of 8 MiB, less a pointer per string.
     expect(args.limit).toBe(2 * MiB - 3 * 8);
@@ -18,7 +18,7 @@ describe('ExecArgs (fs/exec.c: bprm_stack_limits, copy_strings)', () => {
 
   it('gives an empty argv one empty string', () => {
     const args = ExecArgs.collect('/bin/prog', [], [], 8 * MiB) as ExecArgs;
-    expect(text(args.argv)).toEqual(['']);
+    expect(decodeCStrings(args.argv)).toEqual(['']);
   });
 
   it('allows ARG_MAX with a small stack limit and 3/4 of 8 MiB at most', () => {
@@ -47,14 +47,13 @@ describe('ExecArgs (fs/exec.c: bprm_stack_limits, copy_strings)', () => {
 
   it('rewrites the arguments for a #! interpreter (remove_arg_zero, then name, argument, script)', () => {
     const args = ExecArgs.collect('./run.sh', ['run', 'x', 'y'], ['A=1'], 8 * MiB) as ExecArgs;
-    const enc = (s: string) => new TextEncoder().encode(s);
-    const next = args.withInterpreter({ interpreter: enc('/bin/sh'), argument: enc('-e') }, './run.sh') as ExecArgs;
-    expect(text(next.argv)).toEqual(['/bin/sh', '-e', './run.sh', 'x', 'y']);
-    expect(text(next.envp)).toEqual(['A=1']);
-    expect(text([next.execfn])).toEqual(['./run.sh']);
-    const bare = args.withInterpreter({ interpreter: enc('/bin/sh'), argument: null }, './run.sh') as ExecArgs;
-    expect(text(bare.argv)).toEqual(['/bin/sh', './run.sh', 'x', 'y']);
+    const next = args.withInterpreter({ interpreter: encodeText('/bin/sh'), argument: encodeText('-e') }, './run.sh') as ExecArgs;
+    expect(decodeCStrings(next.argv)).toEqual(['/bin/sh', '-e', './run.sh', 'x', 'y']);
+    expect(decodeCStrings(next.envp)).toEqual(['A=1']);
+    expect(decodeCStrings([next.execfn])).toEqual(['./run.sh']);
+    const bare = args.withInterpreter({ interpreter: encodeText('/bin/sh'), argument: null }, './run.sh') as ExecArgs;
+    expect(decodeCStrings(bare.argv)).toEqual(['/bin/sh', './run.sh', 'x', 'y']);
     const full = ExecArgs.collect('s', ['s'], [], 0) as ExecArgs;
-    expect(full.withInterpreter({ interpreter: enc('i'.repeat(ARG_MAX)), argument: null }, 's')).toBe(-Errno.E2BIG);
+    expect(full.withInterpreter({ interpreter: encodeText('i'.repeat(ARG_MAX)), argument: null }, 's')).toBe(-Errno.E2BIG);
   });
 });

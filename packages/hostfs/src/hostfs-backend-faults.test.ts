@@ -10,20 +10,15 @@ import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostFs, GuardedHostBackend, HostFile, mountHost, type HostBackend, type HostFs } from './index';
 import { NodeHostBackend } from './node';
+import { encodeText, ok } from '@tskern/test-kit';
 
 const P = PAGE_SIZE;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
-const enc = (s: string) => new TextEncoder().encode(s);
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-function ok<T>(v: T | number): T {
-  if (typeof v === 'number') throw new Error(`errno ${v}`);
-  return v;
-}
 
 type Hook = (method: string) => void;
 
@@ -62,7 +57,7 @@ function setup() {
     const f = ok(vfs.open(root, '/mnt/data', O.O_RDWR, 0));
     const addr = mmap(as, 0, 2 * P, RW, MAP.MAP_SHARED, ok(f.mmapSource()), 0);
     expect(addr).toBeGreaterThan(0);
-    expect(store(as, addr, enc('precious'), 0, 8)).toBe(0);
+    expect(store(as, addr, encodeText('precious'), 0, 8)).toBe(0);
     return { f, addr, file: f.inode as HostFile };
   };
   return { dir, hook, frames, host, vfs, root, as, onHost, mapped };
@@ -175,10 +170,10 @@ describe('a backend that calls back into the kernel', () => {
     const { as } = s;
     const { f, addr } = s.mapped();
     once(s, 'pread', () => expect(mprotect(as, addr, 2 * P, PROT.PROT_READ)).toBe(0));
-    expect(store(as, addr + P, enc('x'), 0, 1)).toBe(Signal.SIGBUS);
+    expect(store(as, addr + P, encodeText('x'), 0, 1)).toBe(Signal.SIGBUS);
     as.check();
     s.hook.current = null;
-    expect(store(as, addr + P, enc('x'), 0, 1)).toBe(Signal.SIGSEGV);
+    expect(store(as, addr + P, encodeText('x'), 0, 1)).toBe(Signal.SIGSEGV);
     const got = new Uint8Array(1);
     expect(load(as, addr + P, got, 0, 1)).toBe(0);
     expect(String.fromCharCode(got[0]!)).toBe('B');
@@ -195,7 +190,7 @@ describe('a backend that calls back into the kernel', () => {
     const inner: number[] = [];
     once(s, 'pread', () => {
       inner.push(f.truncate(0, root.cred));
-      inner.push(f.pwrite(enc('zz'), 0, 2, P));
+      inner.push(f.pwrite(encodeText('zz'), 0, 2, P));
       inner.push(f.pread(new Uint8Array(2), 0, 2, 0));
       inner.push(f.fsync(false));
       inner.push(msync(as, addr, P, MS.MS_SYNC));

@@ -16,19 +16,14 @@ import {
   type HostStat,
 } from './index';
 import { LstatWalkResolver, NodeHostBackend, ProcFdResolver } from './node';
+import { encodeText, ok } from '@tskern/test-kit';
 
 const RUNS = Number(process.env.TSKERN_PROPERTY_RUNS ?? 25);
-const enc = (s: string) => new TextEncoder().encode(s);
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-function ok<T>(v: T | number): T {
-  if (typeof v === 'number') throw new Error(`errno ${v}`);
-  return v;
-}
 
 /**
  * A base folder holding `inside/` (the hostfs root) and `outside/` (a
@@ -85,7 +80,7 @@ function attackThrough(w: World, t: FsTask, at: Path | undefined): number[] {
     const f = vfs.open(t, 'secret', flags, 0o6777, at);
     note(f);
     if (typeof f !== 'number') {
-      f.write(enc('pwned'), 0, 5);
+      f.write(encodeText('pwned'), 0, 5);
       f.truncate(0, t.cred);
       f.fsync(false);
       f.decRef();
@@ -168,7 +163,7 @@ describe('a removed directory is dead: the stale-directory escape', () => {
     expect(vfs.symlink(root, outside, '/mnt/d')).toBe(0);
     expect(chmodInode(root.cred, f.inode, 0o4777)).toBe(0); // kept in memory, as for any unlinked file
     expect(f.truncate(0, root.cred)).toBe(0);
-    expect(f.write(enc('data'), 0, 4)).toBe(4);
+    expect(f.write(encodeText('data'), 0, 4)).toBe(4);
     expect(f.fsync(false)).toBe(0);
     f.decRef();
     expect(host.sync()).toBe(0);

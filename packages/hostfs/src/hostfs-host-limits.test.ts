@@ -9,6 +9,7 @@ import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostFs, FaultyHostBackend, type HostFs } from './index';
 import { NodeHostBackend } from './node';
+import { encodeText, ok } from '@tskern/test-kit';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,11 +20,6 @@ function tempDir(): string {
   const dir = nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'hostfs-'));
   dirs.push(dir);
   return dir;
-}
-
-function ok<T>(v: T | number): T {
-  if (typeof v === 'number') throw new Error(`errno ${v}`);
-  return v;
 }
 
 /** A host process without privilege: chown is EPERM, and opens obey the owner's mode bits even for root. */
@@ -73,7 +69,7 @@ describe('hostfs over an unprivileged host', () => {
     nodeFs.chmodSync(nodePath.join(dir, 'ro'), 0o444);
     const f = ok(vfs.open(root, '/ro', O.O_RDWR, 0));
     expect(nodeFs.statSync(nodePath.join(dir, 'ro')).mode & 0o777).toBe(0o444);
-    expect(f.pwrite(new TextEncoder().encode('WRITE'), 0, 5, 0)).toBe(5);
+    expect(f.pwrite(encodeText('WRITE'), 0, 5, 0)).toBe(5);
     f.decRef();
     expect(nodeFs.readFileSync(nodePath.join(dir, 'ro'), 'latin1')).toBe('WRITEonly');
     assertNoFramesInUse(alloc);

@@ -10,20 +10,14 @@ import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostFs, FaultyHostBackend, HostFile, mountHost, type HostFs } from './index';
 import { NodeHostBackend } from './node';
+import { decodeText, encodeText, ok } from '@tskern/test-kit';
 
 const P = PAGE_SIZE;
-const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) nodeFs.rmSync(d, { recursive: true, force: true });
 });
-
-function ok<T>(v: T | number): T {
-  if (typeof v === 'number') throw new Error(`errno ${v}`);
-  return v;
-}
 
 function setup(frameCount = 256) {
   const dir = nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'hostfs-'));
@@ -48,7 +42,7 @@ function readAll(f: OpenFileDescription, pos = 0, len = 1 << 16): string {
 }
 
 function write(f: OpenFileDescription, text: string, pos?: number): number {
-  const b = enc(text);
+  const b = encodeText(text);
   return pos === undefined ? f.write(b, 0, b.length) : f.pwrite(b, 0, b.length, pos);
 }
 
@@ -130,8 +124,8 @@ describe('hostfs mappings', () => {
     // A load first: the page is mapped writable without a write fault, so hostfs must still write it back.
     const got = new Uint8Array(4);
     expect(load(as, addr + P, got, 0, 4)).toBe(0);
-    expect(dec(got)).toBe('xxxx');
-    expect(store(as, addr + P + 1, enc('MAP'), 0, 3)).toBe(0);
+    expect(decodeText(got)).toBe('xxxx');
+    expect(store(as, addr + P + 1, encodeText('MAP'), 0, 3)).toBe(0);
     // read(2) sees the store at once: one page cache.
     expect(readAll(f, P, 5)).toBe('xMAPx');
     expect(onHost('m').slice(P, P + 5)).toBe('xxxxx');
@@ -140,7 +134,7 @@ describe('hostfs mappings', () => {
     // write(2) is seen by the mapping.
     expect(write(f, 'WR', 0)).toBe(2);
     expect(load(as, addr, got, 0, 4)).toBe(0);
-    expect(dec(got)).toBe('WRxx');
+    expect(decodeText(got)).toBe('WRxx');
     expect(munmap(as, addr, 2 * P)).toBe(0);
     f.decRef();
     expect(onHost('m').slice(0, 4)).toBe('WRxx');
@@ -154,7 +148,7 @@ describe('hostfs mappings', () => {
     const as = space();
     const addr = mmap(as, 0, P, PROT.PROT_READ | PROT.PROT_WRITE, MAP.MAP_SHARED, ok(f.mmapSource()), 0);
     f.decRef(); // the mapping keeps the file open
-    expect(store(as, addr + 10, enc('late'), 0, 4)).toBe(0);
+    expect(store(as, addr + 10, encodeText('late'), 0, 4)).toBe(0);
     expect(host.activeFiles().length).toBe(1);
     expect(munmap(as, addr, P)).toBe(0);
     expect(onHost('m').slice(10, 14)).toBe('late');
@@ -168,8 +162,8 @@ describe('hostfs mappings', () => {
     const f = ok(vfs.open(root, '/mnt/p', O.O_RDONLY, 0));
     const as = space();
     const addr = mmap(as, 0, 2 * P, PROT.PROT_READ | PROT.PROT_WRITE, MAP.MAP_PRIVATE, ok(f.mmapSource()), 0);
-    expect(store(as, addr, enc('PRIV'), 0, 4)).toBe(0);
-    expect(store(as, addr + P, enc('x'), 0, 1)).toBe(Signal.SIGBUS);
+    expect(store(as, addr, encodeText('PRIV'), 0, 4)).toBe(0);
+    expect(store(as, addr + P, encodeText('x'), 0, 1)).toBe(Signal.SIGBUS);
     expect(msync(as, addr, P, MS.MS_SYNC)).toBe(0);
     expect(munmap(as, addr, 2 * P)).toBe(0);
     f.decRef();
@@ -185,7 +179,7 @@ describe('hostfs mappings', () => {
     const priv = mmap(as, 0, 3 * P, PROT.PROT_READ | PROT.PROT_WRITE, MAP.MAP_PRIVATE, ok(f.mmapSource()), 0);
     const b = new Uint8Array(1);
     expect(load(as, addr + 2 * P, b, 0, 1)).toBe(0);
-    expect(store(as, priv + 2 * P, enc('c'), 0, 1)).toBe(0); // a private COW copy
+    expect(store(as, priv + 2 * P, encodeText('c'), 0, 1)).toBe(0); // a private COW copy
     expect(f.truncate(P + 10, root.cred)).toBe(0);
     expect(nodeFs.statSync(hostFile('t')).size).toBe(P + 10);
     expect(load(as, addr + 2 * P, b, 0, 1)).toBe(Signal.SIGBUS);
@@ -230,7 +224,7 @@ describe('hostfs host errors', () => {
     const f = ok(vfs.open(root, '/mnt/m', O.O_RDWR, 0));
     const as = space();
     const addr = mmap(as, 0, P, PROT.PROT_READ | PROT.PROT_WRITE, MAP.MAP_SHARED, ok(f.mmapSource()), 0);
-    expect(store(as, addr, enc('keep me'), 0, 7)).toBe(0);
+    expect(store(as, addr, encodeText('keep me'), 0, 7)).toBe(0);
     backend.failNext('write', 3);
     expect(msync(as, addr, P, MS.MS_SYNC)).toBe(-Errno.EIO);
     expect(onHost('m').slice(0, 7)).toBe('-------');

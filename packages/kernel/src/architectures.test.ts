@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AT, AT_FDCWD, CLONE, Errno, O, STAT, STAT_GENERIC, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { createKernel, type Kernel } from './kernel';
+import { encodeCString } from '@tskern/test-kit';
 
 const R = SYS_RISCV64;
 
 function cstr(k: Kernel, pid: number, text: string, at: number): number {
-  k.store(pid, at, new TextEncoder().encode(text + '\0'));
+  k.store(pid, at, encodeCString(text));
   return at;
 }
 

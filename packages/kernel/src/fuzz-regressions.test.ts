@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Errno, O, SYS, TASK_SIZE } from '@tskern/abi';
 import { createKernel, type Kernel } from './kernel';
+import { encodeCString } from '@tskern/test-kit';
 
 /** Raw-fuzzer findings (apps/fuzz), kept as regressions through the syscall layer. */
 function cstr(k: Kernel, pid: number, text: string): number {
   const at = k.stack(pid).end - 4096;
-  k.store(pid, at, new TextEncoder().encode(text + '\0'));
+  k.store(pid, at, encodeCString(text));
   return at;
 }
 

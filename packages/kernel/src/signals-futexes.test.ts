@@ -3,12 +3,13 @@ import { Errno, MAP, O, PROT, SYS } from '@tskern/abi';
 import { FUTEX } from '@tskern/futex';
 import { SIG } from '@tskern/signal';
 import { createKernel, type Kernel } from './index';
+import { encodeCString } from '@tskern/test-kit';
 
 const K = 4096;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
 
 function cstr(k: Kernel, pid: number, s: string, at: number): number {
-  expect(k.store(pid, at, new TextEncoder().encode(`${s}\0`))).toBe(0);
+  expect(k.store(pid, at, encodeCString(s))).toBe(0);
   return at;
 }
 

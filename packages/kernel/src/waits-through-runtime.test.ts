@@ -4,6 +4,7 @@ import { SA, SIGACTION_X86_64, SIG, SignalSet, encodeSigaction } from '@tskern/s
 import { describe, expect, it } from 'vitest';
 import { createKernel, type Kernel } from './kernel';
 import { int32, runUntil } from './testing/rv-tasks';
+import { encodeCString } from '@tskern/test-kit';
 
 const K = 4096;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
@@ -16,7 +17,7 @@ function boot(): { k: Kernel; spawn(): number } {
 }
 
 function cstr(k: Kernel, pid: number, s: string, at: number): number {
-  k.store(pid, at, new TextEncoder().encode(`${s}\0`));
+  k.store(pid, at, encodeCString(s));
   return at;
 }
 

@@ -2,6 +2,7 @@ import { Errno, O, S, SEEK } from '@tskern/abi';
 import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { formatMounts, mountProc, ProcFs, type ProcessDirectory, type ProcessStatus } from './index';
+import { ok } from '@tskern/test-kit';
 
 /** A root file system for the tests: libfs directories, no regular files needed. */
 class DirsOnly extends SimpleFileSystem {
@@ -71,11 +72,6 @@ function setup(mountsText?: string) {
     ...(pid === undefined ? {} : { pid }),
   });
   return { processes, vfs, proc, task };
-}
-
-function ok<T>(v: T | number): T {
-  if (typeof v === 'number') throw new Error(`errno ${v}`);
-  return v;
 }
 
 /** read(2) until EOF in `chunk`-byte pieces. */

@@ -2,6 +2,7 @@ import { Errno, O, S } from '@tskern/abi';
 import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { formatMeminfo, formatUptime, mountProc, ProcFs, type MemoryFigures, type ProcessDirectory } from './index';
+import { encodeText, ok } from '@tskern/test-kit';
 
 class DirsOnly extends SimpleFileSystem {
   constructor() {
@@ -47,11 +48,6 @@ function setup() {
   expect(mountProc(vfs, proc)).toBe(0);
   const task = (pid: number, uid = 0): FsTask => ({ fs: vfs.newFsContext(), cred: uid === 0 ? Credentials.root() : new Credentials(uid, uid), pid });
   return { table, vfs, task, setMemory: (m: MemoryFigures) => (memory = m), setUptime: (ns: number) => (up = ns) };
-}
-
-function ok<T>(v: T | number): T {
-  if (typeof v === 'number') throw new Error(`errno ${v}`);
-  return v;
 }
 
 function readAll(f: OpenFileDescription): string {
@@ -109,7 +105,7 @@ describe('/proc/[pid]/comm, cmdline and exe', () => {
     expect(read(vfs, task(42, 1000), '/proc/42/comm')).toBe('init\n');
     expect(ok(vfs.stat(task(42), '/proc/42/comm', true)).mode).toBe(S.S_IFREG | 0o644);
     const f = ok(vfs.open(task(42, 1000), '/proc/self/comm', O.O_WRONLY, 0));
-    const text = new TextEncoder().encode('worker\n');
+    const text = encodeText('worker\n');
     expect(f.write(text, 0, text.length)).toBe(7);
     f.decRef();
     expect(read(vfs, task(42), '/proc/42/comm')).toBe('worker\n\n');

@@ -3,7 +3,7 @@ import { ArenaFrameAllocator, LimitedFrameAllocator, type FrameAllocator } from 
 import { Credentials, fallocateFile, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { RamFs, type RamFile } from './index';
-import { FakeSpace } from './testing/fake-space';
+import { RecordingSpace } from '@tskern/test-kit';
 
 const { FALLOC_FL_KEEP_SIZE: KEEP, FALLOC_FL_PUNCH_HOLE: PUNCH, FALLOC_FL_ZERO_RANGE: ZERO } = FALLOC_FL;
 
@@ -31,7 +31,7 @@ describe('fallocate on tmpfs (shmem_fallocate)', () => {
     const { f, file, frames } = setup();
     const data = new Uint8Array(3 * PAGE_SIZE).fill(7);
     expect(f.pwrite(data, 0, data.length, 0)).toBe(data.length);
-    const space = new FakeSpace(file, frames);
+    const space = new RecordingSpace(file, frames, () => file.residentPages());
     file.addMapping(space, 0x10000, 0x13000, 0, true);
     expect(space.fault(0x11000, PAGE_SIZE)).toBeGreaterThanOrEqual(0);
     expect(fallocateFile(f, PUNCH | KEEP, 100, 2 * PAGE_SIZE)).toBe(0);

@@ -4,10 +4,8 @@ import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS } from '@tskern/mm-api';
 import { ArenaFrameAllocator, LimitedFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { RamFile, RamFs } from './index';
-import { FakeSpace } from './testing/fake-space';
+import { decodeText, encodeText, RecordingSpace } from '@tskern/test-kit';
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 function setup(frames: FrameAllocator = new ArenaFrameAllocator({ frames: 64 })) {
   const fs = new RamFs({ frames });
@@ -35,15 +33,15 @@ describe('RamFile as its own page cache', () => {
     const { frames, vfs, task } = setup();
     const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
     const file = f.inode as RamFile;
-    expect(f.pwrite(enc('hello'), 0, 5, PAGE_SIZE + 10)).toBe(5);
+    expect(f.pwrite(encodeText('hello'), 0, 5, PAGE_SIZE + 10)).toBe(5);
     const frame = file.translate(PAGE_SIZE, false);
     expect(frame).toBeGreaterThanOrEqual(0);
-    expect(dec(frameBytes(frames, frame, 10, 5))).toBe('hello');
+    expect(decodeText(frameBytes(frames, frame, 10, 5))).toBe('hello');
     // A store through the "mapping" is what read() returns next: no copy anywhere.
-    frameBytes(frames, frame, 10, 1).set(enc('J'));
+    frameBytes(frames, frame, 10, 1).set(encodeText('J'));
     const buf = new Uint8Array(5);
     expect(f.pread(buf, 0, 5, PAGE_SIZE + 10)).toBe(5);
-    expect(dec(buf)).toBe('Jello');
+    expect(decodeText(buf)).toBe('Jello');
     expect(file.translate(PAGE_SIZE, true)).toBe(frame);
   });
 
@@ -54,7 +52,7 @@ describe('RamFile as its own page cache', () => {
     expect(f.truncate(10 * PAGE_SIZE, task.cred)).toBe(0);
     expect(frames.stats().usedFrames).toBe(0);
     expect(f.stat().blocks).toBe(0);
-    expect(f.pwrite(enc('x'), 0, 1, 5 * PAGE_SIZE)).toBe(1);
+    expect(f.pwrite(encodeText('x'), 0, 1, 5 * PAGE_SIZE)).toBe(1);
     expect(frames.stats().usedFrames).toBe(1);
     expect(f.stat()).toMatchObject({ size: 10 * PAGE_SIZE, blocks: PAGE_SIZE / 512, nlink: 1, mode: S.S_IFREG | 0o644 });
     const buf = new Uint8Array(8).fill(7);
@@ -71,7 +69,7 @@ describe('RamFile as its own page cache', () => {
     const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
     const file = f.inode as RamFile;
     expect(file.translate(0, false)).toBe(TRANSLATE_SIGBUS);
-    expect(f.write(enc('abc'), 0, 3)).toBe(3);
+    expect(f.write(encodeText('abc'), 0, 3)).toBe(3);
     expect(file.translate(0, false)).toBeGreaterThanOrEqual(0);
     expect(file.translate(PAGE_SIZE, false)).toBe(TRANSLATE_SIGBUS);
     expect(f.truncate(PAGE_SIZE + 1, task.cred)).toBe(0);
@@ -96,7 +94,7 @@ describe('RamFile as its own page cache', () => {
     const { vfs, task } = setup();
     const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
     expect(f.truncate(4 * PAGE_SIZE + 100, task.cred)).toBe(0);
-    expect(f.pwrite(enc('d'), 0, 1, 2 * PAGE_SIZE + 5)).toBe(1);
+    expect(f.pwrite(encodeText('d'), 0, 1, 2 * PAGE_SIZE + 5)).toBe(1);
     expect(f.lseek(0, SEEK.SEEK_DATA)).toBe(2 * PAGE_SIZE);
     expect(f.lseek(2 * PAGE_SIZE + 9, SEEK.SEEK_DATA)).toBe(2 * PAGE_SIZE + 9);
     expect(f.lseek(2 * PAGE_SIZE, SEEK.SEEK_HOLE)).toBe(3 * PAGE_SIZE);
@@ -112,8 +110,8 @@ describe('truncate and hole punching with mappings', () => {
     const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
     const file = f.inode as RamFile;
     expect(f.write(new Uint8Array(4 * PAGE_SIZE).fill(0x61), 0, 4 * PAGE_SIZE)).toBe(4 * PAGE_SIZE);
-    const a = new FakeSpace(file, frames);
-    const b = new FakeSpace(file, frames);
+    const a = new RecordingSpace(file, frames, () => file.residentPages());
+    const b = new RecordingSpace(file, frames, () => file.residentPages());
     const A = 0x100000;
     const B = 0x200000;
     file.addMapping(a, A, A + 4 * PAGE_SIZE, 0, true);
@@ -138,7 +136,7 @@ describe('truncate and hole punching with mappings', () => {
     const { frames, vfs, task } = setup();
     const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
     const file = f.inode as RamFile;
-    const a = new FakeSpace(file, frames);
+    const a = new RecordingSpace(file, frames, () => file.residentPages());
     file.addMapping(a, 0, 2 * PAGE_SIZE, 0, true);
     expect(f.write(new Uint8Array(PAGE_SIZE).fill(9), 0, PAGE_SIZE)).toBe(PAGE_SIZE);
     expect(f.truncate(2 * PAGE_SIZE, task.cred)).toBe(0);
@@ -157,7 +155,7 @@ describe('truncate and hole punching with mappings', () => {
     const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
     const file = f.inode as RamFile;
     f.write(new Uint8Array(3 * PAGE_SIZE).fill(5), 0, 3 * PAGE_SIZE);
-    const a = new FakeSpace(file, frames);
+    const a = new RecordingSpace(file, frames, () => file.residentPages());
     file.addMapping(a, 0x10000, 0x10000 + 3 * PAGE_SIZE, 0, true);
     expect(file.punchHole(PAGE_SIZE, PAGE_SIZE)).toBe(0);
     expect(a.calls).toEqual([{ start: 0x10000 + PAGE_SIZE, end: 0x10000 + 2 * PAGE_SIZE, invalidatePrivate: false, residentAtCall: 3 }]);
@@ -191,7 +189,7 @@ describe('inode lifetime', () => {
   it('unlink last, after close: frames go at the unlink', () => {
     const { frames, vfs, task } = setup();
     const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
-    f.write(enc('data'), 0, 4);
+    f.write(encodeText('data'), 0, 4);
     f.decRef();
     expect(frames.stats().usedFrames).toBe(1);
     expect(vfs.unlink(task, '/tmp/f')).toBe(0);
@@ -202,15 +200,15 @@ describe('inode lifetime', () => {
     const { frames, vfs, task } = setup();
     const a = open(vfs, task, '/tmp/a', O.O_CREAT | O.O_RDWR);
     const b = open(vfs, task, '/tmp/b', O.O_CREAT | O.O_RDWR);
-    a.write(enc('a'), 0, 1);
-    b.write(enc('b'), 0, 1);
+    a.write(encodeText('a'), 0, 1);
+    b.write(encodeText('b'), 0, 1);
     a.decRef();
     b.decRef();
     expect(vfs.rename(task, '/tmp/a', '/tmp/b')).toBe(0);
     expect(frames.stats().usedFrames).toBe(1);
     const t = vfs.open(task, '/tmp', O.O_TMPFILE | O.O_RDWR, 0o600);
     if (typeof t === 'number') throw new Error(`O_TMPFILE: ${t}`);
-    t.write(enc('t'), 0, 1);
+    t.write(encodeText('t'), 0, 1);
     expect(t.stat().nlink).toBe(0);
     expect(vfs.displayPath(t.path)).toBe(`/tmp/#${t.inode.ino} (deleted)`);
     t.decRef();
@@ -256,7 +254,7 @@ describe('RamFile times', () => {
     const file = f.inode as RamFile;
     const times = () => [file.atime, file.mtime, file.ctime];
     now = 2000;
-    expect(f.pwrite(enc('data'), 0, 4, 0)).toBe(4);
+    expect(f.pwrite(encodeText('data'), 0, 4, 0)).toBe(4);
     expect(times()).toEqual([1000, 2000, 2000]);
     now = 3000;
     expect(f.pread(new Uint8Array(4), 0, 4, 0)).toBe(4); // atime <= mtime: updated
@@ -269,7 +267,7 @@ describe('RamFile times', () => {
     expect(f.pread(new Uint8Array(4), 0, 0, 100)).toBe(0); // a day old: updated, even by an empty read past EOF (shmem)
     expect(file.atime).toBe(now);
     now += 1000;
-    expect(f.pwrite(enc('x'), 0, 1, 0)).toBe(1);
+    expect(f.pwrite(encodeText('x'), 0, 1, 0)).toBe(1);
     now += 1000;
     const g = open(vfs, root, '/tmp/f', O.O_RDONLY | O.O_NOATIME);
     expect(g.pread(new Uint8Array(1), 0, 1, 0)).toBe(1);

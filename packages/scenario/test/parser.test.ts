@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAP, O, PROT } from '@tskern/abi';
 import { formatOp, OP_NAMES, OPERATIONS, parseLine, parseScenario, ScenarioError, splitLines, type Op } from '../src/index';
+import { encodeText } from '@tskern/test-kit';
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function errorOf(text: string): string {
   try {
@@ -42,7 +42,7 @@ describe('parseLine', () => {
       ].join('\n'),
     );
     expect(lines.map((l) => l.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(lines[0]!.op).toEqual({ op: 'shm_open', proc: 'p1', fd: 'F', name: enc('/seg'), flags: O.O_RDWR | O.O_CREAT | O.O_EXCL, mode: 0o600 });
+    expect(lines[0]!.op).toEqual({ op: 'shm_open', proc: 'p1', fd: 'F', name: encodeText('/seg'), flags: O.O_RDWR | O.O_CREAT | O.O_EXCL, mode: 0o600 });
     expect(lines[1]!.op).toEqual({ op: 'ftruncate', proc: 'p1', fd: 'F', length: 8192 });
     expect(lines[2]!.op).toEqual({
       op: 'mmap',
@@ -55,7 +55,7 @@ describe('parseLine', () => {
       fd: { kind: 'var', name: 'F' },
       offset: 0,
     });
-    expect(lines[3]!.op).toEqual({ op: 'poke', proc: 'p1', addr: { base: 'A', offset: 100 }, data: enc('hello') });
+    expect(lines[3]!.op).toEqual({ op: 'poke', proc: 'p1', addr: { base: 'A', offset: 100 }, data: encodeText('hello') });
     expect(lines[4]!.op).toEqual({ op: 'fork', proc: 'p1', child: 'p2' });
     expect(lines[5]!.expect).toBe('"hello"');
     expect(lines[6]!.op).toEqual({ op: 'exec', proc: 'p2' });
@@ -66,16 +66,16 @@ describe('parseLine', () => {
   it('parses every operation', () => {
     const cases: Record<string, Op> = {
       'p1 exit': { op: 'exit', proc: 'p1' },
-      'p1 open F "f" O_RDONLY': { op: 'open', proc: 'p1', fd: 'F', path: enc('f'), flags: 0, mode: 0o666 },
-      'p1 open F "/dev/shm/x" O_CREAT S_IRWXU': { op: 'open', proc: 'p1', fd: 'F', path: enc('/dev/shm/x'), flags: O.O_CREAT, mode: 0o700 },
-      'p1 shm_open S "/s" O_RDWR': { op: 'shm_open', proc: 'p1', fd: 'S', name: enc('/s'), flags: 2, mode: 0o666 },
-      'p1 shm_unlink ""': { op: 'shm_unlink', proc: 'p1', name: enc('') },
-      'p1 unlink "a/b"': { op: 'unlink', proc: 'p1', path: enc('a/b') },
+      'p1 open F "f" O_RDONLY': { op: 'open', proc: 'p1', fd: 'F', path: encodeText('f'), flags: 0, mode: 0o666 },
+      'p1 open F "/dev/shm/x" O_CREAT S_IRWXU': { op: 'open', proc: 'p1', fd: 'F', path: encodeText('/dev/shm/x'), flags: O.O_CREAT, mode: 0o700 },
+      'p1 shm_open S "/s" O_RDWR': { op: 'shm_open', proc: 'p1', fd: 'S', name: encodeText('/s'), flags: 2, mode: 0o666 },
+      'p1 shm_unlink ""': { op: 'shm_unlink', proc: 'p1', name: encodeText('') },
+      'p1 unlink "a/b"': { op: 'unlink', proc: 'p1', path: encodeText('a/b') },
       'p1 close F': { op: 'close', proc: 'p1', fd: 'F' },
       'p1 dup F G': { op: 'dup', proc: 'p1', fd: 'F', newFd: 'G' },
       'p1 ftruncate F -1': { op: 'ftruncate', proc: 'p1', fd: 'F', length: -1 },
       'p1 write F "x\\0"': { op: 'write', proc: 'p1', fd: 'F', data: Uint8Array.of(0x78, 0) },
-      'p1 pwrite F 4K "y"': { op: 'pwrite', proc: 'p1', fd: 'F', offset: 4096, data: enc('y') },
+      'p1 pwrite F 4K "y"': { op: 'pwrite', proc: 'p1', fd: 'F', offset: 4096, data: encodeText('y') },
       'p1 read F 10': { op: 'read', proc: 'p1', fd: 'F', length: 10 },
       'p1 pread F 0x10 3': { op: 'pread', proc: 'p1', fd: 'F', offset: 16, length: 3 },
       'p1 lseek F -24 SEEK_CUR': { op: 'lseek', proc: 'p1', fd: 'F', offset: -24, whence: 1 },
@@ -96,7 +96,7 @@ describe('parseLine', () => {
       },
       'p1 madvise A 4K MADV_REMOVE': { op: 'madvise', proc: 'p1', addr: { base: 'A', offset: 0 }, length: 4096, advice: 9 },
       'p1 mincore A 0': { op: 'mincore', proc: 'p1', addr: { base: 'A', offset: 0 }, length: 0 },
-      'p1 poke A ""': { op: 'poke', proc: 'p1', addr: { base: 'A', offset: 0 }, data: enc('') },
+      'p1 poke A ""': { op: 'poke', proc: 'p1', addr: { base: 'A', offset: 0 }, data: encodeText('') },
       'p1 fill A 3 0377': { op: 'fill', proc: 'p1', addr: { base: 'A', offset: 0 }, length: 3, byte: 255 },
       'p1 peek 0 1': { op: 'peek', proc: 'p1', addr: { offset: 0 }, length: 1 },
       'p1 sum A 1M': { op: 'sum', proc: 'p1', addr: { base: 'A', offset: 0 }, length: 1 << 20 },
@@ -186,7 +186,7 @@ describe('formatOp', () => {
     expect(formatOp({ op: 'poke', proc: 'p1', addr: { base: 'A', offset: -16 }, data: Uint8Array.of(0x22, 0x5c, 10, 0x41) })).toBe(
       'p1 poke A-0x10 "\\x22\\x5c\\x0aA"',
     );
-    expect(formatOp({ op: 'open', proc: 'p1', fd: 'F', path: enc('f'), flags: O.O_RDWR | O.O_CREAT, mode: 0o600 })).toBe(
+    expect(formatOp({ op: 'open', proc: 'p1', fd: 'F', path: encodeText('f'), flags: O.O_RDWR | O.O_CREAT, mode: 0o600 })).toBe(
       'p1 open F "f" O_RDWR|O_CREAT 0600',
     );
   });

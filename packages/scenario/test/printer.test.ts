@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fnv1a32, formatErrno, formatFnv, quoteBytes, readString, shmPath, transcriptLine } from '../src/index';
+import { decodeText, encodeText } from '@tskern/test-kit';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
@@ -7,7 +8,7 @@ describe('quoteBytes', () => {
   it('prints 0x20..0x7e except " and \\ as themselves', () => {
     let all = '';
     for (let b = 0x20; b <= 0x7e; b++) if (b !== 0x22 && b !== 0x5c) all += String.fromCharCode(b);
-    expect(quoteBytes(new TextEncoder().encode(all))).toBe(`"${all}"`);
+    expect(quoteBytes(encodeText(all))).toBe(`"${all}"`);
   });
   it('prints every other byte as lower-case \\xNN', () => {
     expect(quoteBytes(bytes(0x22, 0x5c, 0, 10, 0x1f, 0x7f, 0x80, 0xff, 0xab))).toBe('"\\x22\\x5c\\x00\\x0a\\x1f\\x7f\\x80\\xff\\xab"');
@@ -33,10 +34,10 @@ describe('results', () => {
   });
   it('hashes with 32-bit FNV-1a', () => {
     expect(formatFnv(fnv1a32())).toBe('fnv=0x811c9dc5');
-    expect(formatFnv(fnv1a32(new TextEncoder().encode('a')))).toBe('fnv=0xe40c292c');
-    expect(formatFnv(fnv1a32(new TextEncoder().encode('foobar')))).toBe('fnv=0xbf9cf968');
-    const whole = fnv1a32(new TextEncoder().encode('hello world'));
-    const parts = fnv1a32(new TextEncoder().encode(' world'), fnv1a32(new TextEncoder().encode('hello')));
+    expect(formatFnv(fnv1a32(encodeText('a')))).toBe('fnv=0xe40c292c');
+    expect(formatFnv(fnv1a32(encodeText('foobar')))).toBe('fnv=0xbf9cf968');
+    const whole = fnv1a32(encodeText('hello world'));
+    const parts = fnv1a32(encodeText(' world'), fnv1a32(encodeText('hello')));
     expect(parts).toBe(whole);
     expect(formatFnv(0x1)).toBe('fnv=0x00000001');
   });
@@ -47,10 +48,9 @@ describe('results', () => {
 });
 
 describe('shmPath (glibc __shm_get_name)', () => {
-  const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
   const path = (s: string): string | undefined => {
-    const r = shmPath(enc(s));
-    return r.ok ? new TextDecoder().decode(r.path) : r.why;
+    const r = shmPath(encodeText(s));
+    return r.ok ? decodeText(r.path) : r.why;
   };
   it('strips leading slashes and prefixes /dev/shm/', () => {
     expect(path('/seg')).toBe('/dev/shm/seg');

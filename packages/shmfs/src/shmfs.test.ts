@@ -6,6 +6,7 @@ import { RamFs } from '@tskern/ramfs';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { createSharedAnonymousFactory, createShmFs, mountShm } from './index';
+import { encodeText, ok } from '@tskern/test-kit';
 
 /** glibc's shm_open flags. */
 const SHM_FLAGS = O.O_NOFOLLOW | O.O_CLOEXEC;
@@ -20,11 +21,6 @@ function setup() {
   const open = (task: FsTask, path: string, flags: number, mode = 0o600): OpenFileDescription | number =>
     vfs.open(task, path, flags | SHM_FLAGS, mode);
   return { frames, vfs, shm, alice, bob, open };
-}
-
-function ok<T>(v: T | number): T {
-  if (typeof v === 'number') throw new Error(`errno ${v}`);
-  return v;
 }
 
 describe('/dev/shm', () => {
@@ -42,7 +38,7 @@ describe('/dev/shm', () => {
     const b = ok(open(alice, '/dev/shm/seg', O.O_RDWR));
     const src = ok(b.mmapSource());
     expect(src.identity!.mappedName()).toBe('/dev/shm/seg');
-    expect(a.pwrite(new TextEncoder().encode('hi'), 0, 2, 100)).toBe(2);
+    expect(a.pwrite(encodeText('hi'), 0, 2, 100)).toBe(2);
     const frame = src.mappable!.translate(0, false);
     expect(frame).toBeGreaterThanOrEqual(0);
     expect(open(alice, '/dev/shm/seg', O.O_RDWR | O.O_CREAT | O.O_EXCL)).toBe(-Errno.EEXIST);

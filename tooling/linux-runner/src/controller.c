@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "controller.h"
 #include "format.h"
+#include "ledger.h"
 #include "lexer.h"
 #include "maps.h"
 #include "names.h"
@@ -305,6 +306,7 @@ static int spawn_first(struct run *r, struct buf *err)
 	p1->chan = sp[0];
 	p1->pid = pid;
 	p1->alive = true;
+	ledger_note_pid(pid);
 
 	struct wire_resp rs;
 	struct buf payload = {0};
@@ -522,6 +524,7 @@ static int execute(struct run *r, const struct cmd *c, struct buf *out, struct b
 		q->chan = newfd;
 		q->pid = (pid_t)rs.num;
 		q->alive = true;
+		ledger_note_pid(q->pid);
 		newfd = -1;
 		buf_adds(out, "ok");
 		break;

@@ -1,6 +1,7 @@
 /* sandbox.c — see sandbox.h. */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "ledger.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +50,8 @@ int sandbox_create(struct sandbox *sb, struct buf *err)
 		rmdir(tmpl);
 		return -1;
 	}
+	ledger_note("dir %s", sb->scratch);
+	ledger_note("shm-token %s", sb->token);
 	if (sb->drop_privileges && chown(sb->scratch, SANDBOX_UID, SANDBOX_GID) < 0) {
 		buf_printf(err, "chown %s: %s", sb->scratch, strerror(errno));
 		rmdir(sb->scratch);
@@ -122,6 +125,7 @@ static void put_entry(struct sandbox *sb, const char *s, struct buf *out)
 				goto known;
 		sb->bare = xrealloc(sb->bare, (sb->nbare + 1) * sizeof *sb->bare);
 		sb->bare[sb->nbare++] = xstrndup(s, n);
+		ledger_note("shm %.*s", (int)n, s);
 	}
 known:
 	buf_adds(out, s);
