@@ -2,7 +2,7 @@ import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { O } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { RamFs } from '@tskern/ramfs';
 import { ok } from '@tskern/test-kit';
 import { describeMappableContract, type MappableHarness } from '@tskern/test-kit/mappable-contract';

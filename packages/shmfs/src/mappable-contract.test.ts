@@ -1,5 +1,5 @@
 import { O } from '@tskern/abi';
-import { FileMappingRegistry } from '@tskern/fdmapping';
+import { FileMappingRegistry } from '@tskern/file-mapping';
 import { RamFs } from '@tskern/ramfs';
 import { ok } from '@tskern/test-kit';
 import { describeMappableContract, type MappableHarness } from '@tskern/test-kit/mappable-contract';
