@@ -12,3 +12,4 @@ export * from './syscalls';
 export * from './flags';
 export * from './clone';
 export * from './locks-and-limits';
+export * from './file-offset';
