@@ -10,7 +10,7 @@ export type RuntimeStep =
    * in, now complete; null when it was not in a call (a new task, or one the
    * runtime preempted).
    */
-  | { readonly kind: 'run'; readonly tid: number; readonly result: number | null }
+  | { readonly kind: 'run'; readonly tid: number; readonly result: number | bigint | null }
   /** No task can run: sleep until monotonic `until` (ns) and ask again; null: only a task running elsewhere can change that. */
   | { readonly kind: 'idle'; readonly until: number | null }
   /** Every task is blocked and no timer is pending: the report names each and what it waits on. */
@@ -24,8 +24,12 @@ export interface CallBlocked {
   readonly reason: string;
 }
 
-/** What `TaskRuntime.syscall` answers: the call's result, or that the task now sleeps. */
-export type CallOutcome = number | CallBlocked;
+/**
+ * What `TaskRuntime.syscall` answers: the call's result, or that the task
+ * now sleeps. A result is a bigint only for an lseek(2) past 2^53 (exact
+ * file offsets, up to 2^63 - 1): a CPU writes it to its result register as is.
+ */
+export type CallOutcome = number | bigint | CallBlocked;
 
 /**
  * What a signal does to a blocked call, for the signal machinery to
@@ -77,7 +81,7 @@ export class TaskRuntime {
   /** A call of task `tid` (which the runtime is running). */
   syscall(tid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): CallOutcome {
     const r = this.dispatcher.call(tid, nr, a0, a1, a2, a3, a4, a5);
-    if (typeof r === 'number') {
+    if (typeof r !== 'object') {
       if (this.tasks.get(tid)?.alive !== true) this.forget(tid);
       return r;
     }
@@ -126,7 +130,7 @@ export class TaskRuntime {
         const done = this.completed.get(d.id);
         this.completed.delete(d.id);
         const r = d.cause === 'interrupt' ? this.interruptPolicy(d.id, block) : done ?? block.retry();
-        if (typeof r === 'number') {
+        if (typeof r !== 'object') {
           if (this.tasks.get(d.id)?.alive !== true) {
             this.forget(d.id);
             continue;
