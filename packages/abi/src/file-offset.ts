@@ -46,11 +46,21 @@ export function offsetSub(a: FileOffset, b: FileOffset): FileOffset {
 
 /** `min(n, limit - at)` for a count `n` (a number) and offsets: how much of `n` fits below `limit`. */
 export function countBelow(n: number, at: FileOffset, limit: FileOffset): number {
+  if (typeof at === 'number') {
+    if (typeof limit === 'number') return n < limit - at ? n : limit - at;
+    // A bigint is past every safe integer: no BigInt work on the usual path.
+    if (at + n <= Number.MAX_SAFE_INTEGER) return n;
+  }
   const room = offsetSub(limit, at);
   return room < n ? Number(room) : n;
 }
 
-/** The offset as the nearest double (for messages and approximate ratios only). */
-export function offsetNumber(x: FileOffset): number {
-  return Number(x);
+/**
+ * `a > b`, without BigInt work when `a` is a number and `b` a bigint limit
+ * (a canonical positive bigint is past every number).
+ */
+export function offsetAbove(a: FileOffset, b: FileOffset): boolean {
+  if (typeof a === 'number' && typeof b !== 'number') return b < 0n;
+  return a > b;
 }
+

@@ -1,4 +1,4 @@
-import { countBelow, Errno, O, offsetAdd, SEEK, type FileOffset } from '@tskern/abi';
+import { countBelow, Errno, O, offsetAbove, offsetAdd, SEEK, type FileOffset } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import type { MmapSource, Mmappable } from '@tskern/mm-api';
 import type { Credentials, FsCaller } from './credentials';
@@ -161,7 +161,7 @@ export class OpenFileDescription implements Mmappable {
     if (length === 0) return 0;
     // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
     const max = inode.fs.maxFileSize;
-    if (pos >= max) return -Errno.EFBIG;
+    if (pos === max || offsetAbove(pos, max)) return -Errno.EFBIG;
     // file_remove_privs: a write by a caller without CAP_FSETID drops S_ISUID, and
     // S_ISGID when group-executable or the caller is outside the group.
     if (cred !== null) {
@@ -219,7 +219,7 @@ export class OpenFileDescription implements Mmappable {
       default:
         return -Errno.EINVAL;
     }
-    if (offset < 0 || offset > inode.fs.maxFileSize) return -Errno.EINVAL; // vfs_setpos
+    if (offset < 0 || offsetAbove(offset, inode.fs.maxFileSize)) return -Errno.EINVAL; // vfs_setpos
     this.pos = offset;
     return offset;
   }
