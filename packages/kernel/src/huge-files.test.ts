@@ -70,6 +70,22 @@ describe('files up to MAX_LFS_FILESIZE', () => {
     expect(k.syscall(p, SYS.read, fd, buf, 0)).toBe(0);
   });
 
+  it("mem.c's devices ignore a position past 2^53: /dev/zero reads zeros, /dev/null takes the write (Linux 6.18)", () => {
+    const { k, p, buf } = setup();
+    const path = k.stack(p).end - 4096;
+    k.store(p, path, new TextEncoder().encode('/dev/zero\0'));
+    const zero = k.syscall(p, SYS.open, path, O.O_RDWR);
+    k.store(p, path, new TextEncoder().encode('/dev/null\0'));
+    const nul = k.syscall(p, SYS.open, path, O.O_RDWR);
+    k.store(p, buf, Uint8Array.of(1, 1, 1, 1));
+    expect(k.syscall(p, SYS.pread64, zero, buf, 4, 2n ** 62n)).toBe(4);
+    const got = new Uint8Array(4);
+    k.load(p, buf, got);
+    expect(got).toEqual(new Uint8Array(4));
+    expect(k.syscall(p, SYS.pwrite64, nul, buf, 4, 2n ** 62n)).toBe(4);
+    expect(k.syscall(p, SYS.pread64, zero, buf, 2, MAX - 1n)).toBe(-Errno.EINVAL);
+  });
+
   it('fallocate: offset + len past 2^63 - 1 is EFBIG; up to it, fine (Linux 6.18 tmpfs)', () => {
     const { k, p, fd } = setup();
     const keep = FALLOC_FL.FALLOC_FL_KEEP_SIZE;

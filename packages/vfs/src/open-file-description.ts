@@ -130,8 +130,14 @@ export class OpenFileDescription implements Mmappable {
     if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
     const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
-    const past = typeof pos !== 'number' && (this.ops?.read !== undefined || typeof inode.fs.maxFileSize === 'number');
-    const n = length === 0 || past ? 0 : read(pos as number, dst, dstOffset, length);
+    let at = pos;
+    if (typeof at !== 'number') {
+      // mem.c's and random.c's devices ignore the position (/dev/zero reads zeros at 2^62 on Linux 6.18);
+      // any other per-open read, or a file system whose limit is a number, reads nothing there.
+      if (this.ops?.fixedPosition === true) at = Number(at);
+      else if (this.ops?.read !== undefined || typeof inode.fs.maxFileSize === 'number') length = 0;
+    }
+    const n = length === 0 ? 0 : read(at as number, dst, dstOffset, length);
     if (n >= 0) this.fileAccessed();
     return n;
   }
@@ -171,8 +177,10 @@ export class OpenFileDescription implements Mmappable {
         if (err < 0) return err;
       }
     }
-    // pos < max: a bigint pos only where max is one, so a number-only file system sees numbers.
-    return write(pos as number, src, srcOffset, countBelow(length, pos, max));
+    // pos < max: a bigint pos only where max is one, so a number-only file system sees numbers
+    // (mem.c's devices, which ignore the position, get the nearest one).
+    const at = typeof pos !== 'number' && this.ops?.write !== undefined ? Number(pos) : pos;
+    return write(at as number, src, srcOffset, countBelow(length, pos, max));
   }
 
   /**

@@ -17,6 +17,9 @@ export class FakeKernel implements ScenarioKernel {
   syscall(): number {
     return 0;
   }
+  syscallExact(): number {
+    return 0;
+  }
   load(_pid: number, addr: number, dst: Uint8Array): number {
     if (addr === 13) throw new TypeError('fake kernel bug');
     if (addr === 14) for (;;);
