@@ -54,6 +54,11 @@ describe('files up to MAX_LFS_FILESIZE', () => {
     expect(k.syscallExact(p, SYS.lseek, fd, 0, SEEK.SEEK_CUR)).toBe(MAX);
     expect(k.syscall(p, SYS.lseek, fd, 1, SEEK.SEEK_CUR)).toBe(-Errno.EINVAL);
     expect(k.syscall(p, SYS.lseek, fd, 2n ** 63n, SEEK.SEEK_SET)).toBe(-Errno.EINVAL);
+    // truncate(2) by path takes the same exact lengths.
+    const path = k.stack(p).end - 4096;
+    expect(k.syscall(p, SYS.truncate, path, 2n ** 53n + 1n)).toBe(0);
+    expect(size(k, p, fd)).toBe(2n ** 53n + 1n);
+    expect(k.syscall(p, SYS.truncate, path, 2n ** 63n)).toBe(-Errno.EINVAL);
   });
 
   it('a transfer whose end passes 2^63 - 1 is EINVAL (rw_verify_area), not EFBIG', () => {
