@@ -2,7 +2,8 @@
 // pwrite64 and pread64 of 16 bytes, lseek (SEEK_SET and SEEK_CUR), and mmap +
 // munmap of one shared page of a file. Run (before and after a change to
 // offsets or sizes) with `npx tsx --conditions=@tskern/source bench/file-offsets.ts`
-// in packages/kernel; prints ns per call, the best of five rounds.
+// in packages/kernel (a word after it runs only the cases whose name starts
+// with it, e.g. `mmap`); prints ns per call, the best of five rounds.
 import { MAP, O, PROT, SEEK, SYS } from '@tskern/abi';
 import { createKernel } from '../src/index';
 
@@ -15,7 +16,10 @@ const fd = k.syscall(p, SYS.open, path, O.O_RDWR | O.O_CREAT, 0o644);
 const buf = k.stack(p).end - 8192;
 k.syscall(p, SYS.ftruncate, fd, 1 << 20);
 
+const only = process.argv[2];
+
 function time(name: string, rounds: number, body: (i: number) => void): void {
+  if (only !== undefined && !name.startsWith(only)) return;
   let best = Infinity;
   for (let r = 0; r < 5; r++) {
     const start = performance.now();
