@@ -9,8 +9,8 @@ const MASK = FANOUT - 1;
 /** Leaves carry their resident count in one extra slot, so emptiness is O(1). */
 const COUNT = FANOUT;
 /** Pages covered by a subtree whose root is `k` levels above the leaves: 512^(k+1). */
-const SPAN = [FANOUT, FANOUT ** 2, FANOUT ** 3, FANOUT ** 4, FANOUT ** 5];
-/** Five levels cover 2^45 pages, more than the 2^41 pages of a 2^53-byte file. */
+const SPAN = [FANOUT, FANOUT ** 2, FANOUT ** 3, FANOUT ** 4, FANOUT ** 5, FANOUT ** 6];
+/** Six levels cover 2^54 pages, more than the 2^51 pages of a 2^63-byte file (tmpfs MAX_LFS_FILESIZE). */
 const MAX_HEIGHT = SPAN.length;
 
 /** Frame ids for 512 consecutive pages (-1 = hole), then the resident count. */

@@ -15,9 +15,9 @@ function bytes(n: number, seed = 1): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => ((i * 31 + seed) % 255) + 1);
 }
 
-function readAll(b: PagedBuffer, offset = 0, length = b.size - offset): Uint8Array {
+function readAll(b: PagedBuffer, offset = 0, length = Number(b.size) - offset): Uint8Array {
   const out = new Uint8Array(length);
-  expect(b.read(offset, out, 0, length)).toBe(Math.max(0, Math.min(length, b.size - offset)));
+  expect(b.read(offset, out, 0, length)).toBe(Math.max(0, Math.min(length, Number(b.size) - offset)));
   return out;
 }
 
@@ -78,7 +78,7 @@ describe('PagedBuffer reads and writes', () => {
     expect(() => b.read(0, buf, 4, 5)).toThrow(InvariantError);
     expect(() => b.write(0.5, buf, 0, 1)).toThrow(InvariantError);
     expect(() => b.write(0, buf, 0, 9)).toThrow(InvariantError);
-    expect(() => b.write(Number.MAX_SAFE_INTEGER, buf, 0, 2)).toThrow(InvariantError);
+    expect(() => b.write((1n << 63n) - 1n, buf, 0, 2)).toThrow(InvariantError);
     expect(() => b.resize(-1)).toThrow(InvariantError);
     expect(() => b.frameAt(-1)).toThrow(InvariantError);
     expect(() => b.getOrAllocFrame(0)).toThrow(InvariantError); // past the end
@@ -310,5 +310,51 @@ describe('PagedBuffer sparse huge sizes', () => {
     expect(readAll(b, far)).toEqual(bytes(P));
     b.release();
     assertNoFramesInUse(alloc);
+  });
+
+  it('keeps exact sizes and offsets past 2^53, up to 2^63 - 1 (tmpfs MAX_LFS_FILESIZE)', () => {
+    const alloc = new ArenaFrameAllocator({ frames: 8 });
+    const b = new PagedBuffer(alloc);
+    const max = (1n << 63n) - 1n;
+    expect(b.resize(max)).toBe(0);
+    expect(b.size).toBe(max);
+    expect(b.pageCount).toBe(2 ** 51);
+    // Across a page boundary at 2^62 + 4096 - 1, and 2^53 + 1 (no double holds it).
+    const at = (1n << 62n) + BigInt(P) - 1n;
+    expect(b.write(at, bytes(3), 0, 3)).toBe(3);
+    expect(b.write(2n ** 53n + 1n, bytes(2, 7), 0, 2)).toBe(2);
+    const out = new Uint8Array(5);
+    expect(b.read(at - 1n, out, 0, 5)).toBe(5);
+    expect(out).toEqual(Uint8Array.of(0, ...bytes(3), 0));
+    const two = new Uint8Array(3);
+    expect(b.read(2n ** 53n, two, 0, 3)).toBe(3);
+    expect(two).toEqual(Uint8Array.of(0, ...bytes(2, 7)));
+    expect(b.residentPages()).toBe(3);
+    // A read at the end is clipped exactly; past it reads nothing.
+    expect(b.read(max - 1n, out, 0, 5)).toBe(1);
+    expect(b.read(max, out, 0, 5)).toBe(0);
+    // Punching the middle page of the write keeps the size; a shrink to a byte past 2^53 frees the rest.
+    b.punchHole(1n << 62n, P);
+    expect(b.residentPages()).toBe(2);
+    expect(b.size).toBe(max);
+    expect(b.resize(2n ** 53n + 2n)).toBe(0);
+    expect(b.size).toBe(2n ** 53n + 2n);
+    expect(b.read(2n ** 53n, two, 0, 3)).toBe(2);
+    expect(two.subarray(0, 2)).toEqual(Uint8Array.of(0, bytes(2, 7)[0]!));
+    b.checkInvariants();
+    // Writing up to 2^63 - 1 exactly fits; a byte more does not.
+    expect(b.write(max - 2n, bytes(2), 0, 2)).toBe(2);
+    expect(b.size).toBe(max);
+    b.release();
+    assertNoFramesInUse(alloc);
+  });
+
+  it('shrinks to a safe size and stays a number', () => {
+    const alloc = new ArenaFrameAllocator({ frames: 4 });
+    const b = new PagedBuffer(alloc);
+    b.resize(1n << 60n);
+    b.resize(10);
+    expect(b.size).toBe(10);
+    b.release();
   });
 });

@@ -1,7 +1,36 @@
+import { fileOffset, offsetAdd, type FileOffset } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import { copyBytes, PAGE_SIZE, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import { ENOSPC } from './errno';
 import { FilePageIndex } from './file-page-index';
+
+const PAGE_BIG = BigInt(PAGE_SIZE);
+
+/** The page index holding byte `off` (below 2^51 for any offset below 2^63: a number). */
+function pageOf(off: FileOffset): number {
+  return typeof off === 'number' ? Math.floor(off / PAGE_SIZE) : Number(off / PAGE_BIG);
+}
+
+/** The byte of its page that `off` is. */
+function inPageOf(off: FileOffset): number {
+  return typeof off === 'number' ? off % PAGE_SIZE : Number(off % PAGE_BIG);
+}
+
+/** Pages spanned by `off` bytes: ceil(off / PAGE_SIZE). */
+function pagesFor(off: FileOffset): number {
+  return typeof off === 'number' ? Math.ceil(off / PAGE_SIZE) : Number((off + PAGE_BIG - 1n) / PAGE_BIG);
+}
+
+/** min(cap, to - from) for from < to: a byte count. */
+function gap(from: FileOffset, to: FileOffset, cap: number): number {
+  if (typeof from === 'number' && typeof to === 'number') return cap < to - from ? cap : to - from;
+  const d = BigInt(to) - BigInt(from);
+  return d < BigInt(cap) ? Number(d) : cap;
+}
+
+function isOffset(off: FileOffset): boolean {
+  return typeof off === 'number' ? Number.isSafeInteger(off) && off >= 0 : off >= 0n && off < 1n << 63n;
+}
 
 /**
  * A growable byte buffer made of refcounted page frames: the contents of a
@@ -13,6 +42,9 @@ import { FilePageIndex } from './file-page-index';
  * construction, whatever resizes it goes through (Mystikos lost the
  * alignment when a buffer was truncated to 0 and grown again).
  *
+ * Sizes and offsets are FileOffsets (`@tskern/abi`): exact up to 2^63 - 1,
+ * numbers while safe; page indices are always numbers (below 2^51).
+ *
  * Mappings take their own reference to the frames they map (`incRef` on what
  * `getOrAllocFrame` returns); the buffer keeps one reference per resident
  * page and drops it on shrink, punchHole and release.
@@ -21,7 +53,7 @@ export class PagedBuffer {
   /** Where the frames come from. */
   readonly alloc: FrameAllocator;
   private readonly pages = new FilePageIndex();
-  private length = 0;
+  private length: FileOffset = 0;
 
   /**
    * An empty buffer drawing frames from `alloc`. With `zeroTailOnGrow`, a
@@ -38,13 +70,13 @@ export class PagedBuffer {
   private readonly zeroTailOnGrow: boolean;
 
   /** Logical length in bytes. */
-  get size(): number {
+  get size(): FileOffset {
     return this.length;
   }
 
   /** Pages spanned by the logical length: `ceil(size / 4096)`. */
   get pageCount(): number {
-    return Math.ceil(this.length / PAGE_SIZE);
+    return pagesFor(this.length);
   }
 
   /** Pages that hold a frame (memory actually used). */
@@ -56,24 +88,22 @@ export class PagedBuffer {
    * Copy up to `length` bytes from `offset` into `dst[dstOffset..]`, clipped
    * at the end of the buffer; holes read as zeros. Returns bytes copied.
    */
-  read(offset: number, dst: Uint8Array, dstOffset: number, length: number): number {
+  read(offset: FileOffset, dst: Uint8Array, dstOffset: number, length: number): number {
     invariant(
-      Number.isSafeInteger(offset) &&
-        offset >= 0 &&
+      isOffset(offset) &&
         length >= 0 &&
         dstOffset >= 0 &&
         dstOffset + length <= dst.length,
       'PagedBuffer.read: bad offset or destination range',
     );
     if (offset >= this.length) return 0;
-    const n = length < this.length - offset ? length : this.length - offset;
-    let pos = offset;
+    const n = gap(offset, this.length, length);
+    let page = pageOf(offset);
+    let inPage = inPageOf(offset);
     let d = dstOffset;
     let left = n;
     const alloc = this.alloc;
     while (left > 0) {
-      const page = Math.floor(pos / PAGE_SIZE);
-      const inPage = pos - page * PAGE_SIZE;
       let chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
       const f = this.pages.get(page);
       if (f < 0) {
@@ -85,7 +115,9 @@ export class PagedBuffer {
         chunk = this.contiguousRun(page, f, inPage, chunk, left);
         copyBytes(mem, from, dst, d, chunk);
       }
-      pos += chunk;
+      inPage += chunk;
+      page += Math.floor(inPage / PAGE_SIZE);
+      inPage %= PAGE_SIZE;
       d += chunk;
       left -= chunk;
     }
@@ -98,24 +130,22 @@ export class PagedBuffer {
    * written; if a frame cannot be allocated, returns the bytes written
    * before that page (a short write), or -ENOSPC if none were.
    */
-  write(offset: number, src: Uint8Array, srcOffset: number, length: number): number {
+  write(offset: FileOffset, src: Uint8Array, srcOffset: number, length: number): number {
     invariant(
-      Number.isSafeInteger(offset) &&
-        offset >= 0 &&
+      isOffset(offset) &&
         length >= 0 &&
-        offset + length <= Number.MAX_SAFE_INTEGER &&
+        isOffset(offsetAdd(offset, length)) &&
         srcOffset >= 0 &&
         srcOffset + length <= src.length,
       'PagedBuffer.write: bad offset or source range',
     );
     if (length === 0) return 0;
     if (this.zeroTailOnGrow && offset > this.length) this.zeroStaleTail(offset);
-    let pos = offset;
+    let page = pageOf(offset);
+    let inPage = inPageOf(offset);
     let s = srcOffset;
     let left = length;
     while (left > 0) {
-      const page = Math.floor(pos / PAGE_SIZE);
-      const inPage = pos - page * PAGE_SIZE;
       const chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
       let f = this.pages.get(page);
       if (f < 0) {
@@ -129,13 +159,16 @@ export class PagedBuffer {
       const to = this.alloc.offset(f) + inPage;
       const run = this.contiguousRun(page, f, inPage, chunk, left);
       copyBytes(src, s, mem, to, run);
-      pos += run;
+      inPage += run;
+      page += Math.floor(inPage / PAGE_SIZE);
+      inPage %= PAGE_SIZE;
       s += run;
       left -= run;
     }
     const written = length - left;
     if (written === 0) return -ENOSPC;
-    if (pos > this.length) this.length = pos;
+    const end = typeof offset === 'number' && offset + written <= Number.MAX_SAFE_INTEGER ? offset + written : offsetAdd(offset, written);
+    if (end > this.length) this.length = end;
     return written;
   }
 
@@ -166,8 +199,8 @@ export class PagedBuffer {
    * mappings see zeros past EOF and a later grow reads zeros. Returns 0 (the -ENOSPC form is reserved for a
    * size limit; none is enforced yet).
    */
-  resize(newSize: number): 0 | -28 {
-    invariant(Number.isSafeInteger(newSize) && newSize >= 0, 'PagedBuffer.resize: bad size');
+  resize(newSize: FileOffset): 0 | -28 {
+    invariant(isOffset(newSize), 'PagedBuffer.resize: bad size');
     const old = this.length;
     if (newSize > old) {
       // Growing allocates nothing. By default the EOF page stays as it is:
@@ -179,10 +212,10 @@ export class PagedBuffer {
       // Not growing (the same size included): truncate_inode_pages_range frees
       // the pages past the end and zeroes the tail of the EOF page, so bytes a
       // shared mapping stored past EOF are gone (shmem_setattr for newsize <= oldsize).
-      const keep = Math.ceil(newSize / PAGE_SIZE);
-      this.pages.dropRange(keep, Math.ceil(old / PAGE_SIZE), this.alloc);
-      const tail = newSize - (keep - 1) * PAGE_SIZE;
-      if (tail < PAGE_SIZE && keep > 0) {
+      const keep = pagesFor(newSize);
+      this.pages.dropRange(keep, pagesFor(old), this.alloc);
+      const tail = inPageOf(newSize);
+      if (tail !== 0) {
         const f = this.pages.get(keep - 1);
         if (f >= 0) this.alloc.zero(f, tail, PAGE_SIZE - tail);
       }
@@ -195,13 +228,14 @@ export class PagedBuffer {
    * Before the length grows to `newEnd`, zero the bytes of the old last page
    * between the old end and `newEnd` (only with `zeroTailOnGrow`).
    */
-  private zeroStaleTail(newEnd: number): void {
+  private zeroStaleTail(newEnd: FileOffset): void {
     const old = this.length;
-    const inPage = old % PAGE_SIZE;
+    const inPage = inPageOf(old);
     if (inPage === 0) return;
-    const f = this.pages.get((old - inPage) / PAGE_SIZE);
+    const page = pageOf(old);
+    const f = this.pages.get(page);
     if (f < 0) return;
-    const stop = newEnd - (old - inPage) < PAGE_SIZE ? newEnd - (old - inPage) : PAGE_SIZE;
+    const stop = pageOf(newEnd) > page ? PAGE_SIZE : inPageOf(newEnd);
     this.alloc.zero(f, inPage, stop - inPage);
   }
 
@@ -238,35 +272,35 @@ export class PagedBuffer {
    * the end of the buffer releases the last partial page whole, since its
    * bytes past the end do not count.
    */
-  punchHole(offset: number, length: number): void {
-    invariant(
-      Number.isSafeInteger(offset) && offset >= 0 && Number.isSafeInteger(length) && length >= 0,
-      'PagedBuffer.punchHole: bad range',
-    );
-    const end = offset + length < this.length ? offset + length : this.length;
+  punchHole(offset: FileOffset, length: FileOffset): void {
+    invariant(isOffset(offset) && isOffset(length), 'PagedBuffer.punchHole: bad range');
+    const stop = offsetAdd(offset, length);
+    const end = stop < this.length ? stop : this.length;
     if (offset >= end) return;
-    const wholeEnd = end === this.length ? Math.ceil(end / PAGE_SIZE) * PAGE_SIZE : end;
-    const firstWhole = Math.ceil(offset / PAGE_SIZE);
-    const lastWhole = Math.floor(wholeEnd / PAGE_SIZE);
+    // Page boundaries: [firstWhole, lastWhole) are whole pages.
+    const firstWhole = pagesFor(offset);
+    const lastWhole = end === this.length ? pagesFor(end) : pageOf(end);
     if (firstWhole >= lastWhole) {
       this.zeroRange(offset, end);
       return;
     }
     this.pages.dropRange(firstWhole, lastWhole, this.alloc);
-    this.zeroRange(offset, firstWhole * PAGE_SIZE);
-    this.zeroRange(lastWhole * PAGE_SIZE, end);
+    this.zeroRange(offset, fileOffset(BigInt(firstWhole) * PAGE_BIG));
+    if (end !== this.length) this.zeroRange(fileOffset(BigInt(lastWhole) * PAGE_BIG), end);
   }
 
   /** Zero bytes `[from, to)` in resident pages (used for the partial pages at range edges). */
-  private zeroRange(from: number, to: number): void {
-    let pos = from;
-    while (pos < to) {
-      const page = Math.floor(pos / PAGE_SIZE);
-      const inPage = pos - page * PAGE_SIZE;
-      const chunk = PAGE_SIZE - inPage < to - pos ? PAGE_SIZE - inPage : to - pos;
+  private zeroRange(from: FileOffset, to: FileOffset): void {
+    let page = pageOf(from);
+    let inPage = inPageOf(from);
+    const lastPage = pageOf(to);
+    const lastIn = inPageOf(to);
+    while (page < lastPage || (page === lastPage && inPage < lastIn)) {
+      const chunk = page < lastPage ? PAGE_SIZE - inPage : lastIn - inPage;
       const f = this.pages.get(page);
       if (f >= 0) this.alloc.zero(f, inPage, chunk);
-      pos += chunk;
+      page++;
+      inPage = 0;
     }
   }
 

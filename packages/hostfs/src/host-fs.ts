@@ -9,7 +9,13 @@ import { HostFile } from './host-file';
 import type { HostInode } from './host-inode';
 import { HostSpecial, HostSymlink } from './host-symlink';
 
-/** The largest file hostfs handles: the last page boundary below 2^53 (byte offsets stay exact). */
+/**
+ * The largest file hostfs handles (s_maxbytes): the last page boundary below
+ * 2^53, as Node's fs takes positions and sizes as numbers. Past it hostfs
+ * answers as a Linux file system answers past its own s_maxbytes (ext4 on
+ * Linux 6.18 for 2^62): ftruncate, pwrite and fallocate are EFBIG, lseek is
+ * EINVAL, pread reads nothing. tmpfs (shmfs, ramfs) goes to 2^63 - 1.
+ */
 export const HOSTFS_MAX_FILE_SIZE = 2 ** 53 - PAGE_SIZE;
 
 /** The set-user-ID and set-group-ID bits, which hostfs keeps off host files unless `allowSetid`. */

@@ -141,7 +141,8 @@ export abstract class HostInode implements Inode {
   setattr(attr: SetAttr): number {
     if (this.fs.backend.refuseReentry()) return -Errno.EIO;
     if (attr.size !== undefined) {
-      const err = this.resize(attr.size);
+      // A number: the VFS refuses sizes past maxFileSize (below 2^53) with EFBIG first.
+      const err = this.resize(attr.size as number);
       if (err < 0) return err;
     }
     if (attr.mode !== undefined) {

@@ -3,7 +3,7 @@
 import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import { Errno, O, PAGE_SIZE, S } from '@tskern/abi';
+import { Errno, O, PAGE_SIZE, S, SEEK } from '@tskern/abi';
 import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,5 +84,21 @@ describe('hostfs over an unprivileged host', () => {
     expect(f.fsync(false)).toBe(0);
     f.decRef();
     assertNoFramesInUse(alloc);
+  });
+});
+
+describe('hostfs past its largest file size (s_maxbytes, below 2^53)', () => {
+  it('answers as a Linux file system past s_maxbytes: EFBIG to grow, EINVAL to seek, nothing to read', () => {
+    const { vfs, root, host } = world();
+    const f = ok(vfs.open(root, '/f', O.O_RDWR | O.O_CREAT, 0o600));
+    const far = 2n ** 62n;
+    expect(f.truncate(far, root.cred)).toBe(-Errno.EFBIG);
+    expect(f.pwrite(Uint8Array.of(1), 0, 1, far)).toBe(-Errno.EFBIG);
+    expect(f.pwrite(Uint8Array.of(1), 0, 1, host.maxFileSize)).toBe(-Errno.EFBIG);
+    expect(f.pread(new Uint8Array(1), 0, 1, far)).toBe(0);
+    expect(f.lseek(far, SEEK.SEEK_SET)).toBe(-Errno.EINVAL);
+    expect(f.lseek(2n ** 53n + 1n, SEEK.SEEK_SET)).toBe(-Errno.EINVAL);
+    expect(f.inode.size()).toBe(0);
+    f.decRef();
   });
 });

@@ -36,9 +36,9 @@ export class PageCache {
     this.data.resize(size);
   }
 
-  /** The file size. */
+  /** The file size: a number, as host files stop below 2^53 (HOSTFS_MAX_FILE_SIZE; Node's fs takes numbers). */
   get size(): number {
-    return this.data.size;
+    return this.data.size as number;
   }
 
   get pageCount(): number {
@@ -75,7 +75,7 @@ export class PageCache {
     const mem = this.frames.memory(frame);
     const base = this.frames.offset(frame);
     const pos = page * PAGE_SIZE;
-    const want = Math.min(PAGE_SIZE, this.data.size - pos);
+    const want = Math.min(PAGE_SIZE, this.size - pos);
     for (let got = 0; got < want; ) {
       const n = io.pread(mem, base + got, want - got, pos + got);
       if (n < 0) {
@@ -102,7 +102,7 @@ export class PageCache {
    * (short when a later page fails) or `-errno`.
    */
   read(pos: number, dst: Uint8Array, dstOffset: number, length: number, io: PageIo): number {
-    const size = this.data.size;
+    const size = this.size;
     if (pos >= size || length === 0) return 0;
     let n = Math.min(length, size - pos);
     const first = Math.floor(pos / PAGE_SIZE);
@@ -186,7 +186,7 @@ export class PageCache {
     const mem = this.frames.memory(frame);
     const base = this.frames.offset(frame);
     const pos = page * PAGE_SIZE;
-    const want = Math.min(PAGE_SIZE, this.data.size - pos);
+    const want = Math.min(PAGE_SIZE, this.size - pos);
     for (let done = 0; done < want; ) {
       const n = io.pwrite(mem, base + done, want - done, pos + done);
       if (n < 0) return n;

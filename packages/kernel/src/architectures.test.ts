@@ -115,7 +115,7 @@ describe('threads through the runtime interface', () => {
     const c = k.syscall(p, SYS.fork);
     expect(k.syscall(p, SYS.wait4, -1, 0, 0, 0)).toBe(-Errno.EAGAIN);
     const block = k.callOrBlock(p, SYS.wait4, -1, 0, 0, 0);
-    if (typeof block === 'number') throw new Error('expected a block');
+    if (typeof block !== 'object') throw new Error('expected a block');
     expect(block.reason).toBe('wait4(-1)');
     expect(block.restart).toBe('sys');
     expect(typeof block.retry()).toBe('object'); // still running: sleep again

@@ -236,12 +236,18 @@ export class Kernel implements KernelHost {
    * always answered before calls could block. `callOrBlock` gives the Block.
    */
   syscall(pid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): number {
+    const r = this.syscallExact(pid, nr, a0, a1, a2, a3, a4, a5);
+    return typeof r === 'number' ? r : Number(r);
+  }
+
+  /** As `syscall`, with an lseek(2) result past 2^53 exact (a bigint). */
+  syscallExact(pid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): number | bigint {
     const r = this.syscalls.call(pid, nr, a0, a1, a2, a3, a4, a5);
-    if (typeof r === 'number') return r;
+    if (typeof r !== 'object') return r;
     // A call already due (sched_yield, a zero sleep) completes now.
     if (r.deadline !== undefined && r.deadline <= this.clock.monotonicNs()) {
       const again = r.retry();
-      if (typeof again === 'number') return again;
+      if (typeof again !== 'object') return again;
       again.cancel();
       return -Errno.EAGAIN;
     }

@@ -47,7 +47,7 @@ describe('the kernel wires file locks, the heap and memory locks', () => {
     // Locks are not inherited: the child's request waits for the parent's.
     expect(k.syscall(child, SYS.fcntl, fd, F_LOCK.F_SETLK, mem + 64)).toBe(-11);
     const block = k.callOrBlock(child, SYS.fcntl, fd, F_LOCK.F_SETLKW, mem + 64);
-    if (typeof block === 'number') throw new Error(`expected a Block, got ${block}`);
+    if (typeof block !== 'object') throw new Error(`expected a Block, got ${block}`);
     expect(block.retry()).toBe(block);
     k.syscall(pid, SYS.exit_group, 0);
     expect(block.retry()).toBe(0);

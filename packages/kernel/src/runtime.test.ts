@@ -36,7 +36,7 @@ function getTimespec(k: Kernel, pid: number, at: number): [number, number] {
 }
 
 /** Run the scheduler until it hands out `tid`; every other task handed out is told to yield. */
-function runUntil(rt: TaskRuntime, tid: number): number | null {
+function runUntil(rt: TaskRuntime, tid: number): number | bigint | null {
   for (let i = 0; i < 100; i++) {
     const d = rt.next();
     if (d.kind !== 'run') throw new Error(`expected task ${tid} to run, got ${d.kind}`);

@@ -13,7 +13,7 @@ export type RuntimeStep =
   | {
     readonly kind: 'run';
     readonly tid: number;
-    readonly result: number | null;
+    readonly result: number | bigint | null;
     /**
      * The signal whose handler the task now runs: its frame is on the user
      * stack and its `userContext` points at the handler (absent: none).
@@ -33,8 +33,12 @@ export interface CallBlocked {
   readonly reason: string;
 }
 
-/** What `TaskRuntime.syscall` answers: the call's result, or that the task now sleeps. */
-export type CallOutcome = number | CallBlocked;
+/**
+ * What `TaskRuntime.syscall` answers: the call's result, or that the task
+ * now sleeps. A result is a bigint only for an lseek(2) past 2^53 (exact
+ * file offsets, up to 2^63 - 1): a CPU writes it to its result register as is.
+ */
+export type CallOutcome = number | bigint | CallBlocked;
 
 /**
  * What a signal does to a blocked call, for the signal machinery to
@@ -104,7 +108,7 @@ export class TaskRuntime {
   syscall(tid: number, nr: number, a0: RawArg = 0, a1: RawArg = 0, a2: RawArg = 0, a3: RawArg = 0, a4: RawArg = 0, a5: RawArg = 0): CallOutcome {
     const r = this.dispatcher.call(tid, nr, a0, a1, a2, a3, a4, a5);
     this.reapSleepers();
-    if (typeof r === 'number') {
+    if (typeof r !== 'object') {
       if (this.tasks.get(tid)?.alive !== true) this.forget(tid);
       else this.toUser(tid, r);
       return r;
@@ -146,7 +150,7 @@ export class TaskRuntime {
    * handler now runs, or 0. Tasks without such a context are left alone
    * (their caught signals stay pending, as before the CPU drives them).
    */
-  private toUser(tid: number, result: number | null): number {
+  private toUser(tid: number, result: number | bigint | null): number {
     const task = this.tasks.get(tid);
     if (task === undefined || !task.alive) return 0;
     const abi = task.abi.userContext;
@@ -156,7 +160,7 @@ export class TaskRuntime {
   }
 
   /** A run step, after the return to user mode delivered what was pending. */
-  private runStep(tid: number, result: number | null): RuntimeStep {
+  private runStep(tid: number, result: number | bigint | null): RuntimeStep {
     const signal = this.toUser(tid, result);
     return signal === 0 ? { kind: 'run', tid, result } : { kind: 'run', tid, result, signal };
   }
@@ -208,11 +212,11 @@ export class TaskRuntime {
           }
           // No context to rewind: restart in place (the call sleeps again or answers).
           const again = block.retry();
-          if (typeof again === 'number') return this.runStep(d.id, again);
+          if (typeof again !== 'object') return this.runStep(d.id, again);
           this.park(d.id, again);
           continue;
         }
-        if (typeof r === 'number') {
+        if (typeof r !== 'object') {
           this.issued.delete(d.id);
           if (this.tasks.get(d.id)?.alive !== true) {
             this.forget(d.id);

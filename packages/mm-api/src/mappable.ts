@@ -49,8 +49,11 @@ export interface Mappable {
   /** Whether the page at `offset` is in memory (mincore). */
   isResident(offset: number): boolean;
 
-  /** The object's size in bytes (pages wholly past it give SIGBUS). */
-  size(): number;
+  /**
+   * The object's size in bytes (pages wholly past it give SIGBUS): exact, a
+   * bigint past 2^53 (a tmpfs file grows to 2^63 - 1).
+   */
+  size(): number | bigint;
 
   /**
    * Free the pages of [offset, offset + length) for every sharer (MADV_REMOVE,

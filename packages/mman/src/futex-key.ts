@@ -45,7 +45,10 @@ export function futexKeyOf(
   const backing = vma.backing;
   if (backing === null) return { shared: false, object: as, offset: addr };
   const offset = vma.objectOffset(seg.start, addr);
-  if (offset >= Math.ceil(backing.mappable.size() / PAGE_SIZE) * PAGE_SIZE) return -Errno.EFAULT;
+  // Past the object's last page (a page-aligned end is an exact double even past 2^53).
+  const size = backing.mappable.size();
+  const pages = typeof size === 'number' ? Math.ceil(size / PAGE_SIZE) : Number((size + BigInt(PAGE_SIZE - 1)) / BigInt(PAGE_SIZE));
+  if (offset >= pages * PAGE_SIZE) return -Errno.EFAULT;
   if (!vma.shared) {
     const copied = (as.pt.flags(Math.floor(addr / PAGE_SIZE)) & PTE_ANON) !== 0;
     if ((vma.prot & PROT_WRITE_BIT) !== 0 || copied) return { shared: false, object: as, offset: addr };

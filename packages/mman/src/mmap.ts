@@ -7,8 +7,13 @@ import { populateRange } from './populate';
 import { unmappedArea } from './placement';
 import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, type VmaBacking, VM_LOCKED, VM_LOCKED_MASK, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
 
-/** MAX_LFS_FILESIZE on 64-bit Linux: 2^63 - 1 (as a number, 2^63). */
-const MAX_LFS_FILESIZE = 2 ** 63 - 1;
+/**
+ * The end a regular file's mapping may reach: file_mmap_ok allows pgoff up
+ * to (MAX_LFS_FILESIZE - len) >> PAGE_SHIFT, so for a page-aligned offset
+ * and length, offset + len up to 2^63 - PAGE_SIZE (exact as a double, as is
+ * every page-aligned offset below 2^64).
+ */
+const MAX_FILE_MAP_END = 2 ** 63 - PAGE_SIZE;
 
 /**
  * mmap(2) on an address space, after the syscall layer has checked the offset
@@ -68,9 +73,9 @@ export function mmap(
   const type = flags & MAP.MAP_TYPE;
   let fileBacking: VmaBacking | null = null;
   if (source !== null) {
-    // file_mmap_ok: a regular file maps up to MAX_LFS_FILESIZE (2^63 - 1) bytes.
-    // Page-aligned values stay exact as numbers up to 2^65.
-    if (len > MAX_LFS_FILESIZE || offset > MAX_LFS_FILESIZE - len) return -Errno.EOVERFLOW;
+    // file_mmap_ok: a regular file maps up to MAX_LFS_FILESIZE (2^63 - 1) bytes,
+    // counted in whole pages. Page-aligned values stay exact as numbers up to 2^65.
+    if (offset + len > MAX_FILE_MAP_END) return -Errno.EOVERFLOW;
     if (type === MAP.MAP_SHARED || type === MAP.MAP_SHARED_VALIDATE) {
       // MAP_SHARED silently drops unknown flags; MAP_SHARED_VALIDATE refuses them.
       // Neither tmpfs nor ramfs sets FOP_MMAP_SYNC, so MAP_SYNC is refused too; and

@@ -49,7 +49,7 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     return offset < this.data.size && this.data.frameAt(offset / PAGE_SIZE) >= 0;
   }
 
-  size(): number {
+  size(): number | bigint {
     return this.data.size;
   }
 

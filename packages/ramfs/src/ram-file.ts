@@ -1,4 +1,4 @@
-import { Errno, FALLOC_FL, PAGE_SIZE } from '@tskern/abi';
+import { Errno, FALLOC_FL, fileOffset, offsetAdd, PAGE_SIZE, type FileOffset } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
 import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
@@ -12,8 +12,21 @@ const RELATIME_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** 512-byte blocks per page, for st_blocks. */
 const BLOCKS_PER_PAGE = PAGE_SIZE / 512;
 
-function pageUp(n: number): number {
-  return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+const PAGE_BIG = BigInt(PAGE_SIZE);
+
+/** The page index holding byte `n` (a number: below 2^51 for any file offset). */
+function pageOf(n: FileOffset): number {
+  return typeof n === 'number' ? Math.floor(n / PAGE_SIZE) : Number(n / PAGE_BIG);
+}
+
+/** Pages spanned by `n` bytes. */
+function pagesFor(n: FileOffset): number {
+  return typeof n === 'number' ? Math.ceil(n / PAGE_SIZE) : Number((n + PAGE_BIG - 1n) / PAGE_BIG);
+}
+
+/** `n` rounded up to a page: a number, exact (page-aligned values below 2^64 are exact doubles). */
+function pageUp(n: FileOffset): number {
+  return pagesFor(n) * PAGE_SIZE;
 }
 
 /**
@@ -38,7 +51,7 @@ export class RamFile extends SimpleInode implements Mappable {
     this.data = new PagedBuffer(frames);
   }
 
-  size(): number {
+  size(): FileOffset {
     return this.data.size;
   }
 
@@ -58,7 +71,7 @@ export class RamFile extends SimpleInode implements Mappable {
 
   // ---- file operations ----
 
-  read(pos: number, dst: Uint8Array, dstOffset: number, length: number): number {
+  read(pos: FileOffset, dst: Uint8Array, dstOffset: number, length: number): number {
     if (pos >= this.data.size) return 0;
     return this.data.read(pos, dst, dstOffset, length);
   }
@@ -76,7 +89,7 @@ export class RamFile extends SimpleInode implements Mappable {
   }
 
   /** Write, growing the file; a short count or -ENOSPC when frames run out (shmem_write_begin). */
-  write(pos: number, src: Uint8Array, srcOffset: number, length: number): number {
+  write(pos: FileOffset, src: Uint8Array, srcOffset: number, length: number): number {
     const n = this.data.write(pos, src, srcOffset, length);
     if (n > 0) this.touch();
     return n;
@@ -95,9 +108,9 @@ export class RamFile extends SimpleInode implements Mappable {
   }
 
   /** SEEK_DATA/SEEK_HOLE by page residency (mapping_seek_hole_data: a page in the cache is data). */
-  seekData(offset: number, hole: boolean): number {
+  seekData(offset: FileOffset, hole: boolean): FileOffset {
     const size = this.data.size;
-    const first = Math.floor(offset / PAGE_SIZE);
+    const first = pageOf(offset);
     // Walk resident pages only (in page order), never every page of a huge
     // sparse file: the next data page is the first resident one at or after
     // `first`; the next hole is the first page the resident run misses.
@@ -110,9 +123,10 @@ export class RamFile extends SimpleInode implements Mappable {
       else expect = page + 1;
     });
     if (hole && found < 0) found = expect;
-    const last = Math.ceil(size / PAGE_SIZE);
+    const last = pagesFor(size);
     if (found < 0 || found >= last) return hole ? size : -Errno.ENXIO;
-    return Math.min(Math.max(offset, found * PAGE_SIZE), size);
+    const at = found === first ? offset : fileOffset(BigInt(found) * PAGE_BIG);
+    return at < size ? at : size;
   }
 
   /**
@@ -124,14 +138,14 @@ export class RamFile extends SimpleInode implements Mappable {
    * under KEEP_SIZE are not allocated here: a PagedBuffer keeps frames only
    * below its size, so st_blocks counts less than Linux would.)
    */
-  fallocate(mode: number, offset: number, length: number): number {
+  fallocate(mode: number, offset: FileOffset, length: FileOffset): number {
     const { FALLOC_FL_KEEP_SIZE: KEEP, FALLOC_FL_PUNCH_HOLE: PUNCH } = FALLOC_FL;
     if ((mode & ~(KEEP | PUNCH)) !== 0) return -Errno.EOPNOTSUPP;
     if ((mode & PUNCH) !== 0) return this.punchHole(offset, length);
-    const end = offset + length;
+    const end = offsetAdd(offset, length);
     const size = (mode & KEEP) === 0 && end > this.data.size ? end : this.data.size;
-    const first = Math.floor(offset / PAGE_SIZE);
-    const last = Math.ceil(Math.min(end, size) / PAGE_SIZE);
+    const first = pageOf(offset);
+    const last = pagesFor(end < size ? end : size);
     let holes = 0;
     for (let page = first; page < last; page++) if (this.data.frameAt(page) < 0) holes++;
     if (holes > this.frames.stats().freeFrames) return -Errno.ENOSPC;
@@ -156,7 +170,7 @@ export class RamFile extends SimpleInode implements Mappable {
    * of the EOF page, which stays mapped. The times are setattr's (a same-size
    * truncate(2) changes none).
    */
-  protected override resize(size: number): number {
+  protected override resize(size: FileOffset): number {
     if (size < this.data.size) this.rmap.invalidate(pageUp(size), Infinity, true);
     return this.data.resize(size);
   }
@@ -211,9 +225,9 @@ export class RamFile extends SimpleInode implements Mappable {
    * private copies kept (unmap_mapping_range with even_cows 0); whole pages
    * become holes, partial ones are zeroed. The size does not change.
    */
-  punchHole(offset: number, length: number): number {
+  punchHole(offset: FileOffset, length: FileOffset): number {
     if (length <= 0) return 0;
-    this.rmap.invalidate(Math.floor(offset / PAGE_SIZE) * PAGE_SIZE, pageUp(offset + length), false);
+    this.rmap.invalidate(pageOf(offset) * PAGE_SIZE, pageUp(offsetAdd(offset, length)), false);
     this.data.punchHole(offset, length);
     this.touch();
     return 0;

@@ -1,15 +1,13 @@
-import { FS_MAGIC } from '@tskern/abi';
+import { FS_MAGIC, MAX_LFS_FILESIZE, type FileOffset } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { SimpleFileSystem, type Clock, type FsStatistics, type NewInode, type SimpleInode } from '@tskern/vfs';
 import { RamFile } from './ram-file';
 
 /**
- * The largest file ramfs keeps: 2^53 - 1, the last size that is an exact
- * JavaScript number. Linux's tmpfs takes files (sparse) up to
- * MAX_LFS_FILESIZE, 2^63 - 1; sizes beyond 2^53 - 1 need a bigint size in
- * buf and vfs, so there tskern still answers EFBIG.
+ * The largest file ramfs keeps: MAX_LFS_FILESIZE, 2^63 - 1, as Linux's
+ * tmpfs and ramfs (s_maxbytes), sparse; sizes past 2^53 are exact bigints.
  */
-export const RAMFS_MAX_FILE_SIZE = Number.MAX_SAFE_INTEGER;
+export const RAMFS_MAX_FILE_SIZE: FileOffset = MAX_LFS_FILESIZE;
 
 /** Options of a RamFs. */
 export interface RamFsOptions {
@@ -23,7 +21,7 @@ export interface RamFsOptions {
   readonly rootMode?: number;
   readonly rootUid?: number;
   readonly rootGid?: number;
-  readonly maxFileSize?: number;
+  readonly maxFileSize?: FileOffset;
   readonly clock?: Clock;
 }
 

@@ -389,8 +389,11 @@ class ScenarioRun {
       case 'read':
       case 'pread':
         return this.read(op, pid);
-      case 'lseek':
-        return count(k.syscall(pid, SYS.lseek, this.fd(op.fd), op.offset, op.whence));
+      case 'lseek': {
+        // Exact: a tmpfs file offset reaches 2^63 - 1.
+        const r = k.syscallExact(pid, SYS.lseek, this.fd(op.fd), op.offset, op.whence);
+        return r < 0 ? err(Number(r)) : String(r);
+      }
       case 'fstat': {
         const fd = this.fd(op.fd);
         const args = new StackArgs(k, pid);

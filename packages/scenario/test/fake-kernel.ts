@@ -138,6 +138,11 @@ export class FakeKernel implements ScenarioKernel {
     return pid;
   }
 
+  /** Results are the handlers' numbers: exact as they are. */
+  syscallExact(pid: number, nr: number, ...raw: number[]): number {
+    return this.syscall(pid, nr, ...raw);
+  }
+
   syscall(pid: number, nr: number, ...raw: number[]): number {
     const name = syscallName(nr);
     const args = raw.map((a) => a ?? 0);

@@ -45,8 +45,13 @@ export interface Block {
   readonly killable?: boolean;
 }
 
-/** A handler's answer: the result (or -errno), or a Block when it must wait. */
-export type SyscallReturn = number | Block;
+/**
+ * A handler's answer: the result (or -errno), or a Block when it must wait.
+ * A result is a number, except lseek(2)'s past 2^53: an exact bigint (a
+ * file offset up to 2^63 - 1; see FileOffset in `@tskern/abi`). A CPU
+ * writes either into its result register as the 64-bit value.
+ */
+export type SyscallReturn = number | bigint | Block;
 
 /** Whether a handler's answer is a Block. */
 export function isBlock(r: SyscallReturn): r is Block {

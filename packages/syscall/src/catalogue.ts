@@ -44,7 +44,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     // Memory (mm/).
     // sys_mmap takes six unsigned longs, but only the low 32 bits of fd reach
     // fget (an unsigned int): declared so, -1 converts without 64-bit work.
-    def('mmap', files.sysMmapFile, ['ulong', 'ulong', 'ulong', 'ulong', 'uint', 'ulong']),
+    // off is a byte offset, exact when page aligned ('off'), up to MAX_LFS_FILESIZE.
+    def('mmap', files.sysMmapFile, ['ulong', 'ulong', 'ulong', 'ulong', 'uint', 'off']),
     def('munmap', sysMunmap, ['ulong', 'size']),
     def('mprotect', sysMprotect, ['ulong', 'size', 'ulong']),
     def('mremap', sysMremap, ['ulong', 'ulong', 'ulong', 'ulong', 'ulong']),
@@ -120,7 +121,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('lstat', fs.sysLstat, [PATH, 'ptr']),
     def('newfstatat', fs.sysNewfstatat, ['int', PATH, 'ptr', 'int']),
     def('ftruncate', fs.sysFtruncate, ['uint', 'loff']),
-    def('truncate', fs.sysTruncate, [PATH, 'long']),
+    def('truncate', fs.sysTruncate, [PATH, 'loff']), // long length, taken as loff_t (do_sys_truncate)
     def('dup', fs.sysDup, ['uint']),
     def('dup2', fs.sysDup2, ['uint', 'uint']),
     def('dup3', fs.sysDup3, ['uint', 'uint', 'int']),

@@ -23,11 +23,19 @@ export interface KernelHost {
    * values, each a number or a BigInt (exact over 64 bits): pointers are
    * addresses in the task's memory, negative numbers stand for their 64-bit
    * two's complement, and each is converted by the syscall's declared C type
-   * (see `args.ts`). Returns the result, or `-errno`. A call that would
+   * (see `args.ts`). Returns the result, or `-errno`; an lseek(2) result
+   * past 2^53 (files reach 2^63 - 1) comes as the nearest number here and
+   * exact from `syscallExact`. A call that would
    * block (wait4 for a running child) answers -EAGAIN here, as it always
    * has: the runtime retries after what it waits for happened.
    */
   syscall(pid: number, nr: number, a0?: RawArg, a1?: RawArg, a2?: RawArg, a3?: RawArg, a4?: RawArg, a5?: RawArg): number;
+
+  /**
+   * As `syscall`, with the result exact: a number, or a bigint for an
+   * lseek(2) result past 2^53 (the only call whose result can be one).
+   */
+  syscallExact(pid: number, nr: number, a0?: RawArg, a1?: RawArg, a2?: RawArg, a3?: RawArg, a4?: RawArg, a5?: RawArg): number | bigint;
 
   /**
    * A CPU load of `dst.length` bytes at `addr` in `pid`'s memory. Returns 0, or

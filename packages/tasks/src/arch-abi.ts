@@ -57,7 +57,7 @@ export interface UserContextAbi {
   /** Whether `ctx` is a context of this architecture (anything else is left alone). */
   owns(ctx: unknown): boolean;
   /** Write a syscall's result into the return register (a0, rax), as the syscall exit path does. */
-  setReturnValue(ctx: unknown, value: number): void;
+  setReturnValue(ctx: unknown, value: number | bigint): void;
   /**
    * Rewind the context to re-execute the interrupted syscall instruction
    * (the -ERESTARTSYS path of handle_signal): the pc goes back over the trap

@@ -1,4 +1,4 @@
-import { Errno, S } from '@tskern/abi';
+import { Errno, S, type FileOffset } from '@tskern/abi';
 import type { Credentials } from './credentials';
 import type { Inode, SetAttr } from './inode';
 import { isDir, isReg, S_IALLUGO } from './mode';
@@ -44,14 +44,14 @@ export function chownInode(cred: Credentials, inode: Inode, uid: number, gid: nu
  * RLIMIT_FSIZE, which the syscall layer knows): 0, or `-errno` after it has
  * signalled the caller.
  */
-export type NewSizeCheck = (oldSize: number, newSize: number) => number;
+export type NewSizeCheck = (oldSize: FileOffset, newSize: FileOffset) => number;
 
 /**
  * truncate(2) on a looked-up inode (vfs_truncate): a directory is EISDIR,
  * another non-regular file EINVAL, then write permission (EACCES, EROFS),
  * then `newSizeOk`.
  */
-export function truncatePathInode(cred: Credentials, inode: Inode, length: number, newSizeOk?: NewSizeCheck): number {
+export function truncatePathInode(cred: Credentials, inode: Inode, length: FileOffset, newSizeOk?: NewSizeCheck): number {
   if (isDir(inode.mode)) return -Errno.EISDIR;
   if (!isReg(inode.mode)) return -Errno.EINVAL;
   let err = inodePermission(cred, inode, MAY_WRITE);

@@ -1,4 +1,4 @@
-import { Errno, FALLOC_FL, S } from '@tskern/abi';
+import { Errno, FALLOC_FL, MAX_LFS_FILESIZE, offsetAdd, S, type FileOffset } from '@tskern/abi';
 import type { OpenFileDescription } from './open-file-description';
 
 /** FALLOC_FL_MODE_MASK: the exclusive modes (ALLOCATE_RANGE is no bit). */
@@ -10,9 +10,6 @@ const MODE_MASK =
   FALLOC_FL.FALLOC_FL_UNSHARE_RANGE |
   FALLOC_FL.FALLOC_FL_WRITE_ZEROES;
 
-/** Largest loff_t: offset + len past it is EFBIG (check_add_overflow). */
-const LOFF_MAX = 2 ** 63 - 1;
-
 /**
  * fallocate(2) on an open file, as fs/open.c vfs_fallocate, in its order:
  * EINVAL for a negative offset or a length <= 0; EOPNOTSUPP for an unknown
@@ -21,7 +18,7 @@ const LOFF_MAX = 2 ** 63 - 1;
  * directory, ENODEV on anything but a regular file; EFBIG past the file
  * system's largest size; then the file (EOPNOTSUPP when it has no fallocate).
  */
-export function fallocateFile(file: OpenFileDescription, mode: number, offset: number, length: number): number {
+export function fallocateFile(file: OpenFileDescription, mode: number, offset: FileOffset, length: FileOffset): number {
   if (offset < 0 || length <= 0) return -Errno.EINVAL;
   if ((mode & ~(MODE_MASK | FALLOC_FL.FALLOC_FL_KEEP_SIZE)) !== 0) return -Errno.EOPNOTSUPP;
   const keep = (mode & FALLOC_FL.FALLOC_FL_KEEP_SIZE) !== 0;
@@ -47,7 +44,10 @@ export function fallocateFile(file: OpenFileDescription, mode: number, offset: n
   if (type === S.S_IFIFO) return -Errno.ESPIPE;
   if (type === S.S_IFDIR) return -Errno.EISDIR;
   if (type !== S.S_IFREG && type !== S.S_IFBLK) return -Errno.ENODEV;
-  if (offset + length > LOFF_MAX || offset + length > inode.fs.maxFileSize) return -Errno.EFBIG;
+  // offset + len past s_maxbytes, or past LLONG_MAX (a negative sum in C), is EFBIG;
+  // the sum is exact here (Linux 6.18 tmpfs: KEEP_SIZE at 2^63 - 4096 for 4096 bytes is EFBIG, 4095 is not).
+  const end = offsetAdd(offset, length);
+  if (end > MAX_LFS_FILESIZE || end > inode.fs.maxFileSize) return -Errno.EFBIG;
   if (inode.fallocate === undefined) return -Errno.EOPNOTSUPP;
   return inode.fallocate(mode, offset, length);
 }

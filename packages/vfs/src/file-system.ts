@@ -1,3 +1,4 @@
+import type { FileOffset } from '@tskern/abi';
 import type { FsCaller } from './credentials';
 import type { Inode } from './inode';
 
@@ -38,8 +39,12 @@ export interface FileSystem {
   readonly type: string;
   /** st_dev of every inode (major * 256 + minor; anonymous file systems use major 0). */
   readonly deviceId: number;
-  /** Largest file size (s_maxbytes): writes and truncates past it are EFBIG. */
-  readonly maxFileSize: number;
+  /**
+   * Largest file size (s_maxbytes): writes and truncates past it are EFBIG.
+   * A bigint past 2^53 (tmpfs: MAX_LFS_FILESIZE); a file system whose limit
+   * is a number never sees a bigint position (the VFS answers for it).
+   */
+  readonly maxFileSize: FileOffset;
   /** A read-only mount: writes are EROFS. */
   readonly readOnly: boolean;
 

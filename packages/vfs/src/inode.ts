@@ -1,3 +1,4 @@
+import type { FileOffset } from '@tskern/abi';
 import type { Mappable } from '@tskern/mm-api';
 import type { FsCaller } from './credentials';
 import type { FileSystem } from './file-system';
@@ -12,7 +13,7 @@ export interface SetAttr {
   readonly uid?: number;
   readonly gid?: number;
   /** New size in bytes (regular files only): truncate or extend. */
-  readonly size?: number;
+  readonly size?: FileOffset;
   /**
    * ATTR_MTIME | ATTR_CTIME without a value: set both to the current time
    * even when the size does not change, as ftruncate(2) and open(O_TRUNC)
@@ -53,7 +54,7 @@ export interface FileOperations {
    * position from the current one, or `-errno`. null_lseek answers 0,
    * noop_llseek the current position.
    */
-  llseek?(pos: number, offset: number, whence: number): number;
+  llseek?(pos: FileOffset, offset: FileOffset, whence: number): FileOffset;
 }
 
 /**
@@ -81,8 +82,11 @@ export interface Inode {
   readonly mtime: number;
   readonly ctime: number;
 
-  /** Size in bytes (st_size). */
-  size(): number;
+  /**
+   * Size in bytes (st_size), exact: a number while safe, a bigint past 2^53
+   * (only on a file system whose maxFileSize is a bigint, as tmpfs).
+   */
+  size(): FileOffset;
   /** 512-byte blocks of storage in use (st_blocks). */
   blocks(): number;
 
@@ -92,10 +96,14 @@ export interface Inode {
   /** Apply an attribute change; 0 or `-errno` (`-EFBIG`, `-ENOSPC`). */
   setattr(attr: SetAttr): number;
 
-  /** Read up to `length` bytes at `pos` (0 at or past EOF). */
-  read?(pos: number, dst: Uint8Array, dstOffset: number, length: number): number;
-  /** Write at `pos`, extending the file; the count written or `-errno`. */
-  write?(pos: number, src: Uint8Array, srcOffset: number, length: number): number;
+  /**
+   * Read up to `length` bytes at `pos` (0 at or past EOF). `pos` is a bigint
+   * only on a file system whose maxFileSize is one; the VFS answers 0 for
+   * the others (filemap_read: nothing at or past s_maxbytes).
+   */
+  read?(pos: FileOffset, dst: Uint8Array, dstOffset: number, length: number): number;
+  /** Write at `pos` (below maxFileSize), extending the file; the count written or `-errno`. */
+  write?(pos: FileOffset, src: Uint8Array, srcOffset: number, length: number): number;
   /**
    * The file was read through a description without O_NOATIME (file_accessed
    * -> touch_atime): update the access time by the file system's rules.
@@ -121,11 +129,11 @@ export interface Inode {
    * is below the size: the offset found, or `-ENXIO`. Absent: the whole file
    * is data (generic_file_llseek_size).
    */
-  seekData?(offset: number, hole: boolean): number;
+  seekData?(offset: FileOffset, hole: boolean): FileOffset;
   /**
    * fallocate(2) after the VFS's checks (vfs_fallocate): `mode` is 0,
    * FALLOC_FL_KEEP_SIZE or another FALLOC_FL_* combination; 0 or `-errno`.
    * Absent means EOPNOTSUPP.
    */
-  fallocate?(mode: number, offset: number, length: number): number;
+  fallocate?(mode: number, offset: FileOffset, length: FileOffset): number;
 }

@@ -1,4 +1,4 @@
-import { Errno, O, SEEK } from '@tskern/abi';
+import { countBelow, Errno, O, offsetAbove, offsetAdd, SEEK, type FileOffset } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import type { MmapSource, MmapSourceProvider } from '@tskern/mm-api';
 import type { Credentials, FsCaller } from './credentials';
@@ -29,8 +29,8 @@ export type DirEmitter = (name: string, ino: number, type: number, nextOffset: n
 export class OpenFileDescription implements MmapSourceProvider {
   private refs = 1;
   private flags: number;
-  /** The file position (f_pos). */
-  pos = 0;
+  /** The file position (f_pos), exact: a bigint past 2^53 (tmpfs files reach 2^63 - 1). */
+  pos: FileOffset = 0;
 
   constructor(
     readonly path: Path,
@@ -114,19 +114,30 @@ export class OpenFileDescription implements MmapSourceProvider {
   /** read(2): from the file position, which advances by the count read. */
   read(dst: Uint8Array, dstOffset: number, length: number): number {
     const n = this.pread(dst, dstOffset, length, this.pos);
-    if (n > 0 && this.movesPosition) this.pos += n;
+    if (n > 0 && this.movesPosition) this.pos = offsetAdd(this.pos, n);
     return n;
   }
 
-  /** pread(2): at `pos`, leaving the file position alone. */
-  pread(dst: Uint8Array, dstOffset: number, length: number, pos: number): number {
+  /**
+   * pread(2): at `pos`, leaving the file position alone. A bigint position
+   * on a file system whose limit is a number reads nothing (filemap_read
+   * stops at s_maxbytes), so such file systems only ever see numbers.
+   */
+  pread(dst: Uint8Array, dstOffset: number, length: number, pos: FileOffset): number {
     if (!this.readable) return -Errno.EBADF;
     if (pos < 0) return -Errno.EINVAL;
     const inode = this.inode;
     if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
     const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
-    const n = length === 0 ? 0 : read(pos, dst, dstOffset, length);
+    let at = pos;
+    if (typeof at !== 'number') {
+      // mem.c's and random.c's devices ignore the position (/dev/zero reads zeros at 2^62 on Linux 6.18);
+      // any other per-open read, or a file system whose limit is a number, reads nothing there.
+      if (this.ops?.fixedPosition === true) at = Number(at);
+      else if (this.ops?.read !== undefined || typeof inode.fs.maxFileSize === 'number') length = 0;
+    }
+    const n = length === 0 ? 0 : read(at as number, dst, dstOffset, length);
     if (n >= 0) this.fileAccessed();
     return n;
   }
@@ -138,17 +149,17 @@ export class OpenFileDescription implements MmapSourceProvider {
   write(src: Uint8Array, srcOffset: number, length: number, cred: Credentials | null = this.opener): number {
     const pos = (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : this.pos;
     const n = this.writeAt(src, srcOffset, length, pos, cred);
-    if (n > 0 && this.movesPosition) this.pos = pos + n;
+    if (n > 0 && this.movesPosition) this.pos = offsetAdd(pos, n);
     return n;
   }
 
   /** pwrite(2): at `pos`, except that O_APPEND still appends (a Linux quirk pwrite(2) documents). */
-  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: number, cred: Credentials | null = this.opener): number {
+  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: FileOffset, cred: Credentials | null = this.opener): number {
     if (pos < 0) return -Errno.EINVAL;
     return this.writeAt(src, srcOffset, length, (this.flags & O.O_APPEND) !== 0 ? this.inode.size() : pos, cred);
   }
 
-  private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: number, cred: Credentials | null): number {
+  private writeAt(src: Uint8Array, srcOffset: number, length: number, pos: FileOffset, cred: Credentials | null): number {
     if (!this.writable) return -Errno.EBADF;
     const inode = this.inode;
     const write = this.ops?.write?.bind(this.ops) ?? inode.write?.bind(inode);
@@ -156,7 +167,7 @@ export class OpenFileDescription implements MmapSourceProvider {
     if (length === 0) return 0;
     // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
     const max = inode.fs.maxFileSize;
-    if (pos >= max) return -Errno.EFBIG;
+    if (pos === max || offsetAbove(pos, max)) return -Errno.EFBIG;
     // file_remove_privs: a write by a caller without CAP_FSETID drops S_ISUID, and
     // S_ISGID when group-executable or the caller is outside the group.
     if (cred !== null) {
@@ -166,14 +177,17 @@ export class OpenFileDescription implements MmapSourceProvider {
         if (err < 0) return err;
       }
     }
-    return write(pos, src, srcOffset, Math.min(length, max - pos));
+    // pos < max: a bigint pos only where max is one, so a number-only file system sees numbers
+    // (mem.c's devices, which ignore the position, get the nearest one).
+    const at = typeof pos !== 'number' && this.ops?.write !== undefined ? Number(pos) : pos;
+    return write(at as number, src, srcOffset, countBelow(length, pos, max));
   }
 
   /**
    * lseek(2) as generic_file_llseek_size, SEEK_DATA/SEEK_HOLE as
    * shmem_file_llseek; directories as dcache_dir_lseek (SET and CUR only).
    */
-  lseek(offset: number, whence: number): number {
+  lseek(offset: FileOffset, whence: number): FileOffset {
     if (this.isPathOnly) return -Errno.EBADF;
     if (this.ops?.stream === true) return -Errno.ESPIPE; // no_llseek
     if (this.ops?.llseek !== undefined) {
@@ -183,7 +197,7 @@ export class OpenFileDescription implements MmapSourceProvider {
     }
     const inode = this.inode;
     if (isDir(inode.mode)) {
-      if (whence === SEEK.SEEK_CUR) offset += this.pos;
+      if (whence === SEEK.SEEK_CUR) offset = offsetAdd(offset, this.pos);
       else if (whence !== SEEK.SEEK_SET) return -Errno.EINVAL;
       if (offset < 0) return -Errno.EINVAL;
       this.pos = offset;
@@ -195,10 +209,11 @@ export class OpenFileDescription implements MmapSourceProvider {
         break;
       case SEEK.SEEK_CUR:
         if (offset === 0) return this.pos;
-        offset += this.pos;
+        // Exact sums: where C's loff_t would wrap negative, the sum passes maxFileSize (EINVAL either way).
+        offset = offsetAdd(offset, this.pos);
         break;
       case SEEK.SEEK_END:
-        offset += size;
+        offset = offsetAdd(offset, size);
         break;
       case SEEK.SEEK_DATA:
       case SEEK.SEEK_HOLE: {
@@ -212,7 +227,7 @@ export class OpenFileDescription implements MmapSourceProvider {
       default:
         return -Errno.EINVAL;
     }
-    if (offset < 0 || offset > inode.fs.maxFileSize) return -Errno.EINVAL; // vfs_setpos
+    if (offset < 0 || offsetAbove(offset, inode.fs.maxFileSize)) return -Errno.EINVAL; // vfs_setpos
     this.pos = offset;
     return offset;
   }
@@ -221,7 +236,7 @@ export class OpenFileDescription implements MmapSourceProvider {
    * ftruncate(2) (do_sys_ftruncate): a negative length or a descriptor not
    * open for writing or not on a regular file is EINVAL.
    */
-  truncate(length: number, cred: Credentials): number {
+  truncate(length: FileOffset, cred: Credentials): number {
     if (length < 0) return -Errno.EINVAL;
     if (this.isPathOnly) return -Errno.EBADF;
     if (!isReg(this.inode.mode) || !this.writable) return -Errno.EINVAL;
@@ -273,6 +288,7 @@ export class OpenFileDescription implements MmapSourceProvider {
     if (!isDir(inode.mode)) return -Errno.ENOTDIR;
     if (inode.nlink === 0) return -Errno.ENOENT; // IS_DEADDIR
     const dirType = dirEntryType(inode.mode);
+    if (typeof this.pos !== 'number') return 0; // lseek'd past any entry (dcache_dir_lseek takes any offset)
     if (this.pos === 0) {
       if (!emit('.', inode.ino, dirType, 1)) return 0;
       this.pos = 1;

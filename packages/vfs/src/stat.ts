@@ -1,4 +1,4 @@
-import { PAGE_SIZE } from '@tskern/abi';
+import { PAGE_SIZE, type FileOffset } from '@tskern/abi';
 import type { Inode } from './inode';
 
 /** What stat(2) reports (the fields of `struct stat`; times in milliseconds). */
@@ -10,7 +10,8 @@ export interface Stat {
   readonly uid: number;
   readonly gid: number;
   readonly rdev: number;
-  readonly size: number;
+  /** st_size, exact (a bigint past 2^53). */
+  readonly size: FileOffset;
   readonly blksize: number;
   readonly blocks: number;
   readonly atime: number;

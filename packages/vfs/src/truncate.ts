@@ -1,4 +1,4 @@
-import { Errno } from '@tskern/abi';
+import { Errno, type FileOffset } from '@tskern/abi';
 import type { Credentials } from './credentials';
 import type { Inode } from './inode';
 import { modeAfterKillPriv } from './permission';
@@ -10,7 +10,7 @@ import { modeAfterKillPriv } from './permission';
  * both times even when the size stays (truncate(2) passes neither, so a
  * same-size truncate changes no time; checked on Linux 6.18 tmpfs).
  */
-export function truncateInode(cred: Credentials, inode: Inode, length: number, touch = false): number {
+export function truncateInode(cred: Credentials, inode: Inode, length: FileOffset, touch = false): number {
   if (length > inode.fs.maxFileSize) return -Errno.EFBIG;
   const mode = modeAfterKillPriv(cred, inode);
   const attr = mode < 0 ? { size: length } : { size: length, mode };

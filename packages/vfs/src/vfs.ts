@@ -1,4 +1,4 @@
-import { AT, Errno, PATH_MAX, S } from '@tskern/abi';
+import { AT, Errno, PATH_MAX, S, type FileOffset } from '@tskern/abi';
 import { chmodInode, chownInode, truncatePathInode, utimesInode, type NewSizeCheck, type TimeRequest } from './attr';
 import { toByteString } from './byte-string';
 import { filenameCreate, mayCreate, newInodeAttrs } from './create';
@@ -235,7 +235,7 @@ export class Vfs {
   }
 
   /** truncate(2): EINVAL for a negative length (before the lookup), then vfs_truncate. */
-  truncate(task: FsTask, path: string, length: number, newSizeOk?: NewSizeCheck): number {
+  truncate(task: FsTask, path: string, length: FileOffset, newSizeOk?: NewSizeCheck): number {
     if (length < 0) return -Errno.EINVAL;
     const p = this.lookup(task, path, true);
     if (typeof p === 'number') return p;

@@ -150,7 +150,7 @@ function storeThroughMapping(
  */
 function dropPagesFrom(h: MappableHarness, s: MappableSubject, offset: number): void {
   if (s.truncate) s.truncate(offset);
-  else if (h.punchHole === 'frees') s.mappable.punchHole(offset, s.mappable.size() - offset);
+  else if (h.punchHole === 'frees') s.mappable.punchHole(offset, Number(s.mappable.size()) - offset);
   else throw new NotApplicable('the object can neither shrink nor punch holes');
 }
 

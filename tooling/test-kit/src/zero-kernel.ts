@@ -31,6 +31,11 @@ export class ZeroKernel {
     return 0;
   }
 
+  /** The exact result (`KernelHost.syscallExact`): the same as `syscall`, whose results here are small. */
+  syscallExact(pid: number, nr: number, ...args: (number | bigint | undefined)[]): number | bigint {
+    return this.syscall(pid, nr, ...args);
+  }
+
   load(_pid: number, _addr: number, dst: Uint8Array): number {
     dst.fill(0);
     return 0;

@@ -7,7 +7,7 @@ export const RV_TP = 4;
 /** The size of `ecall`: do_trap_ecall_u advances epc past it before the call runs. */
 const ECALL_SIZE = 4n;
 
-function u64(value: number): bigint {
+function u64(value: number | bigint): bigint {
   return BigInt.asUintN(64, BigInt(value));
 }
 

@@ -4,7 +4,7 @@ import { X86_REG, isX86_64UserContext, type X86_64UserContext } from './x86-64-s
 /** The size of `syscall` (0f 05): the CPU's rip already points past it when the kernel runs. */
 const SYSCALL_SIZE = 2n;
 
-function u64(value: number): bigint {
+function u64(value: number | bigint): bigint {
   return BigInt.asUintN(64, BigInt(value));
 }
 

@@ -1,4 +1,4 @@
-import { Errno, MAP } from '@tskern/abi';
+import { Errno, MAP, type FileOffset } from '@tskern/abi';
 import { mmap } from '@tskern/mman';
 import { PipeFcntl, pipeEndOf, pipeFcntl } from '@tskern/pipe';
 import type { Task } from '@tskern/tasks';
@@ -36,13 +36,13 @@ export function sysWriteFile(task: Task, fd: number, buf: number, count: number)
 }
 
 /** pread64(2): ESPIPE on a stream (ksys_pread64 checks FMODE_PREAD before vfs_read). */
-export function sysPread64File(task: Task, fd: number, buf: number, count: number, pos: number): number {
+export function sysPread64File(task: Task, fd: number, buf: number, count: number, pos: FileOffset): number {
   if (pos >= 0 && task.files.get(int(fd))?.isStream === true) return -Errno.ESPIPE;
   return sysPread64(task, fd, buf, count, pos);
 }
 
 /** pwrite64(2): ESPIPE on a stream. */
-export function sysPwrite64File(task: Task, fd: number, buf: number, count: number, pos: number): number {
+export function sysPwrite64File(task: Task, fd: number, buf: number, count: number, pos: FileOffset): number {
   if (pos >= 0 && task.files.get(int(fd))?.isStream === true) return -Errno.ESPIPE;
   return sysPwrite64(task, fd, buf, count, pos);
 }

@@ -1,4 +1,4 @@
-import { Errno, F, S, SEEK } from '@tskern/abi';
+import { Errno, F, S, SEEK, type FileOffset } from '@tskern/abi';
 import { limitNewSize } from './file-size-limit';
 import { int } from './args';
 import type { Task } from '@tskern/tasks';
@@ -55,7 +55,7 @@ export function sysFcntl(task: Task, fd: number, cmd: number, arg: number): Sysc
 }
 
 /** lseek(2): EINVAL for a whence past SEEK_HOLE (SEEK_MAX). */
-export function sysLseek(task: Task, fd: number, offset: number, whence: number): number {
+export function sysLseek(task: Task, fd: number, offset: FileOffset, whence: number): FileOffset {
   const file = task.files.get(int(fd));
   if (file === null) return -Errno.EBADF;
   const w = whence >>> 0;
@@ -78,7 +78,7 @@ export function sysFdatasync(task: Task, fd: number): number {
  * ftruncate(2): a negative length is EINVAL before the descriptor is looked
  * at (do_sys_ftruncate); growing past RLIMIT_FSIZE is EFBIG with SIGXFSZ.
  */
-export function sysFtruncate(task: Task, fd: number, length: number): number {
+export function sysFtruncate(task: Task, fd: number, length: FileOffset): number {
   if (length < 0) return -Errno.EINVAL;
   const file = task.files.get(int(fd));
   if (file === null) return -Errno.EBADF;

@@ -1,4 +1,4 @@
-import { Errno, O, RLIM_INFINITY, RLIMIT, S } from '@tskern/abi';
+import { Errno, O, RLIM_INFINITY, RLIMIT, S, type FileOffset } from '@tskern/abi';
 import { SIG, userSigInfo } from '@tskern/signal';
 import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
@@ -23,14 +23,14 @@ function tooBig(task: Task): number {
  * SIGXFSZ, even inside the current size; one crossing it is cut short at the
  * limit. The count to write, or -EFBIG.
  */
-export function limitWrite(task: Task, file: OpenFileDescription, pos: number | null, count: number): number {
+export function limitWrite(task: Task, file: OpenFileDescription, pos: FileOffset | null, count: number): number {
   if (count === 0 || (file.inode.mode & S.S_IFMT) !== S.S_IFREG) return count;
   const cur = limitsOf(task).cur[RLIMIT.RLIMIT_FSIZE]!;
   if (cur === RLIM_INFINITY) return count; // the usual case: one comparison per write
   const limit = limitNumber(cur);
   const at = (file.getFlags() & O.O_APPEND) !== 0 ? file.inode.size() : (pos ?? file.pos);
   if (at >= limit) return tooBig(task);
-  return Math.min(count, limit - at);
+  return Math.min(count, limit - (at as number)); // below a limit under 2^53: a number
 }
 
 /**
@@ -38,7 +38,7 @@ export function limitWrite(task: Task, file: OpenFileDescription, pos: number | 
  * (truncate, ftruncate, fallocate without PUNCH_HOLE, KEEP_SIZE included on
  * tmpfs) is EFBIG with SIGXFSZ; shrinking never is. 0 when allowed.
  */
-export function limitNewSize(task: Task, size: number, newSize: number): number {
+export function limitNewSize(task: Task, size: FileOffset, newSize: FileOffset): number {
   if (newSize <= size || newSize <= fsizeLimit(task)) return 0;
   return tooBig(task);
 }

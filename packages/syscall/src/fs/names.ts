@@ -1,4 +1,4 @@
-import { AT, AT_FDCWD, Errno } from '@tskern/abi';
+import { AT, AT_FDCWD, Errno, type FileOffset } from '@tskern/abi';
 import { limitNewSize } from './file-size-limit';
 import { bytesFromByteString } from '@tskern/vfs';
 import { int, mode as modeArg, readPath } from './args';
@@ -98,7 +98,7 @@ export function sysReadlink(task: Task, pathAddr: number, buf: number, bufsiz: n
 }
 
 /** truncate(2): a negative length is EINVAL before the path is read (do_sys_truncate); RLIMIT_FSIZE as ftruncate. */
-export function sysTruncate(task: Task, pathAddr: number, length: number): number {
+export function sysTruncate(task: Task, pathAddr: number, length: FileOffset): number {
   if (length < 0) return -Errno.EINVAL;
   const path = readPath(task.mem, pathAddr);
   if (typeof path === 'number') return path;

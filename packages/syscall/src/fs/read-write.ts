@@ -1,4 +1,4 @@
-import { Errno, S } from '@tskern/abi';
+import { countBelow, Errno, MAX_LFS_FILESIZE, offsetAdd, S, type FileOffset } from '@tskern/abi';
 import type { OpenFileDescription } from '@tskern/vfs';
 import { limitWrite } from './file-size-limit';
 import { accessOk, copyInPartial, copyOutPartial, int, MAX_RW_COUNT } from './args';
@@ -25,12 +25,13 @@ const CHUNK = 64 * 1024;
  * (copy_page_to_iter). Returns the count copied, -EFAULT when nothing could
  * be, or the file's error when nothing was read.
  */
-function readToUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: number): number {
+function readToUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: FileOffset): number {
   if (count === 0) return file.pread(EMPTY, 0, 0, pos); // still EISDIR for a directory
   if (task.mem.chunks !== undefined && isRegular(file)) {
     // One copy, page cache to the user's frames; never past EOF, so no user
     // page is faulted in for bytes that will not come.
-    const want = Math.min(count, Math.max(0, file.inode.size() - pos));
+    const size = file.inode.size();
+    const want = pos >= size ? 0 : countBelow(count, pos, size);
     if (want === 0) return 0;
     let err = 0;
     const r = task.mem.chunks(buf, want, true, (bytes, offset, n) => {
@@ -39,7 +40,7 @@ function readToUser(task: Task, file: OpenFileDescription, buf: number, count: n
         err = got;
         return 0;
       }
-      pos += got;
+      pos = offsetAdd(pos, got);
       return got;
     });
     return r === 0 && err < 0 ? err : r;
@@ -48,7 +49,7 @@ function readToUser(task: Task, file: OpenFileDescription, buf: number, count: n
   let total = 0;
   while (total < count) {
     const want = Math.min(kbuf.length, count - total);
-    const n = file.pread(kbuf, 0, want, pos + total);
+    const n = file.pread(kbuf, 0, want, offsetAdd(pos, total));
     if (n < 0) return total > 0 ? total : n;
     if (n === 0) break;
     const copied = copyOutPartial(task.mem, buf + total, kbuf, 0, n);
@@ -66,7 +67,7 @@ function readToUser(task: Task, file: OpenFileDescription, buf: number, count: n
  * writer's credentials, not the opener's, decide whether set-id bits are
  * cleared (file_remove_privs looks at current).
  */
-function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: number | null): number {
+function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: FileOffset | null): number {
   if (count === 0) return pos === null ? file.write(EMPTY, 0, 0, task.cred) : file.pwrite(EMPTY, 0, 0, pos, task.cred);
   if (task.mem.chunks !== undefined && isRegular(file)) {
     // One copy, the user's frames to the page cache.
@@ -78,7 +79,7 @@ function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count
         err = put;
         return 0;
       }
-      if (at !== null) at += put;
+      if (at !== null) at = offsetAdd(at, put);
       return put;
     });
     return r === 0 && err < 0 ? err : r;
@@ -89,7 +90,7 @@ function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count
     const want = Math.min(kbuf.length, count - total);
     const copied = copyInPartial(task.mem, buf + total, kbuf, 0, want);
     if (copied === 0) return total > 0 ? total : -Errno.EFAULT;
-    const n = pos === null ? file.write(kbuf, 0, copied, task.cred) : file.pwrite(kbuf, 0, copied, pos + total, task.cred);
+    const n = pos === null ? file.write(kbuf, 0, copied, task.cred) : file.pwrite(kbuf, 0, copied, offsetAdd(pos, total), task.cred);
     if (n < 0) return total > 0 ? total : n;
     total += n;
     if (n < want) break;
@@ -109,13 +110,24 @@ function prepare(task: Task, fd: number, buf: number, count: number, write: bool
   return [file, Math.min(count, MAX_RW_COUNT)];
 }
 
+/**
+ * rw_verify_area's overflow check: a transfer whose end would pass
+ * LLONG_MAX (a negative loff_t in C) is EINVAL, for reads and writes alike,
+ * before the count is clamped (Linux 6.18 tmpfs: pwrite of 1 byte at
+ * 2^63 - 1, pread of 2 at 2^63 - 2). Only a bigint position can get there.
+ */
+function endOverflows(pos: FileOffset, count: number): boolean {
+  return typeof pos !== 'number' && offsetAdd(pos, count) > MAX_LFS_FILESIZE;
+}
+
 /** read(2): from the file position, which advances by what reached the caller. */
 export function sysRead(task: Task, fd: number, buf: number, count: number): number {
   const p = prepare(task, fd, buf, count, false);
   if (typeof p === 'number') return p;
   const [file, n] = p;
+  if (endOverflows(file.pos, count)) return -Errno.EINVAL;
   const r = readToUser(task, file, buf, n, file.pos);
-  if (r > 0 && file.movesPosition) file.pos += r;
+  if (r > 0 && file.movesPosition) file.pos = offsetAdd(file.pos, r);
   return r;
 }
 
@@ -123,24 +135,27 @@ export function sysRead(task: Task, fd: number, buf: number, count: number): num
 export function sysWrite(task: Task, fd: number, buf: number, count: number): number {
   const p = prepare(task, fd, buf, count, true);
   if (typeof p === 'number') return p;
+  if (endOverflows(p[0].pos, count)) return -Errno.EINVAL;
   const n = limitWrite(task, p[0], null, p[1]);
   if (n < 0) return n;
   return writeFromUser(task, p[0], buf, n, null);
 }
 
 /** pread64(2): a negative offset is EINVAL before the descriptor is looked at (ksys_pread64). */
-export function sysPread64(task: Task, fd: number, buf: number, count: number, pos: number): number {
+export function sysPread64(task: Task, fd: number, buf: number, count: number, pos: FileOffset): number {
   if (pos < 0) return -Errno.EINVAL;
   const p = prepare(task, fd, buf, count, false);
   if (typeof p === 'number') return p;
+  if (endOverflows(pos, count)) return -Errno.EINVAL;
   return readToUser(task, p[0], buf, p[1], pos);
 }
 
 /** pwrite64(2). */
-export function sysPwrite64(task: Task, fd: number, buf: number, count: number, pos: number): number {
+export function sysPwrite64(task: Task, fd: number, buf: number, count: number, pos: FileOffset): number {
   if (pos < 0) return -Errno.EINVAL;
   const p = prepare(task, fd, buf, count, true);
   if (typeof p === 'number') return p;
+  if (endOverflows(pos, count)) return -Errno.EINVAL;
   const n = limitWrite(task, p[0], pos, p[1]);
   if (n < 0) return n;
   return writeFromUser(task, p[0], buf, n, pos);

@@ -1,4 +1,4 @@
-import { Errno, FS_MAGIC, NAME_MAX, PAGE_SIZE, S } from '@tskern/abi';
+import { Errno, FS_MAGIC, NAME_MAX, PAGE_SIZE, S, type FileOffset } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import { allocAnonDeviceId } from '../device';
 import type { DirEntry, FileSystem, FsStatistics, NewInode } from '../file-system';
@@ -15,7 +15,7 @@ export interface SimpleFsOptions {
   /** st_dev; a fresh anonymous device by default. */
   readonly deviceId?: number;
   /** Largest file size (s_maxbytes). */
-  readonly maxFileSize: number;
+  readonly maxFileSize: FileOffset;
   readonly readOnly?: boolean;
   /** Mode of the root directory, with S_IFDIR or without; default 0755. */
   readonly rootMode?: number;
@@ -35,7 +35,7 @@ export interface SimpleFsOptions {
 export abstract class SimpleFileSystem implements FileSystem {
   readonly type: string;
   readonly deviceId: number;
-  readonly maxFileSize: number;
+  readonly maxFileSize: FileOffset;
   readonly readOnly: boolean;
   /** statfs's f_type. */
   readonly magic: number;

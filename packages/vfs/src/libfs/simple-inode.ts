@@ -1,4 +1,4 @@
-import { Errno, S } from '@tskern/abi';
+import { Errno, S, type FileOffset } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import type { FileSystem, NewInode } from '../file-system';
 import type { Inode, SetAttr } from '../inode';
@@ -37,7 +37,7 @@ export abstract class SimpleInode implements Inode {
     this.atime = this.mtime = this.ctime = clock();
   }
 
-  abstract size(): number;
+  abstract size(): FileOffset;
 
   blocks(): number {
     return 0;
@@ -127,7 +127,7 @@ export abstract class SimpleInode implements Inode {
   }
 
   /** Set the size (regular files). */
-  protected resize(_size: number): number {
+  protected resize(_size: FileOffset): number {
     return -Errno.EINVAL;
   }
 }

@@ -18,13 +18,22 @@ export const READONLY = SCRATCH + SCRATCH_SIZE;
 
 const x86 = x86_64Personality();
 
-/** Call a syscall by x86-64 number as `task`, through its table entry (arguments converted by their kinds). */
+/**
+ * Call a syscall by x86-64 number as `task`, through its table entry
+ * (arguments converted by their kinds). A bigint result (lseek past 2^53)
+ * is returned as the nearest number; `sysExact` keeps it.
+ */
 export function sys(task: Task, nr: number, ...args: RawArg[]): number {
+  return Number(sysExact(task, nr, ...args));
+}
+
+/** As `sys`, with the exact result: a number, or a bigint past 2^53. */
+export function sysExact(task: Task, nr: number, ...args: RawArg[]): number | bigint {
   const e = x86.table.get(nr);
   if (e === undefined) throw new Error(`no handler for ${nr}`);
   const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0] = args;
   const r = invoke(e, task, a0, a1, a2, a3, a4, a5);
-  if (typeof r !== 'number') throw new Error(`syscall ${nr} blocked: ${r.reason}`);
+  if (typeof r === 'object') throw new Error(`syscall ${nr} blocked: ${r.reason}`);
   return r;
 }
 

@@ -72,7 +72,7 @@ export function signalWorld() {
   const call = (tid: number, nr: number, ...args: (number | bigint)[]): SyscallReturn => dispatcher.call(tid, nr, ...args);
   const sys = (tid: number, nr: number, ...args: (number | bigint)[]): number => {
     const r = call(tid, nr, ...args);
-    if (typeof r === 'number') return r;
+    if (typeof r !== 'object') return Number(r);
     r.cancel();
     return -Errno.EAGAIN;
   };
@@ -86,6 +86,6 @@ export function signalWorld() {
 
 /** A call that must block, as its Block. */
 export function asBlock(r: SyscallReturn): Block {
-  if (typeof r === 'number') throw new Error(`expected a Block, got ${r}`);
+  if (typeof r !== 'object') throw new Error(`expected a Block, got ${r}`);
   return r;
 }
