@@ -5,7 +5,7 @@ import type { AddressSpace } from '@tskern/mman';
 import { Rv64Cpu, type CpuExit } from '@tskern/rv64';
 import { isRiscv64UserContext, riscv64UserContext, signalHostOf, type Riscv64UserContext } from '@tskern/syscall';
 import type { Task, ThreadGroup } from '@tskern/tasks';
-import { contextWords, restoreContext, saveContext, setContextResult, type ContextWords } from './context-sync';
+import { contextWords, restoreContext, saveContext, type ContextWords } from './context-sync';
 import { raiseTrapSignal } from './fault-signals';
 
 /** What the driver needs of a kernel: its runtime (scheduler and calls), task table and clock. */
@@ -224,8 +224,10 @@ export class ProgramDriver {
       this.tookLeaderTid.delete(task);
       result = null;
     }
+    // The runtime has written `result` into a0 and built any signal frame
+    // (exit_to_user_mode): writing a0 here again would clobber a handler's
+    // signal number.
     if (result !== null) {
-      setContextResult(hart.words, result);
       const token = this.pendingTrace.get(task);
       if (token !== undefined) {
         this.pendingTrace.delete(task);
@@ -268,7 +270,7 @@ export class ProgramDriver {
           this.release(task);
           hart = this.hartOf(task);
         }
-        setContextResult(hart.words, outcome);
+        // The runtime wrote `outcome` into a0, then delivered what was pending (a frame's a0 is the signal).
         // execve from another thread took the leader's tid: the runtime meets it again under that tid.
         if (task.tid !== tidBefore) {
           this.tookLeaderTid.add(task);
