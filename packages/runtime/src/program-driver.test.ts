@@ -80,6 +80,29 @@ describe('signals at the return from a call', () => {
   });
 });
 
+describe('CPU time', () => {
+  it('time on the CPU is user time and time in calls system time, one clock read per kernel entry and exit', () => {
+    // getpid(); exit_group(0). The clock steps 1000 ns per read: read at
+    // the slice start, at each ecall, and after each call returns.
+    const w = new ProgramWorld();
+    w.put('/bin/t', tinyProgram([addi(REG.a7, 0, SYS.getpid), ECALL, addi(REG.a0, 0, 0), addi(REG.a7, 0, SYS.exit_group), ECALL]));
+    const pid = w.start({ path: '/bin/t' });
+    const task = w.kernel.tasks.get(pid)!;
+    let now = 0;
+    const reads: number[] = [];
+    const cpuClockNs = (): number => {
+      now += 1000;
+      reads.push(now);
+      return now;
+    };
+    expect(new ProgramDriver(w.kernel, { cpuClockNs }).run(pid)).toEqual({ kind: 'exited', status: 0, signal: 0 });
+    // start, getpid's entry and return, exit_group's entry (and its return, after the task's end).
+    expect(reads.length).toBe(5);
+    expect(task.cpuTime.userNs).toBe(2000);
+    expect(task.cpuTime.systemNs).toBe(2000);
+  });
+});
+
 describe('processes', () => {
   it('a forked child runs on its own CPU with the parent\'s registers and a0 = 0; the parent reaps it', () => {
     // clone(SIGCHLD, 0, 0, 0, 0); the child exits 3, the parent exits 10 + WEXITSTATUS.

@@ -30,6 +30,12 @@ export interface ProgramDriverOptions {
   readonly tracer?: SyscallTracer;
   /** Asked between time slices: true ends the run (`stopped`), for a caller's time limit. */
   readonly shouldStop?: () => boolean;
+  /**
+   * The host's clock for CPU accounting, in nanoseconds (default:
+   * `performance.now()`): a task's time on the CPU is user time, its time in
+   * system calls system time (`task.cpuTime`, for getrusage and times).
+   */
+  readonly cpuClockNs?: () => number;
 }
 
 /** How a run ended. */
@@ -91,6 +97,7 @@ export class ProgramDriver {
   private readonly sleep: (ms: number) => void;
   private readonly tracer: SyscallTracer | undefined;
   private readonly shouldStop: () => boolean;
+  private readonly cpuClockNs: () => number;
   /**
    * Tasks that exec'd from a thread other than the leader and took its tid:
    * the runtime may still hold the old leader's sleeping call under that tid,
@@ -107,6 +114,7 @@ export class ProgramDriver {
     this.sleep = options.sleep ?? defaultSleep;
     this.tracer = options.tracer;
     this.shouldStop = options.shouldStop ?? (() => false);
+    this.cpuClockNs = options.cpuClockNs ?? (() => performance.now() * 1e6);
     // sigaltstack's "on the alternate stack" test reads the user sp, which the
     // driver saves into each task's context at every trap.
     signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
@@ -236,12 +244,20 @@ export class ProgramDriver {
     }
     if (!this.returnToUser(task, hart)) return;
     let budget = this.timeSlice;
+    // CPU accounting: one clock read where the task enters or leaves the
+    // kernel, never per instruction (the tick sampling of account_process_tick
+    // is replaced by exact slices).
+    const time = task.cpuTime;
+    let mark = this.cpuClockNs();
     for (;;) {
       const cpu = hart.cpu;
       const before = cpu.retired;
       const exit = cpu.run(budget);
       budget -= cpu.retired - before;
       saveContext(cpu, hart.words);
+      const trapped = this.cpuClockNs();
+      time.userNs += trapped - mark;
+      mark = trapped;
       if (exit.kind === 'budget') {
         rt.preempt(task.tid);
         return;
@@ -252,6 +268,9 @@ export class ProgramDriver {
         const args = [10, 11, 12, 13, 14, 15].map((r) => registerArg(cpu, r));
         const token = this.tracer?.enter(task, exit.number, args.map(Number));
         const outcome = rt.syscall(tidBefore, exit.number, args[0], args[1], args[2], args[3], args[4], args[5]);
+        const returned = this.cpuClockNs();
+        time.systemNs += returned - mark;
+        mark = returned;
         // Children exist even while the parent sleeps in clone (CLONE_VFORK).
         if (CLONE_CALLS.has(exit.number)) this.adoptClones(task, hart.words);
         if (typeof outcome !== 'number') {
