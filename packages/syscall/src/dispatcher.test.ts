@@ -26,20 +26,6 @@ describe('SyscallDispatcher', () => {
     expect(sys(p.tid, SYS.munmap, a, -1)).toBe(-Errno.EINVAL);
   });
 
-  it('refuses a file offset of 2^63 or more (-PAGE) with EOVERFLOW, and an unaligned negative one with EINVAL (do_mmap, file_mmap_ok)', () => {
-    const { sys, p } = world(0);
-    const pathAt = p.stack.end - 64;
-    const path = new TextEncoder().encode('/f\0');
-    store(p.mm, pathAt, path, 0, path.length);
-    const fd = sys(p.tid, SYS.open, pathAt, 0o102, 0o600); // O_RDWR | O_CREAT
-    expect(fd).toBeGreaterThanOrEqual(0);
-    const r = PROT.PROT_READ;
-    expect(sys(p.tid, SYS.mmap, 0, 8192, r, MAP.MAP_SHARED, fd, -4096)).toBe(-Errno.EOVERFLOW);
-    expect(sys(p.tid, SYS.mmap, 0, 8192, r, MAP.MAP_SHARED, fd, 1n << 63n)).toBe(-Errno.EOVERFLOW);
-    expect(sys(p.tid, SYS.mmap, 0, 8192, r, MAP.MAP_SHARED, fd, -1)).toBe(-Errno.EINVAL);
-    expect(sys(p.tid, SYS.mmap, 0, 8192, r, MAP.MAP_SHARED | MAP.MAP_ANONYMOUS, -1, -4096)).toBeGreaterThan(0);
-  });
-
   it('copies the mincore vector out and fails with EFAULT on a bad pointer', () => {
     const { sys, p } = world();
     const a = sys(p.tid, SYS.mmap, 0, 8192, PROT.PROT_READ | PROT.PROT_WRITE, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_POPULATE, -1, 0);

@@ -3,20 +3,7 @@ import { mmap } from '@tskern/mman';
 import type { MmapSource } from '@tskern/mm-api';
 import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
-import { U64_HUGE } from '../args';
 import { memoryLimits } from '../proc/rlimits';
-
-/**
- * The offset mman sees. An unsigned long of 2^53 or more arrives as the
- * canonical `U64_HUGE + low 32 bits` (see args.ts), which cannot tell 2^53
- * from -PAGE; it is taken as 2^64 - PAGE, beyond MAX_LFS_FILESIZE, so a file
- * mapping answers EOVERFLOW as file_mmap_ok does for offsets of 2^63 or
- * more (mm/mmap.c). Offsets in [2^53, 2^63) of a file, which Linux maps,
- * are refused too until argument conversion keeps them exact.
- */
-function fileOffset(off: number): number {
-  return off >= U64_HUGE ? 2 ** 64 - PAGE_SIZE : off;
-}
 
 /**
  * mmap(2): arch/x86/kernel/sys_x86_64.c checks the offset alignment first,
@@ -41,7 +28,7 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
   }
   // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory.
   const limits = memoryLimits(task);
-  const mapped = mmap(task.mm, addr, len, prot | 0, f, source, fileOffset(off), limits);
+  const mapped = mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
   // A file mapping that was made moves the access time (file_accessed in
   // shmem_mmap / generic_file_mmap; /dev/zero's mmap_zero does not).
   if (mapped >= 0 && file !== null && source?.mappable !== null) file.fileAccessed();
