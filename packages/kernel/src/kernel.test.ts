@@ -39,6 +39,36 @@ describe('the default kernel', () => {
     expect(readFile(k, p, '/proc/mounts')).toContain('/dev/shm tmpfs');
   });
 
+  it('lists a process\'s threads in /proc/<pid>/task; each is a directory with its own status and comm', () => {
+    const k = createKernel();
+    k.registerProgram('/bin/app', {});
+    const p = k.spawn('/bin/app', { uid: 1000, gid: 1000 });
+    // CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
+    const t = k.syscall(p, SYS.clone, 0x10f00, k.stack(p).end - 8192, 0, 0, 0);
+    expect(t).toBeGreaterThan(p);
+    const { end } = k.stack(p);
+    const pathAt = end - 4096;
+    k.store(p, pathAt, enc.encode(`/proc/${p}/task\0`));
+    const fd = k.syscall(p, SYS.open, pathAt, 0o200000, 0); // O_DIRECTORY
+    const bufAt = end - 65536;
+    const n = k.syscall(p, SYS.getdents64, fd, bufAt, 4096);
+    const buf = new Uint8Array(Math.max(0, n));
+    k.load(p, bufAt, buf);
+    const names: string[] = [];
+    for (let off = 0; off < n; ) {
+      const reclen = buf[off + 16]! | (buf[off + 17]! << 8);
+      const name = buf.subarray(off + 19, off + reclen);
+      names.push(new TextDecoder().decode(name.subarray(0, name.indexOf(0))));
+      off += reclen;
+    }
+    expect(names.filter((x) => !x.startsWith('.'))).toEqual([String(p), String(t)]);
+    const status = readFile(k, p, `/proc/${p}/task/${t}/status`);
+    expect(status).toContain(`Tgid:\t${p}\n`);
+    expect(status).toContain(`Pid:\t${t}\n`);
+    expect(readFile(k, p, `/proc/self/task/${t}/comm`)).toBe('app\n');
+    expect(readFile(k, p, `/proc/${p}/task/${t}/task/${t}/comm`)).toBe(`open: ${-Errno.ENOENT}`);
+  });
+
   for (const [name, make] of [
     ['arena allocator', () => createKernel()],
     ['chunked allocator', () => createKernel({ frames: new ChunkedFrameAllocator({ chunkFrames: 64 }) })],

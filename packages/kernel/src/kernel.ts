@@ -190,7 +190,12 @@ export class Kernel implements KernelHost {
       status: (pid) => {
         const t = live(pid);
         if (t === undefined) return undefined;
-        return { name: t.comm, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, ...t.cred.ids(), lockedBytes: lockedBytes(t.mm) };
+        return { name: t.comm, tgid: t.group.tgid, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, ...t.cred.ids(), lockedBytes: lockedBytes(t.mm) };
+      },
+      threads: (pid) => {
+        const g = this.tasks.group(pid);
+        if (g === undefined || !g.alive) return undefined;
+        return [...g.tasks].filter((t) => t.alive).map((t) => t.tid).sort((a, b) => a - b);
       },
       mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
       setComm: (pid, callerPid, name) => {
@@ -210,8 +215,14 @@ export class Kernel implements KernelHost {
     };
   }
 
-  /** A live thread of process `pid` (its leader while that runs), for what /proc/<pid> shows. */
+  /**
+   * A live thread of process `pid` (its leader while that runs), for what
+   * /proc/<pid> shows; a thread's own tid names that thread
+   * (/proc/<pid>/task/<tid>, and /proc/<tid> looked up by name, as on Linux).
+   */
   private liveThread(pid: number): Task | undefined {
+    const thread = this.tasks.get(pid);
+    if (thread !== undefined && thread.alive && !thread.isLeader) return thread;
     const group = this.tasks.group(pid);
     if (group === undefined || !group.alive) return undefined;
     return group.leader.alive ? group.leader : group.tasks.values().next().value;

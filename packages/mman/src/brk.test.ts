@@ -81,7 +81,7 @@ describe('brk (mm/mmap.c)', () => {
 
   it('locks and populates the heap after mlockall(MCL_FUTURE), within RLIMIT_MEMLOCK', () => {
     const as = setup();
-    const limits = { memlock: 4 * K, data: Infinity, ipcLock: false };
+    const limits = { memlock: 4 * K, data: Infinity, addressSpace: Infinity, ipcLock: false };
     expect(mlockall(as, MCL.MCL_FUTURE, limits)).toBe(0);
     expect(brk(as, START + 2 * K, limits)).toBe(START + 2 * K);
     expect(as.pt.resident).toBe(2);

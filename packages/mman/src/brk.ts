@@ -1,6 +1,7 @@
 import { PAGE_SIZE, PROT } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 import { mlockFutureOk } from './locked-memory';
+import { mayExpandVm } from './address-space-limit';
 import { UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 import { populateRange } from './populate';
 import { canMerge, MAY_EXEC, MAY_READ, MAY_WRITE, Vma, VM_ACCOUNT, VM_GROWSDOWN, VM_LOCKED, VM_LOCKED_MASK } from './vma';
@@ -63,6 +64,8 @@ export function brk(as: AddressSpace, requested: number, limits: MemoryLimits = 
   // security_mmap_addr: no heap below vm.mmap_min_addr (a break never set by exec is 0).
   if (oldBrk < as.options.mmapMinAddr) return original;
   if (!mlockFutureOk(as, as.defFlags, len, limits)) return original;
+  // do_brk_flags: may_expand_vm (the heap is data); brk(2) then answers the old break.
+  if (!mayExpandVm(as, len, limits, true)) return original;
   // The next VMA must start at least a page above the new break (its guard gap below a stack).
   const next = as.vmas.lowerBound(oldBrk);
   if (next !== undefined) {

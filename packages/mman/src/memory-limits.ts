@@ -8,12 +8,14 @@ export interface MemoryLimits {
   readonly memlock: number;
   /** RLIMIT_DATA's soft limit. */
   readonly data: number;
+  /** RLIMIT_AS's soft limit: the most bytes the address space may map (may_expand_vm). */
+  readonly addressSpace: number;
   /** CAP_IPC_LOCK: locking ignores RLIMIT_MEMLOCK. */
   readonly ipcLock: boolean;
 }
 
 /** No limit: what the memory calls assume when the caller gives no limits. */
-export const UNLIMITED_MEMORY: MemoryLimits = { memlock: Infinity, data: Infinity, ipcLock: false };
+export const UNLIMITED_MEMORY: MemoryLimits = { memlock: Infinity, data: Infinity, addressSpace: Infinity, ipcLock: false };
 
 /** As mm/mlock.c can_do_mlock: a nonzero RLIMIT_MEMLOCK or CAP_IPC_LOCK lets a process lock memory. */
 export function canDoMlock(limits: MemoryLimits): boolean {

@@ -13,8 +13,8 @@ import { VM_LOCKED, VM_LOCKONFAULT } from './vma';
 const K = 4096;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
 const PRIV = MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS;
-const USER: MemoryLimits = { memlock: 8 * K, data: Infinity, ipcLock: false };
-const ROOT: MemoryLimits = { memlock: 0, data: Infinity, ipcLock: true };
+const USER: MemoryLimits = { memlock: 8 * K, data: Infinity, addressSpace: Infinity, ipcLock: false };
+const ROOT: MemoryLimits = { memlock: 0, data: Infinity, addressSpace: Infinity, ipcLock: true };
 
 function setup(pages = 4, prot = RW) {
   const { space } = testMemory();

@@ -2,6 +2,7 @@ import { Errno, LEGACY_MAP_MASK, MAP, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
 import type { MmapSource } from '@tskern/mm-api';
 import type { AddressSpace } from './address-space';
 import { mlockFutureOk } from './locked-memory';
+import { isDataMapping, mappedBytesIn, mayExpandVm } from './address-space-limit';
 import { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 import { populateRange } from './populate';
 import { unmappedArea } from './placement';
@@ -136,6 +137,11 @@ export function mmap(
     objectOffset = 0;
   }
 
+  // mmap_region: RLIMIT_AS (and RLIMIT_DATA for private writable memory)
+  // count the new pages, or failing that the new pages less those a
+  // MAP_FIXED mapping replaces (may_expand_vm, count_vma_pages_range).
+  const data = isDataMapping(prot, shared, vmFlags);
+  if (!mayExpandVm(as, len, limits, data) && !mayExpandVm(as, len - mappedBytesIn(as, start, end), limits, data)) return -Errno.ENOMEM;
   // mmap_region: a MAP_FIXED mapping replaces whatever was there.
   if (!as.unmap(start, end)) return -Errno.ENOMEM;
   const vma = Vma.of(prot, maxProt, shared, backing, objectOffset, vmFlags, null);

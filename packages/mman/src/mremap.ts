@@ -5,6 +5,7 @@ import { unmappedArea } from './placement';
 import { moveGuards } from './guard';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
 import { mlockFutureOk } from './locked-memory';
+import { isDataMapping, mayExpandVm } from './address-space-limit';
 import { UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 import { populateRange } from './populate';
 import { VM_LOCKED, type Vma } from './vma';
@@ -156,7 +157,8 @@ function mremapTo(as: AddressSpace, addr: number, oldLen: number, newAddr: numbe
 /**
  * remap_is_valid: duplicating a private mapping (old size 0) is EINVAL; the
  * old range (the new size, when shrinking) must lie in one VMA (EFAULT);
- * growing locked memory past RLIMIT_MEMLOCK is EAGAIN (mlock_future_ok).
+ * growing locked memory past RLIMIT_MEMLOCK is EAGAIN (mlock_future_ok),
+ * growing past RLIMIT_AS ENOMEM (may_expand_vm).
  */
 function remapIsValid(seg: Segment<Vma>, addr: number, oldLen: number, newLen: number, as?: AddressSpace, limits?: MemoryLimits): number {
   if (oldLen === 0 && !seg.value.shared) return -Errno.EINVAL;
@@ -164,6 +166,11 @@ function remapIsValid(seg: Segment<Vma>, addr: number, oldLen: number, newLen: n
   if (span > seg.end - addr) return -Errno.EFAULT;
   if (as !== undefined && limits !== undefined && newLen > oldLen && !mlockFutureOk(as, seg.value.flags, newLen - oldLen, limits)) {
     return -Errno.EAGAIN;
+  }
+  // vma_to_resize: the growth must fit RLIMIT_AS, and RLIMIT_DATA for data (may_expand_vm).
+  if (as !== undefined && limits !== undefined && newLen > oldLen) {
+    const v = seg.value;
+    if (!mayExpandVm(as, newLen - oldLen, limits, isDataMapping(v.prot, v.shared, v.flags))) return -Errno.ENOMEM;
   }
   return 0;
 }

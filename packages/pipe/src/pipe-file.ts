@@ -2,7 +2,7 @@ import { Errno, O } from '@tskern/abi';
 import { Dentry, OpenFileDescription, type FileOperations } from '@tskern/vfs';
 import type { Pipe } from './pipe';
 import { PipeInode, type PipeFs } from './pipe-fs';
-import type { PipeReadResult, PipeWriteResult } from './pipe-result';
+import type { PipeFault, PipeReadCopy, PipeReadResult, PipeWriteResult } from './pipe-result';
 
 /** The flags pipe2(2) takes (__do_pipe_flags). O_NOTIFICATION_PIPE is O_EXCL. */
 const O_NOTIFICATION_PIPE = O.O_EXCL;
@@ -101,10 +101,14 @@ function writeInode(inode: PipeInode, src: Uint8Array, srcOffset: number, length
 
 /**
  * read(2) on a pipe's read end, for the syscall layer (which has checked the
- * descriptor is readable): the count (0 at EOF) or would block.
+ * descriptor is readable): `copy` delivers each buffer's bytes to the
+ * reader (copy_to_user); the count (0 at EOF), would block, or a fault when
+ * the first copy failed (the bytes stay in the pipe).
  */
-export function pipeRead(end: PipeEnd, dst: Uint8Array, dstOffset: number, length: number): PipeReadResult {
-  return readInode(end.inode, dst, dstOffset, length);
+export function pipeRead(end: PipeEnd, length: number, copy: PipeReadCopy): PipeReadResult | PipeFault {
+  const r = end.inode.pipe.readWith(length, copy);
+  if (typeof r === 'number' && r > 0) end.inode.accessed();
+  return r;
 }
 
 /**

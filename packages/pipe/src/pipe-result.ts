@@ -20,6 +20,22 @@ export interface PipeBroken {
   readonly count: number;
 }
 
+/**
+ * A read whose copy to the reader failed before any byte was taken (a bad
+ * user buffer): the syscall answers -EFAULT and the bytes stay in the pipe,
+ * as pipe_read does when copy_page_to_iter copies short.
+ */
+export interface PipeFault {
+  readonly kind: 'fault';
+}
+
+/**
+ * Copies `bytes` (the unread part of one pipe buffer, or the head of it) to
+ * the reader at offset `at` of what it reads; false when the copy fails
+ * (then nothing of that buffer is consumed).
+ */
+export type PipeReadCopy = (bytes: Uint8Array, at: number) => boolean;
+
 /** A read: a byte count (0 is end of file: no writer is left), or would block. */
 export type PipeReadResult = number | PipeWouldBlock;
 

@@ -61,11 +61,31 @@ describe('pipe data', () => {
     expect(pipeWrite(write, w, new Uint8Array([1, 2, 3]), 0, 3)).toBe(3);
     expect(pipeWrite(write, w, new Uint8Array([4, 5]), 0, 2)).toBe(2);
     const dst = new Uint8Array(10);
-    expect(pipeRead(r, dst, 0, 10)).toBe(5);
+    const into = (bytes: Uint8Array, at: number): boolean => {
+      dst.set(bytes, at);
+      return true;
+    };
+    expect(pipeRead(r, 10, into)).toBe(5);
     expect([...dst.subarray(0, 5)]).toEqual([1, 2, 3, 4, 5]);
-    expect(pipeRead(r, dst, 0, 10)).toEqual({ kind: 'would-block', count: 0 });
+    expect(pipeRead(r, 10, into)).toEqual({ kind: 'would-block', count: 0 });
     expect(read.read(dst, 0, 10)).toBe(-Errno.EAGAIN);
-    expect(pipeRead(r, dst, 0, 0)).toBe(0);
+    expect(pipeRead(r, 0, into)).toBe(0);
+  });
+
+  it('keeps the bytes a failed copy did not deliver: a fault first, else the count before it (pipe_read)', () => {
+    const { read, write } = make();
+    const w = pipeEndOf(write)!;
+    const r = pipeEndOf(read)!;
+    expect(pipeWrite(write, w, bytes(PAGE_SIZE), 0, PAGE_SIZE)).toBe(PAGE_SIZE);
+    expect(pipeWrite(write, w, new Uint8Array([7, 8, 9]), 0, 3)).toBe(3);
+    expect(pipeRead(r, 4, () => false)).toEqual({ kind: 'fault' });
+    expect(r.pipe.available).toBe(PAGE_SIZE + 3);
+    // The first buffer copies, the second fails: the count is the first's, the second stays.
+    let copies = 0;
+    expect(pipeRead(r, PAGE_SIZE + 3, () => copies++ === 0)).toBe(PAGE_SIZE);
+    const dst = new Uint8Array(3);
+    expect(read.read(dst, 0, 3)).toBe(3);
+    expect([...dst]).toEqual([7, 8, 9]);
   });
 
   it('reads end of file once no writer is left, after the data', () => {

@@ -1,7 +1,7 @@
 import { Errno, PAGE_SIZE } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { WaitQueue } from '@tskern/sched';
-import type { PipeReadResult, PipeWriteResult } from './pipe-result';
+import type { PipeFault, PipeReadCopy, PipeReadResult, PipeWriteResult } from './pipe-result';
 
 /** Writes of at most this many bytes are atomic (PIPE_BUF of limits.h). */
 export const PIPE_BUF = 4096;
@@ -121,14 +121,31 @@ export class Pipe {
    * when no writer is left (EOF), else would block.
    */
   read(dst: Uint8Array, dstOffset: number, length: number): PipeReadResult {
+    return this.readWith(length, (bytes, at) => {
+      dst.set(bytes, dstOffset + at);
+      return true;
+    }) as PipeReadResult;
+  }
+
+  /**
+   * pipe_read with the copy to the reader as `copy` (copy_page_to_iter): a
+   * buffer is consumed only when it was copied whole, so when a copy fails
+   * the read ends there with what earlier buffers gave, or a fault when
+   * they gave nothing — the pipe keeps the bytes that were not delivered.
+   */
+  readWith(length: number, copy: PipeReadCopy): PipeReadResult | PipeFault {
     if (length === 0) return 0;
     const wasFull = this.full;
     let total = 0;
+    let fault = false;
     while (total < length) {
       const buf = this.ring[0];
       if (buf === undefined) break;
       const chars = Math.min(buf.len, length - total);
-      dst.set(buf.page.subarray(buf.offset, buf.offset + chars), dstOffset + total);
+      if (!copy(buf.page.subarray(buf.offset, buf.offset + chars), total)) {
+        fault = true;
+        break;
+      }
       total += chars;
       buf.offset += chars;
       buf.len -= chars;
@@ -144,6 +161,7 @@ export class Pipe {
       if (wasFull && !this.full) this.writeWait.wakeAll();
       return total;
     }
+    if (fault) return { kind: 'fault' };
     if (this.openWriters === 0) return 0;
     return { kind: 'would-block', count: 0 };
   }

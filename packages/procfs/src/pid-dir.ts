@@ -4,6 +4,7 @@ import { PID_ENTRIES, type PidEntry } from './pid-entries';
 import type { ProcFs } from './proc-fs';
 import { ProcInode } from './proc-inode';
 import { ProcDirectory, ProcSymlink } from './proc-nodes';
+import { TaskDir } from './task-dir';
 import type { ProcessDirectory, ProcessOwner } from './process-directory';
 
 /** First position of the entries of a /proc/[pid] directory ("." and ".." are 0 and 1). */
@@ -17,6 +18,7 @@ const FIRST_ENTRY = 2;
  */
 export class PidDir extends ProcDirectory {
   private readonly children = new Map<string, PidFile | PidLink>();
+  private taskDir: TaskDir | undefined;
 
   constructor(
     private readonly proc: ProcFs,
@@ -58,13 +60,22 @@ export class PidDir extends ProcDirectory {
     return this.owner()?.gid ?? 0;
   }
 
-  /** pid_entry_nlink: 2, plus one per subdirectory (none here). */
+  /** pid_entry_nlink: 2, plus one per subdirectory (task, for a process). */
   get nlink(): number {
-    return 2;
+    return this.hasTasks() ? 3 : 2;
+  }
+
+  /** A process's directory has `task`; a thread's (/proc/[pid]/task/[tid]) has not, as tid_base_stuff. */
+  private hasTasks(): boolean {
+    return this.proc.processes.threads?.(this.pid) !== undefined;
   }
 
   lookupChild(name: string): Inode | number {
     if (!this.alive) return -Errno.ENOENT;
+    if (name === 'task' && this.hasTasks()) {
+      this.taskDir ??= new TaskDir(this.proc, this.proc.allocIno(), this, this.proc.clock);
+      return this.taskDir;
+    }
     const entry = PID_ENTRIES.find((e) => e.name === name && e.available(this.proc.processes));
     if (entry === undefined) return -Errno.ENOENT;
     let child = this.children.get(name);
@@ -84,6 +95,11 @@ export class PidDir extends ProcDirectory {
       const child = this.lookupChild(entry.name);
       if (typeof child === 'number') return;
       yield { name: entry.name, ino: child.ino, type: entry.link !== undefined ? S.S_IFLNK : S.S_IFREG, offset: pos };
+    }
+    const taskPos = FIRST_ENTRY + PID_ENTRIES.length;
+    if (taskPos >= offset && this.hasTasks()) {
+      const task = this.lookupChild('task');
+      if (typeof task !== 'number') yield { name: 'task', ino: task.ino, type: S.S_IFDIR, offset: taskPos };
     }
   }
 }

@@ -11,6 +11,8 @@ export type ProcessState = 'running' | 'sleeping' | 'stopped' | 'zombie' | 'dead
 export interface ProcessStatus {
   /** The command name (Linux's comm): procfs shows its first 15 bytes. */
   readonly name: string;
+  /** The thread group's id when this is a thread's status (/proc/[pid]/task/[tid]); default: the pid shown. */
+  readonly tgid?: number;
   readonly ppid: number;
   readonly state: ProcessState;
   /** File mode creation mask; the Umask line is left out when absent. */
@@ -56,6 +58,13 @@ export interface ProcessDirectory {
    * as comm_write); without it comm cannot be written.
    */
   setComm?(pid: number, callerPid: number | undefined, name: string): number;
+  /**
+   * The thread ids of process `pid`, ascending (/proc/[pid]/task lists one
+   * directory per thread, each a /proc/[tid] as `owner`, `status`... answer
+   * for a tid); undefined when `pid` is no process (a thread's own tid).
+   * Without the method there is no task directory.
+   */
+  threads?(pid: number): readonly number[] | undefined;
   /** The argument vector of /proc/[pid]/cmdline (byte strings); without it there is no cmdline file. */
   cmdline?(pid: number): readonly string[] | undefined;
   /**

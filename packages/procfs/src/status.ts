@@ -36,7 +36,7 @@ export function formatStatus(pid: number, s: ProcessStatus): string {
   let out = `Name:\t${taskName(s.name)}\n`;
   if (s.umask !== undefined && !zombie) out += `Umask:\t${s.umask.toString(8).padStart(4, '0')}\n`; // %#04o
   out += `State:\t${STATE_TEXT[s.state]}\n`;
-  out += `Tgid:\t${pid}\nNgid:\t0\nPid:\t${pid}\nPPid:\t${s.ppid}\nTracerPid:\t0\n`;
+  out += `Tgid:\t${s.tgid ?? pid}\nNgid:\t0\nPid:\t${pid}\nPPid:\t${s.ppid}\nTracerPid:\t0\n`;
   out += `Uid:\t${s.uid}\t${s.euid ?? s.uid}\t${s.suid ?? s.uid}\t${s.fsuid ?? s.uid}\n`;
   out += `Gid:\t${s.gid}\t${s.egid ?? s.gid}\t${s.sgid ?? s.gid}\t${s.fsgid ?? s.gid}\n`;
   out += `FDSize:\t${zombie ? 0 : (s.fdSize ?? DEFAULT_FD_SIZE)}\n`;

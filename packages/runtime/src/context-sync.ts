@@ -53,9 +53,3 @@ export function restoreContext(cpu: Rv64Cpu, w: ContextWords): void {
   cpu.fpr.fflags = fcsr & 0x1f;
   cpu.fpr.frm = (fcsr >> 5) & 7;
 }
-
-/** Write a system call's result into a0 of the context (sign-extended to 64 bits). */
-export function setContextResult(w: ContextWords, value: number): void {
-  w.regs[20] = value % TWO32 | 0;
-  w.regs[21] = Math.floor(value / TWO32) | 0;
-}

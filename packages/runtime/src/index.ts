@@ -5,4 +5,3 @@
  */
 export { ProgramDriver, type ProgramDriverOptions, type DriverKernel, type DriverResult, type SyscallTracer } from './program-driver';
 export { startProgram, type ProgramStart } from './start-program';
-export { addressSpaceCpuMemory, type CpuMemoryFactory, type AddressSpaceOwner } from './address-space-memory';

@@ -54,6 +54,55 @@ describe('traps are signals', () => {
   });
 });
 
+describe('signals at the return from a call', () => {
+  it('a handler entered as a call returns gets the signal number in a0, not the call\'s result', () => {
+    // rt_sigaction(SIGUSR1, {handler}), kill(getpid(), SIGUSR1): the runtime
+    // writes kill's 0 into a0 and then builds the frame (a0 = 10); the
+    // handler exits with a0. exit(99) if the handler never ran.
+    const code = [
+      addi(REG.sp, REG.sp, -32),
+      encodeU(0x17, REG.a0, 0), // auipc a0, 0: this instruction's address
+      addi(REG.a0, REG.a0, 4 * 19), // the handler, 19 instructions on
+      encodeS(0x23, 3, REG.sp, REG.a0, 0),
+      encodeS(0x23, 3, REG.sp, REG.zero, 8),
+      encodeS(0x23, 3, REG.sp, REG.zero, 16),
+      addi(REG.a0, 0, 10), addi(REG.a1, REG.sp, 0), addi(REG.a2, 0, 0), addi(REG.a3, 0, 8),
+      addi(REG.a7, 0, SYS.rt_sigaction), ECALL,
+      addi(REG.a7, 0, SYS.getpid), ECALL,
+      addi(REG.a1, 0, 10), addi(REG.a7, 0, SYS.kill), ECALL,
+      addi(REG.a0, 0, 99), addi(REG.a7, 0, SYS.exit_group), ECALL,
+      // the handler
+      addi(REG.a7, 0, SYS.exit_group), ECALL,
+    ];
+    const w = new ProgramWorld();
+    w.put('/bin/usr1', tinyProgram(code));
+    expect(w.run({ path: '/bin/usr1' })).toEqual({ kind: 'exited', status: 10, signal: 0 });
+  });
+});
+
+describe('CPU time', () => {
+  it('time on the CPU is user time and time in calls system time, one clock read per kernel entry and exit', () => {
+    // getpid(); exit_group(0). The clock steps 1000 ns per read: read at
+    // the slice start, at each ecall, and after each call returns.
+    const w = new ProgramWorld();
+    w.put('/bin/t', tinyProgram([addi(REG.a7, 0, SYS.getpid), ECALL, addi(REG.a0, 0, 0), addi(REG.a7, 0, SYS.exit_group), ECALL]));
+    const pid = w.start({ path: '/bin/t' });
+    const task = w.kernel.tasks.get(pid)!;
+    let now = 0;
+    const reads: number[] = [];
+    const cpuClockNs = (): number => {
+      now += 1000;
+      reads.push(now);
+      return now;
+    };
+    expect(new ProgramDriver(w.kernel, { cpuClockNs }).run(pid)).toEqual({ kind: 'exited', status: 0, signal: 0 });
+    // start, getpid's entry and return, exit_group's entry (and its return, after the task's end).
+    expect(reads.length).toBe(5);
+    expect(task.cpuTime.userNs).toBe(2000);
+    expect(task.cpuTime.systemNs).toBe(2000);
+  });
+});
+
 describe('processes', () => {
   it('a forked child runs on its own CPU with the parent\'s registers and a0 = 0; the parent reaps it', () => {
     // clone(SIGCHLD, 0, 0, 0, 0); the child exits 3, the parent exits 10 + WEXITSTATUS.

@@ -1,10 +1,11 @@
 import { SYS_RISCV64 } from '@tskern/abi';
+import { createCpuMemory, type TlbCpuMemory } from '@tskern/cpu-memory';
 import type { Kernel } from '@tskern/kernel';
+import type { AddressSpace } from '@tskern/mman';
 import { Rv64Cpu, type CpuExit } from '@tskern/rv64';
 import { isRiscv64UserContext, riscv64UserContext, signalHostOf, type Riscv64UserContext } from '@tskern/syscall';
 import type { Task, ThreadGroup } from '@tskern/tasks';
-import { addressSpaceCpuMemory, type CpuMemoryFactory } from './address-space-memory';
-import { contextWords, restoreContext, saveContext, setContextResult, type ContextWords } from './context-sync';
+import { contextWords, restoreContext, saveContext, type ContextWords } from './context-sync';
 import { raiseTrapSignal } from './fault-signals';
 
 /** What the driver needs of a kernel: its runtime (scheduler and calls), task table and clock. */
@@ -22,8 +23,6 @@ export interface SyscallTracer {
 }
 
 export interface ProgramDriverOptions {
-  /** The CPU memory of a task (default: `addressSpaceCpuMemory`, mman's user-access path). */
-  readonly memory?: CpuMemoryFactory;
   /** Instructions a task runs before the next one gets its turn (default 200 000). */
   readonly timeSlice?: number;
   /** Sleep the host for `ms` milliseconds while every task sleeps (default: Atomics.wait). */
@@ -31,6 +30,12 @@ export interface ProgramDriverOptions {
   readonly tracer?: SyscallTracer;
   /** Asked between time slices: true ends the run (`stopped`), for a caller's time limit. */
   readonly shouldStop?: () => boolean;
+  /**
+   * The host's clock for CPU accounting, in nanoseconds (default:
+   * `performance.now()`): a task's time on the CPU is user time, its time in
+   * system calls system time (`task.cpuTime`, for getrusage and times).
+   */
+  readonly cpuClockNs?: () => number;
 }
 
 /** How a run ended. */
@@ -42,17 +47,25 @@ export type DriverResult =
   /** `shouldStop` ended the run. */
   | { readonly kind: 'stopped' };
 
-/** One thread's CPU and the context it is saved into. */
+/** One thread's CPU, the context it is saved into, and the memory it runs on. */
 interface Hart {
   readonly cpu: Rv64Cpu;
   words: ContextWords;
+  readonly mm: AddressSpace;
+  /** Unregisters the CPU's decode cache from the memory's code watch. */
+  readonly unwatch: () => void;
 }
 
-const MAPPING_CALLS = new Set<number>([
-  SYS_RISCV64.munmap, SYS_RISCV64.mremap, SYS_RISCV64.mmap, SYS_RISCV64.mprotect, SYS_RISCV64.madvise, SYS_RISCV64.brk,
-]);
+/** The TLB memory of one address space and the harts running on it (every thread of a process shares it). */
+interface SharedMemory {
+  readonly memory: TlbCpuMemory;
+  users: number;
+}
+
 const CLONE_CALLS = new Set<number>([SYS_RISCV64.clone, SYS_RISCV64.clone3]);
 const TWO53 = 2 ** 53;
+/** Slices between sweeps of dead tasks' CPUs (a sweep walks every hart). */
+const SWEEP_EVERY = 256;
 const EINTR = 4;
 /** A bound on handler frames pushed in one return to user mode (each takes a queued signal, so it is never reached in practice). */
 const MAX_FRAMES_PER_RETURN = 1024;
@@ -76,12 +89,15 @@ function defaultSleep(ms: number): void {
  * `Rv64Cpu.run` drops the LR reservation, so an SC after a context switch fails.
  */
 export class ProgramDriver {
-  private readonly harts = new WeakMap<Task, Hart>();
-  private readonly memory: CpuMemoryFactory;
+  private readonly harts = new Map<Task, Hart>();
+  private readonly memories = new Map<AddressSpace, SharedMemory>();
+  /** Slices since dead tasks' harts were last swept (see `sweep`). */
+  private slicesSinceSweep = 0;
   private readonly timeSlice: number;
   private readonly sleep: (ms: number) => void;
   private readonly tracer: SyscallTracer | undefined;
   private readonly shouldStop: () => boolean;
+  private readonly cpuClockNs: () => number;
   /**
    * Tasks that exec'd from a thread other than the leader and took its tid:
    * the runtime may still hold the old leader's sleeping call under that tid,
@@ -94,11 +110,11 @@ export class ProgramDriver {
   private readonly pendingTrace = new Map<Task, unknown>();
 
   constructor(private readonly kernel: DriverKernel, options: ProgramDriverOptions = {}) {
-    this.memory = options.memory ?? addressSpaceCpuMemory;
     this.timeSlice = options.timeSlice ?? 200_000;
     this.sleep = options.sleep ?? defaultSleep;
     this.tracer = options.tracer;
     this.shouldStop = options.shouldStop ?? (() => false);
+    this.cpuClockNs = options.cpuClockNs ?? (() => performance.now() * 1e6);
     // sigaltstack's "on the alternate stack" test reads the user sp, which the
     // driver saves into each task's context at every trap.
     signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
@@ -118,6 +134,14 @@ export class ProgramDriver {
   run(pid: number): DriverResult {
     const group = this.kernel.tasks.group(pid);
     if (group === undefined) return { kind: 'exited', status: 127, signal: 0 };
+    try {
+      return this.loop(group);
+    } finally {
+      this.sweep();
+    }
+  }
+
+  private loop(group: ThreadGroup): DriverResult {
     const rt = this.kernel.runtime;
     for (;;) {
       if (!group.alive) return ended(group);
@@ -129,6 +153,7 @@ export class ProgramDriver {
         case 'deadlock':
           return { kind: 'deadlock', message: step.message };
         case 'idle': {
+          this.sweep();
           if (step.until === null) return { kind: 'deadlock', message: 'every task sleeps and no timer is pending' };
           const clock = this.kernel.clock;
           if (clock.advanceTo !== undefined) clock.advanceTo(step.until);
@@ -136,23 +161,65 @@ export class ProgramDriver {
           break;
         }
         case 'run':
+          // Tasks also die while others run (a group exit, a fatal signal): their harts go in batches.
+          if (++this.slicesSinceSweep >= SWEEP_EVERY) this.sweep();
           this.slice(step.tid, step.result);
           break;
       }
     }
   }
 
-  /** The CPU of `task`, made from its user context on its first run (a new process, a clone's child). */
+  /**
+   * The CPU of `task`, made from its user context on its first run (a new
+   * process, a clone's child). Its memory is the TLB memory of the task's
+   * address space, one per space however many threads use it; the CPU's
+   * decode cache is told of every code page whose translation changes
+   * (munmap, mprotect, mremap, MAP_FIXED over it, a COW break), so no call
+   * needs a flush afterwards. Stores into code still need fence.i, as on
+   * hardware (the CPU flushes its decode cache there).
+   */
   private hartOf(task: Task): Hart {
     let hart = this.harts.get(task);
     const ctx = contextOf(task);
     if (hart === undefined) {
-      hart = { cpu: new Rv64Cpu(this.memory(task)), words: contextWords(ctx) };
+      const shared = this.memoryOf(task.mm);
+      const cpu = new Rv64Cpu(shared.memory);
+      const unwatch = shared.memory.watchCode((address, length) => cpu.invalidateCode(address, length));
+      hart = { cpu, words: contextWords(ctx), mm: task.mm, unwatch };
       this.harts.set(task, hart);
     } else if (hart.words.ctx !== ctx) {
       hart.words = contextWords(ctx);
     }
     return hart;
+  }
+
+  private memoryOf(mm: AddressSpace): SharedMemory {
+    let shared = this.memories.get(mm);
+    if (shared === undefined) {
+      shared = { memory: createCpuMemory(mm), users: 0 };
+      this.memories.set(mm, shared);
+    }
+    shared.users++;
+    return shared;
+  }
+
+  /** Drop the CPU of `task` (its exec or exit); the memory goes with its last user. */
+  private release(task: Task): void {
+    const hart = this.harts.get(task);
+    if (hart === undefined) return;
+    this.harts.delete(task);
+    hart.unwatch();
+    const shared = this.memories.get(hart.mm);
+    if (shared !== undefined && --shared.users === 0) {
+      shared.memory.dispose();
+      this.memories.delete(hart.mm);
+    }
+  }
+
+  /** Release the CPUs of tasks that have died since the last sweep. */
+  private sweep(): void {
+    this.slicesSinceSweep = 0;
+    for (const task of this.harts.keys()) if (!task.alive) this.release(task);
   }
 
   /** Task `tid` runs for one time slice; `result` completes the call it slept in. */
@@ -165,8 +232,10 @@ export class ProgramDriver {
       this.tookLeaderTid.delete(task);
       result = null;
     }
+    // The runtime has written `result` into a0 and built any signal frame
+    // (exit_to_user_mode): writing a0 here again would clobber a handler's
+    // signal number.
     if (result !== null) {
-      setContextResult(hart.words, result);
       const token = this.pendingTrace.get(task);
       if (token !== undefined) {
         this.pendingTrace.delete(task);
@@ -175,12 +244,20 @@ export class ProgramDriver {
     }
     if (!this.returnToUser(task, hart)) return;
     let budget = this.timeSlice;
+    // CPU accounting: one clock read where the task enters or leaves the
+    // kernel, never per instruction (the tick sampling of account_process_tick
+    // is replaced by exact slices).
+    const time = task.cpuTime;
+    let mark = this.cpuClockNs();
     for (;;) {
       const cpu = hart.cpu;
       const before = cpu.retired;
       const exit = cpu.run(budget);
       budget -= cpu.retired - before;
       saveContext(cpu, hart.words);
+      const trapped = this.cpuClockNs();
+      time.userNs += trapped - mark;
+      mark = trapped;
       if (exit.kind === 'budget') {
         rt.preempt(task.tid);
         return;
@@ -191,6 +268,9 @@ export class ProgramDriver {
         const args = [10, 11, 12, 13, 14, 15].map((r) => registerArg(cpu, r));
         const token = this.tracer?.enter(task, exit.number, args.map(Number));
         const outcome = rt.syscall(tidBefore, exit.number, args[0], args[1], args[2], args[3], args[4], args[5]);
+        const returned = this.cpuClockNs();
+        time.systemNs += returned - mark;
+        mark = returned;
         // Children exist even while the parent sleeps in clone (CLONE_VFORK).
         if (CLONE_CALLS.has(exit.number)) this.adoptClones(task, hart.words);
         if (typeof outcome !== 'number') {
@@ -198,15 +278,18 @@ export class ProgramDriver {
           return;
         }
         if (token !== undefined) this.tracer?.exit(token, outcome);
-        if (!task.alive) return;
-        if (task.userContext !== ctxBefore) {
-          // execve: a new image, a new CPU (empty decode cache, FP state cleared).
-          this.harts.delete(task);
-          hart = this.hartOf(task);
-        } else if (MAPPING_CALLS.has(exit.number)) {
-          cpu.flushDecodeCache();
+        if (!task.alive) {
+          this.release(task);
+          return;
         }
-        setContextResult(hart.words, outcome);
+        if (task.userContext !== ctxBefore) {
+          // execve: a new image, a new CPU (empty decode cache, FP state
+          // cleared) on the new address space's memory; the old one is
+          // disposed with its last user (a vfork parent still runs on it).
+          this.release(task);
+          hart = this.hartOf(task);
+        }
+        // The runtime wrote `outcome` into a0, then delivered what was pending (a frame's a0 is the signal).
         // execve from another thread took the leader's tid: the runtime meets it again under that tid.
         if (task.tid !== tidBefore) {
           this.tookLeaderTid.add(task);
@@ -220,6 +303,7 @@ export class ProgramDriver {
         const sig = raiseTrapSignal(task, exit);
         if (!task.alive) {
           this.tracer?.trap?.(task, sig, exit);
+          this.release(task);
           return;
         }
       }

@@ -2,6 +2,7 @@ import type { ArgKind } from './args';
 import { BLOCKING_SYSCALLS } from './blocking/catalogue';
 import * as files from './blocking/file-calls';
 import * as fs from './fs';
+import { sysIoctl } from './fs/ioctl';
 import type { SyscallDef, SyscallHandler } from './handler';
 import { sysMadvise } from './mm/madvise';
 import { sysMincore } from './mm/mincore';
@@ -126,6 +127,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('dup2', fs.sysDup2, ['uint', 'uint']),
     def('dup3', fs.sysDup3, ['uint', 'uint', 'int']),
     def('fcntl', files.sysFcntlFile, ['uint', 'uint', 'ulong']),
+    def('ioctl', sysIoctl, ['uint', 'uint', 'ulong']),
     def('unlink', fs.sysUnlink, [PATH]),
     def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
     def('mkdir', fs.sysMkdir, [PATH, 'umode']),

@@ -25,7 +25,10 @@ describe('TaskTable lifecycle hooks and killGroup', () => {
       hooks: {
         releasingMm: (task) => events.push(`release ${task.tid}`),
         childTidCleared: (task, addr) => events.push(`cleared ${task.tid} ${addr.toString(16)}`),
-        groupExited: (group) => events.push(`exited ${group.tgid} status ${group.waitStatus}`),
+        groupExited: (group) => {
+          events.push(`exited ${group.tgid} status ${group.waitStatus}`);
+          return false;
+        },
       },
     });
     t.registerProgram('/bin/p', {});

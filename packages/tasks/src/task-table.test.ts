@@ -129,7 +129,10 @@ describe('TaskTable: hooks', () => {
       hooks: {
         releasingMm: (task) => log.push(`mm ${task.tid}`),
         childTidCleared: (task, addr) => log.push(`cleared ${task.tid} ${addr === task.stack.end - 8}`),
-        groupExited: (group) => log.push(`exited ${group.tgid}`),
+        groupExited: (group) => {
+          log.push(`exited ${group.tgid}`);
+          return false;
+        },
       },
     });
     t.registerProgram('/bin/p', { stackSize: 8192 });

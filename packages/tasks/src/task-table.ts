@@ -60,8 +60,12 @@ export interface TaskLifecycleHooks {
   releasingMm?(task: Task): void;
   /** 0 was stored at `addr` (CLONE_CHILD_CLEARTID, mm_release): a futex waiter there is woken. */
   childTidCleared?(task: Task, addr: number): void;
-  /** A process ended (it is a zombie now): its parent is notified (do_notify_parent: SIGCHLD). */
-  groupExited?(group: ThreadGroup): void;
+  /**
+   * A process ended (it is a zombie now): its parent is notified
+   * (do_notify_parent: SIGCHLD). True when the parent does not want the
+   * zombie (SIGCHLD ignored or SA_NOCLDWAIT): the process is reaped at once.
+   */
+  groupExited?(group: ThreadGroup): boolean;
   /**
    * The parent of `task`'s process ended and `task` asked for a signal then
    * (prctl PR_SET_PDEATHSIG; forget_original_parent sends it, SEND_SIG_NOINFO
@@ -441,7 +445,14 @@ export class TaskTable {
       else for (const t of child.tasks) if (t.pdeathSignal !== 0) this.options.hooks?.parentDied?.(t, group);
     }
     group.children.clear();
-    this.options.hooks?.groupExited?.(group);
+    const autoreap = this.options.hooks?.groupExited?.(group) === true;
+    // exit_notify: an autoreaped child is released at once (release_task);
+    // the parent's wait, woken above, then finds it gone (ECHILD when it was
+    // the last), and its times are not added to the parent's children's.
+    if (autoreap && group.parent !== null) {
+      group.parent.children.delete(group);
+      group.parent = null;
+    }
     if (group.parent === null) this.remove(group);
   }
 

@@ -57,13 +57,12 @@ function nonblocking(file: OpenFileDescription): boolean {
  */
 export function readPipe(task: Task, file: OpenFileDescription, end: PipeEnd, buf: number, count: number): SyscallReturn {
   const attempt = (): SyscallReturn => {
-    const n = Math.min(count, Math.max(end.pipe.available, 1));
-    const kbuf = new Uint8Array(n);
-    const r = pipeRead(end, kbuf, 0, n);
-    if (typeof r === 'number') {
-      if (r === 0) return 0;
-      return task.mem.copyOut(buf, kbuf, 0, r) < 0 ? -Errno.EFAULT : r;
-    }
+    // Each pipe buffer goes straight to the user (copy_page_to_iter): one
+    // that cannot be copied stays in the pipe, and the read answers what
+    // went before it, or EFAULT.
+    const r = pipeRead(end, count, (bytes, at) => task.mem.copyOut(buf + at, bytes, 0, bytes.length) >= 0);
+    if (typeof r === 'number') return r;
+    if (r.kind === 'fault') return -Errno.EFAULT;
     if (nonblocking(file)) return -Errno.EAGAIN;
     return { reason: `read ${end.pipe.name}`, on: [waitOn(end.pipe.readWait)], restart: 'sys', retry: attempt, cancel: () => {} };
   };

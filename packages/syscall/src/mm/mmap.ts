@@ -26,8 +26,8 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
   } else if ((f & MAP.MAP_HUGETLB) !== 0) {
     return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
   }
-  // The memory-lock limits matter only to locked memory (MAP_LOCKED, mlockall(MCL_FUTURE)).
-  const limits = (f & MAP.MAP_LOCKED) !== 0 || task.mm.defFlags !== 0 ? memoryLimits(task) : undefined;
+  // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory.
+  const limits = memoryLimits(task);
   const mapped = mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
   // A file mapping that was made moves the access time (file_accessed in
   // shmem_mmap / generic_file_mmap; /dev/zero's mmap_zero does not).

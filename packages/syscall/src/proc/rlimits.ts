@@ -66,10 +66,15 @@ export function limitNumber(value: bigint): number {
   return value >= 2n ** 53n ? Infinity : Number(value);
 }
 
-/** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA and CAP_IPC_LOCK (held with euid 0). */
+/** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA, RLIMIT_AS and CAP_IPC_LOCK (held with euid 0). */
 export function memoryLimits(task: Task): MemoryLimits {
   const l = limitsOf(task);
-  return { memlock: limitNumber(l.cur[RLIMIT.RLIMIT_MEMLOCK]!), data: limitNumber(l.cur[RLIMIT.RLIMIT_DATA]!), ipcLock: task.cred.capable };
+  return {
+    memlock: limitNumber(l.cur[RLIMIT.RLIMIT_MEMLOCK]!),
+    data: limitNumber(l.cur[RLIMIT.RLIMIT_DATA]!),
+    addressSpace: limitNumber(l.cur[RLIMIT.RLIMIT_AS]!),
+    ipcLock: task.cred.capable,
+  };
 }
 
 /**

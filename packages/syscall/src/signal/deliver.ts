@@ -1,5 +1,5 @@
 import {
-  CLD, SIG_DFL, SIG_IGN, childSigInfo, defaultAction, nextSignal, takeSignal, type HandlerDelivery,
+  CLD, SA, SIG, SIG_DFL, SIG_IGN, childSigInfo, defaultAction, nextSignal, takeSignal, type HandlerDelivery,
 } from '@tskern/signal';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import { killGroup, sendSignal } from './send-signal';
@@ -67,15 +67,26 @@ export function settleDefaultSignals(task: Task): void {
 
 /**
  * do_notify_parent: a process ended; its parent gets its exit signal
- * (SIGCHLD for fork children) with CLD_EXITED or CLD_KILLED, unless the
- * parent ignores it (then it is simply dropped: automatic reaping under
- * SIG_IGN / SA_NOCLDWAIT is the task model's part).
+ * (SIGCHLD for fork children) with CLD_EXITED or CLD_KILLED. A parent that
+ * ignores SIGCHLD, or set SA_NOCLDWAIT on it, does not want zombies: true
+ * (autoreap), and under SIG_IGN no signal is sent at all (kernel/signal.c).
  */
-export function notifyParent(group: ThreadGroup): void {
+export function notifyParent(group: ThreadGroup): boolean {
   const parent = group.parent;
-  if (parent === null || !parent.alive || group.exitSignal === 0) return;
+  if (parent === null || !parent.alive || group.exitSignal === 0) return false;
+  let sig = group.exitSignal;
+  let autoreap = false;
+  if (sig === SIG.SIGCHLD) {
+    const action = actionsOf(parent.leader).get(SIG.SIGCHLD);
+    if (action.handler === SIG_IGN || (action.flags & SA.SA_NOCLDWAIT) !== 0) {
+      autoreap = true;
+      if (action.handler === SIG_IGN) sig = 0;
+    }
+  }
+  if (sig === 0) return autoreap;
   const code = group.killedBy !== 0 ? CLD.CLD_KILLED : CLD.CLD_EXITED;
   const status = group.killedBy !== 0 ? group.killedBy : group.exitStatus;
-  const info = { ...childSigInfo(code, group.tgid, group.leader.cred.uid, status), signo: group.exitSignal };
+  const info = { ...childSigInfo(code, group.tgid, group.leader.cred.uid, status), signo: sig };
   sendSignal(parent.leader, info, false);
+  return autoreap;
 }

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Errno, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { load, store } from '@tskern/mman';
 import {
-  SA, SIG, SIGACTION_GENERIC, SIGACTION_X86_64, SS_DISABLE, SignalSet, decodeSignalSet, encodeSigaction,
+  SA, SIG, SIG_IGN, SIGACTION_GENERIC, SIGACTION_X86_64, SS_DISABLE, SignalSet, decodeSignalSet, encodeSigaction,
   encodeSignalSet, decodeSigaction, encodeStackT, decodeStackT, MINSIGSTKSZ,
 } from '@tskern/signal';
 import type { Task } from '@tskern/tasks';
 import { takeDeliverableSignal } from './deliver';
 import { sendSigpipe } from './send-signal';
 import { threadPending, groupPending } from './signal-state';
-import { signalWorld } from './testing/signal-world';
+import { asBlock, signalWorld } from './testing/signal-world';
 
 const scratch = (t: Task, off = 0) => t.stack.end - 512 + off;
 
@@ -248,5 +248,28 @@ describe('SIGCHLD', () => {
     const child = w.sys(p.tid, SYS.fork);
     w.sys(child, SYS.exit_group, 3);
     expect(groupPending(p.group).dequeue(SIG.SIGCHLD)).toMatchObject({ kind: 'child', code: 1, pid: child, status: 3 });
+  });
+
+  it('ignored: no signal, and children are reaped as they exit, so wait4 sleeps until the last is gone, then ECHILD (do_notify_parent)', () => {
+    const w = signalWorld();
+    const p = w.spawn();
+    put(p, scratch(p), sigaction(SIG_IGN));
+    expect(w.sys(p.tid, SYS.rt_sigaction, SIG.SIGCHLD, scratch(p), 0, 8)).toBe(0);
+    const child = w.sys(p.tid, SYS.fork);
+    const wait = asBlock(w.call(p.tid, SYS.wait4, child, 0, 0, 0));
+    w.sys(child, SYS.exit_group, 5);
+    expect(wait.retry()).toBe(-Errno.ECHILD);
+    expect(groupPending(p.group).has(SIG.SIGCHLD)).toBe(false);
+  });
+
+  it('SA_NOCLDWAIT: the signal is sent, but no zombie is left to wait for', () => {
+    const w = signalWorld();
+    const p = w.spawn();
+    put(p, scratch(p), sigaction(0x5000, SA.SA_NOCLDWAIT));
+    expect(w.sys(p.tid, SYS.rt_sigaction, SIG.SIGCHLD, scratch(p), 0, 8)).toBe(0);
+    const child = w.sys(p.tid, SYS.fork);
+    w.sys(child, SYS.exit_group, 5);
+    expect(groupPending(p.group).dequeue(SIG.SIGCHLD)).toMatchObject({ kind: 'child', pid: child, status: 5 });
+    expect(w.sys(p.tid, SYS.wait4, -1, 0, 1, 0)).toBe(-Errno.ECHILD);
   });
 });
