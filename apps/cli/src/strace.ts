@@ -174,8 +174,10 @@ export class Strace implements SyscallTracer {
     return { task, pid: task.tid, name, args, text } satisfies Pending;
   }
 
-  exit(token: unknown, result: number): void {
+  exit(token: unknown, exact: number | bigint): void {
     const p = token as Pending;
+    // Only lseek answers beyond 2^53 (an exact bigint); strace prints it in decimal either way.
+    const result = Number(exact);
     if (p.name === 'read' && result >= 0) p.text[1] = bufferArg(p.task, p.args[1]!, result);
     const call = `${p.name}(${p.text.join(', ')})`;
     const prefix = this.seen.size > 1 ? `[pid ${p.pid}] ` : '';
@@ -183,7 +185,7 @@ export class Strace implements SyscallTracer {
       this.write(`${prefix}${call} = ?\n`);
       return;
     }
-    this.write(`${prefix}${call} = ${formatResult(p.name, result)}\n`);
+    this.write(`${prefix}${call} = ${typeof exact === 'bigint' ? exact.toString() : formatResult(p.name, result)}\n`);
   }
 
   trap(task: Task, sig: number, exit: CpuExit): void {

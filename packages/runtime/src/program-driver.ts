@@ -15,7 +15,7 @@ export type DriverKernel = Pick<Kernel, 'runtime' | 'tasks' | 'clock'>;
 export interface SyscallTracer {
   /** A call starts; what it returns is handed back to `exit`. */
   enter(task: Task, nr: number, args: readonly number[]): unknown;
-  exit(token: unknown, result: number): void;
+  exit(token: unknown, result: number | bigint): void;
   /** A trap's signal `sig` killed `task` (strace's `--- SIGSEGV {...} ---` before `+++ killed by`). */
   trap?(task: Task, sig: number, exit: CpuExit): void;
   /** A handler of `sig` is about to run in `task`; its siginfo is at `siginfoAddr` in the task's memory. */
@@ -223,7 +223,7 @@ export class ProgramDriver {
   }
 
   /** Task `tid` runs for one time slice; `result` completes the call it slept in. */
-  private slice(tid: number, result: number | null): void {
+  private slice(tid: number, result: number | bigint | null): void {
     const rt = this.kernel.runtime;
     const task = this.kernel.tasks.get(tid);
     if (task === undefined || !task.alive) return;
@@ -273,7 +273,7 @@ export class ProgramDriver {
         mark = returned;
         // Children exist even while the parent sleeps in clone (CLONE_VFORK).
         if (CLONE_CALLS.has(exit.number)) this.adoptClones(task, hart.words);
-        if (typeof outcome !== 'number') {
+        if (typeof outcome === 'object') {
           if (token !== undefined) this.pendingTrace.set(task, token);
           return;
         }
