@@ -13,3 +13,4 @@ export * from './flags';
 export * from './clone';
 export * from './locks-and-limits';
 export * from './shm-dir';
+export * from './ipc';

@@ -4,9 +4,9 @@ import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type Address
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
-import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
+import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace } from '@tskern/shmfs';
 import {
-  provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
 import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
@@ -138,6 +138,9 @@ export class Kernel implements KernelHost {
       ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
     });
     this.clock = kernelClock(options.clock);
+    // One IPC namespace per kernel (init_ipc_ns); its segments' times come from the kernel clock.
+    const clock = this.clock;
+    provideIpcNamespace(this.tasks, new SysvShmNamespace({ frames, nowSeconds: () => Number(clock.realtimeNs() / 1_000_000_000n) }));
     this.runtime = wireBlocking(this.tasks, this.syscalls, this.clock, options.random);
   }
 
