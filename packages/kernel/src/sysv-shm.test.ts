@@ -77,7 +77,7 @@ describe('System V shared memory on the kernel', () => {
     expect(stat(k, p, id)).toMatchObject({ nattch: 2 });
     k.syscall(c, SYS.exit_group, 0);
     k.syscall(p, SYS.wait4, c, 0, 0, 0);
-    expect(stat(k, p, id)).toMatchObject({ nattch: 1 });
+    expect(stat(k, p, id)).toMatchObject({ nattch: 1, lpid: c }); // the exiting child closed last, as on the host
     expect(k.syscall(p, SYS.shmctl, id, IPC.IPC_RMID, 0)).toBe(0);
     expect(stat(k, p, id)).toMatchObject({ nattch: 1, mode: 0o1600 });
     expect(read(k, p, addr, 6)).toBe('child!');

@@ -152,3 +152,17 @@ export function sysShmctl(task: Task, shmid: number, cmd: number, buf: number): 
       return -Errno.EINVAL;
   }
 }
+
+/**
+ * A task lets go of its address space (exit, execve): the attaches it holds
+ * close, and shm_close makes the task the segments' last user (shm_lpid), as
+ * the host shows for a child that exits while attached. (A task that shares
+ * the space with another — a vfork child — sets it too, where Linux's close
+ * waits for the last user.)
+ */
+export function noteShmRelease(task: Task): void {
+  for (let seg = task.mm.vmas.first(); seg !== undefined; seg = task.mm.vmas.lowerBound(seg.end)) {
+    const identity = seg.value.backing?.identity;
+    if (identity instanceof SysvShmSegment) identity.lpid = task.pid;
+  }
+}
