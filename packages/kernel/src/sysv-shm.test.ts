@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IPC, SYS } from '@tskern/abi';
+import { IPC, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { createKernel } from './kernel';
 
 const enc = new TextEncoder();
@@ -86,5 +86,25 @@ describe('System V shared memory on the kernel', () => {
     expect(k.syscall(p, SYS.shmdt, addr)).toBe(0);
     expect(stat(k, p, id)).toBe(-22); // destroyed: EINVAL
     expect(k.framesInUse()).toBe(before);
+  });
+
+  it('serves riscv64 processes by the asm-generic numbers, in the same namespace', () => {
+    const k = createKernel();
+    k.registerProgram('/bin/app', {});
+    const x = k.spawn('/bin/app');
+    const r = k.spawn('/bin/app', { arch: 'riscv64' });
+    expect([SYS_RISCV64.shmget, SYS_RISCV64.shmctl, SYS_RISCV64.shmat, SYS_RISCV64.shmdt]).toEqual([194, 195, 196, 197]);
+    const id = k.syscall(r, SYS_RISCV64.shmget, KEY, 4096, IPC.IPC_CREAT | 0o600);
+    expect(k.syscall(x, SYS.shmget, KEY, 4096, 0)).toBe(id);
+    const pr = k.syscall(r, SYS_RISCV64.shmat, id, 0, 0);
+    const px = k.syscall(x, SYS.shmat, id, 0, 0);
+    expect(k.store(r, pr, enc.encode('rv64'))).toBe(0);
+    expect(read(k, x, px, 4)).toBe('rv64');
+    const at = k.stack(r).end - 8192;
+    expect(k.syscall(r, SYS_RISCV64.shmctl, id, IPC.IPC_STAT, at)).toBe(0);
+    const b = new Uint8Array(112);
+    k.load(r, at, b);
+    expect(Number(new DataView(b.buffer).getBigUint64(88, true))).toBe(2); // shm_nattch at the same offset
+    expect(k.syscall(r, SYS_RISCV64.shmdt, pr)).toBe(0);
   });
 });

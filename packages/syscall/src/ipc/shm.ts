@@ -8,7 +8,7 @@ import {
   decodeShmidDsPerm, encodeShmidDs, encodeShmInfo, encodeShminfo, SHMID64_DS_SIZE, SHM_INFO_SIZE, SHMINFO64_SIZE,
 } from './shmid-ds';
 
-/** SHMLBA: attach addresses align to a page on x86-64 and riscv64 (asm-generic/shmparam.h). */
+/** SHMLBA: attach addresses align to a page on x86-64 and riscv64 (asm-generic/shmparam.h; the riscv64 glibc's bits/shmlba.h says the same). */
 const SHMLBA = PAGE_SIZE;
 const S_IRUGO = 0o444;
 const S_IWUGO = 0o222;
