@@ -82,6 +82,8 @@ export class Kernel implements KernelHost {
   readonly syscalls: SyscallDispatcher;
   /** The kernel's clock (`options.clock`). */
   readonly clock: KernelClock;
+  /** The IPC namespace (tskern has one): System V shared memory segments. */
+  private readonly ipc: SysvShmNamespace;
   /** The runtime interface: which task runs next, calls that sleep and complete later, deadlock reports. */
   readonly runtime: TaskRuntime;
   /** The architectures tasks may run as, by name (`x86_64`, the default, and `riscv64`). */
@@ -140,7 +142,7 @@ export class Kernel implements KernelHost {
     this.clock = kernelClock(options.clock);
     // One IPC namespace per kernel (init_ipc_ns); its segments' times come from the kernel clock.
     const clock = this.clock;
-    provideIpcNamespace(this.tasks, new SysvShmNamespace({ frames, nowSeconds: () => Number(clock.realtimeNs() / 1_000_000_000n) }));
+    this.ipc = provideIpcNamespace(this.tasks, new SysvShmNamespace({ frames, nowSeconds: () => Number(clock.realtimeNs() / 1_000_000_000n) }));
     this.runtime = wireBlocking(this.tasks, this.syscalls, this.clock, options.random);
   }
 
@@ -174,6 +176,12 @@ export class Kernel implements KernelHost {
         return { totalBytes: stats.totalFrames * page, freeBytes: stats.freeFrames * page, mlockedBytes: mlocked };
       },
       uptimeNs: () => this.clock.monotonicNs(),
+      sysvShm: () =>
+        this.ipc.segments().map((s) => ({
+          key: s.key, shmid: s.id, perms: s.mode, size: s.size, cpid: s.cpid, lpid: s.lpid, nattch: s.nattch,
+          uid: s.uid, gid: s.gid, cuid: s.cuid, cgid: s.cgid, atime: s.atime, dtime: s.dtime, ctime: s.ctime,
+          rssBytes: s.residentPages() * this.frames.pageSize,
+        })),
     };
   }
 

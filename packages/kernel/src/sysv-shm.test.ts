@@ -51,6 +51,9 @@ describe('System V shared memory on the kernel', () => {
     // maps names the attach as Linux does: the key in hex, a deleted file on 00:01 whose inode number is the id.
     const line = readFile(k, a, '/proc/self/maps').split('\n').find((l) => l.startsWith(pa.toString(16)));
     expect(line).toMatch(new RegExp(`^${pa.toString(16)}-${(pa + 8192).toString(16)} rw-s 00000000 00:01 ${id} +/SYSV00005eed \\(deleted\\)$`));
+    const t = Number(k.clock.realtimeNs() / 1_000_000_000n);
+    const proc = readFile(k, a, '/proc/sysvipc/shm').split('\n');
+    expect(proc[1]).toBe(`     24301 ${String(id).padStart(10)}   600 ${'6000'.padStart(21)} ${String(a).padStart(5)} ${String(b).padStart(5)}      2     0     0     0     0 ${t} ${'0'.padStart(10)} ${t} ${'8192'.padStart(21)} ${'0'.padStart(21)}`);
     expect(k.syscall(a, SYS.shmdt, pa)).toBe(0);
     expect(stat(k, b, id)).toMatchObject({ nattch: 1, lpid: a });
   });
