@@ -14,3 +14,4 @@ export * from './clone';
 export * from './locks-and-limits';
 export * from './shm-dir';
 export * from './file-offset';
+export * from './ipc';

@@ -4,9 +4,9 @@ import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type Address
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
-import { createSharedAnonymousFactory, createShmFs, mountShm } from '@tskern/shmfs';
+import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace } from '@tskern/shmfs';
 import {
-  provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
 import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
@@ -82,6 +82,8 @@ export class Kernel implements KernelHost {
   readonly syscalls: SyscallDispatcher;
   /** The kernel's clock (`options.clock`). */
   readonly clock: KernelClock;
+  /** The IPC namespace (tskern has one): System V shared memory segments. */
+  private readonly ipc: SysvShmNamespace;
   /** The runtime interface: which task runs next, calls that sleep and complete later, deadlock reports. */
   readonly runtime: TaskRuntime;
   /** The architectures tasks may run as, by name (`x86_64`, the default, and `riscv64`). */
@@ -138,6 +140,9 @@ export class Kernel implements KernelHost {
       ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
     });
     this.clock = kernelClock(options.clock);
+    // One IPC namespace per kernel (init_ipc_ns); its segments' times come from the kernel clock.
+    const clock = this.clock;
+    this.ipc = provideIpcNamespace(this.tasks, new SysvShmNamespace({ frames, nowSeconds: () => Number(clock.realtimeNs() / 1_000_000_000n) }));
     this.runtime = wireBlocking(this.tasks, this.syscalls, this.clock, options.random);
   }
 
@@ -171,6 +176,12 @@ export class Kernel implements KernelHost {
         return { totalBytes: stats.totalFrames * page, freeBytes: stats.freeFrames * page, mlockedBytes: mlocked };
       },
       uptimeNs: () => this.clock.monotonicNs(),
+      sysvShm: () =>
+        this.ipc.segments().map((s) => ({
+          key: s.key, shmid: s.id, perms: s.mode, size: s.size, cpid: s.cpid, lpid: s.lpid, nattch: s.nattch,
+          uid: s.uid, gid: s.gid, cuid: s.cuid, cgid: s.cgid, atime: s.atime, dtime: s.dtime, ctime: s.ctime,
+          rssBytes: s.residentPages() * this.frames.pageSize,
+        })),
     };
   }
 

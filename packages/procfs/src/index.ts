@@ -12,3 +12,4 @@ export * from './meminfo';
 export type { SystemFigures, MemoryFigures } from './system-figures';
 export { SeqFile } from './seq-file';
 export { mayReadProcess } from './ptrace-access';
+export { formatSysvShm, type SysvShmFigures } from './sysvipc';

@@ -9,6 +9,7 @@ import type { ProcessDirectory } from './process-directory';
 import { formatMeminfo, formatUptime } from './meminfo';
 import { ProcFixedFile } from './proc-fixed-file';
 import type { SystemFigures } from './system-figures';
+import { ProcSysvipcDir } from './sysvipc';
 
 /** Options of a ProcFs. */
 export interface ProcFsOptions {
@@ -60,6 +61,8 @@ export class ProcFs implements FileSystem {
     if (system !== undefined) {
       this.systemFiles.push(['meminfo', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatMeminfo(system.memory()))]);
       this.systemFiles.push(['uptime', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatUptime(system.uptimeNs(), system.idleNs?.() ?? 0))]);
+      const sysvShm = system.sysvShm?.bind(system);
+      if (sysvShm !== undefined) this.systemFiles.push(['sysvipc', new ProcSysvipcDir(this, this.allocIno(), this.allocIno(), this.clock, sysvShm)]);
     }
   }
 

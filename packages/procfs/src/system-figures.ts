@@ -1,3 +1,4 @@
+import type { SysvShmFigures } from './sysvipc';
 /** Memory as /proc/meminfo shows it, in bytes (the kernel reports kB). */
 export interface MemoryFigures {
   /** MemTotal: every frame the page allocator can hand out. */
@@ -24,4 +25,6 @@ export interface SystemFigures {
   uptimeNs(): number;
   /** Idle time summed over the CPUs in ns; 0 when the kernel does not know it. */
   idleNs?(): number;
+  /** The System V shared memory segments for /proc/sysvipc/shm; without it /proc/sysvipc does not exist. */
+  sysvShm?(): readonly SysvShmFigures[];
 }

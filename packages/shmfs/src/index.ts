@@ -5,3 +5,5 @@
  */
 export * from './shm-fs';
 export * from './shmem-zero-setup';
+export * from './sysv-shm-segment';
+export * from './sysv-shm-namespace';

@@ -27,6 +27,7 @@ import * as rlim from './proc/rlimits';
 import { sysBrk } from './mm/brk';
 import { sysMlock, sysMlock2, sysMlockall, sysMunlock, sysMunlockall } from './mm/mlock';
 import { SYSTEM_SYSCALLS } from './system/catalogue';
+import { IPC_SYSCALLS } from './ipc/catalogue';
 
 /** A handler with fewer parameters than six ignores the other registers, as a C function does. */
 function def(name: string, handler: SyscallHandler, args: readonly ArgKind[]): SyscallDef {
@@ -169,5 +170,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     ...BLOCKING_SYSCALLS,
     // Start-up and accounting: uname, sysinfo, getrusage, times, affinity, prctl (kernel/sys.c, kernel/sched/core.c).
     ...SYSTEM_SYSCALLS,
+    // System V shared memory (ipc/shm.c).
+    ...IPC_SYSCALLS,
   ].map((d) => [d.name, d]),
 );

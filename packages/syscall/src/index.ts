@@ -77,3 +77,6 @@ export {
 } from './system/scheduler';
 export { sysPrctl, PR } from './system/prctl';
 export { SYSTEM_SYSCALLS } from './system/catalogue';
+export { sysShmget, sysShmat, sysShmdt, sysShmctl } from './ipc/shm';
+export { provideIpcNamespace, ipcNamespace } from './ipc/ipc-namespace';
+export { SHMID64_DS_SIZE } from './ipc/shmid-ds';
