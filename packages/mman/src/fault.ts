@@ -1,4 +1,4 @@
-import { PAGE_SIZE, Signal } from '@tskern/abi';
+import { FAULT_OK, PAGE_SIZE, Signal, type FaultResult } from '@tskern/abi';
 import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
@@ -38,9 +38,6 @@ function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
   return seg;
 }
 
-/** Fault results: 0 when the page is now accessible, else the signal. */
-export const FAULT_OK = 0;
-
 /**
  * Resolve a fault at page `page` for a load (`write` false) or a store, or
  * an instruction fetch (`execute`, with `write` false). As
@@ -51,14 +48,14 @@ export const FAULT_OK = 0;
  * from a non-present page faults it in as a read does (FAULT_FLAG_INSTRUCTION
  * changes nothing in handle_mm_fault but the permission check).
  */
-export function handleFault(as: AddressSpace, page: number, write: boolean, execute = false): number {
+export function handleFault(as: AddressSpace, page: number, write: boolean, execute = false): FaultResult {
   const r = resolveFault(as, page, write, execute);
   // mm_account_fault: a fault that succeeded counts as minor (tskern never waits for I/O, so none is major).
   if (r === FAULT_OK) as.minorFaults++;
   return r;
 }
 
-function resolveFault(as: AddressSpace, page: number, write: boolean, execute: boolean): number {
+function resolveFault(as: AddressSpace, page: number, write: boolean, execute: boolean): FaultResult {
   if (as.released) return Signal.SIGSEGV;
   const addr = page * PAGE_SIZE;
   const seg = as.vmas.find(addr) ?? expandStack(as, addr);

@@ -1,4 +1,4 @@
-import { Errno, MADV, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
+import { Errno, MADV, PAGE_SIZE, PAGE_MASK, Signal } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
@@ -139,7 +139,7 @@ function populate(as: AddressSpace, start: number, end: number, write: boolean):
     const stop = Math.min(end, seg.end);
     for (let page = addr / PAGE_SIZE; page < stop / PAGE_SIZE; page++) {
       const sig = handleFault(as, page, write);
-      if (sig === 7) return as.frames.stats().freeFrames === 0 ? -Errno.ENOMEM : -Errno.EFAULT;
+      if (sig === Signal.SIGBUS) return as.frames.stats().freeFrames === 0 ? -Errno.ENOMEM : -Errno.EFAULT;
       if (sig !== 0) return -Errno.EFAULT;
     }
     addr = stop;
