@@ -4,7 +4,7 @@
  * at 0x10000, and the stack takes stores. `munmap` of address 13 throws, to
  * stand for a kernel bug.
  */
-import { Errno, SYS } from '@tskern/abi';
+import { Errno, FAULT_OK, SYS, Signal, type FaultResult } from '@tskern/abi';
 import type { ScenarioKernel } from '@tskern/scenario';
 
 const STACK = { start: 0x7f0000000000, end: 0x7f0000800000 };
@@ -35,20 +35,20 @@ export class TinyKernel implements ScenarioKernel {
     return addr >= STACK.start && addr + len <= STACK.end;
   }
 
-  load(_pid: number, addr: number, dst: Uint8Array): number {
+  load(_pid: number, addr: number, dst: Uint8Array): FaultResult {
     if (this.inStack(addr, dst.length) || (addr >= 0x10000 && addr + dst.length <= 0x11000)) {
       dst.fill(0);
-      return 0;
+      return FAULT_OK;
     }
-    return 11;
+    return Signal.SIGSEGV;
   }
 
-  store(_pid: number, addr: number, src: Uint8Array): number {
-    return this.inStack(addr, src.length) ? 0 : 11;
+  store(_pid: number, addr: number, src: Uint8Array): FaultResult {
+    return this.inStack(addr, src.length) ? FAULT_OK : Signal.SIGSEGV;
   }
 
-  fill(): number {
-    return 11;
+  fill(): FaultResult {
+    return Signal.SIGSEGV;
   }
 
   stack(): { start: number; end: number } {

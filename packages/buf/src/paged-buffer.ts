@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import { copyBytes, PAGE_SIZE, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
+import { copyBytes, NO_FRAME, PAGE_SIZE, type FrameAllocator, type FrameId, type NoFrame } from '@tskern/pagealloc';
 import { ENOSPC } from './errno';
 import { PageTable } from './page-table';
 
@@ -76,7 +76,7 @@ export class PagedBuffer {
       const inPage = pos - page * PAGE_SIZE;
       let chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
       const f = this.pages.get(page);
-      if (f < 0) {
+      if (f === NO_FRAME) {
         dst.fill(0, d, d + chunk);
       } else {
         // Frames that lie back to back in one array are copied as one run.
@@ -118,10 +118,10 @@ export class PagedBuffer {
       const inPage = pos - page * PAGE_SIZE;
       const chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
       let f = this.pages.get(page);
-      if (f < 0) {
+      if (f === NO_FRAME) {
         // A page written whole needs no zeroing first.
         f = chunk === PAGE_SIZE ? this.alloc.allocateUninitialized() : this.alloc.allocate();
-        if (f < 0) break;
+        if (f === NO_FRAME) break;
         this.pages.put(page, f);
       }
       // Following pages whose frames lie back to back in one array are copied as one run.
@@ -152,7 +152,7 @@ export class PagedBuffer {
     let next = page + 1;
     while (run < left && inPage + run === (next - page) * PAGE_SIZE) {
       const g = this.pages.get(next);
-      if (g < 0 || alloc.memory(g) !== mem || alloc.offset(g) !== base + (next - page) * PAGE_SIZE) break;
+      if (g === NO_FRAME || alloc.memory(g) !== mem || alloc.offset(g) !== base + (next - page) * PAGE_SIZE) break;
       run += Math.min(PAGE_SIZE, left - run);
       next++;
     }
@@ -184,7 +184,7 @@ export class PagedBuffer {
       const tail = newSize - (keep - 1) * PAGE_SIZE;
       if (tail < PAGE_SIZE && keep > 0) {
         const f = this.pages.get(keep - 1);
-        if (f >= 0) this.alloc.zero(f, tail, PAGE_SIZE - tail);
+        if (f !== NO_FRAME) this.alloc.zero(f, tail, PAGE_SIZE - tail);
       }
     }
     this.length = newSize;
@@ -200,13 +200,13 @@ export class PagedBuffer {
     const inPage = old % PAGE_SIZE;
     if (inPage === 0) return;
     const f = this.pages.get((old - inPage) / PAGE_SIZE);
-    if (f < 0) return;
+    if (f === NO_FRAME) return;
     const stop = newEnd - (old - inPage) < PAGE_SIZE ? newEnd - (old - inPage) : PAGE_SIZE;
     this.alloc.zero(f, inPage, stop - inPage);
   }
 
   /** The frame holding page `pageIndex`, or -1 for a hole (or a page past the end). */
-  frameAt(pageIndex: number): FrameId | -1 {
+  frameAt(pageIndex: number): FrameId | NoFrame {
     invariant(
       Number.isSafeInteger(pageIndex) && pageIndex >= 0,
       'PagedBuffer.frameAt: bad page index',
@@ -219,15 +219,15 @@ export class PagedBuffer {
    * allocating a zeroed one for a hole; -1 when out of memory. The buffer
    * keeps its own reference: a mapping must incRef what it maps.
    */
-  getOrAllocFrame(pageIndex: number): FrameId | -1 {
+  getOrAllocFrame(pageIndex: number): FrameId | NoFrame {
     invariant(
       Number.isSafeInteger(pageIndex) && pageIndex >= 0 && pageIndex < this.pageCount,
       'PagedBuffer.getOrAllocFrame: page outside the buffer',
     );
     const f = this.pages.get(pageIndex);
-    if (f >= 0) return f;
+    if (f !== NO_FRAME) return f;
     const fresh = this.alloc.allocate();
-    if (fresh >= 0) this.pages.put(pageIndex, fresh);
+    if (fresh !== NO_FRAME) this.pages.put(pageIndex, fresh);
     return fresh;
   }
 
@@ -265,7 +265,7 @@ export class PagedBuffer {
       const inPage = pos - page * PAGE_SIZE;
       const chunk = PAGE_SIZE - inPage < to - pos ? PAGE_SIZE - inPage : to - pos;
       const f = this.pages.get(page);
-      if (f >= 0) this.alloc.zero(f, inPage, chunk);
+      if (f !== NO_FRAME) this.alloc.zero(f, inPage, chunk);
       pos += chunk;
     }
   }

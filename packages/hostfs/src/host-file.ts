@@ -1,7 +1,7 @@
-import { Errno, O, PAGE_SIZE } from '@tskern/abi';
+import { Errno, isError, O, PAGE_SIZE } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
-import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
-import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
+import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
+import type { FrameAllocator } from '@tskern/pagealloc';
 import { ReverseMap } from '@tskern/ramfs';
 import type { FileOperations } from '@tskern/vfs';
 import type { HostStat } from './host-backend';
@@ -301,15 +301,14 @@ export class HostFile extends HostInode implements Mappable {
    * fails (VM_FAULT_SIGBUS), NOMEM when no frame is left. A store marks the
    * page dirty.
    */
-  translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+  translate(offset: number, write: boolean): TranslateResult {
     if (this.fs.backend.refuseReentry()) return TRANSLATE_SIGBUS;
     const cache = this.activeCache(write);
     if (typeof cache === 'number') return TRANSLATE_SIGBUS;
     if (offset >= pageUp(cache.size)) return TRANSLATE_SIGBUS;
     const page = offset / PAGE_SIZE;
     const frame = cache.load(page, this.io);
-    if (frame === -Errno.ENOMEM) return TRANSLATE_NOMEM;
-    if (frame < 0) return TRANSLATE_SIGBUS;
+    if (isError(frame)) return frame === -Errno.ENOMEM ? TRANSLATE_NOMEM : TRANSLATE_SIGBUS;
     if (write) cache.markDirty([page]);
     return frame;
   }

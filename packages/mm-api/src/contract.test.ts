@@ -1,6 +1,8 @@
+import type { FrameId } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import {
   TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingIdentity, type MappingSpace, type MmapSource,
+  type TranslateFault, type TranslateResult,
 } from './index';
 
 /**
@@ -14,6 +16,16 @@ describe('mm-api contract', () => {
     expect(TRANSLATE_SIGBUS).not.toBe(TRANSLATE_NOMEM);
   });
 
+  it('keeps the translate codes below the errno range (-4095..-1), so neither reads as -EPERM or -ENOENT', () => {
+    for (const code of [TRANSLATE_SIGBUS, TRANSLATE_NOMEM]) expect(code).toBeLessThan(-4095);
+    // Compile-time: a plain number (an errno such as -1) is neither a fault code nor a frame.
+    // @ts-expect-error -1 (-EPERM) is not a TranslateFault
+    const eperm: TranslateFault = -1;
+    // @ts-expect-error a plain number is not a TranslateResult
+    const enoent: TranslateResult = -2 as number;
+    expect([eperm, enoent]).toEqual([-1, -2]);
+  });
+
   it('lets a one-page object implement Mappable and MappingIdentity together', () => {
     const invalidated: [number, number, boolean][] = [];
     const space: MappingSpace = { invalidate: (s, e, p) => void invalidated.push([s, e, p]) };
@@ -23,7 +35,7 @@ describe('mm-api contract', () => {
       frames: undefined as never,
       addMapping: (_s, start) => void registered.push(start),
       removeMapping: (_s, start) => void registered.splice(registered.indexOf(start), 1),
-      translate: (offset) => (offset < 4096 ? 0 : TRANSLATE_SIGBUS),
+      translate: (offset) => (offset < 4096 ? (0 as FrameId) : TRANSLATE_SIGBUS), // frame 0 of a fake allocator
       isResident: (offset) => offset < 4096,
       size: () => 4096,
       punchHole: (offset, length) => {

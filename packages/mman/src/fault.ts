@@ -1,5 +1,5 @@
 import { FAULT_OK, PAGE_SIZE, Signal, type FaultResult } from '@tskern/abi';
-import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
+import { isFrame, NO_FRAME } from '@tskern/pagealloc';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { VM_GROWSDOWN, type Vma } from './vma';
@@ -82,7 +82,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     }
     // The copy overwrites the whole frame, so it need not be zeroed first.
     const copy = frames.allocateUninitialized();
-    if (copy < 0) return Signal.SIGBUS;
+    if (copy === NO_FRAME) return Signal.SIGBUS;
     frames.copy(frame, copy);
     frames.decRef(frame);
     pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
@@ -98,7 +98,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     // read-only, as Linux maps the shared zero page: the first store then
     // faults, which is when the VMA gets its anonymous memory identity.
     const frame = frames.allocate();
-    if (frame < 0) return Signal.SIGBUS;
+    if (frame === NO_FRAME) return Signal.SIGBUS;
     if (write) as.ensureAnon(seg);
     const pteFlags = write ? PTE_PRESENT | PTE_ANON : PTE_PRESENT | PTE_ANON | PTE_COW;
     pt.set(page, frame, pteFlags | as.accessBits(vma, pteFlags));
@@ -109,7 +109,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   if (vma.shared) {
     // Shared: the object's own frame, so every sharer and read/write see the same bytes.
     const frame = backing.mappable.translate(offset, write);
-    if (frame < 0) return Signal.SIGBUS;
+    if (!isFrame(frame)) return Signal.SIGBUS; // past EOF or no memory: both SIGBUS
     frames.incRef(frame);
     pt.set(page, frame, PTE_PRESENT | as.accessBits(vma, 0));
     return FAULT_OK;
@@ -117,7 +117,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
 
   // Private file mapping: read the page-cache frame until the first store (do_read_fault / do_cow_fault).
   const frame = backing.mappable.translate(offset, false);
-  if (frame === TRANSLATE_SIGBUS || frame < 0) return Signal.SIGBUS;
+  if (!isFrame(frame)) return Signal.SIGBUS;
   if (!write) {
     frames.incRef(frame);
     pt.set(page, frame, PTE_PRESENT | PTE_COW | as.accessBits(vma, PTE_COW));
@@ -125,7 +125,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   }
   as.ensureAnon(seg);
   const copy = frames.allocateUninitialized();
-  if (copy < 0) return Signal.SIGBUS;
+  if (copy === NO_FRAME) return Signal.SIGBUS;
   frames.copy(frame, copy);
   pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
   return FAULT_OK;

@@ -1,10 +1,10 @@
 import { Errno, PAGE_SIZE } from '@tskern/abi';
 import { PagedBuffer } from '@tskern/buf';
 import {
-  TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingIdentity, type MappingSpace,
+  TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type TranslateResult, type MappingIdentity, type MappingSpace,
   type MmapSource, type SharedAnonymousFactory,
 } from '@tskern/mm-api';
-import type { FrameAllocator } from '@tskern/pagealloc';
+import { NO_FRAME, type FrameAllocator } from '@tskern/pagealloc';
 
 interface Registration {
   space: MappingSpace;
@@ -68,14 +68,14 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     this.mappings.delete(space);
   }
 
-  translate(offset: number): number {
+  translate(offset: number): TranslateResult {
     if (offset >= this.data.size) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
-    return frame < 0 ? TRANSLATE_NOMEM : frame;
+    return frame === NO_FRAME ? TRANSLATE_NOMEM : frame;
   }
 
   isResident(offset: number): boolean {
-    return offset < this.data.size && this.data.frameAt(offset / PAGE_SIZE) >= 0;
+    return offset < this.data.size && this.data.frameAt(offset / PAGE_SIZE) !== NO_FRAME;
   }
 
   size(): number {

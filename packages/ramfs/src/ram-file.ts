@@ -1,8 +1,8 @@
 import { Errno, FALLOC_FL, PAGE_SIZE } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
-import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
-import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
+import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
+import { NO_FRAME, type FrameAllocator } from '@tskern/pagealloc';
 import { SimpleInode, type Clock, type FileSystem, type NewInode } from '@tskern/vfs';
 import { ReverseMap } from './reverse-map';
 
@@ -194,10 +194,10 @@ export class RamFile extends SimpleInode implements Mappable {
    * writable page table entry, and msync, change no time (checked on Linux
    * 6.18 /dev/shm: a store after a read fault of the same page moves nothing).
    */
-  translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+  translate(offset: number, write: boolean): TranslateResult {
     if (offset >= pageUp(this.data.size)) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
-    if (frame < 0) return TRANSLATE_NOMEM;
+    if (frame === NO_FRAME) return TRANSLATE_NOMEM;
     if (write) this.touch();
     return frame;
   }

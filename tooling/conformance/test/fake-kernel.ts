@@ -17,16 +17,17 @@ export class FakeKernel implements ScenarioKernel {
   syscall(): number {
     return 0;
   }
-  load(_pid: number, addr: number, dst: Uint8Array): number {
+  // Every access succeeds: 0 is the FaultResult of an access that may proceed.
+  load(_pid: number, addr: number, dst: Uint8Array): 0 {
     if (addr === 13) throw new TypeError('fake kernel bug');
     if (addr === 14) for (;;);
     dst.fill(0);
     return 0;
   }
-  store(): number {
+  store(): 0 {
     return 0;
   }
-  fill(): number {
+  fill(): 0 {
     return 0;
   }
   stack(): { start: number; end: number } {

@@ -1,5 +1,5 @@
-import type { MappingSpace } from '@tskern/mm-api';
-import type { FrameAllocator } from '@tskern/pagealloc';
+import type { MappingSpace, TranslateResult } from '@tskern/mm-api';
+import { isFrame, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import type { RamFile } from '../ram-file';
 
 /** One `invalidate` call, with what the file still had resident at that moment. */
@@ -17,7 +17,7 @@ export interface Invalidation {
 export class FakeSpace implements MappingSpace {
   readonly calls: Invalidation[] = [];
   /** address -> frame this space holds a reference on. */
-  readonly ptes = new Map<number, number>();
+  readonly ptes = new Map<number, FrameId>();
 
   constructor(
     readonly file: RamFile,
@@ -35,9 +35,9 @@ export class FakeSpace implements MappingSpace {
   }
 
   /** Fault the page at `addr` (mapping file offset `addr - base + offset`). */
-  fault(addr: number, fileOffset: number, write = false): number {
+  fault(addr: number, fileOffset: number, write = false): TranslateResult {
     const f = this.file.translate(fileOffset, write);
-    if (f < 0) return f;
+    if (!isFrame(f)) return f;
     this.frames.incRef(f);
     this.ptes.set(addr, f);
     return f;
