@@ -1,4 +1,4 @@
-import { Errno, isError, O, PAGE_SIZE } from '@tskern/abi';
+import { err, Errno, isError, O, PAGE_SIZE, type Status } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
@@ -216,7 +216,7 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   /** msync(MS_SYNC) of [offset, offset + length): that range, then the host's fdatasync (vfs_fsync_range). */
-  writeback(offset: number, length: number): number {
+  writeback(offset: number, length: number): Status {
     return this.sync(Math.floor(offset / PAGE_SIZE), Math.ceil((offset + length) / PAGE_SIZE), true);
   }
 
@@ -225,16 +225,16 @@ export class HostFile extends HostInode implements Mappable {
    * host's fsync fails the pages written are dirty again: they may not be on
    * stable storage.
    */
-  private sync(fromPage: number, toPage: number, datasync: boolean): number {
-    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
+  private sync(fromPage: number, toPage: number, datasync: boolean): Status {
+    if (this.fs.backend.refuseReentry()) return err(Errno.EIO);
     const cache = this.cache;
     if (cache === null || this.unlinked) return 0;
     const r = cache.flush(fromPage, toPage, this.io, (p) => this.writers.covers(p));
-    if (r.error < 0) return r.error;
-    const err = this.fs.backend.fsync(this.handle, datasync);
-    if (err < 0) {
+    if (isError(r.error)) return r.error;
+    const e = this.fs.backend.fsync(this.handle, datasync);
+    if (isError(e)) {
       cache.markDirty(r.written);
-      return err;
+      return e;
     }
     return 0;
   }
@@ -318,7 +318,7 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   /** MADV_REMOVE / fallocate(PUNCH_HOLE): the host interface has no hole punching. */
-  punchHole(): number {
-    return -Errno.EOPNOTSUPP;
+  punchHole(): Status {
+    return err(Errno.EOPNOTSUPP);
   }
 }

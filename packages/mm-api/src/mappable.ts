@@ -1,3 +1,4 @@
+import type { Status } from '@tskern/abi';
 import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
 import type { MappingSpace } from './mapping-space';
 
@@ -66,5 +67,5 @@ export interface Mappable {
    * fallocate PUNCH_HOLE). Returns 0, or `-errno` (`-EOPNOTSUPP` where the
    * object cannot punch holes).
    */
-  punchHole(offset: number, length: number): number;
+  punchHole(offset: number, length: number): Status;
 }

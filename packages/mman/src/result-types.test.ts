@@ -7,6 +7,7 @@ import { isFrame, type FrameId } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { handleFault } from './fault';
 import { mmap } from './mmap';
+import { munmap } from './munmap';
 import { standaloneSharedAnonymous } from './shared-anonymous';
 import { testMemory } from './test-kit';
 
@@ -61,5 +62,16 @@ describe('fault, frame and translate results through mman', () => {
     // @ts-expect-error a translate code is not -errno
     const notErrno: NegErrno = TRANSLATE_SIGBUS;
     expect(notErrno).toBe(TRANSLATE_SIGBUS);
+  });
+
+  it('munmap answers 0 or -errno, which a fault result cannot hold', () => {
+    const { space } = testMemory();
+    const as = space();
+    const bad: Status = munmap(as, 0x700000001, PAGE_SIZE); // unaligned
+    expect(bad).toBe(-Errno.EINVAL);
+    expect(isError(bad)).toBe(true);
+    // @ts-expect-error -errno is not a FaultResult
+    const asFault: FaultResult = munmap(as, 0x700000000, 0);
+    expect(asFault).toBe(-Errno.EINVAL);
   });
 });

@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { Errno, PAGE_SIZE, type Status } from '@tskern/abi';
 import { PagedBuffer } from '@tskern/buf';
 import {
   TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type TranslateResult, type MappingIdentity, type MappingSpace,
@@ -82,7 +82,7 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     return this.data.size;
   }
 
-  punchHole(offset: number, length: number): number {
+  punchHole(offset: number, length: number): Status {
     const all = [...this.mappings.values()].flatMap((byStart) => [...byStart.values()].flat());
     for (const m of all) {
       const from = Math.max(offset, m.offset);
@@ -113,7 +113,7 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     return this.ino;
   }
 
-  sync(): number {
+  sync(): Status {
     return 0;
   }
 }

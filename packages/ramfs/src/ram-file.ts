@@ -1,4 +1,4 @@
-import { Errno, FALLOC_FL, PAGE_SIZE } from '@tskern/abi';
+import { Errno, FALLOC_FL, PAGE_SIZE, type Status } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
 import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
@@ -87,7 +87,7 @@ export class RamFile extends SimpleInode implements Mappable {
     return 0; // noop_fsync: memory is the only copy
   }
 
-  writeback(): number {
+  writeback(): Status {
     return 0;
   }
 
@@ -212,7 +212,7 @@ export class RamFile extends SimpleInode implements Mappable {
    * private copies kept (unmap_mapping_range with even_cows 0); whole pages
    * become holes, partial ones are zeroed. The size does not change.
    */
-  punchHole(offset: number, length: number): number {
+  punchHole(offset: number, length: number): Status {
     if (length <= 0) return 0;
     this.rmap.invalidate(Math.floor(offset / PAGE_SIZE) * PAGE_SIZE, pageUp(offset + length), false);
     this.data.punchHole(offset, length);
