@@ -6,7 +6,7 @@
  * other access is SIGSEGV), and `munmap` of address 13 throwing, to stand
  * for a kernel bug.
  */
-import { Errno, SYS, Signal } from '@tskern/abi';
+import { Errno, FAULT_OK, SYS, Signal, type FaultResult } from '@tskern/abi';
 import type { ScenarioKernel } from '@tskern/scenario';
 import { ZeroKernel } from '@tskern/test-kit';
 
@@ -33,16 +33,16 @@ export class TinyKernel extends ZeroKernel implements ScenarioKernel {
     return addr >= ZeroKernel.STACK.start && addr + len <= ZeroKernel.STACK.end;
   }
 
-  override load(pid: number, addr: number, dst: Uint8Array): number {
+  override load(pid: number, addr: number, dst: Uint8Array): FaultResult {
     if (this.inStack(addr, dst.length) || (addr >= 0x10000 && addr + dst.length <= 0x11000)) return super.load(pid, addr, dst);
     return Signal.SIGSEGV;
   }
 
-  override store(_pid: number, addr: number, src: Uint8Array): number {
-    return this.inStack(addr, src.length) ? 0 : Signal.SIGSEGV;
+  override store(_pid: number, addr: number, src: Uint8Array): FaultResult {
+    return this.inStack(addr, src.length) ? FAULT_OK : Signal.SIGSEGV;
   }
 
-  override fill(): number {
+  override fill(): FaultResult {
     return Signal.SIGSEGV;
   }
 

@@ -46,8 +46,3 @@ export function errnoValue(name: string): number | undefined {
   if (name === 'EDEADLOCK') return Errno.EDEADLK;
   return (Errno as Record<string, number>)[name];
 }
-
-/** True when a raw syscall result is an error (Linux: -4095..-1). */
-export function isError(result: number): boolean {
-  return result < 0 && result >= -4095;
-}

@@ -5,6 +5,7 @@
  * source of truth: no other package spells a flag value.
  */
 export * from './errno';
+export * from './neg-errno';
 export * from './mman';
 export * from './fcntl';
 export * from './signal';

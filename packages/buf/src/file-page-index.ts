@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import type { FrameId } from '@tskern/pagealloc';
+import { NO_FRAME, storedFrame, type FrameId, type NoFrame } from '@tskern/pagealloc';
 
 /** log2 of the fan-out: each radix node has 512 slots, like an x86-64 page table. */
 const SHIFT = 9;
@@ -73,14 +73,14 @@ export class FilePageIndex {
   }
 
   /** The frame for `page` (a non-negative integer), or -1 for a hole. */
-  get(page: number): FrameId | -1 {
+  get(page: number): FrameId | NoFrame {
     const d = page - this.cacheBase;
-    if (d >= 0 && d < FANOUT) return this.cacheLeaf[d]!;
+    if (d >= 0 && d < FANOUT) return storedFrame(this.cacheLeaf, d);
     const leaf = this.findLeaf(page);
-    if (leaf === null) return -1;
+    if (leaf === null) return NO_FRAME;
     this.cacheBase = page - (page & MASK);
     this.cacheLeaf = leaf;
-    return leaf[page & MASK]!;
+    return storedFrame(leaf, page & MASK);
   }
 
   private findLeaf(page: number): Leaf | null {
@@ -170,8 +170,8 @@ export class FilePageIndex {
       const hi = to - base < FANOUT ? to - base : FANOUT;
       let dropped = 0;
       for (let i = lo; i < hi; i++) {
-        const f = leaf[i]!;
-        if (f >= 0) {
+        const f = storedFrame(leaf, i);
+        if (f !== NO_FRAME) {
           leaf[i] = -1;
           dropped++;
           sink.decRef(f);
@@ -227,8 +227,8 @@ export class FilePageIndex {
     if (level === 0) {
       const leaf = node as Leaf;
       for (let i = 0; i < FANOUT; i++) {
-        const f = leaf[i]!;
-        if (f >= 0) fn(base + i, f);
+        const f = storedFrame(leaf, i);
+        if (f !== NO_FRAME) fn(base + i, f);
       }
       return;
     }

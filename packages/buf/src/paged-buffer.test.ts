@@ -3,13 +3,22 @@ import {
   ArenaFrameAllocator,
   assertNoFramesInUse,
   FaultyFrameAllocator,
+  isFrame,
   PAGE_SIZE,
+  type FrameId,
+  type NoFrame,
 } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { ENOSPC } from './errno';
 import { PagedBuffer } from './paged-buffer';
 
 const P = PAGE_SIZE;
+
+/** A page the test expects to be resident. */
+function must(frame: FrameId | NoFrame): FrameId {
+  if (!isFrame(frame)) throw new Error('test: expected a resident page');
+  return frame;
+}
 
 function bytes(n: number, seed = 1): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => ((i * 31 + seed) % 255) + 1);
@@ -137,7 +146,7 @@ describe('PagedBuffer resize', () => {
     const alloc = new ArenaFrameAllocator({ frames: 8 });
     const b = new PagedBuffer(alloc);
     b.write(0, bytes(4 * P), 0, 4 * P);
-    const f1 = b.frameAt(1);
+    const f1 = must(b.frameAt(1));
     expect(b.resize(P + 10)).toBe(0);
     expect(b.residentPages()).toBe(2);
     expect(alloc.stats().usedFrames).toBe(2);
@@ -159,7 +168,7 @@ describe('PagedBuffer resize', () => {
     expect(alloc.stats().usedFrames).toBe(0);
     b.resize(2 * P);
     expect(readAll(b).every((x) => x === 0)).toBe(true);
-    const f = b.getOrAllocFrame(1);
+    const f = must(b.getOrAllocFrame(1));
     expect(alloc.offset(f) % P).toBe(0);
     b.write(3, bytes(5000), 0, 5000);
     b.forEachResident((_page, frame) => expect(alloc.offset(frame) % P).toBe(0));
@@ -170,7 +179,7 @@ describe('PagedBuffer resize', () => {
     const alloc = new ArenaFrameAllocator({ frames: 8 });
     const b = new PagedBuffer(alloc, { zeroTailOnGrow: true });
     b.write(0, bytes(100), 0, 100);
-    const f = b.getOrAllocFrame(0);
+    const f = must(b.getOrAllocFrame(0));
     alloc.write(f, 100, bytes(50, 9), 0, 50);
     b.resize(200);
     expect(readAll(b, 100).every((x) => x === 0)).toBe(true);
@@ -183,7 +192,7 @@ describe('PagedBuffer resize', () => {
     const alloc = new ArenaFrameAllocator({ frames: 8 });
     const b = new PagedBuffer(alloc);
     b.write(0, bytes(100), 0, 100);
-    const f = b.getOrAllocFrame(0);
+    const f = must(b.getOrAllocFrame(0));
     alloc.write(f, 100, bytes(50, 9), 0, 50); // a MAP_SHARED store past EOF
     // Never read while past EOF: a read stops at 100 bytes.
     expect(readAll(b, 0, 200).subarray(100).every((x) => x === 0)).toBe(true);
@@ -199,7 +208,7 @@ describe('PagedBuffer resize', () => {
     const alloc = new ArenaFrameAllocator({ frames: 8 });
     const b = new PagedBuffer(alloc);
     b.write(0, bytes(100), 0, 100);
-    alloc.write(b.getOrAllocFrame(0), 100, bytes(50, 9), 0, 50);
+    alloc.write(must(b.getOrAllocFrame(0)), 100, bytes(50, 9), 0, 50);
     expect(b.resize(100)).toBe(0);
     b.resize(200);
     expect(readAll(b, 0, 100)).toEqual(bytes(100));
@@ -213,7 +222,7 @@ describe('PagedBuffer frames for mappings', () => {
     const b = new PagedBuffer(alloc);
     b.resize(3 * P);
     expect(b.frameAt(1)).toBe(-1);
-    const f = b.getOrAllocFrame(1);
+    const f = must(b.getOrAllocFrame(1));
     expect(f).toBeGreaterThanOrEqual(0);
     expect(b.frameAt(1)).toBe(f);
     expect(b.getOrAllocFrame(1)).toBe(f);
@@ -225,7 +234,7 @@ describe('PagedBuffer frames for mappings', () => {
     const alloc = new ArenaFrameAllocator({ frames: 8 });
     const b = new PagedBuffer(alloc);
     b.write(0, bytes(P), 0, P);
-    const f = b.getOrAllocFrame(0);
+    const f = must(b.getOrAllocFrame(0));
     alloc.incRef(f); // the mapping's reference
     b.resize(0);
     expect(alloc.refCount(f)).toBe(1);

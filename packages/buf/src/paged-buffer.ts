@@ -1,6 +1,6 @@
 import { fileOffset, offsetAdd, type FileOffset } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
-import { copyBytes, PAGE_SIZE, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
+import { copyBytes, NO_FRAME, PAGE_SIZE, type FrameAllocator, type FrameId, type NoFrame } from '@tskern/pagealloc';
 import { ENOSPC } from './errno';
 import { FilePageIndex } from './file-page-index';
 
@@ -106,7 +106,7 @@ export class PagedBuffer {
     while (left > 0) {
       let chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
       const f = this.pages.get(page);
-      if (f < 0) {
+      if (f === NO_FRAME) {
         dst.fill(0, d, d + chunk);
       } else {
         // Frames that lie back to back in one array are copied as one run.
@@ -148,10 +148,10 @@ export class PagedBuffer {
     while (left > 0) {
       const chunk = PAGE_SIZE - inPage < left ? PAGE_SIZE - inPage : left;
       let f = this.pages.get(page);
-      if (f < 0) {
+      if (f === NO_FRAME) {
         // A page written whole needs no zeroing first.
         f = chunk === PAGE_SIZE ? this.alloc.allocateUninitialized() : this.alloc.allocate();
-        if (f < 0) break;
+        if (f === NO_FRAME) break;
         this.pages.put(page, f);
       }
       // Following pages whose frames lie back to back in one array are copied as one run.
@@ -185,7 +185,7 @@ export class PagedBuffer {
     let next = page + 1;
     while (run < left && inPage + run === (next - page) * PAGE_SIZE) {
       const g = this.pages.get(next);
-      if (g < 0 || alloc.memory(g) !== mem || alloc.offset(g) !== base + (next - page) * PAGE_SIZE) break;
+      if (g === NO_FRAME || alloc.memory(g) !== mem || alloc.offset(g) !== base + (next - page) * PAGE_SIZE) break;
       run += Math.min(PAGE_SIZE, left - run);
       next++;
     }
@@ -217,7 +217,7 @@ export class PagedBuffer {
       const tail = inPageOf(newSize);
       if (tail !== 0) {
         const f = this.pages.get(keep - 1);
-        if (f >= 0) this.alloc.zero(f, tail, PAGE_SIZE - tail);
+        if (f !== NO_FRAME) this.alloc.zero(f, tail, PAGE_SIZE - tail);
       }
     }
     this.length = newSize;
@@ -234,13 +234,13 @@ export class PagedBuffer {
     if (inPage === 0) return;
     const page = pageOf(old);
     const f = this.pages.get(page);
-    if (f < 0) return;
+    if (f === NO_FRAME) return;
     const stop = pageOf(newEnd) > page ? PAGE_SIZE : inPageOf(newEnd);
     this.alloc.zero(f, inPage, stop - inPage);
   }
 
   /** The frame holding page `pageIndex`, or -1 for a hole (or a page past the end). */
-  frameAt(pageIndex: number): FrameId | -1 {
+  frameAt(pageIndex: number): FrameId | NoFrame {
     invariant(
       Number.isSafeInteger(pageIndex) && pageIndex >= 0,
       'PagedBuffer.frameAt: bad page index',
@@ -253,15 +253,15 @@ export class PagedBuffer {
    * allocating a zeroed one for a hole; -1 when out of memory. The buffer
    * keeps its own reference: a mapping must incRef what it maps.
    */
-  getOrAllocFrame(pageIndex: number): FrameId | -1 {
+  getOrAllocFrame(pageIndex: number): FrameId | NoFrame {
     invariant(
       Number.isSafeInteger(pageIndex) && pageIndex >= 0 && pageIndex < this.pageCount,
       'PagedBuffer.getOrAllocFrame: page outside the buffer',
     );
     const f = this.pages.get(pageIndex);
-    if (f >= 0) return f;
+    if (f !== NO_FRAME) return f;
     const fresh = this.alloc.allocate();
-    if (fresh >= 0) this.pages.put(pageIndex, fresh);
+    if (fresh !== NO_FRAME) this.pages.put(pageIndex, fresh);
     return fresh;
   }
 
@@ -298,7 +298,7 @@ export class PagedBuffer {
     while (page < lastPage || (page === lastPage && inPage < lastIn)) {
       const chunk = page < lastPage ? PAGE_SIZE - inPage : lastIn - inPage;
       const f = this.pages.get(page);
-      if (f >= 0) this.alloc.zero(f, inPage, chunk);
+      if (f !== NO_FRAME) this.alloc.zero(f, inPage, chunk);
       page++;
       inPage = 0;
     }

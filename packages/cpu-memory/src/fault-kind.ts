@@ -1,4 +1,4 @@
-import { PAGE_SIZE, Signal } from '@tskern/abi';
+import { PAGE_SIZE, Signal, type SignalNumber } from '@tskern/abi';
 import type { AddressSpace } from '@tskern/mman';
 import type { MemoryFaultKind } from '@tskern/rv64';
 
@@ -12,7 +12,7 @@ import type { MemoryFaultKind } from '@tskern/rv64';
  * SEGV_ACCERR; SIGBUS (a page wholly beyond the end of a file, or no frame
  * left) is BUS_ADRERR.
  */
-export function faultKind(as: AddressSpace, signal: number, address: number): MemoryFaultKind {
+export function faultKind(as: AddressSpace, signal: SignalNumber, address: number): MemoryFaultKind {
   if (signal === Signal.SIGBUS) return 'adrerr';
   if (as.released || as.vmas.find(address) === undefined) return 'maperr';
   if (as.guards.size !== 0 && as.guards.has(Math.floor(address / PAGE_SIZE))) return 'maperr';

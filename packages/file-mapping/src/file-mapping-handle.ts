@@ -1,4 +1,5 @@
 import { invariant } from '@tskern/assert';
+import type { Status } from '@tskern/abi';
 import type { MappingIdentity } from '@tskern/mm-api';
 import { displayPath, type Inode, type Path } from '@tskern/vfs';
 
@@ -70,7 +71,7 @@ export class FileMappingHandle implements MappingIdentity {
   }
 
   /** msync: the inode's write-back (0 where the page cache is the only copy, as ramfs). */
-  sync(offset: number, length: number): number {
+  sync(offset: number, length: number): Status {
     return this.inode.writeback?.(offset, length) ?? 0;
   }
 }

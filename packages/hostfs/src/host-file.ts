@@ -1,7 +1,7 @@
-import { Errno, O, PAGE_SIZE } from '@tskern/abi';
+import { err, Errno, isError, O, PAGE_SIZE, type Status } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
-import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
-import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
+import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
+import type { FrameAllocator } from '@tskern/pagealloc';
 import type { FileOperations } from '@tskern/vfs';
 import type { HostStat } from './host-backend';
 import { HostInode } from './host-inode';
@@ -215,7 +215,7 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   /** msync(MS_SYNC) of [offset, offset + length): that range, then the host's fdatasync (vfs_fsync_range). */
-  writeback(offset: number, length: number): number {
+  writeback(offset: number, length: number): Status {
     return this.sync(Math.floor(offset / PAGE_SIZE), Math.ceil((offset + length) / PAGE_SIZE), true);
   }
 
@@ -224,16 +224,16 @@ export class HostFile extends HostInode implements Mappable {
    * host's fsync fails the pages written are dirty again: they may not be on
    * stable storage.
    */
-  private sync(fromPage: number, toPage: number, datasync: boolean): number {
-    if (this.fs.backend.refuseReentry()) return -Errno.EIO;
+  private sync(fromPage: number, toPage: number, datasync: boolean): Status {
+    if (this.fs.backend.refuseReentry()) return err(Errno.EIO);
     const cache = this.cache;
     if (cache === null || this.unlinked) return 0;
     const r = cache.flush(fromPage, toPage, this.io, (p) => this.writers.covers(p));
-    if (r.error < 0) return r.error;
-    const err = this.fs.backend.fsync(this.handle, datasync);
-    if (err < 0) {
+    if (isError(r.error)) return r.error;
+    const e = this.fs.backend.fsync(this.handle, datasync);
+    if (isError(e)) {
       cache.markDirty(r.written);
-      return err;
+      return e;
     }
     return 0;
   }
@@ -300,15 +300,14 @@ export class HostFile extends HostInode implements Mappable {
    * fails (VM_FAULT_SIGBUS), NOMEM when no frame is left. A store marks the
    * page dirty.
    */
-  translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+  translate(offset: number, write: boolean): TranslateResult {
     if (this.fs.backend.refuseReentry()) return TRANSLATE_SIGBUS;
     const cache = this.activeCache(write);
     if (typeof cache === 'number') return TRANSLATE_SIGBUS;
     if (offset >= pageUp(cache.size)) return TRANSLATE_SIGBUS;
     const page = offset / PAGE_SIZE;
     const frame = cache.load(page, this.io);
-    if (frame === -Errno.ENOMEM) return TRANSLATE_NOMEM;
-    if (frame < 0) return TRANSLATE_SIGBUS;
+    if (isError(frame)) return frame === -Errno.ENOMEM ? TRANSLATE_NOMEM : TRANSLATE_SIGBUS;
     if (write) cache.markDirty([page]);
     return frame;
   }
@@ -318,7 +317,7 @@ export class HostFile extends HostInode implements Mappable {
   }
 
   /** MADV_REMOVE / fallocate(PUNCH_HOLE): the host interface has no hole punching. */
-  punchHole(): number {
-    return -Errno.EOPNOTSUPP;
+  punchHole(): Status {
+    return err(Errno.EOPNOTSUPP);
   }
 }

@@ -1,7 +1,7 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { err, Errno, isError, PAGE_SIZE, type NegErrno } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
-import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
+import { NO_FRAME, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import type { PageIo } from './page-io';
 
 /** What a flush did: the error that stopped it (0 for none) and the pages it wrote. */
@@ -66,11 +66,11 @@ export class PageCache {
    * it is not cached (filemap_read_folio): the frame, `-ENOMEM` when no frame
    * is left, or the host's `-errno` (the page is then left out).
    */
-  load(page: number, io: PageIo): FrameId | number {
+  load(page: number, io: PageIo): FrameId | NegErrno {
     const have = this.data.frameAt(page);
-    if (have >= 0) return have;
+    if (have !== NO_FRAME) return have;
     const frame = this.data.getOrAllocFrame(page);
-    if (frame < 0) return -Errno.ENOMEM;
+    if (frame === NO_FRAME) return err(Errno.ENOMEM);
     // Read straight into the (zeroed) frame; bytes past the host's EOF stay zero.
     const mem = this.frames.memory(frame);
     const base = this.frames.offset(frame);
@@ -78,7 +78,7 @@ export class PageCache {
     const want = Math.min(PAGE_SIZE, this.size - pos);
     for (let got = 0; got < want; ) {
       const n = io.pread(mem, base + got, want - got, pos + got);
-      if (n < 0) {
+      if (isError(n)) {
         this.data.punchHole(pos, PAGE_SIZE);
         return n;
       }
@@ -92,7 +92,7 @@ export class PageCache {
   private loadRange(first: number, last: number, io: PageIo): { error: number; page: number } {
     for (let p = first; p <= last; p++) {
       const r = this.load(p, io);
-      if (r < 0) return { error: r, page: p };
+      if (isError(r)) return { error: r, page: p };
     }
     return { error: 0, page: last + 1 };
   }

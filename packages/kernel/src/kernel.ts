@@ -1,4 +1,4 @@
-import { Errno, SHM_DIR, Signal } from '@tskern/abi';
+import { Errno, SHM_DIR, Signal, type FaultResult } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
 import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
@@ -288,17 +288,17 @@ export class Kernel implements KernelHost {
     if (p !== undefined) this.syscalls.register(p.abi, nr, def);
   }
 
-  load(pid: number, addr: number, dst: Uint8Array): number {
+  load(pid: number, addr: number, dst: Uint8Array): FaultResult {
     const proc = this.live(pid);
     return proc === undefined ? Signal.SIGSEGV : load(proc.mm, addr, dst, 0, dst.length);
   }
 
-  store(pid: number, addr: number, src: Uint8Array): number {
+  store(pid: number, addr: number, src: Uint8Array): FaultResult {
     const proc = this.live(pid);
     return proc === undefined ? Signal.SIGSEGV : store(proc.mm, addr, src, 0, src.length);
   }
 
-  fill(pid: number, addr: number, length: number, byte: number): number {
+  fill(pid: number, addr: number, length: number, byte: number): FaultResult {
     const proc = this.live(pid);
     return proc === undefined ? Signal.SIGSEGV : fill(proc.mm, addr, length, byte & 0xff);
   }

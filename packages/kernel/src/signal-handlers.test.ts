@@ -1,4 +1,4 @@
-import { SYS_RISCV64 } from '@tskern/abi';
+import { Signal, SYS_RISCV64 } from '@tskern/abi';
 import {
   SA, SEGV_MAPERR, SIG, SIGACTION_GENERIC, SignalSet, decodeSiginfo, encodeSigaction, encodeSignalSet,
 } from '@tskern/signal';
@@ -25,7 +25,7 @@ describe('a riscv64 SIGSEGV handler through the runtime', () => {
     const faultAddr = 0x4000_0000;
     expect(k.load(pid, faultAddr, new Uint8Array(8))).toBe(SIG.SIGSEGV);
     ctx.regs[RV_PC] = 0x1_0000n;
-    forceSigFault(task, SIG.SIGSEGV, faultAddr);
+    forceSigFault(task, Signal.SIGSEGV, faultAddr);
     expect(k.runtime.returnToUser(pid)).toBe(SIG.SIGSEGV);
     expect(ctx.regs[RV_PC]).toBe(0x7000n);
     expect(ctx.regs[RV_A0]).toBe(11n);

@@ -1,5 +1,6 @@
+import type { FrameId } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
-import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS } from './index';
+import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type TranslateFault, type TranslateResult } from './index';
 
 /**
  * The interfaces carry no code; what they promise is checked where the code
@@ -13,5 +14,15 @@ describe('mm-api contract values', () => {
     expect(TRANSLATE_SIGBUS).toBeLessThan(0);
     expect(TRANSLATE_NOMEM).toBeLessThan(0);
     expect(TRANSLATE_SIGBUS).not.toBe(TRANSLATE_NOMEM);
+  });
+
+  it('keeps the translate codes below the errno range (-4095..-1), so neither reads as -EPERM or -ENOENT', () => {
+    for (const code of [TRANSLATE_SIGBUS, TRANSLATE_NOMEM]) expect(code).toBeLessThan(-4095);
+    // Compile-time: a plain number (an errno such as -1) is neither a fault code nor a frame.
+    // @ts-expect-error -1 (-EPERM) is not a TranslateFault
+    const eperm: TranslateFault = -1;
+    // @ts-expect-error a plain number is not a TranslateResult
+    const enoent: TranslateResult = -2 as number;
+    expect([eperm, enoent]).toEqual([-1, -2]);
   });
 });

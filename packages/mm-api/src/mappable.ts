@@ -1,12 +1,24 @@
+import type { Status } from '@tskern/abi';
 import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
 import type { MappingSpace } from './mapping-space';
 
 /**
- * `translate` answers a frame id (>= 0) or one of these negative codes.
+ * `translate` answers a frame id (>= 0) or one of these codes. They are not
+ * errnos and must not read as one: they lie below the errno range
+ * (-4095..-1, IS_ERR_VALUE), so `isError` is false for them and no `-EPERM`
+ * (-1) or `-ENOENT` (-2) equals them, and their literal types differ from
+ * `NegErrno` and `FrameId`. A fault turns either into SIGBUS; a syscall that
+ * translates (a futex key, a hole punch) picks its own errno.
  * Compare gVisor's memmap.Mappable.Translate and its BusError.
  */
-export const TRANSLATE_SIGBUS = -1; // the page lies wholly past EOF: the access gets SIGBUS
-export const TRANSLATE_NOMEM = -2; // no frame could be allocated: the access gets SIGBUS (as Linux's VM_FAULT_OOM in a page fault of a user task under a memcg limit)
+export const TRANSLATE_SIGBUS = -4097; // the page lies wholly past EOF: the access gets SIGBUS
+export const TRANSLATE_NOMEM = -4098; // no frame could be allocated: the access gets SIGBUS (as Linux's VM_FAULT_OOM in a page fault of a user task under a memcg limit)
+
+/** Why `translate` gave no frame. */
+export type TranslateFault = typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM;
+
+/** What `translate` answers: the frame, or why there is none (check with `isFrame`). */
+export type TranslateResult = FrameId | TranslateFault;
 
 /**
  * The inode side of a memory mapping: a file, a shm object, or shared
@@ -44,7 +56,7 @@ export interface Mappable {
    * `write` says whether the access is a store (a read may still allocate: the
    * page cache of a ramfs file is its only storage).
    */
-  translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM;
+  translate(offset: number, write: boolean): TranslateResult;
 
   /** Whether the page at `offset` is in memory (mincore). */
   isResident(offset: number): boolean;
@@ -60,5 +72,5 @@ export interface Mappable {
    * fallocate PUNCH_HOLE). Returns 0, or `-errno` (`-EOPNOTSUPP` where the
    * object cannot punch holes).
    */
-  punchHole(offset: number, length: number): number;
+  punchHole(offset: number, length: number): Status;
 }

@@ -1,3 +1,5 @@
+import type { Status } from '@tskern/abi';
+
 /**
  * The open file behind a mapping, as the mapping holds it: a counted
  * reference that keeps the file alive after close(2) and unlink(2), and what
@@ -17,5 +19,5 @@ export interface MappingIdentity {
    * (msync MS_SYNC, last unmap). Returns 0 or `-errno` (`-EIO`: the dirty data
    * stays in the cache).
    */
-  sync(offset: number, length: number): number;
+  sync(offset: number, length: number): Status;
 }

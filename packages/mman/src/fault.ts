@@ -1,4 +1,5 @@
-import { DEFAULT_STACK_LIMIT, PAGE_SIZE, Signal } from '@tskern/abi';
+import { DEFAULT_STACK_LIMIT, FAULT_OK, PAGE_SIZE, Signal, type FaultResult } from '@tskern/abi';
+import { isFrame, NO_FRAME } from '@tskern/pagealloc';
 import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
@@ -37,9 +38,6 @@ function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
   return seg;
 }
 
-/** Fault results: 0 when the page is now accessible, else the signal. */
-export const FAULT_OK = 0;
-
 /**
  * Resolve a fault at page `page` for a load (`write` false) or a store, or
  * an instruction fetch (`execute`, with `write` false). As
@@ -50,14 +48,14 @@ export const FAULT_OK = 0;
  * from a non-present page faults it in as a read does (FAULT_FLAG_INSTRUCTION
  * changes nothing in handle_mm_fault but the permission check).
  */
-export function handleFault(as: AddressSpace, page: number, write: boolean, execute = false): number {
+export function handleFault(as: AddressSpace, page: number, write: boolean, execute = false): FaultResult {
   const r = resolveFault(as, page, write, execute);
   // mm_account_fault: a fault that succeeded counts as minor (tskern never waits for I/O, so none is major).
   if (r === FAULT_OK) as.minorFaults++;
   return r;
 }
 
-function resolveFault(as: AddressSpace, page: number, write: boolean, execute: boolean): number {
+function resolveFault(as: AddressSpace, page: number, write: boolean, execute: boolean): FaultResult {
   if (as.released) return Signal.SIGSEGV;
   const addr = page * PAGE_SIZE;
   const seg = as.vmas.find(addr) ?? expandStack(as, addr);
@@ -84,7 +82,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     }
     // The copy overwrites the whole frame, so it need not be zeroed first.
     const copy = frames.allocateUninitialized();
-    if (copy < 0) return Signal.SIGBUS;
+    if (copy === NO_FRAME) return Signal.SIGBUS;
     frames.copy(frame, copy);
     frames.decRef(frame);
     pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
@@ -100,7 +98,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     // read-only, as Linux maps the shared zero page: the first store then
     // faults, which is when the VMA gets its anonymous memory identity.
     const frame = frames.allocate();
-    if (frame < 0) return Signal.SIGBUS;
+    if (frame === NO_FRAME) return Signal.SIGBUS;
     if (write) as.ensureAnon(seg);
     const pteFlags = write ? PTE_PRESENT | PTE_ANON : PTE_PRESENT | PTE_ANON | PTE_COW;
     pt.set(page, frame, pteFlags | as.accessBits(vma, pteFlags));
@@ -111,7 +109,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   if (vma.shared) {
     // Shared: the object's own frame, so every sharer and read/write see the same bytes.
     const frame = backing.mappable.translate(offset, write);
-    if (frame < 0) return Signal.SIGBUS;
+    if (!isFrame(frame)) return Signal.SIGBUS; // past EOF or no memory: both SIGBUS
     frames.incRef(frame);
     pt.set(page, frame, PTE_PRESENT | as.accessBits(vma, 0));
     return FAULT_OK;
@@ -119,7 +117,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
 
   // Private file mapping: read the page-cache frame until the first store (do_read_fault / do_cow_fault).
   const frame = backing.mappable.translate(offset, false);
-  if (frame === TRANSLATE_SIGBUS || frame < 0) return Signal.SIGBUS;
+  if (!isFrame(frame)) return Signal.SIGBUS;
   if (!write) {
     frames.incRef(frame);
     pt.set(page, frame, PTE_PRESENT | PTE_COW | as.accessBits(vma, PTE_COW));
@@ -127,7 +125,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   }
   as.ensureAnon(seg);
   const copy = frames.allocateUninitialized();
-  if (copy < 0) return Signal.SIGBUS;
+  if (copy === NO_FRAME) return Signal.SIGBUS;
   frames.copy(frame, copy);
   pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
   return FAULT_OK;

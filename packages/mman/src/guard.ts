@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { err, Errno, PAGE_SIZE, type Status } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { VM_LOCKED, VM_WIPEONFORK, VM_DONTCOPY, type Vma } from './vma';
@@ -21,15 +21,15 @@ export type GuardPages = Set<number>;
  * in their object) and mark every page. Locked VMAs are refused (EINVAL), as
  * is_valid_guard_vma; 6.15+ allows file-backed and read-only mappings.
  */
-export function installGuards(as: AddressSpace, seg: Segment<Vma>, start: number, end: number): number {
-  if ((seg.value.flags & VM_LOCKED) !== 0) return -Errno.EINVAL;
+export function installGuards(as: AddressSpace, seg: Segment<Vma>, start: number, end: number): Status {
+  if ((seg.value.flags & VM_LOCKED) !== 0) return err(Errno.EINVAL);
   as.zap(start, end);
   for (let page = start / PAGE_SIZE; page < end / PAGE_SIZE; page++) as.guards.add(page);
   return 0;
 }
 
 /** MADV_GUARD_REMOVE over [start, end): the pages fault normally again (locked VMAs allowed: nothing is destroyed). */
-export function removeGuards(as: AddressSpace, start: number, end: number): number {
+export function removeGuards(as: AddressSpace, start: number, end: number): Status {
   dropGuards(as.guards, start, end);
   return 0;
 }

@@ -1,4 +1,4 @@
-import { Errno, MADV, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
+import { err, Errno, MADV, PAGE_MASK, PAGE_SIZE, Signal, type Status } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
@@ -24,25 +24,25 @@ const VALID = new Set<number>([
  * VMA by VMA over the mapped parts of the range; a hole makes the result
  * ENOMEM after the rest was applied; an error from one VMA stops the walk.
  */
-export function madvise(as: AddressSpace, addr: number, len: number, advice: number): number {
-  if (!VALID.has(advice)) return -Errno.EINVAL;
-  if (advice === MADV.MADV_HWPOISON || advice === MADV.MADV_SOFT_OFFLINE) return -Errno.EPERM; // needs CAP_SYS_ADMIN
-  if ((addr & PAGE_MASK) !== 0 || len < 0) return -Errno.EINVAL;
+export function madvise(as: AddressSpace, addr: number, len: number, advice: number): Status {
+  if (!VALID.has(advice)) return err(Errno.EINVAL);
+  if (advice === MADV.MADV_HWPOISON || advice === MADV.MADV_SOFT_OFFLINE) return err(Errno.EPERM); // needs CAP_SYS_ADMIN
+  if ((addr & PAGE_MASK) !== 0 || len < 0) return err(Errno.EINVAL);
   const alignedLen = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   const end = addr + alignedLen;
-  if (end > Number.MAX_SAFE_INTEGER) return -Errno.EINVAL;
+  if (end > Number.MAX_SAFE_INTEGER) return err(Errno.EINVAL);
   if (end === addr) return 0;
   if (advice === MADV.MADV_POPULATE_READ || advice === MADV.MADV_POPULATE_WRITE) {
     return finish(as, populate(as, addr, end, advice === MADV.MADV_POPULATE_WRITE));
   }
 
-  let unmappedError = 0;
+  let unmappedError: Status = 0;
   let start = addr;
   let seg = as.vmas.lowerBound(start);
   for (;;) {
-    if (seg === undefined) return finish(as, -Errno.ENOMEM);
+    if (seg === undefined) return finish(as, err(Errno.ENOMEM));
     if (start < seg.start) {
-      unmappedError = -Errno.ENOMEM;
+      unmappedError = err(Errno.ENOMEM);
       start = seg.start;
       if (start >= end) break;
     }
@@ -56,13 +56,13 @@ export function madvise(as: AddressSpace, addr: number, len: number, advice: num
   return finish(as, unmappedError);
 }
 
-function finish(as: AddressSpace, result: number): number {
+function finish(as: AddressSpace, result: Status): Status {
   as.check();
   return result;
 }
 
 /** Apply `advice` to [start, end) of the VMA in `seg`. */
-function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: number, advice: number): number {
+function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: number, advice: number): Status {
   const vma = seg.value;
   switch (advice) {
     case MADV.MADV_NORMAL:
@@ -85,7 +85,7 @@ function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: numb
       return setFlags(as, seg, start, end, (f) => (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE);
     case MADV.MADV_WIPEONFORK:
       // Only private anonymous memory can be wiped (madvise_behavior: -EINVAL otherwise).
-      if (vma.backing !== null || vma.shared) return -Errno.EINVAL;
+      if (vma.backing !== null || vma.shared) return err(Errno.EINVAL);
       return setFlags(as, seg, start, end, (f) => f | VM_WIPEONFORK);
     case MADV.MADV_KEEPONFORK:
       return setFlags(as, seg, start, end, (f) => f & ~VM_WIPEONFORK);
@@ -94,23 +94,23 @@ function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: numb
       // Zap the range: private anonymous memory refaults as zeros, private file
       // pages lose their COW copies and read the file again, shared pages keep
       // their data in the object (mm/madvise.c:madvise_dontneed_single_vma).
-      if (advice === MADV.MADV_DONTNEED && (vma.flags & VM_LOCKED) !== 0) return -Errno.EINVAL;
+      if (advice === MADV.MADV_DONTNEED && (vma.flags & VM_LOCKED) !== 0) return err(Errno.EINVAL);
       as.zap(start, end);
       return 0;
     case MADV.MADV_FREE:
       // Lazy free of private anonymous memory: the data stays until reclaim,
       // and tskern never reclaims, so nothing changes (mm/madvise.c:madvise_free_single_vma).
-      if (vma.backing !== null || vma.shared) return -Errno.EINVAL;
+      if (vma.backing !== null || vma.shared) return err(Errno.EINVAL);
       return 0;
     case MADV.MADV_REMOVE: {
       // Punch a hole in the object for every sharer (madvise_remove -> fallocate PUNCH_HOLE).
-      if ((vma.flags & VM_LOCKED) !== 0) return -Errno.EINVAL;
-      if (vma.backing === null) return -Errno.EINVAL;
-      if (!vma.shared || (vma.maxProt & MAY_WRITE) === 0) return -Errno.EACCES;
+      if ((vma.flags & VM_LOCKED) !== 0) return err(Errno.EINVAL);
+      if (vma.backing === null) return err(Errno.EINVAL);
+      if (!vma.shared || (vma.maxProt & MAY_WRITE) === 0) return err(Errno.EACCES);
       return vma.backing.mappable.punchHole(vma.objectOffset(seg.start, start), end - start);
     }
     case MADV.MADV_COLLAPSE:
-      return -Errno.EINVAL;
+      return err(Errno.EINVAL);
     case MADV.MADV_GUARD_INSTALL:
       return installGuards(as, seg, start, end);
     case MADV.MADV_GUARD_REMOVE:
@@ -129,18 +129,18 @@ function adviseVma(as: AddressSpace, seg: Segment<Vma>, start: number, end: numb
  * FOLL_MADV_POPULATE turns its EFAULT into that; a SIGBUS or SIGSEGV (a guard
  * marker) EFAULT; no memory ENOMEM.
  */
-function populate(as: AddressSpace, start: number, end: number, write: boolean): number {
+function populate(as: AddressSpace, start: number, end: number, write: boolean): Status {
   for (let addr = start; addr < end; ) {
     const seg = as.vmas.find(addr);
-    if (seg === undefined) return -Errno.ENOMEM;
+    if (seg === undefined) return err(Errno.ENOMEM);
     const vma = seg.value;
-    if ((vma.prot & PROT_READ_MASK) === 0) return -Errno.EINVAL;
-    if (write && (vma.prot & PROT_WRITE_BIT) === 0) return -Errno.EINVAL;
+    if ((vma.prot & PROT_READ_MASK) === 0) return err(Errno.EINVAL);
+    if (write && (vma.prot & PROT_WRITE_BIT) === 0) return err(Errno.EINVAL);
     const stop = Math.min(end, seg.end);
     for (let page = addr / PAGE_SIZE; page < stop / PAGE_SIZE; page++) {
       const sig = handleFault(as, page, write);
-      if (sig === 7) return as.frames.stats().freeFrames === 0 ? -Errno.ENOMEM : -Errno.EFAULT;
-      if (sig !== 0) return -Errno.EFAULT;
+      if (sig === Signal.SIGBUS) return as.frames.stats().freeFrames === 0 ? err(Errno.ENOMEM) : err(Errno.EFAULT);
+      if (sig !== 0) return err(Errno.EFAULT);
     }
     addr = stop;
   }
@@ -148,11 +148,11 @@ function populate(as: AddressSpace, start: number, end: number, write: boolean):
 }
 
 /** Change VMA flags over [start, end), splitting off and merging back as mm/madvise.c:madvise_update_vma. */
-function setFlags(as: AddressSpace, seg: Segment<Vma>, start: number, end: number, change: (flags: number) => number): number {
+function setFlags(as: AddressSpace, seg: Segment<Vma>, start: number, end: number, change: (flags: number) => number): Status {
   const next = change(seg.value.flags);
   if (next === seg.value.flags) return 0;
   const splits = (seg.start < start ? 1 : 0) + (seg.end > end ? 1 : 0);
-  if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return -Errno.ENOMEM;
+  if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return err(Errno.ENOMEM);
   let piece = seg;
   if (piece.start < start) piece = as.splitVma(piece, start);
   if (piece.end > end) as.splitVma(piece, end);

@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE, PROT, PAGE_MASK } from '@tskern/abi';
+import { err, Errno, PAGE_MASK, PAGE_SIZE, PROT, type Status } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 import { PROT_VALID } from './prot';
 import { MAY_EXEC, MAY_READ, MAY_WRITE, VM_ACCOUNT, VM_GROWSDOWN, VM_NORESERVE } from './vma';
@@ -10,40 +10,40 @@ import { MAY_EXEC, MAY_READ, MAY_WRITE, VM_ACCOUNT, VM_GROWSDOWN, VM_NORESERVE }
  * what the mapping may have (a read-only file mapped shared) is EACCES.
  * Pieces are split off and merged back with equal neighbours.
  */
-export function mprotect(as: AddressSpace, addr: number, len: number, prot: number): number {
+export function mprotect(as: AddressSpace, addr: number, len: number, prot: number): Status {
   const grows = prot & (PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP);
-  if (grows === (PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP)) return -Errno.EINVAL;
+  if (grows === (PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP)) return err(Errno.EINVAL);
   prot &= ~(PROT.PROT_GROWSDOWN | PROT.PROT_GROWSUP);
-  if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
+  if ((addr & PAGE_MASK) !== 0) return err(Errno.EINVAL);
   if (len === 0) return 0;
   const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
-  if (end <= addr || len < 0) return -Errno.ENOMEM;
-  if ((prot & ~PROT_VALID) !== 0) return -Errno.EINVAL;
+  if (end <= addr || len < 0) return err(Errno.ENOMEM);
+  if ((prot & ~PROT_VALID) !== 0) return err(Errno.EINVAL);
   prot &= PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC;
 
   if (grows & PROT.PROT_GROWSDOWN) {
     // The first VMA in the range must grow down; the change then starts at
     // its start (do_mprotect_pkey: `start = vma->vm_start`), before any hole check.
     const first = as.vmas.lowerBound(addr);
-    if (first === undefined || first.start >= end) return -Errno.ENOMEM;
-    if ((first.value.flags & VM_GROWSDOWN) === 0) return -Errno.EINVAL;
+    if (first === undefined || first.start >= end) return err(Errno.ENOMEM);
+    if ((first.value.flags & VM_GROWSDOWN) === 0) return err(Errno.EINVAL);
     addr = first.start;
   } else if (grows & PROT.PROT_GROWSUP) {
     // x86-64 has no VM_GROWSUP VMAs.
     const first = as.vmas.lowerBound(addr);
-    if (first === undefined || first.start >= end) return -Errno.ENOMEM;
-    if (first.start > addr) return -Errno.ENOMEM;
-    return -Errno.EINVAL;
+    if (first === undefined || first.start >= end) return err(Errno.ENOMEM);
+    if (first.start > addr) return err(Errno.ENOMEM);
+    return err(Errno.EINVAL);
   }
-  if (as.vmas.find(addr) === undefined) return -Errno.ENOMEM;
+  if (as.vmas.find(addr) === undefined) return err(Errno.ENOMEM);
 
   const wanted = (prot & PROT.PROT_READ ? MAY_READ : 0) | (prot & PROT.PROT_WRITE ? MAY_WRITE : 0) | (prot & PROT.PROT_EXEC ? MAY_EXEC : 0);
   let pos = addr;
   while (pos < end) {
     const seg = as.vmas.find(pos);
-    if (seg === undefined) return finish(as, -Errno.ENOMEM); // a hole after earlier VMAs changed
+    if (seg === undefined) return finish(as, err(Errno.ENOMEM)); // a hole after earlier VMAs changed
     const vma = seg.value;
-    if ((wanted & ~vma.maxProt) !== 0) return finish(as, -Errno.EACCES);
+    if ((wanted & ~vma.maxProt) !== 0) return finish(as, err(Errno.EACCES));
     const to = Math.min(seg.end, end);
     // mprotect_fixup's accounting: becoming writable charges a private
     // mapping (VM_ACCOUNT); losing PROT_WRITE uncharges private anonymous
@@ -56,7 +56,7 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
     }
     if (vma.prot !== prot || vma.flags !== flags) {
       const splits = (seg.start < pos ? 1 : 0) + (seg.end > to ? 1 : 0);
-      if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return finish(as, -Errno.ENOMEM);
+      if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return finish(as, err(Errno.ENOMEM));
       let piece = seg;
       if (piece.start < pos) piece = as.splitVma(piece, pos);
       if (piece.end > to) as.splitVma(piece, to);
@@ -74,7 +74,7 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
   return finish(as, 0);
 }
 
-function finish(as: AddressSpace, result: number): number {
+function finish(as: AddressSpace, result: Status): Status {
   as.check();
   return result;
 }

@@ -1,4 +1,5 @@
 import { Errno, MREMAP, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
+import type { FrameId } from '@tskern/pagealloc';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { unmappedArea } from './placement';
@@ -216,7 +217,8 @@ function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: numb
   });
   for (let i = 0; i < entries.length; i += 3) {
     const flagsOfPage = entries[i + 2]! & (PTE_PRESENT | PTE_ANON | PTE_COW);
-    pt.set(entries[i]! + delta, entries[i + 1]!, flagsOfPage | as.accessBits(moved, flagsOfPage));
+    const frame = entries[i + 1]! as FrameId; // pushed from forEachPresent above
+    pt.set(entries[i]! + delta, frame, flagsOfPage | as.accessBits(moved, flagsOfPage));
   }
   moveGuards(as.guards, addr, addr + oldLen, delta);
   if ((flags & MREMAP.MREMAP_DONTUNMAP) === 0) {

@@ -1,4 +1,4 @@
-import { Errno, MS, PAGE_SIZE, PAGE_MASK } from '@tskern/abi';
+import { err, Errno, MS, PAGE_MASK, PAGE_SIZE, type Status } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 import { VM_LOCKED } from './vma';
 
@@ -9,26 +9,26 @@ import { VM_LOCKED } from './vma';
  * MS_SYNC on shared file mappings has work to do: write-back to a backing
  * store (hostfs), whose failure (EIO) is reported.
  */
-export function msync(as: AddressSpace, addr: number, len: number, flags: number): number {
-  if ((flags & ~(MS.MS_ASYNC | MS.MS_INVALIDATE | MS.MS_SYNC)) !== 0) return -Errno.EINVAL;
-  if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
-  if ((flags & MS.MS_ASYNC) !== 0 && (flags & MS.MS_SYNC) !== 0) return -Errno.EINVAL;
-  if (len < 0) return -Errno.ENOMEM;
+export function msync(as: AddressSpace, addr: number, len: number, flags: number): Status {
+  if ((flags & ~(MS.MS_ASYNC | MS.MS_INVALIDATE | MS.MS_SYNC)) !== 0) return err(Errno.EINVAL);
+  if ((addr & PAGE_MASK) !== 0) return err(Errno.EINVAL);
+  if ((flags & MS.MS_ASYNC) !== 0 && (flags & MS.MS_SYNC) !== 0) return err(Errno.EINVAL);
+  if (len < 0) return err(Errno.ENOMEM);
   const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   if (end === addr) return 0;
   let start = addr;
-  let unmappedError = 0;
+  let unmappedError: Status = 0;
   let seg = as.vmas.lowerBound(start);
   for (;;) {
-    if (seg === undefined) return -Errno.ENOMEM;
+    if (seg === undefined) return err(Errno.ENOMEM);
     if (start < seg.start) {
-      if (flags === MS.MS_ASYNC) return -Errno.ENOMEM;
+      if (flags === MS.MS_ASYNC) return err(Errno.ENOMEM);
       start = seg.start;
-      if (start >= end) return -Errno.ENOMEM;
-      unmappedError = -Errno.ENOMEM;
+      if (start >= end) return err(Errno.ENOMEM);
+      unmappedError = err(Errno.ENOMEM);
     }
     const vma = seg.value;
-    if ((flags & MS.MS_INVALIDATE) !== 0 && (vma.flags & VM_LOCKED) !== 0) return -Errno.EBUSY;
+    if ((flags & MS.MS_INVALIDATE) !== 0 && (vma.flags & VM_LOCKED) !== 0) return err(Errno.EBUSY);
     const to = Math.min(end, seg.end);
     if ((flags & MS.MS_SYNC) !== 0 && vma.backing !== null && vma.shared) {
       const error = vma.backing.identity.sync(vma.objectOffset(seg.start, start), to - start);

@@ -1,4 +1,5 @@
 import { invariant } from '@tskern/assert';
+import { NO_FRAME, type FrameId, type NoFrame } from '@tskern/pagealloc';
 import { PTE_PRESENT } from './pte';
 import type { TranslationObserver } from './translation-observer';
 
@@ -94,14 +95,15 @@ export class PageTable {
     return c === undefined ? 0 : c.flags[page % CHUNK_PAGES]!;
   }
 
-  /** Frame of page `page`; only meaningful when `flags(page)` is nonzero. */
-  frame(page: number): number {
+  /** Frame of present page `page`: the caller checked that `flags(page)` is nonzero. */
+  frame(page: number): FrameId {
     const c = this.chunk(Math.floor(page / CHUNK_PAGES));
-    return c === undefined ? -1 : c.frames[page % CHUNK_PAGES]!;
+    invariant(c !== undefined, 'PageTable.frame of an absent page');
+    return c.frames[page % CHUNK_PAGES]! as FrameId; // set() stored a FrameId there
   }
 
   /** Install (or overwrite) an entry. The caller already holds the frame reference it transfers. */
-  set(page: number, frame: number, flags: number): void {
+  set(page: number, frame: FrameId, flags: number): void {
     invariant((flags & PTE_PRESENT) !== 0, 'page-table entry without PTE_PRESENT');
     const index = Math.floor(page / CHUNK_PAGES);
     let c = this.chunk(index);
@@ -133,13 +135,13 @@ export class PageTable {
     if (this.observers !== null) this.changed(page);
   }
 
-  /** Remove an entry; returns the frame it held (the caller drops that reference), or -1. */
-  clear(page: number): number {
+  /** Remove an entry; returns the frame it held (the caller drops that reference), or NO_FRAME. */
+  clear(page: number): FrameId | NoFrame {
     const index = Math.floor(page / CHUNK_PAGES);
     const c = this.chunk(index);
-    if (c === undefined) return -1;
+    if (c === undefined) return NO_FRAME;
     const i = page % CHUNK_PAGES;
-    if (c.flags[i] === 0) return -1;
+    if (c.flags[i] === 0) return NO_FRAME;
     c.flags[i] = 0;
     this.resident--;
     if (--c.present === 0) {
@@ -151,7 +153,7 @@ export class PageTable {
       }
     }
     if (this.observers !== null) this.changed(page);
-    return c.frames[i]!;
+    return c.frames[i]! as FrameId; // a present entry's frame
   }
 
   /**
@@ -162,7 +164,7 @@ export class PageTable {
   forEachPresent(
     startPage: number,
     endPage: number,
-    fn: (page: number, frame: number, flags: number) => void,
+    fn: (page: number, frame: FrameId, flags: number) => void,
   ): void {
     if (startPage >= endPage || this.resident === 0) return;
     const first = Math.floor(startPage / CHUNK_PAGES);
@@ -181,7 +183,7 @@ export class PageTable {
     index: number,
     startPage: number,
     endPage: number,
-    fn: (page: number, frame: number, flags: number) => void,
+    fn: (page: number, frame: FrameId, flags: number) => void,
   ): void {
     const c = this.chunks.get(index);
     if (c === undefined) return;
@@ -191,7 +193,7 @@ export class PageTable {
     for (let i = from; i < to; i++) {
       const f = c.flags[i]!;
       if (f !== 0) {
-        fn(base + i, c.frames[i]!, f);
+        fn(base + i, c.frames[i]! as FrameId, f); // present: set() stored a FrameId
         if (c.present === 0) return; // the callback cleared the chunk's last entry
       }
     }

@@ -1,10 +1,10 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { Errno, PAGE_SIZE, type Status } from '@tskern/abi';
 import { PagedBuffer } from '@tskern/buf';
 import {
-  MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingIdentity, type MappingSpace,
+  MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type TranslateResult, type MappingIdentity, type MappingSpace,
   type MmapSource, type SharedAnonymousFactory,
 } from '@tskern/mm-api';
-import type { FrameAllocator } from '@tskern/pagealloc';
+import { NO_FRAME, type FrameAllocator } from '@tskern/pagealloc';
 
 /**
  * A standalone shared anonymous object: a paged buffer of the mapping's size
@@ -39,21 +39,21 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     this.mappings.removeSpace(space);
   }
 
-  translate(offset: number): number {
+  translate(offset: number): TranslateResult {
     if (offset >= this.data.size) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
-    return frame < 0 ? TRANSLATE_NOMEM : frame;
+    return frame === NO_FRAME ? TRANSLATE_NOMEM : frame;
   }
 
   isResident(offset: number): boolean {
-    return offset < this.data.size && this.data.frameAt(offset / PAGE_SIZE) >= 0;
+    return offset < this.data.size && this.data.frameAt(offset / PAGE_SIZE) !== NO_FRAME;
   }
 
   size(): number | bigint {
     return this.data.size;
   }
 
-  punchHole(offset: number, length: number): number {
+  punchHole(offset: number, length: number): Status {
     // Private copies stay (MADV_REMOVE, as shmem_fallocate's unmap_mapping_range with even_cows 0).
     this.mappings.invalidate(offset, offset + length, false);
     this.data.punchHole(offset, length);
@@ -80,7 +80,7 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     return this.ino;
   }
 
-  sync(): number {
+  sync(): Status {
     return 0;
   }
 }

@@ -1,3 +1,4 @@
+import type { FaultResult, SignalNumber } from '@tskern/abi';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { AddressSpace } from './address-space';
 import { load, store } from './user-access';
@@ -19,13 +20,13 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Store a string; returns the signal (0 for none). */
-export function poke(as: AddressSpace, addr: number, text: string): number {
+export function poke(as: AddressSpace, addr: number, text: string): FaultResult {
   const bytes = enc.encode(text);
   return store(as, addr, bytes, 0, bytes.length);
 }
 
 /** Load `len` bytes as a string, or the signal number. */
-export function peek(as: AddressSpace, addr: number, len: number): string | number {
+export function peek(as: AddressSpace, addr: number, len: number): string | SignalNumber {
   const buf = new Uint8Array(len);
   const sig = load(as, addr, buf, 0, len);
   return sig !== 0 ? sig : dec.decode(buf);

@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE } from '@tskern/abi';
+import { Errno, PAGE_SIZE, type FaultResult } from '@tskern/abi';
 import type { AddressSpace } from './address-space';
 import { handleFault } from './fault';
 import { PTE_READ, PTE_WRITE } from './pte';
@@ -9,7 +9,7 @@ import { PTE_READ, PTE_WRITE } from './pte';
  * Returns 0 or the signal of the first faulting page; bytes before it are done
  * (a faulting memcpy leaves its prefix behind).
  */
-export function load(as: AddressSpace, addr: number, dst: Uint8Array, dstOffset: number, length: number): number {
+export function load(as: AddressSpace, addr: number, dst: Uint8Array, dstOffset: number, length: number): FaultResult {
   const pt = as.pt;
   const frames = as.frames;
   let done = 0;
@@ -32,7 +32,7 @@ export function load(as: AddressSpace, addr: number, dst: Uint8Array, dstOffset:
 }
 
 /** Store `src[srcOffset, srcOffset + length)` at `addr`. */
-export function store(as: AddressSpace, addr: number, src: Uint8Array, srcOffset: number, length: number): number {
+export function store(as: AddressSpace, addr: number, src: Uint8Array, srcOffset: number, length: number): FaultResult {
   const pt = as.pt;
   const frames = as.frames;
   let done = 0;
@@ -53,7 +53,7 @@ export function store(as: AddressSpace, addr: number, src: Uint8Array, srcOffset
 }
 
 /** Store `length` copies of `byte` at `addr` (memset). */
-export function fill(as: AddressSpace, addr: number, length: number, byte: number): number {
+export function fill(as: AddressSpace, addr: number, length: number, byte: number): FaultResult {
   const pt = as.pt;
   const frames = as.frames;
   let done = 0;

@@ -5,6 +5,7 @@ import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { ArenaFrameAllocator } from './arena';
 import { ChunkedFrameAllocator } from './chunked';
+import { isFrame, NO_FRAME, type FrameId } from './constants';
 import type { FrameAllocator } from './frame-allocator';
 
 type Op =
@@ -28,7 +29,7 @@ describe.each(makers)('%s allocator against a refcount model', (_name, make) => 
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 300, size: 'max' }), (ops) => {
         const a = make();
-        const model = new Map<number, { refs: number; stamp: number }>();
+        const model = new Map<FrameId, { refs: number; stamp: number }>();
         let stamps = 0;
         let allocations = 0;
         let frees = 0;
@@ -38,10 +39,10 @@ describe.each(makers)('%s allocator against a refcount model', (_name, make) => 
           if (o.op === 'alloc') {
             const f = o.uninit ? a.allocateUninitialized() : a.allocate();
             if (model.size === FRAMES) {
-              expect(f).toBe(-1);
+              expect(f).toBe(NO_FRAME);
               continue;
             }
-            expect(f).toBeGreaterThanOrEqual(0);
+            if (!isFrame(f)) throw new Error('allocator failed with frames free');
             expect(model.has(f)).toBe(false);
             if (!o.uninit) {
               const page = a.memory(f).subarray(a.offset(f), a.offset(f) + 4096);

@@ -3,9 +3,10 @@ import { InvariantError } from '@tskern/assert';
 import { describe, expect, it } from 'vitest';
 import { ArenaFrameAllocator } from './arena';
 import { ChunkedFrameAllocator } from './chunked';
-import { PAGE_SIZE } from './constants';
+import { PAGE_SIZE, type FrameId } from './constants';
 import type { FrameAllocator } from './frame-allocator';
 import { assertNoFramesInUse, framesInUse } from './leaks';
+import { allocated } from './test-kit';
 
 type Make = (frames: number) => FrameAllocator & { checkInvariants(): void };
 
@@ -18,7 +19,7 @@ const kinds: [string, Make][] = [
   ],
 ];
 
-function pageOf(a: FrameAllocator, f: number): Uint8Array {
+function pageOf(a: FrameAllocator, f: FrameId): Uint8Array {
   const out = new Uint8Array(PAGE_SIZE);
   a.read(f, 0, out, 0, PAGE_SIZE);
   return out;
@@ -28,7 +29,7 @@ describe.each(kinds)('%s', (_name, make) => {
   it('hands out zeroed frames with refcount 1 and counts them', () => {
     const a = make(8);
     expect(a.pageSize).toBe(PAGE_SIZE);
-    const f = a.allocate();
+    const f = allocated(a.allocate());
     expect(f).toBeGreaterThanOrEqual(0);
     expect(a.refCount(f)).toBe(1);
     expect(a.isUnique(f)).toBe(true);
@@ -54,7 +55,7 @@ describe.each(kinds)('%s', (_name, make) => {
 
   it('shares frames by refcount and frees at zero', () => {
     const a = make(8);
-    const f = a.allocate();
+    const f = allocated(a.allocate());
     a.incRef(f);
     a.incRef(f);
     expect(a.refCount(f)).toBe(3);
@@ -70,15 +71,15 @@ describe.each(kinds)('%s', (_name, make) => {
 
   it('reuses freed frames first, and zeroes them again', () => {
     const a = make(8);
-    const f = a.allocate();
+    const f = allocated(a.allocate());
     a.write(f, 100, new Uint8Array([1, 2, 3]), 0, 3);
     a.decRef(f);
-    const g = a.allocate();
+    const g = allocated(a.allocate());
     expect(g).toBe(f);
     expect(pageOf(a, g).every((b) => b === 0)).toBe(true);
     a.write(g, 0, new Uint8Array(PAGE_SIZE).fill(9), 0, PAGE_SIZE);
     a.decRef(g);
-    const h = a.allocateUninitialized();
+    const h = allocated(a.allocateUninitialized());
     expect(h).toBe(f); // contents unspecified: here the stale 9s
     a.decRef(h);
     a.checkInvariants();
@@ -86,7 +87,7 @@ describe.each(kinds)('%s', (_name, make) => {
 
   it('reports out of memory as -1 without throwing', () => {
     const a = make(8);
-    const frames = Array.from({ length: 8 }, () => a.allocate());
+    const frames = Array.from({ length: 8 }, () => allocated(a.allocate()));
     expect(new Set(frames).size).toBe(8);
     expect(frames.every((f) => f >= 0)).toBe(true);
     expect(a.allocate()).toBe(-1);
@@ -98,8 +99,8 @@ describe.each(kinds)('%s', (_name, make) => {
 
   it('reads, writes, zeroes and copies inside one page', () => {
     const a = make(8);
-    const f = a.allocate();
-    const g = a.allocate();
+    const f = allocated(a.allocate());
+    const g = allocated(a.allocate());
     const src = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
     a.write(f, 4000, src, 10, 96); // long copy path
     a.write(f, 0, src, 0, 5); // short copy path
@@ -120,11 +121,12 @@ describe.each(kinds)('%s', (_name, make) => {
 
   it('rejects misuse with InvariantError', () => {
     const a = make(8);
-    const f = a.allocate();
-    const free = a.allocate();
+    const f = allocated(a.allocate());
+    const free = allocated(a.allocate());
     a.decRef(free);
     const buf = new Uint8Array(PAGE_SIZE + 1);
-    for (const bad of [free, -1, 8, 100, 1.5, Number.NaN]) {
+    // Ids no allocator handed out (or no longer holds), forced past the type on purpose.
+    for (const bad of [free, -1, 8, 100, 1.5, Number.NaN] as FrameId[]) {
       expect(() => a.incRef(bad)).toThrow(InvariantError);
       expect(() => a.decRef(bad)).toThrow(InvariantError);
       expect(() => a.refCount(bad)).toThrow(InvariantError);
@@ -171,7 +173,7 @@ describe('ArenaFrameAllocator sizing', () => {
   it('a 4 GiB arena costs nothing until used', () => {
     const before = process.memoryUsage().rss;
     const a = new ArenaFrameAllocator({ bytes: 2 ** 32 });
-    const f = a.allocate();
+    const f = allocated(a.allocate());
     a.write(f, 0, new Uint8Array([1]), 0, 1);
     expect(process.memoryUsage().rss - before).toBeLessThan(256 * 2 ** 20);
     a.decRef(f);
@@ -182,10 +184,10 @@ describe('ChunkedFrameAllocator growth', () => {
   it('adds a chunk only when fresh frames run into it', () => {
     const a = new ChunkedFrameAllocator({ chunkFrames: 2, maxFrames: 5 });
     expect(a.chunkCount).toBe(0);
-    const f0 = a.allocate();
-    const f1 = a.allocate();
+    const f0 = allocated(a.allocate());
+    const f1 = allocated(a.allocate());
     expect(a.chunkCount).toBe(1);
-    const f2 = a.allocate();
+    const f2 = allocated(a.allocate());
     expect(a.chunkCount).toBe(2);
     expect(a.memory(f0)).toBe(a.memory(f1));
     expect(a.memory(f2)).not.toBe(a.memory(f0));
@@ -202,8 +204,8 @@ describe('ChunkedFrameAllocator growth', () => {
 
   it('copies across chunks', () => {
     const a = new ChunkedFrameAllocator({ chunkFrames: 1, maxFrames: 2 });
-    const f = a.allocate();
-    const g = a.allocate();
+    const f = allocated(a.allocate());
+    const g = allocated(a.allocate());
     a.write(f, 7, new Uint8Array([42]), 0, 1);
     a.copy(f, g);
     expect(a.memory(g)[a.offset(g) + 7]).toBe(42);

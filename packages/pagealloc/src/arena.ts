@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import { PAGE_SIZE, type FrameId } from './constants';
+import { PAGE_SIZE, type FrameId, type NoFrame } from './constants';
 import { FrameTable } from './frame-table';
 import { TableFrameAllocator } from './table-allocator';
 
@@ -52,7 +52,7 @@ export class ArenaFrameAllocator extends TableFrameAllocator {
   }
 
   /** {@inheritDoc FrameAllocator.allocate} */
-  allocate(): FrameId | -1 {
+  allocate(): FrameId | NoFrame {
     const f = this.table.takeRecycled();
     if (f >= 0) {
       const at = f * PAGE_SIZE;
@@ -63,7 +63,7 @@ export class ArenaFrameAllocator extends TableFrameAllocator {
   }
 
   /** {@inheritDoc FrameAllocator.allocateUninitialized} */
-  allocateUninitialized(): FrameId | -1 {
+  allocateUninitialized(): FrameId | NoFrame {
     const f = this.table.takeRecycled();
     return f >= 0 ? f : this.table.takeFresh(this.totalFrames);
   }

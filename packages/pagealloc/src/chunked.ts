@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import { PAGE_SIZE, type FrameId } from './constants';
+import { NO_FRAME, PAGE_SIZE, type FrameId, type NoFrame } from './constants';
 import { FrameTable } from './frame-table';
 import { TableFrameAllocator } from './table-allocator';
 
@@ -51,7 +51,7 @@ export class ChunkedFrameAllocator extends TableFrameAllocator {
   }
 
   /** {@inheritDoc FrameAllocator.allocate} */
-  allocate(): FrameId | -1 {
+  allocate(): FrameId | NoFrame {
     const f = this.table.takeRecycled();
     if (f >= 0) {
       const at = (f & this.chunkMask) * PAGE_SIZE;
@@ -62,21 +62,21 @@ export class ChunkedFrameAllocator extends TableFrameAllocator {
   }
 
   /** {@inheritDoc FrameAllocator.allocateUninitialized} */
-  allocateUninitialized(): FrameId | -1 {
+  allocateUninitialized(): FrameId | NoFrame {
     const f = this.table.takeRecycled();
     return f >= 0 ? f : this.allocateFresh();
   }
 
   /** A never-used frame, adding its chunk first when it starts a new one. */
-  private allocateFresh(): FrameId | -1 {
+  private allocateFresh(): FrameId | NoFrame {
     const next = this.table.nextFresh;
-    if (next >= this.totalFrames) return -1;
+    if (next >= this.totalFrames) return NO_FRAME;
     if (next >>> this.chunkShift === this.chunks.length) {
       let chunk: Uint8Array;
       try {
         chunk = new Uint8Array((this.chunkMask + 1) * PAGE_SIZE);
       } catch {
-        return -1; // the host is out of memory: report it like any OOM
+        return NO_FRAME; // the host is out of memory: report it like any OOM
       }
       this.chunks.push(chunk);
     }

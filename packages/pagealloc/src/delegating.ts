@@ -1,4 +1,4 @@
-import type { FrameId } from './constants';
+import type { FrameId, NoFrame } from './constants';
 import type { FrameAllocator, FrameStats } from './frame-allocator';
 
 /**
@@ -15,12 +15,12 @@ export class DelegatingFrameAllocator implements FrameAllocator {
   }
 
   /** {@inheritDoc FrameAllocator.allocate} */
-  allocate(): FrameId | -1 {
+  allocate(): FrameId | NoFrame {
     return this.inner.allocate();
   }
 
   /** {@inheritDoc FrameAllocator.allocateUninitialized} */
-  allocateUninitialized(): FrameId | -1 {
+  allocateUninitialized(): FrameId | NoFrame {
     return this.inner.allocateUninitialized();
   }
 

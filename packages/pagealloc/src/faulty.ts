@@ -1,4 +1,4 @@
-import type { FrameId } from './constants';
+import { NO_FRAME, type FrameId, type NoFrame } from './constants';
 import { DelegatingFrameAllocator } from './delegating';
 
 /**
@@ -42,13 +42,13 @@ export class FaultyFrameAllocator extends DelegatingFrameAllocator {
   }
 
   /** {@inheritDoc FrameAllocator.allocate} */
-  override allocate(): FrameId | -1 {
-    return this.shouldFail() ? -1 : this.inner.allocate();
+  override allocate(): FrameId | NoFrame {
+    return this.shouldFail() ? NO_FRAME : this.inner.allocate();
   }
 
   /** {@inheritDoc FrameAllocator.allocateUninitialized} */
-  override allocateUninitialized(): FrameId | -1 {
-    return this.shouldFail() ? -1 : this.inner.allocateUninitialized();
+  override allocateUninitialized(): FrameId | NoFrame {
+    return this.shouldFail() ? NO_FRAME : this.inner.allocateUninitialized();
   }
 
   private shouldFail(): boolean {

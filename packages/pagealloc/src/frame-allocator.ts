@@ -1,4 +1,4 @@
-import type { FrameId } from './constants';
+import type { FrameId, NoFrame } from './constants';
 
 /** Counters describing an allocator's frames. */
 export interface FrameStats {
@@ -26,13 +26,13 @@ export interface FrameAllocator {
   /** Bytes per frame: always PAGE_SIZE (4096). */
   readonly pageSize: number;
   /** A zero-filled frame with refcount 1, or -1 when out of memory (never throws for OOM). */
-  allocate(): FrameId | -1;
+  allocate(): FrameId | NoFrame;
   /**
    * Like `allocate` but the contents are unspecified: for callers that
    * overwrite the whole page at once (COW copies, whole-page reads), which
    * saves zeroing a recycled frame.
    */
-  allocateUninitialized(): FrameId | -1;
+  allocateUninitialized(): FrameId | NoFrame;
   /** Take another reference to an allocated frame. */
   incRef(frame: FrameId): void;
   /** Drop a reference; at 0 the frame returns to the free pool. */

@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import type { FrameId } from './constants';
+import { NO_FRAME, type FrameId, type NoFrame } from './constants';
 import type { FrameStats } from './frame-allocator';
 
 /**
@@ -37,17 +37,17 @@ export class FrameTable {
   }
 
   /** Pop a previously freed frame (its bytes are stale), or -1 if none. */
-  takeRecycled(): FrameId | -1 {
-    if (this.freeTop === 0) return -1;
-    const f = this.freeStack[--this.freeTop]!;
+  takeRecycled(): FrameId | NoFrame {
+    if (this.freeTop === 0) return NO_FRAME;
+    const f = this.freeStack[--this.freeTop]! as FrameId; // only frames are ever pushed
     this.claim(f);
     return f;
   }
 
   /** The next never-used frame (its bytes are zero), or -1 if none; `limit` caps it further. */
-  takeFresh(limit: number): FrameId | -1 {
-    const f = this.bump;
-    if (f >= this.capacity || f >= limit) return -1;
+  takeFresh(limit: number): FrameId | NoFrame {
+    const f = this.bump as FrameId; // the table mints frame ids: [0, capacity)
+    if (f >= this.capacity || f >= limit) return NO_FRAME;
     this.bump = f + 1;
     this.claim(f);
     return f;
@@ -111,7 +111,7 @@ export class FrameTable {
   /** Ids of allocated frames (for leak reports in tests); O(frames ever used). */
   usedFrameIds(): FrameId[] {
     const out: FrameId[] = [];
-    for (let f = 0; f < this.bump; f++) if (this.refs[f]! > 0) out.push(f);
+    for (let f = 0; f < this.bump; f++) if (this.refs[f]! > 0) out.push(f as FrameId);
     return out;
   }
 

@@ -3,7 +3,8 @@
  * tskern's page caches, anonymous memory and copy-on-write.
  */
 export { PAGE_SHIFT, PAGE_SIZE } from './constants';
-export type { FrameId } from './constants';
+export { storedFrame, isFrame, NO_FRAME } from './constants';
+export type { FrameId, NoFrame } from './constants';
 export type { FrameAllocator, FrameStats } from './frame-allocator';
 export { ArenaFrameAllocator, DEFAULT_ARENA_FRAMES, MAX_ARENA_FRAMES } from './arena';
 export type { ArenaOptions } from './arena';

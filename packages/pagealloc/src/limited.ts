@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import type { FrameId } from './constants';
+import { NO_FRAME, type FrameId, type NoFrame } from './constants';
 import type { FrameAllocator, FrameStats } from './frame-allocator';
 import { DelegatingFrameAllocator } from './delegating';
 
@@ -40,18 +40,18 @@ export class LimitedFrameAllocator extends DelegatingFrameAllocator {
   }
 
   /** {@inheritDoc FrameAllocator.allocate} */
-  override allocate(): FrameId | -1 {
-    if (this.held >= this.maxFrames) return -1;
+  override allocate(): FrameId | NoFrame {
+    if (this.held >= this.maxFrames) return NO_FRAME;
     return this.account(this.inner.allocate());
   }
 
   /** {@inheritDoc FrameAllocator.allocateUninitialized} */
-  override allocateUninitialized(): FrameId | -1 {
-    if (this.held >= this.maxFrames) return -1;
+  override allocateUninitialized(): FrameId | NoFrame {
+    if (this.held >= this.maxFrames) return NO_FRAME;
     return this.account(this.inner.allocateUninitialized());
   }
 
-  private account(f: FrameId | -1): FrameId | -1 {
+  private account(f: FrameId | NoFrame): FrameId | NoFrame {
     if (f >= 0) {
       this.held++;
       this.allocations++;

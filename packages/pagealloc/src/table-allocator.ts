@@ -1,5 +1,5 @@
 import { invariant } from '@tskern/assert';
-import { PAGE_SIZE, type FrameId } from './constants';
+import { PAGE_SIZE, type FrameId, type NoFrame } from './constants';
 import { copyBytes } from './copy-bytes';
 import type { FrameAllocator, FrameStats } from './frame-allocator';
 import type { FrameTable } from './frame-table';
@@ -20,8 +20,8 @@ export abstract class TableFrameAllocator implements FrameAllocator {
     readonly totalFrames: number,
   ) {}
 
-  abstract allocate(): FrameId | -1;
-  abstract allocateUninitialized(): FrameId | -1;
+  abstract allocate(): FrameId | NoFrame;
+  abstract allocateUninitialized(): FrameId | NoFrame;
   /** The array that holds `frame` (unchecked; the public methods check). */
   protected abstract bytesOf(frame: FrameId): Uint8Array;
   /** Where `frame` starts in `bytesOf(frame)` (unchecked). */

@@ -3,14 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { ArenaFrameAllocator } from './arena';
 import { FaultyFrameAllocator } from './faulty';
 import { LimitedFrameAllocator } from './limited';
+import { allocated } from './test-kit';
 
 describe('LimitedFrameAllocator', () => {
   it('enforces a quota of live frames and gives it back on free', () => {
     const inner = new ArenaFrameAllocator({ frames: 16 });
-    const other = inner.allocate(); // someone else's frame: not on our quota
+    const other = allocated(inner.allocate()); // someone else's frame: not on our quota
     const q = new LimitedFrameAllocator(inner, { maxFrames: 2 });
-    const a = q.allocate();
-    const b = q.allocateUninitialized();
+    const a = allocated(q.allocate());
+    const b = allocated(q.allocateUninitialized());
     expect(a).toBeGreaterThanOrEqual(0);
     expect(b).toBeGreaterThanOrEqual(0);
     expect(q.allocate()).toBe(-1);
@@ -20,7 +21,7 @@ describe('LimitedFrameAllocator', () => {
     expect(q.allocate()).toBe(-1);
     q.decRef(a);
     expect(q.heldFrames).toBe(1);
-    const c = q.allocate();
+    const c = allocated(q.allocate());
     expect(c).toBeGreaterThanOrEqual(0);
     expect(q.stats()).toEqual({
       totalFrames: 2,
@@ -40,8 +41,8 @@ describe('LimitedFrameAllocator', () => {
   it('forwards page access to the inner allocator', () => {
     const inner = new ArenaFrameAllocator({ frames: 4 });
     const q = new LimitedFrameAllocator(inner, { maxFrames: 4 });
-    const f = q.allocate();
-    const g = q.allocate();
+    const f = allocated(q.allocate());
+    const g = allocated(q.allocate());
     q.write(f, 1, new Uint8Array([5]), 0, 1);
     q.copy(f, g);
     const out = new Uint8Array(2);
@@ -56,7 +57,7 @@ describe('LimitedFrameAllocator', () => {
   it('notices frees of frames it never allocated', () => {
     const inner = new ArenaFrameAllocator({ frames: 4 });
     const q = new LimitedFrameAllocator(inner, { maxFrames: 4 });
-    const f = inner.allocate();
+    const f = allocated(inner.allocate());
     expect(() => q.decRef(f)).toThrow(InvariantError);
   });
 });
@@ -67,7 +68,7 @@ describe('FaultyFrameAllocator', () => {
     const a = new FaultyFrameAllocator(inner).failNext(2);
     expect(a.allocate()).toBe(-1);
     expect(a.allocateUninitialized()).toBe(-1);
-    const f = a.allocate();
+    const f = allocated(a.allocate());
     expect(f).toBeGreaterThanOrEqual(0);
     expect(a.allocateCalls).toBe(3);
     expect(a.injectedFailures).toBe(2);
@@ -89,7 +90,7 @@ describe('FaultyFrameAllocator', () => {
     const a = new FaultyFrameAllocator(new ArenaFrameAllocator({ frames: 8 })).failWhenUsedAtLeast(
       2,
     );
-    const f = a.allocate();
+    const f = allocated(a.allocate());
     a.allocate();
     expect(a.allocate()).toBe(-1);
     a.decRef(f);

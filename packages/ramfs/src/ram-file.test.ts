@@ -1,7 +1,7 @@
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { Errno, O, PAGE_SIZE, S, SEEK } from '@tskern/abi';
-import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS } from '@tskern/mm-api';
-import { ArenaFrameAllocator, LimitedFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
+import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type TranslateResult } from '@tskern/mm-api';
+import { ArenaFrameAllocator, isFrame, LimitedFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { RamFile, RamFs } from './index';
 import { decodeText, encodeText, RecordingSpace } from '@tskern/test-kit';
@@ -23,7 +23,9 @@ function open(vfs: Vfs, task: FsTask, path: string, flags: number): OpenFileDesc
   return f;
 }
 
-function frameBytes(frames: FrameAllocator, frame: number, from: number, len: number): Uint8Array {
+/** The bytes of a frame translate() answered; a translate fault fails the test. */
+function frameBytes(frames: FrameAllocator, frame: TranslateResult, from: number, len: number): Uint8Array {
+  if (!isFrame(frame)) throw new Error(`test: translate gave no frame (${frame})`);
   const off = frames.offset(frame);
   return frames.memory(frame).subarray(off + from, off + from + len);
 }

@@ -1,8 +1,8 @@
-import { Errno, FALLOC_FL, fileOffset, offsetAdd, PAGE_SIZE, type FileOffset } from '@tskern/abi';
+import { Errno, FALLOC_FL, fileOffset, offsetAdd, PAGE_SIZE, type FileOffset, type Status } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
-import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace } from '@tskern/mm-api';
-import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
+import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
+import { NO_FRAME, type FrameAllocator } from '@tskern/pagealloc';
 import { SimpleInode, type Clock, type FileSystem, type NewInode } from '@tskern/vfs';
 
 
@@ -99,7 +99,7 @@ export class RamFile extends SimpleInode implements Mappable {
     return 0; // noop_fsync: memory is the only copy
   }
 
-  writeback(): number {
+  writeback(): Status {
     return 0;
   }
 
@@ -207,10 +207,10 @@ export class RamFile extends SimpleInode implements Mappable {
    * writable page table entry, and msync, change no time (checked on Linux
    * 6.18 /dev/shm: a store after a read fault of the same page moves nothing).
    */
-  translate(offset: number, write: boolean): FrameId | typeof TRANSLATE_SIGBUS | typeof TRANSLATE_NOMEM {
+  translate(offset: number, write: boolean): TranslateResult {
     if (offset >= pageUp(this.data.size)) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
-    if (frame < 0) return TRANSLATE_NOMEM;
+    if (frame === NO_FRAME) return TRANSLATE_NOMEM;
     if (write) this.touch();
     return frame;
   }
@@ -225,7 +225,7 @@ export class RamFile extends SimpleInode implements Mappable {
    * private copies kept (unmap_mapping_range with even_cows 0); whole pages
    * become holes, partial ones are zeroed. The size does not change.
    */
-  punchHole(offset: FileOffset, length: FileOffset): number {
+  punchHole(offset: FileOffset, length: FileOffset): Status {
     if (length <= 0) return 0;
     this.rmap.invalidate(pageOf(offset) * PAGE_SIZE, pageUp(offsetAdd(offset, length)), false);
     this.data.punchHole(offset, length);

@@ -1,3 +1,4 @@
+import { Signal } from '@tskern/abi';
 import type { CpuExit } from '@tskern/rv64';
 import { SIG, SIG_IGN, faultSigInfo } from '@tskern/signal';
 import { forceSigFault, sendSignal } from '@tskern/syscall';
@@ -37,7 +38,7 @@ export function raiseTrapSignal(task: Task, exit: Exclude<CpuExit, { kind: 'ecal
         return SIG.SIGBUS;
       }
       {
-        const sig = exit.fault === 'adrerr' ? SIG.SIGBUS : SIG.SIGSEGV;
+        const sig = exit.fault === 'adrerr' ? Signal.SIGBUS : Signal.SIGSEGV;
         forceSigFault(task, sig, exit.address);
         return sig;
       }

@@ -4,7 +4,7 @@
  * a sparse byte memory per process, and answers with simple defaults that a
  * test overrides per syscall with `on(name, handler)`.
  */
-import { DEFAULT_STACK_LIMIT, Errno, MAP, PAGE_SIZE, PROT, SYS, Signal, syscallName } from '@tskern/abi';
+import { DEFAULT_STACK_LIMIT, Errno, MAP, PAGE_SIZE, PROT, SYS, Signal, syscallName, type FaultResult, type SignalNumber } from '@tskern/abi';
 import type { Program, SpawnOptions } from '@tskern/syscall';
 import type { ScenarioKernel } from '../src/index';
 
@@ -24,7 +24,7 @@ interface Region {
   read: boolean;
   write: boolean;
   /** The signal an access raises when it is not allowed (SIGSEGV, or SIGBUS to model past-EOF pages). */
-  signal: number;
+  signal: SignalNumber;
 }
 
 export interface FakeProcess {
@@ -85,7 +85,7 @@ export class FakeKernel implements ScenarioKernel {
   }
 
   /** Map [start, start+len) in pid with the given access. */
-  map(pid: number, start: number, len: number, access: { read?: boolean; write?: boolean; signal?: number } = {}): void {
+  map(pid: number, start: number, len: number, access: { read?: boolean; write?: boolean; signal?: SignalNumber } = {}): void {
     const p = this.proc(pid);
     p.regions.push({
       start,
@@ -217,7 +217,7 @@ export class FakeKernel implements ScenarioKernel {
   }
 
   /** 0, or the signal of the first faulting byte; `done` is the count of bytes before it. */
-  private check(pid: number, addr: number, len: number, write: boolean): { signal: number; done: number } {
+  private check(pid: number, addr: number, len: number, write: boolean): { signal: FaultResult; done: number } {
     const p = this.proc(pid);
     for (let i = 0; i < len; i++) {
       const at = addr + i;
@@ -228,19 +228,19 @@ export class FakeKernel implements ScenarioKernel {
     return { signal: 0, done: len };
   }
 
-  load(pid: number, addr: number, dst: Uint8Array): number {
+  load(pid: number, addr: number, dst: Uint8Array): FaultResult {
     const { signal, done } = this.check(pid, addr, dst.length, false);
     dst.set(this.bytesAt(pid, addr, done));
     return signal;
   }
 
-  store(pid: number, addr: number, src: Uint8Array): number {
+  store(pid: number, addr: number, src: Uint8Array): FaultResult {
     const { signal, done } = this.check(pid, addr, src.length, true);
     this.copyOut(pid, addr, src.subarray(0, done));
     return signal;
   }
 
-  fill(pid: number, addr: number, length: number, byte: number): number {
+  fill(pid: number, addr: number, length: number, byte: number): FaultResult {
     const { signal, done } = this.check(pid, addr, length, true);
     this.copyOut(pid, addr, new Uint8Array(done).fill(byte));
     return signal;

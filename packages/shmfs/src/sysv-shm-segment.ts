@@ -1,4 +1,4 @@
-import { SHM } from '@tskern/abi';
+import { SHM, type Status } from '@tskern/abi';
 import { FileMappingHandle } from '@tskern/file-mapping';
 import type { Mappable, MappingIdentity } from '@tskern/mm-api';
 import type { Inode } from '@tskern/vfs';
@@ -138,7 +138,7 @@ export class SysvShmSegment implements MappingIdentity {
     return this.id;
   }
 
-  sync(offset: number, length: number): number {
+  sync(offset: number, length: number): Status {
     return this.handle.sync(offset, length);
   }
 }

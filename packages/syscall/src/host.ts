@@ -1,3 +1,4 @@
+import type { FaultResult } from '@tskern/abi';
 import type { RawArg } from './args';
 
 /**
@@ -42,13 +43,13 @@ export interface KernelHost {
    * the signal number (SIGSEGV 11, SIGBUS 7) raised at the first faulting
    * byte; bytes before it are loaded.
    */
-  load(pid: number, addr: number, dst: Uint8Array): number;
+  load(pid: number, addr: number, dst: Uint8Array): FaultResult;
 
   /** A CPU store of `src` at `addr`; returns 0 or the signal, bytes before the fault stay stored. */
-  store(pid: number, addr: number, src: Uint8Array): number;
+  store(pid: number, addr: number, src: Uint8Array): FaultResult;
 
   /** A CPU store of `length` copies of `byte` (memset); returns 0 or the signal. */
-  fill(pid: number, addr: number, length: number, byte: number): number;
+  fill(pid: number, addr: number, length: number, byte: number): FaultResult;
 
   /** The process's stack [start, end): where a runtime puts the memory that syscall arguments point to. */
   stack(pid: number): { start: number; end: number };

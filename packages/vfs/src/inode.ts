@@ -1,4 +1,4 @@
-import type { FileOffset } from '@tskern/abi';
+import type { FileOffset, Status } from '@tskern/abi';
 import type { Mappable } from '@tskern/mm-api';
 import type { FsCaller } from './credentials';
 import type { FileSystem } from './file-system';
@@ -115,7 +115,7 @@ export interface Inode {
   /** fsync/fdatasync; absent means fsync is EINVAL (special files). */
   fsync?(datasync: boolean): number;
   /** Write dirty data of a range back to the backing store (msync); absent means nothing to do. */
-  writeback?(offset: number, length: number): number;
+  writeback?(offset: number, length: number): Status;
   /** The page-cache object that mmap maps, or null when the file cannot be mapped. */
   mappable?(): Mappable | null;
   /**

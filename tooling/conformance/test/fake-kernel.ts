@@ -6,10 +6,11 @@
  * kernel). The throw stays in this file: the suite's test finds it in the
  * reported stack trace.
  */
+import type { FaultResult } from '@tskern/abi';
 import { ZeroKernel } from '@tskern/test-kit';
 
 export class FakeKernel extends ZeroKernel {
-  override load(pid: number, addr: number, dst: Uint8Array): number {
+  override load(pid: number, addr: number, dst: Uint8Array): FaultResult {
     if (addr === 13) throw new TypeError('fake kernel bug');
     if (addr === 14) for (;;);
     return super.load(pid, addr, dst);

@@ -1,11 +1,12 @@
-import { PAGE_SIZE } from '@tskern/abi';
+import { PAGE_SIZE, type Status } from '@tskern/abi';
 import {
   TRANSLATE_NOMEM,
   TRANSLATE_SIGBUS,
   type Mappable,
   type MappingSpace,
+  type TranslateResult,
 } from '@tskern/mm-api';
-import type { FrameAllocator } from '@tskern/pagealloc';
+import { NO_FRAME, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { mappableContract, NotApplicable, type MappableHarness } from './mappable-contract';
 
@@ -34,7 +35,7 @@ interface Reg {
  * check written for it.
  */
 class ToyFile implements Mappable {
-  private readonly pages = new Map<number, number>();
+  private readonly pages = new Map<number, FrameId>();
   private regs: Reg[] = [];
   private bytes: number;
 
@@ -58,15 +59,16 @@ class ToyFile implements Mappable {
     if (i >= 0) this.regs.splice(i, 1);
   }
 
-  translate(offset: number): number {
+  translate(offset: number): TranslateResult {
     if (offset >= Math.ceil(this.bytes / P) * P && this.bug !== 'frame-past-eof')
       return TRANSLATE_SIGBUS;
     const page = offset / P;
     let f = this.pages.get(page);
     if (f === undefined || this.bug === 'fresh-frame-per-translate') {
       if (f !== undefined) this.frames.decRef(f);
-      f = this.frames.allocate();
-      if (f < 0) return TRANSLATE_NOMEM;
+      const fresh = this.frames.allocate();
+      if (fresh === NO_FRAME) return TRANSLATE_NOMEM;
+      f = fresh;
       this.pages.set(page, f);
     }
     if (this.bug === 'translate-leaks-ref') this.frames.incRef(f);
@@ -81,7 +83,7 @@ class ToyFile implements Mappable {
     return this.bytes;
   }
 
-  punchHole(offset: number, length: number): number {
+  punchHole(offset: number, length: number): Status {
     if (this.bug !== 'punch-without-invalidate') this.invalidate(offset, offset + length, false);
     this.free(offset / P, (offset + length) / P);
     return 0;

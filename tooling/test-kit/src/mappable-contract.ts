@@ -38,7 +38,7 @@ import {
   type Mappable,
   type MappingIdentity,
 } from '@tskern/mm-api';
-import { ArenaFrameAllocator, framesInUse, type FrameAllocator } from '@tskern/pagealloc';
+import { ArenaFrameAllocator, framesInUse, isFrame, NO_FRAME, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import { describe, it } from 'vitest';
 import { RecordingSpace } from './recording-space';
 
@@ -121,15 +121,15 @@ function withSubject(
   check(left === 0, () => `${left} frame(s) still in use after the object was disposed`);
 }
 
-function frameBytes(frames: FrameAllocator, frame: number, from = 0, length = P): Uint8Array {
+function frameBytes(frames: FrameAllocator, frame: FrameId, from = 0, length = P): Uint8Array {
   const at = frames.offset(frame);
   return frames.memory(frame).subarray(at + from, at + from + length);
 }
 
-function translateOk(m: Mappable, offset: number, write: boolean): number {
+function translateOk(m: Mappable, offset: number, write: boolean): FrameId {
   const f = m.translate(offset, write);
-  check(f >= 0, () => `translate(${offset}, ${write}) inside EOF answered ${f}, not a frame`);
-  return f;
+  check(isFrame(f), () => `translate(${offset}, ${write}) inside EOF answered ${f}, not a frame`);
+  return f as FrameId;
 }
 
 /** Store `bytes` at `offset` as a process does through a shared writable mapping. */
@@ -270,8 +270,8 @@ export const mappableContract: readonly MappableCheck[] = [
         h,
         2 * P,
         (s, frames) => {
-          const taken: number[] = [];
-          for (let f = frames.allocate(); f >= 0; f = frames.allocate()) taken.push(f);
+          const taken: FrameId[] = [];
+          for (let f = frames.allocate(); f !== NO_FRAME; f = frames.allocate()) taken.push(f);
           const r = s.mappable.translate(P, false);
           check(
             r === TRANSLATE_NOMEM,

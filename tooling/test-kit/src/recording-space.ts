@@ -1,5 +1,5 @@
-import type { Mappable, MappingSpace } from '@tskern/mm-api';
-import type { FrameAllocator } from '@tskern/pagealloc';
+import type { Mappable, MappingSpace, TranslateResult } from '@tskern/mm-api';
+import { isFrame, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 
 /** One `invalidate` call, with what the object had resident at that moment (when the space was told how to count). */
 export interface Invalidation {
@@ -20,7 +20,7 @@ export interface Invalidation {
 export class RecordingSpace implements MappingSpace {
   readonly calls: Invalidation[] = [];
   /** address -> frame this space holds a reference on. */
-  readonly ptes = new Map<number, number>();
+  readonly ptes = new Map<number, FrameId>();
 
   constructor(
     readonly mappable: Mappable,
@@ -39,9 +39,9 @@ export class RecordingSpace implements MappingSpace {
   }
 
   /** Fault the page at `addr`, which maps object offset `offset`: the frame (now referenced here) or the translate code. */
-  fault(addr: number, offset: number, write = false): number {
+  fault(addr: number, offset: number, write = false): TranslateResult {
     const f = this.mappable.translate(offset, write);
-    if (f < 0) return f;
+    if (!isFrame(f)) return f;
     this.frames.incRef(f);
     this.ptes.set(addr, f);
     return f;

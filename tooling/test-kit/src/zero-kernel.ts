@@ -1,3 +1,4 @@
+import { FAULT_OK, type FaultResult } from '@tskern/abi';
 /**
  * The smallest fake kernel host, for tests of what drives a kernel (the CLI,
  * the conformance suite) rather than of a kernel: every process gets the next
@@ -36,17 +37,17 @@ export class ZeroKernel {
     return this.syscall(pid, nr, ...args);
   }
 
-  load(_pid: number, _addr: number, dst: Uint8Array): number {
+  load(_pid: number, _addr: number, dst: Uint8Array): FaultResult {
     dst.fill(0);
-    return 0;
+    return FAULT_OK;
   }
 
-  store(_pid: number, _addr: number, _src: Uint8Array): number {
-    return 0;
+  store(_pid: number, _addr: number, _src: Uint8Array): FaultResult {
+    return FAULT_OK;
   }
 
-  fill(_pid: number, _addr: number, _length: number, _byte: number): number {
-    return 0;
+  fill(_pid: number, _addr: number, _length: number, _byte: number): FaultResult {
+    return FAULT_OK;
   }
 
   stack(_pid: number): { start: number; end: number } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAP, PROT, SYS } from '@tskern/abi';
+import { MAP, PROT, Signal, SYS } from '@tskern/abi';
 import { store } from '@tskern/mman';
 import {
   BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, SIG, SignalSet, SIGACTION_X86_64, encodeSigaction, encodeSignalSet,
@@ -25,10 +25,13 @@ describe('synchronous faults', () => {
     const p = w.spawn();
     catchSignal(w, p, SIG.SIGSEGV);
     const none = w.sys(p.tid, SYS.mmap, 0, K, PROT.PROT_NONE, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0);
-    expect(forceSigFault(p, SIG.SIGSEGV, none + 12)).toBe(0);
+    expect(forceSigFault(p, Signal.SIGSEGV, none + 12)).toBe(0);
+    // @ts-expect-error only a memory signal (SIGSEGV, SIGBUS) is a fault, and a bare 11 is no signal
+    const bare: Parameters<typeof forceSigFault>[1] = 11;
+    expect(bare).toBe(Signal.SIGSEGV);
     expect(takeDeliverableSignal(p)).toMatchObject({ sig: SIG.SIGSEGV, info: { kind: 'fault', code: SEGV_ACCERR, addr: none + 12 } });
     expect(w.sys(p.tid, SYS.munmap, none, K)).toBe(0);
-    forceSigFault(p, SIG.SIGSEGV, none);
+    forceSigFault(p, Signal.SIGSEGV, none);
     // the handler of the first fault still runs with SIGSEGV blocked: force_sig_fault unblocks it and resets the action
     expect(p.group.alive).toBe(false);
   });
@@ -37,7 +40,7 @@ describe('synchronous faults', () => {
     const w = signalWorld();
     const p = w.spawn();
     catchSignal(w, p, SIG.SIGBUS);
-    forceSigFault(p, SIG.SIGBUS, 0x5000);
+    forceSigFault(p, Signal.SIGBUS, 0x5000);
     expect(takeDeliverableSignal(p)).toMatchObject({ sig: SIG.SIGBUS, info: { code: BUS_ADRERR, addr: 0x5000 } });
   });
 
@@ -49,12 +52,12 @@ describe('synchronous faults', () => {
     encodeSignalSet(SignalSet.of(SIG.SIGSEGV), set);
     store(p.mm, p.stack.end - 128, set, 0, 8);
     expect(w.sys(p.tid, SYS.rt_sigprocmask, 0, p.stack.end - 128, 0, 8)).toBe(0);
-    forceSigFault(p, SIG.SIGSEGV, 0x10);
+    forceSigFault(p, Signal.SIGSEGV, 0x10);
     expect(p.group.alive).toBe(false);
     expect(p.group.waitStatus).toBe(SIG.SIGSEGV);
     const q = w.spawn();
     catchSignal(w, q, SIG.SIGSEGV);
-    forceSigFault(q, SIG.SIGSEGV, 0x10);
+    forceSigFault(q, Signal.SIGSEGV, 0x10);
     expect(takeDeliverableSignal(q)).toMatchObject({ info: { code: SEGV_MAPERR } });
   });
 });

@@ -1,4 +1,4 @@
-import { Signal } from '@tskern/abi';
+import { Signal, type MemorySignal } from '@tskern/abi';
 import type { AddressSpace } from '@tskern/mman';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, SIG_IGN, faultSigInfo } from '@tskern/signal';
 import type { Task } from '@tskern/tasks';
@@ -11,7 +11,7 @@ import { actionsOf, blockedOf, setBlocked } from './signal-state';
  * access), SEGV_MAPERR where none does; SIGBUS from a mapped object is
  * BUS_ADRERR (a page past the end of the file).
  */
-export function faultCode(mm: AddressSpace, sig: number, addr: number): number {
+export function faultCode(mm: AddressSpace, sig: MemorySignal, addr: number): number {
   if (sig === Signal.SIGBUS) return BUS_ADRERR;
   return mm.vmas.find(addr) !== undefined ? SEGV_ACCERR : SEGV_MAPERR;
 }
@@ -22,7 +22,7 @@ export function faultCode(mm: AddressSpace, sig: number, addr: number): number {
  * action reset to SIG_DFL (force_sig_info_to_task), so the process dies
  * rather than loop on the faulting instruction.
  */
-export function forceSigFault(task: Task, sig: number, addr: number): number {
+export function forceSigFault(task: Task, sig: MemorySignal, addr: number): number {
   const actions = actionsOf(task);
   const blocked = blockedOf(task).has(sig);
   if (blocked || actions.get(sig).handler === SIG_IGN) {

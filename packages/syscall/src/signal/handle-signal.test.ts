@@ -1,4 +1,4 @@
-import { SYS, SYS_RISCV64 } from '@tskern/abi';
+import { Signal, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { store, load } from '@tskern/mman';
 import {
   SA, SEGV_MAPERR, SIG, SIGACTION_GENERIC, SIGACTION_X86_64, SignalSet, decodeSiginfo, encodeSigaction, encodeSignalSet,
@@ -37,7 +37,7 @@ describe('riscv64 handler delivery and rt_sigreturn', () => {
     // The CPU: the load at FAULT_PC faults on an unmapped address.
     ctx.regs[RV_PC] = BigInt(FAULT_PC);
     ctx.regs[RV_A0] = 77n;
-    expect(forceSigFault(p, SIG.SIGSEGV, FAULT_ADDR)).toBe(0);
+    expect(forceSigFault(p, Signal.SIGSEGV, FAULT_ADDR)).toBe(0);
     expect(handleSignal(p)).toBe(SIG.SIGSEGV);
 
     const c = p.userContext as Riscv64UserContext;
