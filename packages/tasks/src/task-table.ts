@@ -205,6 +205,10 @@ export class TaskTable {
       group.argv = parent.group.argv;
       group.dumpable = parent.group.dumpable;
       group.exePath = parent.group.exePath;
+      // copy_process: the child joins the caller's process group and session.
+      group.pgid = parent.group.pgid;
+      group.sid = parent.group.sid;
+      group.forkNoExec = true;
       real?.children.add(group);
       this.byTgid.set(tid, group);
     }
@@ -296,6 +300,7 @@ export class TaskTable {
     group.program = program;
     group.argv = argv ?? [program];
     group.dumpable = 1;
+    group.forkNoExec = false; // begin_new_exec clears PF_FORKNOEXEC
     task.comm = commOf(program);
   }
 
@@ -333,8 +338,9 @@ export class TaskTable {
 
   /**
    * The part of wait4(2) that looks at children: a zombie child that
-   * matches `pid` (> 0: that process; -1 or 0: any, since tskern has one
-   * process group) and the __WCLONE/__WALL choice is reaped and returned;
+   * matches `pid` (> 0: that process; -1 any; 0 one in the caller's
+   * process group; < -1 one in process group -pid, as kernel/exit.c's
+   * eligible_pid) and the __WCLONE/__WALL choice is reaped and returned;
    * 0 when matching children exist but none has exited; -ECHILD without one.
    * With WNOWAIT the zombie is returned and left to be waited for again.
    */
@@ -343,7 +349,7 @@ export class TaskTable {
     const cloneOnly = (options & 0x80000000) !== 0; // __WCLONE
     let found = false;
     for (const child of caller.group.children) {
-      if (pid > 0 ? child.tgid !== pid : pid < -1) continue;
+      if (pid > 0 ? child.tgid !== pid : pid === 0 ? child.pgid !== caller.group.pgid : pid < -1 && child.pgid !== -pid) continue;
       if (!all && child.isCloneChild !== cloneOnly) continue;
       found = true;
       if (!child.alive) {
