@@ -80,6 +80,8 @@ export class Kernel implements KernelHost {
   readonly vfs: Vfs;
   readonly tasks: TaskTable;
   readonly syscalls: SyscallDispatcher;
+  /** How many CPUs the kernel claims (`options.cpus`). */
+  readonly cpus: number;
   /** The kernel's clock (`options.clock`). */
   readonly clock: KernelClock;
   /** The runtime interface: which task runs next, calls that sleep and complete later, deadlock reports. */
@@ -137,6 +139,7 @@ export class Kernel implements KernelHost {
       ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
       ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
     });
+    this.cpus = options.cpus ?? 1;
     this.clock = kernelClock(options.clock);
     this.runtime = wireBlocking(this.tasks, this.syscalls, this.clock, options.random);
   }
@@ -171,6 +174,14 @@ export class Kernel implements KernelHost {
         return { totalBytes: stats.totalFrames * page, freeBytes: stats.freeFrames * page, mlockedBytes: mlocked };
       },
       uptimeNs: () => this.clock.monotonicNs(),
+      // /proc/stat: the CPUs the kernel claims, btime = now - uptime; every
+      // live task counts as runnable (none waits in uninterruptible sleep).
+      stat: () => {
+        let running = 0;
+        for (const t of this.tasks.tasks()) if (t.alive) running++;
+        const bootNs = Number(this.clock.realtimeNs()) - this.clock.monotonicNs();
+        return { cpus: this.cpus, idleNs: 0, bootTimeSec: bootNs / 1e9, forks: this.tasks.created, running, blocked: 0 };
+      },
     };
   }
 

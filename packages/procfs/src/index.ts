@@ -10,5 +10,6 @@ export * from './status';
 export * from './mounts';
 export * from './meminfo';
 export type { SystemFigures, MemoryFigures } from './system-figures';
+export { formatStat, type StatFigures } from './stat';
 export { SeqFile } from './seq-file';
 export { mayReadProcess } from './ptrace-access';

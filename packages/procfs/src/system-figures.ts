@@ -14,8 +14,10 @@ export interface MemoryFigures {
   readonly anonBytes?: number;
 }
 
+import type { StatFigures } from './stat';
+
 /**
- * What /proc's system-wide files (meminfo, uptime) need of the kernel; the
+ * What /proc's system-wide files (meminfo, uptime, stat) need of the kernel; the
  * composition root implements it over its page allocator and clock.
  */
 export interface SystemFigures {
@@ -24,4 +26,6 @@ export interface SystemFigures {
   uptimeNs(): number;
   /** Idle time summed over the CPUs in ns; 0 when the kernel does not know it. */
   idleNs?(): number;
+  /** CPU count, boot time and task counts for /proc/stat; without it /proc/stat does not exist. */
+  stat?(): StatFigures;
 }

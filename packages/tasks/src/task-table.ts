@@ -120,6 +120,11 @@ export class TaskTable {
     return this.programs.get(path);
   }
 
+  /** Tasks created since boot, spawned and cloned (total_forks, /proc/stat's `processes`). */
+  get created(): number {
+    return this.nextTid - 2;
+  }
+
   /** The task with this tid (live, or a dead leader of a zombie process), if any. */
   get(tid: number): Task | undefined {
     return this.byTid.get(tid);
