@@ -88,8 +88,17 @@ export function quote(bytes: Uint8Array, limit = STRING_LIMIT, cut = bytes.lengt
   return `${s}"${cut ? '...' : ''}`;
 }
 
+/**
+ * A register value in hex as strace prints it: a negative number is the
+ * 64-bit two's complement (-1 is 0xffffffffffffffff, never 0x-1).
+ */
+export function hex64(value: number): string {
+  const v = value < 0 && Number.isInteger(value) ? BigInt.asUintN(64, BigInt(value)) : value;
+  return `0x${v.toString(16)}`;
+}
+
 function pointer(value: number): string {
-  return value === 0 ? 'NULL' : `0x${value.toString(16)}`;
+  return value === 0 ? 'NULL' : hex64(value);
 }
 
 function readPointerArray(task: Task, addr: number, max: number): number[] | null {
@@ -162,7 +171,7 @@ export class Strace implements SyscallTracer {
     if (name === 'mmap') {
       text[3] = mapNames(args[3]!);
       text[4] = String(args[4]! | 0);
-      text[5] = args[5] === 0 ? '0' : `0x${args[5]!.toString(16)}`;
+      text[5] = args[5] === 0 ? '0' : hex64(args[5]!);
     }
     if (name === 'clone') text.splice(0, text.length, ...cloneArgs(args));
     if (name === 'execve') {
@@ -272,7 +281,7 @@ function siginfoFields(info: SigInfo): string {
 
 function formatResult(name: string, result: number): string {
   if (result < 0 && result >= -MAX_ERRNO) return `-1 ${errnoName(-result)} (${strerror(-result)})`;
-  return ADDRESS_RESULTS.has(name) ? `0x${result.toString(16)}` : String(result);
+  return ADDRESS_RESULTS.has(name) ? hex64(result) : String(result);
 }
 
 const SIGNAL_NAMES = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1',

@@ -80,6 +80,8 @@ export class Kernel implements KernelHost {
   readonly vfs: Vfs;
   readonly tasks: TaskTable;
   readonly syscalls: SyscallDispatcher;
+  /** How many CPUs the kernel claims (`options.cpus`). */
+  readonly cpus: number;
   /** The kernel's clock (`options.clock`). */
   readonly clock: KernelClock;
   /** The IPC namespace (tskern has one): System V shared memory segments. */
@@ -139,6 +141,7 @@ export class Kernel implements KernelHost {
       ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
       ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
     });
+    this.cpus = options.cpus ?? 1;
     this.clock = kernelClock(options.clock);
     // One IPC namespace per kernel (init_ipc_ns); its segments' times come from the kernel clock.
     const clock = this.clock;
@@ -182,6 +185,14 @@ export class Kernel implements KernelHost {
           uid: s.uid, gid: s.gid, cuid: s.cuid, cgid: s.cgid, atime: s.atime, dtime: s.dtime, ctime: s.ctime,
           rssBytes: s.residentPages() * this.frames.pageSize,
         })),
+      // /proc/stat: the CPUs the kernel claims, btime = now - uptime; every
+      // live task counts as runnable (none waits in uninterruptible sleep).
+      stat: () => {
+        let running = 0;
+        for (const t of this.tasks.tasks()) if (t.alive) running++;
+        const bootNs = Number(this.clock.realtimeNs()) - this.clock.monotonicNs();
+        return { cpus: this.cpus, idleNs: 0, bootTimeSec: bootNs / 1e9, forks: this.tasks.created, running, blocked: 0 };
+      },
     };
   }
 

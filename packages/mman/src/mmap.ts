@@ -23,6 +23,10 @@ const MAX_FILE_MAP_END = 2 ** 63 - PAGE_SIZE;
  * MAP_ANONYMOUS. Returns the address or -errno, in the order
  * mm/mmap.c:do_mmap and mmap_region check things. `limits` are the caller's
  * RLIMIT_MEMLOCK and CAP_IPC_LOCK, for MAP_LOCKED and mlockall(MCL_FUTURE).
+ * `mayWrite` false leaves a shared mapping without VM_MAYWRITE, for anonymous
+ * memory that stands for a file opened without write access (/dev/zero's
+ * mmap_zero: do_mmap had already cleared VM_MAYWRITE from the file's mode,
+ * so a later mprotect(PROT_WRITE) is EACCES).
  */
 export function mmap(
   as: AddressSpace,
@@ -33,6 +37,7 @@ export function mmap(
   source: MmapSource | null,
   offset: number,
   limits: MemoryLimits = UNLIMITED_MEMORY,
+  mayWrite = true,
 ): number {
   const { taskSize, maxMapCount } = as.options;
   // ksys_mmap_pgoff: MAP_HUGETLB on a file is only for hugetlbfs files, which tskern has none of.
@@ -100,6 +105,7 @@ export function mmap(
     if (type === MAP.MAP_SHARED) {
       if ((flags & MAP.MAP_GROWSDOWN) !== 0) return -Errno.EINVAL;
       shared = true;
+      if (!mayWrite) maxProt &= ~MAY_WRITE;
     } else if (type === MAP.MAP_PRIVATE) {
       shared = false;
     } else if (type === MAP.MAP_DROPPABLE) {

@@ -10,6 +10,7 @@ export * from './status';
 export * from './mounts';
 export * from './meminfo';
 export type { SystemFigures, MemoryFigures } from './system-figures';
+export { formatStat, type StatFigures } from './stat';
 export { SeqFile } from './seq-file';
 export { mayReadProcess } from './ptrace-access';
 export { formatSysvShm, type SysvShmFigures } from './sysvipc';

@@ -7,6 +7,7 @@ import { ProcRoot } from './proc-root';
 import { ProcFixedLink, ProcSelf } from './proc-self';
 import type { ProcessDirectory } from './process-directory';
 import { formatMeminfo, formatUptime } from './meminfo';
+import { formatStat } from './stat';
 import { ProcFixedFile } from './proc-fixed-file';
 import type { SystemFigures } from './system-figures';
 import { ProcSysvipcDir } from './sysvipc';
@@ -29,7 +30,7 @@ export interface ProcFsOptions {
  * `/proc/[pid]/` for every process of the ProcessDirectory, with `status`,
  * `maps` (Linux's exact text, generated at read like seq_file) and `mounts`,
  * and `/proc/mounts` (-> self/mounts) when the directory offers mounts;
- * `/proc/meminfo` and `/proc/uptime` with the kernel's SystemFigures.
+ * `/proc/meminfo`, `/proc/stat` and `/proc/uptime` with the kernel's SystemFigures.
  * Every file has st_size 0. Nothing can be created, removed or renamed: as
  * Linux's proc inodes lack those operations, create is EACCES and the others
  * EPERM (after the VFS's permission checks, which stop non-root callers first).
@@ -60,6 +61,8 @@ export class ProcFs implements FileSystem {
     const system = options.system;
     if (system !== undefined) {
       this.systemFiles.push(['meminfo', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatMeminfo(system.memory()))]);
+      const stat = system.stat?.bind(system);
+      if (stat !== undefined) this.systemFiles.push(['stat', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatStat(stat()))]);
       this.systemFiles.push(['uptime', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatUptime(system.uptimeNs(), system.idleNs?.() ?? 0))]);
       const sysvShm = system.sysvShm?.bind(system);
       if (sysvShm !== undefined) this.systemFiles.push(['sysvipc', new ProcSysvipcDir(this, this.allocIno(), this.allocIno(), this.clock, sysvShm)]);

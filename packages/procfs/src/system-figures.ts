@@ -15,8 +15,10 @@ export interface MemoryFigures {
   readonly anonBytes?: number;
 }
 
+import type { StatFigures } from './stat';
+
 /**
- * What /proc's system-wide files (meminfo, uptime) need of the kernel; the
+ * What /proc's system-wide files (meminfo, uptime, stat) need of the kernel; the
  * composition root implements it over its page allocator and clock.
  */
 export interface SystemFigures {
@@ -27,4 +29,6 @@ export interface SystemFigures {
   idleNs?(): number;
   /** The System V shared memory segments for /proc/sysvipc/shm; without it /proc/sysvipc does not exist. */
   sysvShm?(): readonly SysvShmFigures[];
+  /** CPU count, boot time and task counts for /proc/stat; without it /proc/stat does not exist. */
+  stat?(): StatFigures;
 }

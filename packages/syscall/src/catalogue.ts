@@ -13,6 +13,7 @@ import { sysMunmap } from './mm/munmap';
 import { sysClone, sysClone3 } from './proc/clone';
 import * as cred from './proc/credentials';
 import * as life from './proc/lifecycle';
+import * as pgrp from './proc/process-groups';
 import { sysFutex } from './futex/futex';
 import { sysGetRobustList, sysSetRobustList } from './futex/robust-list';
 import { sysAlarm, sysGetitimer, sysSetitimer } from './signal/itimer';
@@ -72,6 +73,12 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('getpid', life.sysGetpid, []),
     def('gettid', life.sysGettid, []),
     def('getppid', life.sysGetppid, []),
+    // Process groups and sessions (kernel/sys.c); getpgrp is x86-64 only.
+    def('setpgid', pgrp.sysSetpgid, ['int', 'int']),
+    def('getpgid', pgrp.sysGetpgid, ['int']),
+    def('getpgrp', pgrp.sysGetpgrp, []),
+    def('getsid', pgrp.sysGetsid, ['int']),
+    def('setsid', pgrp.sysSetsid, []),
     def('set_tid_address', life.sysSetTidAddress, ['ptr']),
     // Signals (kernel/signal.c, kernel/time/itimer.c); rt_sigreturn asks the architecture's frame (ENOSYS without one).
     def('rt_sigreturn', sysRtSigreturn, []),
@@ -127,8 +134,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('dup', fs.sysDup, ['uint']),
     def('dup2', fs.sysDup2, ['uint', 'uint']),
     def('dup3', fs.sysDup3, ['uint', 'uint', 'int']),
-    def('fcntl', files.sysFcntlFile, ['uint', 'uint', 'ulong']),
     def('ioctl', sysIoctl, ['uint', 'uint', 'ulong']),
+    def('fcntl', files.sysFcntlFile, ['uint', 'uint', 'ulong']),
     def('unlink', fs.sysUnlink, [PATH]),
     def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
     def('mkdir', fs.sysMkdir, [PATH, 'umode']),

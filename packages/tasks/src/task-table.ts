@@ -124,6 +124,11 @@ export class TaskTable {
     return this.programs.get(path);
   }
 
+  /** Tasks created since boot, spawned and cloned (total_forks, /proc/stat's `processes`). */
+  get created(): number {
+    return this.nextTid - 2;
+  }
+
   /** The task with this tid (live, or a dead leader of a zombie process), if any. */
   get(tid: number): Task | undefined {
     return this.byTid.get(tid);
@@ -209,6 +214,10 @@ export class TaskTable {
       group.argv = parent.group.argv;
       group.dumpable = parent.group.dumpable;
       group.exePath = parent.group.exePath;
+      // copy_process: the child joins the caller's process group and session.
+      group.pgid = parent.group.pgid;
+      group.sid = parent.group.sid;
+      group.forkNoExec = true;
       real?.children.add(group);
       this.byTgid.set(tid, group);
     }
@@ -300,6 +309,7 @@ export class TaskTable {
     group.program = program;
     group.argv = argv ?? [program];
     group.dumpable = 1;
+    group.forkNoExec = false; // begin_new_exec clears PF_FORKNOEXEC
     task.comm = commOf(program);
   }
 
@@ -337,8 +347,9 @@ export class TaskTable {
 
   /**
    * The part of wait4(2) that looks at children: a zombie child that
-   * matches `pid` (> 0: that process; -1 or 0: any, since tskern has one
-   * process group) and the __WCLONE/__WALL choice is reaped and returned;
+   * matches `pid` (> 0: that process; -1 any; 0 one in the caller's
+   * process group; < -1 one in process group -pid, as kernel/exit.c's
+   * eligible_pid) and the __WCLONE/__WALL choice is reaped and returned;
    * 0 when matching children exist but none has exited; -ECHILD without one.
    * With WNOWAIT the zombie is returned and left to be waited for again.
    */
@@ -347,7 +358,7 @@ export class TaskTable {
     const cloneOnly = (options & 0x80000000) !== 0; // __WCLONE
     let found = false;
     for (const child of caller.group.children) {
-      if (pid > 0 ? child.tgid !== pid : pid < -1) continue;
+      if (pid > 0 ? child.tgid !== pid : pid === 0 ? child.pgid !== caller.group.pgid : pid < -1 && child.pgid !== -pid) continue;
       if (!all && child.isCloneChild !== cloneOnly) continue;
       found = true;
       if (!child.alive) {

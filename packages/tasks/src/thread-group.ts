@@ -54,6 +54,18 @@ export class ThreadGroup {
    * set by an execve of a real binary; null for a registered program.
    */
   exePath: string | null = null;
+  /**
+   * The process group and session (signal_struct's pids[PIDTYPE_PGID] and
+   * [PIDTYPE_SID]): a new process is its own group and session, a forked one
+   * starts in its parent's (copy_process attaches the child to both).
+   */
+  pgid: number;
+  sid: number;
+  /**
+   * PF_FORKNOEXEC: forked and not yet exec'd. setpgid(2) on a child answers
+   * EACCES once it has exec'd (kernel/sys.c).
+   */
+  forkNoExec = false;
   /** The leader: the task whose tid is the tgid (after an execve from another thread, that thread). */
   leader!: Task;
 
@@ -65,7 +77,15 @@ export class ThreadGroup {
     public exitSignal: number,
     /** The program image path the process runs. */
     public program: string,
-  ) {}
+  ) {
+    this.pgid = tgid;
+    this.sid = tgid;
+  }
+
+  /** Whether this process leads its session (signal->leader, set by setsid). */
+  get sessionLeader(): boolean {
+    return this.sid === this.tgid;
+  }
 
   get alive(): boolean {
     return this.state === 'running';

@@ -7,6 +7,7 @@ import { accessOk, int, MAX_RW_COUNT } from '../fs/args';
 import { sysFcntl } from '../fs/fd-ops';
 import { sysPread64, sysPwrite64, sysRead, sysWrite } from '../fs/read-write';
 import { sysMmap } from '../mm/mmap';
+import { memoryLimits } from '../proc/rlimits';
 import { readPipe, writePipe } from './pipe';
 
 /**
@@ -60,6 +61,8 @@ export function sysFcntlFile(task: Task, fd: number, cmd: number, arg: number): 
  * mmap(2) of a file that maps as anonymous memory (/dev/zero): do_mmap's
  * access checks on the descriptor (EACCES), then mmap_zero: shared
  * anonymous memory for MAP_SHARED, private anonymous memory otherwise.
+ * A shared mapping of a descriptor opened without write has no
+ * VM_MAYWRITE (do_mmap), so mprotect(PROT_WRITE) on it is EACCES as on Linux.
  */
 export function sysMmapFile(task: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
   const f = flags >>> 0;
@@ -68,7 +71,10 @@ export function sysMmapFile(task: Task, addr: number, len: number, prot: number,
   if (file.isPathOnly) return -Errno.EBADF;
   const type = f & MAP.MAP_TYPE;
   const shared = type === MAP.MAP_SHARED || type === MAP.MAP_SHARED_VALIDATE;
+  // ksys_mmap_pgoff: MAP_HUGETLB on a file that is not on hugetlbfs.
+  if ((f & MAP.MAP_HUGETLB) !== 0) return -Errno.EINVAL;
   if (!file.readable || (shared && (prot & 0x2) !== 0 && !file.writable)) return -Errno.EACCES;
   const anonFlags = shared ? (f & ~MAP.MAP_TYPE) | MAP.MAP_SHARED : f;
-  return mmap(task.mm, addr, len, prot | 0, anonFlags | MAP.MAP_ANONYMOUS, null, off);
+  const limits = (f & MAP.MAP_LOCKED) !== 0 || task.mm.defFlags !== 0 ? memoryLimits(task) : undefined;
+  return mmap(task.mm, addr, len, prot | 0, anonFlags | MAP.MAP_ANONYMOUS, null, off, limits, !shared || file.writable);
 }

@@ -5,6 +5,12 @@ import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
 import { memoryLimits } from '../proc/rlimits';
 
+/** MAP_HUGE_SHIFT and MAP_HUGE_MASK (include/uapi/asm-generic/hugetlb_encode.h). */
+const MAP_HUGE_SHIFT = 26;
+const MAP_HUGE_MASK = 0x3f;
+/** log2 of the huge page sizes MAP_HUGETLB accepts: 0 (the default), 2 MiB, 1 GiB. */
+const HUGE_PAGE_SIZE_LOGS: readonly number[] = [0, 21, 30];
+
 /**
  * mmap(2): arch/x86/kernel/sys_x86_64.c checks the offset alignment first,
  * then ksys_mmap_pgoff looks the fd up (EBADF) unless MAP_ANONYMOUS; the rest
@@ -24,7 +30,12 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
     if (typeof s === 'number') return s;
     source = s;
   } else if ((f & MAP.MAP_HUGETLB) !== 0) {
-    return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
+    // ksys_mmap_pgoff: the huge page size encoded in bits 26-31 must be one
+    // the machine has (hstate_sizelog: 0 is the default size; x86-64 has
+    // 2 MiB and 1 GiB), else EINVAL; then hugetlb_file_setup finds no huge
+    // pages reserved (vm.nr_hugepages = 0): ENOMEM.
+    const sizeLog = (f >>> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+    return HUGE_PAGE_SIZE_LOGS.includes(sizeLog) ? -Errno.ENOMEM : -Errno.EINVAL;
   }
   // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory.
   const limits = memoryLimits(task);

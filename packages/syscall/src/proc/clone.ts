@@ -1,5 +1,4 @@
 import { CLONE, CLONE_ARGS, Errno, PAGE_SIZE, TASK_SIZE } from '@tskern/abi';
-import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
 import { vforkWait } from './vfork';

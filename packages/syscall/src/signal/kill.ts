@@ -3,23 +3,11 @@ import { SI, checkKillPermission, userSigInfo } from '@tskern/signal';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import { sendSignal } from './send-signal';
 
-/**
- * The process group of a process. tskern has no setpgid/setsid: a process
- * stays in the group of the process it descends from without a parent (a
- * spawned one), as forked children inherit their parent's group.
- */
-function processGroupOf(group: ThreadGroup): number {
-  let g = group;
-  while (g.parent !== null) g = g.parent;
-  return g.tgid;
-}
-
 /** check_kill_permission then send to the process of `target` (group_send_sig_info). */
 function signalProcess(task: Task, target: Task, sig: number, code: number, toThread: boolean): number {
   const err = checkKillPermission(sig, task.cred, target.cred, {
     sameThreadGroup: target.group === task.group,
-    // Sessions are not modelled: one process group stands for the session (SIGCONT).
-    sameSession: processGroupOf(target.group) === processGroupOf(task.group),
+    sameSession: target.group.sid === task.group.sid,
   });
   if (err < 0 || sig === 0) return err;
   return sendSignal(target, userSigInfo(sig, task.pid, task.cred.uid, code), toThread);
@@ -56,8 +44,8 @@ export function sysKill(task: Task, pid: number, sig: number): number {
   if (pid === -1) {
     return signalMany(task, all.filter((g) => g.tgid !== 1 && g !== task.group), sig);
   }
-  const pgrp = pid === 0 ? processGroupOf(task.group) : -pid;
-  return signalMany(task, all.filter((g) => processGroupOf(g) === pgrp), sig);
+  const pgrp = pid === 0 ? task.group.pgid : -pid;
+  return signalMany(task, all.filter((g) => g.pgid === pgrp), sig);
 }
 
 /** tkill(2): EINVAL for tid <= 0; the thread `tid` (ESRCH), SI_TKILL. */
