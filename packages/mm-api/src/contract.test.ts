@@ -1,4 +1,3 @@
-import type { FrameId } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type TranslateFault, type TranslateResult } from './index';
 

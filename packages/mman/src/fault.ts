@@ -1,6 +1,5 @@
 import { DEFAULT_STACK_LIMIT, FAULT_OK, PAGE_SIZE, Signal, type FaultResult } from '@tskern/abi';
 import { isFrame, NO_FRAME } from '@tskern/pagealloc';
-import { TRANSLATE_SIGBUS } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { VM_GROWSDOWN, type Vma } from './vma';
