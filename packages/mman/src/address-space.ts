@@ -5,7 +5,8 @@ import type { FrameAllocator } from '@tskern/pagealloc';
 import { RangeMap, type Segment } from '@tskern/rangemap';
 import type { MemoryOptions } from './options';
 import type { ProgramBreak } from './program-break';
-import { dropGuards, type GuardPages } from './guard';
+import { dropGuards } from './guard';
+import { GuardRanges } from './guard-ranges';
 import { PageTable } from './page-table';
 import { PTE_ANON, PTE_COW, PTE_EXEC, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
 import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
@@ -24,8 +25,8 @@ import { PROT_EXEC_BIT, PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 export class AddressSpace implements MappingSpace {
   readonly vmas: RangeMap<Vma>;
   readonly pt = new PageTable();
-  /** Pages holding a guard marker (guard.ts): beside the page table, never present in it. */
-  readonly guards: GuardPages = new Set();
+  /** Pages holding a guard marker (guard.ts), as runs: beside the page table, never present in it. */
+  readonly guards = new GuardRanges();
   readonly frames: FrameAllocator;
   /** Set once the space is torn down (exit, execve); every access then faults. */
   released = false;
@@ -288,9 +289,15 @@ export class AddressSpace implements MappingSpace {
         invariant(this.frames.refCount(frame) > 0, 'page-table entry holds a free frame');
       });
       invariant(counted === this.pt.resident, 'page-table resident count is wrong');
-      for (const page of this.guards) {
-        invariant(this.vmas.find(page * PAGE_SIZE) !== undefined, 'guard marker outside every VMA');
-        invariant(this.pt.flags(page) === 0, 'guard marker on a present page');
+      for (const run of this.guards.all()) {
+        // The run is covered by VMAs without holes, and no page of it is present.
+        let covered = run.first * PAGE_SIZE;
+        for (const seg of this.vmas.segmentsIn(run.first * PAGE_SIZE, run.last * PAGE_SIZE)) {
+          if (seg.start > covered) break;
+          covered = seg.end;
+        }
+        invariant(covered >= run.last * PAGE_SIZE, 'guard marker outside every VMA');
+        this.pt.forEachPresent(run.first, run.last, () => invariant(false, 'guard marker on a present page'));
       }
     });
   }

@@ -1,6 +1,7 @@
 import { err, Errno, PAGE_SIZE, type Status } from '@tskern/abi';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
+import type { GuardRanges } from './guard-ranges';
 import { VM_LOCKED, VM_WIPEONFORK, VM_DONTCOPY, type Vma } from './vma';
 
 /**
@@ -10,10 +11,10 @@ import { VM_LOCKED, VM_WIPEONFORK, VM_DONTCOPY, type Vma } from './vma';
  * mm/memory.c handle_pte_marker). A marker lives in the page table, not in the
  * VMA: it survives MADV_DONTNEED and mprotect, moves with mremap, is copied by
  * fork (except into MADV_WIPEONFORK memory) and goes with munmap. tskern keeps
- * the markers of an address space as a set of page numbers beside its page
- * table; a guarded page never has a present entry.
+ * the markers of an address space beside its page table as runs of pages
+ * (guard-ranges.ts), so a guard over a huge mapping costs one run, not one
+ * entry per page; a guarded page never has a present entry.
  */
-export type GuardPages = Set<number>;
 
 /**
  * MADV_GUARD_INSTALL over [start, end) of the VMA in `seg`: zap what is
@@ -23,8 +24,9 @@ export type GuardPages = Set<number>;
  */
 export function installGuards(as: AddressSpace, seg: Segment<Vma>, start: number, end: number): Status {
   if ((seg.value.flags & VM_LOCKED) !== 0) return err(Errno.EINVAL);
+  // zap walks only the present page-table chunks, so a huge range is cheap.
   as.zap(start, end);
-  for (let page = start / PAGE_SIZE; page < end / PAGE_SIZE; page++) as.guards.add(page);
+  as.guards.add(start / PAGE_SIZE, end / PAGE_SIZE);
   return 0;
 }
 
@@ -35,32 +37,30 @@ export function removeGuards(as: AddressSpace, start: number, end: number): Stat
 }
 
 /** Forget the markers of [start, end) (munmap, or a removal). */
-export function dropGuards(guards: GuardPages, start: number, end: number): void {
+export function dropGuards(guards: GuardRanges, start: number, end: number): void {
   if (guards.size === 0) return;
-  const first = start / PAGE_SIZE;
-  const last = end / PAGE_SIZE;
-  if (last - first > guards.size) {
-    for (const page of [...guards]) if (page >= first && page < last) guards.delete(page);
-  } else {
-    for (let page = first; page < last; page++) guards.delete(page);
-  }
+  guards.delete(start / PAGE_SIZE, end / PAGE_SIZE);
 }
 
 /** mremap: the markers of [start, end) move `deltaPages` pages with the page tables (move_page_tables). */
-export function moveGuards(guards: GuardPages, start: number, end: number, deltaPages: number): void {
-  if (guards.size === 0) return;
-  const first = start / PAGE_SIZE;
-  const last = end / PAGE_SIZE;
-  const moving = [...guards].filter((page) => page >= first && page < last);
-  for (const page of moving) guards.delete(page);
-  for (const page of moving) guards.add(page + deltaPages);
+export function moveGuards(guards: GuardRanges, start: number, end: number, deltaPages: number): void {
+  guards.move(start / PAGE_SIZE, end / PAGE_SIZE, deltaPages);
 }
 
-/** fork: the child keeps the markers of every VMA it inherits, except MADV_WIPEONFORK ones (copy_page_range is skipped there). */
+/**
+ * fork: the child keeps the markers of every VMA it inherits, except
+ * MADV_WIPEONFORK (and MADV_DONTFORK) ones: copy_page_range is skipped there.
+ * Each run is clipped to the VMAs under it, so the cost is O(runs + VMAs
+ * they overlap).
+ */
 export function copyGuards(parent: AddressSpace, child: AddressSpace): void {
-  for (const page of parent.guards) {
-    const seg = parent.vmas.find(page * PAGE_SIZE);
-    if (seg === undefined || (seg.value.flags & (VM_WIPEONFORK | VM_DONTCOPY)) !== 0) continue;
-    child.guards.add(page);
+  if (parent.guards.size === 0) return;
+  for (const run of parent.guards.all()) {
+    for (const seg of parent.vmas.segmentsIn(run.first * PAGE_SIZE, run.last * PAGE_SIZE)) {
+      if ((seg.value.flags & (VM_WIPEONFORK | VM_DONTCOPY)) !== 0) continue;
+      const first = Math.max(run.first, seg.start / PAGE_SIZE);
+      const last = Math.min(run.last, seg.end / PAGE_SIZE);
+      child.guards.add(first, last);
+    }
   }
 }
