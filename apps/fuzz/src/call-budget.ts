@@ -8,7 +8,10 @@
  * cost, not a tskern bug (a VM whose host backs memory on first touch can
  * take 40 µs per page: 10 s for 1 GiB). So the limit is the larger of the
  * floor and SLOW_FACTOR times what touching that many fresh pages costs this
- * host, measured on a 64 MiB sample when the run starts and scaled.
+ * host, measured on a 64 MiB sample when the run starts and scaled. A call
+ * over the limit is measured again against the host as it is then, and by
+ * the CPU time it used, so a busy machine (or a fuzzer run at low priority)
+ * does not make a call "slow" by making it wait (RawMachine.run).
  */
 
 const HOST_PAGE = 4096;
