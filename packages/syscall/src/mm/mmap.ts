@@ -3,7 +3,7 @@ import { mmap } from '@tskern/mman';
 import type { MmapSource } from '@tskern/mm-api';
 import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
-import { memoryLimits } from '../proc/rlimits';
+import { memoryLimits, mmapNeedsLimits } from '../proc/rlimits';
 
 /** MAP_HUGE_SHIFT and MAP_HUGE_MASK (include/uapi/asm-generic/hugetlb_encode.h). */
 const MAP_HUGE_SHIFT = 26;
@@ -38,7 +38,7 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
     return HUGE_PAGE_SIZE_LOGS.includes(sizeLog) ? -Errno.ENOMEM : -Errno.EINVAL;
   }
   // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory.
-  const limits = memoryLimits(task);
+  const limits = mmapNeedsLimits(task, (f & MAP.MAP_LOCKED) !== 0) ? memoryLimits(task) : undefined;
   const mapped = mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
   // A file mapping that was made moves the access time (file_accessed in
   // shmem_mmap / generic_file_mmap; /dev/zero's mmap_zero does not).

@@ -61,9 +61,23 @@ export function limitsOf(task: Task): ResourceLimits {
   return group.rlimits as ResourceLimits;
 }
 
+/** 2^53, computed once: a BigInt power per call costs an allocation on every mmap. */
+const TWO_53 = 2n ** 53n;
+
 /** A limit as a JavaScript number of bytes: RLIM_INFINITY (or anything past 2^53) is Infinity. */
 export function limitNumber(value: bigint): number {
-  return value >= 2n ** 53n ? Infinity : Number(value);
+  return value >= TWO_53 ? Infinity : Number(value);
+}
+
+/**
+ * Whether an mmap must read the limits at all: locked memory (MAP_LOCKED,
+ * mlockall(MCL_FUTURE)) or a finite RLIMIT_AS or RLIMIT_DATA. Without them
+ * the call maps as unlimited, and skips building the limits on every mmap.
+ */
+export function mmapNeedsLimits(task: Task, locked: boolean): boolean {
+  if (locked || task.mm.defFlags !== 0) return true;
+  const cur = limitsOf(task).cur;
+  return cur[RLIMIT.RLIMIT_AS]! < TWO_53 || cur[RLIMIT.RLIMIT_DATA]! < TWO_53;
 }
 
 /** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA, RLIMIT_AS and CAP_IPC_LOCK (held with euid 0). */
