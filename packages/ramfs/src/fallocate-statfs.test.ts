@@ -27,6 +27,17 @@ describe('fallocate on tmpfs (shmem_fallocate)', () => {
     f.decRef();
   });
 
+  it('a range larger than the free frames is ENOSPC at once, without walking its pages (raw fuzzer seed 60605: 128 TiB hung)', () => {
+    const { f, file } = setup();
+    expect(f.pwrite(new Uint8Array(10).fill(1), 0, 10, 0)).toBe(10);
+    // 2^46 bytes at 2^46: 2^34 pages, far past the 64-frame arena.
+    expect(fallocateFile(f, 0, 2 ** 46, 2 ** 46)).toBe(-Errno.ENOSPC);
+    expect(fallocateFile(f, KEEP, 0, 2 ** 46)).toBe(-Errno.ENOSPC);
+    expect(file.size()).toBe(10);
+    expect(file.residentPages()).toBe(1);
+    f.decRef();
+  });
+
   it('PUNCH_HOLE|KEEP_SIZE frees whole pages, zeroes partial ones and invalidates mappings', () => {
     const { f, file, frames } = setup();
     const data = new Uint8Array(3 * PAGE_SIZE).fill(7);

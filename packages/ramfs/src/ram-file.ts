@@ -146,9 +146,16 @@ export class RamFile extends SimpleInode implements Mappable {
     const size = (mode & KEEP) === 0 && end > this.data.size ? end : this.data.size;
     const first = pageOf(offset);
     const last = pagesFor(end < size ? end : size);
+    const free = this.frames.stats().freeFrames;
+    // At least `pages of the range - resident` pages are holes: when that
+    // passes the free frames, ENOSPC at once, as shmem_fallocate's up-front
+    // check of the whole range (KEEP_SIZE included) against the mount's
+    // max_blocks, without walking a range of up to 2^51 pages. Past it the
+    // range is short enough to count.
+    if (pagesFor(end) - first - this.residentPages() > free) return -Errno.ENOSPC;
     let holes = 0;
     for (let page = first; page < last; page++) if (this.data.frameAt(page) < 0) holes++;
-    if (holes > this.frames.stats().freeFrames) return -Errno.ENOSPC;
+    if (holes > free) return -Errno.ENOSPC;
     if (size !== this.data.size) {
       const err = this.data.resize(size);
       if (err < 0) return err;
