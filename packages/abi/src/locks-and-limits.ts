@@ -46,6 +46,8 @@ export const FS_MAGIC = {
   TMPFS_MAGIC: 0x01021994,
   RAMFS_MAGIC: 0x858458f6,
   PROC_SUPER_MAGIC: 0x9fa0,
+  /** UML's hostfs: a host directory seen through the kernel's own page cache. */
+  HOSTFS_SUPER_MAGIC: 0x00c0ffee,
 } as const;
 
 /**

@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import type { HostBackend, HostStat } from './host-backend';
+import type { HostBackend, HostStat, HostStatfs } from './host-backend';
 
 /** Calls a FaultyHostBackend can make fail: pread, pwrite, fsync, open, ftruncate/truncate. */
 export type FaultyHostOp = 'read' | 'write' | 'fsync' | 'open' | 'truncate';
@@ -117,5 +117,9 @@ export class FaultyHostBackend implements HostBackend {
 
   utimes(path: string, atimeMs: number, mtimeMs: number): number {
     return this.inner.utimes === undefined ? -Errno.ENOSYS : this.inner.utimes(path, atimeMs, mtimeMs);
+  }
+
+  statfs(): HostStatfs | number {
+    return this.inner.statfs === undefined ? -Errno.ENOSYS : this.inner.statfs();
   }
 }

@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import type { HostBackend, HostStat } from './host-backend';
+import type { HostBackend, HostStat, HostStatfs } from './host-backend';
 
 /** Largest errno value (MAX_ERRNO in include/linux/err.h): a result below -MAX_ERRNO is no errno. */
 const MAX_ERRNO = 4095;
@@ -10,6 +10,13 @@ const isCount = (max: number) => (v: unknown) => isErrno(v) || (Number.isInteger
 const isHandle = (v: unknown): boolean => isErrno(v) || (Number.isInteger(v) && (v as number) >= 0);
 const isStat = (v: unknown): boolean => isErrno(v) || (typeof v === 'object' && v !== null && typeof (v as HostStat).id === 'string');
 const isNames = (v: unknown): boolean => isErrno(v) || (Array.isArray(v) && v.every((n) => typeof n === 'string'));
+const FIGURES = ['blockSize', 'blocks', 'freeBlocks', 'availableBlocks', 'files', 'freeFiles'] as const;
+const isStatfs = (v: unknown): boolean =>
+  isErrno(v) ||
+  (typeof v === 'object' &&
+    v !== null &&
+    FIGURES.every((k) => Number.isSafeInteger((v as HostStatfs)[k]) && (v as HostStatfs)[k] >= 0) &&
+    (v as HostStatfs).blockSize > 0);
 const isText = (v: unknown): boolean => isErrno(v) || typeof v === 'string';
 
 /**
@@ -154,5 +161,12 @@ export class GuardedHostBackend implements HostBackend {
     const inner = this.inner;
     if (inner.utimes === undefined) return -Errno.ENOSYS;
     return this.guard(isStatus, () => inner.utimes!(path, atimeMs, mtimeMs));
+  }
+
+  /** ENOSYS when the inner backend reports no figures (hostfs then reports no limits). */
+  statfs(): HostStatfs | number {
+    const inner = this.inner;
+    if (inner.statfs === undefined) return -Errno.ENOSYS;
+    return this.guard(isStatfs, () => inner.statfs!());
   }
 }

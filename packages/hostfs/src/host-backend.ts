@@ -18,6 +18,21 @@ export interface HostStat {
 }
 
 /**
+ * What the host says about the file system holding the backend's root
+ * (statfs(2) / Node's `fs.statfsSync`). Counts are in blocks of `blockSize`
+ * bytes, file counts in inodes; 0 where the host reports no limit.
+ */
+export interface HostStatfs {
+  readonly blockSize: number;
+  readonly blocks: number;
+  readonly freeBlocks: number;
+  /** Free blocks an unprivileged user may take (f_bavail). */
+  readonly availableBlocks: number;
+  readonly files: number;
+  readonly freeFiles: number;
+}
+
+/**
  * The host as hostfs uses it: synchronous calls on paths inside the backend's
  * root directory and on open handles. Each answers a value or `-errno`
  * (Linux's values from `@tskern/abi`) and never throws.
@@ -78,4 +93,10 @@ export interface HostBackend {
    * utimensat sets in memory only, until the host's are read again.
    */
   utimes?(path: string, atimeMs: number, mtimeMs: number): number;
+  /**
+   * Space and inode figures of the host file system holding the root.
+   * Optional: without it hostfs's statfs reports no limits (0 counts), as a
+   * file system that does not count its space.
+   */
+  statfs?(): HostStatfs | number;
 }

@@ -1,7 +1,7 @@
-import { Errno, O, PAGE_SIZE, S } from '@tskern/abi';
+import { Errno, FS_MAGIC, NAME_MAX, O, PAGE_SIZE, S } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import type { FrameAllocator } from '@tskern/pagealloc';
-import { allocAnonDeviceId, isDir, type DirEntry, type FileSystem, type Inode, type NewInode } from '@tskern/vfs';
+import { allocAnonDeviceId, isDir, type DirEntry, type FileSystem, type FsStatistics, type Inode, type NewInode } from '@tskern/vfs';
 import type { HostBackend, HostStat } from './host-backend';
 import { GuardedHostBackend } from './guarded-host-backend';
 import { HostDirectory } from './host-directory';
@@ -187,6 +187,22 @@ export class HostFs implements FileSystem {
       if (err < 0 && first === 0) first = err;
     }
     return first;
+  }
+
+  /**
+   * statfs, as UML's hostfs (fs/hostfs/hostfs_kern.c hostfs_statfs): the
+   * host's space and inode figures, but hostfs's own magic. The files
+   * behave as this file system makes them behave (tskern's page cache,
+   * written back on fsync, msync and close), not as the host's file system
+   * would, so a program asking "what am I on" is told hostfs. A backend
+   * with no figures gives no limits (0 counts, as simple_statfs).
+   */
+  statfs(): FsStatistics {
+    const s = this.backend.statfs();
+    if (typeof s === 'number') {
+      return { magic: FS_MAGIC.HOSTFS_SUPER_MAGIC, blockSize: PAGE_SIZE, blocks: 0, freeBlocks: 0, availableBlocks: 0, files: 0, freeFiles: 0, nameMax: NAME_MAX };
+    }
+    return { magic: FS_MAGIC.HOSTFS_SUPER_MAGIC, ...s, nameMax: NAME_MAX };
   }
 
   root(): Inode {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { O } from '@tskern/abi';
-import type { HostBackend, HostStat } from './host-backend';
+import type { HostBackend, HostStat, HostStatfs } from './host-backend';
 import { latin1Bytes, type BeneathResolver } from './node-beneath-resolver';
 import { LstatWalkResolver } from './node-lstat-walk-resolver';
 import { nodeErrno } from './node-errno';
@@ -34,6 +34,20 @@ function toHostStat(s: fs.BigIntStats): HostStat {
     atimeMs: Number(s.atimeMs),
     mtimeMs: Number(s.mtimeMs),
     ctimeMs: Number(s.ctimeMs),
+  };
+}
+
+function toHostStatfs(s: fs.BigIntStatsFs): HostStatfs {
+  // Counts past 2^53 cannot be exact numbers; they are clamped (a file system
+  // of 2^53 blocks is beyond any host today).
+  const n = (v: bigint) => Number(v > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : v);
+  return {
+    blockSize: n(s.bsize),
+    blocks: n(s.blocks),
+    freeBlocks: n(s.bfree),
+    availableBlocks: n(s.bavail),
+    files: n(s.files),
+    freeFiles: n(s.ffree),
   };
 }
 
@@ -176,5 +190,10 @@ export class NodeHostBackend implements HostBackend {
 
   utimes(path: string, atimeMs: number, mtimeMs: number): number {
     return run(() => this.paths.entry(path, (h) => fs.lutimesSync(h, atimeMs / 1000, mtimeMs / 1000)));
+  }
+
+  /** statfs(2) of the root's file system (Node's statfsSync; its counts stay exact as bigints until here). */
+  statfs(): HostStatfs | number {
+    return call(() => this.paths.object('', 'ENOTDIR', (h) => toHostStatfs(fs.statfsSync(h, { bigint: true }))));
   }
 }
