@@ -59,10 +59,8 @@ export const ELF_MIN_ALIGN = 4096;
 /** load_elf_phdrs refuses a header table larger than this (and larger than a page). */
 export const MAX_PHDRS_BYTES = 65536;
 
-/** MAX_ARG_STRLEN: the longest single argument or environment string, NUL included (32 pages). */
-export const MAX_ARG_STRLEN = 32 * 4096;
-/** ARG_MAX: the argument space execve always allows, however small the stack limit (32 pages). */
-export const ARG_MAX = 32 * 4096;
+// MAX_ARG_STRLEN and ARG_MAX are defined once, in abi (the syscall layer copies the strings, the loader places them).
+export { ARG_MAX, MAX_ARG_STRLEN } from '@tskern/abi';
 /**
  * @deprecated Use `DEFAULT_STACK_LIMIT` from `@tskern/abi` (_STK_LIM, defined
  * once there; arguments never take more than 3/4 of it); this alias goes in

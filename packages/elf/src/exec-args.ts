@@ -1,5 +1,4 @@
-import { DEFAULT_STACK_LIMIT, Errno } from '@tskern/abi';
-import { ARG_MAX, MAX_ARG_STRLEN } from './constants';
+import { Errno, execArgumentSpace, MAX_ARG_STRLEN } from '@tskern/abi';
 import type { ScriptLine } from './script';
 
 /** An argument as execve receives it: text (encoded UTF-8) or the bytes copied from user memory, without the NUL. */
@@ -39,7 +38,7 @@ export class ExecArgs {
    * (so no program sees argc 0). `stackLimit` is RLIMIT_STACK's soft value.
    */
   static collect(filename: ExecString, argv: readonly ExecString[], envp: readonly ExecString[], stackLimit: number): ExecArgs | number {
-    let limit = Math.max(Math.min(Math.floor(DEFAULT_STACK_LIMIT / 4) * 3, Math.floor(stackLimit / 4)), ARG_MAX);
+    let limit = execArgumentSpace(stackLimit);
     const pointers = (Math.max(argv.length, 1) + envp.length) * 8;
     if (limit <= pointers) return -Errno.E2BIG;
     limit -= pointers;

@@ -8,6 +8,12 @@ import type { Task } from './task';
 export interface ExecStrings {
   readonly argv: readonly Uint8Array[];
   readonly envp: readonly Uint8Array[];
+  /**
+   * The caller's soft RLIMIT_STACK when execve was made, in bytes (Infinity
+   * when unlimited): it sizes the argument space (bprm_stack_limits) and the
+   * new program's stack, as fs/exec.c takes it into bprm->rlim_stack.
+   */
+  readonly stackLimit: number;
 }
 
 /**

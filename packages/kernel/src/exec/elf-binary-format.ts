@@ -11,12 +11,24 @@ import type { FileSystem, OpenFileDescription, Vfs } from '@tskern/vfs';
 import { addressSpaceExecMemory } from './exec-memory';
 import { openExec, type ExecHandle } from './open-exec';
 
-/** RLIMIT_STACK's default soft value: the size of `[stack]` and the base of the argument limit. */
-const STACK_SIZE = 8 * 1024 * 1024;
 /** What setup_arg_pages adds below the argument pages (stack_expand, fs/exec.c). */
 const STACK_EXPAND = 128 * 1024;
-/** The gap mmap_base keeps below the stack (mm/util.c: at least MIN_GAP, 128 MiB). */
-const MMAP_GAP = 128 * 1024 * 1024;
+/** The least gap mmap_base keeps below the stack (mm/util.c MIN_GAP, 128 MiB without randomisation). */
+const MIN_GAP = 128 * 1024 * 1024;
+/** stack_guard_gap's default: 256 pages (mm/mmap.c). */
+const STACK_GUARD_GAP = 256 * PAGE_SIZE;
+
+/**
+ * mm/util.c mmap_base without randomisation: the stack's RLIMIT_STACK plus
+ * the guard gap below the top, at least MIN_GAP and at most 5/6 of the task
+ * size. (An unlimited stack selects Linux's legacy bottom-up layout, which
+ * tskern does not have; it gets the largest gap instead.)
+ */
+function mmapBase(taskSize: number, stackLimit: number): number {
+  const maxGap = Math.floor(taskSize / 6) * 5;
+  const gap = Math.min(Math.max(stackLimit + STACK_GUARD_GAP, MIN_GAP), maxGap);
+  return taskSize - Math.ceil(gap / PAGE_SIZE) * PAGE_SIZE;
+}
 /** What riscv64 reports in AT_HWCAP: RV64GC, the CPU @tskern/rv64 implements. */
 const HWCAP = riscvHwcap('imafdc');
 /** rt_sigreturn's number on riscv64 (asm-generic). */
@@ -65,7 +77,7 @@ export class ElfBinaryFormat implements BinaryFormat {
     if (typeof file === 'number') return file;
     const copied = strings();
     if (typeof copied === 'number') return copied;
-    const args = ExecArgs.collect(path, copied.argv, copied.envp, STACK_SIZE);
+    const args = ExecArgs.collect(path, copied.argv, copied.envp, copied.stackLimit);
     if (typeof args === 'number') return args;
     if (task.abi.name !== 'riscv64') return -Errno.ENOEXEC;
     const layout: ExecLayout = RISCV64_SV39_LAYOUT;
@@ -74,7 +86,7 @@ export class ElfBinaryFormat implements BinaryFormat {
     // The point of no return: from here Linux has torn the old image down.
     const plan = planElfLoad(found.elf, layout);
     if ('kind' in plan) return plan;
-    const mm = new AddressSpace({ ...this.options.memory, taskSize: layout.taskSize, mmapBase: layout.taskSize - MMAP_GAP });
+    const mm = new AddressSpace({ ...this.options.memory, taskSize: layout.taskSize, mmapBase: mmapBase(layout.taskSize, copied.stackLimit) });
     const loaded = applyElfLoadPlan(plan, addressSpaceExecMemory(mm), layout);
     if ('kind' in loaded) {
       mm.releaseAll();
@@ -96,7 +108,7 @@ export class ElfBinaryFormat implements BinaryFormat {
     // setup_arg_pages: [stack] spans the pages of the strings plus stack_expand
     // (128 KiB), within RLIMIT_STACK; it grows down on faults from there.
     const stringPages = layout.stackTop - Math.floor(initial.argStart / PAGE_SIZE) * PAGE_SIZE;
-    const stack = mapStack(mm, Math.min(STACK_SIZE, stringPages + STACK_EXPAND));
+    const stack = mapStack(mm, Math.min(copied.stackLimit, stringPages + STACK_EXPAND));
     if (loaded.stackExecutable) mprotect(mm, stack.start, stack.end - stack.start, PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC);
     if (store(mm, initial.sp, initial.bytes, 0, initial.bytes.length) !== 0) {
       mm.releaseAll();

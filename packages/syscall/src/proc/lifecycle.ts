@@ -23,35 +23,6 @@ export function sysVfork(task: Task): SyscallReturn {
   return typeof child === 'number' ? child : vforkWait(child, CLONE.CLONE_VFORK);
 }
 
-/** MAX_ARG_STRLEN: the longest argument string (32 pages). */
-const MAX_ARG_STRLEN = 32 * 4096;
-/** The most argument bytes tskern takes: a quarter of the default 8 MiB RLIMIT_STACK, as bprm_stack_limits allows. */
-const MAX_ARG_BYTES = 2 * 1024 * 1024;
-
-/**
- * The argument vector at `argv` (a NULL-terminated array of string
- * pointers; NULL itself is an empty vector, as Linux accepts with a
- * warning), each string as a byte string. EFAULT for an unreadable pointer
- * or string; E2BIG past MAX_ARG_STRLEN for one or the stack limit for all.
- */
-function readArgv(task: Task, argv: number): string[] | number {
-  const out: string[] = [];
-  if (argv === 0) return out;
-  const slot = new Uint8Array(8);
-  const view = new DataView(slot.buffer);
-  let total = 0;
-  for (let i = 0; ; i++) {
-    if (task.mem.copyIn(argv + i * 8, slot, 0, 8) < 0) return -Errno.EFAULT;
-    const ptr = Number(view.getBigUint64(0, true));
-    if (ptr === 0) return out;
-    const bytes = task.mem.readString(ptr, MAX_ARG_STRLEN - 1);
-    if (typeof bytes === 'number') return bytes === -Errno.ENAMETOOLONG ? -Errno.E2BIG : bytes;
-    total += bytes.length + 1 + 8;
-    if (total > MAX_ARG_BYTES) return -Errno.E2BIG;
-    out.push(latin1(bytes));
-  }
-}
-
 /** A byte string as /proc/[pid]/cmdline keeps it (one char per byte). */
 function latin1(bytes: Uint8Array): string {
   let text = '';
@@ -63,7 +34,9 @@ function latin1(bytes: Uint8Array): string {
  * execve(2) (fs/exec.c do_execveat_common). A registered program of the
  * scenario language runs as before: the path (EFAULT, ENAMETOOLONG,
  * ENOENT), then the program (ENOENT, as alloc_bprm opens it first), then
- * argv (kept for /proc/[pid]/cmdline); envp is not interpreted. Any other
+ * argv and envp, copied and checked as for any binary (`readExecStrings`:
+ * EFAULT, E2BIG by the caller's RLIMIT_STACK); argv is kept for
+ * /proc/[pid]/cmdline, envp is not interpreted. Any other
  * path goes to the kernel's binary formats, which open the file, read argv
  * and envp through `readExecStrings` and build the new image in a fresh
  * address space: an errno until then leaves the caller intact; past the
@@ -80,9 +53,9 @@ export function sysExecve(task: Task, pathAddr: number, argvAddr = 0, envpAddr =
   const format = tasks.binaryFormat;
   if (format === undefined || tasks.program(path) !== undefined) {
     if (tasks.program(path) === undefined) return -Errno.ENOENT;
-    const argv = readArgv(task, argvAddr);
-    if (typeof argv === 'number') return argv;
-    return tasks.exec(task, path, argv);
+    const strings = readExecStrings(task, argvAddr, envpAddr);
+    if (typeof strings === 'number') return strings;
+    return tasks.exec(task, path, strings.argv.map(latin1));
   }
   let strings: ExecStrings | number | undefined;
   const image = format.load(task, path, () => (strings = readExecStrings(task, argvAddr, envpAddr)));
