@@ -46,6 +46,7 @@ export const FS_MAGIC = {
   TMPFS_MAGIC: 0x01021994,
   RAMFS_MAGIC: 0x858458f6,
   PROC_SUPER_MAGIC: 0x9fa0,
+  SYSFS_MAGIC: 0x62656572,
 } as const;
 
 /**
