@@ -62,7 +62,9 @@ const ARCHES: Readonly<Record<string, { banner: string; symbols: readonly string
  *
  * - the architecture, MMU, 64-bit, SMP and PREEMPT_DYNAMIC (uname's version
  *   says "SMP PREEMPT_DYNAMIC"), NR_CPUS;
- * - one option per optional syscall (BY_SYSCALL), from the syscall table;
+ * - one option per optional syscall (BY_SYSCALL), from the syscall table
+ *   (SYSVIPC follows shmget: of what that option covers, tskern serves
+ *   shared memory only; msgget and semget stay ENOSYS);
  * - KSM (madvise accepts MADV_MERGEABLE; /sys/kernel/mm/ksm exists; ksmd
  *   never merges), TRANSPARENT_HUGEPAGE with the policy NEVER (every page is
  *   4 KiB), SHMEM and TMPFS (/dev/shm, shared anonymous memory), PROC_FS,
