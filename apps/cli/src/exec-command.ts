@@ -95,6 +95,9 @@ export function runExec(args: readonly string[], host: ExecHost): number {
   const kernel = createKernel({ mounts, devices: hostStdioDevices(host.streams) });
   const root = kernel.vfs.kernelTask();
   if (kernel.vfs.mkdir(root, '/tmp', 0o1777) === 0) kernel.vfs.chmod(root, '/tmp', 0o1777);
+  // The kernel's .config where Debian keeps it (LTP's tst_kconfig reads it);
+  // a --mount that already put a /boot there keeps its own (the call fails).
+  kernel.installBootConfig();
   const strace = options.strace ? new Strace((line) => host.stderr(line)) : undefined;
   const pid = startProgram(kernel, {
     path: programPath,

@@ -48,6 +48,7 @@ export const FS_MAGIC = {
   PROC_SUPER_MAGIC: 0x9fa0,
   /** UML's hostfs: a host directory seen through the kernel's own page cache. */
   HOSTFS_SUPER_MAGIC: 0x00c0ffee,
+  SYSFS_MAGIC: 0x62656572,
 } as const;
 
 /**

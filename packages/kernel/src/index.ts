@@ -6,3 +6,4 @@ export { Kernel, createKernel, type KernelOptions, type KernelMount } from './ke
 export { hostFolder, type HostFolderOptions } from './host-folder';
 export { TaskRuntime, type RuntimeStep, type CallOutcome, type CallBlocked, type InterruptPolicy } from './runtime';
 export { kernelClock, type KernelClockOption } from './blocking-setup';
+export { KernelConfig, kernelConfigOf, type ConfigValue, type KernelFacts } from './kernel-config';

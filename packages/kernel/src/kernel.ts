@@ -1,19 +1,21 @@
-import { Errno, SHM_DIR, Signal, type FaultResult } from '@tskern/abi';
+import { Errno, O, SHM_DIR, Signal, type FaultResult } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
 import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
+import { KsmSettings, mountSys, SysFs, SYSFS_NR_CPUS } from '@tskern/sysfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace } from '@tskern/shmfs';
 import {
-  provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
-  type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
+  DEFAULT_CPUS, provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn, type SystemConfig,
 } from '@tskern/syscall';
 import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
 import { Credentials, Vfs, type FileSystem } from '@tskern/vfs';
+import { kernelConfigOf, type KernelConfig } from './kernel-config';
 import { kernelClock, mountDevices, wireBlocking, type KernelClockOption } from './blocking-setup';
 import type { TaskRuntime } from './runtime';
 import { ElfBinaryFormat } from './exec/elf-binary-format';
@@ -43,7 +45,7 @@ export interface KernelOptions {
   readonly clock?: KernelClockOption;
   /** Where /dev/urandom, /dev/random and getrandom(2) read (default: the host CSPRNG). */
   readonly random?: RandomSource;
-  /** The release uname(2) reports (default `DEFAULT_RELEASE` of @tskern/syscall, "6.8.0-tskern"). */
+  /** The release uname(2) reports (default `DEFAULT_RELEASE` of @tskern/syscall, "6.18.0-tskern"). */
   readonly release?: string;
   /** The host name uname(2) reports until sethostname changes it (default "(none)", as a kernel before init names it). */
   readonly hostname?: string;
@@ -84,6 +86,10 @@ export class Kernel implements KernelHost {
   readonly cpus: number;
   /** The kernel's clock (`options.clock`). */
   readonly clock: KernelClock;
+  /** KSM's tunables (/sys/kernel/mm/ksm): ksmd stopped until someone writes 1 to `run`; tskern never merges. */
+  readonly ksm = new KsmSettings();
+  /** uname's strings and the CPU count (provideSystemConfig). */
+  private readonly system: SystemConfig;
   /** The IPC namespace (tskern has one): System V shared memory segments. */
   private readonly ipc: SysvShmNamespace;
   /** The runtime interface: which task runs next, calls that sleep and complete later, deadlock reports. */
@@ -112,6 +118,13 @@ export class Kernel implements KernelHost {
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
     this.mountTable.push({ source: 'proc', target: '/proc', type: proc.type, options: 'rw,nosuid,nodev,noexec' });
     this.noexec.add(proc);
+    // sysfs beside /proc (as distributions mount it): KSM's tunables (tskern
+    // accepts MADV_MERGEABLE, CONFIG_KSM), THP's policy and the CPU masks.
+    const sys = new SysFs({ cpus: options.cpus ?? DEFAULT_CPUS, ksm: this.ksm, transparentHugepage: true });
+    const sysMounted = mountSys(this.vfs, sys);
+    if (sysMounted < 0) throw new Error(`tskern: cannot mount /sys (${sysMounted})`);
+    this.mountTable.push({ source: 'sysfs', target: '/sys', type: sys.type, options: 'rw,nosuid,nodev,noexec' });
+    this.noexec.add(sys);
     for (const m of options.mounts ?? []) {
       const r = this.mount(m.path, typeof m.fs === 'function' ? m.fs(frames) : m.fs, m.source, m.noexec === true);
       if (r < 0) throw new Error(`tskern: cannot mount ${m.path} (${r})`);
@@ -136,7 +149,7 @@ export class Kernel implements KernelHost {
     const personalities = [x86_64Personality(), riscv64Personality()];
     this.personalities = new Map(personalities.map((p) => [p.abi.name, p]));
     this.syscalls = new SyscallDispatcher(this.tasks, personalities);
-    provideSystemConfig(this.tasks, {
+    this.system = provideSystemConfig(this.tasks, {
       ...(options.release !== undefined ? { release: options.release } : {}),
       ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
       ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
@@ -159,6 +172,42 @@ export class Kernel implements KernelHost {
     this.mountTable.push({ source, target: path, type: fs.type, options: (fs.readOnly ? 'ro' : 'rw') + (noexec ? ',noexec' : '') });
     if (noexec) this.noexec.add(fs);
     return 0;
+  }
+
+  /**
+   * The build configuration of this kernel as `arch` (default riscv64, what
+   * `tskern exec` runs), derived from what is wired now: the syscalls of
+   * that architecture's table included (kernel-config.ts).
+   */
+  config(arch = 'riscv64'): KernelConfig {
+    const abi = this.personalities.get(arch)?.abi;
+    const table = abi === undefined ? undefined : this.syscalls.table(abi);
+    if (table === undefined) throw new RangeError(`tskern: no architecture ${arch}`);
+    return kernelConfigOf({
+      machine: arch,
+      release: this.system.release,
+      syscalls: new Set(table.numbers().map((nr) => table.name(nr))),
+      nrCpus: SYSFS_NR_CPUS,
+      defaultHostname: '(none)',
+    });
+  }
+
+  /**
+   * Put the configuration of `arch` where Debian installs it,
+   * /boot/config-RELEASE (root's, mode 0444), for programs that look for it
+   * there (LTP's tst_kconfig; there is no /proc/config.gz, CONFIG_IKCONFIG
+   * being off). Returns 0 or -errno (EEXIST when it is there already).
+   */
+  installBootConfig(arch = 'riscv64'): number {
+    const text = new TextEncoder().encode(this.config(arch).text());
+    const root = this.vfs.kernelTask();
+    const made = this.vfs.mkdir(root, '/boot', 0o755);
+    if (made < 0 && made !== -Errno.EEXIST) return made;
+    const f = this.vfs.open(root, `/boot/config-${this.system.release}`, O.O_WRONLY | O.O_CREAT | O.O_EXCL, 0o444);
+    if (typeof f === 'number') return f;
+    const n = f.write(text, 0, text.length);
+    f.decRef();
+    return n < 0 ? n : 0;
   }
 
   /**

@@ -215,6 +215,19 @@ describe('madvise, mincore, msync', () => {
     expect(madvise(as, p, K, 12345)).toBe(-Errno.EINVAL);
   });
 
+  it('HWPOISON and SOFT_OFFLINE are EINVAL before any address check, as without CONFIG_MEMORY_FAILURE', () => {
+    const { space } = testMemory();
+    const as = space();
+    const p = mmap(as, 0, K, RW, PRIV, null, 0);
+    for (const advice of [MADV.MADV_HWPOISON, MADV.MADV_SOFT_OFFLINE]) {
+      expect(madvise(as, p, K, advice)).toBe(-Errno.EINVAL);
+      expect(madvise(as, p + 1, K, advice)).toBe(-Errno.EINVAL);
+      expect(madvise(as, 0, K, advice)).toBe(-Errno.EINVAL);
+    }
+    // A valid advice on the unmapped page 0 is ENOMEM: the order differs.
+    expect(madvise(as, 0, K, MADV.MADV_MERGEABLE)).toBe(-Errno.ENOMEM);
+  });
+
   it('mincore reports touched pages and ENOMEM for holes', () => {
     const { space } = testMemory();
     const as = space();

@@ -1,11 +1,15 @@
 import type { Task, TaskTable } from '@tskern/tasks';
 
 /**
- * What uname(2) reports of the kernel build (UTS_RELEASE, UTS_VERSION):
- * tskern claims a 6.8 kernel by default, a release recent enough for what
- * glibc and musl check (they read only the leading numbers).
+ * What uname(2) reports of the kernel build (UTS_RELEASE, UTS_VERSION).
+ * tskern claims 6.18, the ABI it implements: Linux 6.18 (the oracle it is
+ * checked against) is what its answers copy, post-6.8 behaviour included
+ * (guard regions of 6.13, file-backed guards of 6.15, mremap moving several
+ * VMAs of 6.17). Programs gate features on this number (LTP's min_kver:
+ * madvise12 needs 6.13), so an older claim would hide what tskern does.
+ * glibc and musl read only the leading numbers.
  */
-export const DEFAULT_RELEASE = '6.8.0-tskern';
+export const DEFAULT_RELEASE = '6.18.0-tskern';
 export const DEFAULT_VERSION = '#1 SMP PREEMPT_DYNAMIC tskern';
 /** CPUs the kernel claims (nr_cpu_ids) unless told otherwise: one, so affinity masks and getcpu are trivial. */
 export const DEFAULT_CPUS = 1;
