@@ -1,6 +1,6 @@
 import { Errno, SHM_DIR, Signal, type FaultResult } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
-import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
+import { load, store, fill, formatMaps, memoryReport, pagemapSource, lockedBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
@@ -204,6 +204,14 @@ export class Kernel implements KernelHost {
       maps: (pid) => {
         const t = live(pid);
         return t === undefined ? undefined : formatMaps(t.mm);
+      },
+      smaps: (pid) => {
+        const t = live(pid);
+        return t === undefined ? undefined : memoryReport(t.mm);
+      },
+      pagemap: (pid) => {
+        const t = live(pid);
+        return t === undefined ? undefined : pagemapSource(t.mm);
       },
       owner: (pid) => {
         const t = live(pid);
