@@ -1,5 +1,6 @@
 import { Errno } from '@tskern/abi';
 import { bytesFromByteString } from '@tskern/vfs';
+import { OOM_ENTRIES } from './oom-entries';
 import { pagemapFile } from './pagemap-file';
 import type { PidEntry } from './pid-entries';
 import { mayReadProcess } from './ptrace-access';
@@ -61,5 +62,5 @@ const pagemap: PidEntry = {
   },
 };
 
-/** The memory files of /proc/[pid], in tgid_base_stuff's order (after mounts: smaps, smaps_rollup, pagemap). */
-export const MEMORY_ENTRIES: readonly PidEntry[] = [smaps, smapsRollup, pagemap];
+/** The memory files of /proc/[pid], in tgid_base_stuff's order (after mounts: smaps, smaps_rollup, pagemap, oom_score, oom_score_adj). */
+export const MEMORY_ENTRIES: readonly PidEntry[] = [smaps, smapsRollup, pagemap, ...OOM_ENTRIES];
