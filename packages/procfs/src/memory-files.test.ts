@@ -113,6 +113,23 @@ describe('/proc/[pid]/smaps and smaps_rollup', () => {
   });
 });
 
+describe('seq_lseek on the text files', () => {
+  it('moves with SEEK_SET and SEEK_CUR, past the end too, and refuses the rest (as Linux 6.18 on /proc/self/maps)', () => {
+    const { vfs, task } = setup();
+    const f = ok(vfs.open(task(42, 1000), '/proc/self/smaps', O.O_RDONLY, 0));
+    const buf = new Uint8Array(8);
+    expect(f.lseek(0, SEEK.SEEK_END)).toBe(-Errno.EINVAL);
+    expect(f.lseek(100000, SEEK.SEEK_SET)).toBe(100000);
+    expect(f.read(buf, 0, 8)).toBe(0);
+    expect(f.lseek(-5, SEEK.SEEK_CUR)).toBe(99995);
+    expect(f.lseek(-1, SEEK.SEEK_SET)).toBe(-Errno.EINVAL);
+    expect(f.lseek(3, SEEK.SEEK_SET)).toBe(3);
+    expect(f.read(buf, 0, 8)).toBe(8);
+    expect(f.lseek(0, SEEK.SEEK_CUR)).toBe(11);
+    expect(f.lseek(0, SEEK.SEEK_DATA)).toBe(-Errno.EINVAL);
+  });
+});
+
 describe('/proc/[pid]/pagemap', () => {
   it('is mode 0400 and reads one little-endian entry per page, frame numbers for root only', () => {
     const { vfs, task } = setup();

@@ -92,7 +92,7 @@ const oomScoreAdjEntry: PidEntry = {
       const r = set(dir.pid, value, privileged ? value : f.scoreAdjMin);
       return r < 0 ? r : length;
     };
-    return { read: seq.read, release: seq.release, write };
+    return { read: seq.read, llseek: seq.llseek, release: seq.release, write };
   },
 };
 

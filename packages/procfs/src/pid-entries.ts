@@ -96,7 +96,7 @@ const comm: PidEntry = {
       const r = set(dir.pid, caller.pid, name);
       return r < 0 ? r : length;
     };
-    return { read: seq.read, release: seq.release, write };
+    return { read: seq.read, llseek: seq.llseek, release: seq.release, write };
   },
 };
 
