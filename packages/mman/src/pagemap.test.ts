@@ -5,7 +5,7 @@ import { forkAddressSpace } from './fork';
 import { madvise } from './madvise';
 import { mmap } from './mmap';
 import { pagemapEntries, pagemapSource } from './pagemap';
-import { poke, testMemory } from './test-kit';
+import { peek, poke, testMemory } from './test-kit';
 
 const K = 4096;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
@@ -31,6 +31,14 @@ describe('pagemapEntries', () => {
     const child = forkAddressSpace(as);
     expect(pagemapEntries(as, page, 1, false)[0]).toBe(PM_PRESENT); // shared with the child now
     expect(pagemapEntries(child, page, 1, false)[0]).toBe(PM_PRESENT);
+  });
+
+  it('shows a page loaded from never-written private memory as Linux shows its zero page: present only', () => {
+    const { space } = testMemory();
+    const as = space();
+    const a = mmap(as, 0, 2 * K, RW, PRIV, null, 0);
+    expect(peek(as, a, 1)).toBe('\0');
+    expect(pagemapEntries(as, a / K, 1, false)[0]).toBe(PM_PRESENT);
   });
 
   it('shows frame numbers only when asked, and nothing but zeros once the space is gone', () => {

@@ -8,7 +8,7 @@ import type { MemoryLimits } from './memory-limits';
 import { mlock } from './mlock';
 import { mmap } from './mmap';
 import { memoryReport } from './smaps';
-import { poke, testMemory } from './test-kit';
+import { peek, poke, testMemory } from './test-kit';
 
 const K = 4096;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
@@ -76,6 +76,20 @@ describe('memoryReport (smaps)', () => {
     expect(r.pssShmem).toBe(r.pss);
     expect(r.privateDirty).toBe(K);
     expect(r.vmFlags).toEqual(['rd', 'wr', 'sh', 'mr', 'mw', 'me', 'ms']);
+  });
+
+  it('does not count pages loaded from never-written private memory (Linux maps its zero page there)', () => {
+    // Linux 6.18: PROT_READ anonymous memory mlocked reads Rss 0 and Locked 0; so does a loaded page of an unwritten rw-p mapping.
+    const { space } = testMemory();
+    const as = space();
+    const r = mmap(as, 0, 4 * K, PROT.PROT_READ, PRIV, null, 0);
+    expect(mlock(as, r, 4 * K, ROOT)).toBe(0);
+    expect(reportAt(as, r)).toMatchObject({ resident: 0, pss: 0, anonymous: 0, locked: true });
+    const w = mmap(as, 0, 4 * K, RW, PRIV, null, 0);
+    expect(peek(as, w, 1)).toBe('\0');
+    expect(reportAt(as, w).resident).toBe(0);
+    expect(poke(as, w + K, 'x')).toBe(0);
+    expect(reportAt(as, w).privateDirty).toBeGreaterThanOrEqual(K);
   });
 
   it('names the madvise flags in bit order', () => {

@@ -4,6 +4,7 @@ import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { mapsLine } from './maps';
 import { PTE_ANON, PTE_WRITE } from './pte';
+import { isZeroFillPage } from './zero-page';
 import {
   MAY_EXEC, MAY_READ, MAY_WRITE, VM_ACCOUNT, VM_DONTCOPY, VM_DONTDUMP, VM_GROWSDOWN, VM_HUGEPAGE, VM_LOCKED,
   VM_LOCKONFAULT, VM_NOHUGEPAGE, VM_NORESERVE, VM_RAND_READ, VM_SEQ_READ, VM_WIPEONFORK, type Vma,
@@ -58,11 +59,11 @@ function vmFlags(vma: Vma): string[] {
  * finds dirty in the common cases: every anonymous page (a private page gets
  * its frame on a write fault or a copy-on-write, both of which dirty it) and
  * an object's page mapped writable through a shared mapping; an object's
- * page mapped read-only, or privately before any store, is clean. Two
- * differences follow: a page only read through a writable shared mapping
- * counts as dirty here (clean on Linux), and a page read from never-written
- * private anonymous memory is a real zeroed frame here, counted as
- * anonymous, where Linux maps the shared zero page and counts nothing.
+ * page mapped read-only, or privately before any store, is clean. A page
+ * standing for Linux's zero page is not counted (isZeroFillPage). Two
+ * differences remain: a page only read through a writable shared mapping
+ * counts as dirty here (clean on Linux), and a page only read from private
+ * anonymous memory written elsewhere counts as anonymous (Linux's zero page).
  * Every present page counts as referenced (no accessed bit either).
  */
 function reportVma(as: AddressSpace, seg: Segment<Vma>): VmaMemoryReport {
@@ -82,6 +83,7 @@ function reportVma(as: AddressSpace, seg: Segment<Vma>): VmaMemoryReport {
   let privateClean = 0;
   let privateDirty = 0;
   as.pt.forEachPresent(seg.start / PAGE_SIZE, seg.end / PAGE_SIZE, (_page, frame, flags) => {
+    if (isZeroFillPage(vma, flags)) return; // Linux's zero page: not counted
     const anon = (flags & PTE_ANON) !== 0;
     const refs = frames.refCount(frame);
     const mapcount = anon ? refs : Math.max(1, refs - 1);
