@@ -1,6 +1,6 @@
 import { Errno, O, SHM_DIR, Signal, type FaultResult } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
-import { load, store, fill, formatMaps, lockedBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
+import { load, store, fill, formatMaps, memoryReport, pagemapSource, lockedBytes, residentBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
 import { RamFs } from '@tskern/ramfs';
@@ -253,6 +253,31 @@ export class Kernel implements KernelHost {
       maps: (pid) => {
         const t = live(pid);
         return t === undefined ? undefined : formatMaps(t.mm);
+      },
+      smaps: (pid) => {
+        const t = live(pid);
+        return t === undefined ? undefined : memoryReport(t.mm);
+      },
+      pagemap: (pid) => {
+        const t = live(pid);
+        return t === undefined ? undefined : pagemapSource(t.mm);
+      },
+      oom: (pid) => {
+        const t = live(pid);
+        if (t === undefined) return undefined;
+        const g = t.group;
+        // totalram_pages + total_swap_pages: every frame, no swap; pid 1 is init (is_global_init).
+        return {
+          scoreAdj: g.oomScoreAdj, scoreAdjMin: g.oomScoreAdjMin, residentPages: residentBytes(t.mm) / this.frames.pageSize,
+          totalPages: this.frames.stats().totalFrames, unkillable: g.tgid === 1,
+        };
+      },
+      setOomScoreAdj: (pid, scoreAdj, scoreAdjMin) => {
+        const t = live(pid);
+        if (t === undefined) return -Errno.ESRCH;
+        t.group.oomScoreAdj = scoreAdj;
+        t.group.oomScoreAdjMin = scoreAdjMin;
+        return 0;
       },
       owner: (pid) => {
         const t = live(pid);

@@ -15,6 +15,8 @@ export { madvise } from './madvise';
 export { mincore, mincorePages } from './mincore';
 export { forkAddressSpace } from './fork';
 export { formatMaps } from './maps';
+export { memoryReport } from './smaps';
+export { pagemapEntries, pagemapSource } from './pagemap';
 export { mapStack } from './stack';
 export { handleFault } from './fault';
 export { futexKeyOf } from './futex-key';

@@ -12,5 +12,6 @@ export * from './meminfo';
 export type { SystemFigures, MemoryFigures } from './system-figures';
 export { formatStat, type StatFigures } from './stat';
 export { SeqFile } from './seq-file';
+export type { OomFigures } from './oom-entries';
 export { mayReadProcess } from './ptrace-access';
 export { formatSysvShm, type SysvShmFigures } from './sysvipc';

@@ -5,6 +5,7 @@ import type { PidDir } from './pid-dir';
 import { mayReadProcess } from './ptrace-access';
 import { SeqFile } from './seq-file';
 import { formatStatus } from './status';
+import { MEMORY_ENTRIES } from './memory-entries';
 
 /** One file of /proc/[pid] (an entry of Linux's tgid_base_stuff). */
 export interface PidEntry {
@@ -95,7 +96,7 @@ const comm: PidEntry = {
       const r = set(dir.pid, caller.pid, name);
       return r < 0 ? r : length;
     };
-    return { read: seq.read, release: seq.release, write };
+    return { read: seq.read, llseek: seq.llseek, release: seq.release, write };
   },
 };
 
@@ -132,5 +133,5 @@ const exe: PidEntry = {
   },
 };
 
-/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts). */
-export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts];
+/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, then the memory files). */
+export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, ...MEMORY_ENTRIES];

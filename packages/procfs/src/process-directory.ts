@@ -1,3 +1,6 @@
+import type { PagemapSource, VmaMemoryReport } from '@tskern/mm-api';
+import type { OomFigures } from './oom-entries';
+
 /** Who owns a process's /proc entries: its credentials (task_dump_owner: euid and egid). */
 export interface ProcessOwner {
   readonly uid: number;
@@ -48,6 +51,21 @@ export interface ProcessDirectory {
   pids(): Iterable<number>;
   /** The maps text of a process (Linux format, one line per VMA, each ending in "\n"), or undefined once it is gone. */
   maps(pid: number): string | undefined;
+  /**
+   * The memory of each VMA, in address order (`@tskern/mman`'s
+   * `memoryReport`), for /proc/[pid]/smaps and smaps_rollup; undefined once
+   * the process is gone. Without the method there are no such files.
+   */
+  smaps?(pid: number): readonly VmaMemoryReport[] | undefined;
+  /** The page table as /proc/[pid]/pagemap reads it (`pagemapSource`); without the method there is no pagemap. */
+  pagemap?(pid: number): PagemapSource | undefined;
+  /** What /proc/[pid]/oom_score and oom_score_adj show; without the method there are no such files. */
+  oom?(pid: number): OomFigures | undefined;
+  /**
+   * Store a checked oom_score_adj write: the new value and the new
+   * oom_score_adj_min. Returns 0, or -ESRCH once the process is gone.
+   */
+  setOomScoreAdj?(pid: number, scoreAdj: number, scoreAdjMin: number): number;
   /** uid/gid owning /proc/[pid] (the process's credentials), or undefined when there is no such process. */
   owner(pid: number): ProcessOwner | undefined;
   /** The facts /proc/[pid]/status prints; without it there is no status file. */

@@ -1,3 +1,4 @@
+import { Errno, SEEK, type FileOffset } from '@tskern/abi';
 import type { FileOperations } from '@tskern/vfs';
 
 /**
@@ -29,6 +30,19 @@ export class SeqFile implements FileOperations {
     dst.set(text.subarray(pos, pos + n), dstOffset);
     this.readPos = pos + n;
     return n;
+  };
+
+  /**
+   * seq_lseek: SEEK_SET and SEEK_CUR to any offset from 0 up (past the end
+   * too: reads there answer 0); a negative one, SEEK_END, SEEK_DATA and
+   * SEEK_HOLE are EINVAL. The text is made afresh at the next read there.
+   */
+  readonly llseek = (pos: FileOffset, offset: FileOffset, whence: number): FileOffset => {
+    let to: FileOffset;
+    if (whence === SEEK.SEEK_SET) to = offset;
+    else if (whence === SEEK.SEEK_CUR) to = typeof pos === 'number' && typeof offset === 'number' ? pos + offset : BigInt(pos) + BigInt(offset);
+    else return -Errno.EINVAL;
+    return to < 0 ? -Errno.EINVAL : to;
   };
 
   readonly release = (): void => {

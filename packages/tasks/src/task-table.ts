@@ -210,6 +210,9 @@ export class TaskTable {
       group = new ThreadGroup(tid, real, args.exitSignal, parent.group.program);
       // copy_signal: the child process starts with the parent's resource limits.
       group.rlimits = structuredClone(parent.group.rlimits);
+      // copy_signal: and its OOM-killer adjustment with the floor a privileged write set.
+      group.oomScoreAdj = parent.group.oomScoreAdj;
+      group.oomScoreAdjMin = parent.group.oomScoreAdjMin;
       // The child runs the same image: same argv (the mm's arg area is copied) and dumpable flag (mm->flags).
       group.argv = parent.group.argv;
       group.dumpable = parent.group.dumpable;

@@ -40,6 +40,13 @@ export class ThreadGroup {
   argv: readonly string[] = [];
   /** prctl(PR_SET_DUMPABLE): 1 (SUID_DUMP_USER) for a fresh process or after execve; 0 or 1 when set (mm->flags MMF_DUMPABLE). */
   dumpable = 1;
+  /**
+   * /proc/[pid]/oom_score_adj (signal_struct.oom_score_adj), -1000..1000,
+   * and the lowest value an unprivileged write may set (oom_score_adj_min:
+   * what a write with CAP_SYS_RESOURCE last set). Both inherited by fork.
+   */
+  oomScoreAdj = 0;
+  oomScoreAdjMin = 0;
   /** prctl(PR_SET_CHILD_SUBREAPER) (signal_struct.is_child_subreaper): stored; orphans still go to the reaper. */
   childSubreaper = false;
   /**
