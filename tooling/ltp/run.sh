@@ -302,8 +302,10 @@ run_column() { # COLUMN
       rm -rf "$cwd"
       if [ "$kind" = posix ]; then res=$(classify_posix "$st"); else res="$(classify_ltp "$st")$(ltp_counts "$log")"; fi
       # A tskern crash (a JavaScript error rather than the program's status)
-      # must not pass for a test result.
-      if [ "$col" = tskern ] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError)' "$log"; then res="$res(tskern-error)"; fi
+      # must not pass for a test result. Node prints an uncaught error as
+      # "TypeError: ..." (or "Error [CODE]: ..."); a test's own "Error at
+      # setrlimit(): ..." (mmap 18-1) is not one.
+      if [ "$col" = tskern ] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError|ReferenceError)( \[[A-Z_]+\])?: ' "$log"; then res="$res(tskern-error)"; fi
       echo "# status $st, $(( $(date +%s) - start ))s" >>"$log"
     fi
     awk -F'\t' -v n="$name" '$1 != n' "$res_file" >"$res_file.tmp" && mv "$res_file.tmp" "$res_file"
