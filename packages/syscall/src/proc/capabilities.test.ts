@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAP, CAP_FULL_SET, Errno, RLIMIT, SYS, capBit } from '@tskern/abi';
+import { CAP, CAP_FULL_SET, Errno, MAP, PROT, RLIMIT, SYS, capBit } from '@tskern/abi';
 import { load, store } from '@tskern/mman';
 import { world } from '../testing/world';
 import { PR_CAP, PR_CAP_AMBIENT } from './capabilities';
@@ -163,6 +163,15 @@ describe('privileged calls check the capability Linux checks', () => {
     expect(sys(p.tid, SYS.setrlimit, RLIMIT.RLIMIT_MEMLOCK, rl)).toBe(-Errno.EPERM);
     p.cred = p.cred.withCaps({ effective: p.cred.caps.effective | capBit(CAP.CAP_SYS_RESOURCE) });
     expect(sys(p.tid, SYS.setrlimit, RLIMIT.RLIMIT_MEMLOCK, rl)).toBe(0);
+  });
+
+  it('MAP_FIXED below vm.mmap_min_addr needs CAP_SYS_RAWIO (host root maps page 0; without the capability EPERM)', () => {
+    const { sys, p } = hostRoot();
+    const flags = MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_FIXED;
+    expect(sys(p.tid, SYS.mmap, 0, 4096, PROT.PROT_READ | PROT.PROT_WRITE, flags, -1, 0)).toBe(0);
+    expect(sys(p.tid, SYS.munmap, 0, 4096)).toBe(0);
+    p.cred = p.cred.withCaps({ effective: HOST & ~capBit(CAP.CAP_SYS_RAWIO) });
+    expect(sys(p.tid, SYS.mmap, 0, 4096, PROT.PROT_READ | PROT.PROT_WRITE, flags, -1, 0)).toBe(-Errno.EPERM);
   });
 
   it('setuid needs CAP_SETUID, not uid 0', () => {

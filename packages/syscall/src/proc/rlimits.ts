@@ -71,17 +71,19 @@ export function limitNumber(value: bigint): number {
 }
 
 /**
- * Whether an mmap must read the limits at all: locked memory (MAP_LOCKED,
- * mlockall(MCL_FUTURE)) or a finite RLIMIT_AS or RLIMIT_DATA. Without them
- * the call maps as unlimited, and skips building the limits on every mmap.
+ * Whether an mmap must read the limits at all: `special` (locked memory,
+ * MAP_LOCKED; or an address below vm.mmap_min_addr, which needs
+ * CAP_SYS_RAWIO), mlockall(MCL_FUTURE), or a finite RLIMIT_AS or
+ * RLIMIT_DATA. Without them the call maps as unlimited, and skips building
+ * the limits on every mmap.
  */
-export function mmapNeedsLimits(task: Task, locked: boolean): boolean {
-  if (locked || task.mm.defFlags !== 0) return true;
+export function mmapNeedsLimits(task: Task, special: boolean): boolean {
+  if (special || task.mm.defFlags !== 0) return true;
   const cur = limitsOf(task).cur;
   return cur[RLIMIT.RLIMIT_AS]! < TWO_53 || cur[RLIMIT.RLIMIT_DATA]! < TWO_53;
 }
 
-/** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA, RLIMIT_AS and CAP_IPC_LOCK (can_do_mlock). */
+/** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA, RLIMIT_AS, CAP_IPC_LOCK (can_do_mlock) and CAP_SYS_RAWIO (cap_mmap_addr). */
 export function memoryLimits(task: Task): MemoryLimits {
   const l = limitsOf(task);
   return {
@@ -89,6 +91,7 @@ export function memoryLimits(task: Task): MemoryLimits {
     data: limitNumber(l.cur[RLIMIT.RLIMIT_DATA]!),
     addressSpace: limitNumber(l.cur[RLIMIT.RLIMIT_AS]!),
     ipcLock: capable(task.cred, CAP.CAP_IPC_LOCK),
+    rawIo: capable(task.cred, CAP.CAP_SYS_RAWIO),
   };
 }
 
