@@ -248,6 +248,19 @@ classify_other() { # STATUS: timeout(1) gives 124 (137 after -k), tskern exec 12
 # tests have.
 RUN_ENV=(TMPDIR=/tmp PATH=/usr/sbin:/usr/bin:/sbin:/bin LTP_COLORIZE_OUTPUT=0 LTPROOT=/opt/ltp)
 TSKERN_MOUNTS=(--mount /etc:/etc:ro)
+# tskern runs with the privileges the Linux column has: the uid and gid of
+# this script, and its capabilities as /proc/self/status shows them (read by
+# awk, a child that inherits them, as the Linux tests do). The effective set
+# becomes tskern's permitted and effective sets and CapBnd its bounding set;
+# the execve of the test then recomputes them as Linux does (root's program
+# gets the bounding set), so a container whose root lacks, say,
+# CAP_SYS_RESOURCE runs tskern's root without it too.
+host_creds() {
+  printf -- '--uid\n%s\n--gid\n%s\n' "$(id -u)" "$(id -g)"
+  awk '$1 == "CapEff:" { e = $2 } $1 == "CapBnd:" { b = $2 }
+    END { if (e != "" && b != "") printf "--caps\n%s\n--cap-bound\n%s\n", e, b }' /proc/self/status
+}
+mapfile -t TSKERN_CREDS < <(host_creds)
 
 run_column() { # COLUMN
   local col=$1 arch=x86_64 t=$TIMEOUT name kind rel args st res start
@@ -284,13 +297,15 @@ run_column() { # COLUMN
           # The host's /etc, read-only: tests that look for another user
           # (getpwent: shm_open 26-2, 32-1, 34-1, mmap 18-1) see the same
           # /etc/passwd as on Linux.
-          (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" "${TSKERN_MOUNTS[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
+          (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" "${TSKERN_MOUNTS[@]}" "${TSKERN_CREDS[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
       esac
       rm -rf "$cwd"
       if [ "$kind" = posix ]; then res=$(classify_posix "$st"); else res="$(classify_ltp "$st")$(ltp_counts "$log")"; fi
       # A tskern crash (a JavaScript error rather than the program's status)
-      # must not pass for a test result.
-      if [ "$col" = tskern ] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError)' "$log"; then res="$res(tskern-error)"; fi
+      # must not pass for a test result. Node prints an uncaught error as
+      # "TypeError: ..." (or "Error [CODE]: ..."); a test's own "Error at
+      # setrlimit(): ..." (mmap 18-1) is not one.
+      if [ "$col" = tskern ] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError|ReferenceError)( \[[A-Z_]+\])?: ' "$log"; then res="$res(tskern-error)"; fi
       echo "# status $st, $(( $(date +%s) - start ))s" >>"$log"
     fi
     awk -F'\t' -v n="$name" '$1 != n' "$res_file" >"$res_file.tmp" && mv "$res_file.tmp" "$res_file"
@@ -318,7 +333,7 @@ strace_diffs() {
   while IFS=$'\t' read -r name kind rel args; do
     grep -qxF "$name" <<<"$diffs" || continue
     local log=$logs/${name//\//_}.log
-    (cd "$TSKERN_DIR" && timeout -k 10 "$TSKERN_TIMEOUT" pnpm -s tskern exec --strace "${envs[@]}" "${TSKERN_MOUNTS[@]}" --cwd /tmp -- "$OUT/riscv64/$rel" $args) >"$log" 2>&1 </dev/null
+    (cd "$TSKERN_DIR" && timeout -k 10 "$TSKERN_TIMEOUT" pnpm -s tskern exec --strace "${envs[@]}" "${TSKERN_MOUNTS[@]}" "${TSKERN_CREDS[@]}" --cwd /tmp -- "$OUT/riscv64/$rel" $args) >"$log" 2>&1 </dev/null
     echo "  $name" >&2
   done < <(selected_tests)
   write_gaps

@@ -3,7 +3,7 @@ import { createKernel, type KernelMount } from '@tskern/kernel';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { ProgramDriver, startProgram } from '@tskern/runtime';
 import type { FileSystem } from '@tskern/vfs';
-import { EXEC_USAGE, parseExecArgs, type ExecOptions } from './exec-options';
+import { EXEC_USAGE, execCapabilities, parseExecArgs, type ExecOptions } from './exec-options';
 import { hostStdioDevices, type HostStreams } from './host-stdio';
 import { Strace, signalName } from './strace';
 import { strerror } from './strerror';
@@ -99,6 +99,7 @@ export function runExec(args: readonly string[], host: ExecHost): number {
   // a --mount that already put a /boot there keeps its own (the call fails).
   kernel.installBootConfig();
   const strace = options.strace ? new Strace((line) => host.stderr(line)) : undefined;
+  const caps = execCapabilities(options);
   const pid = startProgram(kernel, {
     path: programPath,
     argv: [options.program, ...options.args],
@@ -106,6 +107,7 @@ export function runExec(args: readonly string[], host: ExecHost): number {
     cwd: options.cwd,
     uid: options.uid,
     gid: options.gid,
+    ...(caps !== undefined ? { caps } : {}),
     files: [
       { fd: 0, path: '/dev/host-stdin', flags: O.O_RDONLY },
       { fd: 1, path: '/dev/host-stdout', flags: O.O_WRONLY },

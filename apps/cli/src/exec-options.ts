@@ -1,3 +1,5 @@
+import { CAP_FULL_SET, capBit, capFromName } from '@tskern/abi';
+
 /** A host directory `tskern exec` mounts inside the kernel. */
 export interface HostMount {
   readonly host: string;
@@ -13,13 +15,20 @@ export interface ExecOptions {
   readonly sysroot: string | null;
   readonly uid: number;
   readonly gid: number;
+  /** `--caps`: the permitted and effective sets (and bounding, unless `capBound`); null: uid 0's every capability. */
+  readonly caps: bigint | null;
+  /** `--cap-bound`: the bounding set; null: as `caps`, else the full set. */
+  readonly capBound: bigint | null;
+  /** `--cap-drop`: capabilities taken out of every set. */
+  readonly capDrop: bigint;
   readonly strace: boolean;
   readonly program: string;
   readonly args: readonly string[];
 }
 
 export const EXEC_USAGE = `usage: tskern exec [--env NAME=VALUE]... [--cwd DIR] [--mount HOSTDIR:DIR[:ro]]...
-                   [--sysroot HOSTDIR] [--uid N] [--gid N] [--strace] [--] PROGRAM [ARG...]
+                   [--sysroot HOSTDIR] [--uid N] [--gid N] [--caps HEX] [--cap-bound HEX]
+                   [--cap-drop CAP[,CAP]...]... [--strace] [--] PROGRAM [ARG...]
 
 Run a riscv64 Linux program on a fresh tskern kernel: a ramfs root with /tmp,
 /dev, /dev/shm and /proc; PROGRAM (a host path) appears read-only at the same
@@ -32,12 +41,39 @@ absolute path; host directories appear only where --mount puts them.
                       lib64, usr/lib and usr/lib64 are mounted read-only at
                       /lib... so a dynamic program finds its loader.
   --uid N, --gid N    The credentials the program runs with (default 0).
+  --caps HEX          Permitted and effective capabilities before the program's
+                      execve, as /proc/self/status prints CapEff (e.g.
+                      000001fffeffffff); also the bounding set unless
+                      --cap-bound. Default: uid 0 holds every capability.
+  --cap-bound HEX     The bounding set (CapBnd); root's program gets no
+                      capability outside it.
+  --cap-drop CAPS     Take capabilities out of every set, bounding included,
+                      as a container's --cap-drop: names as capsh prints them
+                      (cap_sys_resource or sys_resource, any case) or
+                      numbers, comma-separated; repeatable.
   --strace            One line per system call on standard error.
 
 Exit status: the program's; 128+N when signal N killed it (one line on
 standard error names it); 127 when PROGRAM does not exist, 126 when it
 cannot be executed (not executable, not ELF, another machine).
 `;
+
+/** A capability set in hex (CapEff's %016llx, optional 0x); bits past CAP_LAST_CAP are dropped, as capset does. */
+function capSet(text: string): bigint | null {
+  if (!/^(0x)?[0-9a-f]{1,16}$/i.test(text)) return null;
+  return BigInt(text.toLowerCase().startsWith('0x') ? text : `0x${text}`) & CAP_FULL_SET;
+}
+
+/** --cap-drop's list: every name must be a capability. */
+function capNames(text: string): bigint | string {
+  let set = 0n;
+  for (const name of text.split(',')) {
+    const cap = capFromName(name);
+    if (cap < 0) return name;
+    set |= capBit(cap);
+  }
+  return set;
+}
 
 function nonNegative(text: string | undefined): number | null {
   if (text === undefined || !/^\d+$/.test(text)) return null;
@@ -53,6 +89,9 @@ export function parseExecArgs(args: readonly string[]): ExecOptions | string {
   let sysroot: string | null = null;
   let uid = 0;
   let gid = 0;
+  let caps: bigint | null = null;
+  let capBound: bigint | null = null;
+  let capDrop = 0n;
   let strace = false;
   let i = 0;
   const value = (): string | null => {
@@ -94,11 +133,37 @@ export function parseExecArgs(args: readonly string[]): ExecOptions | string {
       if (n === null) return `exec: ${a} ${v}: expected a number`;
       if (a === '--uid') uid = n;
       else gid = n;
+    } else if (a === '--caps' || a === '--cap-bound') {
+      const set = capSet(v);
+      if (set === null) return `exec: ${a} ${v}: expected a hexadecimal capability set`;
+      if (a === '--caps') caps = set;
+      else capBound = set;
+    } else if (a === '--cap-drop') {
+      const set = capNames(v);
+      if (typeof set === 'string') return `exec: --cap-drop: unknown capability ${set}`;
+      capDrop |= set;
     } else {
       return `exec: unknown option ${a}`;
     }
   }
   const program = args[i];
   if (program === undefined) return 'exec: no PROGRAM given';
-  return { env, cwd, mounts, sysroot, uid, gid, strace, program, args: args.slice(i + 1) };
+  return { env, cwd, mounts, sysroot, uid, gid, caps, capBound, capDrop, strace, program, args: args.slice(i + 1) };
+}
+
+/**
+ * The capability sets `tskern exec` starts the program's process with, or
+ * undefined for the defaults: --caps gives the permitted and effective
+ * sets (and the bounding set), --cap-bound the bounding set, and
+ * --cap-drop takes capabilities out of all five.
+ */
+export function execCapabilities(options: ExecOptions): { permitted?: bigint; effective?: bigint; bounding: bigint; inheritable: bigint; ambient: bigint } | undefined {
+  if (options.caps === null && options.capBound === null && options.capDrop === 0n) return undefined;
+  const keep = ~options.capDrop;
+  const bounding = (options.capBound ?? options.caps ?? CAP_FULL_SET) & keep;
+  const sets = { bounding, inheritable: 0n, ambient: 0n };
+  if (options.caps !== null) return { ...sets, permitted: options.caps & keep, effective: options.caps & keep };
+  // Without --caps the uid decides (everything for 0, nothing otherwise), less what is dropped.
+  const base = options.uid === 0 ? CAP_FULL_SET & keep : 0n;
+  return { ...sets, permitted: base, effective: base };
 }

@@ -165,6 +165,24 @@ describe('tskern exec', () => {
     expect(exec('--sysroot', sysroot, pie)).toEqual({ status: 42, stdout: 'hello\n', stderr: '' });
   });
 
+  it('--cap-drop and --caps set the capabilities the program runs with (its exit status: prctl PR_CAPBSET_READ of cap_sys_resource)', () => {
+    const dir = scratch();
+    const probe = join(dir, 'capbset');
+    // exit_group(prctl(PR_CAPBSET_READ = 23, CAP_SYS_RESOURCE = 24))
+    writeFileSync(probe, tinyProgram([
+      addi(REG.a0, 0, 23), addi(REG.a1, 0, 24), addi(REG.a2, 0, 0), addi(REG.a3, 0, 0), addi(REG.a4, 0, 0), addi(REG.a7, 0, SYS.prctl), ECALL,
+      addi(REG.a7, 0, SYS.exit_group), ECALL,
+    ]));
+    chmodSync(probe, 0o755);
+    expect(exec(probe).status).toBe(1);
+    expect(exec('--cap-drop', 'cap_sys_resource', probe).status).toBe(0);
+    expect(exec('--cap-drop', 'chown,SYS_RESOURCE', probe).status).toBe(0);
+    expect(exec('--caps', '000001fffeffffff', probe).status).toBe(0);
+    expect(exec('--caps', '0', '--cap-bound', '1ffffffffff', probe).status).toBe(1);
+    expect(exec('--cap-drop', 'cap_nonsense', probe)).toMatchObject({ status: 2, stderr: expect.stringMatching(/unknown capability cap_nonsense/) });
+    expect(exec('--caps', 'xyz', probe).status).toBe(2);
+  });
+
   it('usage errors exit 2', () => {
     expect(exec('--mount', 'x')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^tskern: exec: --mount x: expected HOSTDIR:DIR\[:ro\]/) });
     expect(exec('--uid', 'abc', tiny).status).toBe(2);

@@ -17,3 +17,4 @@ export * from './shm-dir';
 export * from './file-offset';
 export * from './ipc';
 export * from './exec-limits';
+export * from './capability';

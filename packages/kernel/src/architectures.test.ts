@@ -161,5 +161,25 @@ describe('/proc/<pid>/status', () => {
     const text = new TextDecoder().decode(b);
     expect(text).toContain('Uid:\t0\t0\t0\t9\n');
     expect(text).toContain('Gid:\t5\t6\t7\t6\n');
+    // fsuid 9 dropped the file-system capabilities (CAP_FS_SET: bits 0-4, 9, 27, 32) from the effective set.
+    expect(text).toContain('\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001fef7fffde0\n');
+    expect(text).toContain('\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n');
+  });
+
+  it('shows the capability sets a process was spawned with (the host: root without CAP_SYS_RESOURCE)', () => {
+    const k = createKernel();
+    k.registerProgram('/bin/t', {});
+    const host = 0x1fffeffffffn;
+    const p = k.spawn('/bin/t', { caps: { permitted: host, effective: host, bounding: host } });
+    const top = k.stack(p).end;
+    const fd = k.syscall(p, SYS.open, cstr(k, p, '/proc/self/status', top - 4096), O.O_RDONLY, 0);
+    const n = k.syscall(p, SYS.read, fd, top - 8192, 2048);
+    const b = new Uint8Array(n);
+    k.load(p, top - 8192, b);
+    expect(new TextDecoder().decode(b)).toContain('\nCapPrm:\t000001fffeffffff\nCapEff:\t000001fffeffffff\nCapBnd:\t000001fffeffffff\n');
+    // setrlimit raising a hard limit is EPERM for this root, as on the host.
+    const rl = top - 256;
+    k.store(p, rl, new Uint8Array(16).fill(0xff));
+    expect(k.syscall(p, SYS.setrlimit, 8, rl)).toBe(-Errno.EPERM);
   });
 });

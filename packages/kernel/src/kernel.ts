@@ -286,7 +286,10 @@ export class Kernel implements KernelHost {
       status: (pid) => {
         const t = live(pid);
         if (t === undefined) return undefined;
-        return { name: t.comm, tgid: t.group.tgid, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, ...t.cred.ids(), lockedBytes: lockedBytes(t.mm) };
+        return {
+          name: t.comm, tgid: t.group.tgid, ppid: t.group.ppid, state: 'running', umask: t.fs.umask, ...t.cred.ids(),
+          lockedBytes: lockedBytes(t.mm), caps: t.cred.caps,
+        };
       },
       threads: (pid) => {
         const g = this.tasks.group(pid);
@@ -328,7 +331,7 @@ export class Kernel implements KernelHost {
     const personality = this.personalities.get(options.arch ?? 'x86_64');
     if (personality === undefined) return -Errno.EINVAL;
     const task = this.tasks.spawn(program, {
-      cred: new Credentials(options.uid ?? 0, options.gid ?? 0, options.groups ?? []),
+      cred: new Credentials(options.uid ?? 0, options.gid ?? 0, options.groups ?? []).withCaps(options.caps ?? {}),
       abi: personality.abi,
       cwd: options.cwd ?? '/',
       umask: options.umask ?? 0o022,

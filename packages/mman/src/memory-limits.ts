@@ -12,6 +12,8 @@ export interface MemoryLimits {
   readonly addressSpace: number;
   /** CAP_IPC_LOCK: locking ignores RLIMIT_MEMLOCK. */
   readonly ipcLock: boolean;
+  /** CAP_SYS_RAWIO: a fixed mapping may go below vm.mmap_min_addr (cap_mmap_addr); absent means not held. */
+  readonly rawIo?: boolean;
 }
 
 /** No limit: what the memory calls assume when the caller gives no limits. */

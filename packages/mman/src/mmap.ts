@@ -59,7 +59,7 @@ export function mmap(
   if (fixed) {
     if (addr > taskSize - len) return -Errno.ENOMEM;
     if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
-    if (addr < as.options.mmapMinAddr) return -Errno.EPERM; // security_mmap_addr for an unprivileged task
+    if (addr < as.options.mmapMinAddr && limits.rawIo !== true) return -Errno.EPERM; // security_mmap_addr: only CAP_SYS_RAWIO maps below
     start = addr;
   } else {
     start = unmappedArea(as, addr, len);

@@ -35,6 +35,17 @@ export interface ProcessStatus {
   readonly fdSize?: number;
   /** Bytes of mlock'ed memory (mm->locked_vm), printed as VmLck; the line is left out when absent. */
   readonly lockedBytes?: number;
+  /** The capability sets, printed as CapInh, CapPrm, CapEff, CapBnd and CapAmb; left out when absent. */
+  readonly caps?: ProcessCapabilities;
+}
+
+/** The 64-bit capability sets of a process (bit n = capability n). */
+export interface ProcessCapabilities {
+  readonly inheritable: bigint;
+  readonly permitted: bigint;
+  readonly effective: bigint;
+  readonly bounding: bigint;
+  readonly ambient: bigint;
 }
 
 /**

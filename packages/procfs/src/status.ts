@@ -26,9 +26,10 @@ function taskName(name: string): string {
 /**
  * The text of /proc/[pid]/status as fs/proc/array.c:proc_pid_status and
  * task_state print it, from Name through Groups (with the trailing space
- * Linux keeps after the groups), then VmLck when the locked size is known.
- * The other lines Linux prints after Groups (NStgid..., VmSize, Sig*, Cap*,
- * ...) are left out: readers look lines up by key.
+ * Linux keeps after the groups), then VmLck when the locked size is known,
+ * then the Cap* lines when the sets are known. The other lines Linux prints
+ * after Groups (NStgid..., VmSize, Sig*, ...) are left out: readers look
+ * lines up by key.
  * A zombie (no fs, no files) has no Umask line and FDSize 0, as on Linux.
  */
 export function formatStatus(pid: number, s: ProcessStatus): string {
@@ -43,5 +44,12 @@ export function formatStatus(pid: number, s: ProcessStatus): string {
   out += `Groups:\t${(s.groups ?? []).join(' ')} \n`;
   // task_mem: "VmLck:" and the kB figure right-aligned in 8 columns; a zombie has no mm.
   if (s.lockedBytes !== undefined && !zombie) out += `VmLck:\t${String(Math.floor(s.lockedBytes / 1024)).padStart(8)} kB\n`;
+  // task_cap: each set as %016llx (render_cap_t), a zombie's too (its credentials outlive its mm).
+  if (s.caps !== undefined) {
+    const hex = (set: bigint) => set.toString(16).padStart(16, '0');
+    const c = s.caps;
+    out += `CapInh:\t${hex(c.inheritable)}\nCapPrm:\t${hex(c.permitted)}\nCapEff:\t${hex(c.effective)}\n`;
+    out += `CapBnd:\t${hex(c.bounding)}\nCapAmb:\t${hex(c.ambient)}\n`;
+  }
   return out;
 }

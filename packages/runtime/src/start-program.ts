@@ -1,5 +1,6 @@
 import { SYS_RISCV64 } from '@tskern/abi';
 import type { Kernel } from '@tskern/kernel';
+import type { SpawnOptions } from '@tskern/syscall';
 import type { SyscallTracer } from './program-driver';
 
 /** What `startProgram` runs, and as whom. */
@@ -14,6 +15,12 @@ export interface ProgramStart {
   readonly cwd?: string;
   readonly uid?: number;
   readonly gid?: number;
+  /**
+   * The capability sets before the execve (default: every capability for
+   * uid 0); the execve recomputes them from these as Linux does, so root's
+   * program gets its bounding set.
+   */
+  readonly caps?: SpawnOptions['caps'];
   /**
    * Files the process has open when it execs (its standard streams): each
    * path opened with `flags` by the new process itself and put at `fd`.
@@ -38,7 +45,9 @@ export function startProgram(
   kernel: Pick<Kernel, 'spawn' | 'registerProgram' | 'store' | 'stack' | 'runtime' | 'tasks' | 'vfs'>, start: ProgramStart,
 ): number {
   kernel.registerProgram(LAUNCHER, {});
-  const pid = kernel.spawn(LAUNCHER, { arch: 'riscv64', cwd: start.cwd ?? '/', uid: start.uid ?? 0, gid: start.gid ?? 0 });
+  const pid = kernel.spawn(LAUNCHER, {
+    arch: 'riscv64', cwd: start.cwd ?? '/', uid: start.uid ?? 0, gid: start.gid ?? 0, ...(start.caps !== undefined ? { caps: start.caps } : {}),
+  });
   if (pid < 0) return pid;
   const task = kernel.tasks.get(pid)!;
   for (const f of start.files ?? []) {

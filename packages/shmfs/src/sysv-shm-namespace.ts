@@ -1,8 +1,8 @@
-import { Errno, IPC, PAGE_SIZE, S, SHM } from '@tskern/abi';
+import { CAP, Errno, IPC, PAGE_SIZE, S, SHM } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import type { RamFs } from '@tskern/ramfs';
-import type { Credentials } from '@tskern/vfs';
+import { capable, type Credentials } from '@tskern/vfs';
 import { createShmFs } from './shm-fs';
 import { SysvShmSegment, type SysvShmHost } from './sysv-shm-segment';
 
@@ -160,19 +160,19 @@ export class SysvShmNamespace implements SysvShmHost {
   /**
    * ipcperms: the owner's, group's or others' bits by the caller's euid and
    * groups against `requested` (S_IRUGO/S_IWUGO style bits, or shmget's mode bits, folded to one class); CAP_IPC_OWNER
-   * (euid 0) overrides.
+   * overrides.
    */
   permits(segment: SysvShmSegment, cred: Credentials, requested: number): boolean {
     let granted = segment.mode;
     if (cred.euid === segment.cuid || cred.euid === segment.uid) granted >>= 6;
     else if (cred.inGroup(segment.cgid) || cred.inGroup(segment.gid)) granted >>= 3;
     const wanted = (requested >> 6) | (requested >> 3) | requested;
-    return (wanted & ~granted & 0o7) === 0 || cred.capable;
+    return (wanted & ~granted & 0o7) === 0 || capable(cred, CAP.CAP_IPC_OWNER);
   }
 
   /** ipcctl_obtain_check: IPC_SET and IPC_RMID need the owner, the creator or CAP_SYS_ADMIN (EPERM). */
   mayChange(segment: SysvShmSegment, cred: Credentials): boolean {
-    return cred.euid === segment.cuid || cred.euid === segment.uid || cred.capable;
+    return cred.euid === segment.cuid || cred.euid === segment.uid || capable(cred, CAP.CAP_SYS_ADMIN);
   }
 
   /** IPC_SET: owner, group and the permission bits (ipc_update_perm), and shm_ctime. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Errno } from '@tskern/abi';
+import { CAP, CAP_FULL_SET, Errno, capBit } from '@tskern/abi';
 import { checkKillPermission } from './kill-permission';
 import { SIG } from './signal-numbers';
 
-const user = (uid: number, euid = uid, suid = uid) => ({ uid, euid, suid });
+// uid 0 holds every capability, as a freshly started root process does.
+const user = (uid: number, euid = uid, suid = uid, effective = euid === 0 ? CAP_FULL_SET : 0n) => ({ uid, euid, suid, caps: { effective } });
 const apart = { sameThreadGroup: false, sameSession: false };
 
 describe('checkKillPermission', () => {
@@ -18,6 +19,13 @@ describe('checkKillPermission', () => {
   it('lets root signal anyone, and anyone signal its own thread group', () => {
     expect(checkKillPermission(SIG.SIGKILL, user(0), user(1000), apart)).toBe(0);
     expect(checkKillPermission(SIG.SIGKILL, user(5), user(0), { sameThreadGroup: true, sameSession: true })).toBe(0);
+  });
+
+  it('takes CAP_KILL, not uid 0: root without it is an ordinary sender, a user with it signals anyone', () => {
+    const rootWithoutKill = user(0, 0, 0, CAP_FULL_SET & ~capBit(CAP.CAP_KILL));
+    expect(checkKillPermission(SIG.SIGTERM, rootWithoutKill, user(1000), apart)).toBe(-Errno.EPERM);
+    expect(checkKillPermission(SIG.SIGTERM, rootWithoutKill, user(0), apart)).toBe(0);
+    expect(checkKillPermission(SIG.SIGTERM, user(5, 5, 5, capBit(CAP.CAP_KILL)), user(1000), apart)).toBe(0);
   });
 
   it('allows SIGCONT within a session only', () => {

@@ -1,4 +1,4 @@
-import { Errno } from '@tskern/abi';
+import { CAP, Errno, capBit } from '@tskern/abi';
 import { SIG, isValidSignal } from './signal-numbers';
 
 /** The ids kill's permission check reads (a subset of the task's credentials). */
@@ -9,6 +9,8 @@ export interface KillCredentials {
   readonly euid: number;
   /** Saved set-user-id. */
   readonly suid: number;
+  /** The capability sets (only the effective one is read). */
+  readonly caps: { readonly effective: bigint };
 }
 
 /** What the check needs to know about sender and target beyond credentials. */
@@ -22,11 +24,10 @@ export interface KillTargetRelation {
 /**
  * Whether `sender` may signal `target` (kernel/signal.c kill_ok_by_cred): the
  * sender's real or effective uid equals the target's real or saved uid, or
- * the sender has CAP_KILL, which tskern reduces to an effective uid of 0
- * (no capability sets, no user namespaces).
+ * the sender has CAP_KILL in its effective set (one user namespace).
  */
 export function killAllowedByCredentials(sender: KillCredentials, target: KillCredentials): boolean {
-  if (sender.euid === 0) return true;
+  if ((sender.caps.effective & capBit(CAP.CAP_KILL)) !== 0n) return true;
   return sender.euid === target.suid || sender.euid === target.uid ||
     sender.uid === target.suid || sender.uid === target.uid;
 }

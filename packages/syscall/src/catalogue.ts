@@ -11,6 +11,7 @@ import { sysMremap } from './mm/mremap';
 import { sysMsync } from './mm/msync';
 import { sysMunmap } from './mm/munmap';
 import { sysClone, sysClone3 } from './proc/clone';
+import { sysCapget, sysCapset } from './proc/capabilities';
 import * as cred from './proc/credentials';
 import * as life from './proc/lifecycle';
 import * as pgrp from './proc/process-groups';
@@ -115,6 +116,9 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('setfsgid', cred.sysSetfsgid, ['uint']),
     def('getgroups', cred.sysGetgroups, ['int', 'ptr']),
     def('setgroups', cred.sysSetgroups, ['int', 'ptr']),
+    // Capabilities (kernel/capability.c).
+    def('capget', sysCapget, ['ptr', 'ptr']),
+    def('capset', sysCapset, ['ptr', 'ptr']),
     // Files (fs/).
     def('read', files.sysReadFile, ['uint', 'ptr', 'size']),
     def('write', files.sysWriteFile, ['uint', 'ptr', 'size']),

@@ -1,4 +1,5 @@
 import type { FaultResult } from '@tskern/abi';
+import type { CapabilitySets } from '@tskern/vfs';
 import type { RawArg } from './args';
 
 /**
@@ -78,6 +79,11 @@ export interface SpawnOptions {
   readonly gid?: number;
   /** Supplementary groups; default none. */
   readonly groups?: readonly number[];
+  /**
+   * Capability sets to start with, each replacing the default (every
+   * capability for uid 0, none otherwise; the full bounding set).
+   */
+  readonly caps?: Partial<CapabilitySets>;
   /** The architecture whose syscall numbers and layouts the process uses: `x86_64` (default) or `riscv64`. */
   readonly arch?: string;
   /** File mode creation mask, default 0o022. */

@@ -1,7 +1,7 @@
 import { CLONE, DEFAULT_STACK_LIMIT, Errno, Signal } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
 import { AddressSpace, forkAddressSpace, mapStack, peakResidentBytes, setProgramBreak, type MemoryOptions } from '@tskern/mman';
-import { Credentials, FdTable, type Vfs } from '@tskern/vfs';
+import { Credentials, FdTable, credentialsForExec, type Vfs } from '@tskern/vfs';
 import type { ArchAbi } from './arch-abi';
 import { childContext } from './child-context';
 import type { BinaryFormat, ExecImage } from './binary-format';
@@ -280,7 +280,7 @@ export class TaskTable {
     task.robustList = { head: 0, len: 0 };
   }
 
-  /** begin_new_exec: de_thread, exec_mmap, unshare_files and close-on-exec, flush_signal_handlers. */
+  /** begin_new_exec: de_thread, exec_mmap, unshare_files and close-on-exec, flush_signal_handlers, the new credentials. */
   private beginNewExec(task: Task, mm: AddressSpace, stack: { start: number; end: number }, program: string, argv?: readonly string[]): void {
     const group = task.group;
     for (const other of [...group.tasks]) if (other !== task) this.exitTask(other, 0);
@@ -314,6 +314,8 @@ export class TaskTable {
     group.dumpable = 1;
     group.forkNoExec = false; // begin_new_exec clears PF_FORKNOEXEC
     task.comm = commOf(program);
+    // The new program's capabilities (cap_bprm_creds_from_file, committed by begin_new_exec).
+    task.cred = credentialsForExec(task.cred);
   }
 
   /**

@@ -1,5 +1,5 @@
-import { Errno, S, type FileOffset } from '@tskern/abi';
-import type { Credentials } from './credentials';
+import { CAP, Errno, S, type FileOffset } from '@tskern/abi';
+import { capable, type Credentials } from './credentials';
 import type { Inode, SetAttr } from './inode';
 import { isDir, isReg, S_IALLUGO } from './mode';
 import { inodePermission, isOwnerOrCapable, MAY_WRITE } from './permission';
@@ -7,13 +7,14 @@ import { truncateInode } from './truncate';
 
 /**
  * chmod(2)/fchmod(2) (chmod_common + setattr_prepare): only the owner or a
- * capable caller (EPERM); a caller outside the file's group loses S_ISGID.
+ * caller with CAP_FOWNER (EPERM); a caller outside the file's group loses
+ * S_ISGID unless it has CAP_FSETID (in_group_or_capable).
  */
 export function chmodInode(cred: Credentials, inode: Inode, mode: number): number {
   if (inode.fs.readOnly) return -Errno.EROFS;
   if (!isOwnerOrCapable(cred, inode)) return -Errno.EPERM;
   let m = mode & S_IALLUGO;
-  if (!cred.isRoot && !cred.inGroup(inode.gid)) m &= ~S.S_ISGID;
+  if (!cred.inGroup(inode.gid) && !capable(cred, CAP.CAP_FSETID)) m &= ~S.S_ISGID;
   return inode.setattr({ mode: m });
 }
 
@@ -26,8 +27,9 @@ export function chmodInode(cred: Credentials, inode: Inode, mode: number): numbe
 export function chownInode(cred: Credentials, inode: Inode, uid: number, gid: number): number {
   if (inode.fs.readOnly) return -Errno.EROFS;
   const owner = cred.fsuid === inode.uid;
-  if (uid !== -1 && !cred.isRoot && !(owner && uid === inode.uid)) return -Errno.EPERM;
-  if (gid !== -1 && !cred.isRoot && !(owner && (gid === inode.gid || cred.inGroup(gid)))) return -Errno.EPERM;
+  const chown = capable(cred, CAP.CAP_CHOWN);
+  if (uid !== -1 && !chown && !(owner && uid === inode.uid)) return -Errno.EPERM;
+  if (gid !== -1 && !chown && !(owner && (gid === inode.gid || cred.inGroup(gid)))) return -Errno.EPERM;
   const attr: { -readonly [K in keyof SetAttr]: SetAttr[K] } = {};
   if (uid !== -1) attr.uid = uid;
   if (gid !== -1) attr.gid = gid;

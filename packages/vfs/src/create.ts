@@ -1,5 +1,5 @@
-import { Errno, S } from '@tskern/abi';
-import type { Credentials } from './credentials';
+import { CAP, Errno, S } from '@tskern/abi';
+import { capable, type Credentials } from './credentials';
 import type { NewInode } from './file-system';
 import type { FsTask } from './fs-context';
 import type { Inode } from './inode';
@@ -21,7 +21,7 @@ export function newInodeAttrs(task: FsTask, dir: Inode, mode: number, applyUmask
   if ((dir.mode & S.S_ISGID) !== 0) {
     gid = dir.gid;
     if (isDir(m)) m |= S.S_ISGID;
-    else if ((m & (S.S_ISGID | S.S_IXGRP)) === (S.S_ISGID | S.S_IXGRP) && !cred.inGroup(dir.gid) && !cred.isRoot) {
+    else if ((m & (S.S_ISGID | S.S_IXGRP)) === (S.S_ISGID | S.S_IXGRP) && !cred.inGroup(dir.gid) && !capable(cred, CAP.CAP_FSETID)) {
       m &= ~S.S_ISGID;
     }
   }

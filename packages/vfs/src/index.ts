@@ -8,6 +8,7 @@
 export * from './byte-string';
 export * from './mode';
 export * from './credentials';
+export * from './capability-transitions';
 export * from './permission';
 export * from './inode';
 export * from './file-system';

@@ -1,5 +1,5 @@
-import { Errno, S } from '@tskern/abi';
-import type { Credentials } from './credentials';
+import { CAP, Errno, S } from '@tskern/abi';
+import { capable, type Credentials } from './credentials';
 import type { Inode } from './inode';
 import { isDir, isLnk, isReg, S_IXUGO } from './mode';
 
@@ -27,16 +27,19 @@ function modeAllows(cred: Credentials, inode: Inode, mask: number): boolean {
 }
 
 /**
- * generic_permission (fs/namei.c): the mode bits, then the capabilities root
- * holds: directories may always be read and searched (CAP_DAC_READ_SEARCH)
- * and written (CAP_DAC_OVERRIDE); files may always be read and written, and
- * executed when at least one execute bit is set.
+ * generic_permission (fs/namei.c): the mode bits, then the capabilities:
+ * CAP_DAC_OVERRIDE reads, writes and searches directories, reads and writes
+ * files, and executes files with at least one execute bit; without it,
+ * CAP_DAC_READ_SEARCH still reads and searches directories and reads files.
  */
 export function genericPermission(cred: Credentials, inode: Inode, mask: number): number {
   if (modeAllows(cred, inode, mask)) return 0;
-  if (!cred.isRoot) return -Errno.EACCES;
-  if (isDir(inode.mode)) return 0;
-  if ((mask & MAY_EXEC) === 0 || (inode.mode & S_IXUGO) !== 0) return 0;
+  if (isDir(inode.mode)) {
+    if ((mask & MAY_WRITE) === 0 && capable(cred, CAP.CAP_DAC_READ_SEARCH)) return 0;
+    return capable(cred, CAP.CAP_DAC_OVERRIDE) ? 0 : -Errno.EACCES;
+  }
+  if (((mask & MAY_EXEC) === 0 || (inode.mode & S_IXUGO) !== 0) && capable(cred, CAP.CAP_DAC_OVERRIDE)) return 0;
+  if ((mask & (MAY_READ | MAY_WRITE | MAY_EXEC)) === MAY_READ && capable(cred, CAP.CAP_DAC_READ_SEARCH)) return 0;
   return -Errno.EACCES;
 }
 
@@ -53,7 +56,7 @@ export function inodePermission(cred: Credentials, inode: Inode, mask: number): 
 
 /** inode_owner_or_capable: the caller owns the inode or has CAP_FOWNER. */
 export function isOwnerOrCapable(cred: Credentials, inode: Inode): boolean {
-  return cred.fsuid === inode.uid || cred.isRoot;
+  return cred.fsuid === inode.uid || capable(cred, CAP.CAP_FOWNER);
 }
 
 /**
@@ -64,7 +67,7 @@ export function isOwnerOrCapable(cred: Credentials, inode: Inode): boolean {
  */
 export function modeAfterKillPriv(cred: Credentials, inode: Inode): number {
   const mode = inode.mode;
-  if (!isReg(mode) || cred.isRoot) return -1;
+  if (!isReg(mode) || capable(cred, CAP.CAP_FSETID)) return -1;
   let kill = mode & S.S_ISUID;
   if ((mode & S.S_ISGID) !== 0 && ((mode & S.S_IXGRP) !== 0 || !cred.inGroup(inode.gid))) kill |= S.S_ISGID;
   return kill === 0 ? -1 : mode & ~kill;
@@ -72,9 +75,9 @@ export function modeAfterKillPriv(cred: Credentials, inode: Inode): number {
 
 /**
  * check_sticky: in a sticky directory only the file's owner, the directory's
- * owner or a capable caller may delete or rename an entry (EPERM otherwise).
+ * owner or a caller with CAP_FOWNER may delete or rename an entry (EPERM otherwise).
  */
 export function stickyForbids(cred: Credentials, dir: Inode, victim: Inode): boolean {
   if ((dir.mode & S.S_ISVTX) === 0) return false;
-  return cred.fsuid !== victim.uid && cred.fsuid !== dir.uid && !cred.isRoot;
+  return cred.fsuid !== victim.uid && cred.fsuid !== dir.uid && !capable(cred, CAP.CAP_FOWNER);
 }

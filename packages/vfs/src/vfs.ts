@@ -1,8 +1,8 @@
-import { AT, Errno, PATH_MAX, S, type FileOffset } from '@tskern/abi';
+import { AT, CAP, Errno, PATH_MAX, S, type FileOffset } from '@tskern/abi';
 import { chmodInode, chownInode, truncatePathInode, utimesInode, type NewSizeCheck, type TimeRequest } from './attr';
 import { toByteString } from './byte-string';
 import { filenameCreate, mayCreate, newInodeAttrs } from './create';
-import { Credentials } from './credentials';
+import { capable, Credentials } from './credentials';
 import { Dentry } from './dentry';
 import type { FileSystem } from './file-system';
 import { FsContext, type FsTask } from './fs-context';
@@ -164,7 +164,7 @@ export class Vfs {
    * with AT_SYMLINK_FOLLOW. With AT_EMPTY_PATH an empty `oldPath` names
    * `oldAt` itself (the descriptor's file): allowed when it was opened with
    * the caller's credentials (`oldFileCred`, Linux's f_cred; absent means the
-   * caller's) or for a capable caller, else ENOENT (Linux 6.10+).
+   * caller's) or for a caller with CAP_DAC_READ_SEARCH, else ENOENT (Linux 6.10+).
    */
   link(task: FsTask, oldPath: string, newPath: string, flags = 0, oldAt?: Path, newAt?: Path, oldFileCred?: Credentials): number {
     const emptyOld = oldPath === '' && (flags & AT.AT_EMPTY_PATH) !== 0;
@@ -175,7 +175,7 @@ export class Vfs {
     if ((flags & ~LINKAT_FLAGS) !== 0) return -Errno.EINVAL;
     let old: Path | number;
     if (emptyOld) {
-      if (oldFileCred !== undefined && oldFileCred !== task.cred && !task.cred.isRoot) return -Errno.ENOENT;
+      if (oldFileCred !== undefined && oldFileCred !== task.cred && !capable(task.cred, CAP.CAP_DAC_READ_SEARCH)) return -Errno.ENOENT;
       old = oldAt ?? task.fs.cwd;
     } else {
       old = this.lookup(task, o, (flags & AT.AT_SYMLINK_FOLLOW) !== 0, oldAt);

@@ -1,7 +1,8 @@
-import { Errno, MAP, type FileOffset } from '@tskern/abi';
+import { CAP, Errno, MAP, type FileOffset } from '@tskern/abi';
 import { mmap } from '@tskern/mman';
 import { PipeFcntl, pipeEndOf, pipeFcntl } from '@tskern/pipe';
 import type { Task } from '@tskern/tasks';
+import { capable } from '@tskern/vfs';
 import type { SyscallReturn } from '../block';
 import { accessOk, int, MAX_RW_COUNT } from '../fs/args';
 import { sysFcntl } from '../fs/fd-ops';
@@ -48,13 +49,13 @@ export function sysPwrite64File(task: Task, fd: number, buf: number, count: numb
   return sysPwrite64(task, fd, buf, count, pos);
 }
 
-/** fcntl(2) with F_GETPIPE_SZ/F_SETPIPE_SZ (EBADF on a file that is not a pipe; privileged: euid 0, CAP_SYS_RESOURCE). */
+/** fcntl(2) with F_GETPIPE_SZ/F_SETPIPE_SZ (EBADF on a file that is not a pipe; privileged: CAP_SYS_RESOURCE, pipe_set_size). */
 export function sysFcntlFile(task: Task, fd: number, cmd: number, arg: number): SyscallReturn {
   const c = int(cmd);
   if (c !== PipeFcntl.F_GETPIPE_SZ && c !== PipeFcntl.F_SETPIPE_SZ) return sysFcntl(task, fd, cmd, arg);
   const file = task.files.get(int(fd));
   if (file === null) return -Errno.EBADF;
-  return pipeFcntl(file, c, arg >>> 0, task.cred.euid === 0);
+  return pipeFcntl(file, c, arg >>> 0, capable(task.cred, CAP.CAP_SYS_RESOURCE));
 }
 
 /**

@@ -1,7 +1,8 @@
-import { Errno } from '@tskern/abi';
+import { CAP, Errno } from '@tskern/abi';
 import { FUTEX_BITSET_MATCH_ANY, ROBUST_LIST_HEAD_SIZE, exitRobustList, type FutexKey } from '@tskern/futex';
 import { futexKeyOf } from '@tskern/mman';
 import type { Task } from '@tskern/tasks';
+import { capable } from '@tskern/vfs';
 import { futexesOf } from './futex-host';
 import { taskFutexMemory } from './task-futex-memory';
 
@@ -23,16 +24,19 @@ function putWord(task: Task, addr: number, value: number): number {
 
 /**
  * get_robust_list(2): the head of thread `pid` (0: the caller). ESRCH for no
- * such thread; EPERM unless the caller may read it (ptrace_may_access,
- * reduced to: same real uid as the target's real, effective and saved uids,
- * or root). Stores the length, then the head (EFAULT).
+ * such thread; EPERM unless the caller may read it (ptrace_may_access with
+ * PTRACE_MODE_READ_REALCREDS, reduced to: the caller has CAP_SYS_PTRACE, or
+ * its real uid is the target's real, effective and saved uid and the target
+ * holds no permitted capability the caller lacks, cap_ptrace_access_check).
+ * Stores the length, then the head (EFAULT).
  */
 export function sysGetRobustList(task: Task, pid: number, headPtr: number, lenPtr: number): number {
   const target = pid === 0 ? task : task.kernel.tasks.get(pid);
   if (target === undefined || !target.alive) return -Errno.ESRCH;
-  if (target !== task && task.cred.euid !== 0) {
+  if (target !== task && !capable(task.cred, CAP.CAP_SYS_PTRACE)) {
     const c = target.cred;
     if (c.uid !== task.cred.uid || c.euid !== task.cred.uid || c.suid !== task.cred.uid) return -Errno.EPERM;
+    if ((c.caps.permitted & ~task.cred.caps.permitted) !== 0n) return -Errno.EPERM;
   }
   if (putWord(task, lenPtr, ROBUST_LIST_HEAD_SIZE) < 0) return -Errno.EFAULT;
   return putWord(task, headPtr, target.robustList.head);

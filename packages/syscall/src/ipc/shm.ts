@@ -138,7 +138,7 @@ export function sysShmctl(task: Task, shmid: number, cmd: number, buf: number): 
     case SHM.SHM_UNLOCK: {
       const segment = ns.lookup(shmid);
       if (segment === undefined) return -Errno.EINVAL;
-      // CAP_IPC_LOCK, else the owner or creator, and for SHM_LOCK a nonzero RLIMIT_MEMLOCK (EPERM).
+      // CAP_IPC_LOCK (memoryLimits' ipcLock), else the owner or creator, and for SHM_LOCK a nonzero RLIMIT_MEMLOCK (EPERM).
       const limits = memoryLimits(task);
       if (!limits.ipcLock) {
         if (task.cred.euid !== segment.uid && task.cred.euid !== segment.cuid) return -Errno.EPERM;

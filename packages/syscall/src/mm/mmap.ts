@@ -37,8 +37,10 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
     const sizeLog = (f >>> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
     return HUGE_PAGE_SIZE_LOGS.includes(sizeLog) ? -Errno.ENOMEM : -Errno.EINVAL;
   }
-  // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory.
-  const limits = mmapNeedsLimits(task, (f & MAP.MAP_LOCKED) !== 0) ? memoryLimits(task) : undefined;
+  // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory,
+  // CAP_SYS_RAWIO to a mapping below mmap_min_addr.
+  const special = (f & MAP.MAP_LOCKED) !== 0 || addr < task.mm.options.mmapMinAddr;
+  const limits = mmapNeedsLimits(task, special) ? memoryLimits(task) : undefined;
   const mapped = mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
   // A file mapping that was made moves the access time (file_accessed in
   // shmem_mmap / generic_file_mmap; /dev/zero's mmap_zero does not).

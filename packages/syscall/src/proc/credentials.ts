@@ -1,6 +1,6 @@
-import { Errno } from '@tskern/abi';
+import { CAP, Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
-import { Credentials } from '@tskern/vfs';
+import { capable, fixSetfsuid, fixSetuid, type Credentials } from '@tskern/vfs';
 
 /** (uid_t)-1: "leave unchanged" for the set*id calls, and never a valid id. */
 const NO_ID = 0xffffffff;
@@ -8,7 +8,18 @@ const NO_ID = 0xffffffff;
 const NGROUPS_MAX = 65536;
 
 // Credentials are replaced, never changed in place (commit_creds): the task
-// gets a new immutable object, so the next permission check sees it.
+// gets a new immutable object, so the next permission check sees it. The uid
+// calls pass the new ids through cap_task_fix_setuid (fixSetuid,
+// fixSetfsuid), which drops or restores capabilities as uid 0 comes and
+// goes; the gid calls leave the capabilities alone (commoncap has no gid hook).
+
+const setuidCap = (c: Credentials) => capable(c, CAP.CAP_SETUID);
+const setgidCap = (c: Credentials) => capable(c, CAP.CAP_SETGID);
+
+/** commit_creds after the uid fixup. */
+function commitUids(task: Task, next: Credentials): void {
+  task.cred = fixSetuid(task.cred, next);
+}
 
 export function sysGetuid(task: Task): number {
   return task.cred.uid;
@@ -30,8 +41,8 @@ export function sysGetegid(task: Task): number {
 export function sysSetuid(task: Task, uid: number): number {
   if (uid === NO_ID) return -Errno.EINVAL;
   const c = task.cred;
-  if (c.capable) task.cred = c.with({ uid, euid: uid, suid: uid, fsuid: uid });
-  else if (uid === c.uid || uid === c.suid) task.cred = c.with({ euid: uid, fsuid: uid });
+  if (setuidCap(c)) commitUids(task, c.with({ uid, euid: uid, suid: uid, fsuid: uid }));
+  else if (uid === c.uid || uid === c.suid) commitUids(task, c.with({ euid: uid, fsuid: uid }));
   else return -Errno.EPERM;
   return 0;
 }
@@ -40,7 +51,7 @@ export function sysSetuid(task: Task, uid: number): number {
 export function sysSetgid(task: Task, gid: number): number {
   if (gid === NO_ID) return -Errno.EINVAL;
   const c = task.cred;
-  if (c.capable) task.cred = c.with({ gid, egid: gid, sgid: gid, fsgid: gid });
+  if (setgidCap(c)) task.cred = c.with({ gid, egid: gid, sgid: gid, fsgid: gid });
   else if (gid === c.gid || gid === c.sgid) task.cred = c.with({ egid: gid, fsgid: gid });
   else return -Errno.EPERM;
   return 0;
@@ -58,15 +69,15 @@ export function sysSetreuid(task: Task, ruid: number, euid: number): number {
   let uid = c.uid;
   let e = c.euid;
   if (ruid !== NO_ID) {
-    if (ruid !== c.uid && ruid !== c.euid && !c.capable) return -Errno.EPERM;
+    if (ruid !== c.uid && ruid !== c.euid && !setuidCap(c)) return -Errno.EPERM;
     uid = ruid;
   }
   if (euid !== NO_ID) {
-    if (euid !== c.uid && euid !== c.euid && euid !== c.suid && !c.capable) return -Errno.EPERM;
+    if (euid !== c.uid && euid !== c.euid && euid !== c.suid && !setuidCap(c)) return -Errno.EPERM;
     e = euid;
   }
   const suid = ruid !== NO_ID || (euid !== NO_ID && euid !== c.uid) ? e : c.suid;
-  task.cred = c.with({ uid, euid: e, suid, fsuid: e });
+  commitUids(task, c.with({ uid, euid: e, suid, fsuid: e }));
   return 0;
 }
 
@@ -76,11 +87,11 @@ export function sysSetregid(task: Task, rgid: number, egid: number): number {
   let gid = c.gid;
   let e = c.egid;
   if (rgid !== NO_ID) {
-    if (rgid !== c.gid && rgid !== c.egid && !c.capable) return -Errno.EPERM;
+    if (rgid !== c.gid && rgid !== c.egid && !setgidCap(c)) return -Errno.EPERM;
     gid = rgid;
   }
   if (egid !== NO_ID) {
-    if (egid !== c.gid && egid !== c.egid && egid !== c.sgid && !c.capable) return -Errno.EPERM;
+    if (egid !== c.gid && egid !== c.egid && egid !== c.sgid && !setgidCap(c)) return -Errno.EPERM;
     e = egid;
   }
   const sgid = rgid !== NO_ID || (egid !== NO_ID && egid !== c.gid) ? e : c.sgid;
@@ -95,9 +106,9 @@ export function sysSetregid(task: Task, rgid: number, egid: number): number {
 export function sysSetresuid(task: Task, ruid: number, euid: number, suid: number): number {
   const c = task.cred;
   const allowed = (id: number) => id === NO_ID || id === c.uid || id === c.euid || id === c.suid;
-  if (!c.capable && !(allowed(ruid) && allowed(euid) && allowed(suid))) return -Errno.EPERM;
+  if (!setuidCap(c) && !(allowed(ruid) && allowed(euid) && allowed(suid))) return -Errno.EPERM;
   const e = euid !== NO_ID ? euid : c.euid;
-  task.cred = c.with({ uid: ruid !== NO_ID ? ruid : c.uid, euid: e, suid: suid !== NO_ID ? suid : c.suid, fsuid: e });
+  commitUids(task, c.with({ uid: ruid !== NO_ID ? ruid : c.uid, euid: e, suid: suid !== NO_ID ? suid : c.suid, fsuid: e }));
   return 0;
 }
 
@@ -105,7 +116,7 @@ export function sysSetresuid(task: Task, ruid: number, euid: number, suid: numbe
 export function sysSetresgid(task: Task, rgid: number, egid: number, sgid: number): number {
   const c = task.cred;
   const allowed = (id: number) => id === NO_ID || id === c.gid || id === c.egid || id === c.sgid;
-  if (!c.capable && !(allowed(rgid) && allowed(egid) && allowed(sgid))) return -Errno.EPERM;
+  if (!setgidCap(c) && !(allowed(rgid) && allowed(egid) && allowed(sgid))) return -Errno.EPERM;
   const e = egid !== NO_ID ? egid : c.egid;
   task.cred = c.with({ gid: rgid !== NO_ID ? rgid : c.gid, egid: e, sgid: sgid !== NO_ID ? sgid : c.sgid, fsgid: e });
   return 0;
@@ -137,14 +148,15 @@ export function sysGetresgid(task: Task, rgidp: number, egidp: number, sgidp: nu
 /**
  * setfsuid(2): always returns the old fs uid; the fs uid changes when the
  * new one is the real, effective, saved or current fs uid, or with
- * CAP_SETUID. An invalid id changes nothing.
+ * CAP_SETUID; leaving or regaining fs uid 0 drops or restores the
+ * file-system capabilities. An invalid id changes nothing.
  */
 export function sysSetfsuid(task: Task, uid: number): number {
   const c = task.cred;
   const old = c.fsuid;
   if (uid === NO_ID) return old;
-  if (uid === c.uid || uid === c.euid || uid === c.suid || uid === c.fsuid || c.capable) {
-    if (uid !== old) task.cred = c.with({ fsuid: uid });
+  if (uid === c.uid || uid === c.euid || uid === c.suid || uid === c.fsuid || setuidCap(c)) {
+    if (uid !== old) task.cred = fixSetfsuid(c, c.with({ fsuid: uid }));
   }
   return old;
 }
@@ -154,7 +166,7 @@ export function sysSetfsgid(task: Task, gid: number): number {
   const c = task.cred;
   const old = c.fsgid;
   if (gid === NO_ID) return old;
-  if (gid === c.gid || gid === c.egid || gid === c.sgid || gid === c.fsgid || c.capable) {
+  if (gid === c.gid || gid === c.egid || gid === c.sgid || gid === c.fsgid || setgidCap(c)) {
     if (gid !== old) task.cred = c.with({ fsgid: gid });
   }
   return old;
@@ -184,7 +196,7 @@ export function sysGetgroups(task: Task, size: number, list: number): number {
  */
 export function sysSetgroups(task: Task, size: number, list: number): number {
   const c = task.cred;
-  if (!c.capable) return -Errno.EPERM;
+  if (!setgidCap(c)) return -Errno.EPERM;
   if (size >>> 0 > NGROUPS_MAX) return -Errno.EINVAL;
   const bytes = new Uint8Array(size * 4);
   if (bytes.length > 0 && task.mem.copyIn(list, bytes, 0, bytes.length) < 0) return -Errno.EFAULT;
@@ -196,6 +208,6 @@ export function sysSetgroups(task: Task, size: number, list: number): number {
     groups.push(g);
   }
   groups.sort((a, b) => a - b);
-  task.cred = Credentials.of({ ...c.ids(), groups });
+  task.cred = c.with({ groups });
   return 0;
 }

@@ -1,6 +1,7 @@
-import { DEFAULT_STACK_LIMIT, Errno, MLOCK_LIMIT_DEFAULT, RLIM_INFINITY, RLIM_NLIMITS, RLIMIT } from '@tskern/abi';
+import { CAP, DEFAULT_STACK_LIMIT, Errno, MLOCK_LIMIT_DEFAULT, RLIM_INFINITY, RLIM_NLIMITS, RLIMIT } from '@tskern/abi';
 import type { MemoryLimits } from '@tskern/mman';
 import type { Task, ThreadGroup } from '@tskern/tasks';
+import { capable } from '@tskern/vfs';
 
 /**
  * A process's resource limits (Linux's `signal->rlim`): soft (`cur`) and hard
@@ -70,24 +71,27 @@ export function limitNumber(value: bigint): number {
 }
 
 /**
- * Whether an mmap must read the limits at all: locked memory (MAP_LOCKED,
- * mlockall(MCL_FUTURE)) or a finite RLIMIT_AS or RLIMIT_DATA. Without them
- * the call maps as unlimited, and skips building the limits on every mmap.
+ * Whether an mmap must read the limits at all: `special` (locked memory,
+ * MAP_LOCKED; or an address below vm.mmap_min_addr, which needs
+ * CAP_SYS_RAWIO), mlockall(MCL_FUTURE), or a finite RLIMIT_AS or
+ * RLIMIT_DATA. Without them the call maps as unlimited, and skips building
+ * the limits on every mmap.
  */
-export function mmapNeedsLimits(task: Task, locked: boolean): boolean {
-  if (locked || task.mm.defFlags !== 0) return true;
+export function mmapNeedsLimits(task: Task, special: boolean): boolean {
+  if (special || task.mm.defFlags !== 0) return true;
   const cur = limitsOf(task).cur;
   return cur[RLIMIT.RLIMIT_AS]! < TWO_53 || cur[RLIMIT.RLIMIT_DATA]! < TWO_53;
 }
 
-/** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA, RLIMIT_AS and CAP_IPC_LOCK (held with euid 0). */
+/** What the memory calls check: RLIMIT_MEMLOCK, RLIMIT_DATA, RLIMIT_AS, CAP_IPC_LOCK (can_do_mlock) and CAP_SYS_RAWIO (cap_mmap_addr). */
 export function memoryLimits(task: Task): MemoryLimits {
   const l = limitsOf(task);
   return {
     memlock: limitNumber(l.cur[RLIMIT.RLIMIT_MEMLOCK]!),
     data: limitNumber(l.cur[RLIMIT.RLIMIT_DATA]!),
     addressSpace: limitNumber(l.cur[RLIMIT.RLIMIT_AS]!),
-    ipcLock: task.cred.capable,
+    ipcLock: capable(task.cred, CAP.CAP_IPC_LOCK),
+    rawIo: capable(task.cred, CAP.CAP_SYS_RAWIO),
   };
 }
 
@@ -107,7 +111,7 @@ export function doPrlimit(caller: Task, target: Task, resource: number, next: [b
   const limits = limitsOf(target);
   const old: [bigint, bigint] = [limits.cur[resource]!, limits.max[resource]!];
   if (next !== null) {
-    if (next[1] > old[1] && !caller.cred.capable) return -Errno.EPERM;
+    if (next[1] > old[1] && !capable(caller.cred, CAP.CAP_SYS_RESOURCE)) return -Errno.EPERM;
     limits.cur[resource] = next[0];
     limits.max[resource] = next[1];
     if (resource === RLIMIT.RLIMIT_NOFILE) {
@@ -166,7 +170,7 @@ export function sysPrlimit64(task: Task, pid: number, resource: number, newAddr:
   }
   const target = pid === 0 ? task : task.kernel.tasks.get(pid);
   if (target === undefined || !target.alive) return -Errno.ESRCH;
-  if (target.group !== task.group && !task.cred.capable) {
+  if (target.group !== task.group && !capable(task.cred, CAP.CAP_SYS_RESOURCE)) {
     const c = task.cred;
     const t = target.cred;
     const same = c.uid === t.euid && c.uid === t.suid && c.uid === t.uid && c.gid === t.egid && c.gid === t.sgid && c.gid === t.gid;

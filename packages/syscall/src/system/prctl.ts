@@ -1,5 +1,6 @@
 import { Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
+import { capabilityPrctl } from '../proc/capabilities';
 
 /** prctl options tskern serves (include/uapi/linux/prctl.h). */
 export const PR = {
@@ -45,9 +46,13 @@ function readComm(task: Task, addr: number): string | number {
  * may be set), the command name (15 bytes; PR_GET_NAME writes all 16),
  * the child-subreaper flag (stored: orphans still go to the reaper), and
  * no_new_privs (set only with arg2 1 and the other arguments 0; it cannot
- * be cleared). Any other option is EINVAL.
+ * be cleared), and the capability options (capabilityPrctl). Any other
+ * option is EINVAL.
  */
 export function sysPrctl(task: Task, option: number, arg2: number, arg3: number, arg4: number, arg5: number): number {
+  // The capability module answers its options first (security_task_prctl).
+  const caps = capabilityPrctl(task, option, arg2, arg3, arg4, arg5);
+  if (caps !== null) return caps;
   switch (option) {
     case PR.PR_SET_PDEATHSIG:
       if (arg2 < 0 || arg2 > NSIG) return -Errno.EINVAL;

@@ -1,5 +1,6 @@
-import { Errno } from '@tskern/abi';
+import { CAP, Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
+import { capable } from '@tskern/vfs';
 import { systemConfig } from './system-config';
 
 /** Scheduling policies (include/uapi/linux/sched.h). */
@@ -46,7 +47,9 @@ export function sysSchedGetaffinity(task: Task, pid: number, len: number, mask: 
  * sched_setaffinity(2): the mask is read first (get_user_cpu_mask: a short
  * one is zero-extended, a long one cut to cpumask_size(); EFAULT), then the
  * task (ESRCH), the right to change it (same euid as its euid or uid, or
- * CAP_SYS_NICE: EPERM), and EINVAL when no CPU of the mask exists.
+ * CAP_SYS_NICE: EPERM; and without CAP_SYS_NICE the target may hold no
+ * permitted capability the caller lacks, cap_safe_nice), and EINVAL when no
+ * CPU of the mask exists.
  */
 export function sysSchedSetaffinity(task: Task, pid: number, len: number, mask: number): number {
   const b = new Uint8Array(CPUMASK_SIZE);
@@ -55,7 +58,10 @@ export function sysSchedSetaffinity(task: Task, pid: number, len: number, mask: 
   const target = findTask(task, pid);
   if (target === undefined) return -Errno.ESRCH;
   const c = task.cred;
-  if (!c.capable && c.euid !== target.cred.euid && c.euid !== target.cred.uid) return -Errno.EPERM;
+  if (!capable(c, CAP.CAP_SYS_NICE)) {
+    if (c.euid !== target.cred.euid && c.euid !== target.cred.uid) return -Errno.EPERM;
+    if ((target.cred.caps.permitted & ~c.caps.permitted) !== 0n) return -Errno.EPERM;
+  }
   const wanted = new DataView(b.buffer).getBigUint64(0, true) & allCpus(task);
   if (wanted === 0n) return -Errno.EINVAL;
   target.cpuMask = wanted;

@@ -1,5 +1,6 @@
-import { Errno } from '@tskern/abi';
+import { CAP, Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
+import { capable } from '@tskern/vfs';
 import { systemConfig } from './system-config';
 
 /** __NEW_UTS_LEN: each field of struct new_utsname holds 64 bytes and a NUL. */
@@ -31,7 +32,7 @@ export function sysUname(task: Task, buf: number): number {
  * as the rest of the field is cleared).
  */
 function setUtsName(task: Task, name: number, len: number, field: 'hostname' | 'domainname'): number {
-  if (!task.cred.capable) return -Errno.EPERM;
+  if (!capable(task.cred, CAP.CAP_SYS_ADMIN)) return -Errno.EPERM;
   if (len < 0 || len > UTS_LEN) return -Errno.EINVAL;
   const bytes = new Uint8Array(len);
   if (len > 0 && task.mem.copyIn(name, bytes, 0, len) < 0) return -Errno.EFAULT;
