@@ -10,3 +10,4 @@ export * from './mapping-space';
 export * from './mapping-set';
 export * from './mapping-identity';
 export * from './mmap-source';
+export * from './user-fault';

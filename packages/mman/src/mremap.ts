@@ -201,6 +201,9 @@ function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: numb
   if (vma.backing === null && !vma.shared) {
     moved = vma.anon === null ? vma.with({ pgoffDelta: 0 }) : vma.with({ pgoffDelta: vma.pgoffDelta + (addr - target) / PAGE_SIZE });
   }
+  // mremap_userfaultfd_prep: without UFFD_FEATURE_EVENT_REMAP the moved VMA is not registered;
+  // the old range, kept by MREMAP_DONTUNMAP, stays registered (and empty, so an access there faults to the handler).
+  if (moved.uffd !== null) moved = moved.with({ uffd: null });
   if (oldLen === 0) {
     // A zero-length old range of a shared mapping makes a second mapping of the same pages.
     const created = as.insertVma(target, target + newLen, moved);
