@@ -153,16 +153,9 @@ function uffdWake(task: Task, ctx: UserfaultfdContext, arg: number): number {
   return 0;
 }
 
-/** validate_unaligned_range: the source of a copy may start anywhere, but its length is whole pages inside the task. */
-function validSource(ctx: UserfaultfdContext, src: number, len: number): number {
-  const { taskSize, mmapMinAddr } = ctx.mm.options;
-  if (len % PAGE_SIZE !== 0 || len === 0 || src < mmapMinAddr || src >= taskSize || len > taskSize - src) return -Errno.EINVAL;
-  return 0;
-}
-
 /**
  * UFFDIO_COPY (userfaultfd_copy) and UFFDIO_ZEROPAGE (userfaultfd_zeropage):
- * the ranges valid (EINVAL), the mode known (EINVAL; UFFDIO_COPY_MODE_WP
+ * the destination range valid and the source not wrapping (EINVAL), the mode known (EINVAL; UFFDIO_COPY_MODE_WP
  * needs a write-protect registration, which none is), then the fill. Its
  * result (bytes filled, or -errno) goes to the struct's last field; the
  * filled range's faults are woken unless DONTWAKE; a partial fill is EAGAIN.
@@ -175,12 +168,10 @@ function uffdFill(task: Task, ctx: UserfaultfdContext, arg: number, copy: boolea
   const src = copy ? u64(s, 8) : 0;
   const len = u64(s, copy ? 16 : 8);
   const mode = s.getBigUint64(copy ? 24 : 16, true);
-  if (copy) {
-    const badSrc = validSource(ctx, src, len);
-    if (badSrc !== 0) return badSrc;
-  }
   const bad = validateUserFaultRange(ctx.mm, dst, len);
   if (bad !== 0) return bad;
+  // The source is only checked for wrapping around; an unmapped one is EFAULT when the copy reads it.
+  if (copy && s.getBigUint64(8, true) + BigInt(len) >= 1n << 64n) return -Errno.EINVAL;
   const known = copy ? UFFDIO_COPY_MODE.DONTWAKE | UFFDIO_COPY_MODE.WP : UFFDIO_COPY_MODE.DONTWAKE;
   if ((mode & ~BigInt(known)) !== 0n) return -Errno.EINVAL;
   const filled = (mode & BigInt(UFFDIO_COPY_MODE.WP)) !== 0n
