@@ -84,7 +84,7 @@ describe('userfaultfd: a missing page blocks the faulting thread until the handl
     expect(ecall(rt, main, R.userfaultfd, 0x10)).toBe(-Errno.EINVAL);
   });
 
-  it('UFFDIO_REGISTER reports wake/copy/zeropage; WP and MINOR modes are EINVAL; a hole-only range is EINVAL', () => {
+  it('UFFDIO_REGISTER reports wake/copy/zeropage; WP and MINOR modes, a hole-only range and a file mapping are EINVAL', () => {
     const { k, rt, main, uffd, area, arg } = setup();
     const again = ecall(rt, main, R.mmap, 0, K, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0) as number;
     k.store(main.pid, arg, u64s(again, K, 1, 0));
@@ -99,6 +99,17 @@ describe('userfaultfd: a missing page blocks the faulting thread until the handl
     ecall(rt, main, R.munmap, again, K);
     k.store(main.pid, arg, u64s(again, K, 1, 0));
     expect(ecall(rt, main, R.ioctl, uffd, UFFDIO_REGISTER, arg)).toBe(-Errno.EINVAL);
+    // A file mapping cannot be tracked (EINVAL); shared anonymous memory (shmem) can.
+    const path = arg + 4096;
+    k.store(main.pid, path, new TextEncoder().encode('/file\0'));
+    const fd = ecall(rt, main, R.openat, -100, path, O.O_RDWR | O.O_CREAT, 0o600) as number;
+    expect(ecall(rt, main, R.ftruncate, fd, K)).toBe(0);
+    const file = ecall(rt, main, R.mmap, 0, K, RW, MAP.MAP_PRIVATE, fd, 0) as number;
+    k.store(main.pid, arg, u64s(file, K, 1, 0));
+    expect(ecall(rt, main, R.ioctl, uffd, UFFDIO_REGISTER, arg)).toBe(-Errno.EINVAL);
+    const shm = ecall(rt, main, R.mmap, 0, K, PROT.PROT_READ, MAP.MAP_SHARED | MAP.MAP_ANONYMOUS, -1, 0) as number;
+    k.store(main.pid, arg, u64s(shm, K, 1, 0));
+    expect(ecall(rt, main, R.ioctl, uffd, UFFDIO_REGISTER, arg)).toBe(0);
   });
 
   it('read answers EAGAIN while empty, then the fault once (event, WRITE flag, page address); UFFDIO_COPY wakes the thread', () => {

@@ -130,6 +130,12 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   }
 
   const offset = vma.objectOffset(seg.start, addr);
+  // shmem_get_folio_gfp: a registered shared mapping hands a page missing from the object to user space.
+  if (vma.uffd !== null && mayWait && vma.shared && !backing.mappable.isResident(offset)) {
+    const answer = vma.uffd.missing(addr, write);
+    if (answer === 'sigbus') return Signal.SIGBUS;
+    if (answer !== null) return answer;
+  }
   if (vma.shared) {
     // Shared: the object's own frame, so every sharer and read/write see the same bytes.
     const frame = backing.mappable.translate(offset, write);

@@ -17,11 +17,13 @@ export function validateUserFaultRange(as: AddressSpace, start: number, len: num
 
 /**
  * vma_can_userfault for missing-page tracking as tskern serves it: private
- * anonymous memory only (Linux also takes shmem and hugetlbfs, whose faults
- * tskern does not hand to user space, so registering them is EINVAL here).
+ * anonymous memory and shared anonymous memory (shmem: MAP_SHARED |
+ * MAP_ANONYMOUS); file mappings are EINVAL (Linux also takes tmpfs files
+ * and hugetlbfs, which tskern does not tell apart from other files).
  */
-function canUserfault(vma: Vma): boolean {
-  return vma.backing === null && !vma.shared;
+export function canUserfault(vma: Vma): boolean {
+  if (vma.backing === null) return !vma.shared;
+  return vma.shared && vma.backing.anonymous;
 }
 
 /** The VMAs overlapping [start, end), in address order. */

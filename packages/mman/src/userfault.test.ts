@@ -75,15 +75,29 @@ describe('userfaultfd registrations on VMAs', () => {
     expect(as.vmas.find(a)!.value.uffd).toBe(one);
   });
 
-  it('only private anonymous memory is tracked (EINVAL for a shared mapping); fork drops registrations', () => {
+  it('shared anonymous memory (shmem): a page missing from the object waits, and the fill puts it in the object', () => {
     const { space } = testMemory();
     const as = space();
     const shared = mmap(as, 0, K, RW, MAP.MAP_SHARED | MAP.MAP_ANONYMOUS, null, 0);
-    expect(registerUserFaults(as, shared, K, recorder(WAIT))).toBe(-Errno.EINVAL);
+    const reg = recorder(WAIT);
+    expect(registerUserFaults(as, shared, K, reg)).toBe(0);
+    expect(handleUserFault(as, shared / K, false)).toBe(WAIT);
+    const object = as.vmas.find(shared)!.value.backing!.mappable;
+    expect(object.isResident(0)).toBe(false);
+    const child = forkAddressSpace(as); // shares the object, without the registration
+    expect(fillUserFaultPages(as, shared, K, (_o, page) => (page.fill(0x42), true))).toBe(K);
+    expect(object.isResident(0)).toBe(true);
+    expect(peek(child, shared, 1)).toBe('B');
+    expect(fillUserFaultPages(as, shared, K, null)).toBe(-Errno.EEXIST);
+  });
+
+  it('fork drops registrations (no UFFD_FEATURE_EVENT_FORK)', () => {
+    const { space } = testMemory();
+    const as = space();
     const a = mmap(as, 0, K, RW, PRIV, null, 0);
     expect(registerUserFaults(as, a, K, recorder(WAIT))).toBe(0);
     const child = forkAddressSpace(as);
-    expect(child.vmas.find(a)!.value.uffd).toBeNull(); // no UFFD_FEATURE_EVENT_FORK
+    expect(child.vmas.find(a)!.value.uffd).toBeNull();
     expect(handleUserFault(child, a / K, true)).toBe(0);
   });
 
