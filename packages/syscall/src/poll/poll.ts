@@ -19,7 +19,7 @@ const POLLNVAL = 0x20;
 const DEFAULT_POLLMASK = PipePoll.POLLIN | PipePoll.POLLOUT | PipePoll.POLLRDNORM | PipePoll.POLLWRNORM;
 
 /** A file's poll: its ready events and the queue its readiness changes on (none: always ready). */
-function pollFile(file: OpenFileDescription): { mask: number; wait: WaitSource | null } {
+export function pollFile(file: OpenFileDescription): { mask: number; wait: WaitSource | null } {
   const ctx = userfaultfdOf(file);
   if (ctx !== null) return { mask: pollUserfaultfd(file, ctx), wait: waitOn(ctx.fdWait) };
   const end = pipeEndOf(file);

@@ -6,6 +6,7 @@ import { accessOk, int, MAX_RW_COUNT } from '../fs/args';
 import { sysIoctl } from '../fs/ioctl';
 import type { SyscallDef } from '../handler';
 import { sysPoll, sysPpoll } from '../poll/poll';
+import { sysPselect6, sysSelect } from '../poll/select';
 import { userfaultfdOf } from './userfaultfd-file';
 import { ioctlUserfaultfd, readUserfaultfd, sysUserfaultfd } from './userfaultfd-syscalls';
 
@@ -30,9 +31,11 @@ export function sysIoctlUffd(task: Task, fd: number, cmd: number, arg: number): 
   return ctx === null ? r : ioctlUserfaultfd(task, ctx, cmd, arg);
 }
 
-/** userfaultfd(2), poll(2) and ppoll(2) (read(2) and ioctl(2) are the catalogue's, with the handlers above). */
+/** userfaultfd(2), poll(2), ppoll(2), select(2) and pselect6(2) (read(2) and ioctl(2) are the catalogue's, with the handlers above). */
 export const USERFAULTFD_SYSCALLS: readonly SyscallDef[] = [
   { name: 'userfaultfd', handler: sysUserfaultfd, args: ['int'] },
   { name: 'poll', handler: sysPoll, args: ['ptr', 'uint', 'int'] },
   { name: 'ppoll', handler: sysPpoll, args: ['ptr', 'uint', 'ptr', 'ptr', 'size'] },
+  { name: 'select', handler: sysSelect, args: ['int', 'ptr', 'ptr', 'ptr', 'ptr'] },
+  { name: 'pselect6', handler: sysPselect6, args: ['int', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr'] },
 ];
