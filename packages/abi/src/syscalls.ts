@@ -143,6 +143,12 @@ export const SYS = {
   waitid: 247,
   pipe2: 293,
   getrandom: 318,
+  // poll(2), ppoll(2), select(2), pselect6(2) (fs/select.c); userfaultfd(2) (fs/userfaultfd.c).
+  poll: 7,
+  select: 23,
+  pselect6: 270,
+  ppoll: 271,
+  userfaultfd: 323,
   // Start-up and accounting (kernel/sys.c, kernel/sched/core.c, kernel/sys.c prctl).
   uname: 63,
   getrusage: 98,
@@ -296,6 +302,10 @@ export const SYS_RISCV64 = {
   sched_yield: 124,
   gettimeofday: 169,
   getrandom: 278,
+  // pselect6(2), ppoll(2) (asm-generic has no poll(2) or select(2)); userfaultfd(2).
+  pselect6: 72,
+  ppoll: 73,
+  userfaultfd: 282,
   // Start-up and accounting; asm-generic has no time(2) (only gettimeofday and clock_gettime).
   sched_setparam: 118,
   sched_setscheduler: 119,

@@ -1,5 +1,6 @@
 import { PAGE_SIZE } from '@tskern/abi';
-import { handleFault, PTE_EXEC, PTE_READ, PTE_WRITE, type AddressSpace, type TranslationObserver } from '@tskern/mman';
+import type { UserFaultWait } from '@tskern/mm-api';
+import { handleUserFault, PTE_EXEC, PTE_READ, PTE_WRITE, type AddressSpace, type TranslationObserver } from '@tskern/mman';
 import { CpuMemoryFault, type CpuMemory, type MemoryAccess } from '@tskern/rv64';
 import { faultKind } from './fault-kind';
 
@@ -70,6 +71,8 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
   private readonly codePages = new Set<number>();
   private readonly codeWatchers: CodeInvalidation[] = [];
   private readonly unobserve: () => void;
+  /** What the last `retry` fault waits on, until the driver takes it (`takeFaultWait`). */
+  private faultWait: UserFaultWait | null = null;
 
   constructor(
     readonly addressSpace: AddressSpace,
@@ -99,6 +102,17 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
       const i = this.codeWatchers.indexOf(fn);
       if (i >= 0) this.codeWatchers.splice(i, 1);
     };
+  }
+
+  /**
+   * What the thread whose access just ended in a `retry` fault must wait on
+   * (a userfaultfd's missing page, see mman's handleUserFault), once: the
+   * driver parks the thread on it and reruns the instruction when woken.
+   */
+  takeFaultWait(): UserFaultWait | null {
+    const w = this.faultWait;
+    this.faultWait = null;
+    return w;
   }
 
   /** Stop observing the page table and forget every translation. */
@@ -219,7 +233,11 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     const as = this.addressSpace;
     const need = access === 'read' ? PTE_READ : access === 'write' ? PTE_WRITE : PTE_EXEC;
     if ((as.pt.flags(page) & need) === 0) {
-      const signal = handleFault(as, page, access === 'write', access === 'execute');
+      const signal = handleUserFault(as, page, access === 'write', access === 'execute');
+      if (typeof signal === 'object') {
+        this.faultWait = signal;
+        throw new CpuMemoryFault('retry', address, access);
+      }
       if (signal !== 0) throw new CpuMemoryFault(faultKind(as, signal, address), address, access);
     }
     // The fault may have changed the entry (and so dropped this page's slots): fill after it.

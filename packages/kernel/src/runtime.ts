@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import { formatDeadlock, Scheduler, type DeadlockReport, type KernelClock } from '@tskern/sched';
+import { formatDeadlock, Scheduler, type DeadlockReport, type KernelClock, type WaitSource } from '@tskern/sched';
 import { handleSignal, type Block, type RawArg, type SyscallDispatcher, type SyscallReturn } from '@tskern/syscall';
 import type { TaskTable } from '@tskern/tasks';
 
@@ -83,6 +83,8 @@ export class TaskRuntime {
    * futex wait or a lock request is answered inside another task's call).
    */
   private readonly polled = new Set<number>();
+  /** Tasks asleep in a page fault (`waitInFault`): they return to user mode with no call result. */
+  private readonly faulting = new Set<number>();
   /** What a polled Block answered when it stopped waiting, until its task runs. */
   private readonly completed = new Map<number, SyscallReturn>();
   /** What a signal does to a blocked call. */
@@ -121,6 +123,20 @@ export class TaskRuntime {
   /** Put running task `tid` at the tail of the run queue (its time slice is over). */
   preempt(tid: number): void {
     if (this.scheduler.state(tid) !== 'blocked') this.scheduler.makeRunnable(tid);
+  }
+
+  /**
+   * Task `tid` (running, not in a call) took a page fault that must wait on
+   * `source` (a userfaultfd's missing page: handle_userfault). It sleeps
+   * until the source wakes it or a signal comes; either way it then returns
+   * to user mode with its context untouched (a handler's frame pushed first,
+   * if a signal is deliverable), so it reruns the faulting instruction, as
+   * VM_FAULT_RETRY does.
+   */
+  waitInFault(tid: number, source: WaitSource): void {
+    const block: Block = { reason: source.name, on: [source], restart: 'sys', retry: () => 0, cancel: () => {} };
+    this.park(tid, block);
+    this.faulting.add(tid);
   }
 
   /** Wake sleeping task `tid` from outside its wait queues (a signal); false when it was not asleep. */
@@ -201,6 +217,7 @@ export class TaskRuntime {
           this.issued.delete(d.id);
           continue;
         }
+        if (this.faulting.delete(d.id)) return this.runStep(d.id, null);
         // A killable wait (vfork) is not ended by a signal that does not kill.
         const interrupted = d.cause === 'interrupt' && block.killable !== true;
         const r = interrupted ? this.interruptPolicy(d.id, block) : done ?? block.retry();
@@ -259,6 +276,7 @@ export class TaskRuntime {
 
   private forget(tid: number): void {
     this.polled.delete(tid);
+    this.faulting.delete(tid);
     this.issued.delete(tid);
     this.completed.delete(tid);
     const block = this.blocks.get(tid);

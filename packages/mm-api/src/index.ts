@@ -11,3 +11,4 @@ export * from './mapping-set';
 export * from './mapping-identity';
 export * from './mmap-source';
 export * from './memory-report';
+export * from './user-fault';

@@ -1,5 +1,6 @@
 import { DEFAULT_STACK_LIMIT, FAULT_OK, PAGE_SIZE, Signal, type FaultResult } from '@tskern/abi';
 import { isFrame, NO_FRAME } from '@tskern/pagealloc';
+import type { UserFaultWait } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { VM_GROWSDOWN, type Vma } from './vma';
@@ -48,13 +49,31 @@ function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
  * changes nothing in handle_mm_fault but the permission check).
  */
 export function handleFault(as: AddressSpace, page: number, write: boolean, execute = false): FaultResult {
-  const r = resolveFault(as, page, write, execute);
+  const r = resolveFault(as, page, write, execute, false);
   // mm_account_fault: a fault that succeeded counts as minor (tskern never waits for I/O, so none is major).
+  if (r === FAULT_OK) as.minorFaults++;
+  return r as FaultResult; // without waits allowed, resolveFault never answers a wait
+}
+
+/**
+ * A user-mode access's fault (the CPU's): as `handleFault`, except that a
+ * missing page in a range registered with a userfaultfd answers the
+ * UserFaultWait the faulting thread must sleep on before it retries the
+ * access (handle_userfault under FAULT_FLAG_ALLOW_RETRY). Nothing is
+ * allocated then: the handler fills the page.
+ *
+ * Kernel accesses (`handleFault`, as copy_to_user in a system call) do not
+ * wait: tskern's system calls cannot sleep in the middle of a copy, so such a
+ * fault resolves as if the range were not registered (Linux would block the
+ * call until the handler resolves the fault).
+ */
+export function handleUserFault(as: AddressSpace, page: number, write: boolean, execute = false): FaultResult | UserFaultWait {
+  const r = resolveFault(as, page, write, execute, true);
   if (r === FAULT_OK) as.minorFaults++;
   return r;
 }
 
-function resolveFault(as: AddressSpace, page: number, write: boolean, execute: boolean): FaultResult {
+function resolveFault(as: AddressSpace, page: number, write: boolean, execute: boolean, mayWait: boolean): FaultResult | UserFaultWait {
   if (as.released) return Signal.SIGSEGV;
   const addr = page * PAGE_SIZE;
   const seg = as.vmas.find(addr) ?? expandStack(as, addr);
@@ -93,6 +112,12 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
 
   const backing = vma.backing;
   if (backing === null) {
+    // do_anonymous_page: a registered range hands the missing page to user space first.
+    if (vma.uffd !== null && mayWait) {
+      const answer = vma.uffd.missing(addr, write);
+      if (answer === 'sigbus') return Signal.SIGBUS;
+      if (answer !== null) return answer;
+    }
     // Private anonymous: a zeroed frame (do_anonymous_page). A load maps it
     // read-only, as Linux maps the shared zero page: the first store then
     // faults, which is when the VMA gets its anonymous memory identity.
@@ -105,6 +130,12 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   }
 
   const offset = vma.objectOffset(seg.start, addr);
+  // shmem_get_folio_gfp: a registered shared mapping hands a page missing from the object to user space.
+  if (vma.uffd !== null && mayWait && vma.shared && !backing.mappable.isResident(offset)) {
+    const answer = vma.uffd.missing(addr, write);
+    if (answer === 'sigbus') return Signal.SIGBUS;
+    if (answer !== null) return answer;
+  }
   if (vma.shared) {
     // Shared: the object's own frame, so every sharer and read/write see the same bytes.
     const frame = backing.mappable.translate(offset, write);

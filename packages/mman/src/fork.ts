@@ -20,7 +20,9 @@ export function forkAddressSpace(parent: AddressSpace): AddressSpace {
   const child = new AddressSpace(
     parent.options,
     parent.vmas.clone((v: Vma) => {
-      const unlocked = (v.flags & VM_LOCKED_MASK) === 0 ? v : v.with({ flags: v.flags & ~VM_LOCKED_MASK });
+      // dup_userfaultfd: without UFFD_FEATURE_EVENT_FORK (which tskern does not offer) the child's VMAs are not registered.
+      const unregistered = v.uffd === null ? v : v.with({ uffd: null });
+      const unlocked = (unregistered.flags & VM_LOCKED_MASK) === 0 ? unregistered : unregistered.with({ flags: unregistered.flags & ~VM_LOCKED_MASK });
       return unlocked.anon === null ? unlocked : unlocked.with({ anon: new AnonVma(true) });
     }),
   );

@@ -18,7 +18,7 @@ export { formatMaps } from './maps';
 export { memoryReport } from './smaps';
 export { pagemapEntries, pagemapSource } from './pagemap';
 export { mapStack } from './stack';
-export { handleFault } from './fault';
+export { handleFault, handleUserFault } from './fault';
 export { futexKeyOf } from './futex-key';
 export { load, store, fill, copyIn, copyOut, readString, forEachUserChunk } from './user-access';
 export { standaloneSharedAnonymous } from './standalone-shared-anonymous';
@@ -34,3 +34,5 @@ export { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits
 export { PageTable } from './page-table';
 export type { TranslationObserver } from './translation-observer';
 export { PTE_PRESENT, PTE_READ, PTE_WRITE, PTE_EXEC, PTE_ANON, PTE_COW } from './pte';
+export { registerUserFaults, unregisterUserFaults, releaseUserFaults, validateUserFaultRange } from './userfault-range';
+export { fillUserFaultPages, type UserFaultSource } from './userfault-fill';

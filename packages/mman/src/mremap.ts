@@ -55,7 +55,7 @@ function remap(as: AddressSpace, addr: number, oldLen: number, newLen: number, f
 
   // A fixed move of the same length may span several VMAs (Linux 6.17+, remap_move).
   if ((flags & MREMAP.MREMAP_FIXED) !== 0 && oldLen === newLen && oldLen > 0) {
-    return finish(as, remapMove(as, addr, oldLen, newAddr, flags));
+    return finish(as, remapMove(as, addr, oldLen, newAddr, flags, limits));
   }
 
   // check_prep_vma: the start must be mapped; a move or an expansion must fit its VMA.
@@ -67,7 +67,7 @@ function remap(as: AddressSpace, addr: number, oldLen: number, newLen: number, f
     if (error !== 0) return error;
   }
 
-  if (impliesNewAddr) return finish(as, mremapTo(as, addr, oldLen, newAddr, newLen, flags));
+  if (impliesNewAddr) return finish(as, mremapTo(as, addr, oldLen, newAddr, newLen, flags, limits));
 
   // mremap_at
   if (oldLen === newLen) return addr;
@@ -96,7 +96,7 @@ function remap(as: AddressSpace, addr: number, oldLen: number, newLen: number, f
  * must start inside a VMA (EFAULT); holes after that are kept as holes. Each
  * piece is a fixed move of its own. Returns the new address of the first piece.
  */
-function remapMove(as: AddressSpace, addr: number, len: number, newAddr: number, flags: number): number {
+function remapMove(as: AddressSpace, addr: number, len: number, newAddr: number, flags: number, limits: MemoryLimits): number {
   const end = addr + len;
   let seg = as.vmas.lowerBound(addr);
   if (seg === undefined || seg.start >= end || seg.start > addr) return -Errno.EFAULT;
@@ -121,7 +121,7 @@ function remapMove(as: AddressSpace, addr: number, len: number, newAddr: number,
     if (piece === undefined) return seen ? result : -Errno.EFAULT;
     const error = remapIsValid(piece, from, n, n);
     if (error !== 0) return error;
-    const r = mremapTo(as, from, n, to, n, flags);
+    const r = mremapTo(as, from, n, to, n, flags, limits);
     if (r < 0) return r;
     if (!seen) result = r;
     seen = true;
@@ -136,7 +136,7 @@ function finish(as: AddressSpace, result: number): number {
 }
 
 /** mremap_to: a move to `newAddr` (MREMAP_FIXED) or to a new place (DONTUNMAP alone, `newAddr` as a hint). */
-function mremapTo(as: AddressSpace, addr: number, oldLen: number, newAddr: number, newLen: number, flags: number): number {
+function mremapTo(as: AddressSpace, addr: number, oldLen: number, newAddr: number, newLen: number, flags: number, limits: MemoryLimits): number {
   if ((flags & MREMAP.MREMAP_FIXED) !== 0) {
     if (!as.unmap(newAddr, newAddr + newLen)) return -Errno.ENOMEM;
     if (as.vmas.find(addr) === undefined) return -Errno.EFAULT;
@@ -147,6 +147,11 @@ function mremapTo(as: AddressSpace, addr: number, oldLen: number, newAddr: numbe
   }
   const seg = as.vmas.find(addr);
   if (seg === undefined) return -Errno.EFAULT;
+  // MREMAP_DONTUNMAP keeps the old range mapped, so the space grows by old_len: it must fit RLIMIT_AS (and RLIMIT_DATA for data).
+  if ((flags & MREMAP.MREMAP_DONTUNMAP) !== 0) {
+    const v = seg.value;
+    if (!mayExpandVm(as, oldLen, limits, isDataMapping(v.prot, v.shared, v.flags))) return -Errno.ENOMEM;
+  }
   let target = newAddr;
   if ((flags & MREMAP.MREMAP_FIXED) === 0) {
     target = unmappedArea(as, newAddr, newLen);
@@ -201,6 +206,9 @@ function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: numb
   if (vma.backing === null && !vma.shared) {
     moved = vma.anon === null ? vma.with({ pgoffDelta: 0 }) : vma.with({ pgoffDelta: vma.pgoffDelta + (addr - target) / PAGE_SIZE });
   }
+  // mremap_userfaultfd_prep: without UFFD_FEATURE_EVENT_REMAP the moved VMA is not registered;
+  // the old range, kept by MREMAP_DONTUNMAP, stays registered (and empty, so an access there faults to the handler).
+  if (moved.uffd !== null) moved = moved.with({ uffd: null });
   if (oldLen === 0) {
     // A zero-length old range of a shared mapping makes a second mapping of the same pages.
     const created = as.insertVma(target, target + newLen, moved);

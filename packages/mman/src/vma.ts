@@ -1,4 +1,4 @@
-import type { Mappable, MappingIdentity } from '@tskern/mm-api';
+import type { Mappable, MappingIdentity, UserFaultRegistration } from '@tskern/mm-api';
 
 /** VMA flags beyond protections (a subset of Linux's VM_* that tskern honours). */
 export const VM_DONTCOPY = 1 << 0; // MADV_DONTFORK: not inherited by fork
@@ -91,6 +91,12 @@ export class Vma {
      * VMA no longer merges with neighbours made in place.
      */
     readonly pgoffDelta: number,
+    /**
+     * The userfaultfd this range is registered with for missing pages
+     * (vm_userfaultfd_ctx with VM_UFFD_MISSING), or null: a missing-page
+     * fault asks it first (see fault.ts).
+     */
+    readonly uffd: UserFaultRegistration | null,
   ) {}
 
   private static readonly interned = new Map<string, Vma>();
@@ -106,20 +112,22 @@ export class Vma {
     name: string | null,
     anon: AnonVma | null = null,
     pgoffDelta = 0,
+    uffd: UserFaultRegistration | null = null,
   ): Vma {
-    if (backing !== null || shared) return new Vma(prot, maxProt, shared, backing, offset, flags, name, anon, 0);
+    // A registered VMA is not interned: the intern tables would keep its userfaultfd alive.
+    if (backing !== null || shared || uffd !== null) return new Vma(prot, maxProt, shared, backing, offset, flags, name, anon, backing === null && !shared ? pgoffDelta : 0, uffd);
     const table = anon === null ? Vma.interned : anon.interned;
     const key = `${prot}:${maxProt}:${flags}:${name ?? ''}:${pgoffDelta}`;
     let vma = table.get(key);
     if (vma === undefined) {
-      vma = new Vma(prot, maxProt, false, null, 0, flags, name, anon, pgoffDelta);
+      vma = new Vma(prot, maxProt, false, null, 0, flags, name, anon, pgoffDelta, null);
       table.set(key, vma);
     }
     return vma;
   }
 
   /** This VMA with some attributes changed. */
-  with(change: { prot?: number; flags?: number; anon?: AnonVma | null; pgoffDelta?: number }): Vma {
+  with(change: { prot?: number; flags?: number; anon?: AnonVma | null; pgoffDelta?: number; uffd?: UserFaultRegistration | null }): Vma {
     return Vma.of(
       change.prot ?? this.prot,
       this.maxProt,
@@ -130,13 +138,14 @@ export class Vma {
       this.name,
       change.anon === undefined ? this.anon : change.anon,
       change.pgoffDelta ?? this.pgoffDelta,
+      change.uffd === undefined ? this.uffd : change.uffd,
     );
   }
 
   /** The VMA describing the part that starts `delta` bytes into this one. */
   slice(delta: number): Vma {
     if (this.backing === null) return this;
-    return new Vma(this.prot, this.maxProt, this.shared, this.backing, this.offset + delta, this.flags, this.name, this.anon, 0);
+    return new Vma(this.prot, this.maxProt, this.shared, this.backing, this.offset + delta, this.flags, this.name, this.anon, 0, this.uffd);
   }
 
   /** The object offset that address `address` maps, in a VMA starting at `start`. */
@@ -155,6 +164,8 @@ export class Vma {
 export function canMerge(a: Vma, aLength: number, b: Vma): boolean {
   if (a.prot !== b.prot || a.maxProt !== b.maxProt || a.shared !== b.shared || a.flags !== b.flags) return false;
   if (a.name !== b.name) return false;
+  // is_mergeable_vm_userfaultfd_ctx: only VMAs registered with the same userfaultfd (or neither) merge.
+  if (a.uffd !== b.uffd) return false;
   // is_mergeable_anon_vma: at most one of them has anonymous memory (and that
   // one was not inherited through fork), or they share it.
   if (a.anon !== null && b.anon !== null && a.anon !== b.anon) return false;
@@ -171,6 +182,8 @@ export function canMerge(a: Vma, aLength: number, b: Vma): boolean {
  */
 export function anonCompatible(a: Vma, aLength: number, b: Vma): boolean {
   if (a.flags !== b.flags || a.shared !== b.shared || a.name !== b.name) return false;
+  // VM_UFFD_MISSING is a vm_flags bit, which anon_vma_compatible compares.
+  if ((a.uffd === null) !== (b.uffd === null)) return false;
   if (a.backing === null || b.backing === null) return a.backing === b.backing && a.pgoffDelta === b.pgoffDelta;
   return a.backing.identity === b.backing.identity && a.offset + aLength === b.offset;
 }

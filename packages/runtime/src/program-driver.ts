@@ -299,6 +299,14 @@ export class ProgramDriver {
           }
           return;
         }
+      } else if (exit.kind === 'fault' && exit.fault === 'retry') {
+        // The access must wait (a userfaultfd's missing page): the thread
+        // sleeps, then reruns the instruction (pc is still at it).
+        const wait = this.memories.get(hart.mm)?.memory.takeFaultWait() ?? null;
+        if (wait !== null) {
+          rt.waitInFault(task.tid, wait);
+          return;
+        }
       } else {
         const sig = raiseTrapSignal(task, exit);
         if (!task.alive) {

@@ -34,7 +34,7 @@ export interface CpuIllegalExit {
   readonly bits: number;
 }
 
-/** A load, store or fetch that failed: SIGSEGV or SIGBUS. pc is at the faulting instruction, not retired. */
+/** A load, store or fetch that failed: SIGSEGV or SIGBUS, or a wait (`retry`). pc is at the faulting instruction, not retired. */
 export interface CpuFaultExit {
   readonly kind: 'fault';
   readonly pc: number;

@@ -7,9 +7,12 @@
  * Why an access failed, as the signal Linux would send: SIGSEGV with
  * SEGV_MAPERR (nothing mapped) or SEGV_ACCERR (mapped without the
  * permission), SIGBUS with BUS_ADRALN (a misaligned atomic, which Linux does
- * not emulate) or BUS_ADRERR (beyond the end of a file mapping).
+ * not emulate) or BUS_ADRERR (beyond the end of a file mapping). Or no
+ * signal at all: `retry` means the kernel made the thread wait before the
+ * access can succeed (VM_FAULT_RETRY, as a userfaultfd's missing page); the
+ * driver parks the thread and, once it is woken, runs the instruction again.
  */
-export type MemoryFaultKind = 'maperr' | 'accerr' | 'adraln' | 'adrerr';
+export type MemoryFaultKind = 'maperr' | 'accerr' | 'adraln' | 'adrerr' | 'retry';
 
 /** What the faulting access was doing. Instruction fetch needs execute permission. */
 export type MemoryAccess = 'read' | 'write' | 'execute';

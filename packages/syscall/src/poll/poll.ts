@@ -1,0 +1,130 @@
+import { Errno } from '@tskern/abi';
+import { pipeEndOf, PipePoll } from '@tskern/pipe';
+import { waitOn, type WaitSource } from '@tskern/sched';
+import { checkSigsetSize, decodeSignalSet, SIGSET_SIZE, sanitizeBlocked } from '@tskern/signal';
+import type { Task } from '@tskern/tasks';
+import type { OpenFileDescription } from '@tskern/vfs';
+import type { Block, SyscallReturn } from '../block';
+import { blockingServices } from '../blocking/services';
+import { blockedOf, setBlocked } from '../signal/signal-state';
+import { readTimespec, writeTimespec } from '../time/timespec-io';
+import { pollUserfaultfd } from '../userfaultfd/userfaultfd-syscalls';
+import { userfaultfdOf } from '../userfaultfd/userfaultfd-file';
+
+/** struct pollfd: int fd, short events, short revents. */
+const POLLFD_SIZE = 8;
+/** POLLNVAL: the descriptor is not open. */
+const POLLNVAL = 0x20;
+/** DEFAULT_POLLMASK: what a file without a poll method always reports. */
+const DEFAULT_POLLMASK = PipePoll.POLLIN | PipePoll.POLLOUT | PipePoll.POLLRDNORM | PipePoll.POLLWRNORM;
+
+/** A file's poll: its ready events and the queue its readiness changes on (none: always ready). */
+export function pollFile(file: OpenFileDescription): { mask: number; wait: WaitSource | null } {
+  const ctx = userfaultfdOf(file);
+  if (ctx !== null) return { mask: pollUserfaultfd(file, ctx), wait: waitOn(ctx.fdWait) };
+  const end = pipeEndOf(file);
+  if (end !== null) return { mask: end.pipe.poll(end.end), wait: waitOn(end.end === 'read' ? end.pipe.readWait : end.pipe.writeWait) };
+  return { mask: DEFAULT_POLLMASK, wait: null };
+}
+
+/**
+ * One pass of do_poll over the `nfds` entries in `table`: each entry's
+ * revents is its file's mask within the events asked (POLLERR and POLLHUP
+ * always count), POLLNVAL for a descriptor that is not open, 0 for a
+ * negative one. The count of entries with revents, and the queues to sleep
+ * on when it is 0.
+ */
+function pollOnce(task: Task, table: DataView, nfds: number): { count: number; waits: WaitSource[] } {
+  let count = 0;
+  const waits: WaitSource[] = [];
+  for (let i = 0; i < nfds; i++) {
+    const at = i * POLLFD_SIZE;
+    const fd = table.getInt32(at, true);
+    let revents = 0;
+    if (fd >= 0) {
+      const file = task.files.get(fd);
+      if (file === null || file.isPathOnly) {
+        revents = POLLNVAL;
+      } else {
+        const events = table.getUint16(at + 4, true) | PipePoll.POLLERR | PipePoll.POLLHUP;
+        const { mask, wait } = pollFile(file);
+        revents = mask & events;
+        if (wait !== null) waits.push(wait);
+      }
+    }
+    table.setUint16(at + 6, revents, true);
+    if (revents !== 0) count++;
+  }
+  return { count, waits };
+}
+
+/**
+ * do_sys_poll (fs/select.c): more entries than RLIMIT_NOFILE allows is
+ * EINVAL, an unreadable table EFAULT; then poll until an entry has events,
+ * the deadline passes (0) or a signal comes (`restart`). The revents are
+ * copied back (EFAULT when they cannot be). `timeoutNs`: 0 polls once, null
+ * waits for ever. `done` runs with the final result before it is returned.
+ */
+function doPoll(task: Task, fds: number, nfds: number, timeoutNs: number | null, restart: Block['restart'], done: (r: number) => number): SyscallReturn {
+  if (nfds > task.files.limit) return done(-Errno.EINVAL);
+  const bytes = new Uint8Array(nfds * POLLFD_SIZE);
+  if (nfds > 0 && task.mem.copyIn(fds, bytes, 0, bytes.length) < 0) return done(-Errno.EFAULT);
+  const table = new DataView(bytes.buffer);
+  const clock = blockingServices(task).clock;
+  const deadline = timeoutNs === null ? undefined : clock.monotonicNs() + timeoutNs;
+  const finish = (count: number): number => {
+    if (nfds > 0 && task.mem.copyOut(fds, bytes, 0, bytes.length) < 0) return done(-Errno.EFAULT);
+    return done(count);
+  };
+  const attempt = (): SyscallReturn => {
+    const { count, waits } = pollOnce(task, table, nfds);
+    if (count > 0 || (deadline !== undefined && clock.monotonicNs() >= deadline)) return finish(count);
+    const block: Block = { reason: 'poll', on: waits, restart, retry: attempt, cancel: () => {} };
+    return deadline === undefined ? block : { ...block, deadline };
+  };
+  return attempt();
+}
+
+/** poll(2) (x86-64): `timeout` in milliseconds, negative for none. */
+export function sysPoll(task: Task, fds: number, nfds: number, timeout: number): SyscallReturn {
+  const t = timeout | 0;
+  return doPoll(task, fds, nfds >>> 0, t < 0 ? null : t * 1e6, 'restartblock', (r) => r);
+}
+
+/**
+ * ppoll(2): the timeout a timespec (NULL: none; EINVAL when not valid),
+ * and `sigmask`, when given, the signal mask while it polls (sigsetsize must
+ * be 8, EINVAL). The old mask is restored on return, except after EINTR,
+ * when the handler's frame saves it (as sigsuspend). The time left is
+ * written back to a non-zero timeout (poll_select_finish).
+ */
+export function sysPpoll(task: Task, fds: number, nfds: number, tsp: number, sigmask: number, sigsetsize: number): SyscallReturn {
+  let timeoutNs: number | null = null;
+  if (tsp !== 0) {
+    const ns = readTimespec(task.mem, tsp);
+    if (ns < 0) return ns;
+    timeoutNs = ns;
+  }
+  let restore: (() => void) | null = null;
+  if (sigmask !== 0) {
+    const bad = checkSigsetSize(sigsetsize);
+    if (bad !== 0) return bad;
+    const buf = new Uint8Array(SIGSET_SIZE);
+    if (task.mem.copyIn(sigmask, buf, 0, SIGSET_SIZE) < 0) return -Errno.EFAULT;
+    const old = blockedOf(task);
+    setBlocked(task, sanitizeBlocked(decodeSignalSet(buf)));
+    task.savedSigmask = old;
+    restore = () => {
+      setBlocked(task, old);
+      task.savedSigmask = null;
+    };
+  }
+  const clock = blockingServices(task).clock;
+  const end = timeoutNs === null ? 0 : clock.monotonicNs() + timeoutNs;
+  const done = (r: number): number => {
+    if (r !== -Errno.EINTR) restore?.();
+    if (timeoutNs !== null && timeoutNs !== 0 && r >= 0) writeTimespec(task.mem, tsp, BigInt(Math.max(0, end - clock.monotonicNs())));
+    return r;
+  };
+  return doPoll(task, fds, nfds >>> 0, timeoutNs, 'nohand', done);
+}
