@@ -215,6 +215,14 @@ describe('madvise, mincore, msync', () => {
     expect(madvise(as, p, K, 12345)).toBe(-Errno.EINVAL);
   });
 
+  it('MADV_HWPOISON and MADV_SOFT_OFFLINE are EINVAL, as on a kernel without CONFIG_MEMORY_FAILURE (the host: LTP madvise07 TCONF)', () => {
+    const { space } = testMemory();
+    const as = space();
+    const p = mmap(as, 0, K, RW, PRIV, null, 0);
+    expect(madvise(as, p, K, MADV.MADV_HWPOISON)).toBe(-Errno.EINVAL);
+    expect(madvise(as, p, K, MADV.MADV_SOFT_OFFLINE)).toBe(-Errno.EINVAL);
+  });
+
   it('mincore reports touched pages and ENOMEM for holes', () => {
     const { space } = testMemory();
     const as = space();
