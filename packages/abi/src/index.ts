@@ -16,3 +16,4 @@ export * from './locks-and-limits';
 export * from './shm-dir';
 export * from './file-offset';
 export * from './ipc';
+export * from './mount';
