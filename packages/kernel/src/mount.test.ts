@@ -219,6 +219,25 @@ describe('mount(2) and umount2(2)', () => {
     expect(w.lines()).toEqual([]);
   });
 
+  it('a mapped file keeps its mount busy after close; a file open for writing makes a remount read-only EBUSY', () => {
+    const w = new World();
+    expect(w.mount('x', '/m', 'tmpfs', 0, null)).toBe(0);
+    let fd = w.open('/m/f', O.O_CREAT | O.O_RDWR);
+    expect(w.sys(SYS.ftruncate, fd, 4096)).toBe(0);
+    const addr = w.sys(SYS.mmap, 0, 4096, 1, 1, fd, 0); // PROT_READ, MAP_SHARED
+    expect(addr).toBeGreaterThan(0);
+    expect(w.sys(SYS.close, fd)).toBe(0);
+    expect(w.umount('/m')).toBe(-Errno.EBUSY);
+    expect(w.sys(SYS.munmap, addr, 4096)).toBe(0);
+    fd = w.open('/m/f', O.O_RDWR);
+    expect(w.mount('x', '/m', 'tmpfs', MOUNT.MS_REMOUNT | MOUNT.MS_RDONLY, null)).toBe(-Errno.EBUSY);
+    expect(w.sys(SYS.close, fd)).toBe(0);
+    fd = w.open('/m/f');
+    expect(w.mount('x', '/m', 'tmpfs', MOUNT.MS_REMOUNT | MOUNT.MS_RDONLY, null)).toBe(0);
+    expect(w.sys(SYS.close, fd)).toBe(0);
+    expect(w.umount('/m')).toBe(0);
+  });
+
   it('stacks mounts on one directory; a mount with a submount is EBUSY until MNT_DETACH takes both', () => {
     const w = new World();
     expect(w.mount('x', '/m', 'tmpfs', 0, null)).toBe(0);

@@ -42,6 +42,10 @@ export function ramfsType(frames: FrameAllocator): FileSystemType {
     reconfigure(fs, request) {
       const mode = parseRamfs(request);
       if (mode < 0) return mode;
+      if (request.readOnly && !fs.readOnly) {
+        const busy = request.prepareReadOnly?.() ?? 0;
+        if (busy < 0) return busy;
+      }
       if (fs instanceof RamFs) fs.readOnly = request.readOnly;
       return 0;
     },

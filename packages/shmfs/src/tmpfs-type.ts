@@ -77,6 +77,10 @@ export function tmpfsType(frames: FrameAllocator): FileSystemType {
     reconfigure(fs, request) {
       const p = parseTmpfsParameters(request.parameters, totalPages());
       if (typeof p === 'number') return p;
+      if (request.readOnly && !fs.readOnly) {
+        const busy = request.prepareReadOnly?.() ?? 0;
+        if (busy < 0) return busy;
+      }
       if (!(fs instanceof TmpfsInstance)) {
         if (fs instanceof RamFs) fs.readOnly = request.readOnly;
         return 0;

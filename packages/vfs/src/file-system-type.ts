@@ -18,6 +18,12 @@ export interface FsRequest {
   /** The caller's fsuid and fsgid: the root directory's default owner (tmpfs, ramfs). */
   readonly uid: number;
   readonly gid: number;
+  /**
+   * For a reconfigure from read-write to read-only: what the type calls once
+   * its options parsed and before it changes anything
+   * (sb_prepare_remount_readonly: EBUSY while files are open for writing).
+   */
+  readonly prepareReadOnly?: () => number;
 }
 
 /**

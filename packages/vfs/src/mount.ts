@@ -42,6 +42,8 @@ export class Mount {
    * beyond the tree's own reference): umount(2) is EBUSY while any remain.
    */
   users = 0;
+  /** Open files on this mount that may write (mnt_get_writers): a remount read-only is EBUSY while any remain. */
+  writers = 0;
   /** Whether the mount is still in the tree (false once unmounted; open files keep using it). */
   attached = true;
 

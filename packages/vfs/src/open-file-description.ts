@@ -47,6 +47,7 @@ export class OpenFileDescription implements MmapSourceProvider {
     this.flags = flags & ~(O.O_CREAT | O.O_EXCL | O.O_NOCTTY | O.O_TRUNC);
     path.dentry.inode.incRef();
     path.mount.users++; // the file pins its mount (mntget in do_dentry_open): umount is EBUSY
+    if (this.writable) path.mount.writers++; // mnt_get_write_access for FMODE_WRITE
   }
 
   get inode(): Inode {
@@ -98,6 +99,7 @@ export class OpenFileDescription implements MmapSourceProvider {
     this.ops?.release?.();
     this.inode.decRef();
     this.path.mount.users--;
+    if (this.writable) this.path.mount.writers--;
   }
 
   private releaseListeners: ((file: OpenFileDescription) => void)[] | null = null;

@@ -105,7 +105,9 @@ function remount(task: Task, target: Path, data: string | null, readOnly: boolea
   if (type === undefined) {
     if (ro !== fs.readOnly) return -Errno.EINVAL;
   } else {
-    const err = type.reconfigure(fs, { source: target.mount.source, parameters: parsed.parameters, readOnly: ro, uid: task.cred.fsuid, gid: task.cred.fsgid });
+    // sb_prepare_remount_readonly: no mount of the file system may have a file open for writing.
+    const prepareReadOnly = () => (task.vfs.mounts().some((m) => m.fs === fs && m.writers > 0) ? -Errno.EBUSY : 0);
+    const err = type.reconfigure(fs, { source: target.mount.source, parameters: parsed.parameters, readOnly: ro, uid: task.cred.fsuid, gid: task.cred.fsgid, prepareReadOnly });
     if (err < 0) return err;
   }
   target.mount.flags = mntFlags;
