@@ -18,3 +18,4 @@ export * from './file-offset';
 export * from './ipc';
 export * from './exec-limits';
 export * from './capability';
+export * from './mount';

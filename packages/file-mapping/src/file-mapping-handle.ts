@@ -40,13 +40,25 @@ export class FileMappingHandle implements MappingIdentity {
     return this.refs;
   }
 
+  /**
+   * The first reference also pins the mount the file was mapped through
+   * (vm_file holds its f_path.mnt): umount(2) is EBUSY while it is mapped.
+   * One handle serves every mapping of the inode, so a file mapped through
+   * two mounts pins the first one's only.
+   */
   incRef(): void {
-    if (this.refs++ === 0) this.inode.incRef();
+    if (this.refs++ === 0) {
+      this.inode.incRef();
+      if (this.path !== null) this.path.mount.users++;
+    }
   }
 
   decRef(): void {
     invariant(this.refs > 0, 'decRef of an unreferenced mapping handle');
-    if (--this.refs === 0) this.inode.decRef();
+    if (--this.refs === 0) {
+      this.inode.decRef();
+      if (this.path !== null) this.path.mount.users--;
+    }
   }
 
   /** Report `path` from now on (only while nothing holds the handle; see FileMappingRegistry). */

@@ -2,10 +2,10 @@ import { Errno, O, SHM_DIR, Signal, type FaultResult } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
 import { load, store, fill, formatMaps, memoryReport, pagemapSource, lockedBytes, residentBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
-import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
-import { RamFs } from '@tskern/ramfs';
+import { ProcFs, mountProc, formatMounts, formatMountinfo, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
+import { RamFs, ramfsType } from '@tskern/ramfs';
 import { KsmSettings, mountSys, SysFs, SYSFS_NR_CPUS } from '@tskern/sysfs';
-import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace } from '@tskern/shmfs';
+import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace, tmpfsType } from '@tskern/shmfs';
 import {
   DEFAULT_CPUS, provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn, type SystemConfig,
@@ -14,8 +14,9 @@ import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
-import { Credentials, Vfs, type FileSystem } from '@tskern/vfs';
+import { Credentials, FileSystemTypes, MNT, Vfs, type FileSystem } from '@tskern/vfs';
 import { kernelConfigOf, type KernelConfig } from './kernel-config';
+import { mountTable, mountinfoTable } from './mount-table';
 import { kernelClock, mountDevices, wireBlocking, type KernelClockOption } from './blocking-setup';
 import type { TaskRuntime } from './runtime';
 import { ElfBinaryFormat } from './exec/elf-binary-format';
@@ -96,7 +97,6 @@ export class Kernel implements KernelHost {
   readonly runtime: TaskRuntime;
   /** The architectures tasks may run as, by name (`x86_64`, the default, and `riscv64`). */
   readonly personalities: ReadonlyMap<string, Personality>;
-  private readonly mountTable: { source: string; target: string; type: string; options: string }[] = [];
   /** File systems mounted noexec (MNT_NOEXEC): execve refuses their files. */
   private readonly noexec = new Set<FileSystem>();
 
@@ -104,27 +104,28 @@ export class Kernel implements KernelHost {
     const frames = options.frames ?? new ArenaFrameAllocator({ bytes: 1024 * 1024 * 1024 });
     this.frames = frames;
     const rootFs = options.rootFs?.(frames) ?? new RamFs({ frames });
-    this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry() });
-    this.mountTable.push({ source: 'rootfs', target: '/', type: rootFs.type, options: 'rw' });
+    // The types mount(2) can make (register_filesystem), in Linux's order.
+    const types = new FileSystemTypes();
+    types.register(tmpfsType(frames));
+    types.register(ramfsType(frames));
+    this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry(), fileSystemTypes: types });
     const devMounted = mountDevices(this.vfs, frames, options.random, options.devices);
     if (devMounted < 0) throw new Error(`tskern: cannot mount /dev (${devMounted})`);
-    this.mountTable.push({ source: 'udev', target: '/dev', type: 'devtmpfs', options: 'rw,nosuid' });
+    this.label('/dev', 'udev', MNT.NOSUID | MNT.RELATIME);
     const shm = createShmFs({ frames });
     const mounted = mountShm(this.vfs, shm);
     if (mounted < 0) throw new Error(`tskern: cannot mount ${SHM_DIR} (${mounted})`);
-    this.mountTable.push({ source: 'tmpfs', target: SHM_DIR, type: shm.type, options: 'rw,nosuid,nodev' });
+    this.label(SHM_DIR, 'tmpfs', MNT.NOSUID | MNT.NODEV | MNT.RELATIME);
     const proc = new ProcFs({ processes: this.processDirectory(), system: this.systemFigures() });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
-    this.mountTable.push({ source: 'proc', target: '/proc', type: proc.type, options: 'rw,nosuid,nodev,noexec' });
-    this.noexec.add(proc);
+    this.label('/proc', 'proc', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);
     // sysfs beside /proc (as distributions mount it): KSM's tunables (tskern
     // accepts MADV_MERGEABLE, CONFIG_KSM), THP's policy and the CPU masks.
     const sys = new SysFs({ cpus: options.cpus ?? DEFAULT_CPUS, ksm: this.ksm, transparentHugepage: true });
     const sysMounted = mountSys(this.vfs, sys);
     if (sysMounted < 0) throw new Error(`tskern: cannot mount /sys (${sysMounted})`);
-    this.mountTable.push({ source: 'sysfs', target: '/sys', type: sys.type, options: 'rw,nosuid,nodev,noexec' });
-    this.noexec.add(sys);
+    this.label('/sys', 'sysfs', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);
     for (const m of options.mounts ?? []) {
       const r = this.mount(m.path, typeof m.fs === 'function' ? m.fs(frames) : m.fs, m.source, m.noexec === true);
       if (r < 0) throw new Error(`tskern: cannot mount ${m.path} (${r})`);
@@ -169,9 +170,17 @@ export class Kernel implements KernelHost {
   mount(path: string, fs: FileSystem, source: string = fs.type, noexec = false): number {
     const r = this.vfs.mountCreating(path, fs);
     if (r !== 0) return r;
-    this.mountTable.push({ source, target: path, type: fs.type, options: (fs.readOnly ? 'ro' : 'rw') + (noexec ? ',noexec' : '') });
+    this.label(path, source, noexec ? MNT.NOEXEC : 0);
     if (noexec) this.noexec.add(fs);
     return 0;
+  }
+
+  /** Name the mount at `path` and set its flags (what /proc/mounts shows of a mount made at boot). */
+  private label(path: string, source: string, flags: number): void {
+    const p = this.vfs.lookup(this.vfs.kernelTask(), path, true);
+    if (typeof p === 'number') return;
+    p.mount.source = source;
+    p.mount.flags = flags;
   }
 
   /**
@@ -234,6 +243,7 @@ export class Kernel implements KernelHost {
           uid: s.uid, gid: s.gid, cuid: s.cuid, cgid: s.cgid, atime: s.atime, dtime: s.dtime, ctime: s.ctime,
           rssBytes: s.residentPages() * this.frames.pageSize,
         })),
+      filesystems: () => this.vfs.fileSystemTypes.format(),
       // /proc/stat: the CPUs the kernel claims, btime = now - uptime; every
       // live task counts as runnable (none waits in uninterruptible sleep).
       stat: () => {
@@ -296,7 +306,8 @@ export class Kernel implements KernelHost {
         if (g === undefined || !g.alive) return undefined;
         return [...g.tasks].filter((t) => t.alive).map((t) => t.tid).sort((a, b) => a - b);
       },
-      mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(this.mountTable)),
+      mounts: (pid) => (live(pid) === undefined ? undefined : formatMounts(mountTable(this.vfs))),
+      mountinfo: (pid) => (live(pid) === undefined ? undefined : formatMountinfo(mountinfoTable(this.vfs))),
       setComm: (pid, callerPid, name) => {
         const t = live(pid);
         if (t === undefined) return -Errno.ESRCH;

@@ -37,5 +37,7 @@ describe('mmap: /dev/zero opened read-only and MAP_HUGETLB sizes', () => {
       expect(k.syscall(p, SYS.mmap, 0, 4096, PROT.PROT_READ, (anon | (log << 26)) >>> 0, -1, 0)).toBe(errno);
     }
     expect(k.syscall(p, SYS.mmap, 0, 4096, PROT.PROT_READ | PROT.PROT_WRITE, 0xffffffff, -1, 0)).toBe(-Errno.EINVAL);
+    // MAP_DROPPABLE with MAP_HUGETLB: the hugetlbfs file's do_mmap knows no such type.
+    expect(k.syscall(p, SYS.mmap, 0, 4096, PROT.PROT_READ, MAP.MAP_ANONYMOUS | MAP.MAP_DROPPABLE | MAP.MAP_HUGETLB, -1, 0)).toBe(-Errno.EINVAL);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressSpace } from './address-space';
 import { lockedBytes, lockedBytesIn, mappedBytes, memlockPages } from './locked-memory';
 import { canDoMlock, type MemoryLimits } from './memory-limits';
 import { populateRange } from './populate';
-import { VM_LOCKED, VM_LOCKED_MASK, VM_LOCKONFAULT } from './vma';
+import { VM_DROPPABLE, VM_LOCKED, VM_LOCKED_MASK, VM_LOCKONFAULT } from './vma';
 
 /** mlock(2): lock [addr, addr + len) and fault its pages in. */
 export function mlock(as: AddressSpace, addr: number, len: number, limits: MemoryLimits): number {
@@ -97,12 +97,13 @@ function applyLockFlags(as: AddressSpace, start: number, end: number, lockFlags:
 
 /**
  * mlock_fixup over [from, to) inside one VMA: nothing changes when the flags
- * already match. (Linux also skips VM_DROPPABLE memory, which tskern does not
- * tell apart from MADV_WIPEONFORK memory once mapped.)
+ * already match, nor for VM_DROPPABLE memory (which mlock leaves unlocked
+ * and uncounted, and succeeds).
  */
 function lockFixup(as: AddressSpace, from: number, to: number, lockFlags: number): number {
   const seg = as.vmas.find(from)!;
   const vma = seg.value;
+  if ((vma.flags & VM_DROPPABLE) !== 0) return 0;
   const flags = (vma.flags & ~VM_LOCKED_MASK) | lockFlags;
   if (flags === vma.flags) return 0;
   const splits = (seg.start < from ? 1 : 0) + (seg.end > to ? 1 : 0);

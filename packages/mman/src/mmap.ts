@@ -6,7 +6,7 @@ import { isDataMapping, mappedBytesIn, mayExpandVm } from './address-space-limit
 import { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 import { populateRange } from './populate';
 import { unmappedArea } from './placement';
-import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, type VmaBacking, VM_LOCKED, VM_LOCKED_MASK, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE } from './vma';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, Vma, type VmaBacking, VM_LOCKED, VM_LOCKED_MASK, VM_NORESERVE, VM_GROWSDOWN, VM_WIPEONFORK, VM_ACCOUNT, VM_NOHUGEPAGE, VM_DROPPABLE, VM_DONTDUMP } from './vma';
 
 /**
  * The end a regular file's mapping may reach: file_mmap_ok allows pgoff up
@@ -109,8 +109,9 @@ export function mmap(
     } else if (type === MAP.MAP_PRIVATE) {
       shared = false;
     } else if (type === MAP.MAP_DROPPABLE) {
-      // Private memory the kernel may drop under pressure and that a child
-      // does not inherit (VM_DROPPABLE | VM_WIPEONFORK); tskern never drops it.
+      // Private memory the kernel may drop under pressure (do_mmap, Linux
+      // 6.11): never locked, huge or a stack (EINVAL); tskern never drops it.
+      if ((flags & (MAP.MAP_LOCKED | MAP.MAP_HUGETLB | MAP.MAP_GROWSDOWN)) !== 0) return -Errno.EINVAL;
       shared = false;
       droppable = true;
     } else {
@@ -121,8 +122,10 @@ export function mmap(
   let vmFlags = lockFlags;
   if ((flags & MAP.MAP_NORESERVE) !== 0) vmFlags |= VM_NORESERVE;
   if ((flags & MAP.MAP_GROWSDOWN) !== 0) vmFlags |= VM_GROWSDOWN;
-  // Droppable memory is never locked (mmap_region clears VM_LOCKED_MASK for VM_DROPPABLE).
-  if (droppable) vmFlags = (vmFlags | VM_WIPEONFORK) & ~VM_LOCKED_MASK;
+  // Droppable memory is not reserved, and neither survives a fork nor goes
+  // in a core dump (VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP); it is never
+  // locked (mmap_region clears VM_LOCKED_MASK, as mlockall(MCL_FUTURE) would set it).
+  if (droppable) vmFlags = (vmFlags | VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP) & ~VM_LOCKED_MASK;
   // MAP_STACK means no transparent huge pages (calc_vm_flag_bits, Linux 6.7+): VM_NOHUGEPAGE.
   if ((flags & MAP.MAP_STACK) !== 0) vmFlags |= VM_NOHUGEPAGE;
   // accountable_mapping: private writable memory is charged (VM_ACCOUNT) unless MAP_NORESERVE.

@@ -20,6 +20,12 @@ export const VM_NOHUGEPAGE = 1 << 9; // MADV_NOHUGEPAGE
 export const VM_ACCOUNT = 1 << 10;
 /** mlock2(MLOCK_ONFAULT), mlockall(MCL_ONFAULT): locked, but pages come in on fault, not at once. */
 export const VM_LOCKONFAULT = 1 << 11;
+/**
+ * MAP_DROPPABLE memory (Linux 6.11's VM_DROPPABLE): private anonymous pages
+ * the kernel may drop under memory pressure. tskern keeps them (it has no
+ * reclaim); the flag keeps such VMAs apart and out of mlock.
+ */
+export const VM_DROPPABLE = 1 << 12;
 /** Linux's VM_LOCKED_MASK: what mlock and munlock change. */
 export const VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT;
 

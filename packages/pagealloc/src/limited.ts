@@ -18,8 +18,8 @@ export interface LimitOptions {
  * must go through this wrapper), which is how the quota learns they died.
  */
 export class LimitedFrameAllocator extends DelegatingFrameAllocator {
-  /** The quota. */
-  readonly maxFrames: number;
+  /** The quota (`resize` changes it). */
+  private max: number;
   private held = 0;
   private allocations = 0;
   private frees = 0;
@@ -31,7 +31,23 @@ export class LimitedFrameAllocator extends DelegatingFrameAllocator {
       Number.isInteger(opts.maxFrames) && opts.maxFrames >= 0,
       'LimitedFrameAllocator: bad maxFrames',
     );
-    this.maxFrames = opts.maxFrames;
+    this.max = opts.maxFrames;
+  }
+
+  /** The quota. */
+  get maxFrames(): number {
+    return this.max;
+  }
+
+  /**
+   * Change the quota (a tmpfs remount with a new size=): false, and no
+   * change, when more frames than `maxFrames` are alive already.
+   */
+  resize(maxFrames: number): boolean {
+    invariant(Number.isInteger(maxFrames) && maxFrames >= 0, 'LimitedFrameAllocator: bad maxFrames');
+    if (maxFrames < this.held) return false;
+    this.max = maxFrames;
+    return true;
   }
 
   /** Frames allocated through this wrapper and still alive. */
@@ -41,13 +57,13 @@ export class LimitedFrameAllocator extends DelegatingFrameAllocator {
 
   /** {@inheritDoc FrameAllocator.allocate} */
   override allocate(): FrameId | NoFrame {
-    if (this.held >= this.maxFrames) return NO_FRAME;
+    if (this.held >= this.max) return NO_FRAME;
     return this.account(this.inner.allocate());
   }
 
   /** {@inheritDoc FrameAllocator.allocateUninitialized} */
   override allocateUninitialized(): FrameId | NoFrame {
-    if (this.held >= this.maxFrames) return NO_FRAME;
+    if (this.held >= this.max) return NO_FRAME;
     return this.account(this.inner.allocateUninitialized());
   }
 

@@ -6,6 +6,18 @@ import { LimitedFrameAllocator } from './limited';
 import { allocated } from './test-kit';
 
 describe('LimitedFrameAllocator', () => {
+  it('resize changes the quota, never below the frames alive (a tmpfs remount with a new size=)', () => {
+    const q = new LimitedFrameAllocator(new ArenaFrameAllocator({ frames: 16 }), { maxFrames: 1 });
+    const a = allocated(q.allocate());
+    expect(q.allocate()).toBe(-1);
+    expect(q.resize(0)).toBe(false);
+    expect(q.maxFrames).toBe(1);
+    expect(q.resize(2)).toBe(true);
+    expect(allocated(q.allocate())).toBeGreaterThanOrEqual(0);
+    expect(q.stats().totalFrames).toBe(2);
+    q.decRef(a);
+  });
+
   it('enforces a quota of live frames and gives it back on free', () => {
     const inner = new ArenaFrameAllocator({ frames: 16 });
     const other = allocated(inner.allocate()); // someone else's frame: not on our quota

@@ -70,6 +70,17 @@ const mounts: PidEntry = {
   },
 };
 
+/** mountinfo (fs/proc_namespace.c:mountinfo_open): ESRCH once the process is gone. */
+const mountinfo: PidEntry = {
+  name: 'mountinfo',
+  perm: S_IRUGO,
+  available: (p) => p.mountinfo !== undefined,
+  open: (dir) => {
+    if (!dir.alive) return -Errno.ESRCH;
+    return new SeqFile(() => bytes((dir.alive ? dir.processes.mountinfo?.(dir.pid) : undefined) ?? ''));
+  },
+};
+
 /** TASK_COMM_LEN less the NUL. */
 const COMM_MAX = 15;
 
@@ -133,5 +144,5 @@ const exe: PidEntry = {
   },
 };
 
-/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, then the memory files). */
-export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, ...MEMORY_ENTRIES];
+/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, mountinfo, then the memory files). */
+export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, mountinfo, ...MEMORY_ENTRIES];

@@ -64,6 +64,8 @@ export class ProcFs implements FileSystem {
       const stat = system.stat?.bind(system);
       if (stat !== undefined) this.systemFiles.push(['stat', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatStat(stat()))]);
       this.systemFiles.push(['uptime', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatUptime(system.uptimeNs(), system.idleNs?.() ?? 0))]);
+      const filesystems = system.filesystems?.bind(system);
+      if (filesystems !== undefined) this.systemFiles.push(['filesystems', new ProcFixedFile(this, this.allocIno(), this.clock, filesystems)]);
       const sysvShm = system.sysvShm?.bind(system);
       if (sysvShm !== undefined) this.systemFiles.push(['sysvipc', new ProcSysvipcDir(this, this.allocIno(), this.allocIno(), this.clock, sysvShm)]);
     }

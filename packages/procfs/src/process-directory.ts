@@ -103,6 +103,8 @@ export interface ProcessDirectory {
   exe?(pid: number): string | undefined;
   /** The text of /proc/[pid]/mounts (see `formatMounts`); without it there is no mounts file nor /proc/mounts. */
   mounts?(pid: number): string | undefined;
+  /** The text of /proc/[pid]/mountinfo (see `formatMountinfo`); without it there is no mountinfo file. */
+  mountinfo?(pid: number): string | undefined;
   /**
    * Something unique to the process now holding `pid` (the Process object):
    * lets procfs tell a reused pid from the process a /proc/[pid] directory

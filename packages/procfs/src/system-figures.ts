@@ -31,4 +31,6 @@ export interface SystemFigures {
   sysvShm?(): readonly SysvShmFigures[];
   /** CPU count, boot time and task counts for /proc/stat; without it /proc/stat does not exist. */
   stat?(): StatFigures;
+  /** The text of /proc/filesystems (the registered file system types); without it the file does not exist. */
+  filesystems?(): string;
 }

@@ -6,3 +6,4 @@
 export * from './ramfs';
 export * from './ram-file';
 export * from './reverse-map-alias';
+export * from './ramfs-type';

@@ -23,6 +23,8 @@ export interface RamFsOptions {
   readonly rootGid?: number;
   readonly maxFileSize?: FileOffset;
   readonly clock?: Clock;
+  /** SB_RDONLY: mounted read-only (mount(2) with MS_RDONLY). */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export class RamFs extends SimpleFileSystem {
       rootUid: options.rootUid,
       rootGid: options.rootGid,
       clock: options.clock,
+      readOnly: options.readOnly,
       magic: (options.type ?? 'ramfs') === 'tmpfs' ? FS_MAGIC.TMPFS_MAGIC : FS_MAGIC.RAMFS_MAGIC,
     });
     this.frames = options.frames;

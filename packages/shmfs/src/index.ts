@@ -7,3 +7,6 @@ export * from './shm-fs';
 export * from './shmem-zero-setup';
 export * from './sysv-shm-segment';
 export * from './sysv-shm-namespace';
+export * from './memparse';
+export * from './tmpfs-parameters';
+export * from './tmpfs-type';

@@ -173,6 +173,9 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('fallocate', fs.sysFallocate, ['int', 'int', 'loff', 'loff']),
     def('statfs', fs.sysStatfs, [PATH, 'ptr']),
     def('fstatfs', fs.sysFstatfs, ['uint', 'ptr']),
+    // Mounts (fs/namespace.c): flags is an unsigned long of which only the low 32 bits are flags.
+    def('mount', fs.sysMount, ['ptr', PATH, 'ptr', 'ulong', 'ptr']),
+    def('umount2', fs.sysUmount2, [PATH, 'int']),
     // Resource limits (kernel/sys.c).
     def('getrlimit', rlim.sysGetrlimit, ['uint', 'ptr']),
     def('setrlimit', rlim.sysSetrlimit, ['uint', 'ptr']),

@@ -30,7 +30,11 @@ export class FsContext {
   /** set_fs_pwd: take a reference on the new cwd, drop the old one. */
   set cwd(p: Path) {
     p.dentry.inode.incRef();
-    if (this.held) this.current.dentry.inode.decRef();
+    p.mount.users++; // path_get pins the mount too: umount of a cwd's mount is EBUSY
+    if (this.held) {
+      this.current.dentry.inode.decRef();
+      this.current.mount.users--;
+    }
     this.current = p;
     this.held = true;
   }
@@ -44,7 +48,10 @@ export class FsContext {
 
   /** The process is gone (exit_fs): drop the cwd reference. */
   release(): void {
-    if (this.held) this.current.dentry.inode.decRef();
+    if (this.held) {
+      this.current.dentry.inode.decRef();
+      this.current.mount.users--;
+    }
     this.held = false;
   }
 }

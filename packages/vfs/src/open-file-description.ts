@@ -46,6 +46,8 @@ export class OpenFileDescription implements MmapSourceProvider {
   ) {
     this.flags = flags & ~(O.O_CREAT | O.O_EXCL | O.O_NOCTTY | O.O_TRUNC);
     path.dentry.inode.incRef();
+    path.mount.users++; // the file pins its mount (mntget in do_dentry_open): umount is EBUSY
+    if (this.writable) path.mount.writers++; // mnt_get_write_access for FMODE_WRITE
   }
 
   get inode(): Inode {
@@ -96,6 +98,8 @@ export class OpenFileDescription implements MmapSourceProvider {
     if (this.releaseListeners !== null) for (const fn of this.releaseListeners) fn(this);
     this.ops?.release?.();
     this.inode.decRef();
+    this.path.mount.users--;
+    if (this.writable) this.path.mount.writers--;
   }
 
   private releaseListeners: ((file: OpenFileDescription) => void)[] | null = null;

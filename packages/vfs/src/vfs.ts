@@ -8,11 +8,13 @@ import type { FileSystem } from './file-system';
 import { FsContext, type FsTask } from './fs-context';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
 import { isDir, isLnk, S_IRWXUGO } from './mode';
-import { Mount } from './mount';
+import { FileSystemTypes } from './file-system-type';
+import { Mount, type MountOptions } from './mount';
+import { attachMount, detachMount, treeMounts } from './mount-tree';
 import { Namei } from './namei';
 import { openFile } from './open';
 import type { OpenFileDescription } from './open-file-description';
-import { displayPath, pathName, type Path } from './path';
+import { displayPath, followMounts, pathName, type Path } from './path';
 import { inodePermission, MAY_EXEC } from './permission';
 import { rmdirPath, unlinkPath } from './remove';
 import { renamePath } from './rename';
@@ -28,6 +30,8 @@ export interface VfsOptions {
    * file is ENODEV.
    */
   readonly mappingIdentities?: MappingIdentityProvider;
+  /** The file system types mount(2) may make (default: none registered). */
+  readonly fileSystemTypes?: FileSystemTypes;
 }
 
 /**
@@ -53,10 +57,15 @@ export class Vfs {
   readonly root: Path;
   private readonly rootDentries = new WeakMap<FileSystem, Dentry>();
   private readonly identities: MappingIdentityProvider | null;
+  /** The registered file system types (mount(2), /proc/filesystems). */
+  readonly fileSystemTypes: FileSystemTypes;
+  /** The next mnt_id (the root mount is 1). */
+  private nextMountId = 2;
 
   constructor(rootFs: FileSystem, options: VfsOptions = {}) {
-    this.root = { mount: new Mount(rootFs, this.rootDentry(rootFs), null, null), dentry: this.rootDentry(rootFs) };
+    this.root = { mount: new Mount(rootFs, this.rootDentry(rootFs), null, null, 1, { source: 'rootfs' }), dentry: this.rootDentry(rootFs) };
     this.identities = options.mappingIdentities ?? null;
+    this.fileSystemTypes = options.fileSystemTypes ?? new FileSystemTypes();
   }
 
   /** One root dentry per file system, shared by every mount of it (like a superblock's s_root). */
@@ -83,14 +92,55 @@ export class Vfs {
    * Mount `fs` on the directory `path` (resolved as the kernel, from the
    * root). Mounts on one place stack. ENOTDIR/ENOENT as the lookup says.
    */
-  mount(path: string, fs: FileSystem): number {
+  mount(path: string, fs: FileSystem, options: MountOptions = {}): number {
     const task = this.kernelTask();
     const p = this.lookup(task, path, true);
     if (typeof p === 'number') return p;
     if (!isDir(p.dentry.inode.mode)) return -Errno.ENOTDIR;
-    const root = this.rootDentry(fs);
-    p.mount.children.set(p.dentry, new Mount(fs, root, p.mount, p.dentry));
+    return this.mountAt(p, fs, options);
+  }
+
+  /**
+   * Mount the root of `fs` on `target` (do_add_mount + graft_tree): on top
+   * of what is mounted there. ENOTDIR when one of the two is a directory and
+   * the other is not.
+   */
+  mountAt(at: Path, fs: FileSystem, options: MountOptions = {}): number {
+    const target = followMounts(at);
+    return attachMount(target, new Mount(fs, this.rootDentry(fs), target.mount, target.dentry, this.nextMountId++, options));
+  }
+
+  /**
+   * A bind mount (do_loopback without MS_REC): what `source` shows, mounted
+   * on `target` with the source mount's flags (clone_mnt copies them).
+   * EINVAL for a source that is no longer in the tree.
+   */
+  bindMount(source: Path, at: Path): number {
+    if (!source.mount.attached) return -Errno.EINVAL;
+    const target = followMounts(at);
+    const m = new Mount(source.mount.fs, source.dentry, target.mount, target.dentry, this.nextMountId++, {
+      source: source.mount.source,
+      flags: source.mount.flags,
+    });
+    return attachMount(target, m);
+  }
+
+  /**
+   * Take `mount` out of the tree (do_umount): EINVAL for the root of the
+   * tree; EBUSY while files or working directories use it or something is
+   * mounted on it, unless `lazy` (MNT_DETACH: umount_tree takes its
+   * submounts too, and open files keep working).
+   */
+  umount(mount: Mount, lazy: boolean): number {
+    if (mount === this.root.mount || !mount.attached) return -Errno.EINVAL;
+    if (!lazy && (mount.users > 0 || mount.children.size > 0)) return -Errno.EBUSY;
+    detachMount(mount);
     return 0;
+  }
+
+  /** Every mount in the tree, in mount order (the namespace's list /proc/mounts walks). */
+  mounts(): Mount[] {
+    return treeMounts(this.root.mount);
   }
 
   /**

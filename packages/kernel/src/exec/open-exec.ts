@@ -26,7 +26,7 @@ export function openExec(
   if (typeof p === 'number') return p;
   const inode = p.dentry.inode;
   if (isDir(inode.mode) || !isReg(inode.mode)) return -Errno.EACCES;
-  if (noexec(p.mount.fs)) return -Errno.EACCES;
+  if (p.mount.noexec || noexec(p.mount.fs)) return -Errno.EACCES;
   const err = inodePermission(task.cred, inode, MAY_EXEC);
   if (err < 0) return err;
   // The kernel's own open: as root through the same fs context, so the

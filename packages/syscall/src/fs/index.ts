@@ -15,3 +15,4 @@ export * from './link';
 export * from './fallocate';
 export * from './utimes';
 export * from './statfs';
+export * from './mount';

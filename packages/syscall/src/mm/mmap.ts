@@ -34,8 +34,12 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
     // the machine has (hstate_sizelog: 0 is the default size; x86-64 has
     // 2 MiB and 1 GiB), else EINVAL; then hugetlb_file_setup finds no huge
     // pages reserved (vm.nr_hugepages = 0): ENOMEM.
+    // hugetlb_file_setup makes a hugetlbfs file, so do_mmap then takes the
+    // file branch: a type other than shared or private (MAP_DROPPABLE) is EINVAL.
     const sizeLog = (f >>> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
-    return HUGE_PAGE_SIZE_LOGS.includes(sizeLog) ? -Errno.ENOMEM : -Errno.EINVAL;
+    if (!HUGE_PAGE_SIZE_LOGS.includes(sizeLog)) return -Errno.EINVAL;
+    const type = f & MAP.MAP_TYPE;
+    return type === MAP.MAP_SHARED || type === MAP.MAP_PRIVATE || type === MAP.MAP_SHARED_VALIDATE ? -Errno.ENOMEM : -Errno.EINVAL;
   }
   // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory,
   // CAP_SYS_RAWIO to a mapping below mmap_min_addr.

@@ -36,7 +36,8 @@ export abstract class SimpleFileSystem implements FileSystem {
   readonly type: string;
   readonly deviceId: number;
   readonly maxFileSize: FileOffset;
-  readonly readOnly: boolean;
+  /** SB_RDONLY; a remount (mount -o remount,ro) may change it. */
+  readOnly: boolean;
   /** statfs's f_type. */
   readonly magic: number;
   protected readonly clock: Clock;
