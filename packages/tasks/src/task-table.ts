@@ -213,6 +213,7 @@ export class TaskTable {
       // The child runs the same image: same argv (the mm's arg area is copied) and dumpable flag (mm->flags).
       group.argv = parent.group.argv;
       group.dumpable = parent.group.dumpable;
+      group.coredumpFilter = parent.group.coredumpFilter;
       group.exePath = parent.group.exePath;
       // copy_process: the child joins the caller's process group and session.
       group.pgid = parent.group.pgid;
@@ -337,11 +338,13 @@ export class TaskTable {
   /**
    * A signal's default action ends the process of `task` (do_group_exit
    * with the signal as the exit code): every thread ends and the wait
-   * status is the signal number (no core is written, so never WCOREDUMP).
+   * status is the signal number, with 0x80 (WCOREDUMP) when `coreDumped`
+   * (coredump_finish sets it in group_exit_code once a core was written).
    */
-  killGroup(task: Task, sig: number): void {
+  killGroup(task: Task, sig: number, coreDumped = false): void {
     if (!task.alive) return;
     task.group.killedBy = sig & 0x7f;
+    task.group.coreDumped = coreDumped;
     this.exitGroup(task, 0);
   }
 
@@ -448,7 +451,7 @@ export class TaskTable {
    */
   private groupDead(group: ThreadGroup, code: number): void {
     group.state = 'zombie';
-    group.waitStatus = group.killedBy !== 0 ? group.killedBy : (code & 0xff) << 8;
+    group.waitStatus = group.killedBy !== 0 ? group.killedBy | (group.coreDumped ? 0x80 : 0) : (code & 0xff) << 8;
     group.parent?.childExit.wakeAll();
     for (const child of group.children) {
       child.parent = null;

@@ -40,6 +40,16 @@ export class ThreadGroup {
   argv: readonly string[] = [];
   /** prctl(PR_SET_DUMPABLE): 1 (SUID_DUMP_USER) for a fresh process or after execve; 0 or 1 when set (mm->flags MMF_DUMPABLE). */
   dumpable = 1;
+  /**
+   * /proc/[pid]/coredump_filter (the MMF_DUMP_* bits of mm->flags): which
+   * kinds of mapping a core dump writes. MMF_DUMP_FILTER_DEFAULT, 0x33 with
+   * CONFIG_CORE_DUMP_DEFAULT_ELF_HEADERS (anonymous private and shared, ELF
+   * headers, private huge pages); fork copies it and execve keeps it
+   * (mm_init takes MMF_INIT_MASK from the old mm).
+   */
+  coredumpFilter = 0x33;
+  /** A core file was written for the signal that killed the process: wait4 shows WCOREDUMP (0x80). */
+  coreDumped = false;
   /** prctl(PR_SET_CHILD_SUBREAPER) (signal_struct.is_child_subreaper): stored; orphans still go to the reaper. */
   childSubreaper = false;
   /**
