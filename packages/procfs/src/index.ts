@@ -14,3 +14,4 @@ export { formatStat, type StatFigures } from './stat';
 export { SeqFile } from './seq-file';
 export { mayReadProcess } from './ptrace-access';
 export { formatSysvShm, type SysvShmFigures } from './sysvipc';
+export type { SysctlEntry, SysctlValue } from './sysctl-values';

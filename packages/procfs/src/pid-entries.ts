@@ -5,6 +5,7 @@ import type { PidDir } from './pid-dir';
 import { mayReadProcess } from './ptrace-access';
 import { SeqFile } from './seq-file';
 import { formatStatus } from './status';
+import { coredumpFilter } from './coredump-filter';
 
 /** One file of /proc/[pid] (an entry of Linux's tgid_base_stuff). */
 export interface PidEntry {
@@ -132,5 +133,5 @@ const exe: PidEntry = {
   },
 };
 
-/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts). */
-export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts];
+/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, coredump_filter). */
+export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, coredumpFilter];
