@@ -6,9 +6,10 @@ import { ProcFs, mountProc, formatMounts, type ProcessDirectory, type SystemFigu
 import { RamFs } from '@tskern/ramfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace } from '@tskern/shmfs';
 import {
-  provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  coreDumpSettingsOf, DUMP_FILTER_MASK, provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn,
 } from '@tskern/syscall';
+import { coreDumpSysctls } from './core-dump-sysctls';
 import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
@@ -107,7 +108,9 @@ export class Kernel implements KernelHost {
     const mounted = mountShm(this.vfs, shm);
     if (mounted < 0) throw new Error(`tskern: cannot mount ${SHM_DIR} (${mounted})`);
     this.mountTable.push({ source: 'tmpfs', target: SHM_DIR, type: shm.type, options: 'rw,nosuid,nodev' });
-    const proc = new ProcFs({ processes: this.processDirectory(), system: this.systemFigures() });
+    const proc = new ProcFs({
+      processes: this.processDirectory(), system: this.systemFigures(), sysctls: coreDumpSysctls(() => coreDumpSettingsOf(this.tasks)),
+    });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
     this.mountTable.push({ source: 'proc', target: '/proc', type: proc.type, options: 'rw,nosuid,nodev,noexec' });
@@ -234,6 +237,13 @@ export class Kernel implements KernelHost {
         return g === undefined ? undefined : (g.exePath ?? g.program);
       },
       incarnation: (pid) => live(pid)?.group,
+      coredumpFilter: (pid) => live(pid)?.group.coredumpFilter,
+      setCoredumpFilter: (pid, value) => {
+        const g = live(pid)?.group;
+        if (g === undefined) return -Errno.ESRCH;
+        g.coredumpFilter = value & DUMP_FILTER_MASK; // MMF_DUMP_FILTER_BITS
+        return 0;
+      },
     };
   }
 

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { MADV, MAP, O, PROT, RLIMIT, SYS } from '@tskern/abi';
+import { SIG } from '@tskern/signal';
+import { createKernel } from './kernel';
+
+const RW = PROT.PROT_READ | PROT.PROT_WRITE;
+const enc = new TextEncoder();
+const PR_SET_DUMPABLE = 4;
+type K = ReturnType<typeof createKernel>;
+
+/** A NUL-terminated string on the process's stack (`slot` keeps several apart). */
+function str(k: K, pid: number, text: string, slot = 0): number {
+  const at = k.stack(pid).end - 4096 - slot * 512;
+  k.store(pid, at, enc.encode(text + '\0'));
+  return at;
+}
+
+function writeFile(k: K, pid: number, path: string, text: string): number {
+  const fd = k.syscall(pid, SYS.open, str(k, pid, path), O.O_WRONLY, 0);
+  if (fd < 0) return fd;
+  const n = k.syscall(pid, SYS.write, fd, str(k, pid, text, 1), text.length);
+  k.syscall(pid, SYS.close, fd);
+  return n;
+}
+
+/** The bytes of a file, or -errno. */
+function readBytes(k: K, pid: number, path: string): Uint8Array | number {
+  const fd = k.syscall(pid, SYS.open, str(k, pid, path), O.O_RDONLY, 0);
+  if (fd < 0) return fd;
+  const bufAt = k.stack(pid).end - 65536;
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const n = k.syscall(pid, SYS.read, fd, bufAt, 16384);
+    if (n <= 0) break;
+    const chunk = new Uint8Array(n);
+    k.load(pid, bufAt, chunk);
+    chunks.push(chunk);
+  }
+  k.syscall(pid, SYS.close, fd);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) out.set(c, (at += c.length) - c.length);
+  return out;
+}
+
+function setCoreLimit(k: K, pid: number, bytes: bigint): number {
+  const at = k.stack(pid).end - 8192;
+  const limit = new Uint8Array(16);
+  new DataView(limit.buffer).setBigUint64(0, bytes, true);
+  new DataView(limit.buffer).setBigUint64(8, bytes, true);
+  k.store(pid, at, limit);
+  return k.syscall(pid, SYS.setrlimit, RLIMIT.RLIMIT_CORE, at);
+}
+
+/** wait4 for `child`: its status word. */
+function waitStatus(k: K, pid: number, child: number): number {
+  const at = k.stack(pid).end - 12288;
+  expect(k.syscall(pid, SYS.wait4, child, at, 0, 0)).toBe(child);
+  const word = new Uint8Array(4);
+  k.load(pid, at, word);
+  return new DataView(word.buffer).getInt32(0, true);
+}
+
+/** A process with /tmp, an unlimited RLIMIT_CORE and core_pattern /tmp/core.%p.%s; its forked child (dumpable) has two marked mappings. */
+function scene(pattern = '/tmp/core.%p.%s') {
+  const k = createKernel();
+  k.registerProgram('/bin/app', {});
+  const p = k.spawn('/bin/app');
+  expect(k.syscall(p, SYS.mkdir, str(k, p, '/tmp'), 0o1777)).toBe(0);
+  expect(writeFile(k, p, '/proc/sys/kernel/core_pattern', pattern + '\n')).toBe(pattern.length + 1);
+  expect(setCoreLimit(k, p, 0xffffffffffffffffn)).toBe(0);
+  const keep = k.syscall(p, SYS.mmap, 0, 8192, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0);
+  const drop = k.syscall(p, SYS.mmap, 0, 4096, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0);
+  k.store(p, keep, enc.encode('KEEP-ME-IN-THE-CORE'));
+  k.store(p, drop, enc.encode('DROP-ME-FROM-THE-CORE'));
+  const c = k.syscall(p, SYS.fork);
+  expect(c).toBeGreaterThan(p);
+  return { k, p, c, keep, drop };
+}
+
+function contains(hay: Uint8Array, needle: string): boolean {
+  return Buffer.from(hay).includes(needle);
+}
+
+describe('core dumps (fs/coredump.c, fs/binfmt_elf.c elf_core_dump)', () => {
+  it('writes an ELF core for a SIGQUIT kill, leaves MADV_DONTDUMP memory out and reports WCOREDUMP', () => {
+    const { k, p, c, drop } = scene();
+    expect(k.syscall(c, SYS.madvise, drop, 4096, MADV.MADV_DONTDUMP)).toBe(0);
+    expect(k.syscall(c, SYS.kill, c, SIG.SIGQUIT)).toBe(0);
+    expect(k.isAlive(c)).toBe(false);
+    expect(waitStatus(k, p, c)).toBe(SIG.SIGQUIT | 0x80);
+    const core = readBytes(k, p, `/tmp/core.${c}.${SIG.SIGQUIT}`);
+    if (typeof core === 'number') throw new Error(`no core: ${core}`);
+    const v = new DataView(core.buffer);
+    expect([...core.subarray(0, 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]);
+    expect([v.getUint16(16, true), v.getUint16(18, true)]).toEqual([4, 62]); // ET_CORE, EM_X86_64
+    expect(contains(core, 'KEEP-ME-IN-THE-CORE')).toBe(true);
+    expect(contains(core, 'DROP-ME-FROM-THE-CORE')).toBe(false);
+    const st = new Uint8Array(144);
+    k.store(p, k.stack(p).end - 16384, new Uint8Array(144));
+    expect(k.syscall(p, SYS.stat, str(k, p, `/tmp/core.${c}.${SIG.SIGQUIT}`), k.stack(p).end - 16384)).toBe(0);
+    k.load(p, k.stack(p).end - 16384, st);
+    expect(new DataView(st.buffer).getUint32(24, true) & 0o7777).toBe(0o600); // st_mode (0600 & ~022)
+  });
+
+  it('puts MADV_DODUMP memory back into the dump', () => {
+    const { k, p, c, drop } = scene();
+    expect(k.syscall(c, SYS.madvise, drop, 4096, MADV.MADV_DONTDUMP)).toBe(0);
+    expect(k.syscall(c, SYS.madvise, drop, 4096, MADV.MADV_DODUMP)).toBe(0);
+    k.syscall(c, SYS.kill, c, SIG.SIGABRT);
+    expect(waitStatus(k, p, c)).toBe(SIG.SIGABRT | 0x80);
+    const core = readBytes(k, p, `/tmp/core.${c}.${SIG.SIGABRT}`) as Uint8Array;
+    expect(contains(core, 'DROP-ME-FROM-THE-CORE')).toBe(true);
+  });
+
+  it('writes nothing under RLIMIT_CORE 0, for a non-dumpable process, for a terminating signal or a pipe pattern', () => {
+    for (const setup of [
+      (k: K, c: number) => setCoreLimit(k, c, 0n),
+      (k: K, c: number) => k.syscall(c, SYS.prctl, PR_SET_DUMPABLE, 0),
+    ]) {
+      const { k, p, c } = scene();
+      expect(setup(k, c)).toBe(0);
+      k.syscall(c, SYS.kill, c, SIG.SIGSEGV);
+      expect(waitStatus(k, p, c)).toBe(SIG.SIGSEGV);
+      expect(readBytes(k, p, `/tmp/core.${c}.${SIG.SIGSEGV}`)).toBe(-2); // ENOENT
+    }
+    const term = scene();
+    term.k.syscall(term.c, SYS.kill, term.c, SIG.SIGTERM);
+    expect(waitStatus(term.k, term.p, term.c)).toBe(SIG.SIGTERM);
+    expect(readBytes(term.k, term.p, `/tmp/core.${term.c}.${SIG.SIGTERM}`)).toBe(-2);
+    const piped = scene('|/bin/catch %p');
+    piped.k.syscall(piped.c, SYS.kill, piped.c, SIG.SIGQUIT);
+    expect(waitStatus(piped.k, piped.p, piped.c)).toBe(SIG.SIGQUIT);
+  });
+
+  it('stops at RLIMIT_CORE: a truncated file, and no WCOREDUMP', () => {
+    const { k, p, c } = scene();
+    expect(setCoreLimit(k, c, 8192n)).toBe(0);
+    k.syscall(c, SYS.kill, c, SIG.SIGQUIT);
+    expect(waitStatus(k, p, c)).toBe(SIG.SIGQUIT);
+    const core = readBytes(k, p, `/tmp/core.${c}.${SIG.SIGQUIT}`) as Uint8Array;
+    expect(core.length).toBeLessThanOrEqual(8192);
+    expect(core.length).toBeGreaterThan(0);
+  });
+
+  it('follows /proc/self/coredump_filter: without bit 0 no private anonymous memory is dumped', () => {
+    const { k, p, c } = scene();
+    expect(new TextDecoder().decode(readBytes(k, c, '/proc/self/coredump_filter') as Uint8Array)).toBe('00000033\n');
+    expect(writeFile(k, c, '/proc/self/coredump_filter', '0x32')).toBe(4);
+    k.syscall(c, SYS.kill, c, SIG.SIGQUIT);
+    expect(waitStatus(k, p, c)).toBe(SIG.SIGQUIT | 0x80);
+    expect(contains(readBytes(k, p, `/tmp/core.${c}.${SIG.SIGQUIT}`) as Uint8Array, 'KEEP-ME-IN-THE-CORE')).toBe(false);
+  });
+
+  it('appends .pid under core_uses_pid to a pattern without %p, relative to the working directory', () => {
+    const { k, p, c } = scene('core');
+    expect(writeFile(k, p, '/proc/sys/kernel/core_uses_pid', '1')).toBe(1);
+    expect(k.syscall(c, SYS.chdir, str(k, c, '/tmp'))).toBe(0);
+    k.syscall(c, SYS.kill, c, SIG.SIGQUIT);
+    expect(waitStatus(k, p, c)).toBe(SIG.SIGQUIT | 0x80);
+    expect(readBytes(k, p, `/tmp/core.${c}`)).toBeInstanceOf(Uint8Array);
+  });
+});
