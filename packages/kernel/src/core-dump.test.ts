@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MADV, MAP, O, PROT, RLIMIT, SYS } from '@tskern/abi';
+import { MADV, MAP, O, PROT, RLIMIT, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { SIG } from '@tskern/signal';
+import { coreDumpSettingsOf } from '@tskern/syscall';
 import { createKernel } from './kernel';
 
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
@@ -159,5 +161,65 @@ describe('core dumps (fs/coredump.c, fs/binfmt_elf.c elf_core_dump)', () => {
     k.syscall(c, SYS.kill, c, SIG.SIGQUIT);
     expect(waitStatus(k, p, c)).toBe(SIG.SIGQUIT | 0x80);
     expect(readBytes(k, p, `/tmp/core.${c}`)).toBeInstanceOf(Uint8Array);
+  });
+});
+
+const tinyStatic = new Uint8Array(readFileSync(new URL('../../elf/fixtures/tiny-static', import.meta.url)));
+
+/** The notes of a core file by type (the first of each). */
+function coreNotes(core: Uint8Array): Map<number, Uint8Array> {
+  const v = new DataView(core.buffer, core.byteOffset);
+  const phoff = Number(v.getBigUint64(32, true));
+  const offset = Number(v.getBigUint64(phoff + 8, true));
+  const size = Number(v.getBigUint64(phoff + 32, true));
+  const notes = new Map<number, Uint8Array>();
+  for (let at = offset; at < offset + size; ) {
+    const [namesz, descsz, type] = [v.getUint32(at, true), v.getUint32(at + 4, true), v.getUint32(at + 8, true)];
+    const desc = at + 12 + ((namesz + 3) & ~3);
+    if (!notes.has(type)) notes.set(type, core.subarray(desc, desc + descsz));
+    at = desc + ((descsz + 3) & ~3);
+  }
+  return notes;
+}
+
+describe('the core of an exec\'d riscv64 ELF program', () => {
+  it('names EM_RISCV and carries the registers, the auxiliary vector, the mapped file and its ELF header page', () => {
+    const k = createKernel();
+    const root = k.vfs.kernelTask();
+    const f = k.vfs.open(root, '/tiny', O.O_WRONLY | O.O_CREAT, 0o755);
+    if (typeof f === 'number') throw new Error(`open: ${f}`);
+    f.write(tinyStatic, 0, tinyStatic.length);
+    f.decRef();
+    k.registerProgram('/sbin/init', {});
+    const pid = k.spawn('/sbin/init', { arch: 'riscv64' });
+    const path = str(k, pid, '/tiny');
+    expect(k.runtime.syscall(pid, SYS_RISCV64.execve, path, 0, 0)).toBe(0);
+    coreDumpSettingsOf(k.tasks).pattern = '/core.%e';
+    const limit = k.stack(pid).end - 0x8000;
+    k.store(pid, limit, new Uint8Array(16).fill(0xff));
+    expect(k.runtime.syscall(pid, SYS_RISCV64.prlimit64, 0, RLIMIT.RLIMIT_CORE, limit, 0)).toBe(0);
+    k.runtime.syscall(pid, SYS_RISCV64.kill, pid, SIG.SIGABRT);
+    expect(k.isAlive(pid)).toBe(false);
+    const file = k.vfs.open(root, '/core.tiny', O.O_RDONLY, 0);
+    if (typeof file === 'number') throw new Error(`no core: ${file}`);
+    const core = new Uint8Array(file.stat().size as number);
+    expect(file.read(core, 0, core.length)).toBe(core.length);
+    file.decRef();
+    const v = new DataView(core.buffer);
+    expect(v.getUint16(18, true)).toBe(243); // EM_RISCV
+    const notes = coreNotes(core);
+    const prstatus = new DataView(notes.get(1)!.buffer, notes.get(1)!.byteOffset);
+    expect(notes.get(1)!.length).toBe(376);
+    expect(prstatus.getBigUint64(112, true)).toBe(0x10120n); // pc: the entry, where the task stands
+    const auxv = new DataView(notes.get(6)!.buffer, notes.get(6)!.byteOffset, notes.get(6)!.length);
+    const pairs = new Map<bigint, bigint>();
+    for (let i = 0; i < auxv.byteLength; i += 16) pairs.set(auxv.getBigUint64(i, true), auxv.getBigUint64(i + 8, true));
+    expect([pairs.get(6n), pairs.get(9n), pairs.get(0n)]).toEqual([4096n, 0x10120n, 0n]); // AT_PAGESZ, AT_ENTRY, AT_NULL
+    expect(new TextDecoder().decode(notes.get(0x46494c45)!)).toContain('/tiny\0');
+    // The first PT_LOAD maps /tiny from offset 0, untouched: only its ELF header page is written.
+    const load = 64 + 56;
+    expect([v.getUint32(load, true), Number(v.getBigUint64(load + 32, true))]).toEqual([1, 4096]);
+    const data = Number(v.getBigUint64(load + 8, true));
+    expect([...core.subarray(data, data + 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]);
   });
 });

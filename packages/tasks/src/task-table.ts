@@ -214,6 +214,7 @@ export class TaskTable {
       group.argv = parent.group.argv;
       group.dumpable = parent.group.dumpable;
       group.coredumpFilter = parent.group.coredumpFilter;
+      group.auxv = parent.group.auxv;
       group.exePath = parent.group.exePath;
       // copy_process: the child joins the caller's process group and session.
       group.pgid = parent.group.pgid;
@@ -273,6 +274,7 @@ export class TaskTable {
     this.beginNewExec(task, image.mm, image.stack, image.filename, argv);
     task.userContext = image.userContext;
     task.group.exePath = image.exePath;
+    task.group.auxv = image.auxv ?? [];
     task.tls = 0;
     task.startStack = 0;
     task.robustList = { head: 0, len: 0 };
@@ -310,6 +312,7 @@ export class TaskTable {
     group.program = program;
     group.argv = argv ?? [program];
     group.dumpable = 1;
+    group.auxv = []; // the new image's vector, if it has one, comes with it (commitExec)
     group.forkNoExec = false; // begin_new_exec clears PF_FORKNOEXEC
     task.comm = commOf(program);
   }

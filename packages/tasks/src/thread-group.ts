@@ -48,6 +48,8 @@ export class ThreadGroup {
    * (mm_init takes MMF_INIT_MASK from the old mm).
    */
   coredumpFilter = 0x33;
+  /** The auxiliary vector the running image started with (mm->saved_auxv), AT_NULL left out; empty for a registered program. */
+  auxv: readonly (readonly [number, number])[] = [];
   /** A core file was written for the signal that killed the process: wait4 shows WCOREDUMP (0x80). */
   coreDumped = false;
   /** prctl(PR_SET_CHILD_SUBREAPER) (signal_struct.is_child_subreaper): stored; orphans still go to the reaper. */

@@ -7,7 +7,7 @@ import { systemConfig } from '../system/system-config';
 import { coreArchOf } from './core-arch';
 import { coreMappedFiles, coreSegments } from './core-mappings';
 import { formatCoreName } from './core-name';
-import { fileNote, prpsinfoNote, prstatusNote, siginfoNote } from './core-notes';
+import { auxvNote, fileNote, prpsinfoNote, prstatusNote, siginfoNote } from './core-notes';
 import { coreDumpSettingsOf } from './core-settings';
 import { writeElfCore, type CoreSink } from './elf-core-file';
 import { NT, type ElfNote } from './elf-note';
@@ -27,9 +27,8 @@ function sigWord(set: SignalSet): bigint {
 /**
  * The notes of a core (fill_note_info + write_note_info): the dumping
  * thread's NT_PRSTATUS, then the process's NT_PRPSINFO, NT_SIGINFO and
- * NT_FILE, then that thread's other register notes, then each other
- * thread's. NT_AUXV is left out: tskern keeps no copy of the auxiliary
- * vector after exec (mm->saved_auxv).
+ * NT_AUXV (for an image execve loaded) and NT_FILE, then that thread's
+ * other register notes, then each other thread's.
  */
 function coreNotes(task: Task, info: SigInfo): ElfNote[] {
   const arch = coreArchOf(task.abi.name)!;
@@ -63,6 +62,7 @@ function coreNotes(task: Task, info: SigInfo): ElfNote[] {
         comm: task.comm, argv: group.argv,
       }));
       notes.push(siginfoNote(info));
+      if (group.auxv.length > 0) notes.push(auxvNote(group.auxv));
       const files = coreMappedFiles(task.mm);
       if (files.length > 0) notes.push(fileNote(files, PAGE_SIZE));
     }
