@@ -78,8 +78,8 @@ function limitBytes(limit: bigint): number {
 
 /**
  * do_coredump (fs/coredump.c) for `task`, which a core-dumping signal
- * (`info`) is about to kill: true when a complete core file was written,
- * which makes the wait status carry WCOREDUMP. Nothing is written when the
+ * (`info`) is about to kill: true when a core file was begun, which makes
+ * the wait status carry WCOREDUMP. Nothing is written when the
  * process is not dumpable (prctl PR_SET_DUMPABLE 0), when RLIMIT_CORE is
  * below a page (binfmt->min_coredump), or when core_pattern pipes to a
  * helper (`|...`: tskern runs no user-mode helpers, so such a dump is not
@@ -87,7 +87,7 @@ function limitBytes(limit: bigint): number {
  * created afresh with O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600 (less the
  * umask), as the task, relative to its working directory, and filled with
  * an ELF core (elf_core_dump); the dump stops where it would pass
- * RLIMIT_CORE, leaving a truncated file that does not count.
+ * RLIMIT_CORE, leaving a truncated file (which still counts as dumped).
  */
 export function doCoredump(task: Task, info: SigInfo): boolean {
   const group = task.group;
@@ -113,9 +113,10 @@ export function doCoredump(task: Task, info: SigInfo): boolean {
     // dump_emit: nothing past RLIMIT_CORE; a short or failed write ends the dump.
     write: (offset, bytes) => offset + bytes.length <= limit && file.pwrite(bytes, 0, bytes.length, offset, task.cred) === bytes.length,
   };
-  try {
-    return writeElfCore(sink, arch.machine, coreNotes(task, info), coreSegments(task.mm, group.coredumpFilter), PAGE_SIZE);
-  } finally {
-    file.decRef();
-  }
+  // elf_core_dump answers has_dumped = 1 once the notes are collected, before
+  // the first write: a dump cut short by RLIMIT_CORE (or a failed write) still
+  // sets WCOREDUMP. Only a dump never begun (no file) leaves it clear.
+  writeElfCore(sink, arch.machine, coreNotes(task, info), coreSegments(task.mm, group.coredumpFilter), PAGE_SIZE);
+  file.decRef();
+  return true;
 }

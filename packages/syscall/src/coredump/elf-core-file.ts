@@ -82,8 +82,7 @@ export function coreHeaders(
  * dumped pages at page-aligned offsets; a page with nothing to dump is
  * skipped (a hole, as dump_skip leaves it). A final zero byte makes the
  * file as long as its last segment when that ended in a hole (do_coredump's
- * to_skip). False when the sink refused a write: the dump is incomplete
- * and does not count as written.
+ * to_skip). False when the sink refused a write: the dump stopped there.
  */
 export function writeElfCore(
   sink: CoreSink, machine: number, notes: readonly ElfNote[], segments: readonly CoreSegment[], pageSize: number,
