@@ -224,3 +224,33 @@ describe('the core of an exec\'d riscv64 ELF program', () => {
     expect([...core.subarray(data, data + 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]);
   });
 });
+
+describe('dumpability after a change of identity (commit_creds with fs.suid_dumpable 0)', () => {
+  it('drops to 0 when the effective or fs ids change, and stays for other changes', () => {
+    const k = createKernel();
+    k.registerProgram('/bin/app', {});
+    const p = k.spawn('/bin/app');
+    const PR_GET_DUMPABLE = 3;
+    const reset = () => k.syscall(p, SYS.prctl, PR_SET_DUMPABLE, 1);
+    const NO = 0xffffffff;
+    // Expected: the same sequence in a forked root process on Linux 6.18 (python ctypes).
+    const steps: [string, () => number][] = [
+      ['setgroups([])', () => k.syscall(p, SYS.setgroups, 0, 0)],
+      ['setegid(1000)', () => k.syscall(p, SYS.setresgid, NO, 1000, NO)],
+      ['seteuid(1000)', () => k.syscall(p, SYS.setresuid, NO, 1000, NO)],
+      ['seteuid(1000) again', () => k.syscall(p, SYS.setresuid, NO, 1000, NO)],
+      ['seteuid(0)', () => k.syscall(p, SYS.setresuid, NO, 0, NO)],
+      ['setresuid(0, 0, 1000)', () => k.syscall(p, SYS.setresuid, 0, 0, 1000)],
+      ['setreuid(2000, -1)', () => k.syscall(p, SYS.setreuid, 2000, NO)],
+    ];
+    const seen = steps.map(([name, step]) => {
+      reset();
+      expect(step()).toBe(0);
+      return `${name} ${k.syscall(p, SYS.prctl, PR_GET_DUMPABLE)}`;
+    });
+    expect(seen).toEqual([
+      'setgroups([]) 1', 'setegid(1000) 0', 'seteuid(1000) 0', 'seteuid(1000) again 1', 'seteuid(0) 0',
+      'setresuid(0, 0, 1000) 1', 'setreuid(2000, -1) 1',
+    ]);
+  });
+});

@@ -1,13 +1,14 @@
 import { Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
 import { Credentials } from '@tskern/vfs';
+import { commitCreds } from './commit-creds';
 
 /** (uid_t)-1: "leave unchanged" for the set*id calls, and never a valid id. */
 const NO_ID = 0xffffffff;
 /** NGROUPS_MAX. */
 const NGROUPS_MAX = 65536;
 
-// Credentials are replaced, never changed in place (commit_creds): the task
+// Credentials are replaced, never changed in place (commitCreds): the task
 // gets a new immutable object, so the next permission check sees it.
 
 export function sysGetuid(task: Task): number {
@@ -30,8 +31,8 @@ export function sysGetegid(task: Task): number {
 export function sysSetuid(task: Task, uid: number): number {
   if (uid === NO_ID) return -Errno.EINVAL;
   const c = task.cred;
-  if (c.capable) task.cred = c.with({ uid, euid: uid, suid: uid, fsuid: uid });
-  else if (uid === c.uid || uid === c.suid) task.cred = c.with({ euid: uid, fsuid: uid });
+  if (c.capable) commitCreds(task, c.with({ uid, euid: uid, suid: uid, fsuid: uid }));
+  else if (uid === c.uid || uid === c.suid) commitCreds(task, c.with({ euid: uid, fsuid: uid }));
   else return -Errno.EPERM;
   return 0;
 }
@@ -40,8 +41,8 @@ export function sysSetuid(task: Task, uid: number): number {
 export function sysSetgid(task: Task, gid: number): number {
   if (gid === NO_ID) return -Errno.EINVAL;
   const c = task.cred;
-  if (c.capable) task.cred = c.with({ gid, egid: gid, sgid: gid, fsgid: gid });
-  else if (gid === c.gid || gid === c.sgid) task.cred = c.with({ egid: gid, fsgid: gid });
+  if (c.capable) commitCreds(task, c.with({ gid, egid: gid, sgid: gid, fsgid: gid }));
+  else if (gid === c.gid || gid === c.sgid) commitCreds(task, c.with({ egid: gid, fsgid: gid }));
   else return -Errno.EPERM;
   return 0;
 }
@@ -66,7 +67,7 @@ export function sysSetreuid(task: Task, ruid: number, euid: number): number {
     e = euid;
   }
   const suid = ruid !== NO_ID || (euid !== NO_ID && euid !== c.uid) ? e : c.suid;
-  task.cred = c.with({ uid, euid: e, suid, fsuid: e });
+  commitCreds(task, c.with({ uid, euid: e, suid, fsuid: e }));
   return 0;
 }
 
@@ -84,7 +85,7 @@ export function sysSetregid(task: Task, rgid: number, egid: number): number {
     e = egid;
   }
   const sgid = rgid !== NO_ID || (egid !== NO_ID && egid !== c.gid) ? e : c.sgid;
-  task.cred = c.with({ gid, egid: e, sgid, fsgid: e });
+  commitCreds(task, c.with({ gid, egid: e, sgid, fsgid: e }));
   return 0;
 }
 
@@ -97,7 +98,7 @@ export function sysSetresuid(task: Task, ruid: number, euid: number, suid: numbe
   const allowed = (id: number) => id === NO_ID || id === c.uid || id === c.euid || id === c.suid;
   if (!c.capable && !(allowed(ruid) && allowed(euid) && allowed(suid))) return -Errno.EPERM;
   const e = euid !== NO_ID ? euid : c.euid;
-  task.cred = c.with({ uid: ruid !== NO_ID ? ruid : c.uid, euid: e, suid: suid !== NO_ID ? suid : c.suid, fsuid: e });
+  commitCreds(task, c.with({ uid: ruid !== NO_ID ? ruid : c.uid, euid: e, suid: suid !== NO_ID ? suid : c.suid, fsuid: e }));
   return 0;
 }
 
@@ -107,7 +108,7 @@ export function sysSetresgid(task: Task, rgid: number, egid: number, sgid: numbe
   const allowed = (id: number) => id === NO_ID || id === c.gid || id === c.egid || id === c.sgid;
   if (!c.capable && !(allowed(rgid) && allowed(egid) && allowed(sgid))) return -Errno.EPERM;
   const e = egid !== NO_ID ? egid : c.egid;
-  task.cred = c.with({ gid: rgid !== NO_ID ? rgid : c.gid, egid: e, sgid: sgid !== NO_ID ? sgid : c.sgid, fsgid: e });
+  commitCreds(task, c.with({ gid: rgid !== NO_ID ? rgid : c.gid, egid: e, sgid: sgid !== NO_ID ? sgid : c.sgid, fsgid: e }));
   return 0;
 }
 
@@ -144,7 +145,7 @@ export function sysSetfsuid(task: Task, uid: number): number {
   const old = c.fsuid;
   if (uid === NO_ID) return old;
   if (uid === c.uid || uid === c.euid || uid === c.suid || uid === c.fsuid || c.capable) {
-    if (uid !== old) task.cred = c.with({ fsuid: uid });
+    if (uid !== old) commitCreds(task, c.with({ fsuid: uid }));
   }
   return old;
 }
@@ -155,7 +156,7 @@ export function sysSetfsgid(task: Task, gid: number): number {
   const old = c.fsgid;
   if (gid === NO_ID) return old;
   if (gid === c.gid || gid === c.egid || gid === c.sgid || gid === c.fsgid || c.capable) {
-    if (gid !== old) task.cred = c.with({ fsgid: gid });
+    if (gid !== old) commitCreds(task, c.with({ fsgid: gid }));
   }
   return old;
 }
@@ -196,6 +197,6 @@ export function sysSetgroups(task: Task, size: number, list: number): number {
     groups.push(g);
   }
   groups.sort((a, b) => a - b);
-  task.cred = Credentials.of({ ...c.ids(), groups });
+  commitCreds(task, Credentials.of({ ...c.ids(), groups }));
   return 0;
 }
