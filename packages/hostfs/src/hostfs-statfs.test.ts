@@ -16,7 +16,7 @@ afterEach(() => {
 function mount(wrap: (b: HostBackend) => HostBackend = (b) => b): HostFs {
   const dir = nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'hostfs-statfs-'));
   dirs.push(dir);
-  const fs = createHostFs({ backend: wrap(new NodeHostBackend(dir)), frames: new ArenaFrameAllocator(16) });
+  const fs = createHostFs({ backend: wrap(new NodeHostBackend(dir)), frames: new ArenaFrameAllocator({ frames: 16 }) });
   if (typeof fs === 'number') throw new Error(`createHostFs: ${fs}`);
   return fs;
 }

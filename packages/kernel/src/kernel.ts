@@ -7,9 +7,10 @@ import { RamFs, ramfsType } from '@tskern/ramfs';
 import { KsmSettings, mountSys, SysFs, SYSFS_NR_CPUS } from '@tskern/sysfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace, tmpfsType } from '@tskern/shmfs';
 import {
-  DEFAULT_CPUS, provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
+  coreDumpSettingsOf, DEFAULT_CPUS, DUMP_FILTER_MASK, provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn, type SystemConfig,
 } from '@tskern/syscall';
+import { coreDumpSysctls } from './core-dump-sysctls';
 import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
@@ -116,7 +117,9 @@ export class Kernel implements KernelHost {
     const mounted = mountShm(this.vfs, shm);
     if (mounted < 0) throw new Error(`tskern: cannot mount ${SHM_DIR} (${mounted})`);
     this.label(SHM_DIR, 'tmpfs', MNT.NOSUID | MNT.NODEV | MNT.RELATIME);
-    const proc = new ProcFs({ processes: this.processDirectory(), system: this.systemFigures() });
+    const proc = new ProcFs({
+      processes: this.processDirectory(), system: this.systemFigures(), sysctls: coreDumpSysctls(() => coreDumpSettingsOf(this.tasks)),
+    });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
     this.label('/proc', 'proc', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);
@@ -322,6 +325,13 @@ export class Kernel implements KernelHost {
         return g === undefined ? undefined : (g.exePath ?? g.program);
       },
       incarnation: (pid) => live(pid)?.group,
+      coredumpFilter: (pid) => live(pid)?.group.coredumpFilter,
+      setCoredumpFilter: (pid, value) => {
+        const g = live(pid)?.group;
+        if (g === undefined) return -Errno.ESRCH;
+        g.coredumpFilter = value & DUMP_FILTER_MASK; // MMF_DUMP_FILTER_BITS
+        return 0;
+      },
     };
   }
 

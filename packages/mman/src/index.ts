@@ -22,7 +22,7 @@ export { handleFault, handleUserFault } from './fault';
 export { futexKeyOf } from './futex-key';
 export { load, store, fill, copyIn, copyOut, readString, forEachUserChunk } from './user-access';
 export { standaloneSharedAnonymous } from './standalone-shared-anonymous';
-export { Vma, canMerge, VM_LOCKED, VM_LOCKONFAULT, VM_LOCKED_MASK } from './vma';
+export { Vma, canMerge, VM_LOCKED, VM_LOCKONFAULT, VM_LOCKED_MASK, VM_DONTDUMP } from './vma';
 export { brk, setProgramBreak } from './brk';
 export type { ProgramBreak } from './program-break';
 export { isInitialHeap } from './heap-name';

@@ -6,6 +6,7 @@ import { mayReadProcess } from './ptrace-access';
 import { SeqFile } from './seq-file';
 import { formatStatus } from './status';
 import { MEMORY_ENTRIES } from './memory-entries';
+import { coredumpFilter } from './coredump-filter';
 
 /** One file of /proc/[pid] (an entry of Linux's tgid_base_stuff). */
 export interface PidEntry {
@@ -144,5 +145,5 @@ const exe: PidEntry = {
   },
 };
 
-/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, mountinfo, then the memory files). */
-export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, mountinfo, ...MEMORY_ENTRIES];
+/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, mountinfo, coredump_filter, then the memory files). */
+export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, mountinfo, coredumpFilter, ...MEMORY_ENTRIES];

@@ -11,6 +11,8 @@ import { formatStat } from './stat';
 import { ProcFixedFile } from './proc-fixed-file';
 import type { SystemFigures } from './system-figures';
 import { ProcSysvipcDir } from './sysvipc';
+import { procSysTree } from './proc-sys';
+import type { SysctlEntry } from './sysctl-values';
 
 /** Options of a ProcFs. */
 export interface ProcFsOptions {
@@ -22,6 +24,8 @@ export interface ProcFsOptions {
   readonly clock?: Clock;
   /** Memory and clock figures for /proc/meminfo and /proc/uptime; without them those files do not exist. */
   readonly system?: SystemFigures;
+  /** The kernel settings under /proc/sys; without any there is no /proc/sys. */
+  readonly sysctls?: readonly SysctlEntry[];
 }
 
 /**
@@ -69,6 +73,8 @@ export class ProcFs implements FileSystem {
       const sysvShm = system.sysvShm?.bind(system);
       if (sysvShm !== undefined) this.systemFiles.push(['sysvipc', new ProcSysvipcDir(this, this.allocIno(), this.allocIno(), this.clock, sysvShm)]);
     }
+    const sysctls = options.sysctls ?? [];
+    if (sysctls.length > 0) this.systemFiles.push(['sys', procSysTree(this, sysctls)]);
   }
 
   /** A fresh inode number (the root is 1, PROC_ROOT_INO). For the package's inodes. */

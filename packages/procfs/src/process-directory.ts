@@ -106,6 +106,14 @@ export interface ProcessDirectory {
   /** The text of /proc/[pid]/mountinfo (see `formatMountinfo`); without it there is no mountinfo file. */
   mountinfo?(pid: number): string | undefined;
   /**
+   * /proc/[pid]/coredump_filter: the process's MMF_DUMP_* bits (bit 0
+   * anonymous private ...), or undefined once it has no memory; without the
+   * method there is no coredump_filter file.
+   */
+  coredumpFilter?(pid: number): number | undefined;
+  /** A write to /proc/[pid]/coredump_filter: set the bits (0, or -ESRCH once the process is gone). */
+  setCoredumpFilter?(pid: number, value: number): number;
+  /**
    * Something unique to the process now holding `pid` (the Process object):
    * lets procfs tell a reused pid from the process a /proc/[pid] directory
    * was made for, as Linux's proc inodes hold a `struct pid`. Optional: without

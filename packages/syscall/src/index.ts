@@ -36,6 +36,8 @@ export * from './mm/msync';
 export * from './mm/madvise';
 export * from './mm/mincore';
 export * from './proc/lifecycle';
+export { CoreDumpSettings, coreDumpSettingsOf, CORENAME_MAX_SIZE } from './coredump/core-settings';
+export { DUMP_FILTER, DUMP_FILTER_MASK } from './coredump/dump-size';
 export * from './proc/clone';
 export * from './proc/credentials';
 export * from './futex/futex';

@@ -32,6 +32,8 @@ export interface ExecImage {
   readonly exePath: string;
   /** The file name execve was given (bprm->filename): comm is its last component. */
   readonly filename: string;
+  /** The auxiliary vector put on the stack, AT_NULL left out (mm->saved_auxv: a core's NT_AUXV). */
+  readonly auxv?: readonly (readonly [number, number])[];
   /** Called once the image is the task's (or discarded): the format lets go of its open files. */
   release(): void;
 }

@@ -216,6 +216,8 @@ export class TaskTable {
       // The child runs the same image: same argv (the mm's arg area is copied) and dumpable flag (mm->flags).
       group.argv = parent.group.argv;
       group.dumpable = parent.group.dumpable;
+      group.coredumpFilter = parent.group.coredumpFilter;
+      group.auxv = parent.group.auxv;
       group.exePath = parent.group.exePath;
       // copy_process: the child joins the caller's process group and session.
       group.pgid = parent.group.pgid;
@@ -275,6 +277,7 @@ export class TaskTable {
     this.beginNewExec(task, image.mm, image.stack, image.filename, argv);
     task.userContext = image.userContext;
     task.group.exePath = image.exePath;
+    task.group.auxv = image.auxv ?? [];
     task.tls = 0;
     task.startStack = 0;
     task.robustList = { head: 0, len: 0 };
@@ -312,6 +315,7 @@ export class TaskTable {
     group.program = program;
     group.argv = argv ?? [program];
     group.dumpable = 1;
+    group.auxv = []; // the new image's vector, if it has one, comes with it (commitExec)
     group.forkNoExec = false; // begin_new_exec clears PF_FORKNOEXEC
     task.comm = commOf(program);
     // The new program's capabilities (cap_bprm_creds_from_file, committed by begin_new_exec).
@@ -342,11 +346,13 @@ export class TaskTable {
   /**
    * A signal's default action ends the process of `task` (do_group_exit
    * with the signal as the exit code): every thread ends and the wait
-   * status is the signal number (no core is written, so never WCOREDUMP).
+   * status is the signal number, with 0x80 (WCOREDUMP) when `coreDumped`
+   * (coredump_finish sets it in group_exit_code once a core was written).
    */
-  killGroup(task: Task, sig: number): void {
+  killGroup(task: Task, sig: number, coreDumped = false): void {
     if (!task.alive) return;
     task.group.killedBy = sig & 0x7f;
+    task.group.coreDumped = coreDumped;
     this.exitGroup(task, 0);
   }
 
@@ -453,7 +459,7 @@ export class TaskTable {
    */
   private groupDead(group: ThreadGroup, code: number): void {
     group.state = 'zombie';
-    group.waitStatus = group.killedBy !== 0 ? group.killedBy : (code & 0xff) << 8;
+    group.waitStatus = group.killedBy !== 0 ? group.killedBy | (group.coreDumped ? 0x80 : 0) : (code & 0xff) << 8;
     group.parent?.childExit.wakeAll();
     for (const child of group.children) {
       child.parent = null;

@@ -47,6 +47,18 @@ export class ThreadGroup {
    */
   oomScoreAdj = 0;
   oomScoreAdjMin = 0;
+  /**
+   * /proc/[pid]/coredump_filter (the MMF_DUMP_* bits of mm->flags): which
+   * kinds of mapping a core dump writes. MMF_DUMP_FILTER_DEFAULT, 0x33 with
+   * CONFIG_CORE_DUMP_DEFAULT_ELF_HEADERS (anonymous private and shared, ELF
+   * headers, private huge pages); fork copies it and execve keeps it
+   * (mm_init takes MMF_INIT_MASK from the old mm).
+   */
+  coredumpFilter = 0x33;
+  /** The auxiliary vector the running image started with (mm->saved_auxv), AT_NULL left out; empty for a registered program. */
+  auxv: readonly (readonly [number, number])[] = [];
+  /** A core file was written for the signal that killed the process: wait4 shows WCOREDUMP (0x80). */
+  coreDumped = false;
   /** prctl(PR_SET_CHILD_SUBREAPER) (signal_struct.is_child_subreaper): stored; orphans still go to the reaper. */
   childSubreaper = false;
   /**

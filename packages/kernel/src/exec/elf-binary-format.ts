@@ -118,7 +118,7 @@ export class ElfBinaryFormat implements BinaryFormat {
     const ctx = riscv64UserContext(trampoline);
     ctx.regs[RV_PC] = BigInt(loaded.entry);
     ctx.regs[RV_SP] = BigInt(initial.sp);
-    return { mm, stack, userContext: ctx, exePath: found.exe.handle.path, filename: path, release };
+    return { mm, stack, userContext: ctx, exePath: found.exe.handle.path, filename: path, auxv: initial.auxv, release };
   }
 }
 

@@ -1,6 +1,6 @@
-import { Errno, MOUNT, UMOUNT } from '@tskern/abi';
+import { CAP, Errno, MOUNT, UMOUNT } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
-import { MNT, type FileSystemType, type Mount, type Path } from '@tskern/vfs';
+import { capable, MNT, type FileSystemType, type Mount, type Path } from '@tskern/vfs';
 import { readPath } from './args';
 import { copyMountOptions, copyMountString, parseMountData } from './mount-request';
 
@@ -8,9 +8,9 @@ import { copyMountOptions, copyMountString, parseMountData } from './mount-reque
 const MNT_ATIME_MASK = MNT.NOATIME | MNT.NODIRATIME | MNT.RELATIME;
 const PROPAGATION = MOUNT.MS_SHARED | MOUNT.MS_PRIVATE | MOUNT.MS_SLAVE | MOUNT.MS_UNBINDABLE;
 
-/** may_mount: CAP_SYS_ADMIN, which tskern's credentials hold with euid 0. */
+/** may_mount: CAP_SYS_ADMIN (in the caller's mount namespace, which is the only one). */
 function mayMount(task: Task): boolean {
-  return task.cred.capable;
+  return capable(task.cred, CAP.CAP_SYS_ADMIN);
 }
 
 /** path_mounted: `p` is the root of its mount (what remount and umount name). */

@@ -1,13 +1,14 @@
 import { CAP, Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
 import { capable, fixSetfsuid, fixSetuid, type Credentials } from '@tskern/vfs';
+import { commitCreds } from './commit-creds';
 
 /** (uid_t)-1: "leave unchanged" for the set*id calls, and never a valid id. */
 const NO_ID = 0xffffffff;
 /** NGROUPS_MAX. */
 const NGROUPS_MAX = 65536;
 
-// Credentials are replaced, never changed in place (commit_creds): the task
+// Credentials are replaced, never changed in place (commitCreds): the task
 // gets a new immutable object, so the next permission check sees it. The uid
 // calls pass the new ids through cap_task_fix_setuid (fixSetuid,
 // fixSetfsuid), which drops or restores capabilities as uid 0 comes and
@@ -18,7 +19,7 @@ const setgidCap = (c: Credentials) => capable(c, CAP.CAP_SETGID);
 
 /** commit_creds after the uid fixup. */
 function commitUids(task: Task, next: Credentials): void {
-  task.cred = fixSetuid(task.cred, next);
+  commitCreds(task, fixSetuid(task.cred, next));
 }
 
 export function sysGetuid(task: Task): number {
@@ -51,8 +52,8 @@ export function sysSetuid(task: Task, uid: number): number {
 export function sysSetgid(task: Task, gid: number): number {
   if (gid === NO_ID) return -Errno.EINVAL;
   const c = task.cred;
-  if (setgidCap(c)) task.cred = c.with({ gid, egid: gid, sgid: gid, fsgid: gid });
-  else if (gid === c.gid || gid === c.sgid) task.cred = c.with({ egid: gid, fsgid: gid });
+  if (setgidCap(c)) commitCreds(task, c.with({ gid, egid: gid, sgid: gid, fsgid: gid }));
+  else if (gid === c.gid || gid === c.sgid) commitCreds(task, c.with({ egid: gid, fsgid: gid }));
   else return -Errno.EPERM;
   return 0;
 }
@@ -95,7 +96,7 @@ export function sysSetregid(task: Task, rgid: number, egid: number): number {
     e = egid;
   }
   const sgid = rgid !== NO_ID || (egid !== NO_ID && egid !== c.gid) ? e : c.sgid;
-  task.cred = c.with({ gid, egid: e, sgid, fsgid: e });
+  commitCreds(task, c.with({ gid, egid: e, sgid, fsgid: e }));
   return 0;
 }
 
@@ -118,7 +119,7 @@ export function sysSetresgid(task: Task, rgid: number, egid: number, sgid: numbe
   const allowed = (id: number) => id === NO_ID || id === c.gid || id === c.egid || id === c.sgid;
   if (!setgidCap(c) && !(allowed(rgid) && allowed(egid) && allowed(sgid))) return -Errno.EPERM;
   const e = egid !== NO_ID ? egid : c.egid;
-  task.cred = c.with({ gid: rgid !== NO_ID ? rgid : c.gid, egid: e, sgid: sgid !== NO_ID ? sgid : c.sgid, fsgid: e });
+  commitCreds(task, c.with({ gid: rgid !== NO_ID ? rgid : c.gid, egid: e, sgid: sgid !== NO_ID ? sgid : c.sgid, fsgid: e }));
   return 0;
 }
 
@@ -156,7 +157,7 @@ export function sysSetfsuid(task: Task, uid: number): number {
   const old = c.fsuid;
   if (uid === NO_ID) return old;
   if (uid === c.uid || uid === c.euid || uid === c.suid || uid === c.fsuid || setuidCap(c)) {
-    if (uid !== old) task.cred = fixSetfsuid(c, c.with({ fsuid: uid }));
+    if (uid !== old) commitCreds(task, fixSetfsuid(c, c.with({ fsuid: uid })));
   }
   return old;
 }
@@ -167,7 +168,7 @@ export function sysSetfsgid(task: Task, gid: number): number {
   const old = c.fsgid;
   if (gid === NO_ID) return old;
   if (gid === c.gid || gid === c.egid || gid === c.sgid || gid === c.fsgid || setgidCap(c)) {
-    if (gid !== old) task.cred = c.with({ fsgid: gid });
+    if (gid !== old) commitCreds(task, c.with({ fsgid: gid }));
   }
   return old;
 }
@@ -208,6 +209,6 @@ export function sysSetgroups(task: Task, size: number, list: number): number {
     groups.push(g);
   }
   groups.sort((a, b) => a - b);
-  task.cred = c.with({ groups });
+  commitCreds(task, c.with({ groups }));
   return 0;
 }

@@ -30,7 +30,7 @@ export function takeDeliverableSignal(task: Task): HandlerDelivery | null {
       return { ...d, oldBlocked: saved };
     }
     if (d.action === 'term' || d.action === 'core') {
-      killGroup(task, d.sig);
+      killGroup(task, d.sig, d.info);
       return null;
     }
     // 'stop': not modelled; the signal is consumed.
@@ -58,16 +58,16 @@ export function settleDefaultSignals(task: Task): void {
     }
     const action = actions.get(sig);
     if (action.handler !== SIG_DFL && action.handler !== SIG_IGN) return;
-    queue.dequeue(sig);
+    const info = queue.dequeue(sig);
     if (action.handler === SIG_IGN) continue;
     const dfl = defaultAction(sig);
-    if (dfl === 'term' || dfl === 'core') killGroup(task, sig);
+    if (dfl === 'term' || dfl === 'core') killGroup(task, sig, info);
   }
 }
 
 /**
  * do_notify_parent: a process ended; its parent gets its exit signal
- * (SIGCHLD for fork children) with CLD_EXITED or CLD_KILLED. A parent that
+ * (SIGCHLD for fork children) with CLD_EXITED, CLD_KILLED or CLD_DUMPED. A parent that
  * ignores SIGCHLD, or set SA_NOCLDWAIT on it, does not want zombies: true
  * (autoreap), and under SIG_IGN no signal is sent at all (kernel/signal.c).
  */
@@ -84,7 +84,7 @@ export function notifyParent(group: ThreadGroup): boolean {
     }
   }
   if (sig === 0) return autoreap;
-  const code = group.killedBy !== 0 ? CLD.CLD_KILLED : CLD.CLD_EXITED;
+  const code = group.killedBy === 0 ? CLD.CLD_EXITED : group.coreDumped ? CLD.CLD_DUMPED : CLD.CLD_KILLED;
   const status = group.killedBy !== 0 ? group.killedBy : group.exitStatus;
   const info = { ...childSigInfo(code, group.tgid, group.leader.cred.uid, status), signo: sig };
   sendSignal(parent.leader, info, false);

@@ -1,7 +1,8 @@
 import {
-  SIG, SignalSet, defaultAction, ignores, SIG_DFL, userSigInfo, type SigInfo,
+  SIG, SignalSet, defaultAction, ignores, kernelSigInfo, SIG_DFL, userSigInfo, type SigInfo,
 } from '@tskern/signal';
 import type { Task, ThreadGroup } from '@tskern/tasks';
+import { doCoredump } from '../coredump/do-coredump';
 import { signalHostOf } from './signal-host';
 import { actionsOf, blockedOf, groupPending, sigpendingAccount, threadPending } from './signal-state';
 
@@ -17,9 +18,8 @@ function discardEverywhere(group: ThreadGroup, set: SignalSet): void {
 /**
  * Whether `sig` kills the group at once when it reaches a thread that does
  * not block it (complete_signal's sig_fatal): SIGKILL, or a SIG_DFL action
- * that terminates. tskern takes core-dump signals the same way (it writes no
- * core, so the wait status is the signal number, as on a host with
- * RLIMIT_CORE 0).
+ * that terminates. tskern takes core-dump signals the same way; `killGroup`
+ * writes the core.
  */
 function isFatal(task: Task, sig: number): boolean {
   if (sig === SIG.SIGKILL) return true;
@@ -49,12 +49,13 @@ export function sendSignal(target: Task, info: SigInfo, toThread: boolean): numb
   const outcome = queue.enqueue(info, sigpendingAccount(target, target.cred.uid));
   if (typeof outcome === 'number') return outcome;
   if (outcome === 'coalesced') return 0;
-  completeSignal(target, sig, toThread);
+  completeSignal(target, info, toThread);
   return 0;
 }
 
 /** complete_signal: find a thread that takes `sig`; kill the group for a fatal one, else interrupt it. */
-function completeSignal(target: Task, sig: number, toThread: boolean): void {
+function completeSignal(target: Task, info: SigInfo, toThread: boolean): void {
+  const sig = info.signo;
   let chosen: Task | undefined;
   if (!blockedOf(target).has(sig) || sig === SIG.SIGKILL) chosen = target;
   else if (!toThread) {
@@ -67,15 +68,23 @@ function completeSignal(target: Task, sig: number, toThread: boolean): void {
   }
   if (chosen === undefined) return; // stays pending until a thread unblocks it
   if (isFatal(chosen, sig)) {
-    killGroup(chosen, sig);
+    killGroup(chosen, sig, info);
     return;
   }
   signalHostOf(chosen.kernel.tasks).interrupt?.(chosen);
 }
 
-/** The process of `task` ends, killed by `sig` (the wait status is the signal number). */
-export function killGroup(task: Task, sig: number): void {
-  task.kernel.tasks.killGroup(task, sig);
+/**
+ * The process of `task` ends, killed by `sig` (the wait status is the
+ * signal number). For a signal whose default action dumps core (get_signal's
+ * sig_kernel_coredump) the core is written first, while the memory is still
+ * there, and a written core adds WCOREDUMP to the status. `info` is the
+ * signal's siginfo for the core's NT_SIGINFO (SI_KERNEL when not known).
+ */
+export function killGroup(task: Task, sig: number, info?: SigInfo): void {
+  const group = task.group;
+  const dumped = task.alive && group.alive && defaultAction(sig) === 'core' && doCoredump(task, info ?? kernelSigInfo(sig));
+  task.kernel.tasks.killGroup(task, sig, dumped);
 }
 
 /**
