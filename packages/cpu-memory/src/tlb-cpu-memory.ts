@@ -1,6 +1,6 @@
 import { PAGE_SIZE } from '@tskern/abi';
 import { handleFault, PTE_EXEC, PTE_READ, PTE_WRITE, type AddressSpace, type TranslationObserver } from '@tskern/mman';
-import { CpuMemoryFault, type CpuMemory, type MemoryAccess } from '@tskern/rv64';
+import { CpuMemoryFault, type CpuMemory, type CpuTlb, type CpuTlbWay, type MemoryAccess } from '@tskern/rv64';
 import { faultKind } from './fault-kind';
 
 /** Options of createCpuMemory. */
@@ -13,7 +13,7 @@ export interface CpuMemoryOptions {
 export type CodeInvalidation = (address: number, length: number) => void;
 
 /** One direct-mapped TLB: page -> the frame's bytes and the page's byte offset in them. */
-class Tlb {
+class Tlb implements CpuTlbWay {
   /** The cached page per slot; NaN when empty (NaN equals nothing, not even a negative page). */
   readonly page: Float64Array;
   readonly bytes: Uint8Array[];
@@ -70,6 +70,12 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
   private readonly codePages = new Set<number>();
   private readonly codeWatchers: CodeInvalidation[] = [];
   private readonly unobserve: () => void;
+  /**
+   * The read and write ways, for the CPU's compiled blocks to probe inline
+   * (rv64's CpuTlb). The arrays are this memory's own, changed only in
+   * place: invalidate() drops a slot for them too.
+   */
+  readonly tlb: CpuTlb;
 
   constructor(
     readonly addressSpace: AddressSpace,
@@ -83,6 +89,7 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     this.r = new Tlb(entries);
     this.w = new Tlb(entries);
     this.x = new Tlb(entries);
+    this.tlb = { mask: this.mask, read: this.r, write: this.w };
     this.taskSize = addressSpace.options.taskSize;
     this.unobserve = addressSpace.pt.observe(this);
   }
