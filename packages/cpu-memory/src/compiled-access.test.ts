@@ -117,6 +117,10 @@ describe('compiled loads and stores over TlbCpuMemory', () => {
     expect(cpu.run(1 + 5 * 40)).toMatchObject({ kind: 'budget' });
     expect(memory.load32(DATA)).toBe(40);
     const child = forkAddressSpace(as);
+    // A read fills the read slot with the frame the child shares: the loop's
+    // first load hits it, then its store breaks COW (a new frame) and every
+    // load after must read the new one, not a copy of the old translation.
+    expect(memory.load32(DATA)).toBe(40);
     expect(cpu.run(10_000)).toMatchObject({ kind: 'ecall', number: 93 });
     expect(memory.load32(DATA)).toBe(100);
     expect(createCpuMemory(child).load32(DATA)).toBe(40);
