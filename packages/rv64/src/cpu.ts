@@ -74,6 +74,13 @@ export class Rv64Cpu {
   /** st[0]: instructions a region call retired (before its fault or bail-out, if any); st[1]: the index in its pcs of that instruction. */
   private readonly blockState = new Float64Array(2);
   private readonly hotEntry: number;
+  /**
+   * The last run ended on its budget, so pc may be anywhere in a block: the
+   * next run does not count it as a block entry (a loop preempted at a
+   * different instruction each time would otherwise compile a region, and
+   * pay V8's warm-up, for each of them).
+   */
+  private resumeAnywhere = false;
   private readonly decodedWords = (pc: number, out: Int32Array): boolean => this.readDecoded(pc, out);
 
   constructor(readonly memory: CpuMemory, options: Rv64CpuOptions = {}) {
@@ -251,6 +258,7 @@ export class Rv64Cpu {
   /** Runs at most `budget` instructions; returns why it stopped. */
   run(budget: number): CpuExit {
     const exit = this.jit ? this.runBlocks(budget) : this.interpret(budget, false);
+    this.resumeAnywhere = exit.kind === 'budget';
     // Every return to the driver is a trap; Linux clears a dangling LR
     // reservation on each return from a trap (a dummy SC in
     // arch/riscv/kernel/entry.S), so an LR/SC pair split by it fails and retries.
@@ -269,10 +277,12 @@ export class Rv64Cpu {
     let left = budget;
     let n = 0; // retired by regions and not yet added to this.retired
     let block: CompiledBlock | null | undefined;
+    let counted = !this.resumeAnywhere;
     try {
       while (left > 0) {
         block = blocks.get(pc);
-        if (block === undefined) block = this.blockAt(pc);
+        if (block === undefined && counted) block = this.blockAt(pc);
+        counted = true;
         let limit = 1; // what the interpreter runs when the region did not
         if (block != null) {
           const next = block.run(xl, xh, mem, st, fpr, left);
