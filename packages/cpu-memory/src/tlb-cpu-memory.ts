@@ -1,7 +1,7 @@
 import { PAGE_SIZE } from '@tskern/abi';
 import type { UserFaultWait } from '@tskern/mm-api';
 import { handleUserFault, PTE_EXEC, PTE_READ, PTE_WRITE, type AddressSpace, type TranslationObserver } from '@tskern/mman';
-import { CpuMemoryFault, type CpuMemory, type MemoryAccess } from '@tskern/rv64';
+import { CpuMemoryFault, type CpuMemory, type CpuTlb, type CpuTlbWay, type MemoryAccess } from '@tskern/rv64';
 import { faultKind } from './fault-kind';
 
 /** Options of createCpuMemory. */
@@ -14,7 +14,7 @@ export interface CpuMemoryOptions {
 export type CodeInvalidation = (address: number, length: number) => void;
 
 /** One direct-mapped TLB: page -> the frame's bytes and the page's byte offset in them. */
-class Tlb {
+class Tlb implements CpuTlbWay {
   /** The cached page per slot; NaN when empty (NaN equals nothing, not even a negative page). */
   readonly page: Float64Array;
   readonly bytes: Uint8Array[];
@@ -73,6 +73,12 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
   private readonly unobserve: () => void;
   /** What the last `retry` fault waits on, until the driver takes it (`takeFaultWait`). */
   private faultWait: UserFaultWait | null = null;
+  /**
+   * The read and write ways, for the CPU's compiled blocks to probe inline
+   * (rv64's CpuTlb). The arrays are this memory's own, changed only in
+   * place: invalidate() drops a slot for them too.
+   */
+  readonly tlb: CpuTlb;
 
   constructor(
     readonly addressSpace: AddressSpace,
@@ -86,6 +92,7 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     this.r = new Tlb(entries);
     this.w = new Tlb(entries);
     this.x = new Tlb(entries);
+    this.tlb = { mask: this.mask, read: this.r, write: this.w };
     this.taskSize = addressSpace.options.taskSize;
     this.unobserve = addressSpace.pt.observe(this);
   }

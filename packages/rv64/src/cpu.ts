@@ -71,9 +71,16 @@ export class Rv64Cpu {
   private readonly blockPages = new Map<number, number[]>();
   /** Interpreted runs of not-yet-compiled entries. */
   private readonly heat = new Map<number, number>();
-  /** st[0]: instructions a block call retired before its fault or bail-out; st[1]: a loop block's passes. */
-  private readonly blockState = new Int32Array(2);
+  /** st[0]: instructions a region call retired (before its fault or bail-out, if any); st[1]: the index in its pcs of that instruction. */
+  private readonly blockState = new Float64Array(2);
   private readonly hotEntry: number;
+  /**
+   * The last run ended on its budget, so pc may be anywhere in a block: the
+   * next run does not count it as a block entry (a loop preempted at a
+   * different instruction each time would otherwise compile a region, and
+   * pay V8's warm-up, for each of them).
+   */
+  private resumeAnywhere = false;
   private readonly decodedWords = (pc: number, out: Int32Array): boolean => this.readDecoded(pc, out);
 
   constructor(readonly memory: CpuMemory, options: Rv64CpuOptions = {}) {
@@ -172,7 +179,7 @@ export class Rv64Cpu {
       return undefined;
     }
     this.heat.delete(pc);
-    const block = compileBlock(pc, this.decodedWords);
+    const block = compileBlock(pc, this.decodedWords, this.memory.tlb);
     this.blocks.set(pc, block);
     const key = Math.floor(pc / PAGE);
     const entries = this.blockPages.get(key);
@@ -251,6 +258,7 @@ export class Rv64Cpu {
   /** Runs at most `budget` instructions; returns why it stopped. */
   run(budget: number): CpuExit {
     const exit = this.jit ? this.runBlocks(budget) : this.interpret(budget, false);
+    this.resumeAnywhere = exit.kind === 'budget';
     // Every return to the driver is a trap; Linux clears a dangling LR
     // reservation on each return from a trap (a dummy SC in
     // arch/riscv/kernel/entry.S), so an LR/SC pair split by it fails and retries.
@@ -259,40 +267,44 @@ export class Rv64Cpu {
   }
 
   /**
-   * The dispatch loop: compiled blocks while one fits in the budget, the
-   * interpreter for cold code, for instructions blocks do not compile, and
+   * The dispatch loop: compiled regions while they make progress, the
+   * interpreter for cold code, for instructions regions do not compile, and
    * for a budget tail shorter than the next block.
    */
   private runBlocks(budget: number): CpuExit {
     const xl = this.xlo, xh = this.xhi, mem = this.memory, st = this.blockState, fpr = this.fpr, blocks = this.blocks;
     let pc = this.pc;
     let left = budget;
-    let n = 0; // retired by blocks and not yet added to this.retired
+    let n = 0; // retired by regions and not yet added to this.retired
     let block: CompiledBlock | null | undefined;
+    let counted = !this.resumeAnywhere;
     try {
       while (left > 0) {
         block = blocks.get(pc);
-        if (block === undefined) block = this.blockAt(pc);
-        if (block != null && block.count <= left) {
+        if (block === undefined && counted) block = this.blockAt(pc);
+        counted = true;
+        let limit = 1; // what the interpreter runs when the region did not
+        if (block != null) {
           const next = block.run(xl, xh, mem, st, fpr, left);
-          // -1 (odd, so never a pc: every pc is even) is a bail-out.
-          if (next !== -1) {
-            const done = block.loop ? st[1]! * block.count : block.count;
-            n += done; left -= done; pc = next;
-            continue;
+          const done = st[0]!;
+          n += done; left -= done;
+          // -1 (odd, so never a pc: every pc is even) is a bail-out: the
+          // interpreter takes the instruction at st[1].
+          if (next === -1) pc = block.pcs[st[1]!]!;
+          else {
+            pc = next;
+            if (done !== 0) continue;
+            // Its first block does not fit in the budget: the tail runs interpreted.
+            limit = left;
           }
-          // Bail-out: retire what ran, let the interpreter take the instruction.
-          const at = st[0]!;
-          n += at; left -= at; pc = block.pcs[at % block.count]!;
         }
         this.pc = pc;
         this.retired += n;
         n = 0;
         const before = this.retired;
         // Cold code runs up to its next taken jump (a block entry); an
-        // uncompiled instruction runs alone; a budget tail shorter than the
-        // block, or a block that bailed out, runs interpreted.
-        const exit = block === undefined ? this.interpret(left, true) : this.interpret(block === null ? 1 : Math.min(left, block.count), false);
+        // uncompiled instruction or one a region bailed out on runs alone.
+        const exit = block === undefined ? this.interpret(left, true) : this.interpret(limit, false);
         left -= this.retired - before;
         pc = this.pc;
         if (exit.kind !== 'budget') return exit;
@@ -302,10 +314,9 @@ export class Rv64Cpu {
       return { kind: 'budget', pc };
     } catch (e) {
       if (!(e instanceof CpuMemoryFault) || block == null) throw e;
-      // The fault came out of a block: st[0] instructions of the call retired.
-      const at = st[0]!;
-      this.pc = block.pcs[at % block.count]!;
-      this.retired += n + at;
+      // The fault came out of a region: st[0] instructions of the call retired.
+      this.pc = block.pcs[st[1]!]!;
+      this.retired += n + st[0]!;
       return { kind: 'fault', pc: this.pc, fault: e.kind, address: e.address, access: e.access };
     }
   }

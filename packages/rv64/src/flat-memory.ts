@@ -1,7 +1,9 @@
 // A CpuMemory over one contiguous buffer with per-page protections: for
 // tests, examples and benchmarks of the CPU alone. The kernel plugs its page
-// tables in instead.
-import { CpuMemoryFault, type CpuMemory, type MemoryAccess } from './memory.js';
+// tables in instead. Its pages are also a CpuTlb that never misses (one
+// slot per page), so compiled blocks take their inline path on it and only
+// a protected page (or an access crossing a page) goes through the methods.
+import { CpuMemoryFault, type CpuMemory, type CpuTlb, type CpuTlbWay, type MemoryAccess } from './memory.js';
 
 const PAGE = 4096;
 /** Protection bits, as PROT_READ / PROT_WRITE / PROT_EXEC. */
@@ -11,12 +13,19 @@ export class FlatCpuMemory implements CpuMemory {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
   private readonly prot: Uint8Array;
+  readonly tlb: CpuTlb;
 
-  /** `size` bytes (a multiple of 4096) mapped at `base`, all read/write/execute until protect() says otherwise. */
+  /** `size` bytes (a multiple of 4096) mapped at `base` (page-aligned), all read/write/execute until protect() says otherwise. */
   constructor(readonly base: number, readonly size: number) {
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
-    this.prot = new Uint8Array(Math.ceil(size / PAGE)).fill(READ | WRITE | EXEC);
+    const pages = Math.ceil(size / PAGE);
+    this.prot = new Uint8Array(pages).fill(READ | WRITE | EXEC);
+    let slots = 1;
+    while (slots < pages) slots *= 2;
+    const way = (): CpuTlbWay => ({ page: new Float64Array(slots).fill(NaN), view: new Array<DataView>(slots).fill(this.view), base: new Float64Array(slots) });
+    this.tlb = { mask: slots - 1, read: way(), write: way() };
+    this.protect(base, size, READ | WRITE | EXEC);
   }
 
   /** Sets the protection (PROT_* bits) of the pages covering [address, address + length). */
@@ -24,6 +33,14 @@ export class FlatCpuMemory implements CpuMemory {
     const first = Math.floor((address - this.base) / PAGE);
     const last = Math.floor((address - this.base + length - 1) / PAGE);
     for (let p = first; p <= last; p++) this.prot[p] = prot;
+    // The TLB slots follow: a page is in a way exactly while its protection allows the access.
+    const { mask, read, write } = this.tlb;
+    for (let p = Math.max(first, 0); p <= Math.min(last, this.prot.length - 1); p++) {
+      const page = this.base / PAGE + p;
+      read.page[page & mask] = (prot & READ) !== 0 ? page : NaN;
+      write.page[page & mask] = (prot & WRITE) !== 0 ? page : NaN;
+      read.base[page & mask] = write.base[page & mask] = p * PAGE;
+    }
   }
 
   /** The offset of [address, address + size) in the buffer, or a fault. */

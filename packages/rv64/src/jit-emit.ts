@@ -2,6 +2,8 @@
 // interpreter's semantics (cpu.ts) with the register numbers, immediates and
 // pc folded in as literals. Registers stay in the xl/xh Int32Arrays, so a
 // memory fault or a bail-out leaves them exactly as the interpreter would.
+// Loads and stores come from jit-memory.ts.
+import { emitMemory } from './jit-memory.js';
 import { Op } from './op.js';
 
 const TWO32 = 4294967296;
@@ -11,8 +13,6 @@ export const HELPERS = ['mul64', 'mulh64', 'mulhsu64', 'mulhu64', 'divrem64', 'd
 
 const L = (r: number): string => `xl[${r}]`;
 const H = (r: number): string => `xh[${r}]`;
-/** The effective address rs1 + imm as a number, as the interpreter computes it. */
-const addr = (rs1: number, imm: number): string => `(xh[${rs1}] * ${TWO32} + (xl[${rs1}] >>> 0) + ${imm})`;
 const setW = (rd: number, v: string): string => `{ const v = ${v}; xl[${rd}] = v; xh[${rd}] = v >> 31; }`;
 
 /**
@@ -21,7 +21,9 @@ const setW = (rd: number, v: string): string => `{ const v = ${v}; xl[${rd}] = v
  * (system, CSR, fence.i, LR/SC/AMO, illegal). `mark` records the
  * instruction's index before anything that can throw or bail out.
  */
-export function emitStraight(op: Op, rd: number, rs1: number, rs2: number, imm: number, w2: number, pc: number, mark: string): string | undefined {
+export function emitStraight(op: Op, rd: number, rs1: number, rs2: number, imm: number, w2: number, pc: number, mark: string, tlb: boolean): string | undefined {
+  const access = emitMemory(op, rd, rs1, rs2, imm, mark, tlb);
+  if (access !== undefined) return access;
   switch (op) {
     case Op.Addi:
       // In int32 arithmetic: the low word carries out when it wraps below the operand.
@@ -38,19 +40,6 @@ export function emitStraight(op: Op, rd: number, rs1: number, rs2: number, imm: 
       const v = pc + imm;
       return `xl[${rd}] = ${v | 0}; xh[${rd}] = ${Math.floor(v / TWO32) | 0};`;
     }
-    case Op.Lb: return `${mark} ${setW(rd, `(mem.load8(${addr(rs1, imm)}) << 24) >> 24`)}`;
-    case Op.Lh: return `${mark} ${setW(rd, `(mem.load16(${addr(rs1, imm)}) << 16) >> 16`)}`;
-    case Op.Lw: return `${mark} ${setW(rd, `mem.load32(${addr(rs1, imm)})`)}`;
-    case Op.Ld:
-      return `${mark} { const a = ${addr(rs1, imm)}; const lo = mem.load32(a); xh[${rd}] = mem.load32(a + 4); xl[${rd}] = lo; }`;
-    case Op.Lbu: return `${mark} xl[${rd}] = mem.load8(${addr(rs1, imm)}); xh[${rd}] = 0;`;
-    case Op.Lhu: return `${mark} xl[${rd}] = mem.load16(${addr(rs1, imm)}); xh[${rd}] = 0;`;
-    case Op.Lwu: return `${mark} xl[${rd}] = mem.load32(${addr(rs1, imm)}); xh[${rd}] = 0;`;
-    case Op.Sb: return `${mark} mem.store8(${addr(rs1, imm)}, xl[${rs2}] & 0xff);`;
-    case Op.Sh: return `${mark} mem.store16(${addr(rs1, imm)}, xl[${rs2}] & 0xffff);`;
-    case Op.Sw: return `${mark} mem.store32(${addr(rs1, imm)}, xl[${rs2}]);`;
-    case Op.Sd:
-      return `${mark} { const a = ${addr(rs1, imm)}; mem.store32(a, xl[${rs2}]); mem.store32(a + 4, xh[${rs2}]); }`;
     case Op.Slti: case Op.Slt: case Op.Sltiu: case Op.Sltu: {
       const unsigned = op === Op.Sltiu || op === Op.Sltu;
       const immediate = op === Op.Slti || op === Op.Sltiu;
@@ -106,18 +95,11 @@ export function emitStraight(op: Op, rd: number, rs1: number, rs2: number, imm: 
     case Op.Remuw:
       return `{ const a = xl[${rs1}] >>> 0, b = xl[${rs2}] >>> 0; ${setW(rd, 'b === 0 ? a | 0 : (a % b) | 0')} }`;
     case Op.Fence: return '';
-    case Op.Flw:
-      return `${mark} { const v = mem.load32(${addr(rs1, imm)}); fpr.i32[${rd * 2}] = v; fpr.i32[${rd * 2 + 1}] = -1; }`;
-    case Op.Fld:
-      return `${mark} { const a = ${addr(rs1, imm)}; const lo = mem.load32(a); fpr.i32[${rd * 2 + 1}] = mem.load32(a + 4); fpr.i32[${rd * 2}] = lo; }`;
-    case Op.Fsw: return `${mark} mem.store32(${addr(rs1, imm)}, fpr.i32[${rs2 * 2}]);`;
-    case Op.Fsd:
-      return `${mark} { const a = ${addr(rs1, imm)}; mem.store32(a, fpr.i32[${rs2 * 2}]); mem.store32(a + 4, fpr.i32[${rs2 * 2 + 1}]); }`;
     default:
       if (op < Op.FaddS) return undefined;
       // F/D: the interpreter's own routine; false (an invalid dynamic rounding
       // mode) bails out so the interpreter re-executes it into an illegal exit.
-      return `${mark} if (!executeFloat(fpr, xl, xh, ${op}, ${rd}, ${rs1}, ${rs2}, ${w2 & 0xff}, ${(w2 >> 8) & 7})) { st[0] = at; return -1; }`;
+      return `${mark} if (!executeFloat(fpr, xl, xh, ${op}, ${rd}, ${rs1}, ${rs2}, ${w2 & 0xff}, ${(w2 >> 8) & 7})) { st[0] = n + at - F[bk]; st[1] = at; return -1; }`;
   }
 }
 

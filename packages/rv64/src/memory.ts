@@ -58,4 +58,39 @@ export interface CpuMemory {
   store32(address: number, value: number): void;
   /** Two bytes of instruction stream, zero-extended; needs execute permission. */
   fetch16(address: number): number;
+  /**
+   * The memory's software TLB, when it has one the compiled blocks may probe
+   * inline (jit-memory.ts): a hit is then a compare and a DataView access
+   * with no call, and only a miss calls the methods above.
+   */
+  readonly tlb?: CpuTlb;
+}
+
+/**
+ * One direct-mapped way of a software TLB: slot `page & mask` translates
+ * `page` (a virtual page number) when `page[slot]` equals it, to the bytes
+ * `view[slot]` from offset `base[slot]` on. An empty slot holds NaN, which
+ * equals nothing. The owner keeps these arrays for its whole life and
+ * changes them in place, dropping a slot before the translation it caches
+ * stops being valid (munmap, mprotect, a COW break): compiled code holds
+ * them, never a copy, so it can never use a stale entry.
+ */
+export interface CpuTlbWay {
+  readonly page: Float64Array;
+  readonly view: DataView[];
+  readonly base: Float64Array;
+}
+
+/**
+ * A software TLB the CPU may read directly: a way for loads, one for stores
+ * (a page may be readable but not yet writable, as under copy-on-write).
+ * Only hits are taken inline; everything else (a miss, a page-crossing
+ * access, a fault) goes through the CpuMemory methods, so the semantics stay
+ * theirs.
+ */
+export interface CpuTlb {
+  /** Slots per way minus one (a power of two minus one). */
+  readonly mask: number;
+  readonly read: CpuTlbWay;
+  readonly write: CpuTlbWay;
 }
