@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import { formatDeadlock, Scheduler, type DeadlockReport, type KernelClock } from '@tskern/sched';
+import { formatDeadlock, Scheduler, type BlockOptions, type DeadlockReport, type KernelClock, type WaitSource } from '@tskern/sched';
 import { handleSignal, type Block, type RawArg, type SyscallDispatcher, type SyscallReturn } from '@tskern/syscall';
 import type { TaskTable } from '@tskern/tasks';
 
@@ -31,6 +31,33 @@ export type RuntimeStep =
 export interface CallBlocked {
   readonly kind: 'blocked';
   readonly reason: string;
+}
+
+/**
+ * A CallBlocked whose reason is the Block's, read when asked: a futex
+ * formats its address, which cost more than the rest of a wait.
+ */
+class Blocked implements CallBlocked {
+  readonly kind = 'blocked';
+  constructor(private readonly block: Block) {}
+  get reason(): string {
+    return this.block.reason;
+  }
+}
+
+const NO_SOURCES: readonly WaitSource[] = [];
+
+/** How a sleeping call waits, for the scheduler; the reason is read only by a deadlock report. */
+class ParkedCall implements BlockOptions {
+  readonly on: readonly WaitSource[];
+  readonly deadline: number | null;
+  constructor(private readonly block: Block) {
+    this.on = block.on ?? NO_SOURCES;
+    this.deadline = block.deadline ?? null;
+  }
+  get reason(): string {
+    return this.block.reason;
+  }
 }
 
 /**
@@ -115,7 +142,7 @@ export class TaskRuntime {
     }
     this.park(tid, r);
     this.issued.set(tid, { nr, a0: typeof a0 === 'bigint' ? Number(BigInt.asIntN(64, a0)) : a0 });
-    return { kind: 'blocked', reason: r.reason };
+    return new Blocked(r);
   }
 
   /** Put running task `tid` at the tail of the run queue (its time slice is over). */
@@ -238,11 +265,12 @@ export class TaskRuntime {
     if (this.scheduler.state(tid) === undefined) this.scheduler.makeRunnable(tid);
     this.blocks.set(tid, block);
     if (block.on === undefined || block.on.length === 0) this.polled.add(tid);
-    this.scheduler.block(tid, { on: block.on ?? [], deadline: block.deadline ?? null, reason: block.reason });
+    this.scheduler.block(tid, new ParkedCall(block));
   }
 
   /** Retry the Blocks nothing can wake; those that answer (or change) wake their task. */
   private poll(): void {
+    if (this.polled.size === 0) return;
     for (const tid of [...this.polled]) {
       const block = this.blocks.get(tid);
       if (block === undefined) {
