@@ -105,13 +105,17 @@ export class TaskRuntime {
   /** How each sleeping call was issued (nr, orig a0): what a restart from user mode re-issues. */
   private readonly issued = new Map<number, { nr: number; a0: number }>();
   /**
-   * Sleeping tasks whose Block names no wait source (`on`): nothing wakes
-   * them but their deadline or a signal, so each `next()` retries them (a
-   * futex wait or a lock request is answered inside another task's call).
+   * Sleeping tasks whose Block names no wait source (`on`) and is not
+   * `timerOnly`: nothing wakes them but their deadline or a signal, yet
+   * another task's call may answer them, so each `next()` retries them.
    */
   private readonly polled = new Set<number>();
   /** What a polled Block answered when it stopped waiting, until its task runs. */
   private readonly completed = new Map<number, SyscallReturn>();
+  /** `tasks.changes` when `sync` last matched the scheduler to the table (-1: never). */
+  private syncedAt = -1;
+  /** `tasks.changes` when `reapSleepers` last looked for dead sleepers. */
+  private reapedAt = -1;
   /** What a signal does to a blocked call. */
   interruptPolicy: InterruptPolicy = (_tid, block): SyscallReturn | 'rewind' => {
     block.cancel();
@@ -264,7 +268,7 @@ export class TaskRuntime {
   private park(tid: number, block: Block): void {
     if (this.scheduler.state(tid) === undefined) this.scheduler.makeRunnable(tid);
     this.blocks.set(tid, block);
-    if (block.on === undefined || block.on.length === 0) this.polled.add(tid);
+    if ((block.on === undefined || block.on.length === 0) && block.timerOnly !== true) this.polled.add(tid);
     this.scheduler.block(tid, new ParkedCall(block));
   }
 
@@ -303,11 +307,18 @@ export class TaskRuntime {
    * queue, a lock request is withdrawn) rather than at the next `next()`.
    */
   private reapSleepers(): void {
+    // Only a call that ended or created tasks can have killed a sleeper: with
+    // a thousand processes asleep, a scan after every call was most of the
+    // time (LTP's shm_open/23-1).
+    if (this.tasks.changes === this.reapedAt) return;
+    this.reapedAt = this.tasks.changes;
     for (const tid of [...this.blocks.keys()]) if (this.tasks.get(tid)?.alive !== true) this.forget(tid);
   }
 
-  /** New live tasks join the run queue; dead ones leave. */
+  /** New live tasks join the run queue; dead ones leave (a scan only when the table changed since the last). */
   private sync(): void {
+    if (this.tasks.changes === this.syncedAt) return;
+    this.syncedAt = this.tasks.changes;
     for (const task of this.tasks.tasks()) {
       if (task.alive && this.scheduler.state(task.tid) === undefined) this.scheduler.makeRunnable(task.tid);
     }
