@@ -126,14 +126,14 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
   const { cmd, private: priv, clockRealtime } = decodeFutexOp(op);
   if (clockRealtime && !clockRealtimeAllowed(cmd)) return -Errno.ENOSYS;
   const table = kernelFutexes(task);
-  const clock = blockingServices(task).clock;
-  const memory = taskFutexMemory(task);
+  // The memory view is made only by the commands that read the word (not by a wake).
   const keyOf = (addr: number): FutexKey | number => futexKeyOf(task.mm, addr, priv);
   switch (cmd) {
     case FUTEX.FUTEX_WAIT:
     case FUTEX.FUTEX_WAIT_BITSET: {
       const bitset = cmd === FUTEX.FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3 >>> 0;
       if (bitset === 0) return -Errno.EINVAL;
+      const clock = blockingServices(task).clock;
       let deadline: number | undefined;
       if (utime !== 0) {
         const d = readDeadline(task, utime, cmd === FUTEX.FUTEX_WAIT, clockRealtime, clock);
@@ -142,7 +142,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       }
       const key = keyOf(uaddr);
       if (typeof key === 'number') return key;
-      const block = new FutexWaitBlock(table, memory, key, uaddr, val, bitset, deadline, clock);
+      const block = new FutexWaitBlock(table, taskFutexMemory(task), key, uaddr, val, bitset, deadline, clock);
       const queued = block.enqueue();
       if (queued < 0) return queued;
       const expired = block.expireIfDue();
@@ -166,7 +166,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       const key2 = keyOf(uaddr2);
       if (typeof key2 === 'number') return key2;
       if (cmd === FUTEX.FUTEX_CMP_REQUEUE) {
-        const check = futexCheckValue(memory, uaddr, val3);
+        const check = futexCheckValue(taskFutexMemory(task), uaddr, val3);
         if (check < 0) return check;
       }
       return table.requeue(key1, key2, nrWake, nrRequeue);
@@ -176,7 +176,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       if (typeof key1 === 'number') return key1;
       const key2 = keyOf(uaddr2);
       if (typeof key2 === 'number') return key2;
-      return futexWakeOp(table, memory, key1, key2, uaddr2, val | 0, utime | 0, val3 >>> 0);
+      return futexWakeOp(table, taskFutexMemory(task), key1, key2, uaddr2, val | 0, utime | 0, val3 >>> 0);
     }
     default:
       return -Errno.ENOSYS;
