@@ -12,7 +12,7 @@ class KeyQueue implements FutexWaiterQueue {
 
   constructor(
     readonly key: FutexKey,
-    private readonly onEmpty: (q: KeyQueue) => void,
+    private readonly table: FutexTable,
   ) {}
 
   append(w: FutexWaiter): void {
@@ -34,7 +34,7 @@ class KeyQueue implements FutexWaiterQueue {
     else w.next.prev = w.prev;
     w.prev = w.next = null;
     w.queue = null;
-    if (--this.size === 0) this.onEmpty(this);
+    if (--this.size === 0) this.table.drop(this);
   }
 }
 
@@ -56,13 +56,14 @@ export class FutexTable {
     }
     let q = byOffset.get(key.offset);
     if (q === undefined && create) {
-      q = new KeyQueue(key, (empty) => this.drop(empty));
+      q = new KeyQueue(key, this);
       byOffset.set(key.offset, q);
     }
     return q;
   }
 
-  private drop(q: KeyQueue): void {
+  /** A queue that became empty leaves the table (its KeyQueue calls this). */
+  drop(q: FutexWaiterQueue & { readonly key: FutexKey }): void {
     const byOffset = this.queues.get(q.key.object);
     if (byOffset?.get(q.key.offset) !== q) return;
     byOffset.delete(q.key.offset);

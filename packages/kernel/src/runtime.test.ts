@@ -53,7 +53,7 @@ describe('the runtime under a virtual clock', () => {
     const c = rt.syscall(p, SYS.fork);
     if (typeof c !== 'number') throw new Error('fork blocked');
     const status = top - 64;
-    expect(rt.syscall(p, SYS.wait4, c, status, 0, 0)).toEqual({ kind: 'blocked', reason: `wait4(${c})` });
+    expect(rt.syscall(p, SYS.wait4, c, status, 0, 0)).toMatchObject({ kind: 'blocked', reason: `wait4(${c})` });
     expect(runUntil(rt, c)).toBeNull();
     const req = putTimespec(k, c, top - 128, 2, 500);
     expect(rt.syscall(c, SYS.nanosleep, req, 0)).toMatchObject({ kind: 'blocked', reason: 'nanosleep' });
@@ -95,7 +95,7 @@ describe('the runtime under a virtual clock', () => {
     runUntil(rt, c);
     expect(rt.syscall(c, SYS.close, w)).toBe(0);
     const cbuf = top - 4096;
-    expect(rt.syscall(c, SYS.read, r, cbuf, 100)).toEqual({ kind: 'blocked', reason: expect.stringMatching(/^read pipe:\[\d+\]$/) });
+    expect(rt.syscall(c, SYS.read, r, cbuf, 100)).toMatchObject({ kind: 'blocked', reason: expect.stringMatching(/^read pipe:\[\d+\]$/) });
     // The parent (still on its CPU) writes and closes its write end.
     const msg = new TextEncoder().encode('hello, pipe');
     k.store(p, top - 8192, msg);

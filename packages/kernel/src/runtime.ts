@@ -1,5 +1,5 @@
 import { Errno } from '@tskern/abi';
-import { formatDeadlock, Scheduler, type DeadlockReport, type KernelClock, type WaitSource } from '@tskern/sched';
+import { formatDeadlock, Scheduler, type BlockOptions, type DeadlockReport, type KernelClock, type WaitSource } from '@tskern/sched';
 import { handleSignal, type Block, type RawArg, type SyscallDispatcher, type SyscallReturn } from '@tskern/syscall';
 import type { TaskTable } from '@tskern/tasks';
 
@@ -31,6 +31,33 @@ export type RuntimeStep =
 export interface CallBlocked {
   readonly kind: 'blocked';
   readonly reason: string;
+}
+
+/**
+ * A CallBlocked whose reason is the Block's, read when asked: a futex
+ * formats its address, which cost more than the rest of a wait.
+ */
+class Blocked implements CallBlocked {
+  readonly kind = 'blocked';
+  constructor(private readonly block: Block) {}
+  get reason(): string {
+    return this.block.reason;
+  }
+}
+
+const NO_SOURCES: readonly WaitSource[] = [];
+
+/** How a sleeping call waits, for the scheduler; the reason is read only by a deadlock report. */
+class ParkedCall implements BlockOptions {
+  readonly on: readonly WaitSource[];
+  readonly deadline: number | null;
+  constructor(private readonly block: Block) {
+    this.on = block.on ?? NO_SOURCES;
+    this.deadline = block.deadline ?? null;
+  }
+  get reason(): string {
+    return this.block.reason;
+  }
 }
 
 /**
@@ -78,15 +105,19 @@ export class TaskRuntime {
   /** How each sleeping call was issued (nr, orig a0): what a restart from user mode re-issues. */
   private readonly issued = new Map<number, { nr: number; a0: number }>();
   /**
-   * Sleeping tasks whose Block names no wait source (`on`): nothing wakes
-   * them but their deadline or a signal, so each `next()` retries them (a
-   * futex wait or a lock request is answered inside another task's call).
+   * Sleeping tasks whose Block names no wait source (`on`) and is not
+   * `timerOnly`: nothing wakes them but their deadline or a signal, yet
+   * another task's call may answer them, so each `next()` retries them.
    */
   private readonly polled = new Set<number>();
   /** Tasks asleep in a page fault (`waitInFault`): they return to user mode with no call result. */
   private readonly faulting = new Set<number>();
   /** What a polled Block answered when it stopped waiting, until its task runs. */
   private readonly completed = new Map<number, SyscallReturn>();
+  /** `tasks.changes` when `sync` last matched the scheduler to the table (-1: never). */
+  private syncedAt = -1;
+  /** `tasks.changes` when `reapSleepers` last looked for dead sleepers. */
+  private reapedAt = -1;
   /** What a signal does to a blocked call. */
   interruptPolicy: InterruptPolicy = (_tid, block): SyscallReturn | 'rewind' => {
     block.cancel();
@@ -117,7 +148,7 @@ export class TaskRuntime {
     }
     this.park(tid, r);
     this.issued.set(tid, { nr, a0: typeof a0 === 'bigint' ? Number(BigInt.asIntN(64, a0)) : a0 });
-    return { kind: 'blocked', reason: r.reason };
+    return new Blocked(r);
   }
 
   /** Put running task `tid` at the tail of the run queue (its time slice is over). */
@@ -254,12 +285,13 @@ export class TaskRuntime {
   private park(tid: number, block: Block): void {
     if (this.scheduler.state(tid) === undefined) this.scheduler.makeRunnable(tid);
     this.blocks.set(tid, block);
-    if (block.on === undefined || block.on.length === 0) this.polled.add(tid);
-    this.scheduler.block(tid, { on: block.on ?? [], deadline: block.deadline ?? null, reason: block.reason });
+    if ((block.on === undefined || block.on.length === 0) && block.timerOnly !== true) this.polled.add(tid);
+    this.scheduler.block(tid, new ParkedCall(block));
   }
 
   /** Retry the Blocks nothing can wake; those that answer (or change) wake their task. */
   private poll(): void {
+    if (this.polled.size === 0) return;
     for (const tid of [...this.polled]) {
       const block = this.blocks.get(tid);
       if (block === undefined) {
@@ -293,11 +325,18 @@ export class TaskRuntime {
    * queue, a lock request is withdrawn) rather than at the next `next()`.
    */
   private reapSleepers(): void {
+    // Only a call that ended or created tasks can have killed a sleeper: with
+    // a thousand processes asleep, a scan after every call was most of the
+    // time (LTP's shm_open/23-1).
+    if (this.tasks.changes === this.reapedAt) return;
+    this.reapedAt = this.tasks.changes;
     for (const tid of [...this.blocks.keys()]) if (this.tasks.get(tid)?.alive !== true) this.forget(tid);
   }
 
-  /** New live tasks join the run queue; dead ones leave. */
+  /** New live tasks join the run queue; dead ones leave (a scan only when the table changed since the last). */
   private sync(): void {
+    if (this.tasks.changes === this.syncedAt) return;
+    this.syncedAt = this.tasks.changes;
     for (const task of this.tasks.tasks()) {
       if (task.alive && this.scheduler.state(task.tid) === undefined) this.scheduler.makeRunnable(task.tid);
     }

@@ -46,7 +46,47 @@ export class AnonVma {
    */
   constructor(readonly inherited = false) {}
   /** The interned VMAs that carry this identity (dies with it). */
-  readonly interned = new Map<string, Vma>();
+  readonly interned = new VmaInterning();
+}
+
+/**
+ * Interned private anonymous VMAs by attributes. The last one asked for is
+ * compared field by field before any key string is built: a fresh
+ * identity's table (one per first store) usually only ever holds one, and
+ * an mmap+touch+munmap loop asks for the same one again and again.
+ */
+class VmaInterning {
+  private last: Vma | null = null;
+  private byKey: Map<string, Vma> | null = null;
+
+  /** The VMA with these attributes, or undefined (then `add` the new one). */
+  find(prot: number, maxProt: number, flags: number, name: string | null, pgoffDelta: number): Vma | undefined {
+    const last = this.last;
+    if (last !== null && last.prot === prot && last.maxProt === maxProt && last.flags === flags && last.name === name && last.pgoffDelta === pgoffDelta) {
+      return last;
+    }
+    if (this.byKey === null) return undefined;
+    const vma = this.byKey.get(keyOf(prot, maxProt, flags, name, pgoffDelta));
+    if (vma !== undefined) this.last = vma;
+    return vma;
+  }
+
+  add(vma: Vma): void {
+    if (this.last === null) {
+      this.last = vma;
+      return;
+    }
+    if (this.byKey === null) {
+      const last = this.last;
+      this.byKey = new Map([[keyOf(last.prot, last.maxProt, last.flags, last.name, last.pgoffDelta), last]]);
+    }
+    this.byKey.set(keyOf(vma.prot, vma.maxProt, vma.flags, vma.name, vma.pgoffDelta), vma);
+    this.last = vma;
+  }
+}
+
+function keyOf(prot: number, maxProt: number, flags: number, name: string | null, pgoffDelta: number): string {
+  return `${prot}:${maxProt}:${flags}:${name ?? ''}:${pgoffDelta}`;
 }
 
 /** Maximum protections a mapping may ever get (Linux's VM_MAY*). */
@@ -105,7 +145,7 @@ export class Vma {
     readonly uffd: UserFaultRegistration | null,
   ) {}
 
-  private static readonly interned = new Map<string, Vma>();
+  private static readonly interned = new VmaInterning();
 
   /** The VMA with these attributes (private anonymous ones are shared objects). */
   static of(
@@ -123,11 +163,10 @@ export class Vma {
     // A registered VMA is not interned: the intern tables would keep its userfaultfd alive.
     if (backing !== null || shared || uffd !== null) return new Vma(prot, maxProt, shared, backing, offset, flags, name, anon, backing === null && !shared ? pgoffDelta : 0, uffd);
     const table = anon === null ? Vma.interned : anon.interned;
-    const key = `${prot}:${maxProt}:${flags}:${name ?? ''}:${pgoffDelta}`;
-    let vma = table.get(key);
+    let vma = table.find(prot, maxProt, flags, name, pgoffDelta);
     if (vma === undefined) {
       vma = new Vma(prot, maxProt, false, null, 0, flags, name, anon, pgoffDelta, null);
-      table.set(key, vma);
+      table.add(vma);
     }
     return vma;
   }

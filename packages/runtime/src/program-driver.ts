@@ -62,7 +62,6 @@ interface SharedMemory {
   users: number;
 }
 
-const CLONE_CALLS = new Set<number>([SYS_RISCV64.clone, SYS_RISCV64.clone3]);
 const TWO53 = 2 ** 53;
 /** Slices between sweeps of dead tasks' CPUs (a sweep walks every hart). */
 const SWEEP_EVERY = 256;
@@ -265,14 +264,17 @@ export class ProgramDriver {
       if (exit.kind === 'ecall') {
         const tidBefore = task.tid;
         const ctxBefore = hart.words.ctx;
-        const args = [10, 11, 12, 13, 14, 15].map((r) => registerArg(cpu, r));
-        const token = this.tracer?.enter(task, exit.number, args.map(Number));
-        const outcome = rt.syscall(tidBefore, exit.number, args[0], args[1], args[2], args[3], args[4], args[5]);
+        const nr = exit.number;
+        // The arguments go in registers, not an array: a call is cheap enough that its garbage showed.
+        const a0 = registerArg(cpu, 10), a1 = registerArg(cpu, 11), a2 = registerArg(cpu, 12);
+        const a3 = registerArg(cpu, 13), a4 = registerArg(cpu, 14), a5 = registerArg(cpu, 15);
+        const token = this.tracer?.enter(task, nr, [a0, a1, a2, a3, a4, a5].map(Number));
+        const outcome = rt.syscall(tidBefore, nr, a0, a1, a2, a3, a4, a5);
         const returned = this.cpuClockNs();
         time.systemNs += returned - mark;
         mark = returned;
         // Children exist even while the parent sleeps in clone (CLONE_VFORK).
-        if (CLONE_CALLS.has(exit.number)) this.adoptClones(task, hart.words);
+        if (nr === SYS_RISCV64.clone || nr === SYS_RISCV64.clone3) this.adoptClones(task, hart.words);
         if (typeof outcome === 'object') {
           if (token !== undefined) this.pendingTrace.set(task, token);
           return;

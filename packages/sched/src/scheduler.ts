@@ -12,8 +12,12 @@ export interface BlockOptions {
   readonly on?: readonly WaitSource[];
   /** Absolute monotonic deadline in ns: it wakes with cause 'timeout' then; NEVER_NS or more is none. */
   readonly deadline?: number | null;
-  /** For the deadlock report: what the call waits for. */
+  /** For the deadlock report: what the call waits for (read only when a report is made, so it may be a getter). */
   readonly reason: string;
+}
+
+function fire(callback: () => void): void {
+  callback();
 }
 
 /** The state of an entity the scheduler knows. */
@@ -22,7 +26,8 @@ export type EntityState = 'runnable' | 'running' | 'blocked';
 interface EntityRecord {
   state: EntityState;
   cause: WakeCause;
-  reason: string;
+  /** While blocked: the options it blocked with, whose `reason` the deadlock report reads. */
+  blockedBy: BlockOptions | null;
   deadline: number | null;
   unregister: (() => void)[];
   timer: TimerHandle | null;
@@ -73,7 +78,7 @@ export class Scheduler<Id> {
   makeRunnable(id: Id): void {
     const e = this.entities.get(id);
     if (e === undefined) {
-      this.entities.set(id, { state: 'runnable', cause: 'runnable', reason: '', deadline: null, unregister: [], timer: null });
+      this.entities.set(id, { state: 'runnable', cause: 'runnable', blockedBy: null, deadline: null, unregister: [], timer: null });
       this.runQueue.push(id);
       return;
     }
@@ -99,7 +104,7 @@ export class Scheduler<Id> {
     invariant(e.state !== 'blocked', () => `entity ${String(id)} blocks twice`);
     this.runQueue.remove(id);
     e.state = 'blocked';
-    e.reason = options.reason;
+    e.blockedBy = options;
     const deadline = options.deadline ?? null;
     e.deadline = deadline !== null && deadline < NEVER_NS ? deadline : null;
     for (const source of options.on ?? []) {
@@ -146,7 +151,7 @@ export class Scheduler<Id> {
   blocked(): BlockedEntity<Id>[] {
     const out: BlockedEntity<Id>[] = [];
     for (const [id, e] of this.entities) {
-      if (e.state === 'blocked') out.push({ id, reason: e.reason, deadline: e.deadline });
+      if (e.state === 'blocked') out.push({ id, reason: e.blockedBy?.reason ?? '', deadline: e.deadline });
     }
     return out;
   }
@@ -160,7 +165,8 @@ export class Scheduler<Id> {
    */
   next(): SchedDecision<Id> {
     for (;;) {
-      this.timers.fireDue(this.now(), (fire) => fire());
+      // The clock is read only when a timer is pending (a read costs more than a switch's bookkeeping).
+      if (this.timers.size > 0) this.timers.fireDue(this.now(), fire);
       const id = this.runQueue.shift();
       if (id !== undefined) {
         const e = this.entities.get(id)!;
@@ -185,7 +191,7 @@ export class Scheduler<Id> {
     this.unhook(e);
     e.state = 'runnable';
     e.cause = cause;
-    e.reason = '';
+    e.blockedBy = null;
     e.deadline = null;
     this.runQueue.push(id);
     return true;

@@ -25,6 +25,13 @@ export interface Block {
    * wakes, so a handler need not know the scheduler.
    */
   readonly on?: readonly WaitSource[];
+  /**
+   * Only its deadline or a signal ends the wait (nanosleep): the runtime
+   * leaves it parked until its timer or a signal wakes it. A Block with no
+   * wait source (`on`) and without this is retried at every scheduling
+   * decision, since another task's call may have answered it.
+   */
+  readonly timerOnly?: boolean;
   /** Try again: the result (or -errno), or another Block to sleep again. */
   retry(): SyscallReturn;
   /** Unregister from whatever it registered on (a signal or a deadline ended the wait). */

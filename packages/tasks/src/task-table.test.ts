@@ -118,6 +118,32 @@ describe('TaskTable: processes', () => {
   });
 });
 
+describe('TaskTable: changes', () => {
+  it('moves when a task is created, ends, takes the leader\'s tid or is reaped, and not on a plain call', () => {
+    const { t, spawn } = table();
+    const seen = [t.changes];
+    const step = (what: () => unknown): boolean => {
+      what();
+      const moved = t.changes !== seen[seen.length - 1];
+      seen.push(t.changes);
+      return moved;
+    };
+    let p = spawn();
+    expect(seen[0]).not.toBe(t.changes);
+    seen.push(t.changes);
+    let child = p;
+    expect(step(() => (child = t.fork(p)))).toBe(true);
+    expect(step(() => mmap(child.mm, 0, 4096, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, null, 0))).toBe(false);
+    expect(step(() => t.wait(p, -1, 1 /* WNOHANG */))).toBe(false);
+    let th = p;
+    expect(step(() => (th = t.clone(p, { flags: THREAD, exitSignal: 0 }) as typeof p))).toBe(true);
+    expect(step(() => t.exec(th, '/bin/p'))).toBe(true); // the leader ends, the thread takes its tid
+    p = th;
+    expect(step(() => t.exit(child, 0))).toBe(true);
+    expect(step(() => t.wait(p, child.pid, 0))).toBe(true);
+  });
+});
+
 describe('TaskTable: hooks', () => {
   it('tells of the mm release, the cleared child tid and the process exit, in Linux\'s order', () => {
     const frames = new ArenaFrameAllocator({ frames: 256 });

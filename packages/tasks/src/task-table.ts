@@ -109,6 +109,8 @@ export class TaskTable {
   private readonly programs = new Map<string, ProgramImage>();
   private readonly users = new Map<Part, number>();
   private nextTid = 2; // 1 is the reaper
+  /** Bumped whenever a task is created, ends, takes another tid or leaves the table (see `changes`). */
+  private changeCount = 0;
   private readonly kernel: TaskKernel;
 
   constructor(private readonly options: TaskTableOptions) {
@@ -127,6 +129,16 @@ export class TaskTable {
   /** Tasks created since boot, spawned and cloned (total_forks, /proc/stat's `processes`). */
   get created(): number {
     return this.nextTid - 2;
+  }
+
+  /**
+   * A count that moves whenever the set of tasks or of live tasks changes
+   * (a task created, a thread ended, an execve's thread taking the leader's
+   * tid, a process reaped): a runtime that mirrors the table (its run queue)
+   * rescans only when it moved, not at every switch.
+   */
+  get changes(): number {
+    return this.changeCount;
   }
 
   /** The task with this tid (live, or a dead leader of a zombie process), if any. */
@@ -288,6 +300,7 @@ export class TaskTable {
     const group = task.group;
     for (const other of [...group.tasks]) if (other !== task) this.exitTask(other, 0);
     if (!task.isLeader) {
+      this.changeCount++;
       this.byTid.delete(task.tid);
       task.tid = group.tgid;
       group.leader = task;
@@ -394,6 +407,7 @@ export class TaskTable {
     group.tasks.add(task);
     for (const part of [mm, files, fs, sighand]) this.hold(part);
     this.byTid.set(tid, task);
+    this.changeCount++;
     return task;
   }
 
@@ -441,6 +455,7 @@ export class TaskTable {
   /** One thread ends: it lets go of its parts; a non-leader's tid is free at once (threads reap themselves). */
   private exitTask(task: Task, code: number): void {
     task.state = 'dead';
+    this.changeCount++;
     task.exitCode = code;
     // __exit_signal: a dead thread's times stay with its process.
     task.group.usage.exited.userNs += task.cpuTime.userNs;
@@ -479,6 +494,7 @@ export class TaskTable {
   }
 
   private remove(group: ThreadGroup): void {
+    this.changeCount++;
     this.byTgid.delete(group.tgid);
     if (this.byTid.get(group.tgid) === group.leader) this.byTid.delete(group.tgid);
   }

@@ -1,11 +1,11 @@
 import { Errno } from '@tskern/abi';
 import {
   FUTEX, FUTEX_BITSET_MATCH_ANY, clockRealtimeAllowed, decodeFutexOp, futexCheckValue, futexWait, futexWakeOp,
-  type FutexKey, type FutexWaiter,
+  type FutexKey, type FutexTable, type FutexUserMemory, type FutexWaiter,
 } from '@tskern/futex';
 import { futexKeyOf } from '@tskern/mman';
 import type { Task } from '@tskern/tasks';
-import type { Block, SyscallReturn } from '../block';
+import type { Block, RestartKind, SyscallReturn } from '../block';
 import type { KernelClock } from '@tskern/sched';
 import { blockingServices } from '../blocking/services';
 import { WakeEvent } from '../blocking/wake-event';
@@ -39,9 +39,6 @@ function describe(key: FutexKey, addr: number): string {
   return `futex 0x${addr.toString(16)} (${key.shared ? 'shared' : 'private'})`;
 }
 
-/** Queue a waiter (futexWait bound to its key, word and bitset): the waiter, or -errno when the word changed. */
-type Enqueue = (onLeave: (waiter: FutexWaiter) => void) => FutexWaiter | number;
-
 /**
  * The wait of FUTEX_WAIT / FUTEX_WAIT_BITSET as a Block: woken -> 0, the
  * deadline passed -> ETIMEDOUT (checked on the kernel's clock at each retry),
@@ -51,33 +48,70 @@ type Enqueue = (onLeave: (waiter: FutexWaiter) => void) => FutexWaiter | number;
  * with one (kernel/futex/waitwake.c futex_wait); a retry after the cancel
  * is the restart (futex_wait_restart): the word is checked and the task
  * queued again, with the same absolute deadline.
+ *
+ * A class, not an object literal with closures: a wait is a futex
+ * ping-pong's every other call, and its reason (the address formatted) is
+ * made only when a deadlock report asks for it.
  */
-function waitBlock(first: FutexWaiter, enqueue: Enqueue, reason: string, deadline: number | undefined, clock: KernelClock, left: WakeEvent): Block {
-  let waiter = first;
-  const block: Block = {
-    reason,
-    deadline,
-    on: [left],
-    restart: deadline === undefined ? 'sys' : 'restartblock',
-    retry: (): SyscallReturn => {
-      if (waiter.state === 'cancelled') {
-        const again = enqueue(() => left.fire());
-        if (typeof again === 'number') return again;
-        waiter = again;
-      }
-      if (waiter.state === 'waiting' && deadline !== undefined && clock.monotonicNs() >= deadline) waiter.timeout();
-      switch (waiter.state) {
-        case 'woken': return 0;
-        case 'timedout': return -Errno.ETIMEDOUT;
-        case 'cancelled': return -Errno.EINTR;
-        case 'waiting': return block;
-      }
-    },
-    cancel: () => {
-      waiter.cancel();
-    },
-  };
-  return block;
+class FutexWaitBlock implements Block {
+  readonly on: readonly WakeEvent[];
+  readonly restart: RestartKind;
+  private waiter: FutexWaiter | null = null;
+  private readonly left: WakeEvent;
+  private readonly onLeave = (): void => this.left.fire();
+
+  constructor(
+    private readonly table: FutexTable,
+    private readonly memory: FutexUserMemory,
+    private readonly key: FutexKey,
+    private readonly uaddr: number,
+    private readonly val: number,
+    private readonly bitset: number,
+    readonly deadline: number | undefined,
+    private readonly clock: KernelClock,
+  ) {
+    this.left = new WakeEvent('futex', () => this.waiter !== null && this.waiter.state !== 'waiting' && this.waiter.state !== 'cancelled');
+    this.on = [this.left];
+    this.restart = deadline === undefined ? 'sys' : 'restartblock';
+  }
+
+  get reason(): string {
+    return describe(this.key, this.uaddr);
+  }
+
+  /** Check the word and queue (futex_wait_setup): 0, or -errno (EAGAIN: the word changed). */
+  enqueue(): number {
+    const w = futexWait(this.table, this.memory, this.key, this.uaddr, this.val, this.bitset, this.onLeave);
+    if (typeof w === 'number') return w;
+    this.waiter = w;
+    return 0;
+  }
+
+  /** An expired timeout still went through the value check, as futex_wait: ETIMEDOUT now, or 0. */
+  expireIfDue(): number {
+    if (this.deadline === undefined || this.clock.monotonicNs() < this.deadline) return 0;
+    this.waiter?.timeout();
+    return -Errno.ETIMEDOUT;
+  }
+
+  retry(): SyscallReturn {
+    if (this.waiter?.state === 'cancelled') {
+      const again = this.enqueue();
+      if (again < 0) return again;
+    }
+    const waiter = this.waiter!;
+    if (waiter.state === 'waiting' && this.deadline !== undefined && this.clock.monotonicNs() >= this.deadline) waiter.timeout();
+    switch (waiter.state) {
+      case 'woken': return 0;
+      case 'timedout': return -Errno.ETIMEDOUT;
+      case 'cancelled': return -Errno.EINTR;
+      case 'waiting': return this;
+    }
+  }
+
+  cancel(): void {
+    this.waiter?.cancel();
+  }
 }
 
 /**
@@ -92,14 +126,14 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
   const { cmd, private: priv, clockRealtime } = decodeFutexOp(op);
   if (clockRealtime && !clockRealtimeAllowed(cmd)) return -Errno.ENOSYS;
   const table = kernelFutexes(task);
-  const clock = blockingServices(task).clock;
-  const memory = taskFutexMemory(task);
+  // The memory view is made only by the commands that read the word (not by a wake).
   const keyOf = (addr: number): FutexKey | number => futexKeyOf(task.mm, addr, priv);
   switch (cmd) {
     case FUTEX.FUTEX_WAIT:
     case FUTEX.FUTEX_WAIT_BITSET: {
       const bitset = cmd === FUTEX.FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3 >>> 0;
       if (bitset === 0) return -Errno.EINVAL;
+      const clock = blockingServices(task).clock;
       let deadline: number | undefined;
       if (utime !== 0) {
         const d = readDeadline(task, utime, cmd === FUTEX.FUTEX_WAIT, clockRealtime, clock);
@@ -108,21 +142,11 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       }
       const key = keyOf(uaddr);
       if (typeof key === 'number') return key;
-      let current: FutexWaiter | null = null;
-      const left = new WakeEvent(describe(key, uaddr), () => current !== null && current.state !== 'waiting' && current.state !== 'cancelled');
-      const enqueue: Enqueue = (onLeave) => {
-        const w = futexWait(table, memory, key, uaddr, val, bitset, onLeave);
-        if (typeof w !== 'number') current = w;
-        return w;
-      };
-      const waiter = enqueue(() => left.fire());
-      if (typeof waiter === 'number') return waiter;
-      // An expired timeout still went through the value check, as futex_wait.
-      if (deadline !== undefined && clock.monotonicNs() >= deadline) {
-        waiter.timeout();
-        return -Errno.ETIMEDOUT;
-      }
-      return waitBlock(waiter, enqueue, describe(key, uaddr), deadline, clock, left);
+      const block = new FutexWaitBlock(table, taskFutexMemory(task), key, uaddr, val, bitset, deadline, clock);
+      const queued = block.enqueue();
+      if (queued < 0) return queued;
+      const expired = block.expireIfDue();
+      return expired < 0 ? expired : block;
     }
     case FUTEX.FUTEX_WAKE:
     case FUTEX.FUTEX_WAKE_BITSET: {
@@ -142,7 +166,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       const key2 = keyOf(uaddr2);
       if (typeof key2 === 'number') return key2;
       if (cmd === FUTEX.FUTEX_CMP_REQUEUE) {
-        const check = futexCheckValue(memory, uaddr, val3);
+        const check = futexCheckValue(taskFutexMemory(task), uaddr, val3);
         if (check < 0) return check;
       }
       return table.requeue(key1, key2, nrWake, nrRequeue);
@@ -152,7 +176,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       if (typeof key1 === 'number') return key1;
       const key2 = keyOf(uaddr2);
       if (typeof key2 === 'number') return key2;
-      return futexWakeOp(table, memory, key1, key2, uaddr2, val | 0, utime | 0, val3 >>> 0);
+      return futexWakeOp(table, taskFutexMemory(task), key1, key2, uaddr2, val | 0, utime | 0, val3 >>> 0);
     }
     default:
       return -Errno.ENOSYS;
