@@ -124,7 +124,8 @@ export function runExec(args: readonly string[], host: ExecHost): number {
     host.stderr(result.kind === 'deadlock' ? `tskern: deadlock: ${result.message}\n` : 'tskern: stopped\n');
     return EXIT_USAGE;
   }
-  strace?.finish(pid, result.status, result.signal);
-  if (result.signal !== 0) host.stderr(`tskern: ${options.program}: killed by ${signalName(result.signal)}\n`);
+  const dumped = result.coreDumped === true ? ' (core dumped)' : '';
+  strace?.finish(pid, result.status, result.signal, dumped);
+  if (result.signal !== 0) host.stderr(`tskern: ${options.program}: killed by ${signalName(result.signal)}${dumped}\n`);
   return result.status;
 }

@@ -220,10 +220,10 @@ export class Strace implements SyscallTracer {
     this.write(`${prefix}--- ${name} {${siginfoFields(decodeSiginfo(bytes))}} ---\n`);
   }
 
-  /** The last line for the traced process: `+++ exited with N +++` or `+++ killed by SIG +++`. */
-  finish(pid: number, status: number, signal: number): void {
+  /** The last line for the traced process: `+++ exited with N +++` or `+++ killed by SIG (core dumped) +++` (`dumped` is that suffix or ''). */
+  finish(pid: number, status: number, signal: number, dumped = ''): void {
     const prefix = this.seen.size > 1 ? `[pid ${pid}] ` : '';
-    this.write(signal !== 0 ? `${prefix}+++ killed by ${signalName(signal)} +++\n` : `${prefix}+++ exited with ${status} +++\n`);
+    this.write(signal !== 0 ? `${prefix}+++ killed by ${signalName(signal)}${dumped} +++\n` : `${prefix}+++ exited with ${status} +++\n`);
   }
 }
 

@@ -52,6 +52,22 @@ describe('traps are signals', () => {
     expect(w.run({ path: '/bin/trap' })).toEqual({ kind: 'exited', status: 128 + 5, signal: 5 });
     expect(w.run({ path: '/bin/ill' })).toEqual({ kind: 'exited', status: 128 + 4, signal: 4 });
   });
+
+  it('a signal that writes a core says so (WCOREDUMP): RLIMIT_CORE raised, then ebreak', () => {
+    // prlimit64(0, RLIMIT_CORE, {RLIM_INFINITY, RLIM_INFINITY}, NULL); ebreak.
+    // The default RLIMIT_CORE is 0, which writes no core (the test above).
+    const w = new ProgramWorld();
+    w.put('/bin/dump', tinyProgram([
+      addi(REG.sp, REG.sp, -16),
+      addi(REG.a4, 0, -1),
+      encodeS(0x23, 3, REG.sp, REG.a4, 0),
+      encodeS(0x23, 3, REG.sp, REG.a4, 8),
+      addi(REG.a0, 0, 0), addi(REG.a1, 0, 4), addi(REG.a2, REG.sp, 0), addi(REG.a3, 0, 0),
+      addi(REG.a7, 0, SYS.prlimit64), ECALL,
+      0x00100073,
+    ]));
+    expect(w.run({ path: '/bin/dump' })).toEqual({ kind: 'exited', status: 128 + 5, signal: 5, coreDumped: true });
+  });
 });
 
 describe('signals at the return from a call', () => {

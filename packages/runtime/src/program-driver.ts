@@ -40,8 +40,12 @@ export interface ProgramDriverOptions {
 
 /** How a run ended. */
 export type DriverResult =
-  /** The process exited (`status` is its exit code) or was killed by `signal` (then status is 128 + signal, the shell's convention). */
-  | { readonly kind: 'exited'; readonly status: number; readonly signal: number }
+  /**
+   * The process exited (`status` is its exit code) or was killed by
+   * `signal` (then status is 128 + signal, the shell's convention);
+   * `coreDumped` when that signal wrote a core file (WCOREDUMP).
+   */
+  | { readonly kind: 'exited'; readonly status: number; readonly signal: number; readonly coreDumped?: boolean }
   /** Every task sleeps and nothing can wake them: the runtime's report. */
   | { readonly kind: 'deadlock'; readonly message: string }
   /** `shouldStop` ended the run. */
@@ -377,6 +381,9 @@ function contextOf(task: Task): Riscv64UserContext {
 
 /** The exit status of an ended process, as a shell reports it. */
 function ended(group: ThreadGroup): DriverResult {
-  if (group.killedBy !== 0) return { kind: 'exited', status: 128 + group.killedBy, signal: group.killedBy };
+  if (group.killedBy !== 0) {
+    const base = { kind: 'exited', status: 128 + group.killedBy, signal: group.killedBy } as const;
+    return group.coreDumped ? { ...base, coreDumped: true } : base;
+  }
   return { kind: 'exited', status: group.exitStatus, signal: 0 };
 }
