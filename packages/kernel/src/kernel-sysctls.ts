@@ -2,9 +2,11 @@ import type { MemoryTunables } from '@tskern/mman';
 import type { SysctlEntry } from '@tskern/procfs';
 import type { SysvShmNamespace } from '@tskern/shmfs';
 import type { CoreDumpSettings, SystemConfig } from '@tskern/syscall';
+import type { TaskTable } from '@tskern/tasks';
 import { coreDumpSysctls } from './core-dump-sysctls';
 import { ipcSysctls } from './ipc-sysctls';
 import { limitSysctls } from './limit-sysctls';
+import { taskSysctls } from './task-sysctls';
 import { utsSysctls } from './uts-sysctls';
 import { vmSysctls } from './vm-sysctls';
 
@@ -17,6 +19,7 @@ export interface SysctlOwners {
   readonly memory: () => MemoryTunables;
   readonly system: () => SystemConfig;
   readonly ipc: () => SysvShmNamespace;
+  readonly tasks: () => TaskTable;
 }
 
 /** Every /proc/sys file of the kernel, group by group. */
@@ -25,6 +28,7 @@ export function kernelSysctls(owners: SysctlOwners): SysctlEntry[] {
     ...coreDumpSysctls(owners.coreDump),
     ...utsSysctls(owners.system),
     ...limitSysctls(owners.system),
+    ...taskSysctls(owners.tasks),
     ...ipcSysctls(owners.ipc),
     ...vmSysctls(owners.memory),
   ];

@@ -119,7 +119,7 @@ export class Kernel implements KernelHost {
     this.label(SHM_DIR, 'tmpfs', MNT.NOSUID | MNT.NODEV | MNT.RELATIME);
     const proc = new ProcFs({
       processes: this.processDirectory(), system: this.systemFigures(), sysctls: kernelSysctls({
-        coreDump: () => coreDumpSettingsOf(this.tasks), memory: () => this.memory.tunables, system: () => this.system, ipc: () => this.ipc,
+        coreDump: () => coreDumpSettingsOf(this.tasks), memory: () => this.memory.tunables, system: () => this.system, ipc: () => this.ipc, tasks: () => this.tasks,
       }),
     });
     const procMounted = mountProc(this.vfs, proc);

@@ -67,6 +67,7 @@ describe('/proc/sys settings tskern owns', () => {
       ['kernel/ngroups_max', '65536\n', 0o444],
       ['kernel/cap_last_cap', '40\n', 0o444],
       ['kernel/tainted', '0\n', 0o644],
+      ['kernel/pid_max', '32768\n', 0o644],
     ];
     for (const [path, text, perm] of want) {
       expect([path, readFile(k, root, `/proc/sys/${path}`), modeOf(k, root, `/proc/sys/${path}`)]).toEqual([path, text, S.S_IFREG | perm]);
@@ -133,6 +134,23 @@ describe('/proc/sys settings tskern owns', () => {
     limit.setBigUint64(8, 4096n, true);
     k.store(root, rl, new Uint8Array(limit.buffer));
     expect(k.syscall(root, SYS.setrlimit, RLIMIT.RLIMIT_NOFILE, rl)).toBe(0);
+
+    // kernel.pid_max and threads-max: fork's EAGAIN. Floors from Linux's source (pid_max_min = RESERVED_PIDS + 1, MIN_THREADS 20), not tried on the shared host.
+    expect(writeFile(k, root, '/proc/sys/kernel/pid_max', '300')).toBe(-Errno.EINVAL);
+    expect(writeFile(k, root, '/proc/sys/kernel/threads-max', '19')).toBe(-Errno.EINVAL);
+    expect(writeFile(k, root, '/proc/sys/kernel/threads-max', '20')).toBe(2);
+    let forked = 0;
+    for (let i = 0; i < 30; i++) {
+      const r = k.syscall(root, SYS.fork);
+      if (r < 0) {
+        expect(r).toBe(-Errno.EAGAIN);
+        break;
+      }
+      forked++;
+    }
+    expect(forked).toBeGreaterThan(0);
+    expect(forked).toBeLessThan(20);
+    expect(readFile(k, root, '/proc/sys/kernel/threads-max')).toBe('20\n');
 
     // kernel.tainted: root sets flags, never clears them.
     expect(writeFile(k, root, '/proc/sys/kernel/tainted', '4096')).toBe(4);
