@@ -161,6 +161,8 @@ export class Kernel implements KernelHost {
       ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
     });
     this.cpus = options.cpus ?? 1;
+    // pid_max_init: at least PIDS_PER_CPU_DEFAULT (1024) ids per CPU, so 32768 up to 32 CPUs.
+    this.tasks.pids.pidMax = Math.max(this.tasks.pids.pidMax, 1024 * this.cpus);
     this.clock = kernelClock(options.clock);
     // One IPC namespace per kernel (init_ipc_ns); its segments' times come from the kernel clock.
     const clock = this.clock;

@@ -158,3 +158,14 @@ describe('/proc/sys settings tskern owns', () => {
     expect(readFile(k, root, '/proc/sys/kernel/tainted')).toBe('4096\n');
   });
 });
+
+describe('kernel.pid_max at boot', () => {
+  it('is 32768 up to 32 CPUs and 1024 per CPU above (pid_max_init)', () => {
+    for (const [cpus, want] of [[1, 32768], [32, 32768], [64, 65536]] as const) {
+      const k = createKernel({ cpus });
+      k.registerProgram('/bin/app', {});
+      const p = k.spawn('/bin/app');
+      expect(readFile(k, p, '/proc/sys/kernel/pid_max')).toBe(`${want}\n`);
+    }
+  });
+});
