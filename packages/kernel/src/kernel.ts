@@ -10,7 +10,7 @@ import {
   coreDumpSettingsOf, DEFAULT_CPUS, DUMP_FILTER_MASK, provideIpcNamespace, provideSystemConfig, riscv64Personality, signalFutexHooks, SyscallDispatcher, x86_64Personality, type KernelHost, type Personality, type Program,
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn, type SystemConfig,
 } from '@tskern/syscall';
-import { coreDumpSysctls } from './core-dump-sysctls';
+import { kernelSysctls } from './kernel-sysctls';
 import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
@@ -118,7 +118,9 @@ export class Kernel implements KernelHost {
     if (mounted < 0) throw new Error(`tskern: cannot mount ${SHM_DIR} (${mounted})`);
     this.label(SHM_DIR, 'tmpfs', MNT.NOSUID | MNT.NODEV | MNT.RELATIME);
     const proc = new ProcFs({
-      processes: this.processDirectory(), system: this.systemFigures(), sysctls: coreDumpSysctls(() => coreDumpSettingsOf(this.tasks)),
+      processes: this.processDirectory(), system: this.systemFigures(), sysctls: kernelSysctls({
+        coreDump: () => coreDumpSettingsOf(this.tasks), memory: () => this.memory.tunables, system: () => this.system, ipc: () => this.ipc, tasks: () => this.tasks,
+      }),
     });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);
@@ -159,6 +161,8 @@ export class Kernel implements KernelHost {
       ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
     });
     this.cpus = options.cpus ?? 1;
+    // pid_max_init: at least PIDS_PER_CPU_DEFAULT (1024) ids per CPU, so 32768 up to 32 CPUs.
+    this.tasks.pids.pidMax = Math.max(this.tasks.pids.pidMax, 1024 * this.cpus);
     this.clock = kernelClock(options.clock);
     // One IPC namespace per kernel (init_ipc_ns); its segments' times come from the kernel clock.
     const clock = this.clock;

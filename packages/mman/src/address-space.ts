@@ -143,7 +143,7 @@ export class AddressSpace implements MappingSpace {
     const first = this.vmas.find(start);
     const last = this.vmas.find(end - 1);
     const splits = (first !== undefined && first.start < start ? 1 : 0) + (last !== undefined && last.end > end ? 1 : 0);
-    if (splits > 0 && this.mapCount + splits > this.options.maxMapCount) return false;
+    if (splits > 0 && this.mapCount + splits > this.options.tunables.maxMapCount) return false;
     if (first !== undefined && first.start < start) this.splitVma(first, start);
     const last2 = this.vmas.find(end - 1);
     if (last2 !== undefined && last2.end > end) this.splitVma(last2, end);

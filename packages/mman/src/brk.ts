@@ -62,7 +62,7 @@ export function brk(as: AddressSpace, requested: number, limits: MemoryLimits = 
   const len = newBrk - oldBrk;
   if (newBrk > as.options.taskSize) return original;
   // security_mmap_addr: no heap below vm.mmap_min_addr (a break never set by exec is 0).
-  if (oldBrk < as.options.mmapMinAddr) return original;
+  if (oldBrk < as.options.tunables.mmapMinAddr) return original;
   if (!mlockFutureOk(as, as.defFlags, len, limits)) return original;
   // do_brk_flags: may_expand_vm (the heap is data); brk(2) then answers the old break.
   if (!mayExpandVm(as, len, limits, true)) return original;
@@ -72,7 +72,7 @@ export function brk(as: AddressSpace, requested: number, limits: MemoryLimits = 
     const gapStart = (next.value.flags & VM_GROWSDOWN) !== 0 ? next.start - STACK_GUARD_GAP : next.start;
     if (newBrk + PAGE_SIZE > gapStart) return original;
   }
-  if (as.mapCount > as.options.maxMapCount) return original;
+  if (as.mapCount > as.options.tunables.maxMapCount) return original;
   // do_brk_flags: VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags.
   const flags = VM_ACCOUNT | (as.defFlags & VM_LOCKED_MASK);
   const vma = Vma.of(PROT.PROT_READ | PROT.PROT_WRITE, MAY_READ | MAY_WRITE | MAY_EXEC, false, null, 0, flags, null);

@@ -21,7 +21,7 @@ const STACK_GUARD_GAP = 256 * PAGE_SIZE;
 function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
   const seg = as.vmas.lowerBound(addr);
   if (seg === undefined || (seg.value.flags & VM_GROWSDOWN) === 0) return undefined;
-  if (addr < as.options.mmapMinAddr || seg.end - addr > DEFAULT_STACK_LIMIT) return undefined;
+  if (addr < as.options.tunables.mmapMinAddr || seg.end - addr > DEFAULT_STACK_LIMIT) return undefined;
   const prev = seg.prev();
   if (prev !== undefined) {
     if (prev.end > addr) return undefined;

@@ -5,7 +5,7 @@
  * to these files.
  */
 export { AddressSpace } from './address-space';
-export { memoryOptions, DEFAULT_MAX_MAP_COUNT, DEFAULT_MMAP_BASE, DEFAULT_STACK_SIZE, type MemoryOptions } from './options';
+export { memoryOptions, MemoryTunables, DEFAULT_MAX_MAP_COUNT, DEFAULT_MMAP_BASE, DEFAULT_STACK_SIZE, type MemoryOptions, type MemoryOverrides } from './options';
 export { mmap } from './mmap';
 export { munmap } from './munmap';
 export { mprotect } from './mprotect';

@@ -158,7 +158,7 @@ function setFlags(as: AddressSpace, seg: Segment<Vma>, start: number, end: numbe
   const next = change(seg.value.flags);
   if (next === seg.value.flags) return 0;
   const splits = (seg.start < start ? 1 : 0) + (seg.end > end ? 1 : 0);
-  if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return err(Errno.ENOMEM);
+  if (splits > 0 && as.mapCount + splits > as.options.tunables.maxMapCount) return err(Errno.ENOMEM);
   let piece = seg;
   if (piece.start < start) piece = as.splitVma(piece, start);
   if (piece.end > end) as.splitVma(piece, end);

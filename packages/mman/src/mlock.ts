@@ -107,7 +107,7 @@ function lockFixup(as: AddressSpace, from: number, to: number, lockFlags: number
   const flags = (vma.flags & ~VM_LOCKED_MASK) | lockFlags;
   if (flags === vma.flags) return 0;
   const splits = (seg.start < from ? 1 : 0) + (seg.end > to ? 1 : 0);
-  if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return -Errno.ENOMEM;
+  if (splits > 0 && as.mapCount + splits > as.options.tunables.maxMapCount) return -Errno.ENOMEM;
   let piece = seg;
   if (piece.start < from) piece = as.splitVma(piece, from);
   if (piece.end > to) as.splitVma(piece, to);

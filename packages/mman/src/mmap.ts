@@ -39,7 +39,8 @@ export function mmap(
   limits: MemoryLimits = UNLIMITED_MEMORY,
   mayWrite = true,
 ): number {
-  const { taskSize, maxMapCount } = as.options;
+  const { taskSize } = as.options;
+  const { maxMapCount } = as.options.tunables;
   // ksys_mmap_pgoff: MAP_HUGETLB on a file is only for hugetlbfs files, which tskern has none of.
   if (source !== null && (flags & MAP.MAP_HUGETLB) !== 0) return -Errno.EINVAL;
   if (len === 0) return -Errno.EINVAL;
@@ -59,7 +60,7 @@ export function mmap(
   if (fixed) {
     if (addr > taskSize - len) return -Errno.ENOMEM;
     if ((addr & PAGE_MASK) !== 0) return -Errno.EINVAL;
-    if (addr < as.options.mmapMinAddr && limits.rawIo !== true) return -Errno.EPERM; // security_mmap_addr: only CAP_SYS_RAWIO maps below
+    if (addr < as.options.tunables.mmapMinAddr && limits.rawIo !== true) return -Errno.EPERM; // security_mmap_addr: only CAP_SYS_RAWIO maps below
     start = addr;
   } else {
     start = unmappedArea(as, addr, len);

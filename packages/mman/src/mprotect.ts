@@ -56,7 +56,7 @@ export function mprotect(as: AddressSpace, addr: number, len: number, prot: numb
     }
     if (vma.prot !== prot || vma.flags !== flags) {
       const splits = (seg.start < pos ? 1 : 0) + (seg.end > to ? 1 : 0);
-      if (splits > 0 && as.mapCount + splits > as.options.maxMapCount) return finish(as, err(Errno.ENOMEM));
+      if (splits > 0 && as.mapCount + splits > as.options.tunables.maxMapCount) return finish(as, err(Errno.ENOMEM));
       let piece = seg;
       if (piece.start < pos) piece = as.splitVma(piece, pos);
       if (piece.end > to) as.splitVma(piece, to);

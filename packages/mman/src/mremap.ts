@@ -35,7 +35,8 @@ export function mremap(
 }
 
 function remap(as: AddressSpace, addr: number, oldLen: number, newLen: number, flags: number, newAddr: number, limits: MemoryLimits): number {
-  const { taskSize, maxMapCount } = as.options;
+  const { taskSize } = as.options;
+  const { maxMapCount } = as.options.tunables;
   oldLen = Math.ceil(oldLen / PAGE_SIZE) * PAGE_SIZE;
   newLen = Math.ceil(newLen / PAGE_SIZE) * PAGE_SIZE;
   // check_mremap_params

@@ -9,7 +9,8 @@ import type { AddressSpace } from './address-space';
  * -1 when nothing is free.
  */
 export function unmappedArea(as: AddressSpace, hint: number, len: number): number {
-  const { mmapMinAddr, mmapBase, taskSize } = as.options;
+  const { mmapBase, taskSize } = as.options;
+  const { mmapMinAddr } = as.options.tunables;
   const low = Math.max(PAGE_SIZE, mmapMinAddr);
   if (hint !== 0) {
     // mm/mmap.c:round_hint_to_min: the hint is rounded down to its page, and

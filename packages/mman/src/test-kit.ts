@@ -2,11 +2,11 @@ import type { FaultResult, SignalNumber } from '@tskern/abi';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { AddressSpace } from './address-space';
 import { load, store } from './user-access';
-import { memoryOptions, type MemoryOptions } from './options';
+import { memoryOptions, type MemoryOverrides } from './options';
 import { standaloneSharedAnonymous } from './standalone-shared-anonymous';
 
 /** A small world for tests: an allocator and a factory of address spaces sharing it. */
-export function testMemory(overrides: Partial<Omit<MemoryOptions, 'frames' | 'sharedAnonymous'>> = {}, frames = 16384) {
+export function testMemory(overrides: MemoryOverrides = {}, frames = 16384) {
   const alloc = new ArenaFrameAllocator({ frames });
   const options = memoryOptions(alloc, standaloneSharedAnonymous(alloc), overrides);
   return {

@@ -11,7 +11,7 @@ import { MAY_WRITE, type Vma } from './vma';
 export function validateUserFaultRange(as: AddressSpace, start: number, len: number): number {
   const taskSize = as.options.taskSize;
   if ((start & PAGE_MASK) !== 0 || (len & PAGE_MASK) !== 0 || len === 0) return -Errno.EINVAL;
-  if (start < as.options.mmapMinAddr || start >= taskSize || len > taskSize - start) return -Errno.EINVAL;
+  if (start < as.options.tunables.mmapMinAddr || start >= taskSize || len > taskSize - start) return -Errno.EINVAL;
   return 0;
 }
 

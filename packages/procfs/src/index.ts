@@ -15,4 +15,4 @@ export { SeqFile } from './seq-file';
 export type { OomFigures } from './oom-entries';
 export { mayReadProcess } from './ptrace-access';
 export { formatSysvShm, type SysvShmFigures } from './sysvipc';
-export type { SysctlEntry, SysctlValue } from './sysctl-values';
+export { inRange, type SysctlEntry, type SysctlValue } from './sysctl-values';

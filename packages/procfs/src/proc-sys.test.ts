@@ -20,6 +20,7 @@ function setup() {
   const sysctls: SysctlEntry[] = [
     { path: 'kernel/core_pattern', perm: 0o644, value: { kind: 'string', maxLength: 128, get: () => pattern, set: (v) => ((pattern = v), 0) } },
     { path: 'kernel/core_uses_pid', perm: 0o644, value: { kind: 'int', get: () => usesPid, set: (v) => ((usesPid = v), 0) } },
+    { path: 'kernel/ostype', perm: 0o444, value: { kind: 'string', maxLength: 65, get: () => 'Linux' } },
   ];
   const processes: ProcessDirectory = {
     pids: () => [...filters.keys()],
@@ -68,6 +69,14 @@ describe('/proc/sys', () => {
     expect(s.usesPid()).toBe(1);
     expect(write(s.vfs, s.task(), '/proc/sys/kernel/core_uses_pid', 'x')).toBe(-Errno.EINVAL);
     expect(write(s.vfs, s.task(1000), '/proc/sys/kernel/core_pattern', 'x')).toBe(-Errno.EACCES);
+  });
+
+  // Host Linux 6.18 as root: open("/proc/sys/kernel/ostype", O_WRONLY) is EACCES.
+  it('refuses root a write-open of a read-only (0444) file, and reads it', () => {
+    const s = setup();
+    expect(s.vfs.open(s.task(), '/proc/sys/kernel/ostype', O.O_WRONLY, 0)).toBe(-Errno.EACCES);
+    expect(s.vfs.open(s.task(), '/proc/sys/kernel/ostype', O.O_RDWR, 0)).toBe(-Errno.EACCES);
+    expect(readAll(ok(s.vfs.open(s.task(1000), '/proc/sys/kernel/ostype', O.O_RDONLY, 0)))).toBe('Linux\n');
   });
 });
 

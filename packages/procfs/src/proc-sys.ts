@@ -1,5 +1,5 @@
-import { Errno, S } from '@tskern/abi';
-import { bytesFromByteString, type Clock, type DirEntry, type FileOperations, type Inode } from '@tskern/vfs';
+import { Errno, O, S } from '@tskern/abi';
+import { bytesFromByteString, type Clock, type DirEntry, type FileOperations, type FsCaller, type Inode } from '@tskern/vfs';
 import type { ProcFs } from './proc-fs';
 import { ProcInode } from './proc-inode';
 import { ProcDirectory } from './proc-nodes';
@@ -9,7 +9,10 @@ import { sysctlText, writeSysctl, type SysctlEntry } from './sysctl-values';
 /**
  * A file of /proc/sys (fs/proc/proc_sysctl.c proc_sys_make_inode): owned
  * by root with the entry's mode; a read generates the value's text, a
- * write goes to the setting through its SysctlValue.
+ * write goes to the setting through its SysctlValue with the opener's
+ * credentials (Linux asks capable() of the writing task; tskern's file
+ * operations do not see the writer, and the opener is the same task in
+ * every program that does not pass the descriptor on).
  */
 export class ProcSysFile extends ProcInode {
   readonly uid = 0;
@@ -27,11 +30,19 @@ export class ProcSysFile extends ProcInode {
     return 1;
   }
 
-  open(): FileOperations {
+  /**
+   * proc_sys_permission's test_perm: the mode bits bind root too (no
+   * CAP_DAC_OVERRIDE here), so root opening a 0444 file for writing is
+   * EACCES (host Linux 6.18: kernel/ostype). The VFS's generic check has
+   * already refused everyone else the mode does not allow.
+   */
+  open(flags: number, caller: FsCaller): FileOperations | number {
+    const writing = (flags & O.O_ACCMODE) !== O.O_RDONLY || (flags & O.O_TRUNC) !== 0;
+    if (writing && caller.cred.euid === 0 && (this.entry.perm & S.S_IWUSR) === 0) return -Errno.EACCES;
     const value = this.entry.value;
     const seq = new SeqFile(() => bytesFromByteString(sysctlText(value)));
     const write = (pos: number, src: Uint8Array, srcOffset: number, length: number): number =>
-      writeSysctl(value, pos, src.subarray(srcOffset, srcOffset + length));
+      writeSysctl(value, pos, src.subarray(srcOffset, srcOffset + length), caller.cred);
     return { read: seq.read, release: seq.release, write };
   }
 }

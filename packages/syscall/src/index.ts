@@ -67,7 +67,7 @@ export * from './time/clock';
 export * from './time/nanosleep';
 export { readTimespec, writeTimespec, TIMESPEC_SIZE } from './time/timespec-io';
 export {
-  provideSystemConfig, systemConfig, DEFAULT_RELEASE, DEFAULT_VERSION, DEFAULT_CPUS, type SystemConfig, type SystemOptions,
+  provideSystemConfig, systemConfig, UTS_SYSNAME, NR_OPEN_DEFAULT, DEFAULT_RELEASE, DEFAULT_VERSION, DEFAULT_CPUS, type SystemConfig, type SystemOptions,
 } from './system/system-config';
 export { sysUname, sysSethostname, sysSetdomainname } from './system/uname';
 export { sysSysinfo, uptimeSeconds } from './system/sysinfo';

@@ -14,3 +14,4 @@ export type { BinaryFormat, ExecImage, ExecFatal, ExecStrings } from './binary-f
 export { checkCloneFlags, type CloneArgs } from './clone-args';
 export type { ArchAbi, ChildRegisters, CloneRegisters, SignalFrameAbi, UserContextAbi } from './arch-abi';
 export { addressSpaceMemory, type UserMemory } from './user-memory';
+export { PidAllocator, PID_MAX_DEFAULT, PID_MAX_LIMIT, RESERVED_PIDS, THREADS_MAX_DEFAULT } from './pid-allocator';

@@ -9,6 +9,7 @@ import { checkCloneFlags, type CloneArgs } from './clone-args';
 import { NO_ALTSTACK, SignalActions } from '@tskern/signal';
 import { WaitQueue } from '@tskern/sched';
 import { Task, type TaskKernel } from './task';
+import { PidAllocator, THREADS_MAX_DEFAULT } from './pid-allocator';
 import { ThreadGroup } from './thread-group';
 import type { UserMemory } from './user-memory';
 import { addUsage } from './usage';
@@ -108,9 +109,12 @@ export class TaskTable {
   private readonly byTgid = new Map<number, ThreadGroup>();
   private readonly programs = new Map<string, ProgramImage>();
   private readonly users = new Map<Part, number>();
-  private nextTid = 2; // 1 is the reaper
   /** Bumped whenever a task is created, ends, takes another tid or leaves the table (see `changes`). */
   private changeCount = 0;
+  /** kernel.pid_max and the cyclic id cursor (alloc_pid). */
+  readonly pids = new PidAllocator();
+  /** kernel.threads-max (max_threads): clone is EAGAIN once this many tasks exist. */
+  threadsMax = THREADS_MAX_DEFAULT;
   private readonly kernel: TaskKernel;
 
   constructor(private readonly options: TaskTableOptions) {
@@ -128,7 +132,7 @@ export class TaskTable {
 
   /** Tasks created since boot, spawned and cloned (total_forks, /proc/stat's `processes`). */
   get created(): number {
-    return this.nextTid - 2;
+    return this.pids.given;
   }
 
   /**
@@ -174,10 +178,11 @@ export class TaskTable {
     const fs = vfs.newFsContext(params.umask ?? 0o022);
     const err = vfs.chdir({ fs, cred: Credentials.root() }, params.cwd ?? '/');
     if (err < 0) return err;
+    const tid = this.allocTid();
+    if (tid < 0) return tid;
     const mm = new AddressSpace(this.options.memory);
     const stack = mapStack(mm, image.stackSize ?? DEFAULT_STACK_LIMIT);
     setProgramBreak(mm, image.startBrk ?? DEFAULT_START_BRK);
-    const tid = this.nextTid++;
     const group = new ThreadGroup(tid, null, Signal.SIGCHLD, path);
     const sighand = this.options.newSignalActions?.() ?? new SignalActions();
     const files = new FdTable(this.options.fdLimit);
@@ -188,11 +193,32 @@ export class TaskTable {
     return task;
   }
 
-  /** fork(2): a new process with a copy-on-write address space (vfork is `clone` with CLONE_VFORK|CLONE_VM). */
+  /**
+   * fork(2) for callers that know an id is free (tests, tools): a new
+   * process with a copy-on-write address space (vfork is `clone` with
+   * CLONE_VFORK|CLONE_VM). The syscall uses `clone`, which answers EAGAIN
+   * when pid_max or threads-max leave no room.
+   */
   fork(parent: Task): Task {
     const child = this.clone(parent, { flags: 0, exitSignal: Signal.SIGCHLD });
-    invariant(typeof child !== 'number', 'fork without flags cannot fail');
+    invariant(typeof child !== 'number', () => `fork failed (${child}): no free pid or threads-max reached`);
     return child;
+  }
+
+  /**
+   * An id for a new task (alloc_pid): not a task's, a live process's, nor
+   * any process group's or session's (their struct pid is still held).
+   */
+  private allocTid(): number {
+    let groupIds: Set<number> | undefined;
+    return this.pids.alloc((id) => {
+      if (this.byTid.has(id) || this.byTgid.has(id)) return true;
+      if (groupIds === undefined) {
+        groupIds = new Set();
+        for (const g of this.byTgid.values()) groupIds.add(g.pgid).add(g.sid);
+      }
+      return groupIds.has(id);
+    });
   }
 
   /**
@@ -209,11 +235,15 @@ export class TaskTable {
     const bad = checkCloneFlags(flags);
     if (bad < 0) return bad;
     const thread = (flags & CLONE.CLONE_THREAD) !== 0;
+    // copy_process: EAGAIN past max_threads, then alloc_pid (taken first
+    // here, so nothing is copied for a clone that cannot have an id).
+    if (this.byTid.size >= this.threadsMax) return -Errno.EAGAIN;
+    const tid = this.allocTid();
+    if (tid < 0) return tid;
     const mm = (flags & CLONE.CLONE_VM) !== 0 ? parent.mm : forkAddressSpace(parent.mm);
     const files = (flags & CLONE.CLONE_FILES) !== 0 ? parent.files : parent.files.fork();
     const fs = (flags & CLONE.CLONE_FS) !== 0 ? parent.fs : parent.fs.fork();
     const sighand = (flags & CLONE.CLONE_SIGHAND) !== 0 ? parent.sighand : parent.sighand.fork();
-    const tid = this.nextTid++;
     let group: ThreadGroup;
     if (thread) {
       group = parent.group;

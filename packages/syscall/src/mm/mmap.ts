@@ -43,7 +43,7 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
   }
   // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory,
   // CAP_SYS_RAWIO to a mapping below mmap_min_addr.
-  const special = (f & MAP.MAP_LOCKED) !== 0 || addr < task.mm.options.mmapMinAddr;
+  const special = (f & MAP.MAP_LOCKED) !== 0 || addr < task.mm.options.tunables.mmapMinAddr;
   const limits = mmapNeedsLimits(task, special) ? memoryLimits(task) : undefined;
   const mapped = mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
   // A file mapping that was made moves the access time (file_accessed in

@@ -5,8 +5,8 @@ import { commitCreds } from './commit-creds';
 
 /** (uid_t)-1: "leave unchanged" for the set*id calls, and never a valid id. */
 const NO_ID = 0xffffffff;
-/** NGROUPS_MAX. */
-const NGROUPS_MAX = 65536;
+/** NGROUPS_MAX (include/uapi/linux/limits.h): setgroups' most groups, also kernel.ngroups_max. */
+export const NGROUPS_MAX = 65536;
 
 // Credentials are replaced, never changed in place (commitCreds): the task
 // gets a new immutable object, so the next permission check sees it. The uid

@@ -8,9 +8,10 @@ import { vforkWait } from './vfork';
 
 const decoder = new TextDecoder();
 
-/** fork(2): the child's pid to the parent. */
+/** fork(2): the child's pid to the parent, or -EAGAIN when no pid is free or threads-max tasks exist (copy_process). */
 export function sysFork(task: Task): number {
-  return task.kernel.tasks.fork(task).tid;
+  const child = task.kernel.tasks.clone(task, { flags: 0, exitSignal: Signal.SIGCHLD });
+  return typeof child === 'number' ? child : child.tid;
 }
 
 /**

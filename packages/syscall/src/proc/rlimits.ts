@@ -2,6 +2,7 @@ import { CAP, DEFAULT_STACK_LIMIT, Errno, MLOCK_LIMIT_DEFAULT, RLIM_INFINITY, RL
 import type { MemoryLimits } from '@tskern/mman';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import { capable } from '@tskern/vfs';
+import { systemConfig } from '../system/system-config';
 
 /**
  * A process's resource limits (Linux's `signal->rlim`): soft (`cur`) and hard
@@ -13,8 +14,6 @@ export interface ResourceLimits {
   readonly max: bigint[];
 }
 
-/** sysctl fs.nr_open's default: the most RLIMIT_NOFILE's hard limit may be. */
-const NR_OPEN = 1024n * 1024n;
 /** INR_OPEN_MAX: the default hard RLIMIT_NOFILE. */
 const INR_OPEN_MAX = 4096n;
 /** MQ_BYTES_MAX: RLIMIT_MSGQUEUE. */
@@ -106,7 +105,7 @@ export function doPrlimit(caller: Task, target: Task, resource: number, next: [b
   if (resource < 0 || resource >= RLIM_NLIMITS) return -Errno.EINVAL;
   if (next !== null) {
     if (next[0] > next[1]) return -Errno.EINVAL;
-    if (resource === RLIMIT.RLIMIT_NOFILE && next[1] > NR_OPEN) return -Errno.EPERM;
+    if (resource === RLIMIT.RLIMIT_NOFILE && next[1] > BigInt(systemConfig(caller).nrOpen)) return -Errno.EPERM;
   }
   const limits = limitsOf(target);
   const old: [bigint, bigint] = [limits.cur[resource]!, limits.max[resource]!];

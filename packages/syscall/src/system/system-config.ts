@@ -13,6 +13,10 @@ export const DEFAULT_RELEASE = '6.18.0-tskern';
 export const DEFAULT_VERSION = '#1 SMP PREEMPT_DYNAMIC tskern';
 /** CPUs the kernel claims (nr_cpu_ids) unless told otherwise: one, so affinity masks and getcpu are trivial. */
 export const DEFAULT_CPUS = 1;
+/** uname's sysname (UTS_SYSNAME), also kernel.ostype. */
+export const UTS_SYSNAME = 'Linux';
+/** sysctl fs.nr_open's default (fs/file_table.c sysctl_nr_open = 1024 * 1024): the most RLIMIT_NOFILE's hard limit may be. */
+export const NR_OPEN_DEFAULT = 1024 * 1024;
 /** UTS_NODENAME and the domain name of init_uts_ns before anyone sets them (CONFIG_DEFAULT_HOSTNAME). */
 const NO_NAME = '(none)';
 
@@ -29,6 +33,8 @@ export interface SystemConfig {
   readonly cpus: number;
   hostname: string;
   domainname: string;
+  /** fs.nr_open: setrlimit refuses an RLIMIT_NOFILE hard limit above it (EPERM). */
+  nrOpen: number;
 }
 
 /** How the composition root sets the configuration (every field has a default). */
@@ -51,6 +57,7 @@ export function provideSystemConfig(tasks: TaskTable, options: SystemOptions = {
     cpus,
     hostname: options.hostname ?? NO_NAME,
     domainname: NO_NAME,
+    nrOpen: NR_OPEN_DEFAULT,
   };
   byTable.set(tasks, config);
   return config;

@@ -1,7 +1,7 @@
 import { CAP, Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
 import { capable } from '@tskern/vfs';
-import { systemConfig } from './system-config';
+import { systemConfig, UTS_SYSNAME } from './system-config';
 
 /** __NEW_UTS_LEN: each field of struct new_utsname holds 64 bytes and a NUL. */
 const UTS_LEN = 64;
@@ -21,7 +21,7 @@ function putField(out: Uint8Array, index: number, text: string): void {
 export function sysUname(task: Task, buf: number): number {
   const c = systemConfig(task);
   const out = new Uint8Array(6 * FIELD);
-  [ 'Linux', c.hostname, c.release, c.version, task.abi.name, c.domainname ].forEach((text, i) => putField(out, i, text));
+  [ UTS_SYSNAME, c.hostname, c.release, c.version, task.abi.name, c.domainname ].forEach((text, i) => putField(out, i, text));
   return task.mem.copyOut(buf, out, 0, out.length) < 0 ? -Errno.EFAULT : 0;
 }
 
