@@ -17,7 +17,7 @@ class DirsOnly extends SimpleFileSystem {
 function setup() {
   const vfs = new Vfs(new DirsOnly());
   const host = new FakeCgroupHost();
-  for (const pid of [1, 42, 43]) host.processes.set(pid, { residentPages: 0, scoreAdj: 0 });
+  for (const pid of [1, 42, 43]) host.table.set(pid, { residentPages: 0, scoreAdj: 0 });
   const cg = new CgroupFs({ host, clock: () => 1000 });
   for (const pid of [1, 42, 43]) cg.hierarchy.processStarted(pid);
   const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };

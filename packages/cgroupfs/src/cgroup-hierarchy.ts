@@ -41,9 +41,14 @@ export class CgroupHierarchy implements MemoryCharger {
     return this.membership.get(pid) ?? this.root;
   }
 
-  /** A process is born in the root group (spawn) or forked: the child joins its parent's group (cgroup_post_fork). */
+  /**
+   * A process started: a forked one joins its parent's group
+   * (cgroup_post_fork), any other (spawned at boot) the root. The root
+   * keeps no list: it holds every live process no other group holds.
+   */
   processStarted(pid: number, parentPid?: number): void {
     const group = parentPid === undefined ? this.root : this.groupOf(parentPid);
+    if (group.isRoot) return;
     this.membership.set(pid, group);
     group.procs.add(pid);
   }
@@ -56,9 +61,10 @@ export class CgroupHierarchy implements MemoryCharger {
     this.membership.delete(pid);
   }
 
-  /** cgroup.procs of `group`: its processes in pid order. */
+  /** cgroup.procs of `group`: its live processes in pid order. */
   procs(group: Cgroup): number[] {
-    return [...group.procs].filter((pid) => this.host.processOf(pid) === pid).sort((a, b) => a - b);
+    const pids = group.isRoot ? [...this.host.processes()].filter((pid) => !this.membership.has(pid)) : [...group.procs].filter((pid) => this.host.processOf(pid) === pid);
+    return pids.sort((a, b) => a - b);
   }
 
   /**
@@ -74,10 +80,12 @@ export class CgroupHierarchy implements MemoryCharger {
     const pid = tid === 0 ? (writerPid === undefined ? undefined : this.host.processOf(writerPid)) : this.host.processOf(tid);
     if (pid === undefined) return -Errno.ESRCH;
     if (!group.isRoot && group.subtreeControl.size !== 0) return -Errno.EBUSY;
-    const from = this.groupOf(pid);
-    from.procs.delete(pid);
-    group.procs.add(pid);
-    this.membership.set(pid, group);
+    this.membership.get(pid)?.procs.delete(pid);
+    if (group.isRoot) this.membership.delete(pid);
+    else {
+      group.procs.add(pid);
+      this.membership.set(pid, group);
+    }
     return 0;
   }
 

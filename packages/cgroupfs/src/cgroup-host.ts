@@ -17,6 +17,8 @@ export interface OomFigures {
  * memory. Processes are named by their thread-group id (pid) throughout.
  */
 export interface CgroupHost {
+  /** Every live process (the root group's cgroup.procs lists those in no other group). */
+  processes(): Iterable<number>;
   /** The live process a thread id belongs to (its tgid), or undefined (ESRCH). */
   processOf(tid: number): number | undefined;
   /** The live process whose memory `space` is (mm->owner), or undefined (a space no process owns). */

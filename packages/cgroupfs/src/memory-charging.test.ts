@@ -24,7 +24,7 @@ function setup() {
   const spawn = (pid: number): AddressSpace => {
     const space = new AddressSpace(options);
     spaces.push(space);
-    host.processes.set(pid, { residentPages: 0, scoreAdj: 0, space });
+    host.table.set(pid, { residentPages: 0, scoreAdj: 0, space });
     hierarchy.processStarted(pid);
     return space;
   };
@@ -80,8 +80,8 @@ describe('memory charging', () => {
     const a = mmap(small, 0, K, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, null, 0);
     const b = mmap(big, 0, 8 * K, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, null, 0);
     expect(fill(small, a, K, 1)).toBe(0);
-    host.processes.get(10)!.residentPages = 1;
-    host.processes.get(11)!.residentPages = 3;
+    host.table.get(10)!.residentPages = 1;
+    host.table.get(11)!.residentPages = 3;
     host.onKill = (pid) => {
       if (pid === 11) big.releaseAll();
     };
@@ -98,7 +98,7 @@ describe('memory charging', () => {
     const { hierarchy, spawn, group, host } = setup();
     const as = spawn(10);
     expect(hierarchy.moveProcess(group, 10, undefined)).toBe(0);
-    host.processes.get(10)!.scoreAdj = -1000;
+    host.table.get(10)!.scoreAdj = -1000;
     hierarchy.setMax(group, 1);
     const a = mmap(as, 0, 2 * K, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, null, 0);
     expect(fill(as, a, K, 1)).toBe(0);
