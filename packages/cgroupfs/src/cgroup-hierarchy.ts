@@ -213,23 +213,32 @@ export class CgroupHierarchy implements MemoryCharger {
     return undefined;
   }
 
-  /** try_charge_memcg for one page: reclaim, then the OOM killer, until it fits. */
+  /**
+   * try_charge_memcg for one page: reclaim, then the OOM killer, until it
+   * fits. One victim per charge: once another process was killed, the
+   * charge goes through over the limit (Linux's charge retries until the
+   * victim's memory is freed, and no second victim is chosen while one is
+   * dying); when the victim is the faulting process itself, the charge
+   * fails (task_is_dying: nomem).
+   */
   private tryCharge(group: Cgroup, owner: number | undefined): boolean {
     let retries = MAX_RECLAIM_RETRIES;
+    let killed = false;
     for (;;) {
       const over = this.overLimit(group, 1);
       if (over === undefined) return true;
       this.event(over, 'max');
       const want = Math.max(RECLAIM_BATCH, over.memory.usage + 1 - over.memory.max);
-      if (this.reclaim(over, want) > 0 && retries-- > 0) continue;
+      if (retries-- > 0 && this.reclaim(over, want) > 0) continue;
+      if (killed) return true;
       // mem_cgroup_oom: kill the worst process of the group over its limit, then retry.
       this.event(over, 'oom');
       const victim = this.selectVictim(over);
       if (victim === undefined) return false;
       this.event(over, 'oom_kill');
       this.host.kill(victim);
-      // The faulting process itself is dying: its fault is not retried (task_is_dying -> nomem).
       if (victim === owner) return false;
+      killed = true;
     }
   }
 

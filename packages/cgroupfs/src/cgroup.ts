@@ -63,8 +63,8 @@ export class Cgroup {
    * ancestors that the memory controller is enabled on, the root at worst.
    */
   memoryGroup(): Cgroup {
-    let g: Cgroup = this;
-    while (g.parent !== null && !g.parent.subtreeControl.has('memory')) g = g.parent;
-    return g;
+    const parent = this.parent;
+    if (parent === null || parent.subtreeControl.has('memory')) return this;
+    return parent.memoryGroup();
   }
 }
