@@ -354,6 +354,10 @@ export class Kernel implements KernelHost {
         g.coredumpFilter = value & DUMP_FILTER_MASK; // MMF_DUMP_FILTER_BITS
         return 0;
       },
+      cgroup: (pid) => {
+        const g = live(pid)?.group;
+        return g === undefined ? undefined : this.cgroups.hierarchy.groupOf(g.tgid).path();
+      },
     };
   }
 
