@@ -115,8 +115,8 @@ export class Kernel implements KernelHost {
     // The types mount(2) can make (register_filesystem), in Linux's order.
     const types = new FileSystemTypes();
     types.register(tmpfsType(frames));
-    types.register(ramfsType(frames));
     types.register(cgroup2Type(this.cgroups));
+    types.register(ramfsType(frames));
     this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry(), fileSystemTypes: types });
     const devMounted = mountDevices(this.vfs, frames, options.random, options.devices);
     if (devMounted < 0) throw new Error(`tskern: cannot mount /dev (${devMounted})`);
