@@ -163,7 +163,8 @@ export class CgroupHierarchy implements MemoryCharger {
 
   /**
    * mem_cgroup_charge: charge `frame` to the memory group of `space`'s
-   * owner. A frame already charged stays with its group. Over memory.max
+   * owner (nothing is recorded for the root group). A frame already charged
+   * stays with its group. Over memory.max
    * of the group or an ancestor, try_charge reclaims from the group over
    * its limit (MAP_DROPPABLE memory is all tskern can reclaim without swap),
    * then calls the OOM killer on it; false when nothing can be freed or
@@ -174,6 +175,10 @@ export class CgroupHierarchy implements MemoryCharger {
     if (this.charges.has(frame)) return true;
     const owner = this.host.ownerOf(space);
     const group = owner === undefined ? this.root : this.groupOf(owner).memoryGroup();
+    // The root group has no limit and no memory.current (CFTYPE_NOT_ON_ROOT):
+    // its pages are not recorded, so a kernel that never makes a group pays
+    // nothing per page (Linux skips the root's page counter too: mem_cgroup_is_root).
+    if (group.isRoot) return true;
     if (!this.tryCharge(group, owner)) return false;
     this.charges.set(frame, { group, kind });
     for (let g: Cgroup | null = group; g !== null; g = g.parent) {
