@@ -172,7 +172,8 @@ export class CgroupHierarchy implements MemoryCharger {
    * above it too, but never fails the charge (reclaim_high).
    */
   charge(space: MappingSpace, frame: number, kind: ChargeKind): boolean {
-    if (this.charges.has(frame)) return true;
+    // Until the root enables the memory controller, every process's memory group is the root.
+    if (this.root.subtreeControl.size === 0 || this.charges.has(frame)) return true;
     const owner = this.host.ownerOf(space);
     const group = owner === undefined ? this.root : this.groupOf(owner).memoryGroup();
     // The root group has no limit and no memory.current (CFTYPE_NOT_ON_ROOT):
