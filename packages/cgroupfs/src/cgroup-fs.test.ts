@@ -70,6 +70,14 @@ describe('cgroup2 file system', () => {
     expect(names(vfs, root, '/cg')).toEqual(['cgroup.controllers', 'cgroup.procs', 'cgroup.subtree_control']);
     expect(read(vfs, root, '/cg/cgroup.type')).toBe(-Errno.ENOENT);
     expect(cg.statfs().magic).toBe(FS_MAGIC.CGROUP2_SUPER_MAGIC);
+    // Host: the root is dr-xr-xr-x, cgroup.procs -rw-r--r--, cgroup.controllers -r--r--r--, all of size 0.
+    expect(ok(vfs.stat(root, '/cg', true)).mode).toBe(S.S_IFDIR | 0o555);
+    expect(ok(vfs.stat(root, '/cg/cgroup.procs', true)).mode).toBe(S.S_IFREG | 0o644);
+    expect(ok(vfs.stat(root, '/cg/cgroup.controllers', true)).mode).toBe(S.S_IFREG | 0o444);
+    expect(Number(ok(vfs.stat(root, '/cg/cgroup.procs', true)).size)).toBe(0);
+    // Host: touch is EACCES, rm of an interface file EPERM.
+    expect(vfs.open(root, '/cg/x', O.O_CREAT | O.O_WRONLY, 0o644)).toBe(-Errno.EACCES);
+    expect(vfs.unlink(root, '/cg/cgroup.procs')).toBe(-Errno.EPERM);
   });
 
   it('makes groups with mkdir, moves processes and keeps v2 rules', () => {
@@ -93,6 +101,10 @@ describe('cgroup2 file system', () => {
 
     expect(write(vfs, root, '/cg/a/cgroup.procs', '999')).toBe(-Errno.ESRCH);
     expect(write(vfs, root, '/cg/a/cgroup.procs', 'abc')).toBe(-Errno.EINVAL);
+    expect(write(vfs, root, '/cg/a/cgroup.procs', '\n')).toBe(-Errno.EINVAL);
+    // Host: "0x1" is pid 1 (kstrtoint base 0).
+    expect(write(vfs, root, '/cg/a/cgroup.procs', '0x2a')).toBe(4);
+    expect(write(vfs, root, '/cg/cgroup.procs', '42')).toBe(2);
     expect(write(vfs, root, '/cg/a/cgroup.procs', '42\n')).toBe(3);
     expect(read(vfs, root, '/cg/a/cgroup.procs')).toBe('42\n');
     expect(read(vfs, root, '/cg/cgroup.procs')).toBe('1\n43\n');

@@ -44,7 +44,8 @@ export class CgroupFs implements FileSystem {
     this.deviceId = options.deviceId ?? allocAnonDeviceId();
     this.clock = options.clock ?? Date.now;
     this.hierarchy = new CgroupHierarchy(options.host);
-    this.dirs.set(this.hierarchy.root, new CgroupDir(this, this.hierarchy.root, 0o755, 0, 0, this.clock));
+    // The root directory is 0555 (kernfs_create_root's root node); groups get the mode mkdir asks for.
+    this.dirs.set(this.hierarchy.root, new CgroupDir(this, this.hierarchy.root, 0o555, 0, 0, this.clock));
   }
 
   /** The directory inode of `group` (made with the group). */
