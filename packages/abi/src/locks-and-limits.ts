@@ -49,6 +49,7 @@ export const FS_MAGIC = {
   /** UML's hostfs: a host directory seen through the kernel's own page cache. */
   HOSTFS_SUPER_MAGIC: 0x00c0ffee,
   SYSFS_MAGIC: 0x62656572,
+  CGROUP2_SUPER_MAGIC: 0x63677270,
 } as const;
 
 /**

@@ -11,6 +11,8 @@ import {
   type RawArg, type SpawnOptions, type SyscallDef, type SyscallReturn, type SystemConfig,
 } from '@tskern/syscall';
 import { kernelSysctls } from './kernel-sysctls';
+import { cgroup2Type, CgroupFs, ChargedFrameAllocator } from '@tskern/cgroupfs';
+import { cgroupHost } from './cgroup-setup';
 import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
@@ -100,14 +102,20 @@ export class Kernel implements KernelHost {
   readonly personalities: ReadonlyMap<string, Personality>;
   /** File systems mounted noexec (MNT_NOEXEC): execve refuses their files. */
   private readonly noexec = new Set<FileSystem>();
+  /** The cgroup v2 hierarchy (one per kernel), file-system type cgroup2, mounted on /sys/fs/cgroup. */
+  readonly cgroups: CgroupFs;
 
   constructor(options: KernelOptions = {}) {
-    const frames = options.frames ?? new ArenaFrameAllocator({ bytes: 1024 * 1024 * 1024 });
+    // The memory controller charges frames at fault and uncharges them when
+    // the allocator frees them, whoever frees them (mem_cgroup_uncharge).
+    this.cgroups = new CgroupFs({ host: cgroupHost(() => this.tasks) });
+    const frames = new ChargedFrameAllocator(options.frames ?? new ArenaFrameAllocator({ bytes: 1024 * 1024 * 1024 }), this.cgroups.hierarchy);
     this.frames = frames;
     const rootFs = options.rootFs?.(frames) ?? new RamFs({ frames });
     // The types mount(2) can make (register_filesystem), in Linux's order.
     const types = new FileSystemTypes();
     types.register(tmpfsType(frames));
+    types.register(cgroup2Type(this.cgroups));
     types.register(ramfsType(frames));
     this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry(), fileSystemTypes: types });
     const devMounted = mountDevices(this.vfs, frames, options.random, options.devices);
@@ -128,14 +136,20 @@ export class Kernel implements KernelHost {
     // sysfs beside /proc (as distributions mount it): KSM's tunables (tskern
     // accepts MADV_MERGEABLE, CONFIG_KSM), THP's policy and the CPU masks.
     const sys = new SysFs({ cpus: options.cpus ?? DEFAULT_CPUS, ksm: this.ksm, transparentHugepage: true });
+    sys.addMountPoint('fs/cgroup');
     const sysMounted = mountSys(this.vfs, sys);
     if (sysMounted < 0) throw new Error(`tskern: cannot mount /sys (${sysMounted})`);
     this.label('/sys', 'sysfs', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);
+    // The unified hierarchy where systemd mounts it (cgroup_init's sysfs_create_mount_point).
+    const cgMounted = this.vfs.mountCreating('/sys/fs/cgroup', this.cgroups);
+    if (cgMounted < 0) throw new Error(`tskern: cannot mount /sys/fs/cgroup (${cgMounted})`);
+    this.label('/sys/fs/cgroup', 'cgroup2', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);
     for (const m of options.mounts ?? []) {
       const r = this.mount(m.path, typeof m.fs === 'function' ? m.fs(frames) : m.fs, m.source, m.noexec === true);
       if (r < 0) throw new Error(`tskern: cannot mount ${m.path} (${r})`);
     }
     this.memory = memoryOptions(frames, createSharedAnonymousFactory({ frames }), {
+      charger: this.cgroups.hierarchy,
       ...(options.maxMapCount !== undefined ? { maxMapCount: options.maxMapCount } : {}),
       ...(options.mmapMinAddr !== undefined ? { mmapMinAddr: options.mmapMinAddr } : {}),
     });
@@ -144,7 +158,15 @@ export class Kernel implements KernelHost {
       vfs: this.vfs,
       ...(options.fdLimit !== undefined ? { fdLimit: options.fdLimit } : {}),
       newSignalActions: () => new SignalActions(),
-      hooks: signalFutexHooks,
+      hooks: {
+        ...signalFutexHooks,
+        // cgroup_post_fork and cgroup_exit: the hierarchy follows processes.
+        processForked: (child, parent) => this.cgroups.hierarchy.processStarted(child.tgid, parent.tgid),
+        groupExited: (group) => {
+          this.cgroups.hierarchy.processExited(group.tgid);
+          return signalFutexHooks.groupExited?.(group) ?? false;
+        },
+      },
       binaryFormat: new ElfBinaryFormat({
         vfs: this.vfs,
         memory: this.memory,
@@ -335,6 +357,10 @@ export class Kernel implements KernelHost {
         if (g === undefined) return -Errno.ESRCH;
         g.coredumpFilter = value & DUMP_FILTER_MASK; // MMF_DUMP_FILTER_BITS
         return 0;
+      },
+      cgroup: (pid) => {
+        const g = live(pid)?.group;
+        return g === undefined ? undefined : this.cgroups.hierarchy.groupOf(g.tgid).path();
       },
     };
   }

@@ -12,3 +12,4 @@ export * from './mapping-identity';
 export * from './mmap-source';
 export * from './memory-report';
 export * from './user-fault';
+export * from './memory-charge';

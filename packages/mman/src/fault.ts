@@ -1,6 +1,6 @@
 import { DEFAULT_STACK_LIMIT, FAULT_OK, PAGE_SIZE, Signal, type FaultResult } from '@tskern/abi';
 import { isFrame, NO_FRAME } from '@tskern/pagealloc';
-import type { UserFaultWait } from '@tskern/mm-api';
+import type { ChargeKind, UserFaultWait } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { VM_GROWSDOWN, type Vma } from './vma';
@@ -36,6 +36,23 @@ function expandStack(as: AddressSpace, addr: number): Segment<Vma> | undefined {
   as.vmas.setRange(seg, addr, seg.end);
   seg.value = grown;
   return seg;
+}
+
+/**
+ * mem_cgroup_charge for the frame the fault just mapped at `page`. A frame
+ * the controller cannot charge (its group is over memory.max with nothing
+ * left to reclaim or kill) is unmapped again and the access gets SIGBUS:
+ * Linux answers VM_FAULT_OOM and retries the fault until the group's
+ * memory frees, which a tskern fault cannot wait for. The frame is charged
+ * after it is mapped so that reclaim, which drops only charged frames, never
+ * takes it (or a COW source already let go) from under the fault.
+ */
+function chargeMapped(as: AddressSpace, page: number, frame: number, kind: ChargeKind): FaultResult {
+  const charger = as.options.charger;
+  if (charger === undefined || charger.charge(as, frame, kind)) return FAULT_OK;
+  const f = as.pt.clear(page);
+  if (isFrame(f)) as.frames.decRef(f);
+  return Signal.SIGBUS;
 }
 
 /**
@@ -104,7 +121,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     frames.copy(frame, copy);
     frames.decRef(frame);
     pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
-    return FAULT_OK;
+    return chargeMapped(as, page, copy, 'anon'); // wp_page_copy charges the copy
   }
 
   // A guard marker (MADV_GUARD_INSTALL): handle_pte_marker answers SIGSEGV.
@@ -126,7 +143,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     if (write) as.ensureAnon(seg);
     const pteFlags = write ? PTE_PRESENT | PTE_ANON : PTE_PRESENT | PTE_ANON | PTE_COW;
     pt.set(page, frame, pteFlags | as.accessBits(vma, pteFlags));
-    return FAULT_OK;
+    return chargeMapped(as, page, frame, 'anon'); // do_anonymous_page charges its folio
   }
 
   const offset = vma.objectOffset(seg.start, addr);
@@ -142,7 +159,8 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     if (!isFrame(frame)) return Signal.SIGBUS; // past EOF or no memory: both SIGBUS
     frames.incRef(frame);
     pt.set(page, frame, PTE_PRESENT | as.accessBits(vma, 0));
-    return FAULT_OK;
+    // A cache page is charged to the group that brought it in (filemap_add_folio); the charger skips charged ones.
+    return chargeMapped(as, page, frame, 'file');
   }
 
   // Private file mapping: read the page-cache frame until the first store (do_read_fault / do_cow_fault).
@@ -151,12 +169,12 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   if (!write) {
     frames.incRef(frame);
     pt.set(page, frame, PTE_PRESENT | PTE_COW | as.accessBits(vma, PTE_COW));
-    return FAULT_OK;
+    return chargeMapped(as, page, frame, 'file');
   }
   as.ensureAnon(seg);
   const copy = frames.allocateUninitialized();
   if (copy === NO_FRAME) return Signal.SIGBUS;
   frames.copy(frame, copy);
   pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
-  return FAULT_OK;
+  return chargeMapped(as, page, copy, 'anon');
 }

@@ -30,6 +30,7 @@ export { mlock, mlock2, munlock, mlockall, munlockall } from './mlock';
 export { lockedBytes, lockedBytesIn, mappedBytes, mlockFutureOk } from './locked-memory';
 export { residentBytes, peakResidentBytes } from './resident-memory';
 export { populateRange } from './populate';
+export { reclaimDroppable } from './droppable-reclaim';
 export { canDoMlock, UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
 export { PageTable } from './page-table';
 export type { TranslationObserver } from './translation-observer';

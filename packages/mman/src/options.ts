@@ -1,5 +1,5 @@
 import { DEFAULT_STACK_LIMIT, MMAP_MIN_ADDR, TASK_SIZE } from '@tskern/abi';
-import type { SharedAnonymousFactory } from '@tskern/mm-api';
+import type { MemoryCharger, SharedAnonymousFactory } from '@tskern/mm-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
 
 /** Linux's default vm.max_map_count (DEFAULT_MAX_MAP_COUNT in include/linux/mm.h). */
@@ -54,6 +54,11 @@ export interface MemoryOptions {
   readonly mmapBase: number;
   /** End of user space (exclusive). */
   readonly taskSize: number;
+  /**
+   * The memory controller faults charge their frames to (a cgroup
+   * hierarchy's), or none: nothing is charged. Set by the composition root.
+   */
+  readonly charger?: MemoryCharger;
 }
 
 /** Fill in defaults. */
@@ -68,5 +73,6 @@ export function memoryOptions(
     tunables: new MemoryTunables(overrides.maxMapCount, overrides.mmapMinAddr),
     mmapBase: overrides.mmapBase ?? DEFAULT_MMAP_BASE,
     taskSize: overrides.taskSize ?? TASK_SIZE,
+    ...(overrides.charger !== undefined ? { charger: overrides.charger } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { SeqFile } from './seq-file';
 import { formatStatus } from './status';
 import { MEMORY_ENTRIES } from './memory-entries';
 import { coredumpFilter } from './coredump-filter';
+import { cgroupEntry } from './cgroup-entry';
 
 /** One file of /proc/[pid] (an entry of Linux's tgid_base_stuff). */
 export interface PidEntry {
@@ -145,5 +146,5 @@ const exe: PidEntry = {
   },
 };
 
-/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, mountinfo, coredump_filter, then the memory files). */
-export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, mountinfo, coredumpFilter, ...MEMORY_ENTRIES];
+/** The files of /proc/[pid], in Linux's order (tgid_base_stuff: status, comm, cmdline, maps, exe, mounts, mountinfo, coredump_filter, cgroup, then the memory files). */
+export const PID_ENTRIES: readonly PidEntry[] = [status, comm, cmdline, maps, exe, mounts, mountinfo, coredumpFilter, cgroupEntry, ...MEMORY_ENTRIES];

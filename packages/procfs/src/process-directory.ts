@@ -113,6 +113,8 @@ export interface ProcessDirectory {
   coredumpFilter?(pid: number): number | undefined;
   /** A write to /proc/[pid]/coredump_filter: set the bits (0, or -ESRCH once the process is gone). */
   setCoredumpFilter?(pid: number, value: number): number;
+  /** The path of the process's control group ("/" for the root); without the method there is no cgroup file. */
+  cgroup?(pid: number): string | undefined;
   /**
    * Something unique to the process now holding `pid` (the Process object):
    * lets procfs tell a reused pid from the process a /proc/[pid] directory

@@ -73,6 +73,11 @@ export interface TaskLifecycleHooks {
    * from the exiting parent `parent`).
    */
   parentDied?(task: Task, parent: ThreadGroup): void;
+  /**
+   * fork made process `child` of `parent`'s (not a new thread): it joins the
+   * parent's control group (cgroup_post_fork).
+   */
+  processForked?(child: ThreadGroup, parent: ThreadGroup): void;
 }
 
 /** How spawn starts a process. */
@@ -281,6 +286,7 @@ export class TaskTable {
     if ((flags & CLONE.CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = args.childTid ?? 0;
     if ((flags & CLONE.CLONE_PARENT_SETTID) !== 0) putTid(parent.mem, args.parentTid ?? 0, tid);
     if ((flags & CLONE.CLONE_CHILD_SETTID) !== 0) putTid(child.mem, args.childTid ?? 0, tid);
+    if (!thread) this.options.hooks?.processForked?.(group, parent.group);
     return child;
   }
 
