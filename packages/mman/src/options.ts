@@ -40,6 +40,8 @@ export interface MemoryOverrides {
   readonly mmapMinAddr?: number;
   readonly mmapBase?: number;
   readonly taskSize?: number;
+  /** The memory controller faults charge to (see `MemoryOptions.charger`). */
+  readonly charger?: MemoryCharger;
 }
 
 /** Kernel-wide settings every address space of one kernel shares. */
