@@ -35,4 +35,5 @@ export * from './libfs/simple-inode';
 export * from './libfs/simple-directory';
 export * from './libfs/simple-symlink';
 export * from './libfs/simple-file-system';
+export * from './libfs/kernfs-inode';
 export * from './mount-options';
