@@ -23,7 +23,7 @@ export class FlatCpuMemory implements CpuMemory {
     this.prot = new Uint8Array(pages).fill(READ | WRITE | EXEC);
     let slots = 1;
     while (slots < pages) slots *= 2;
-    const way = (): CpuTlbWay => ({ page: new Float64Array(slots).fill(NaN), view: new Array<DataView>(slots).fill(this.view), base: new Float64Array(slots) });
+    const way = (): CpuTlbWay => ({ tag: new Int32Array(slots).fill(-1), view: new Array<DataView>(slots).fill(this.view), base: new Float64Array(slots) });
     this.tlb = { mask: slots - 1, read: way(), write: way() };
     this.protect(base, size, READ | WRITE | EXEC);
   }
@@ -37,8 +37,9 @@ export class FlatCpuMemory implements CpuMemory {
     const { mask, read, write } = this.tlb;
     for (let p = Math.max(first, 0); p <= Math.min(last, this.prot.length - 1); p++) {
       const page = this.base / PAGE + p;
-      read.page[page & mask] = (prot & READ) !== 0 ? page : NaN;
-      write.page[page & mask] = (prot & WRITE) !== 0 ? page : NaN;
+      const tag = page < 2 ** 30 ? page : -1;
+      read.tag[page & mask] = (prot & READ) !== 0 ? tag : -1;
+      write.tag[page & mask] = (prot & WRITE) !== 0 ? tag : -1;
       read.base[page & mask] = write.base[page & mask] = p * PAGE;
     }
   }
