@@ -19,6 +19,8 @@ class Tlb implements CpuTlbWay {
   readonly page: Float64Array;
   /** The same page as an int32 for compiled code's probe (rv64's CpuTlbWay): -1 when empty or at 2^30 or more. */
   readonly tag: Int32Array;
+  /** The page's own 4096 bytes as a DataView, for compiled code (rv64's CpuTlbWay). */
+  readonly frame: DataView[];
   readonly bytes: Uint8Array[];
   readonly view: DataView[];
   /** Byte offset of the page in `bytes[slot]` (an arena can pass 2^31, so not an Int32Array). */
@@ -30,6 +32,7 @@ class Tlb implements CpuTlbWay {
     const empty = new Uint8Array(0);
     this.bytes = new Array<Uint8Array>(entries).fill(empty);
     this.view = new Array<DataView>(entries).fill(new DataView(empty.buffer));
+    this.frame = new Array<DataView>(entries).fill(new DataView(empty.buffer));
     this.base = new Float64Array(entries);
   }
 }
@@ -264,6 +267,8 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     tlb.bytes[s] = bytes;
     tlb.view[s] = this.viewOf(bytes);
     tlb.base[s] = frames.offset(frame);
+    // A view of just this page: compiled code then indexes it by the offset in the page, a small integer.
+    tlb.frame[s] = new DataView(bytes.buffer, bytes.byteOffset + tlb.base[s]!, PAGE_SIZE);
     if (access === 'execute') this.codePages.add(page);
     return s;
   }

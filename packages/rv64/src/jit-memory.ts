@@ -13,8 +13,9 @@ import { Op } from './op.js';
 const TWO32 = 4294967296;
 const PAGE = 4096;
 
-// The block's prologue binds TM (the mask) and Rt/Rv/Rb, Wt/Wv/Wb (int32
-// page tag, view, base of the read and write ways) from mem.tlb (jit.ts).
+// The block's prologue binds TM (the mask) and Rt/Rf, Wt/Wf (int32 page
+// tag and the frame's 4 KiB DataView, of the read and write ways) from
+// mem.tlb (jit.ts).
 
 /** The effective address rs1 + imm as a number, as the interpreter computes it (the slow path's). */
 const addr = (rs1: number, imm: number): string => `(xh[${rs1}] * ${TWO32} + (xl[${rs1}] >>> 0) + ${imm})`;
@@ -36,7 +37,7 @@ function probe(way: 'R' | 'W', rs1: number, imm: number, size: number, fast: str
     ? `const lo = xl[${rs1}], hi = xh[${rs1}];`
     : `const b = xl[${rs1}], lo = (b + ${imm}) | 0, hi = xh[${rs1}] + ${imm >> 31} + ((lo >>> 0) < (b >>> 0) ? 1 : 0);`;
   return `${words} const pg = (hi << 20) | (lo >>> 12), sl = pg & TM, o = lo & ${PAGE - 1};`
-    + ` if ((hi >>> 10) === 0 && ${way}t[sl] === pg && o <= ${PAGE - size}) { const d = ${way}v[sl], i = ${way}b[sl] + o; ${fast} }`
+    + ` if ((hi >>> 10) === 0 && ${way}t[sl] === pg && o <= ${PAGE - size}) { const d = ${way}f[sl], i = o; ${fast} }`
     + ` else { const a = ${addr(rs1, imm)}; ${slow} }`;
 }
 

@@ -68,8 +68,9 @@ export interface CpuMemory {
 
 /**
  * One direct-mapped way of a software TLB: slot `page & mask` translates
- * `page` (a virtual page number) when `tag[slot]` equals it, to the bytes
- * `view[slot]` from offset `base[slot]` on. The tag is an int32 so the
+ * `page` (a virtual page number) when `tag[slot]` equals it, to the page's
+ * frame `frame[slot]`, a DataView of exactly its 4096 bytes (so the offset
+ * in the page is the offset in the view, a small integer). The tag is an int32 so the
  * compiled probe stays in integer arithmetic: an empty slot holds -1, and a
  * page of 2^30 or more (an address of 2^42 or more, beyond any riscv64 user
  * space tskern maps) is never cached here. The owner keeps these arrays for
@@ -79,8 +80,7 @@ export interface CpuMemory {
  */
 export interface CpuTlbWay {
   readonly tag: Int32Array;
-  readonly view: DataView[];
-  readonly base: Float64Array;
+  readonly frame: DataView[];
 }
 
 /**
