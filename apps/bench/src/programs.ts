@@ -17,7 +17,7 @@ const dir = fileURLToPath(new URL('../../../tooling/programs/bench/', import.met
 const riscvDir = `${dir}bin/riscv64/`;
 const nativeDir = `${dir}build/x86_64/`;
 
-/** One run of a program with an iteration count: its wall time and its stdout. */
+/** One run of a program with an iteration count: its time (on the runner's clock) and its stdout. */
 export interface ProgramRun {
   readonly ns: number;
   readonly out: string;
@@ -26,12 +26,24 @@ export interface ProgramRun {
 /** Runs a bench program with `n` iterations; throws when the run fails (a non-zero exit, a signal). */
 export type ProgramRunner = (n: number) => ProgramRun;
 
+/**
+ * What a run's time is: `wall`, spawn (or `ProgramDriver.run`) to exit on
+ * `process.hrtime`; `cpu`, the CPU time (user + system) of the run: for
+ * tskern `process.cpuUsage()` of this process around `ProgramDriver.run`
+ * (every thread, V8's compiler and GC threads included), for a child its
+ * rusage (the child and the descendants it waited for, every thread), as
+ * bash's `times` reports it in ms. One case uses one clock on every side.
+ */
+export type ProgramClock = 'wall' | 'cpu';
+
 /** The three ways to run a bench program (a missing one says why). */
 export interface ProgramSides {
-  tskern(name: string): ProgramRunner;
-  qemu: ((name: string) => ProgramRunner) | string;
-  native: ((name: string) => ProgramRunner) | string;
+  tskern(name: string, clock?: ProgramClock): ProgramRunner;
+  qemu: ((name: string, clock?: ProgramClock) => ProgramRunner) | string;
+  native: ((name: string, clock?: ProgramClock) => ProgramRunner) | string;
 }
+
+const cpuNs = (u: NodeJS.CpuUsage): number => (u.user + u.system) * 1e3;
 
 const decoder = new TextDecoder();
 /** The suite's environment (tooling/programs/README.md), minus PROGRAMS_DIR which no bench program uses. */
@@ -62,7 +74,7 @@ function readOut(kernel: Kernel): string {
  * program to its exit and reaps it. That fixed cost is what a 0-iteration
  * run measures and the caller subtracts.
  */
-export function tskernRunner(name: string): ProgramRunner {
+export function tskernRunner(name: string, clock: ProgramClock = 'wall'): ProgramRunner {
   const binary = new Uint8Array(readFileSync(`${riscvDir}${name}`));
   return (n) => {
     const kernel = createKernel();
@@ -80,9 +92,11 @@ export function tskernRunner(name: string): ProgramRunner {
     });
     if (pid < 0) throw new Error(`${name}: execve failed (${pid})`);
     const driver = new ProgramDriver(kernel);
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const result = driver.run(pid);
-    const ns = Number(process.hrtime.bigint() - t0);
+    const wall = Number(process.hrtime.bigint() - t0);
+    const ns = clock === 'cpu' ? cpuNs(process.cpuUsage(c0)) : wall;
     const out = readOut(kernel);
     if (result.kind !== 'exited' || result.status !== 0) {
       throw new Error(`${name} ${n} on tskern: ${result.kind === 'exited' ? `exit status ${result.status}` : result.kind}${out ? `: ${out.trim().split('\n').pop()}` : ''}`);
@@ -91,14 +105,34 @@ export function tskernRunner(name: string): ProgramRunner {
   };
 }
 
-/** A child process, timed from spawn to exit (the caller subtracts a 0-iteration run: process start and exit). */
-function childRunner(argv0: string, prefix: readonly string[]): ProgramRunner {
+/** `times`' children line: user and system time as `XmY.ZZZs`. */
+const TIMES = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/;
+
+/**
+ * A child process, timed from spawn to exit (the caller subtracts a
+ * 0-iteration run: process start and exit). On the `cpu` clock it runs
+ * under bash, which reports the child's CPU time with `times` on stderr's
+ * last line after it exits (bash's own start-up is outside it).
+ */
+function childRunner(argv0: string, prefix: readonly string[], clock: ProgramClock = 'wall'): ProgramRunner {
+  const name = [argv0, ...prefix].join(' ');
   return (n) => {
+    const argv = [...prefix, String(n)];
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(argv0, [...prefix, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: { PATH: '/usr/bin:/bin', LANG: 'C' } });
-    const ns = Number(process.hrtime.bigint() - t0);
+    const r = clock === 'cpu'
+      ? spawnSync('bash', ['-c', '"$@"; s=$?; times >&2; exit $s', 'bash', argv0, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: { PATH: '/usr/bin:/bin', LANG: 'C' } })
+      : spawnSync(argv0, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: { PATH: '/usr/bin:/bin', LANG: 'C' } });
+    let ns = Number(process.hrtime.bigint() - t0);
     if (r.error !== undefined) throw r.error;
-    if (r.status !== 0) throw new Error(`${[argv0, ...prefix].join(' ')} ${n}: ${r.signal ?? `exit status ${r.status}`}: ${(r.stdout + r.stderr).trim().split('\n').pop() ?? ''}`);
+    let stderr = r.stderr;
+    if (clock === 'cpu') {
+      const lines = stderr.trimEnd().split('\n');
+      const m = TIMES.exec(lines.pop() ?? '');
+      if (m === null) throw new Error(`${name} ${n}: no CPU time from bash's times`);
+      ns = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1e9;
+      stderr = lines.slice(0, -1).join('\n');
+    }
+    if (r.status !== 0) throw new Error(`${name} ${n}: ${r.signal ?? `exit status ${r.status}`}: ${(r.stdout + stderr).trim().split('\n').pop() ?? ''}`);
     return { ns, out: r.stdout };
   };
 }
@@ -135,8 +169,8 @@ export function programSides(log: (text: string) => void): ProgramSides {
   const native = process.platform === 'linux' && process.arch === 'x64' ? buildNative(log) : 'not an x86-64 Linux host';
   return {
     tskern: tskernRunner,
-    qemu: qemu ?? ((name) => childRunner('qemu-riscv64', [`${riscvDir}${name}`])),
-    native: native ?? ((name) => childRunner(`${nativeDir}${name}`, [])),
+    qemu: qemu ?? ((name, clock) => childRunner('qemu-riscv64', [`${riscvDir}${name}`], clock)),
+    native: native ?? ((name, clock) => childRunner(`${nativeDir}${name}`, [], clock)),
   };
 }
 

@@ -17,6 +17,10 @@ export type CodeInvalidation = (address: number, length: number) => void;
 class Tlb implements CpuTlbWay {
   /** The cached page per slot; NaN when empty (NaN equals nothing, not even a negative page). */
   readonly page: Float64Array;
+  /** The same page as an int32 for compiled code's probe (rv64's CpuTlbWay): -1 when empty or at 2^30 or more. */
+  readonly tag: Int32Array;
+  /** The page's own 4096 bytes as a DataView, for compiled code (rv64's CpuTlbWay). */
+  readonly frame: DataView[];
   readonly bytes: Uint8Array[];
   readonly view: DataView[];
   /** Byte offset of the page in `bytes[slot]` (an arena can pass 2^31, so not an Int32Array). */
@@ -24,9 +28,11 @@ class Tlb implements CpuTlbWay {
 
   constructor(entries: number) {
     this.page = new Float64Array(entries).fill(NaN);
+    this.tag = new Int32Array(entries).fill(-1);
     const empty = new Uint8Array(0);
     this.bytes = new Array<Uint8Array>(entries).fill(empty);
     this.view = new Array<DataView>(entries).fill(new DataView(empty.buffer));
+    this.frame = new Array<DataView>(entries).fill(new DataView(empty.buffer));
     this.base = new Float64Array(entries);
   }
 }
@@ -130,29 +136,33 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
 
   /** Forget every cached translation. */
   flush(): void {
-    this.r.page.fill(NaN);
-    this.w.page.fill(NaN);
-    this.x.page.fill(NaN);
+    for (const t of [this.r, this.w, this.x]) {
+      t.page.fill(NaN);
+      t.tag.fill(-1);
+    }
   }
 
   /** TranslationObserver: pages [startPage, endPage) changed translation. */
   invalidate(startPage: number, endPage: number): void {
     const mask = this.mask;
-    const r = this.r.page;
-    const w = this.w.page;
-    const x = this.x.page;
-    if (endPage - startPage > mask + 1) {
-      for (let s = 0; s <= mask; s++) {
-        if (r[s]! >= startPage && r[s]! < endPage) r[s] = NaN;
-        if (w[s]! >= startPage && w[s]! < endPage) w[s] = NaN;
-        if (x[s]! >= startPage && x[s]! < endPage) x[s] = NaN;
-      }
-    } else {
-      for (let p = startPage; p < endPage; p++) {
-        const s = p & mask;
-        if (r[s] === p) r[s] = NaN;
-        if (w[s] === p) w[s] = NaN;
-        if (x[s] === p) x[s] = NaN;
+    for (const t of [this.r, this.w, this.x]) {
+      const page = t.page;
+      const tag = t.tag;
+      if (endPage - startPage > mask + 1) {
+        for (let s = 0; s <= mask; s++) {
+          if (page[s]! >= startPage && page[s]! < endPage) {
+            page[s] = NaN;
+            tag[s] = -1;
+          }
+        }
+      } else {
+        for (let p = startPage; p < endPage; p++) {
+          const s = p & mask;
+          if (page[s] === p) {
+            page[s] = NaN;
+            tag[s] = -1;
+          }
+        }
       }
     }
     if (this.codePages.size !== 0) this.invalidateCode(startPage, endPage);
@@ -253,9 +263,12 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     const bytes = frames.memory(frame);
     const s = page & this.mask;
     tlb.page[s] = page;
+    tlb.tag[s] = page < 2 ** 30 ? page : -1;
     tlb.bytes[s] = bytes;
     tlb.view[s] = this.viewOf(bytes);
     tlb.base[s] = frames.offset(frame);
+    // A view of just this page: compiled code then indexes it by the offset in the page, a small integer.
+    tlb.frame[s] = new DataView(bytes.buffer, bytes.byteOffset + tlb.base[s]!, PAGE_SIZE);
     if (access === 'execute') this.codePages.add(page);
     return s;
   }

@@ -13,6 +13,7 @@ export class FlatCpuMemory implements CpuMemory {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
   private readonly prot: Uint8Array;
+  private readonly pageViews: DataView[];
   readonly tlb: CpuTlb;
 
   /** `size` bytes (a multiple of 4096) mapped at `base` (page-aligned), all read/write/execute until protect() says otherwise. */
@@ -23,7 +24,9 @@ export class FlatCpuMemory implements CpuMemory {
     this.prot = new Uint8Array(pages).fill(READ | WRITE | EXEC);
     let slots = 1;
     while (slots < pages) slots *= 2;
-    const way = (): CpuTlbWay => ({ page: new Float64Array(slots).fill(NaN), view: new Array<DataView>(slots).fill(this.view), base: new Float64Array(slots) });
+    // One DataView per page for the TLB (CpuTlbWay.frame), made once.
+    this.pageViews = Array.from({ length: pages }, (_, p) => new DataView(this.bytes.buffer, p * PAGE, PAGE));
+    const way = (): CpuTlbWay => ({ tag: new Int32Array(slots).fill(-1), frame: new Array<DataView>(slots).fill(this.view) });
     this.tlb = { mask: slots - 1, read: way(), write: way() };
     this.protect(base, size, READ | WRITE | EXEC);
   }
@@ -37,9 +40,10 @@ export class FlatCpuMemory implements CpuMemory {
     const { mask, read, write } = this.tlb;
     for (let p = Math.max(first, 0); p <= Math.min(last, this.prot.length - 1); p++) {
       const page = this.base / PAGE + p;
-      read.page[page & mask] = (prot & READ) !== 0 ? page : NaN;
-      write.page[page & mask] = (prot & WRITE) !== 0 ? page : NaN;
-      read.base[page & mask] = write.base[page & mask] = p * PAGE;
+      const tag = page < 2 ** 30 ? page : -1;
+      read.tag[page & mask] = (prot & READ) !== 0 ? tag : -1;
+      write.tag[page & mask] = (prot & WRITE) !== 0 ? tag : -1;
+      read.frame[page & mask] = write.frame[page & mask] = this.pageViews[p]!;
     }
   }
 

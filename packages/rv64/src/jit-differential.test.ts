@@ -5,7 +5,7 @@ import { expandCompressed } from './compressed.js';
 import type { Rv64Cpu } from './cpu.js';
 import type { CpuExit } from './exit.js';
 import type { FlatCpuMemory } from './flat-memory.js';
-import { CODE_BASE, DATA_BASE, addi, branch, ebreak, fenceI, li, machine, store, type Program } from './testing/asm.js';
+import { CODE_BASE, DATA_BASE, addi, branch, ebreak, fenceI, li, load, machine, store, type Program } from './testing/asm.js';
 
 // The block compiler against the interpreter on the same random programs:
 // after every run() both CPUs must agree on the exit, pc, instret, every
@@ -99,6 +99,29 @@ describe('compiled blocks', () => {
         expect(Buffer.compare(b.memory.bytes, a.memory.bytes)).toBe(0);
       },
     ), { numRuns: propertyRuns(200) });
+  });
+
+  it('fault on an address whose low 32 bits name a cached page but whose high word is not 0, as the interpreter', () => {
+    // The inline probe forms the page number from the address's two words;
+    // a high word of 2^10 or more (or a negative address) must go to the
+    // memory's methods and fault there, never alias the slot of the page its
+    // low bits name (2^12 << 20 wraps to 0 in int32 arithmetic).
+    const program: Program = [load('ld', 5, 10, 8), load('lw', 6, 10, -8), store('sw', 6, 10, 16), addi(7, 7, 1), ebreak];
+    for (const hi of [1n, 0x3ffn, 0x400n, 0x1000n, 0x100000n, -1n, -0x1000n]) {
+      const address = ((hi << 32n) + BigInt(DATA_BASE + 0x100)) & ((1n << 64n) - 1n);
+      const states = [false, true].map((jit) => {
+        const { cpu } = machine(program, { jit, jitThreshold: 1 });
+        // The page is in the TLB: a first pass with the low address only.
+        cpu.setRegister(10, BigInt(DATA_BASE + 0x100));
+        expect(cpu.run(100).kind).toBe('ebreak');
+        cpu.pc = CODE_BASE;
+        cpu.setRegister(10, address);
+        const exit = cpu.run(100);
+        return state(cpu, exit);
+      });
+      expect(states[1]).toEqual(states[0]);
+      expect((states[1] as { exit: CpuExit }).exit.kind).toBe('fault');
+    }
   });
 
   it('see code the program rewrites once it executes fence.i', () => {

@@ -13,21 +13,32 @@ import { Op } from './op.js';
 const TWO32 = 4294967296;
 const PAGE = 4096;
 
-// The block's prologue binds TM (the mask) and Rp/Rv/Rb, Wp/Wv/Wb (page,
-// view, base of the read and write ways) from mem.tlb (jit.ts).
+// The block's prologue binds TM (the mask) and Rt/Rf, Wt/Wf (int32 page
+// tag and the frame's 4 KiB DataView, of the read and write ways) from
+// mem.tlb (jit.ts).
 
-/** The effective address rs1 + imm as a number, as the interpreter computes it. */
+/** The effective address rs1 + imm as a number, as the interpreter computes it (the slow path's). */
 const addr = (rs1: number, imm: number): string => `(xh[${rs1}] * ${TWO32} + (xl[${rs1}] >>> 0) + ${imm})`;
 
 /**
- * `const a = address;` then `fast` with `d` (the DataView) and `i` (the
- * byte offset of a) when the way holds a's page and `size` bytes fit in it,
- * else `slow` (the memory's methods, on a).
+ * `fast` with `d` (the DataView) and `i` (the byte offset of the access)
+ * when the way holds the page of rs1 + imm and `size` bytes fit in it, else
+ * `const a = address;` and `slow` (the memory's methods, on a).
+ *
+ * The probe is integer arithmetic only: the address's low word `lo` and high
+ * word `hi` as the 64-bit add computes them (the carry as ADDI's), the page
+ * number `(hi << 20) | (lo >>> 12)` for an address below 2^42 (hi below
+ * 2^10, checked first: anything else, a negative address included, takes the
+ * slow path), compared with the way's int32 tag, which never holds such a
+ * page (memory.ts). No double, no Math.floor, no division.
  */
-// The page number multiplies by 2^-12 (exact in a double, and much cheaper than a division).
 function probe(way: 'R' | 'W', rs1: number, imm: number, size: number, fast: string, slow: string): string {
-  return `const a = ${addr(rs1, imm)}; const pg = Math.floor(a * ${1 / PAGE}), sl = pg & TM, o = a - pg * ${PAGE};`
-    + ` if (${way}p[sl] === pg && o <= ${PAGE - size}) { const d = ${way}v[sl], i = ${way}b[sl] + o; ${fast} } else { ${slow} }`;
+  const words = imm === 0
+    ? `const lo = xl[${rs1}], hi = xh[${rs1}];`
+    : `const b = xl[${rs1}], lo = (b + ${imm}) | 0, hi = xh[${rs1}] + ${imm >> 31} + ((lo >>> 0) < (b >>> 0) ? 1 : 0);`;
+  return `${words} const pg = (hi << 20) | (lo >>> 12), sl = pg & TM, o = lo & ${PAGE - 1};`
+    + ` if ((hi >>> 10) === 0 && ${way}t[sl] === pg && o <= ${PAGE - size}) { const d = ${way}f[sl], i = o; ${fast} }`
+    + ` else { const a = ${addr(rs1, imm)}; ${slow} }`;
 }
 
 /** A load into v (and vh for 8 bytes), then `use`. */

@@ -191,7 +191,7 @@ export function compileBlock(start: number, read: DecodedReader, tlb?: CpuTlb): 
   // A literal in the cold paths only: nothing is allocated on the way in.
   source = source.replaceAll('F[bk]', `[${firsts.join(', ')}][bk]`);
   let prologue = '';
-  if (tlb !== undefined) prologue = `const TT = mem.tlb, TM = TT.mask, Rp = TT.read.page, Rv = TT.read.view, Rb = TT.read.base, Wp = TT.write.page, Wv = TT.write.view, Wb = TT.write.base;`;
+  if (tlb !== undefined) prologue = `const TT = mem.tlb, TM = TT.mask, Rt = TT.read.tag, Rf = TT.read.frame, Wt = TT.write.tag, Wf = TT.write.frame;`;
   source = `${prologue} ${enter} let n = 0, bk = 0, at = 0; try { ${source} } catch (e) { st[0] = n + at - [${firsts.join(', ')}][bk]; st[1] = at; throw e; } finally { ${leave} }`;
   return { run: functionFor(source), pcs };
 }

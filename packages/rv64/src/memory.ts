@@ -68,17 +68,19 @@ export interface CpuMemory {
 
 /**
  * One direct-mapped way of a software TLB: slot `page & mask` translates
- * `page` (a virtual page number) when `page[slot]` equals it, to the bytes
- * `view[slot]` from offset `base[slot]` on. An empty slot holds NaN, which
- * equals nothing. The owner keeps these arrays for its whole life and
- * changes them in place, dropping a slot before the translation it caches
- * stops being valid (munmap, mprotect, a COW break): compiled code holds
- * them, never a copy, so it can never use a stale entry.
+ * `page` (a virtual page number) when `tag[slot]` equals it, to the page's
+ * frame `frame[slot]`, a DataView of exactly its 4096 bytes (so the offset
+ * in the page is the offset in the view, a small integer). The tag is an int32 so the
+ * compiled probe stays in integer arithmetic: an empty slot holds -1, and a
+ * page of 2^30 or more (an address of 2^42 or more, beyond any riscv64 user
+ * space tskern maps) is never cached here. The owner keeps these arrays for
+ * its whole life and changes them in place, dropping a slot before the
+ * translation it caches stops being valid (munmap, mprotect, a COW break):
+ * compiled code holds them, never a copy, so it can never use a stale entry.
  */
 export interface CpuTlbWay {
-  readonly page: Float64Array;
-  readonly view: DataView[];
-  readonly base: Float64Array;
+  readonly tag: Int32Array;
+  readonly frame: DataView[];
 }
 
 /**
