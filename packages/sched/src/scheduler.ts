@@ -124,7 +124,7 @@ export class Scheduler<Id> {
     const e = this.entities.get(id);
     if (e === undefined) return;
     this.unhook(e);
-    this.runQueue.remove(id);
+    this.runQueue.forget(id);
     this.entities.delete(id);
   }
 
@@ -198,9 +198,15 @@ export class Scheduler<Id> {
   }
 
   private unhook(e: EntityRecord): void {
+    // The entity's one array is emptied, not replaced: an array per wait,
+    // live for the whole sleep, is what V8's allocation-site pretenuring
+    // moved to the old generation, where each dead one kept its wait's
+    // objects alive through young collections (a ping-pong promoted
+    // megabytes per collection).
     const unregister = e.unregister;
-    e.unregister = [];
-    for (const u of unregister) u();
+    const n = unregister.length;
+    for (let i = 0; i < n; i++) unregister[i]!();
+    unregister.length = 0;
     if (e.timer !== null) {
       this.timers.cancel(e.timer);
       e.timer = null;

@@ -1,6 +1,6 @@
 import { Errno } from '@tskern/abi';
 import {
-  FUTEX, FUTEX_BITSET_MATCH_ANY, clockRealtimeAllowed, decodeFutexOp, futexCheckValue, futexWait, futexWakeOp,
+  FUTEX, FUTEX_BITSET_MATCH_ANY, FUTEX_CMD_MASK, clockRealtimeAllowed, futexCheckValue, futexWait, futexWakeOp,
   type FutexKey, type FutexTable, type FutexUserMemory, type FutexWaiter,
 } from '@tskern/futex';
 import { futexKeyOf } from '@tskern/mman';
@@ -76,7 +76,10 @@ class FutexWaitBlock implements Block {
     private readonly clock: KernelClock,
   ) {
     this.left = new WakeEvent('futex', () => this.waiter !== null && this.waiter.state !== 'waiting' && this.waiter.state !== 'cancelled');
-    this.on = [this.left];
+    // Not an array literal: a literal's allocation site that V8 pretenures
+    // (this one lives as long as the wait) lands every wait's objects in the
+    // old generation; `Array.of` has no such site.
+    this.on = Array.of(this.left);
     const left = this.left;
     this.onLeave = () => left.fire();
     this.restart = deadline === undefined ? 'sys' : 'restartblock';
@@ -130,7 +133,10 @@ class FutexWaitBlock implements Block {
  * commands the timeout register is the second count (val2), as Linux.
  */
 export function sysFutex(task: Task, uaddr: number, op: number, val: number, utime: number, uaddr2: number, val3: number): SyscallReturn {
-  const { cmd, private: priv, clockRealtime } = decodeFutexOp(op);
+  // decodeFutexOp's fields, without its object per call.
+  const cmd = op & FUTEX_CMD_MASK;
+  const priv = (op & FUTEX.FUTEX_PRIVATE_FLAG) !== 0;
+  const clockRealtime = (op & FUTEX.FUTEX_CLOCK_REALTIME) !== 0;
   if (clockRealtime && !clockRealtimeAllowed(cmd)) return -Errno.ENOSYS;
   const table = kernelFutexes(task);
   // No local helper closure for the key: under tsx (esbuild's keepNames) a
