@@ -6,9 +6,8 @@ import {
 import { futexKeyOf } from '@tskern/mman';
 import type { Task } from '@tskern/tasks';
 import type { Block, RestartKind, SyscallReturn } from '../block';
-import type { KernelClock } from '@tskern/sched';
+import type { KernelClock, WaitSource } from '@tskern/sched';
 import { blockingServices } from '../blocking/services';
-import { WakeEvent } from '../blocking/wake-event';
 import { kernelFutexes } from './futex-host';
 import { taskFutexMemory } from './task-futex-memory';
 
@@ -35,6 +34,8 @@ function readDeadline(task: Task, addr: number, relative: boolean, realtime: boo
   return now + Number(BigInt(sec) * 1_000_000_000n + BigInt(nsec) - clock.realtimeNs());
 }
 
+function NOTHING(): void {}
+
 function describe(key: FutexKey, addr: number): string {
   return `futex 0x${addr.toString(16)} (${key.shared ? 'shared' : 'private'})`;
 }
@@ -43,7 +44,7 @@ function describe(key: FutexKey, addr: number): string {
  * The wait of FUTEX_WAIT / FUTEX_WAIT_BITSET as a Block: woken -> 0, the
  * deadline passed -> ETIMEDOUT (checked on the kernel's clock at each retry),
  * otherwise sleep on. The waiter leaving its queue (a wake, a requeue's
- * wake) wakes the task through a WakeEvent, so the runtime does not poll.
+ * wake) wakes the task through the block itself, so the runtime does not poll.
  * A signal cancels it: ERESTARTSYS without a timeout, ERESTART_RESTARTBLOCK
  * with one (kernel/futex/waitwake.c futex_wait); a retry after the cancel
  * is the restart (futex_wait_restart): the word is checked and the task
@@ -53,17 +54,21 @@ function describe(key: FutexKey, addr: number): string {
  * ping-pong's every other call, and its reason (the address formatted) is
  * made only when a deadlock report asks for it.
  */
-class FutexWaitBlock implements Block {
-  readonly on: readonly WakeEvent[];
+class FutexWaitBlock implements Block, WaitSource {
+  readonly name = 'futex';
+  /** The block is its own wait source (no WakeEvent and predicate per wait): the waiter leaving its queue fires it. */
+  readonly on: readonly WaitSource[];
   readonly restart: RestartKind;
   private waiter: FutexWaiter | null = null;
-  private readonly left: WakeEvent;
+  /** The scheduler's wake function while the task sleeps here. */
+  private waker: (() => boolean) | null = null;
   /**
-   * Assigned in the constructor, not a class field: tsx (esbuild's
+   * Assigned in the constructor, not class fields: tsx (esbuild's
    * keepNames) wraps a named field's arrow in a `__name` call, an
    * Object.defineProperty per wait that showed as 2% of a ping-pong.
    */
   private readonly onLeave: () => void;
+  private readonly unregister: () => void;
 
   constructor(
     private readonly table: FutexTable,
@@ -75,14 +80,33 @@ class FutexWaitBlock implements Block {
     readonly deadline: number | undefined,
     private readonly clock: KernelClock,
   ) {
-    this.left = new WakeEvent('futex', () => this.waiter !== null && this.waiter.state !== 'waiting' && this.waiter.state !== 'cancelled');
     // Not an array literal: a literal's allocation site that V8 pretenures
     // (this one lives as long as the wait) lands every wait's objects in the
     // old generation; `Array.of` has no such site.
-    this.on = Array.of(this.left);
-    const left = this.left;
-    this.onLeave = () => left.fire();
+    this.on = Array.of<WaitSource>(this);
+    this.onLeave = () => this.fire();
+    this.unregister = () => {
+      this.waker = null;
+    };
     this.restart = deadline === undefined ? 'sys' : 'restartblock';
+  }
+
+  /** WaitSource: the scheduler parks the task here; a waiter that already left wakes it at once (no lost wake). */
+  register(wake: () => boolean): () => void {
+    const w = this.waiter;
+    if (w !== null && w.state !== 'waiting' && w.state !== 'cancelled') {
+      wake();
+      return NOTHING;
+    }
+    this.waker = wake;
+    return this.unregister;
+  }
+
+  /** The waiter left its queue: wake the task parked here, if any. */
+  private fire(): void {
+    const wake = this.waker;
+    this.waker = null;
+    wake?.();
   }
 
   get reason(): string {
