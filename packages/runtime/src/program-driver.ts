@@ -274,6 +274,7 @@ export class ProgramDriver {
       const cpu = hart.cpu;
       const before = cpu.retired;
       const exit = cpu.run(budget);
+      let callReturned = false;
       budget -= cpu.retired - before;
       saveContext(cpu, hart.words);
       acct.kernelEntry();
@@ -308,6 +309,8 @@ export class ProgramDriver {
           // disposed with its last user (a vfork parent still runs on it).
           this.release(task);
           hart = this.hartOf(task);
+        } else {
+          callReturned = true;
         }
         // The runtime wrote `outcome` into a0, then delivered what was pending (a frame's a0 is the signal).
         // execve from another thread took the leader's tid: the runtime meets it again under that tid.
@@ -335,7 +338,7 @@ export class ProgramDriver {
           return;
         }
       }
-      if (!this.returnToUser(task, hart)) return;
+      if (!this.returnToUser(task, hart, callReturned)) return;
       if (budget <= 0) {
         rt.preempt(task.tid);
         return;
@@ -349,15 +352,26 @@ export class ProgramDriver {
    * signal is deliverable: each handler's frame is pushed on the last one
    * (with its mask applied), so the last signal taken runs its handler first.
    */
-  private returnToUser(task: Task, hart: Hart): boolean {
+  private returnToUser(task: Task, hart: Hart, callReturned = false): boolean {
+    let delivered = false;
     for (let i = 0; i < MAX_FRAMES_PER_RETURN && task.alive; i++) {
       const sig = this.kernel.runtime.returnToUser(task.tid);
       if (sig === 0) break;
+      delivered = true;
       // The frame is built: a1 holds the siginfo's address for the handler.
       this.tracer?.signal?.(task, sig, Number(hart.words.ctx.regs[11]));
     }
     if (!task.alive) return false;
-    restoreContext(hart.cpu, hart.words);
+    const words = hart.words;
+    if (callReturned && !delivered && hart.cpu.pc === (words.regs[1]! >>> 0) * 2 ** 32 + (words.regs[0]! >>> 0)) {
+      // A call that returned where it was made (no signal frame, no
+      // rt_sigreturn, no restart: each of those moves pc) changed only a0:
+      // the CPU still holds every other register since the trap.
+      hart.cpu.xlo[10] = words.regs[20]!;
+      hart.cpu.xhi[10] = words.regs[21]!;
+    } else {
+      restoreContext(hart.cpu, words);
+    }
     return true;
   }
 
