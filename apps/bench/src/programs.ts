@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { O } from '@tskern/abi';
 import { createKernel, type Kernel } from '@tskern/kernel';
 import { ProgramDriver, startProgram } from '@tskern/runtime';
+import { hostCpuTicks } from '@tskern/runtime/node';
 
 const dir = fileURLToPath(new URL('../../../tooling/programs/bench/', import.meta.url));
 const riscvDir = `${dir}bin/riscv64/`;
@@ -91,7 +92,8 @@ export function tskernRunner(name: string, clock: ProgramClock = 'wall'): Progra
       ],
     });
     if (pid < 0) throw new Error(`${name}: execve failed (${pid})`);
-    const driver = new ProgramDriver(kernel);
+    // Tick accounting, as the CLI: two clock reads per turn on the CPU, not two per call.
+    const driver = new ProgramDriver(kernel, { cpuTicks: hostCpuTicks() });
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const result = driver.run(pid);

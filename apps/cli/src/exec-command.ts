@@ -1,7 +1,7 @@
 import { Errno, O } from '@tskern/abi';
 import { createKernel, type KernelMount } from '@tskern/kernel';
 import type { FrameAllocator } from '@tskern/pagealloc';
-import { ProgramDriver, startProgram } from '@tskern/runtime';
+import { ProgramDriver, startProgram, type CpuTickSource, type ProgramDriverOptions } from '@tskern/runtime';
 import type { FileSystem } from '@tskern/vfs';
 import { EXEC_USAGE, execCapabilities, parseExecArgs, type ExecOptions } from './exec-options';
 import { hostStdioDevices, type HostStreams } from './host-stdio';
@@ -21,6 +21,8 @@ export interface ExecHost {
   canonical?(path: string): string;
   /** A hostfs of a host directory. */
   folder(path: string, readOnly: boolean): (frames: FrameAllocator) => FileSystem;
+  /** A timer's ticks for the driver's CPU accounting (absent: a clock read at every kernel entry and exit). */
+  readonly cpuTicks?: CpuTickSource;
 }
 
 /** Exit statuses of a program that could not start, as shells use them. */
@@ -119,7 +121,11 @@ export function runExec(args: readonly string[], host: ExecHost): number {
     host.stderr(`tskern: ${options.program}: ${strerror(-pid)}\n`);
     return pid === -Errno.ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
   }
-  const result = new ProgramDriver(kernel, strace !== undefined ? { tracer: strace } : {}).run(pid);
+  const driverOptions: ProgramDriverOptions = {
+    ...(strace !== undefined ? { tracer: strace } : {}),
+    ...(host.cpuTicks !== undefined ? { cpuTicks: host.cpuTicks } : {}),
+  };
+  const result = new ProgramDriver(kernel, driverOptions).run(pid);
   if (result.kind !== 'exited') {
     host.stderr(result.kind === 'deadlock' ? `tskern: deadlock: ${result.message}\n` : 'tskern: stopped\n');
     return EXIT_USAGE;

@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nodeHostFolder } from '@tskern/kernel/node';
+import { hostCpuTicks } from '@tskern/runtime/node';
 import { runExec, type ExecHost } from './exec-command';
 import { nodeHostStreams } from './node-stdio';
 
@@ -21,6 +22,7 @@ export function runNodeExec(args: readonly string[], userDirectory: string): num
     },
     canonical: (path) => realpathSync(path),
     folder: (path, readOnly) => nodeHostFolder(path, { readOnly }),
+    cpuTicks: hostCpuTicks(),
   };
   return runExec(args, host);
 }

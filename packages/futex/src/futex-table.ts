@@ -4,6 +4,9 @@ import { FUTEX_BITSET_MATCH_ANY } from './futex-constants';
 import type { FutexKey } from './futex-key';
 import { FutexWaiter, type FutexWaiterQueue, type FutexWakeReason } from './futex-waiter';
 
+/** How many empty queues the table keeps before it drops them all (see `FutexTable.emptyQueues`). */
+const EMPTY_QUEUES_KEPT = 64;
+
 /** The waiters of one key, in arrival order (a hash-bucket chain restricted to one key). */
 class KeyQueue implements FutexWaiterQueue {
   head: FutexWaiter | null = null;
@@ -23,7 +26,7 @@ class KeyQueue implements FutexWaiterQueue {
     this.tail = w;
     w.queue = this;
     w.key = this.key;
-    this.size++;
+    if (this.size++ === 0) this.table.refilled();
   }
 
   unlink(w: FutexWaiter): void {
@@ -34,7 +37,7 @@ class KeyQueue implements FutexWaiterQueue {
     else w.next.prev = w.prev;
     w.prev = w.next = null;
     w.queue = null;
-    if (--this.size === 0) this.table.drop(this);
+    if (--this.size === 0) this.table.emptied();
   }
 }
 
@@ -47,6 +50,15 @@ class KeyQueue implements FutexWaiterQueue {
  */
 export class FutexTable {
   private readonly queues = new Map<object, Map<number, KeyQueue>>();
+  /**
+   * Queues left empty, still in `queues`. An empty queue stays until there
+   * are EMPTY_QUEUES_KEPT of them, then they all go: a ping-pong on one word
+   * empties and refills its queue at every wait, and setting and deleting
+   * Map entries at that rate rehashes the Maps into new tables, which V8
+   * links from each obsolete table to the next, so a run's tables stayed
+   * reachable from the old generation until a full collection.
+   */
+  private emptyQueues = 0;
 
   private queueOf(key: FutexKey, create: boolean): KeyQueue | undefined {
     let byOffset = this.queues.get(key.object);
@@ -58,16 +70,24 @@ export class FutexTable {
     if (q === undefined && create) {
       q = new KeyQueue(key, this);
       byOffset.set(key.offset, q);
+      this.emptyQueues++; // until its first waiter, counted as an empty queue
     }
     return q;
   }
 
-  /** A queue that became empty leaves the table (its KeyQueue calls this). */
-  drop(q: FutexWaiterQueue & { readonly key: FutexKey }): void {
-    const byOffset = this.queues.get(q.key.object);
-    if (byOffset?.get(q.key.offset) !== q) return;
-    byOffset.delete(q.key.offset);
-    if (byOffset.size === 0) this.queues.delete(q.key.object);
+  /** A queue became empty (its KeyQueue calls this); past the bound, the empty queues leave the table. */
+  emptied(): void {
+    if (++this.emptyQueues <= EMPTY_QUEUES_KEPT) return;
+    for (const [object, byOffset] of this.queues) {
+      for (const [offset, q] of byOffset) if (q.size === 0) byOffset.delete(offset);
+      if (byOffset.size === 0) this.queues.delete(object);
+    }
+    this.emptyQueues = 0;
+  }
+
+  /** An empty queue got a waiter again (its KeyQueue calls this). */
+  refilled(): void {
+    this.emptyQueues--;
   }
 
   /**
@@ -95,7 +115,7 @@ export class FutexTable {
   /** Number of keys with waiters (for tests and leak checks). */
   get keyCount(): number {
     let n = 0;
-    for (const m of this.queues.values()) n += m.size;
+    for (const m of this.queues.values()) for (const q of m.values()) if (q.size > 0) n++;
     return n;
   }
 
@@ -107,19 +127,30 @@ export class FutexTable {
   wake(key: FutexKey, n: number, bitset: number = FUTEX_BITSET_MATCH_ANY): number {
     const q = this.queueOf(key, false);
     if (q === undefined) return 0;
-    const woken: FutexWaiter[] = [];
+    // The batch is linked through the waiters (wake_q), not an array per wake.
+    let first: FutexWaiter | null = null;
+    let last: FutexWaiter | null = null;
+    let woken = 0;
     for (let w = q.head; w !== null; ) {
       const next = w.next;
       if ((w.bitset & bitset) !== 0) {
         w.detach('woken');
-        woken.push(w);
-        if (woken.length >= n) break;
+        if (last === null) first = w;
+        else last.wakeNext = w;
+        last = w;
+        if (++woken >= n) break;
       }
       w = next;
     }
+    if (woken === 0) return 0;
     checkInvariants(() => this.check());
-    for (const w of woken) w.notify();
-    return woken.length;
+    for (let w = first; w !== null; ) {
+      const next: FutexWaiter | null = w.wakeNext;
+      w.wakeNext = null;
+      w.notify();
+      w = next;
+    }
+    return woken;
   }
 
   /**
@@ -154,6 +185,7 @@ export class FutexTable {
 
   /** Every queue is non-empty, linked both ways, and holds waiters of its key only. */
   check(): void {
+    let empty = 0;
     for (const [object, byOffset] of this.queues) {
       invariant(byOffset.size > 0, 'FutexTable: empty offset map kept');
       for (const [offset, q] of byOffset) {
@@ -166,8 +198,10 @@ export class FutexTable {
           prev = w;
           n++;
         }
-        invariant(n === q.size && n > 0 && q.tail === prev, 'FutexTable: queue size or tail wrong');
+        invariant(n === q.size && q.tail === prev, 'FutexTable: queue size or tail wrong');
+        if (n === 0) empty++;
       }
     }
+    invariant(empty === this.emptyQueues && empty <= EMPTY_QUEUES_KEPT, 'FutexTable: empty queues miscounted');
   }
 }

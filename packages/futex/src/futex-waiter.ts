@@ -23,6 +23,8 @@ export class FutexWaiter {
   prev: FutexWaiter | null = null;
   next: FutexWaiter | null = null;
   queue: FutexWaiterQueue | null = null;
+  /** The next waiter of a wake's batch (Linux's wake_q_node), owned by the table. */
+  wakeNext: FutexWaiter | null = null;
 
   constructor(
     /** The futex it waits on; FUTEX_REQUEUE moves it to another. */

@@ -47,6 +47,13 @@ class Blocked implements CallBlocked {
 
 const NO_SOURCES: readonly WaitSource[] = [];
 
+/** How a sleeping call was issued (see `TaskRuntime.issued`); `pending` while the call is unfinished. */
+interface IssuedCall {
+  nr: number;
+  a0: number;
+  pending: boolean;
+}
+
 /** How a sleeping call waits, for the scheduler; the reason is read only by a deadlock report. */
 class ParkedCall implements BlockOptions {
   readonly on: readonly WaitSource[];
@@ -101,9 +108,17 @@ export type InterruptPolicy = (tid: number, block: Block) => SyscallReturn | 're
  */
 export class TaskRuntime {
   readonly scheduler: Scheduler<number>;
-  private readonly blocks = new Map<number, Block>();
-  /** How each sleeping call was issued (nr, orig a0): what a restart from user mode re-issues. */
-  private readonly issued = new Map<number, { nr: number; a0: number }>();
+  /**
+   * The Block each task sleeps in. A woken task's entry is set to undefined,
+   * not deleted (only `forget` deletes): a Map whose entries are set and
+   * deleted at every wait rehashes into a new table every few waits, and V8
+   * links each obsolete table to its successor, so a run's tables stayed
+   * reachable from the old generation until a full collection (the young
+   * collections of a futex ping-pong promoted megabytes each).
+   */
+  private readonly blocks = new Map<number, Block | undefined>();
+  /** How each sleeping call was issued (nr, orig a0): what a restart from user mode re-issues. One record per task, reused (see `blocks`). */
+  private readonly issued = new Map<number, IssuedCall>();
   /**
    * Sleeping tasks whose Block names no wait source (`on`) and is not
    * `timerOnly`: nothing wakes them but their deadline or a signal, yet
@@ -147,7 +162,14 @@ export class TaskRuntime {
       return r;
     }
     this.park(tid, r);
-    this.issued.set(tid, { nr, a0: typeof a0 === 'bigint' ? Number(BigInt.asIntN(64, a0)) : a0 });
+    const a0n = typeof a0 === 'bigint' ? Number(BigInt.asIntN(64, a0)) : a0;
+    const call = this.issued.get(tid);
+    if (call === undefined) this.issued.set(tid, { nr, a0: a0n, pending: true });
+    else {
+      call.nr = nr;
+      call.a0 = a0n;
+      call.pending = true;
+    }
     return new Blocked(r);
   }
 
@@ -221,7 +243,7 @@ export class TaskRuntime {
     const task = this.tasks.get(tid);
     const call = this.issued.get(tid);
     const abi = task?.abi.userContext;
-    if (task === undefined || call === undefined || abi === undefined || !abi.owns(task.userContext)) return null;
+    if (task === undefined || call === undefined || !call.pending || abi === undefined || !abi.owns(task.userContext)) return null;
     abi.rewindSyscall(task.userContext, call.nr, call.a0);
     return this.runStep(tid, null);
   }
@@ -239,13 +261,13 @@ export class TaskRuntime {
       if (d.kind === 'run') {
         const block = this.blocks.get(d.id);
         if (block === undefined) return this.runStep(d.id, null);
-        this.blocks.delete(d.id);
+        this.blocks.set(d.id, undefined);
         this.polled.delete(d.id);
         const done = this.completed.get(d.id);
         this.completed.delete(d.id);
         if (this.tasks.get(d.id)?.alive !== true) {
           this.forget(d.id);
-          this.issued.delete(d.id);
+          this.settle(d.id);
           continue;
         }
         if (this.faulting.delete(d.id)) return this.runStep(d.id, null);
@@ -255,7 +277,7 @@ export class TaskRuntime {
         if (r === 'rewind') {
           const step = this.rewind(d.id);
           if (step !== null) {
-            this.issued.delete(d.id);
+            this.settle(d.id);
             return step;
           }
           // No context to rewind: restart in place (the call sleeps again or answers).
@@ -265,7 +287,7 @@ export class TaskRuntime {
           continue;
         }
         if (typeof r !== 'object') {
-          this.issued.delete(d.id);
+          this.settle(d.id);
           if (this.tasks.get(d.id)?.alive !== true) {
             this.forget(d.id);
             continue;
@@ -306,16 +328,20 @@ export class TaskRuntime {
     }
   }
 
+  /** The call of `tid` has completed or been rewound: nothing to re-issue (the record stays for its next call). */
+  private settle(tid: number): void {
+    const call = this.issued.get(tid);
+    if (call !== undefined) call.pending = false;
+  }
+
   private forget(tid: number): void {
     this.polled.delete(tid);
     this.faulting.delete(tid);
     this.issued.delete(tid);
     this.completed.delete(tid);
     const block = this.blocks.get(tid);
-    if (block !== undefined) {
-      this.blocks.delete(tid);
-      block.cancel();
-    }
+    this.blocks.delete(tid);
+    block?.cancel();
     this.scheduler.remove(tid);
   }
 

@@ -5,3 +5,4 @@
  */
 export { ProgramDriver, type ProgramDriverOptions, type DriverKernel, type DriverResult, type SyscallTracer } from './program-driver';
 export { startProgram, type ProgramStart } from './start-program';
+export { type CpuTickSource } from './cpu-accounting';

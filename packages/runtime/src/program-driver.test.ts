@@ -117,6 +117,39 @@ describe('CPU time', () => {
     expect(task.cpuTime.userNs).toBe(2000);
     expect(task.cpuTime.systemNs).toBe(2000);
   });
+
+  it('with a tick source, the clock is read when the task takes and leaves the CPU, and the ticks split the time', () => {
+    // getpid(); getpid(); exit_group(0). A tick falls at each clock read and
+    // at each call (the tick source is read at every kernel entry and exit).
+    const w = new ProgramWorld();
+    w.put('/bin/t', tinyProgram([
+      addi(REG.a7, 0, SYS.getpid), ECALL, addi(REG.a7, 0, SYS.getpid), ECALL,
+      addi(REG.a0, 0, 0), addi(REG.a7, 0, SYS.exit_group), ECALL,
+    ]));
+    const pid = w.start({ path: '/bin/t' });
+    const task = w.kernel.tasks.get(pid)!;
+    const ticks = new Int32Array(1);
+    let now = 0;
+    let reads = 0;
+    const cpuClockNs = (): number => {
+      reads++;
+      now += 4000;
+      return now;
+    };
+    // Wrap the syscall path: one tick in every call (system), none on the CPU.
+    const rt = w.kernel.runtime;
+    const syscall = rt.syscall.bind(rt);
+    rt.syscall = (...args: Parameters<typeof rt.syscall>) => {
+      ticks[0]!++;
+      return syscall(...args);
+    };
+    expect(new ProgramDriver(w.kernel, { cpuClockNs, cpuTicks: { ticks } }).run(pid)).toEqual({ kind: 'exited', status: 0, signal: 0 });
+    // One turn: its start and its end, not a read per call.
+    expect(reads).toBe(2);
+    // Every tick fell in system mode: the whole run time is system time (cputime_adjust).
+    expect(task.cpuTime.systemNs + task.cpuTime.userNs).toBe(4000);
+    expect(task.cpuTime.systemNs).toBe(4000);
+  });
 });
 
 describe('processes', () => {

@@ -6,6 +6,7 @@ import { Rv64Cpu, type CpuExit } from '@tskern/rv64';
 import { isRiscv64UserContext, riscv64UserContext, signalHostOf, type Riscv64UserContext } from '@tskern/syscall';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import { contextWords, restoreContext, saveContext, type ContextWords } from './context-sync';
+import { ExactCpuAccounting, TickCpuAccounting, type CpuAccounting, type CpuTickSource } from './cpu-accounting';
 import { raiseTrapSignal } from './fault-signals';
 
 /** What the driver needs of a kernel: its runtime (scheduler and calls), task table and clock. */
@@ -36,6 +37,14 @@ export interface ProgramDriverOptions {
    * system calls system time (`task.cpuTime`, for getrusage and times).
    */
   readonly cpuClockNs?: () => number;
+  /**
+   * A host timer's ticks: CPU time is then accounted as Linux's tick
+   * accounting (the run time read from `cpuClockNs` when a task takes and
+   * leaves the CPU, split between user and system by the ticks that fell in
+   * each), instead of a clock read at every kernel entry and exit. Node
+   * hosts get one from `hostCpuTicks` (@tskern/runtime/node).
+   */
+  readonly cpuTicks?: CpuTickSource;
 }
 
 /** How a run ended. */
@@ -100,7 +109,7 @@ export class ProgramDriver {
   private readonly sleep: (ms: number) => void;
   private readonly tracer: SyscallTracer | undefined;
   private readonly shouldStop: () => boolean;
-  private readonly cpuClockNs: () => number;
+  private readonly accounting: CpuAccounting;
   /**
    * Tasks that exec'd from a thread other than the leader and took its tid:
    * the runtime may still hold the old leader's sleeping call under that tid,
@@ -117,7 +126,8 @@ export class ProgramDriver {
     this.sleep = options.sleep ?? defaultSleep;
     this.tracer = options.tracer;
     this.shouldStop = options.shouldStop ?? (() => false);
-    this.cpuClockNs = options.cpuClockNs ?? (() => performance.now() * 1e6);
+    const clockNs = options.cpuClockNs ?? (() => performance.now() * 1e6);
+    this.accounting = options.cpuTicks !== undefined ? new TickCpuAccounting(clockNs, options.cpuTicks) : new ExactCpuAccounting(clockNs);
     // sigaltstack's "on the alternate stack" test reads the user sp, which the
     // driver saves into each task's context at every trap.
     signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
@@ -161,6 +171,7 @@ export class ProgramDriver {
           const clock = this.kernel.clock;
           if (clock.advanceTo !== undefined) clock.advanceTo(step.until);
           else this.sleep((step.until - clock.monotonicNs()) / 1e6);
+          this.accounting.idle();
           break;
         }
         case 'run':
@@ -227,10 +238,9 @@ export class ProgramDriver {
 
   /** Task `tid` runs for one time slice; `result` completes the call it slept in. */
   private slice(tid: number, result: number | bigint | null): void {
-    const rt = this.kernel.runtime;
     const task = this.kernel.tasks.get(tid);
     if (task === undefined || !task.alive) return;
-    let hart = this.hartOf(task);
+    const hart = this.hartOf(task);
     if (this.tookLeaderTid.has(task)) {
       this.tookLeaderTid.delete(task);
       result = null;
@@ -246,21 +256,28 @@ export class ProgramDriver {
       }
     }
     if (!this.returnToUser(task, hart)) return;
+    // CPU accounting (see CpuAccounting): at the turn's ends and at every
+    // kernel entry and exit, never per instruction.
+    const acct = this.accounting;
+    acct.switchIn(task.cpuTime);
+    this.turn(task, hart);
+    acct.switchOut();
+  }
+
+  /** The task's turn on the CPU: it runs until it sleeps, is preempted or ends. */
+  private turn(task: Task, start: Hart): void {
+    const rt = this.kernel.runtime;
+    const acct = this.accounting;
+    let hart = start;
     let budget = this.timeSlice;
-    // CPU accounting: one clock read where the task enters or leaves the
-    // kernel, never per instruction (the tick sampling of account_process_tick
-    // is replaced by exact slices).
-    const time = task.cpuTime;
-    let mark = this.cpuClockNs();
     for (;;) {
       const cpu = hart.cpu;
       const before = cpu.retired;
       const exit = cpu.run(budget);
+      let callReturned = false;
       budget -= cpu.retired - before;
       saveContext(cpu, hart.words);
-      const trapped = this.cpuClockNs();
-      time.userNs += trapped - mark;
-      mark = trapped;
+      acct.kernelEntry();
       if (exit.kind === 'budget') {
         rt.preempt(task.tid);
         return;
@@ -274,9 +291,7 @@ export class ProgramDriver {
         const a3 = registerArg(cpu, 13), a4 = registerArg(cpu, 14), a5 = registerArg(cpu, 15);
         const token = this.tracer?.enter(task, nr, [a0, a1, a2, a3, a4, a5].map(Number));
         const outcome = rt.syscall(tidBefore, nr, a0, a1, a2, a3, a4, a5);
-        const returned = this.cpuClockNs();
-        time.systemNs += returned - mark;
-        mark = returned;
+        acct.kernelExit();
         // Children exist even while the parent sleeps in clone (CLONE_VFORK).
         if (nr === SYS_RISCV64.clone || nr === SYS_RISCV64.clone3) this.adoptClones(task, hart.words);
         if (typeof outcome === 'object') {
@@ -294,6 +309,8 @@ export class ProgramDriver {
           // disposed with its last user (a vfork parent still runs on it).
           this.release(task);
           hart = this.hartOf(task);
+        } else {
+          callReturned = true;
         }
         // The runtime wrote `outcome` into a0, then delivered what was pending (a frame's a0 is the signal).
         // execve from another thread took the leader's tid: the runtime meets it again under that tid.
@@ -321,7 +338,7 @@ export class ProgramDriver {
           return;
         }
       }
-      if (!this.returnToUser(task, hart)) return;
+      if (!this.returnToUser(task, hart, callReturned)) return;
       if (budget <= 0) {
         rt.preempt(task.tid);
         return;
@@ -335,15 +352,26 @@ export class ProgramDriver {
    * signal is deliverable: each handler's frame is pushed on the last one
    * (with its mask applied), so the last signal taken runs its handler first.
    */
-  private returnToUser(task: Task, hart: Hart): boolean {
+  private returnToUser(task: Task, hart: Hart, callReturned = false): boolean {
+    let delivered = false;
     for (let i = 0; i < MAX_FRAMES_PER_RETURN && task.alive; i++) {
       const sig = this.kernel.runtime.returnToUser(task.tid);
       if (sig === 0) break;
+      delivered = true;
       // The frame is built: a1 holds the siginfo's address for the handler.
       this.tracer?.signal?.(task, sig, Number(hart.words.ctx.regs[11]));
     }
     if (!task.alive) return false;
-    restoreContext(hart.cpu, hart.words);
+    const words = hart.words;
+    if (callReturned && !delivered && hart.cpu.pc === (words.regs[1]! >>> 0) * 2 ** 32 + (words.regs[0]! >>> 0)) {
+      // A call that returned where it was made (no signal frame, no
+      // rt_sigreturn, no restart: each of those moves pc) changed only a0:
+      // the CPU still holds every other register since the trap.
+      hart.cpu.xlo[10] = words.regs[20]!;
+      hart.cpu.xhi[10] = words.regs[21]!;
+    } else {
+      restoreContext(hart.cpu, words);
+    }
     return true;
   }
 

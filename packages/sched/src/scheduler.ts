@@ -31,6 +31,8 @@ interface EntityRecord {
   deadline: number | null;
   unregister: (() => void)[];
   timer: TimerHandle | null;
+  /** What its wait sources call to wake it: made once per entity, not per wait. */
+  onEvent: () => boolean;
 }
 
 /**
@@ -78,7 +80,10 @@ export class Scheduler<Id> {
   makeRunnable(id: Id): void {
     const e = this.entities.get(id);
     if (e === undefined) {
-      this.entities.set(id, { state: 'runnable', cause: 'runnable', blockedBy: null, deadline: null, unregister: [], timer: null });
+      const record: EntityRecord = {
+        state: 'runnable', cause: 'runnable', blockedBy: null, deadline: null, unregister: [], timer: null, onEvent: () => this.wakeRecord(id, record, 'event'),
+      };
+      this.entities.set(id, record);
       this.runQueue.push(id);
       return;
     }
@@ -107,9 +112,8 @@ export class Scheduler<Id> {
     e.blockedBy = options;
     const deadline = options.deadline ?? null;
     e.deadline = deadline !== null && deadline < NEVER_NS ? deadline : null;
-    for (const source of options.on ?? []) {
-      e.unregister.push(source.register(() => this.wakeRecord(id, e, 'event')));
-    }
+    const on = options.on;
+    if (on !== undefined) for (let i = 0; i < on.length; i++) e.unregister.push(on[i]!.register(e.onEvent));
     if (e.deadline !== null) e.timer = this.timers.add(e.deadline, () => this.wakeRecord(id, e, 'timeout'));
   }
 
@@ -124,7 +128,7 @@ export class Scheduler<Id> {
     const e = this.entities.get(id);
     if (e === undefined) return;
     this.unhook(e);
-    this.runQueue.remove(id);
+    this.runQueue.forget(id);
     this.entities.delete(id);
   }
 
@@ -198,9 +202,14 @@ export class Scheduler<Id> {
   }
 
   private unhook(e: EntityRecord): void {
+    // The entity's one array is emptied, not replaced: an array per wait,
+    // live for the whole sleep, is what V8's allocation-site pretenuring
+    // moved to the old generation, where each dead one kept its wait's
+    // objects alive through young collections (a ping-pong promoted
+    // megabytes per collection).
+    // Popped, not truncated: setting an array's length is a runtime call.
     const unregister = e.unregister;
-    e.unregister = [];
-    for (const u of unregister) u();
+    for (let u = unregister.pop(); u !== undefined; u = unregister.pop()) u();
     if (e.timer !== null) {
       this.timers.cancel(e.timer);
       e.timer = null;

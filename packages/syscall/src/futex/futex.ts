@@ -1,14 +1,13 @@
 import { Errno } from '@tskern/abi';
 import {
-  FUTEX, FUTEX_BITSET_MATCH_ANY, clockRealtimeAllowed, decodeFutexOp, futexCheckValue, futexWait, futexWakeOp,
+  FUTEX, FUTEX_BITSET_MATCH_ANY, FUTEX_CMD_MASK, clockRealtimeAllowed, futexCheckValue, futexWait, futexWakeOp,
   type FutexKey, type FutexTable, type FutexUserMemory, type FutexWaiter,
 } from '@tskern/futex';
 import { futexKeyOf } from '@tskern/mman';
 import type { Task } from '@tskern/tasks';
 import type { Block, RestartKind, SyscallReturn } from '../block';
-import type { KernelClock } from '@tskern/sched';
+import type { KernelClock, WaitSource } from '@tskern/sched';
 import { blockingServices } from '../blocking/services';
-import { WakeEvent } from '../blocking/wake-event';
 import { kernelFutexes } from './futex-host';
 import { taskFutexMemory } from './task-futex-memory';
 
@@ -35,6 +34,8 @@ function readDeadline(task: Task, addr: number, relative: boolean, realtime: boo
   return now + Number(BigInt(sec) * 1_000_000_000n + BigInt(nsec) - clock.realtimeNs());
 }
 
+function NOTHING(): void {}
+
 function describe(key: FutexKey, addr: number): string {
   return `futex 0x${addr.toString(16)} (${key.shared ? 'shared' : 'private'})`;
 }
@@ -43,7 +44,7 @@ function describe(key: FutexKey, addr: number): string {
  * The wait of FUTEX_WAIT / FUTEX_WAIT_BITSET as a Block: woken -> 0, the
  * deadline passed -> ETIMEDOUT (checked on the kernel's clock at each retry),
  * otherwise sleep on. The waiter leaving its queue (a wake, a requeue's
- * wake) wakes the task through a WakeEvent, so the runtime does not poll.
+ * wake) wakes the task through the block itself, so the runtime does not poll.
  * A signal cancels it: ERESTARTSYS without a timeout, ERESTART_RESTARTBLOCK
  * with one (kernel/futex/waitwake.c futex_wait); a retry after the cancel
  * is the restart (futex_wait_restart): the word is checked and the task
@@ -53,12 +54,21 @@ function describe(key: FutexKey, addr: number): string {
  * ping-pong's every other call, and its reason (the address formatted) is
  * made only when a deadlock report asks for it.
  */
-class FutexWaitBlock implements Block {
-  readonly on: readonly WakeEvent[];
+class FutexWaitBlock implements Block, WaitSource {
+  readonly name = 'futex';
+  /** The block is its own wait source (no WakeEvent and predicate per wait): the waiter leaving its queue fires it. */
+  readonly on: readonly WaitSource[];
   readonly restart: RestartKind;
   private waiter: FutexWaiter | null = null;
-  private readonly left: WakeEvent;
-  private readonly onLeave = (): void => this.left.fire();
+  /** The scheduler's wake function while the task sleeps here. */
+  private waker: (() => boolean) | null = null;
+  /**
+   * Assigned in the constructor, not class fields: tsx (esbuild's
+   * keepNames) wraps a named field's arrow in a `__name` call, an
+   * Object.defineProperty per wait that showed as 2% of a ping-pong.
+   */
+  private readonly onLeave: () => void;
+  private readonly unregister: () => void;
 
   constructor(
     private readonly table: FutexTable,
@@ -70,9 +80,33 @@ class FutexWaitBlock implements Block {
     readonly deadline: number | undefined,
     private readonly clock: KernelClock,
   ) {
-    this.left = new WakeEvent('futex', () => this.waiter !== null && this.waiter.state !== 'waiting' && this.waiter.state !== 'cancelled');
-    this.on = [this.left];
+    // Not an array literal: a literal's allocation site that V8 pretenures
+    // (this one lives as long as the wait) lands every wait's objects in the
+    // old generation; `Array.of` has no such site.
+    this.on = Array.of<WaitSource>(this);
+    this.onLeave = () => this.fire();
+    this.unregister = () => {
+      this.waker = null;
+    };
     this.restart = deadline === undefined ? 'sys' : 'restartblock';
+  }
+
+  /** WaitSource: the scheduler parks the task here; a waiter that already left wakes it at once (no lost wake). */
+  register(wake: () => boolean): () => void {
+    const w = this.waiter;
+    if (w !== null && w.state !== 'waiting' && w.state !== 'cancelled') {
+      wake();
+      return NOTHING;
+    }
+    this.waker = wake;
+    return this.unregister;
+  }
+
+  /** The waiter left its queue: wake the task parked here, if any. */
+  private fire(): void {
+    const wake = this.waker;
+    this.waker = null;
+    wake?.();
   }
 
   get reason(): string {
@@ -123,11 +157,17 @@ class FutexWaitBlock implements Block {
  * commands the timeout register is the second count (val2), as Linux.
  */
 export function sysFutex(task: Task, uaddr: number, op: number, val: number, utime: number, uaddr2: number, val3: number): SyscallReturn {
-  const { cmd, private: priv, clockRealtime } = decodeFutexOp(op);
+  // decodeFutexOp's fields, without its object per call.
+  const cmd = op & FUTEX_CMD_MASK;
+  const priv = (op & FUTEX.FUTEX_PRIVATE_FLAG) !== 0;
+  const clockRealtime = (op & FUTEX.FUTEX_CLOCK_REALTIME) !== 0;
   if (clockRealtime && !clockRealtimeAllowed(cmd)) return -Errno.ENOSYS;
   const table = kernelFutexes(task);
-  // The memory view is made only by the commands that read the word (not by a wake).
-  const keyOf = (addr: number): FutexKey | number => futexKeyOf(task.mm, addr, priv);
+  // No local helper closure for the key: under tsx (esbuild's keepNames) a
+  // named closure costs a `__name` call (Object.defineProperty) per futex
+  // call, 10% of a ping-pong. The memory view is made only by the commands
+  // that read the word (not by a wake).
+  const mm = task.mm;
   switch (cmd) {
     case FUTEX.FUTEX_WAIT:
     case FUTEX.FUTEX_WAIT_BITSET: {
@@ -140,7 +180,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
         if (d < 0) return d;
         deadline = d;
       }
-      const key = keyOf(uaddr);
+      const key = futexKeyOf(mm, uaddr, priv);
       if (typeof key === 'number') return key;
       const block = new FutexWaitBlock(table, taskFutexMemory(task), key, uaddr, val, bitset, deadline, clock);
       const queued = block.enqueue();
@@ -152,7 +192,7 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
     case FUTEX.FUTEX_WAKE_BITSET: {
       const bitset = cmd === FUTEX.FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3 >>> 0;
       if (bitset === 0) return -Errno.EINVAL;
-      const key = keyOf(uaddr);
+      const key = futexKeyOf(mm, uaddr, priv);
       if (typeof key === 'number') return key;
       return table.wake(key, val | 0, bitset);
     }
@@ -161,9 +201,9 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       const nrWake = val | 0;
       const nrRequeue = utime | 0;
       if (nrWake < 0 || nrRequeue < 0) return -Errno.EINVAL;
-      const key1 = keyOf(uaddr);
+      const key1 = futexKeyOf(mm, uaddr, priv);
       if (typeof key1 === 'number') return key1;
-      const key2 = keyOf(uaddr2);
+      const key2 = futexKeyOf(mm, uaddr2, priv);
       if (typeof key2 === 'number') return key2;
       if (cmd === FUTEX.FUTEX_CMP_REQUEUE) {
         const check = futexCheckValue(taskFutexMemory(task), uaddr, val3);
@@ -172,9 +212,9 @@ export function sysFutex(task: Task, uaddr: number, op: number, val: number, uti
       return table.requeue(key1, key2, nrWake, nrRequeue);
     }
     case FUTEX.FUTEX_WAKE_OP: {
-      const key1 = keyOf(uaddr);
+      const key1 = futexKeyOf(mm, uaddr, priv);
       if (typeof key1 === 'number') return key1;
-      const key2 = keyOf(uaddr2);
+      const key2 = futexKeyOf(mm, uaddr2, priv);
       if (typeof key2 === 'number') return key2;
       return futexWakeOp(table, taskFutexMemory(task), key1, key2, uaddr2, val | 0, utime | 0, val3 >>> 0);
     }
