@@ -26,6 +26,10 @@ class AnonInodeFs extends SimpleFileSystem {
     super({ type: 'anon_inodefs', maxFileSize: 0, magic: ANON_INODE_FS_MAGIC });
     this.mount = new Mount(this, Dentry.root(this.root()), null, null);
     this.inode = new AnonInode(this, this.allocIno(), { mode: 0o600, uid: 0, gid: 0 }, this.clock);
+    // anon_inode_inode lives as long as the kernel (fs/anon_inodes.c takes
+    // it once at init): the file system's own reference, so the last close
+    // of one userfaultfd never evicts the inode every later one shares.
+    this.inode.incRef();
   }
 
   protected newFile(): never {
