@@ -3,7 +3,7 @@ import { bytesFromByteString } from '@tskern/vfs';
 import { OOM_ENTRIES } from './oom-entries';
 import { pagemapFile } from './pagemap-file';
 import type { PidEntry } from './pid-entries';
-import { mayReadProcess } from './ptrace-access';
+import { procMemOpen } from './ptrace-access';
 import { SeqFile } from './seq-file';
 import { formatSmaps, formatSmapsRollup } from './smaps';
 
@@ -16,15 +16,13 @@ const smaps: PidEntry = {
   name: 'smaps',
   perm: 0o444,
   available: (p) => p.smaps !== undefined,
-  open: (dir, caller) => {
-    const owner = dir.owner();
-    if (owner === undefined) return -Errno.ESRCH;
-    if (!mayReadProcess(caller, dir.pid, owner)) return -Errno.EACCES;
-    return new SeqFile(() => {
-      const reports = dir.alive ? dir.processes.smaps?.(dir.pid) : undefined;
-      return bytesFromByteString(reports === undefined ? '' : formatSmaps(reports));
-    });
-  },
+  open: (dir, caller) =>
+    procMemOpen(dir, caller, () =>
+      new SeqFile(() => {
+        const reports = dir.alive ? dir.processes.smaps?.(dir.pid) : undefined;
+        return bytesFromByteString(reports === undefined ? '' : formatSmaps(reports));
+      }),
+    ),
 };
 
 /**
@@ -35,15 +33,13 @@ const smapsRollup: PidEntry = {
   name: 'smaps_rollup',
   perm: 0o444,
   available: (p) => p.smaps !== undefined,
-  open: (dir, caller) => {
-    const owner = dir.owner();
-    if (owner === undefined) return -Errno.ESRCH;
-    if (!mayReadProcess(caller, dir.pid, owner)) return -Errno.EACCES;
-    return new SeqFile(() => {
-      const reports = dir.alive ? dir.processes.smaps?.(dir.pid) : undefined;
-      return reports === undefined ? -Errno.ESRCH : bytesFromByteString(formatSmapsRollup(reports));
-    });
-  },
+  open: (dir, caller) =>
+    procMemOpen(dir, caller, () =>
+      new SeqFile(() => {
+        const reports = dir.alive ? dir.processes.smaps?.(dir.pid) : undefined;
+        return reports === undefined ? -Errno.ESRCH : bytesFromByteString(formatSmapsRollup(reports));
+      }),
+    ),
 };
 
 /**
@@ -54,12 +50,8 @@ const pagemap: PidEntry = {
   name: 'pagemap',
   perm: 0o400,
   available: (p) => p.pagemap !== undefined,
-  open: (dir, caller) => {
-    const owner = dir.owner();
-    if (owner === undefined) return -Errno.ESRCH;
-    if (!mayReadProcess(caller, dir.pid, owner)) return -Errno.EACCES;
-    return pagemapFile(() => (dir.alive ? dir.processes.pagemap?.(dir.pid) : undefined), caller.cred.euid === 0);
-  },
+  open: (dir, caller) =>
+    procMemOpen(dir, caller, () => pagemapFile(() => (dir.alive ? dir.processes.pagemap?.(dir.pid) : undefined), caller.cred.euid === 0)),
 };
 
 /** The memory files of /proc/[pid], in tgid_base_stuff's order (after mounts: smaps, smaps_rollup, pagemap, oom_score, oom_score_adj). */

@@ -2,7 +2,7 @@ import { Errno } from '@tskern/abi';
 import { bytesFromByteString, type FileOperations, type FsCaller } from '@tskern/vfs';
 import type { ProcessDirectory } from './process-directory';
 import type { PidDir } from './pid-dir';
-import { mayReadProcess } from './ptrace-access';
+import { mayReadProcess, procMemOpen } from './ptrace-access';
 import { SeqFile } from './seq-file';
 import { formatStatus } from './status';
 import { MEMORY_ENTRIES } from './memory-entries';
@@ -53,12 +53,7 @@ const maps: PidEntry = {
   name: 'maps',
   perm: S_IRUGO,
   available: () => true,
-  open: (dir, caller) => {
-    const owner = dir.owner();
-    if (owner === undefined) return -Errno.ESRCH;
-    if (!mayReadProcess(caller, dir.pid, owner)) return -Errno.EACCES;
-    return new SeqFile(() => bytes((dir.alive ? dir.processes.maps(dir.pid) : undefined) ?? ''));
-  },
+  open: (dir, caller) => procMemOpen(dir, caller, () => new SeqFile(() => bytes((dir.alive ? dir.processes.maps(dir.pid) : undefined) ?? ''))),
 };
 
 /** mounts (fs/proc_namespace.c:mounts_open): ESRCH once the process is gone. */
