@@ -1,12 +1,11 @@
 import { Errno } from '@tskern/abi';
 import { pipeEndOf, PipePoll } from '@tskern/pipe';
 import { waitOn, type WaitSource } from '@tskern/sched';
-import { checkSigsetSize, decodeSignalSet, SIGSET_SIZE, sanitizeBlocked } from '@tskern/signal';
 import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
 import { blockingServices } from '../blocking/services';
-import { blockedOf, setBlocked } from '../signal/signal-state';
+import { setUserSigmask } from '../signal/user-sigmask';
 import { readTimespec, writeTimespec } from '../time/timespec-io';
 import { pollUserfaultfd } from '../userfaultfd/userfaultfd-syscalls';
 import { userfaultfdOf } from '../userfaultfd/userfaultfd-file';
@@ -107,17 +106,9 @@ export function sysPpoll(task: Task, fds: number, nfds: number, tsp: number, sig
   }
   let restore: (() => void) | null = null;
   if (sigmask !== 0) {
-    const bad = checkSigsetSize(sigsetsize);
-    if (bad !== 0) return bad;
-    const buf = new Uint8Array(SIGSET_SIZE);
-    if (task.mem.copyIn(sigmask, buf, 0, SIGSET_SIZE) < 0) return -Errno.EFAULT;
-    const old = blockedOf(task);
-    setBlocked(task, sanitizeBlocked(decodeSignalSet(buf)));
-    task.savedSigmask = old;
-    restore = () => {
-      setBlocked(task, old);
-      task.savedSigmask = null;
-    };
+    const set = setUserSigmask(task, sigmask, sigsetsize);
+    if (typeof set === 'number') return set;
+    restore = set;
   }
   const clock = blockingServices(task).clock;
   const end = timeoutNs === null ? 0 : clock.monotonicNs() + timeoutNs;

@@ -1,11 +1,10 @@
 import { Errno } from '@tskern/abi';
 import type { WaitSource } from '@tskern/sched';
-import { checkSigsetSize, decodeSignalSet, SIGSET_SIZE, sanitizeBlocked } from '@tskern/signal';
 import type { Task } from '@tskern/tasks';
 import type { FdTable } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
 import { blockingServices } from '../blocking/services';
-import { blockedOf, setBlocked } from '../signal/signal-state';
+import { setUserSigmask } from '../signal/user-sigmask';
 import { readTimespec, writeTimespec } from '../time/timespec-io';
 import { pollFile } from './poll';
 
@@ -148,17 +147,9 @@ export function sysPselect6(task: Task, n: number, inp: number, outp: number, ex
     const v = new DataView(arg.buffer);
     const ss = Number(v.getBigUint64(0, true));
     if (ss !== 0) {
-      const bad = checkSigsetSize(Number(v.getBigUint64(8, true)));
-      if (bad !== 0) return bad;
-      const buf = new Uint8Array(SIGSET_SIZE);
-      if (task.mem.copyIn(ss, buf, 0, SIGSET_SIZE) < 0) return -Errno.EFAULT;
-      const old = blockedOf(task);
-      setBlocked(task, sanitizeBlocked(decodeSignalSet(buf)));
-      task.savedSigmask = old;
-      restore = () => {
-        setBlocked(task, old);
-        task.savedSigmask = null;
-      };
+      const set = setUserSigmask(task, ss, Number(v.getBigUint64(8, true)));
+      if (typeof set === 'number') return set;
+      restore = set;
     }
   }
   const clock = blockingServices(task).clock;
