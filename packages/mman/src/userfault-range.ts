@@ -36,6 +36,17 @@ function overlapping(as: AddressSpace, start: number, end: number): Segment<Vma>
 }
 
 /**
+ * What UFFDIO_REGISTER and UFFDIO_UNREGISTER check first: validate_range,
+ * then the VMAs of the range (EINVAL when there is none).
+ */
+function rangeVmas(as: AddressSpace, start: number, len: number): Segment<Vma>[] | number {
+  const bad = validateUserFaultRange(as, start, len);
+  if (bad !== 0) return bad;
+  const segs = overlapping(as, start, start + len);
+  return segs.length === 0 ? -Errno.EINVAL : segs;
+}
+
+/**
  * Give [start, end) of every VMA in the range the registration `reg`
  * (splitting at the ends, merging with equal neighbours), or take it away
  * (`reg` null), as userfaultfd_register/unregister's vma_modify loop.
@@ -68,11 +79,9 @@ function setRegistration(as: AddressSpace, start: number, end: number, reg: User
  * range carries `reg`. 0 or -errno; nothing changes on an error.
  */
 export function registerUserFaults(as: AddressSpace, start: number, len: number, reg: UserFaultRegistration): number {
-  const bad = validateUserFaultRange(as, start, len);
-  if (bad !== 0) return bad;
+  const segs = rangeVmas(as, start, len);
+  if (typeof segs === 'number') return segs;
   const end = start + len;
-  const segs = overlapping(as, start, end);
-  if (segs.length === 0) return -Errno.EINVAL;
   for (const seg of segs) {
     const vma = seg.value;
     if (!canUserfault(vma)) return -Errno.EINVAL;
@@ -91,11 +100,9 @@ export function registerUserFaults(as: AddressSpace, start: number, len: number,
  * then the range is registered with nothing. 0 or -errno.
  */
 export function unregisterUserFaults(as: AddressSpace, start: number, len: number, reg: UserFaultRegistration): number {
-  const bad = validateUserFaultRange(as, start, len);
-  if (bad !== 0) return bad;
+  const segs = rangeVmas(as, start, len);
+  if (typeof segs === 'number') return segs;
   const end = start + len;
-  const segs = overlapping(as, start, end);
-  if (segs.length === 0) return -Errno.EINVAL;
   for (const seg of segs) {
     const vma = seg.value;
     if (!canUserfault(vma)) return -Errno.EINVAL;
