@@ -1,5 +1,5 @@
-import { Errno } from '@tskern/abi';
-import { bytesFromByteString } from '@tskern/vfs';
+import { CAP, Errno } from '@tskern/abi';
+import { bytesFromByteString, capable } from '@tskern/vfs';
 import { OOM_ENTRIES } from './oom-entries';
 import { pagemapFile } from './pagemap-file';
 import type { PidEntry } from './pid-entries';
@@ -44,14 +44,15 @@ const smapsRollup: PidEntry = {
 
 /**
  * pagemap (pagemap_open, mode 0400): ptrace read access to open (EACCES);
- * frame numbers only for an opener with CAP_SYS_ADMIN (euid 0 here).
+ * frame numbers only for an opener with CAP_SYS_ADMIN (pagemap_open's
+ * file_ns_capable).
  */
 const pagemap: PidEntry = {
   name: 'pagemap',
   perm: 0o400,
   available: (p) => p.pagemap !== undefined,
   open: (dir, caller) =>
-    procMemOpen(dir, caller, () => pagemapFile(() => (dir.alive ? dir.processes.pagemap?.(dir.pid) : undefined), caller.cred.euid === 0)),
+    procMemOpen(dir, caller, () => pagemapFile(() => (dir.alive ? dir.processes.pagemap?.(dir.pid) : undefined), capable(caller.cred, CAP.CAP_SYS_ADMIN))),
 };
 
 /** The memory files of /proc/[pid], in tgid_base_stuff's order (after mounts: smaps, smaps_rollup, pagemap, oom_score, oom_score_adj). */

@@ -1,5 +1,5 @@
-import { Errno } from '@tskern/abi';
-import { bytesFromByteString } from '@tskern/vfs';
+import { CAP, Errno } from '@tskern/abi';
+import { bytesFromByteString, capable } from '@tskern/vfs';
 import type { PidEntry } from './pid-entries';
 import { SeqFile } from './seq-file';
 
@@ -87,7 +87,8 @@ const oomScoreAdjEntry: PidEntry = {
       const f = dir.alive ? dir.processes.oom?.(dir.pid) : undefined;
       const set = dir.processes.setOomScoreAdj;
       if (f === undefined || set === undefined) return -Errno.ESRCH;
-      const privileged = caller.cred.euid === 0;
+      // __set_oom_adj: going below the minimum, and setting it, need CAP_SYS_RESOURCE.
+      const privileged = capable(caller.cred, CAP.CAP_SYS_RESOURCE);
       if (value < f.scoreAdjMin && !privileged) return -Errno.EACCES;
       const r = set(dir.pid, value, privileged ? value : f.scoreAdjMin);
       return r < 0 ? r : length;

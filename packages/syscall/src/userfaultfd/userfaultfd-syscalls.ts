@@ -1,8 +1,8 @@
-import { Errno, O, PAGE_SIZE } from '@tskern/abi';
+import { CAP, Errno, O, PAGE_SIZE } from '@tskern/abi';
 import { fillUserFaultPages, registerUserFaults, unregisterUserFaults, validateUserFaultRange } from '@tskern/mman';
 import { waitOn } from '@tskern/sched';
 import type { Task } from '@tskern/tasks';
-import type { OpenFileDescription } from '@tskern/vfs';
+import { capable, type OpenFileDescription } from '@tskern/vfs';
 import type { SyscallReturn } from '../block';
 import {
   encodePagefaultMsg, UFFD_API, UFFD_API_IOCTLS, UFFD_FEATURE, UFFD_MSG_SIZE, UFFD_OFFERED_FEATURES,
@@ -16,14 +16,14 @@ const UNPRIVILEGED_USERFAULTFD = false;
 
 /**
  * userfaultfd(2) (fs/userfaultfd.c): EPERM unless the caller may handle
- * kernel-mode faults (CAP_SYS_PTRACE, root here) or asks for user-mode
+ * kernel-mode faults (CAP_SYS_PTRACE) or asks for user-mode
  * faults only, or vm.unprivileged_userfaultfd allows it; flags beyond
  * O_CLOEXEC, O_NONBLOCK and UFFD_USER_MODE_ONLY are EINVAL. A new context
  * on the caller's address space, awaiting UFFDIO_API, on a new descriptor.
  */
 export function sysUserfaultfd(task: Task, flags: number): number {
   const f = flags | 0;
-  if ((f & UFFD_USER_MODE_ONLY) === 0 && task.cred.euid !== 0 && !UNPRIVILEGED_USERFAULTFD) return -Errno.EPERM;
+  if ((f & UFFD_USER_MODE_ONLY) === 0 && !capable(task.cred, CAP.CAP_SYS_PTRACE) && !UNPRIVILEGED_USERFAULTFD) return -Errno.EPERM;
   if ((f & ~(O.O_CLOEXEC | O.O_NONBLOCK | UFFD_USER_MODE_ONLY)) !== 0) return -Errno.EINVAL;
   const file = openUserfaultfd(new UserfaultfdContext(task.mm), f);
   const fd = task.files.install(file, (f & O.O_CLOEXEC) !== 0);
@@ -101,7 +101,8 @@ function uffdApi(task: Task, ctx: UserfaultfdContext, arg: number): number {
   const fail = (e: number): number => (task.mem.copyOut(arg, new Uint8Array(24), 0, 24) < 0 ? -Errno.EFAULT : e);
   if (s.getBigUint64(0, true) !== BigInt(UFFD_API)) return fail(-Errno.EINVAL);
   const features = s.getBigUint64(8, true);
-  if ((features & UFFD_FEATURE.EVENT_FORK) !== 0n && task.cred.euid !== 0) return fail(-Errno.EPERM);
+  // UFFD_FEATURE_EVENT_FORK would hand the handler a child's memory: CAP_SYS_PTRACE, as userfaultfd_api.
+  if ((features & UFFD_FEATURE.EVENT_FORK) !== 0n && !capable(task.cred, CAP.CAP_SYS_PTRACE)) return fail(-Errno.EPERM);
   if ((features & ~UFFD_OFFERED_FEATURES) !== 0n) return fail(-Errno.EINVAL);
   const out = new Uint8Array(24);
   const v = new DataView(out.buffer);
