@@ -5,7 +5,7 @@ import { O } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
 import { RamFs } from '@tskern/ramfs';
 import { ok } from '@tskern/test-kit';
-import { describeMappableContract, type MappableHarness } from '@tskern/test-kit/mappable-contract';
+import { describeMappableContract, fileSubject, type MappableHarness } from '@tskern/test-kit/mappable-contract';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { createHostFs, mountHost } from './index';
 import { NodeHostBackend } from './node';
@@ -26,22 +26,10 @@ const hostFile: MappableHarness = {
     const f = ok(vfs.open(root, '/mnt/f', O.O_RDWR | O.O_CREAT, 0o600));
     if (f.truncate(size, root.cred) !== 0) throw new Error('ftruncate');
     const src = ok(f.mmapSource());
-    return {
-      mappable: src.mappable!,
-      identity: src.identity,
-      write: (offset, bytes) => void f.pwrite(bytes, 0, bytes.length, offset),
-      read: (offset, length) => {
-        const b = new Uint8Array(length);
-        return b.subarray(0, f.pread(b, 0, length, offset));
-      },
-      truncate: (n) => {
-        if (f.truncate(n, root.cred) !== 0) throw new Error('ftruncate');
-      },
-      dispose: () => {
-        f.decRef();
-        nodeFs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return fileSubject(f, { mappable: src.mappable!, identity: src.identity }, (n) => f.truncate(n, root.cred), () => {
+      f.decRef();
+      nodeFs.rmSync(dir, { recursive: true, force: true });
+    });
   },
 };
 

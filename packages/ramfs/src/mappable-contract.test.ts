@@ -1,5 +1,5 @@
 import { O } from '@tskern/abi';
-import { describeMappableContract, type MappableHarness } from '@tskern/test-kit/mappable-contract';
+import { describeMappableContract, fileSubject, type MappableHarness } from '@tskern/test-kit/mappable-contract';
 import { ok } from '@tskern/test-kit';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { RamFs, type RamFile } from './index';
@@ -12,21 +12,10 @@ const ramFile: MappableHarness = {
     const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
     const f = ok(vfs.open(root, '/f', O.O_RDWR | O.O_CREAT, 0o600));
     if (f.truncate(size, root.cred) !== 0) throw new Error('truncate');
-    return {
-      mappable: f.inode as RamFile,
-      write: (offset, bytes) => void f.pwrite(bytes, 0, bytes.length, offset),
-      read: (offset, length) => {
-        const b = new Uint8Array(length);
-        return b.subarray(0, f.pread(b, 0, length, offset));
-      },
-      truncate: (n) => {
-        if (f.truncate(n, root.cred) !== 0) throw new Error('truncate');
-      },
-      dispose: () => {
-        f.decRef();
-        if (vfs.unlink(root, '/f') !== 0) throw new Error('unlink');
-      },
-    };
+    return fileSubject(f, { mappable: f.inode as RamFile }, (n) => f.truncate(n, root.cred), () => {
+      f.decRef();
+      if (vfs.unlink(root, '/f') !== 0) throw new Error('unlink');
+    });
   },
 };
 

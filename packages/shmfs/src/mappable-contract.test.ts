@@ -2,7 +2,7 @@ import { O } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
 import { RamFs } from '@tskern/ramfs';
 import { ok } from '@tskern/test-kit';
-import { describeMappableContract, type MappableHarness } from '@tskern/test-kit/mappable-contract';
+import { describeMappableContract, fileSubject, type MappableHarness } from '@tskern/test-kit/mappable-contract';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm } from './index';
 
@@ -16,22 +16,10 @@ const segment: MappableHarness = {
     const f = ok(vfs.open(task, '/dev/shm/seg', O.O_RDWR | O.O_CREAT | O.O_NOFOLLOW | O.O_CLOEXEC, 0o600));
     if (f.truncate(size, task.cred) !== 0) throw new Error('ftruncate');
     const src = ok(f.mmapSource());
-    return {
-      mappable: src.mappable!,
-      identity: src.identity,
-      write: (offset, bytes) => void f.pwrite(bytes, 0, bytes.length, offset),
-      read: (offset, length) => {
-        const b = new Uint8Array(length);
-        return b.subarray(0, f.pread(b, 0, length, offset));
-      },
-      truncate: (n) => {
-        if (f.truncate(n, task.cred) !== 0) throw new Error('ftruncate');
-      },
-      dispose: () => {
-        f.decRef();
-        if (vfs.unlink(task, '/dev/shm/seg') !== 0) throw new Error('shm_unlink');
-      },
-    };
+    return fileSubject(f, { mappable: src.mappable!, identity: src.identity }, (n) => f.truncate(n, task.cred), () => {
+      f.decRef();
+      if (vfs.unlink(task, '/dev/shm/seg') !== 0) throw new Error('shm_unlink');
+    });
   },
 };
 

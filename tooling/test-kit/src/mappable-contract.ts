@@ -44,6 +44,38 @@ import { RecordingSpace } from './recording-space';
 
 const P = PAGE_SIZE;
 
+/** What the contract uses of an open file description: pread(2) and pwrite(2) at an offset. */
+export interface ContractFileIo {
+  pread(dst: Uint8Array, dstOffset: number, length: number, pos: number): number;
+  pwrite(src: Uint8Array, srcOffset: number, length: number, pos: number): number;
+}
+
+/**
+ * The subject for a regular file opened read-write (ramfs, shmfs and hostfs
+ * files): writes and reads through the file's own pwrite/pread, a size
+ * change through `resize` (ftruncate with the opener's credentials, 0 or
+ * -errno), and `dispose` to close (and unlink) it.
+ */
+export function fileSubject(
+  file: ContractFileIo,
+  object: { readonly mappable: Mappable; readonly identity?: MappingIdentity | null },
+  resize: (size: number) => number,
+  dispose: () => void,
+): MappableSubject {
+  return {
+    ...object,
+    write: (offset, bytes) => void file.pwrite(bytes, 0, bytes.length, offset),
+    read: (offset, length) => {
+      const b = new Uint8Array(length);
+      return b.subarray(0, file.pread(b, 0, length, offset));
+    },
+    truncate: (n) => {
+      if (resize(n) !== 0) throw new Error(`ftruncate(${n})`);
+    },
+    dispose,
+  };
+}
+
 /** One object under test, made by a `MappableHarness`. */
 export interface MappableSubject {
   readonly mappable: Mappable;
