@@ -85,11 +85,6 @@ export class CgroupFs implements FileSystem {
     return inode;
   }
 
-  /** vfs_create: kernfs has no ->create. */
-  create(): Inode | number {
-    return -Errno.EACCES;
-  }
-
   /**
    * cgroup_mkdir: a new group under `dir`, owned as its parent directory
    * (cgroup_kn_set_ugid), with the mode asked for. A name with a newline is
@@ -106,11 +101,6 @@ export class CgroupFs implements FileSystem {
     this.dirs.set(group, inode);
     d.mtime = d.ctime = this.clock();
     return inode;
-  }
-
-  /** No symlinks in a cgroup hierarchy (kernfs_iop_symlink does not exist): EPERM. */
-  symlink(): Inode | number {
-    return -Errno.EPERM;
   }
 
   /** Interface files cannot be removed: EPERM. */

@@ -140,36 +140,6 @@ export class ProcFs implements FileSystem {
     return this.dir(dir).lookupChild(name, caller);
   }
 
-  /** vfs_create: a directory without ->create is EACCES. */
-  create(): Inode | number {
-    return -Errno.EACCES;
-  }
-
-  /** vfs_mkdir without ->mkdir: EPERM. */
-  mkdir(): Inode | number {
-    return -Errno.EPERM;
-  }
-
-  /** vfs_symlink without ->symlink: EPERM. */
-  symlink(): Inode | number {
-    return -Errno.EPERM;
-  }
-
-  /** vfs_unlink without ->unlink: EPERM. */
-  unlink(): number {
-    return -Errno.EPERM;
-  }
-
-  /** vfs_rmdir without ->rmdir: EPERM. */
-  rmdir(): number {
-    return -Errno.EPERM;
-  }
-
-  /** vfs_rename without ->rename: EPERM. */
-  rename(): number {
-    return -Errno.EPERM;
-  }
-
   readlink(link: Inode, caller: FsCaller): string | number {
     return link instanceof ProcSymlink && link.fs === this ? link.target(caller) : -Errno.EINVAL;
   }

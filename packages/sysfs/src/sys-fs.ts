@@ -102,36 +102,6 @@ export class SysFs implements FileSystem {
     return this.dir(dir).child(name);
   }
 
-  /** vfs_create: kernfs directories have no ->create: EACCES. */
-  create(): Inode | number {
-    return -Errno.EACCES;
-  }
-
-  /** kernfs_iop_mkdir without syscall_ops: EPERM. */
-  mkdir(): Inode | number {
-    return -Errno.EPERM;
-  }
-
-  /** No ->symlink: EPERM. */
-  symlink(): Inode | number {
-    return -Errno.EPERM;
-  }
-
-  /** No ->unlink: EPERM. */
-  unlink(): number {
-    return -Errno.EPERM;
-  }
-
-  /** kernfs_iop_rmdir without syscall_ops: EPERM. */
-  rmdir(): number {
-    return -Errno.EPERM;
-  }
-
-  /** kernfs_iop_rename without syscall_ops: EPERM. */
-  rename(): number {
-    return -Errno.EPERM;
-  }
-
   /** sysfs here has no symlinks. */
   readlink(): string | number {
     return -Errno.EINVAL;

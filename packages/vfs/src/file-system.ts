@@ -51,20 +51,26 @@ export interface FileSystem {
   root(): Inode;
   /** The child `name` of directory `dir`, or `-ENOENT`. */
   lookup(dir: Inode, name: string, caller: FsCaller): Inode | number;
+  /*
+   * The directory operations below are optional, as a Linux inode's
+   * i_op->create etc.: a file system without one (procfs, sysfs) gets the
+   * VFS's answer after its own checks — EACCES for create (vfs_create),
+   * EPERM for mkdir, symlink, unlink, rmdir and rename (vfs_mkdir ...).
+   */
   /** Make a regular file `name` in `dir`. */
-  create(dir: Inode, name: string, attrs: NewInode): Inode | number;
-  mkdir(dir: Inode, name: string, attrs: NewInode): Inode | number;
-  symlink(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number;
+  create?(dir: Inode, name: string, attrs: NewInode): Inode | number;
+  mkdir?(dir: Inode, name: string, attrs: NewInode): Inode | number;
+  symlink?(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number;
   /** Remove the non-directory entry `name` (drops one link). */
-  unlink(dir: Inode, name: string): number;
+  unlink?(dir: Inode, name: string): number;
   /** Remove the directory `name`: `-ENOTEMPTY` unless it is empty. */
-  rmdir(dir: Inode, name: string): number;
+  rmdir?(dir: Inode, name: string): number;
   /**
    * Move `oldName` in `oldDir` to `newName` in `newDir`, replacing what is
    * there (the VFS has checked that a replaced entry has the same kind, file
    * or directory); a replaced directory must be empty (`-ENOTEMPTY`).
    */
-  rename(oldDir: Inode, oldName: string, newDir: Inode, newName: string): number;
+  rename?(oldDir: Inode, oldName: string, newDir: Inode, newName: string): number;
   /** The target of a symlink. */
   readlink(link: Inode, caller: FsCaller): string | number;
   /** Entries of `dir` from position `offset` (>= 2) on, in position order. */

@@ -161,7 +161,7 @@ export function openFile(
       const dirInode = parent.dir.dentry.inode;
       const err = mayCreate(task.cred, dirInode);
       if (err < 0) return err;
-      const inode = dirInode.fs.create(dirInode, parent.last, newInodeAttrs(task, dirInode, how.mode));
+      const inode = dirInode.fs.create?.(dirInode, parent.last, newInodeAttrs(task, dirInode, how.mode)) ?? -Errno.EACCES;
       if (typeof inode === 'number') return inode;
       final = { mount: parent.dir.mount, dentry: parent.dir.dentry.child(parent.last, inode) };
       created = true;

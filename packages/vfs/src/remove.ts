@@ -21,7 +21,7 @@ export function unlinkPath(nd: Namei, start: Path, path: string): number {
   const err = mayDelete(nd.task.cred, dir, victim.dentry.inode, false);
   if (err < 0) return err;
   if (isMountpoint(victim)) return -Errno.EBUSY;
-  const r = dir.fs.unlink(dir, parent.last);
+  const r = dir.fs.unlink?.(dir, parent.last) ?? -Errno.EPERM;
   if (r < 0) return r;
   victim.dentry.detach();
   return 0;
@@ -44,7 +44,7 @@ export function rmdirPath(nd: Namei, start: Path, path: string): number {
   const err = mayDelete(nd.task.cred, dir, victim.dentry.inode, true);
   if (err < 0) return err;
   if (isMountpoint(victim)) return -Errno.EBUSY;
-  const r = dir.fs.rmdir(dir, parent.last);
+  const r = dir.fs.rmdir?.(dir, parent.last) ?? -Errno.EPERM;
   if (r < 0) return r;
   victim.dentry.detach();
   return 0;

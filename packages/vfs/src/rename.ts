@@ -48,7 +48,7 @@ export function renamePath(nd: Namei, oldStart: Path, oldPath: string, newStart:
     if (err < 0) return err;
   }
   if (isMountpoint(source) || (target !== null && isMountpoint(target))) return -Errno.EBUSY;
-  err = oldDir.fs.rename(oldDir, oldParent.last, newDir, newParent.last);
+  err = oldDir.fs.rename?.(oldDir, oldParent.last, newDir, newParent.last) ?? -Errno.EPERM;
   if (err < 0) return err;
   target?.dentry.detach();
   source.dentry.moveTo(newParent.dir.dentry, newParent.last);

@@ -184,7 +184,7 @@ export class Vfs {
     const err = mayCreate(task.cred, dir);
     if (err < 0) return err;
     const attrs = newInodeAttrs(task, dir, S.S_IFDIR | (mode & (S_IRWXUGO | S.S_ISVTX)));
-    const inode = dir.fs.mkdir(dir, where.name, attrs);
+    const inode = dir.fs.mkdir?.(dir, where.name, attrs) ?? -Errno.EPERM;
     if (typeof inode === 'number') return inode;
     where.dir.dentry.child(where.name, inode);
     return 0;
@@ -202,7 +202,7 @@ export class Vfs {
     const dir = where.dir.dentry.inode;
     const err = mayCreate(task.cred, dir);
     if (err < 0) return err;
-    const inode = dir.fs.symlink(dir, where.name, t, newInodeAttrs(task, dir, S.S_IFLNK | S_IRWXUGO, false));
+    const inode = dir.fs.symlink?.(dir, where.name, t, newInodeAttrs(task, dir, S.S_IFLNK | S_IRWXUGO, false)) ?? -Errno.EPERM;
     if (typeof inode === 'number') return inode;
     where.dir.dentry.child(where.name, inode);
     return 0;
