@@ -12,7 +12,7 @@ const LAYERS = [
   ['abi', 'assert'], // constants and checks: import nothing
   ['pagealloc', 'rangemap', 'sched', 'signal', 'locks'], // data structures with no knowledge of tasks
   ['buf'], // the page-aligned buffer of frames
-  ['mm-api'], // interfaces between memory and mappable objects, and their MappingSet
+  ['mm-api', 'block-api'], // interfaces between memory and mappable objects, and their MappingSet; the block device interface
   ['mman', 'futex'], // address spaces; futex keys come from mman
   ['vfs'], // mounts, paths, inodes, open file descriptions
   ['ramfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'file-mapping', 'pipe'], // file systems and file objects

@@ -1,0 +1,2 @@
+export type { BlockDevice } from './block-device';
+export { BlockDevices, type BlockDeviceHolder } from './block-devices';
