@@ -1,3 +1,4 @@
+import type { BlockDevice } from '@tskern/block-api';
 import type { FileSystem } from './file-system';
 
 /** One `key` or `key=value` of mount(2)'s option string, as fs_context parameters. */
@@ -24,6 +25,13 @@ export interface FsRequest {
    * (sb_prepare_remount_readonly: EBUSY while files are open for writing).
    */
   readonly prepareReadOnly?: () => number;
+  /**
+   * For a type that `requiresDevice`: the block device `source` names. The
+   * syscall layer has looked the path up (ENOTBLK for another kind of file,
+   * ENXIO for a number no driver has), and claimed the device exclusively
+   * for the new instance (EBUSY when another holder has it).
+   */
+  readonly device?: BlockDevice;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FileOffset } from '@tskern/abi';
+import type { BlockDevice } from '@tskern/block-api';
 import type { FsCaller } from './credentials';
 import type { Inode } from './inode';
 
@@ -91,6 +92,25 @@ export interface FileSystem {
   link?(inode: Inode, dir: Inode, name: string): number;
   /** The figures statfs(2) reports (the superblock's `statfs`); absent means ENOSYS. */
   statfs?(): FsStatistics;
+  /**
+   * The block device the instance lives on (a disk file system, mounted
+   * with `FsRequest.device`); absent for a file system without one.
+   * /proc/self/mountinfo shows its number; umount releases its claim.
+   */
+  readonly device?: BlockDevice;
+  /**
+   * sync_filesystem: write every dirty page and all metadata back to the
+   * backing store and flush it (sync(2), syncfs(2), and before `shutdown`);
+   * 0 or `-errno` (`-EIO`). Absent: nothing is ever dirty.
+   */
+  sync?(): number;
+  /**
+   * The last mount of the instance is gone (deactivate_super -> kill_sb ->
+   * put_super): after a `sync`, drop what is held in memory. The VFS then
+   * releases the device's claim. Open files keep a detached mount, so this
+   * runs only when nothing refers to the instance.
+   */
+  shutdown?(): void;
 }
 
 /**
