@@ -6,6 +6,8 @@ import { ChunkedFrameAllocator } from './chunked';
 import { PAGE_SIZE, type FrameId } from './constants';
 import type { FrameAllocator } from './frame-allocator';
 import { assertNoFramesInUse, framesInUse } from './leaks';
+import { LimitedFrameAllocator } from './limited';
+import { PG } from './page-flags';
 import { allocated } from './test-kit';
 
 type Make = (frames: number) => FrameAllocator & { checkInvariants(): void };
@@ -214,5 +216,30 @@ describe('ChunkedFrameAllocator growth', () => {
   it('rejects bad geometry', () => {
     expect(() => new ChunkedFrameAllocator({ chunkFrames: 3 })).toThrow(InvariantError);
     expect(() => new ChunkedFrameAllocator({ maxFrames: 0 })).toThrow(InvariantError);
+  });
+});
+
+describe('page flags', () => {
+  it('are set and cleared per frame, and a freed frame loses them', () => {
+    const frames = new ArenaFrameAllocator({ frames: 4 });
+    const f = allocated(frames.allocate());
+    expect(frames.pageFlags(f)).toBe(0);
+    frames.updatePageFlags(f, PG.DIRTY | PG.UPTODATE, 0);
+    expect(frames.pageFlags(f)).toBe(PG.DIRTY | PG.UPTODATE);
+    frames.updatePageFlags(f, 0, PG.DIRTY);
+    expect(frames.pageFlags(f)).toBe(PG.UPTODATE);
+    frames.updatePageFlags(f, PG.DIRTY, 0);
+    frames.decRef(f);
+    const g = allocated(frames.allocate());
+    expect(g).toBe(f);
+    expect(frames.pageFlags(g)).toBe(0);
+  });
+
+  it('pass through a delegating allocator', () => {
+    const inner = new ArenaFrameAllocator({ frames: 2 });
+    const outer = new LimitedFrameAllocator(inner, { maxFrames: 2 });
+    const f = allocated(outer.allocate());
+    outer.updatePageFlags(f, PG.DIRTY, 0);
+    expect(inner.pageFlags(f)).toBe(PG.DIRTY);
   });
 });

@@ -34,6 +34,16 @@ export class DelegatingFrameAllocator implements FrameAllocator {
     this.inner.decRef(frame);
   }
 
+  /** {@inheritDoc FrameAllocator.pageFlags} */
+  pageFlags(frame: FrameId): number {
+    return this.inner.pageFlags(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.updatePageFlags} */
+  updatePageFlags(frame: FrameId, set: number, clear: number): void {
+    this.inner.updatePageFlags(frame, set, clear);
+  }
+
   /** {@inheritDoc FrameAllocator.refCount} */
   refCount(frame: FrameId): number {
     return this.inner.refCount(frame);

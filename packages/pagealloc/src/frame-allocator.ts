@@ -67,4 +67,8 @@ export interface FrameAllocator {
   zero(frame: FrameId, frameOffset: number, length: number): void;
   /** A snapshot of the allocator's counters. */
   stats(): FrameStats;
+  /** The `PG` flags of an allocated frame: 0 when fresh; a freed frame loses them. */
+  pageFlags(frame: FrameId): number;
+  /** Set the `set` bits, then clear the `clear` bits, of an allocated frame's `PG` flags (SetPageDirty, ClearPageDirty). */
+  updatePageFlags(frame: FrameId, set: number, clear: number): void;
 }

@@ -6,6 +6,7 @@ export { PAGE_SHIFT, PAGE_SIZE } from './constants';
 export { storedFrame, isFrame, NO_FRAME } from './constants';
 export type { FrameId, NoFrame } from './constants';
 export type { FrameAllocator, FrameStats } from './frame-allocator';
+export { PG } from './page-flags';
 export { ArenaFrameAllocator, DEFAULT_ARENA_FRAMES, MAX_ARENA_FRAMES } from './arena';
 export type { ArenaOptions } from './arena';
 export { ChunkedFrameAllocator } from './chunked';

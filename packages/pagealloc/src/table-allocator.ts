@@ -14,6 +14,9 @@ export abstract class TableFrameAllocator implements FrameAllocator {
   /** Bytes per frame. */
   readonly pageSize = PAGE_SIZE;
 
+  /** `PG` flags of the frames that have any (most have none). */
+  private readonly flags = new Map<FrameId, number>();
+
   protected constructor(
     protected readonly table: FrameTable,
     /** Number of frames the allocator can hand out. */
@@ -75,7 +78,22 @@ export abstract class TableFrameAllocator implements FrameAllocator {
 
   /** {@inheritDoc FrameAllocator.decRef} */
   decRef(frame: FrameId): void {
-    this.table.decRef(frame);
+    // A freed frame starts its next life with no flags (free_pages_prepare).
+    if (this.table.decRef(frame) && this.flags.size !== 0) this.flags.delete(frame);
+  }
+
+  /** {@inheritDoc FrameAllocator.pageFlags} */
+  pageFlags(frame: FrameId): number {
+    this.table.check(frame);
+    return this.flags.get(frame) ?? 0;
+  }
+
+  /** {@inheritDoc FrameAllocator.updatePageFlags} */
+  updatePageFlags(frame: FrameId, set: number, clear: number): void {
+    this.table.check(frame);
+    const next = ((this.flags.get(frame) ?? 0) | set) & ~clear;
+    if (next === 0) this.flags.delete(frame);
+    else this.flags.set(frame, next);
   }
 
   /** {@inheritDoc FrameAllocator.refCount} */
