@@ -4,11 +4,12 @@ import { ok } from '@tskern/test-kit';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { RamFs, type RamFile } from './index';
 
-/** A ramfs regular file, opened read-write, as the object under the contract. */
-const ramFile: MappableHarness = {
-  punchHole: 'frees',
+/** A regular file with ramfs's or tmpfs's file operations, opened read-write, as the object under the contract. */
+const ramFile = (type: 'ramfs' | 'tmpfs'): MappableHarness => ({
+  // ramfs has no fallocate, so no hole punching (MADV_REMOVE is EOPNOTSUPP).
+  punchHole: type === 'tmpfs' ? 'frees' : 'unsupported',
   create(frames, size) {
-    const vfs = new Vfs(new RamFs({ frames }));
+    const vfs = new Vfs(new RamFs({ frames, ramfsFileOperations: type === 'ramfs' }));
     const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
     const f = ok(vfs.open(root, '/f', O.O_RDWR | O.O_CREAT, 0o600));
     if (f.truncate(size, root.cred) !== 0) throw new Error('truncate');
@@ -17,6 +18,7 @@ const ramFile: MappableHarness = {
       if (vfs.unlink(root, '/f') !== 0) throw new Error('unlink');
     });
   },
-};
+});
 
-describeMappableContract('ramfs RamFile', ramFile);
+describeMappableContract('ramfs RamFile', ramFile('ramfs'));
+describeMappableContract('tmpfs RamFile', ramFile('tmpfs'));

@@ -1,5 +1,5 @@
-import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
-import { Errno, O, PAGE_SIZE, S, SEEK } from '@tskern/abi';
+import { Credentials, fallocateFile, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
+import { Errno, FALLOC_FL, O, PAGE_SIZE, S, SEEK } from '@tskern/abi';
 import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type TranslateResult } from '@tskern/mm-api';
 import { ArenaFrameAllocator, isFrame, LimitedFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
@@ -7,8 +7,10 @@ import { RamFile, RamFs } from './index';
 import { decodeText, encodeText, RecordingSpace } from '@tskern/test-kit';
 
 
-function setup(frames: FrameAllocator = new ArenaFrameAllocator({ frames: 64 })) {
-  const fs = new RamFs({ frames });
+// Files with tmpfs's operations (the default); `ramfsFileOperations` gives
+// mount(2)'s ramfs ones (see the ramfs tests below).
+function setup(frames: FrameAllocator = new ArenaFrameAllocator({ frames: 64 }), ramfsFileOperations = false) {
+  const fs = new RamFs({ frames, ramfsFileOperations });
   const vfs = new Vfs(fs);
   const task: FsTask = { fs: vfs.newFsContext(), cred: new Credentials(1000, 1000) };
   const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
@@ -103,6 +105,25 @@ describe('RamFile as its own page cache', () => {
     expect(f.lseek(0, SEEK.SEEK_HOLE)).toBe(0);
     expect(f.lseek(3 * PAGE_SIZE, SEEK.SEEK_DATA)).toBe(-Errno.ENXIO);
     expect(f.lseek(4 * PAGE_SIZE + 100, SEEK.SEEK_HOLE)).toBe(-Errno.ENXIO);
+  });
+});
+
+describe('ramfs files, unlike tmpfs ones', () => {
+  // fs/ramfs/file-mmu.c: ramfs_file_operations have no fallocate and seek
+  // with generic_file_llseek. Checked on Linux 6.18 with a ramfs mount:
+  // fallocate and MADV_REMOVE give EOPNOTSUPP, SEEK_DATA returns the offset.
+  it('have no fallocate or hole punching (EOPNOTSUPP) and are data all through for SEEK_DATA/SEEK_HOLE', () => {
+    const { vfs, task, frames } = setup(undefined, true);
+    const f = open(vfs, task, '/tmp/f', O.O_CREAT | O.O_RDWR);
+    expect(f.truncate(4 * PAGE_SIZE + 100, task.cred)).toBe(0);
+    const used = frames.stats().usedFrames;
+    expect(fallocateFile(f, 0, 0, PAGE_SIZE)).toBe(-Errno.EOPNOTSUPP);
+    expect(fallocateFile(f, FALLOC_FL.FALLOC_FL_PUNCH_HOLE | FALLOC_FL.FALLOC_FL_KEEP_SIZE, 0, PAGE_SIZE)).toBe(-Errno.EOPNOTSUPP);
+    expect((f.inode as RamFile).punchHole(0, PAGE_SIZE)).toBe(-Errno.EOPNOTSUPP);
+    expect(frames.stats().usedFrames).toBe(used);
+    expect(f.lseek(PAGE_SIZE, SEEK.SEEK_DATA)).toBe(PAGE_SIZE);
+    expect(f.lseek(PAGE_SIZE, SEEK.SEEK_HOLE)).toBe(4 * PAGE_SIZE + 100);
+    expect(f.lseek(4 * PAGE_SIZE + 100, SEEK.SEEK_DATA)).toBe(-Errno.ENXIO);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Errno, FALLOC_FL, fileOffset, offsetAdd, PAGE_SIZE, type FileOffset, type Status } from '@tskern/abi';
+import { err, Errno, FALLOC_FL, fileOffset, offsetAdd, PAGE_SIZE, type FileOffset, type Status } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
 import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
@@ -46,6 +46,8 @@ export class RamFile extends SimpleInode implements Mappable {
     attrs: NewInode,
     clock: Clock,
     readonly frames: FrameAllocator,
+    /** A tmpfs file (shmem_file_operations) rather than a ramfs one (ramfs_file_operations). */
+    private readonly shmem = true,
   ) {
     super(fs, ino, attrs, clock);
     this.data = new PagedBuffer(frames);
@@ -107,9 +109,11 @@ export class RamFile extends SimpleInode implements Mappable {
     return this;
   }
 
-  /** SEEK_DATA/SEEK_HOLE by page residency (mapping_seek_hole_data: a page in the cache is data). */
+  /** SEEK_DATA/SEEK_HOLE: tmpfs by page residency (mapping_seek_hole_data: a page in the cache is data). */
   seekData(offset: FileOffset, hole: boolean): FileOffset {
     const size = this.data.size;
+    // ramfs seeks with generic_file_llseek: the whole file is data.
+    if (!this.shmem) return hole ? size : offset;
     const first = pageOf(offset);
     // Walk resident pages only (in page order), never every page of a huge
     // sparse file: the next data page is the first resident one at or after
@@ -139,6 +143,8 @@ export class RamFile extends SimpleInode implements Mappable {
    * below its size, so st_blocks counts less than Linux would.)
    */
   fallocate(mode: number, offset: FileOffset, length: FileOffset): number {
+    // ramfs_file_operations have no fallocate: vfs_fallocate answers EOPNOTSUPP.
+    if (!this.shmem) return -Errno.EOPNOTSUPP;
     const { FALLOC_FL_KEEP_SIZE: KEEP, FALLOC_FL_PUNCH_HOLE: PUNCH } = FALLOC_FL;
     if ((mode & ~(KEEP | PUNCH)) !== 0) return -Errno.EOPNOTSUPP;
     if ((mode & PUNCH) !== 0) return this.punchHole(offset, length);
@@ -233,6 +239,8 @@ export class RamFile extends SimpleInode implements Mappable {
    * become holes, partial ones are zeroed. The size does not change.
    */
   punchHole(offset: FileOffset, length: FileOffset): Status {
+    // MADV_REMOVE on ramfs: madvise_remove's vfs_fallocate has no fallocate to call.
+    if (!this.shmem) return err(Errno.EOPNOTSUPP);
     if (length <= 0) return 0;
     this.rmap.invalidate(pageOf(offset) * PAGE_SIZE, pageUp(offsetAdd(offset, length)), false);
     this.data.punchHole(offset, length);

@@ -2,6 +2,7 @@ import { Errno, S } from '@tskern/abi';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import type { FileSystem, FsRequest } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
+import { RamFs } from './ramfs';
 import { ramfsType } from './ramfs-type';
 
 function request(parameters: FsRequest['parameters'], readOnly = false): FsRequest {
@@ -26,5 +27,11 @@ describe('the ramfs type', () => {
     expect(t.reconfigure(fs, request([{ key: 'mode', value: 'abc' }]))).toBe(-Errno.EINVAL);
     expect(t.reconfigure(fs, request([], true))).toBe(0);
     expect(fs.readOnly).toBe(true);
+  });
+
+  it("makes files with ramfs's operations: fallocate is absent (EOPNOTSUPP), as on a Linux ramfs mount", () => {
+    const fs = t.mount(request([])) as RamFs;
+    expect(fs.shmem).toBe(false);
+    expect(new RamFs({ frames: new ArenaFrameAllocator({ frames: 4 }) }).shmem).toBe(true);
   });
 });

@@ -34,7 +34,7 @@ export function ramfsType(frames: FrameAllocator): FileSystemType {
     mount(request) {
       const mode = parseRamfs(request);
       if (mode < 0) return mode;
-      const fs = new RamFs({ frames, rootMode: mode, rootUid: request.uid, rootGid: request.gid, readOnly: request.readOnly });
+      const fs = new RamFs({ frames, rootMode: mode, rootUid: request.uid, rootGid: request.gid, readOnly: request.readOnly, ramfsFileOperations: true });
       modes.set(fs, mode);
       return fs;
     },

@@ -25,6 +25,15 @@ export interface RamFsOptions {
   readonly clock?: Clock;
   /** SB_RDONLY: mounted read-only (mount(2) with MS_RDONLY). */
   readonly readOnly?: boolean;
+  /**
+   * Files get Linux's ramfs_file_operations (fs/ramfs/file-mmu.c): no
+   * fallocate (so no hole punching: fallocate and MADV_REMOVE are
+   * EOPNOTSUPP) and SEEK_DATA/SEEK_HOLE by generic_file_llseek (the whole
+   * file is data). What mount(2) of "ramfs" makes. Default false: tmpfs's
+   * (mm/shmem.c), which the kernel's root file system keeps, as Linux's
+   * rootfs is a tmpfs when the kernel has tmpfs (init/do_mounts.c).
+   */
+  readonly ramfsFileOperations?: boolean;
 }
 
 /**
@@ -35,6 +44,8 @@ export interface RamFsOptions {
  */
 export class RamFs extends SimpleFileSystem {
   readonly frames: FrameAllocator;
+  /** Files have tmpfs's operations (see `RamFsOptions.ramfsFileOperations`). */
+  readonly shmem: boolean;
 
   constructor(options: RamFsOptions) {
     super({
@@ -49,6 +60,7 @@ export class RamFs extends SimpleFileSystem {
       magic: (options.type ?? 'ramfs') === 'tmpfs' ? FS_MAGIC.TMPFS_MAGIC : FS_MAGIC.RAMFS_MAGIC,
     });
     this.frames = options.frames;
+    this.shmem = options.ramfsFileOperations !== true;
   }
 
   /**
@@ -65,6 +77,6 @@ export class RamFs extends SimpleFileSystem {
   }
 
   protected newFile(attrs: NewInode): SimpleInode {
-    return new RamFile(this, this.allocIno(), attrs, this.clock, this.frames);
+    return new RamFile(this, this.allocIno(), attrs, this.clock, this.frames, this.shmem);
   }
 }
