@@ -1,24 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { propertyRuns } from '@tskern/vitest-config/budget';
-import { CLONE, Errno, WAIT } from '@tskern/abi';
-import { SIGACTION_X86_64 } from '@tskern/signal';
-import { memoryOptions, standaloneSharedAnonymous } from '@tskern/mman';
-import { ArenaFrameAllocator } from '@tskern/pagealloc';
-import { RamFs } from '@tskern/ramfs';
-import { Credentials, Vfs } from '@tskern/vfs';
-import type { ArchAbi } from './arch-abi';
+import { Errno, WAIT } from '@tskern/abi';
+import { Credentials } from '@tskern/vfs';
 import { PidAllocator, RESERVED_PIDS } from './pid-allocator';
 import { TaskTable } from './task-table';
-
-const testAbi: ArchAbi = {
-  name: 'test',
-  encodeStat: () => new Uint8Array(0),
-  sigactionLayout: SIGACTION_X86_64,
-  cloneRegisters: (flags, stack, parentTid, childTid, tls) => ({ flags, stack, parentTid, childTid, tls }),
-};
-
-const THREAD = CLONE.CLONE_VM | CLONE.CLONE_FS | CLONE.CLONE_FILES | CLONE.CLONE_SIGHAND | CLONE.CLONE_THREAD;
+import { spawnP, testTable, THREAD } from './testing/task-kit';
 
 describe('PidAllocator (alloc_pid, idr_alloc_cyclic)', () => {
   it('counts up from 2, wraps to RESERVED_PIDS below pid_max, skips ids in use and answers EAGAIN when none is free', () => {
@@ -98,11 +85,8 @@ function range(from: number, to: number): number[] {
 
 describe('TaskTable pid_max and threads-max', () => {
   function table() {
-    const frames = new ArenaFrameAllocator({ frames: 1024 });
-    const t = new TaskTable({ memory: memoryOptions(frames, standaloneSharedAnonymous(frames)), vfs: new Vfs(new RamFs({ frames })) });
-    t.registerProgram('/bin/p', { stackSize: 16 * 1024 });
-    const parent = t.spawn('/bin/p', { cred: new Credentials(0, 0), abi: testAbi });
-    if (typeof parent === 'number') throw new Error(`spawn: ${parent}`);
+    const { t } = testTable();
+    const parent = spawnP(t, new Credentials(0, 0));
     return { t, parent };
   }
 
