@@ -1,6 +1,7 @@
 import { Errno } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
 import { blockingServices } from '../blocking/services';
+import { setUserSigmask } from '../signal/user-sigmask';
 import { readTimespec, writeTimespec } from '../time/timespec-io';
 
 /** How a call ends its wait: the deadline, what it does with its result, and what a signal makes of it. */
@@ -48,8 +49,7 @@ export class PollSelectTimeout implements PollEnding {
 
   /**
    * Read the timeout at `addr` (0: none): -EFAULT when unreadable, -EINVAL
-   * when not a valid time. `restoreMask` puts back a temporary signal mask
-   * (setUserSigmask's answer), when the call installed one.
+   * when not a valid time.
    */
   static read(task: Task, addr: number, layout: PollTimeLayout): PollSelectTimeout | number {
     if (addr === 0) return new PollSelectTimeout(task, 0, layout, null, undefined, null);
@@ -58,8 +58,16 @@ export class PollSelectTimeout implements PollEnding {
     return new PollSelectTimeout(task, addr, layout, ns, blockingServices(task).clock.monotonicNs() + ns, null);
   }
 
-  /** The same timeout, with a temporary signal mask that `restore` puts back (set_user_sigmask, after the timeout was read). */
-  withMask(restore: (() => void) | null): PollSelectTimeout {
+  /**
+   * set_user_sigmask, after the timeout was read: the mask at `sigmask`
+   * (none when 0) is the signal mask while the call waits (`sigsetsize`
+   * must be 8: EINVAL; unreadable: EFAULT), put back when it completes.
+   * The same timeout with that mask, or -errno with the mask unchanged.
+   */
+  withUserSigmask(sigmask: number, sigsetsize: number): PollSelectTimeout | number {
+    if (sigmask === 0) return this;
+    const restore = setUserSigmask(this.task, sigmask, sigsetsize);
+    if (typeof restore === 'number') return restore;
     return new PollSelectTimeout(this.task, this.addr, this.layout, this.timeoutNs, this.deadline, restore);
   }
 

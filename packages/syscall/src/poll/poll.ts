@@ -5,7 +5,6 @@ import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
 import { blockingServices } from '../blocking/services';
-import { setUserSigmask } from '../signal/user-sigmask';
 import { PollSelectTimeout, type PollEnding } from './poll-select-timeout';
 import { waitBlock } from './wait-block';
 import { pollUserfaultfd } from '../userfaultfd/userfaultfd-syscalls';
@@ -103,11 +102,7 @@ export function sysPoll(task: Task, fds: number, nfds: number, timeout: number):
 export function sysPpoll(task: Task, fds: number, nfds: number, tsp: number, sigmask: number, sigsetsize: number): SyscallReturn {
   const timeout = PollSelectTimeout.read(task, tsp, 'timespec');
   if (typeof timeout === 'number') return timeout;
-  let restore: (() => void) | null = null;
-  if (sigmask !== 0) {
-    const set = setUserSigmask(task, sigmask, sigsetsize);
-    if (typeof set === 'number') return set;
-    restore = set;
-  }
-  return doPoll(task, fds, nfds >>> 0, 'nohand', timeout.withMask(restore));
+  const ending = timeout.withUserSigmask(sigmask, sigsetsize);
+  if (typeof ending === 'number') return ending;
+  return doPoll(task, fds, nfds >>> 0, 'nohand', ending);
 }

@@ -4,7 +4,6 @@ import type { Task } from '@tskern/tasks';
 import type { FdTable } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
 import { blockingServices } from '../blocking/services';
-import { setUserSigmask } from '../signal/user-sigmask';
 import { pollFile } from './poll';
 import { PollSelectTimeout, type PollEnding } from './poll-select-timeout';
 import { waitBlock } from './wait-block';
@@ -113,11 +112,7 @@ export function sysPselect6(task: Task, n: number, inp: number, outp: number, ex
   }
   const timeout = PollSelectTimeout.read(task, tsp, 'timespec');
   if (typeof timeout === 'number') return timeout;
-  let restore: (() => void) | null = null;
-  if (ss !== 0) {
-    const set = setUserSigmask(task, ss, ssLen);
-    if (typeof set === 'number') return set;
-    restore = set;
-  }
-  return doSelect(task, n | 0, [inp, outp, exp], 'nohand', timeout.withMask(restore));
+  const ending = timeout.withUserSigmask(ss, ssLen);
+  if (typeof ending === 'number') return ending;
+  return doSelect(task, n | 0, [inp, outp, exp], 'nohand', ending);
 }
