@@ -81,10 +81,10 @@ module.exports = {
     },
     {
       name: 'packages-below-apps',
-      comment: 'a package never imports an app or a tool',
+      comment: 'a package never imports an app or a tool (the shared eslint, vitest, tsconfig and tsup configurations and the test kit excepted)',
       severity: 'error',
       from: { path: '^packages/' },
-      to: { path: '^(apps|tooling)/(?!(eslint-config|vitest-config|tsconfig|test-kit)/)' },
+      to: { path: '^(apps|tooling)/(?!(eslint-config|vitest-config|tsconfig|tsup-config|test-kit)/)' },
     },
     {
       name: 'test-kit-in-tests-only',

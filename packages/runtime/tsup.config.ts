@@ -1,10 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '@tskern/tsup-config';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+// The library and its Node-only entry (src/node.ts).
+export default libraryConfig(['src/index.ts', 'src/node.ts']);

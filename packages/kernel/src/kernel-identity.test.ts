@@ -2,35 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { SYS } from '@tskern/abi';
 import { createKernel } from './kernel';
 import { kernelConfigOf } from './kernel-config';
-
-function readFile(k: ReturnType<typeof createKernel>, pid: number, path: string): string {
-  const { end } = k.stack(pid);
-  const pathAt = end - 4096;
-  k.store(pid, pathAt, new TextEncoder().encode(path + '\0'));
-  const fd = k.syscall(pid, SYS.open, pathAt, 0, 0);
-  if (fd < 0) return `open: ${fd}`;
-  const bufAt = end - 65536;
-  let text = '';
-  for (;;) {
-    const n = k.syscall(pid, SYS.read, fd, bufAt, 4000);
-    if (n <= 0) break;
-    const chunk = new Uint8Array(n);
-    k.load(pid, bufAt, chunk);
-    text += new TextDecoder().decode(chunk);
-  }
-  k.syscall(pid, SYS.close, fd);
-  return text;
-}
+import { readProcessFile } from './testing/read-file';
 
 describe('/sys of a kernel', () => {
   it('is mounted beside /proc with KSM stopped and the CPU masks of the CPUs the kernel claims', () => {
     const k = createKernel({ cpus: 3 });
     k.registerProgram('/bin/app', {});
     const p = k.spawn('/bin/app');
-    expect(readFile(k, p, '/sys/kernel/mm/ksm/run')).toBe('0\n');
-    expect(readFile(k, p, '/sys/kernel/mm/ksm/pages_sharing')).toBe('0\n');
-    expect(readFile(k, p, '/sys/devices/system/cpu/online')).toBe('0-2\n');
-    expect(readFile(k, p, '/proc/mounts')).toContain('sysfs /sys sysfs rw,nosuid,nodev,noexec');
+    expect(readProcessFile(k, p, '/sys/kernel/mm/ksm/run')).toBe('0\n');
+    expect(readProcessFile(k, p, '/sys/kernel/mm/ksm/pages_sharing')).toBe('0\n');
+    expect(readProcessFile(k, p, '/sys/devices/system/cpu/online')).toBe('0-2\n');
+    expect(readProcessFile(k, p, '/proc/mounts')).toContain('sysfs /sys sysfs rw,nosuid,nodev,noexec');
     // sched_getaffinity's mask counts the same three CPUs.
     const { end } = k.stack(p);
     expect(k.syscall(p, SYS.sched_getaffinity, 0, 8, end - 8192)).toBe(8);
@@ -74,7 +56,7 @@ describe('the kernel configuration', () => {
     expect(k.installBootConfig()).toBe(0);
     k.registerProgram('/bin/app', {});
     const p = k.spawn('/bin/app');
-    const text = readFile(k, p, '/boot/config-6.18.0-tskern');
+    const text = readProcessFile(k, p, '/boot/config-6.18.0-tskern');
     expect(text).toBe(k.config().text());
     expect(k.installBootConfig()).toBeLessThan(0);
     const st = k.vfs.stat(k.vfs.kernelTask(), '/boot/config-6.18.0-tskern', true);

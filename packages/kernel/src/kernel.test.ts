@@ -2,29 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { Errno, MAP, PROT, Signal, SYS } from '@tskern/abi';
 import { ChunkedFrameAllocator } from '@tskern/pagealloc';
 import { createKernel } from './kernel';
+import { readProcessFile } from './testing/read-file';
 
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
 const enc = new TextEncoder();
 
-/** Read a whole file through open/read/close, with the buffers on the process's stack. */
-function readFile(k: ReturnType<typeof createKernel>, pid: number, path: string): string {
-  const { end } = k.stack(pid);
-  const pathAt = end - 4096;
-  k.store(pid, pathAt, enc.encode(path + '\0'));
-  const fd = k.syscall(pid, SYS.open, pathAt, 0, 0);
-  if (fd < 0) return `open: ${fd}`;
-  const bufAt = end - 65536;
-  let text = '';
-  for (;;) {
-    const n = k.syscall(pid, SYS.read, fd, bufAt, 1000);
-    if (n <= 0) break;
-    const chunk = new Uint8Array(n);
-    k.load(pid, bufAt, chunk);
-    text += new TextDecoder().decode(chunk);
-  }
-  k.syscall(pid, SYS.close, fd);
-  return text;
-}
+/** Whole files read 1000 bytes a call, so longer ones take several reads. */
+const readFile = (k: ReturnType<typeof createKernel>, pid: number, path: string): string => readProcessFile(k, pid, path, 1000);
 
 describe('the default kernel', () => {
   it('serves /proc/self/maps, /proc/<pid>/status and /proc/mounts through procfs', () => {

@@ -3,26 +3,10 @@ import { Errno, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { SIG } from '@tskern/signal';
 import { PR } from '@tskern/syscall';
 import { createKernel } from './kernel';
+import { readProcessFile } from './testing/read-file';
 
 const enc = new TextEncoder();
 type K = ReturnType<typeof createKernel>;
-
-function readFile(k: K, pid: number, path: string): string {
-  const { end } = k.stack(pid);
-  k.store(pid, end - 4096, enc.encode(path + '\0'));
-  const fd = k.syscall(pid, SYS.open, end - 4096, 0, 0);
-  if (fd < 0) return `open: ${fd}`;
-  let text = '';
-  for (;;) {
-    const n = k.syscall(pid, SYS.read, fd, end - 65536, 1000);
-    if (n <= 0) break;
-    const chunk = new Uint8Array(n);
-    k.load(pid, end - 65536, chunk);
-    text += String.fromCharCode(...chunk);
-  }
-  k.syscall(pid, SYS.close, fd);
-  return text;
-}
 
 function readlink(k: K, pid: number, path: string): string | number {
   const { end } = k.stack(pid);
@@ -63,13 +47,13 @@ describe('start-up calls through the default kernel', () => {
     k.registerProgram('/bin/p', {});
     const p = k.spawn('/bin/p');
     const total = k.frames.stats().totalFrames * 4;
-    const info = readFile(k, p, '/proc/meminfo');
+    const info = readProcessFile(k, p, '/proc/meminfo', 1000);
     expect(info.split('\n')[0]).toBe(`MemTotal:       ${String(total).padStart(8)} kB`);
     const free = Number(/MemFree: +(\d+) kB/.exec(info)![1]);
     expect(free).toBeLessThan(total);
     expect(free).toBeGreaterThan(total - 1024);
     k.clock.advanceTo?.(3_456_000_000);
-    expect(readFile(k, p, '/proc/uptime')).toBe('3.45 0.00\n');
+    expect(readProcessFile(k, p, '/proc/uptime', 1000)).toBe('3.45 0.00\n');
   });
 
   it('execve sets comm, cmdline and exe; prctl(PR_SET_NAME) shows in comm and status', () => {
@@ -77,7 +61,7 @@ describe('start-up calls through the default kernel', () => {
     k.registerProgram('/bin/p', {});
     k.registerProgram('/usr/bin/tool', {});
     const p = k.spawn('/bin/p', { argv: ['p', 'one'] });
-    expect(readFile(k, p, '/proc/self/cmdline')).toBe('p\0one\0');
+    expect(readProcessFile(k, p, '/proc/self/cmdline', 1000)).toBe('p\0one\0');
     expect(readlink(k, p, '/proc/self/exe')).toBe('/bin/p');
     const { end } = k.stack(p);
     k.store(p, end - 512, enc.encode('/usr/bin/tool\0tool\0--flag\0'));
@@ -86,14 +70,14 @@ describe('start-up calls through the default kernel', () => {
     new DataView(argv.buffer).setBigUint64(8, BigInt(end - 512 + 19), true);
     k.store(p, end - 256, argv);
     expect(k.syscall(p, SYS.execve, end - 512, end - 256, 0)).toBe(0);
-    expect(readFile(k, p, `/proc/${p}/cmdline`)).toBe('tool\0--flag\0');
+    expect(readProcessFile(k, p, `/proc/${p}/cmdline`, 1000)).toBe('tool\0--flag\0');
     expect(readlink(k, p, `/proc/${p}/exe`)).toBe('/usr/bin/tool');
-    expect(readFile(k, p, '/proc/self/comm')).toBe('tool\n');
+    expect(readProcessFile(k, p, '/proc/self/comm', 1000)).toBe('tool\n');
     const s = k.stack(p).end;
     k.store(p, s - 512, enc.encode('renamed\0'));
     expect(k.syscall(p, SYS.prctl, PR.PR_SET_NAME, s - 512)).toBe(0);
-    expect(readFile(k, p, '/proc/self/comm')).toBe('renamed\n');
-    expect(readFile(k, p, '/proc/self/status')).toContain('Name:\trenamed\n');
+    expect(readProcessFile(k, p, '/proc/self/comm', 1000)).toBe('renamed\n');
+    expect(readProcessFile(k, p, '/proc/self/status', 1000)).toContain('Name:\trenamed\n');
     const other = k.spawn('/bin/p', { uid: 1000, gid: 1000 });
     expect(readlink(k, other, `/proc/${p}/exe`)).toBe(-Errno.EACCES);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IPC, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { createKernel } from './kernel';
+import { readProcessFile } from './testing/read-file';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -23,16 +24,6 @@ function read(k: ReturnType<typeof createKernel>, pid: number, addr: number, n: 
   return dec.decode(b);
 }
 
-function readFile(k: ReturnType<typeof createKernel>, pid: number, path: string): string {
-  const { end } = k.stack(pid);
-  k.store(pid, end - 4096, enc.encode(path + '\0'));
-  const fd = k.syscall(pid, SYS.open, end - 4096, 0, 0);
-  let text = '';
-  for (let n; (n = k.syscall(pid, SYS.read, fd, end - 65536, 1000)) > 0; ) text += read(k, pid, end - 65536, n);
-  k.syscall(pid, SYS.close, fd);
-  return text;
-}
-
 describe('System V shared memory on the kernel', () => {
   it('two processes attaching one keyed segment see each other\'s stores, through one page cache', () => {
     const k = createKernel({ clock: 'virtual' });
@@ -49,10 +40,10 @@ describe('System V shared memory on the kernel', () => {
     expect(read(k, a, pa, 6)).toBe('from b');
     expect(stat(k, a, id)).toMatchObject({ nattch: 2, lpid: b, atime: Number(k.clock.realtimeNs() / 1_000_000_000n) });
     // maps names the attach as Linux does: the key in hex, a deleted file on 00:01 whose inode number is the id.
-    const line = readFile(k, a, '/proc/self/maps').split('\n').find((l) => l.startsWith(pa.toString(16)));
+    const line = readProcessFile(k, a, '/proc/self/maps', 1000).split('\n').find((l) => l.startsWith(pa.toString(16)));
     expect(line).toMatch(new RegExp(`^${pa.toString(16)}-${(pa + 8192).toString(16)} rw-s 00000000 00:01 ${id} +/SYSV00005eed \\(deleted\\)$`));
     const t = Number(k.clock.realtimeNs() / 1_000_000_000n);
-    const proc = readFile(k, a, '/proc/sysvipc/shm').split('\n');
+    const proc = readProcessFile(k, a, '/proc/sysvipc/shm', 1000).split('\n');
     expect(proc[1]).toBe(`     24301 ${String(id).padStart(10)}   600 ${'6000'.padStart(21)} ${String(a).padStart(5)} ${String(b).padStart(5)}      2     0     0     0     0 ${t} ${'0'.padStart(10)} ${t} ${'8192'.padStart(21)} ${'0'.padStart(21)}`);
     expect(k.syscall(a, SYS.shmdt, pa)).toBe(0);
     expect(stat(k, b, id)).toMatchObject({ nattch: 1, lpid: a });

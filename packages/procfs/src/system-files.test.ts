@@ -1,17 +1,8 @@
 import { Errno, O, S } from '@tskern/abi';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
+import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { formatMeminfo, formatUptime, mountProc, ProcFs, type MemoryFigures, type ProcessDirectory } from './index';
-import { encodeText, ok } from '@tskern/test-kit';
-
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
+import { DirsOnlyFs, encodeText, listPath, ok, readPath } from '@tskern/test-kit';
 
 interface Proc {
   uid: number;
@@ -43,29 +34,16 @@ function setup() {
   };
   let memory: MemoryFigures = { totalBytes: 4096 * 1024, freeBytes: 4096 * 1000, mlockedBytes: 8192, shmemBytes: 4096 };
   let up = 12_345_678_901;
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   const proc = new ProcFs({ processes, clock: () => 1000, system: { memory: () => memory, uptimeNs: () => up } });
   expect(mountProc(vfs, proc)).toBe(0);
   const task = (pid: number, uid = 0): FsTask => ({ fs: vfs.newFsContext(), cred: uid === 0 ? Credentials.root() : new Credentials(uid, uid), pid });
   return { table, vfs, task, setMemory: (m: MemoryFigures) => (memory = m), setUptime: (ns: number) => (up = ns) };
 }
 
-function readAll(f: OpenFileDescription): string {
-  let out = '';
-  const buf = new Uint8Array(64);
-  for (;;) {
-    const n = f.read(buf, 0, buf.length);
-    expect(n).toBeGreaterThanOrEqual(0);
-    if (n === 0) return out;
-    out += String.fromCharCode(...buf.subarray(0, n));
-  }
-}
-
+/** A whole file, read 64 bytes a call. */
 function read(vfs: Vfs, t: FsTask, path: string): string {
-  const f = ok(vfs.open(t, path, O.O_RDONLY, 0));
-  const text = readAll(f);
-  f.decRef();
-  return text;
+  return readPath(vfs, t, path, 64);
 }
 
 describe('/proc/meminfo and /proc/uptime', () => {
@@ -85,11 +63,7 @@ describe('/proc/meminfo and /proc/uptime', () => {
 
   it('sit in the root in proc_subdir order (length, then name)', () => {
     const { vfs, task } = setup();
-    const d = ok(vfs.open(task(1), '/proc', O.O_RDONLY | O.O_DIRECTORY, 0));
-    const names: string[] = [];
-    d.iterateDir((name) => (names.push(name), true), task(1));
-    d.decRef();
-    expect(names.slice(2, 4)).toEqual(['uptime', 'meminfo']);
+    expect(listPath(vfs, task(1), '/proc').slice(0, 2)).toEqual(['uptime', 'meminfo']);
   });
 
   it('formats alone as Linux does', () => {

@@ -45,6 +45,12 @@ export interface Block {
    */
   partial?(): number;
   /**
+   * A signal ended the wait: the call's last word before its restart is
+   * decided (poll_select_finish writes the time left back). False when the
+   * call must not restart: it answers EINTR even with no handler to run.
+   */
+  interrupted?(): boolean;
+  /**
    * A killable wait (TASK_KILLABLE, as vfork's wait_for_vfork_done): only a
    * fatal signal ends it, which kills the task anyway; other signals stay
    * pending until the call returns.

@@ -1,20 +1,11 @@
 import { Errno, FS_MAGIC, O, PAGE_SIZE, S } from '@tskern/abi';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
-import { encodeText, ok } from '@tskern/test-kit';
+import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
+import { DirsOnlyFs, encodeText, listPath, ok, readPath } from '@tskern/test-kit';
 import { describe, expect, it } from 'vitest';
 import { KsmSettings, mountSys, SysFs } from './index';
 
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
-
 function setup(cpus = 2) {
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   const ksm = new KsmSettings();
   const sys = new SysFs({ cpus, ksm, transparentHugepage: true, clock: () => 1000 });
   expect(mountSys(vfs, sys)).toBe(0);
@@ -23,22 +14,9 @@ function setup(cpus = 2) {
   return { vfs, ksm, sys, root, user };
 }
 
-function readAll(f: OpenFileDescription): string {
-  let out = '';
-  const buf = new Uint8Array(5);
-  for (;;) {
-    const n = f.read(buf, 0, buf.length);
-    expect(n).toBeGreaterThanOrEqual(0);
-    if (n === 0) return out;
-    out += String.fromCharCode(...buf.subarray(0, n));
-  }
-}
-
+/** A whole file, read 5 bytes a call so that every file takes several reads. */
 function read(vfs: Vfs, t: FsTask, path: string): string {
-  const f = ok(vfs.open(t, path, O.O_RDONLY, 0));
-  const text = readAll(f);
-  f.decRef();
-  return text;
+  return readPath(vfs, t, path, 5);
 }
 
 /** write(2) of `text` to a fresh open of `path`: the count or -errno. */
@@ -51,14 +29,6 @@ function write(vfs: Vfs, t: FsTask, path: string, text: string): number {
   return n;
 }
 
-function list(vfs: Vfs, t: FsTask, path: string): string[] {
-  const d = ok(vfs.open(t, path, O.O_RDONLY | O.O_DIRECTORY, 0));
-  const names: string[] = [];
-  d.iterateDir((name) => (names.push(name), true), t);
-  d.decRef();
-  return names.slice(2);
-}
-
 describe('/sys/kernel/mm/ksm', () => {
   it('has ksmd stopped and every counter 0, as a KSM kernel before anyone starts ksmd', () => {
     const { vfs, root } = setup();
@@ -69,7 +39,7 @@ describe('/sys/kernel/mm/ksm', () => {
     expect(read(vfs, root, '/sys/kernel/mm/ksm/sleep_millisecs')).toBe('20\n');
     expect(read(vfs, root, '/sys/kernel/mm/ksm/pages_to_scan')).toBe('100\n');
     expect(read(vfs, root, '/sys/kernel/mm/ksm/advisor_mode')).toBe('[none] scan-time\n');
-    expect(list(vfs, root, '/sys/kernel/mm/ksm')).not.toContain('merge_across_nodes');
+    expect(listPath(vfs, root, '/sys/kernel/mm/ksm')).not.toContain('merge_across_nodes');
   });
 
   it('run takes 0, 1 or 2 as kstrtouint reads them; anything else is EINVAL and changes nothing', () => {
@@ -118,7 +88,7 @@ describe('/sys/kernel/mm/ksm', () => {
   });
 
   it('is absent from a kernel without KSM', () => {
-    const vfs = new Vfs(new DirsOnly());
+    const vfs = new Vfs(new DirsOnlyFs());
     expect(mountSys(vfs, new SysFs({ cpus: 1 }))).toBe(0);
     expect(vfs.access(vfs.kernelTask(), '/sys/kernel/mm/ksm', 0)).toBe(-Errno.ENOENT);
     expect(vfs.access(vfs.kernelTask(), '/sys/kernel/mm/transparent_hugepage', 0)).toBe(-Errno.ENOENT);
@@ -159,10 +129,10 @@ describe('the sysfs tree', () => {
     const { vfs, root, sys } = setup();
     expect(ok(vfs.stat(root, '/sys', true))).toMatchObject({ mode: S.S_IFDIR | 0o555, nlink: 5 });
     expect(ok(vfs.stat(root, '/sys/kernel/mm', true))).toMatchObject({ mode: S.S_IFDIR | 0o755, nlink: 4, size: 0 });
-    expect(list(vfs, root, '/sys')).toEqual(['devices', 'fs', 'kernel']);
+    expect(listPath(vfs, root, '/sys')).toEqual(['devices', 'fs', 'kernel']);
     expect(ok(vfs.statfs(root, '/sys')).type).toBe(FS_MAGIC.SYSFS_MAGIC);
     sys.addMountPoint('fs/cgroup');
-    expect(list(vfs, root, '/sys/fs')).toEqual(['cgroup']);
+    expect(listPath(vfs, root, '/sys/fs')).toEqual(['cgroup']);
   });
 
   it('reads on in the snapshot of the first read and regenerates at offset 0', () => {

@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CLONE, WAIT } from '@tskern/abi';
-import { SIGACTION_X86_64 } from '@tskern/signal';
-import { memoryOptions, standaloneSharedAnonymous } from '@tskern/mman';
-import { ArenaFrameAllocator } from '@tskern/pagealloc';
-import { RamFs } from '@tskern/ramfs';
-import { Credentials, Vfs } from '@tskern/vfs';
-import type { ArchAbi } from './arch-abi';
-import { TaskTable } from './task-table';
-
-const testAbi: ArchAbi = {
-  name: 'test',
-  encodeStat: () => new Uint8Array(0),
-  sigactionLayout: SIGACTION_X86_64,
-  cloneRegisters: (flags, stack, parentTid, childTid, tls) => ({ flags, stack, parentTid, childTid, tls }),
-};
-
-const THREAD = CLONE.CLONE_VM | CLONE.CLONE_FS | CLONE.CLONE_FILES | CLONE.CLONE_SIGHAND | CLONE.CLONE_THREAD;
+import { WAIT } from '@tskern/abi';
+import { spawnP, testTable, THREAD } from './testing/task-kit';
 
 function parentAndChild() {
-  const frames = new ArenaFrameAllocator({ frames: 256 });
-  const t = new TaskTable({ memory: memoryOptions(frames, standaloneSharedAnonymous(frames)), vfs: new Vfs(new RamFs({ frames })) });
-  t.registerProgram('/bin/p', { stackSize: 16 * 1024 });
-  const parent = t.spawn('/bin/p', { cred: new Credentials(1000, 1000), abi: testAbi });
-  if (typeof parent === 'number') throw new Error(`spawn: ${parent}`);
+  const { t } = testTable({ frames: 256 });
+  const parent = spawnP(t);
   return { t, parent, child: t.fork(parent) };
 }
 

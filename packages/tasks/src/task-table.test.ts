@@ -1,35 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { CLONE, Errno, MAP, PROT, Signal } from '@tskern/abi';
-import { load, memoryOptions, mmap, standaloneSharedAnonymous, store } from '@tskern/mman';
-import { ArenaFrameAllocator } from '@tskern/pagealloc';
+import { load, mmap, store } from '@tskern/mman';
 import { RamFs } from '@tskern/ramfs';
 import { Credentials, Vfs } from '@tskern/vfs';
-import { SIGACTION_X86_64 } from '@tskern/signal';
-import type { ArchAbi } from './arch-abi';
-import { TaskTable } from './task-table';
+import { spawnP, testAbi, testTable, THREAD } from './testing/task-kit';
 
-/** An architecture for tests: only what the task table asks of it. */
-const testAbi: ArchAbi = {
-  name: 'test',
-  encodeStat: () => new Uint8Array(0),
-  sigactionLayout: SIGACTION_X86_64,
-  cloneRegisters: (flags, stack, parentTid, childTid, tls) => ({ flags, stack, parentTid, childTid, tls }),
-};
-
-const THREAD = CLONE.CLONE_VM | CLONE.CLONE_FS | CLONE.CLONE_FILES | CLONE.CLONE_SIGHAND | CLONE.CLONE_THREAD;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
 
 function table() {
-  const frames = new ArenaFrameAllocator({ frames: 1024 });
-  const vfs = new Vfs(new RamFs({ frames }));
-  vfs.mkdir(vfs.kernelTask(), '/work', 0o777);
-  const t = new TaskTable({ memory: memoryOptions(frames, standaloneSharedAnonymous(frames)), vfs });
-  t.registerProgram('/bin/p', { stackSize: 64 * 1024 });
-  const spawn = (cwd = '/') => {
-    const task = t.spawn('/bin/p', { cred: new Credentials(1000, 1000), abi: testAbi, cwd });
-    if (typeof task === 'number') throw new Error(`spawn: ${task}`);
-    return task;
-  };
+  const { t, frames } = testTable({
+    program: { stackSize: 64 * 1024 },
+    vfs: (frames) => {
+      const vfs = new Vfs(new RamFs({ frames }));
+      vfs.mkdir(vfs.kernelTask(), '/work', 0o777);
+      return vfs;
+    },
+  });
+  const spawn = (cwd = '/') => spawnP(t, new Credentials(1000, 1000), cwd);
   return { t, frames, spawn };
 }
 
@@ -146,12 +133,10 @@ describe('TaskTable: changes', () => {
 
 describe('TaskTable: hooks', () => {
   it('tells of the mm release, the cleared child tid and the process exit, in Linux\'s order', () => {
-    const frames = new ArenaFrameAllocator({ frames: 256 });
-    const vfs = new Vfs(new RamFs({ frames }));
     const log: string[] = [];
-    const t = new TaskTable({
-      memory: memoryOptions(frames, standaloneSharedAnonymous(frames)),
-      vfs,
+    const { t } = testTable({
+      frames: 256,
+      program: { stackSize: 8192 },
       hooks: {
         releasingMm: (task) => log.push(`mm ${task.tid}`),
         childTidCleared: (task, addr) => log.push(`cleared ${task.tid} ${addr === task.stack.end - 8}`),
@@ -161,9 +146,7 @@ describe('TaskTable: hooks', () => {
         },
       },
     });
-    t.registerProgram('/bin/p', { stackSize: 8192 });
-    const p = t.spawn('/bin/p', { cred: Credentials.root(), abi: testAbi });
-    if (typeof p === 'number') throw new Error('spawn');
+    const p = spawnP(t, Credentials.root());
     const th = t.clone(p, { flags: THREAD | CLONE.CLONE_CHILD_CLEARTID, exitSignal: 0, childTid: p.stack.end - 8 });
     if (typeof th === 'number') throw new Error('clone');
     t.exit(th, 0);

@@ -194,7 +194,7 @@ export class TaskTable {
     const task = this.newTask(tid, group, mm, files, fs, sighand, params.cred, params.abi, stack, params.memory);
     task.comm = commOf(path);
     group.argv = params.argv ?? [path];
-    this.byTgid.set(tid, group);
+    this.addGroup(group);
     return task;
   }
 
@@ -211,19 +211,31 @@ export class TaskTable {
   }
 
   /**
-   * An id for a new task (alloc_pid): not a task's, a live process's, nor
-   * any process group's or session's (their struct pid is still held).
+   * An id for a new task (alloc_pid): not a task's, a process's (running or
+   * zombie), nor any process group's or session's (their struct pid is still
+   * held). The table holds each id in `pids` while it is attached (`setTid`,
+   * `addGroup` and the group's pgid/sid), so this is a map look-up per id
+   * passed, not a walk over every process.
    */
   private allocTid(): number {
-    let groupIds: Set<number> | undefined;
-    return this.pids.alloc((id) => {
-      if (this.byTid.has(id) || this.byTgid.has(id)) return true;
-      if (groupIds === undefined) {
-        groupIds = new Set();
-        for (const g of this.byTgid.values()) groupIds.add(g.pgid).add(g.sid);
-      }
-      return groupIds.has(id);
-    });
+    return this.pids.alloc();
+  }
+
+  /** `task` answers to `tid` (attach_pid PIDTYPE_PID): the id is held while the table maps it. */
+  private setTid(tid: number, task: Task): void {
+    if (!this.byTid.has(tid)) this.pids.hold(tid);
+    this.byTid.set(tid, task);
+  }
+
+  /** No task answers to `tid` any more (detach_pid PIDTYPE_PID). */
+  private deleteTid(tid: number): void {
+    if (this.byTid.delete(tid)) this.pids.release(tid);
+  }
+
+  /** A new process enters the table; its tgid, process group and session are held. */
+  private addGroup(group: ThreadGroup): void {
+    this.byTgid.set(group.tgid, group);
+    group.holdIds(this.pids);
   }
 
   /**
@@ -271,7 +283,7 @@ export class TaskTable {
       group.sid = parent.group.sid;
       group.forkNoExec = true;
       real?.children.add(group);
-      this.byTgid.set(tid, group);
+      this.addGroup(group);
     }
     const child = this.newTask(tid, group, mm, files, fs, sighand, parent.cred, parent.abi, { ...parent.stack }, undefined);
     child.sigmask = parent.sigmask;
@@ -337,10 +349,10 @@ export class TaskTable {
     for (const other of [...group.tasks]) if (other !== task) this.exitTask(other, 0);
     if (!task.isLeader) {
       this.changeCount++;
-      this.byTid.delete(task.tid);
+      this.deleteTid(task.tid);
       task.tid = group.tgid;
       group.leader = task;
-      this.byTid.set(task.tid, task);
+      this.setTid(task.tid, task);
     }
     this.releaseMm(task);
     task.mm = mm;
@@ -442,7 +454,7 @@ export class TaskTable {
     if (group.tasks.size === 0 && group.tgid === tid) group.leader = task;
     group.tasks.add(task);
     for (const part of [mm, files, fs, sighand]) this.hold(part);
-    this.byTid.set(tid, task);
+    this.setTid(tid, task);
     this.changeCount++;
     return task;
   }
@@ -501,7 +513,7 @@ export class TaskTable {
     if (this.drop(task.fs)) task.fs.release();
     this.drop(task.sighand);
     task.group.tasks.delete(task);
-    if (!task.isLeader) this.byTid.delete(task.tid);
+    if (!task.isLeader) this.deleteTid(task.tid);
   }
 
   /**
@@ -531,8 +543,8 @@ export class TaskTable {
 
   private remove(group: ThreadGroup): void {
     this.changeCount++;
-    this.byTgid.delete(group.tgid);
-    if (this.byTid.get(group.tgid) === group.leader) this.byTid.delete(group.tgid);
+    if (this.byTgid.delete(group.tgid)) group.releaseIds();
+    if (this.byTid.get(group.tgid) === group.leader) this.deleteTid(group.tgid);
   }
 }
 

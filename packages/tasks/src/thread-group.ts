@@ -1,6 +1,8 @@
 import { Signal } from '@tskern/abi';
 import { WaitQueue } from '@tskern/sched';
 import { PendingSignals } from '@tskern/signal';
+import { invariant } from '@tskern/assert';
+import type { PidAllocator } from './pid-allocator';
 import type { Task } from './task';
 import { emptyUsage } from './usage';
 
@@ -73,13 +75,10 @@ export class ThreadGroup {
    * set by an execve of a real binary; null for a registered program.
    */
   exePath: string | null = null;
-  /**
-   * The process group and session (signal_struct's pids[PIDTYPE_PGID] and
-   * [PIDTYPE_SID]): a new process is its own group and session, a forked one
-   * starts in its parent's (copy_process attaches the child to both).
-   */
-  pgid: number;
-  sid: number;
+  private pgidValue: number;
+  private sidValue: number;
+  /** The allocator holding this process's ids while it is in a task table (`holdIds`). */
+  private ids: PidAllocator | null = null;
   /**
    * PF_FORKNOEXEC: forked and not yet exec'd. setpgid(2) on a child answers
    * EACCES once it has exec'd (kernel/sys.c).
@@ -97,8 +96,58 @@ export class ThreadGroup {
     /** The program image path the process runs. */
     public program: string,
   ) {
-    this.pgid = tgid;
-    this.sid = tgid;
+    this.pgidValue = tgid;
+    this.sidValue = tgid;
+  }
+
+  /**
+   * The process group and session (signal_struct's pids[PIDTYPE_PGID] and
+   * [PIDTYPE_SID]): a new process is its own group and session, a forked one
+   * starts in its parent's (copy_process attaches the child to both). While
+   * the process is in a task table, the ids it is attached to stay in use
+   * (change_pid moves the attachment: the old id may become free).
+   */
+  get pgid(): number {
+    return this.pgidValue;
+  }
+
+  set pgid(id: number) {
+    this.ids?.hold(id);
+    this.ids?.release(this.pgidValue);
+    this.pgidValue = id;
+  }
+
+  get sid(): number {
+    return this.sidValue;
+  }
+
+  set sid(id: number) {
+    this.ids?.hold(id);
+    this.ids?.release(this.sidValue);
+    this.sidValue = id;
+  }
+
+  /**
+   * The task table took the process in: its tgid, process group and session
+   * are held in `ids` until `releaseIds` (attach_pid of PIDTYPE_TGID, PGID
+   * and SID in copy_process).
+   */
+  holdIds(ids: PidAllocator): void {
+    invariant(this.ids === null, 'a process is in one task table');
+    this.ids = ids;
+    ids.hold(this.tgid);
+    ids.hold(this.pgidValue);
+    ids.hold(this.sidValue);
+  }
+
+  /** The process left the table (release_task's __unhash_process): its ids may be given again. */
+  releaseIds(): void {
+    const ids = this.ids;
+    if (ids === null) return;
+    this.ids = null;
+    ids.release(this.tgid);
+    ids.release(this.pgidValue);
+    ids.release(this.sidValue);
   }
 
   /** Whether this process leads its session (signal->leader, set by setsid). */

@@ -5,8 +5,8 @@ import type { Task } from '@tskern/tasks';
 import type { OpenFileDescription } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
 import { blockingServices } from '../blocking/services';
-import { setUserSigmask } from '../signal/user-sigmask';
-import { readTimespec, writeTimespec } from '../time/timespec-io';
+import { PollSelectTimeout, type PollEnding } from './poll-select-timeout';
+import { waitBlock } from './wait-block';
 import { pollUserfaultfd } from '../userfaultfd/userfaultfd-syscalls';
 import { userfaultfdOf } from '../userfaultfd/userfaultfd-file';
 
@@ -61,61 +61,48 @@ function pollOnce(task: Task, table: DataView, nfds: number): { count: number; w
  * do_sys_poll (fs/select.c): more entries than RLIMIT_NOFILE allows is
  * EINVAL, an unreadable table EFAULT; then poll until an entry has events,
  * the deadline passes (0) or a signal comes (`restart`). The revents are
- * copied back (EFAULT when they cannot be). `timeoutNs`: 0 polls once, null
- * waits for ever. `done` runs with the final result before it is returned.
+ * copied back (EFAULT when they cannot be). `ending` has the deadline and
+ * sees the result (and a signal's interruption) before it is returned.
  */
-function doPoll(task: Task, fds: number, nfds: number, timeoutNs: number | null, restart: Block['restart'], done: (r: number) => number): SyscallReturn {
-  if (nfds > task.files.limit) return done(-Errno.EINVAL);
+function doPoll(task: Task, fds: number, nfds: number, restart: Block['restart'], ending: PollEnding): SyscallReturn {
+  if (nfds > task.files.limit) return ending.finish(-Errno.EINVAL);
   const bytes = new Uint8Array(nfds * POLLFD_SIZE);
-  if (nfds > 0 && task.mem.copyIn(fds, bytes, 0, bytes.length) < 0) return done(-Errno.EFAULT);
+  if (nfds > 0 && task.mem.copyIn(fds, bytes, 0, bytes.length) < 0) return ending.finish(-Errno.EFAULT);
   const table = new DataView(bytes.buffer);
   const clock = blockingServices(task).clock;
-  const deadline = timeoutNs === null ? undefined : clock.monotonicNs() + timeoutNs;
+  const deadline = ending.deadline;
   const finish = (count: number): number => {
-    if (nfds > 0 && task.mem.copyOut(fds, bytes, 0, bytes.length) < 0) return done(-Errno.EFAULT);
-    return done(count);
+    if (nfds > 0 && task.mem.copyOut(fds, bytes, 0, bytes.length) < 0) return ending.finish(-Errno.EFAULT);
+    return ending.finish(count);
   };
   const attempt = (): SyscallReturn => {
     const { count, waits } = pollOnce(task, table, nfds);
     if (count > 0 || (deadline !== undefined && clock.monotonicNs() >= deadline)) return finish(count);
-    const block: Block = { reason: 'poll', on: waits, restart, retry: attempt, cancel: () => {} };
-    return deadline === undefined ? block : { ...block, deadline };
+    return waitBlock('poll', waits, restart, attempt, ending);
   };
   return attempt();
 }
 
-/** poll(2) (x86-64): `timeout` in milliseconds, negative for none. */
+/**
+ * poll(2) (x86-64): `timeout` in milliseconds, negative for none. Nothing is
+ * written back (sys_poll keeps the time left in its restart block).
+ */
 export function sysPoll(task: Task, fds: number, nfds: number, timeout: number): SyscallReturn {
   const t = timeout | 0;
-  return doPoll(task, fds, nfds >>> 0, t < 0 ? null : t * 1e6, 'restartblock', (r) => r);
+  const deadline = t < 0 ? undefined : blockingServices(task).clock.monotonicNs() + t * 1e6;
+  return doPoll(task, fds, nfds >>> 0, 'restartblock', { deadline, finish: (r) => r });
 }
 
 /**
- * ppoll(2): the timeout a timespec (NULL: none; EINVAL when not valid),
- * and `sigmask`, when given, the signal mask while it polls (sigsetsize must
- * be 8, EINVAL). The old mask is restored on return, except after EINTR,
- * when the handler's frame saves it (as sigsuspend). The time left is
- * written back to a non-zero timeout (poll_select_finish).
+ * ppoll(2): the timeout a timespec (NULL: none; EFAULT, EINVAL when not
+ * valid), and `sigmask`, when given, the signal mask while it polls
+ * (sigsetsize must be 8, EINVAL). The old mask and the time left are
+ * handled as poll_select_finish does (PollSelectTimeout).
  */
 export function sysPpoll(task: Task, fds: number, nfds: number, tsp: number, sigmask: number, sigsetsize: number): SyscallReturn {
-  let timeoutNs: number | null = null;
-  if (tsp !== 0) {
-    const ns = readTimespec(task.mem, tsp);
-    if (ns < 0) return ns;
-    timeoutNs = ns;
-  }
-  let restore: (() => void) | null = null;
-  if (sigmask !== 0) {
-    const set = setUserSigmask(task, sigmask, sigsetsize);
-    if (typeof set === 'number') return set;
-    restore = set;
-  }
-  const clock = blockingServices(task).clock;
-  const end = timeoutNs === null ? 0 : clock.monotonicNs() + timeoutNs;
-  const done = (r: number): number => {
-    if (r !== -Errno.EINTR) restore?.();
-    if (timeoutNs !== null && timeoutNs !== 0 && r >= 0) writeTimespec(task.mem, tsp, BigInt(Math.max(0, end - clock.monotonicNs())));
-    return r;
-  };
-  return doPoll(task, fds, nfds >>> 0, timeoutNs, 'nohand', done);
+  const timeout = PollSelectTimeout.read(task, tsp, 'timespec');
+  if (typeof timeout === 'number') return timeout;
+  const ending = timeout.withUserSigmask(sigmask, sigsetsize);
+  if (typeof ending === 'number') return ending;
+  return doPoll(task, fds, nfds >>> 0, 'nohand', ending);
 }

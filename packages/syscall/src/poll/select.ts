@@ -4,9 +4,9 @@ import type { Task } from '@tskern/tasks';
 import type { FdTable } from '@tskern/vfs';
 import type { Block, SyscallReturn } from '../block';
 import { blockingServices } from '../blocking/services';
-import { setUserSigmask } from '../signal/user-sigmask';
-import { readTimespec, writeTimespec } from '../time/timespec-io';
 import { pollFile } from './poll';
+import { PollSelectTimeout, type PollEnding } from './poll-select-timeout';
+import { waitBlock } from './wait-block';
 
 /** The poll bits each fd_set stands for (fs/select.c POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
 const POLLIN_SET = 0x1 | 0x40 | 0x80 | 0x10 | 0x8; // POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR
@@ -39,10 +39,11 @@ function maxFds(files: FdTable): number {
  * (EFAULT); a set bit naming a closed descriptor is EBADF. Each pass reports
  * in, out and except bits from the files' poll masks and counts every bit
  * set; with none it sleeps on the files' queues until the deadline (0) or
- * a signal. The result sets are written back (EFAULT). `done` sees the result.
+ * a signal. The result sets are written back (EFAULT). `ending` has the
+ * deadline and sees the result (and a signal's interruption).
  */
-function doSelect(task: Task, n: number, ptrs: readonly number[], timeoutNs: number | null, restart: Block['restart'], done: (r: number) => number): SyscallReturn {
-  if (n < 0) return done(-Errno.EINVAL);
+function doSelect(task: Task, n: number, ptrs: readonly number[], restart: Block['restart'], ending: PollEnding): SyscallReturn {
+  if (n < 0) return ending.finish(-Errno.EINVAL);
   n = Math.min(n, maxFds(task.files));
   const bytes = Math.ceil(n / 64) * 8;
   const wanted = ptrs.map((p) => {
@@ -50,13 +51,13 @@ function doSelect(task: Task, n: number, ptrs: readonly number[], timeoutNs: num
     const b = new Uint8Array(bytes);
     return task.mem.copyIn(p, b, 0, bytes) < 0 ? undefined : b;
   });
-  if (wanted.includes(undefined)) return done(-Errno.EFAULT);
+  if (wanted.includes(undefined)) return ending.finish(-Errno.EFAULT);
   const bit = (set: Uint8Array | null | undefined, fd: number): boolean => set != null && (set[fd >> 3]! & (1 << (fd & 7))) !== 0;
   for (let fd = 0; fd < n; fd++) {
-    if ((bit(wanted[0], fd) || bit(wanted[1], fd) || bit(wanted[2], fd)) && task.files.get(fd) === null) return done(-Errno.EBADF);
+    if ((bit(wanted[0], fd) || bit(wanted[1], fd) || bit(wanted[2], fd)) && task.files.get(fd) === null) return ending.finish(-Errno.EBADF);
   }
   const clock = blockingServices(task).clock;
-  const deadline = timeoutNs === null ? undefined : clock.monotonicNs() + timeoutNs;
+  const deadline = ending.deadline;
   const attempt = (): SyscallReturn => {
     const results = wanted.map((w) => (w == null ? null : new Uint8Array(bytes)));
     const waits: WaitSource[] = [];
@@ -64,7 +65,7 @@ function doSelect(task: Task, n: number, ptrs: readonly number[], timeoutNs: num
     for (let fd = 0; fd < n; fd++) {
       if (!SETS.some((_, i) => bit(wanted[i], fd))) continue;
       const file = task.files.get(fd);
-      if (file === null) return done(-Errno.EBADF); // closed by another thread meanwhile
+      if (file === null) return ending.finish(-Errno.EBADF); // closed by another thread meanwhile
       const { mask, wait } = pollFile(file);
       if (wait !== null) waits.push(wait);
       SETS.forEach((events, i) => {
@@ -73,91 +74,45 @@ function doSelect(task: Task, n: number, ptrs: readonly number[], timeoutNs: num
         count++;
       });
     }
-    if (count === 0 && (deadline === undefined || clock.monotonicNs() < deadline)) {
-      const block: Block = { reason: 'select', on: waits, restart, retry: attempt, cancel: () => {} };
-      return deadline === undefined ? block : { ...block, deadline };
-    }
+    if (count === 0 && (deadline === undefined || clock.monotonicNs() < deadline)) return waitBlock('select', waits, restart, attempt, ending);
     for (let i = 0; i < 3; i++) {
       const r = results[i];
-      if (r != null && task.mem.copyOut(ptrs[i]!, r, 0, bytes) < 0) return done(-Errno.EFAULT);
+      if (r != null && task.mem.copyOut(ptrs[i]!, r, 0, bytes) < 0) return ending.finish(-Errno.EFAULT);
     }
-    return done(count);
+    return ending.finish(count);
   };
   return attempt();
 }
 
-/**
- * `struct timeval` in, as kern_select normalizes it: whole seconds of
- * microseconds carry over (C division), then the time must be a valid
- * timespec (EINVAL when negative). ns, or -EFAULT / -EINVAL.
- */
-function readTimeval(task: Task, addr: number): number {
-  const b = new Uint8Array(16);
-  if (task.mem.copyIn(addr, b, 0, 16) < 0) return -Errno.EFAULT;
-  const v = new DataView(b.buffer);
-  const usec = v.getBigInt64(8, true);
-  const sec = v.getBigInt64(0, true) + usec / 1_000_000n; // BigInt division truncates, as C's
-  const nsec = (usec % 1_000_000n) * 1000n;
-  if (sec < 0n || nsec < 0n) return -Errno.EINVAL;
-  return Number(sec) * 1e9 + Number(nsec);
-}
-
-function writeTimeval(task: Task, addr: number, ns: number): void {
-  const b = new Uint8Array(16);
-  const v = new DataView(b.buffer);
-  v.setBigInt64(0, BigInt(Math.floor(ns / 1e9)), true);
-  v.setBigInt64(8, BigInt(Math.floor((ns % 1e9) / 1000)), true);
-  task.mem.copyOut(addr, b, 0, 16);
-}
-
-/** select(2) (x86-64): a `struct timeval` timeout (NULL: none), the time left written back (poll_select_finish). */
+/** select(2) (x86-64): a `struct timeval` timeout (NULL: none), the time left written back (PollSelectTimeout). */
 export function sysSelect(task: Task, n: number, inp: number, outp: number, exp: number, tvp: number): SyscallReturn {
-  let timeoutNs: number | null = null;
-  if (tvp !== 0) {
-    const ns = readTimeval(task, tvp);
-    if (ns < 0) return ns;
-    timeoutNs = ns;
-  }
-  const clock = blockingServices(task).clock;
-  const end = clock.monotonicNs() + (timeoutNs ?? 0);
-  const done = (r: number): number => {
-    if (timeoutNs !== null && timeoutNs !== 0 && r >= 0) writeTimeval(task, tvp, Math.max(0, end - clock.monotonicNs()));
-    return r;
-  };
-  return doSelect(task, n | 0, [inp, outp, exp], timeoutNs, 'restartblock', done);
+  const timeout = PollSelectTimeout.read(task, tvp, 'timeval');
+  if (typeof timeout === 'number') return timeout;
+  // core_sys_select's -ERESTARTNOHAND: a restart re-reads the timeval the interruption wrote back.
+  return doSelect(task, n | 0, [inp, outp, exp], 'nohand', timeout);
 }
 
 /**
  * pselect6(2): a timespec timeout, and the sixth argument a
- * `{ const sigset_t *ss; size_t ss_len }` whose mask, when given (ss_len
- * must be 8: EINVAL), is the signal mask while it waits; restored on return
- * except after EINTR, when the handler's frame saves it (as sigsuspend).
+ * `{ const sigset_t *ss; size_t ss_len }` (read first: EFAULT) whose mask,
+ * when given (ss_len must be 8: EINVAL), is the signal mask while it waits.
+ * The old mask and the time left are handled as poll_select_finish does
+ * (PollSelectTimeout).
  */
 export function sysPselect6(task: Task, n: number, inp: number, outp: number, exp: number, tsp: number, sig: number): SyscallReturn {
-  let timeoutNs: number | null = null;
-  if (tsp !== 0) {
-    const ns = readTimespec(task.mem, tsp);
-    if (ns < 0) return ns;
-    timeoutNs = ns;
-  }
-  let restore: (() => void) | null = null;
+  // get_sigset_argpack comes before do_pselect reads the timeout.
+  let ss = 0;
+  let ssLen = 0;
   if (sig !== 0) {
     const arg = new Uint8Array(16);
     if (task.mem.copyIn(sig, arg, 0, 16) < 0) return -Errno.EFAULT;
     const v = new DataView(arg.buffer);
-    const ss = Number(v.getBigUint64(0, true));
-    if (ss !== 0) {
-      const set = setUserSigmask(task, ss, Number(v.getBigUint64(8, true)));
-      if (typeof set === 'number') return set;
-      restore = set;
-    }
+    ss = Number(v.getBigUint64(0, true));
+    ssLen = Number(v.getBigUint64(8, true));
   }
-  const clock = blockingServices(task).clock;
-  const end = clock.monotonicNs() + (timeoutNs ?? 0);
-  const done = (r: number): number => {
-    if (r !== -Errno.EINTR) restore?.();
-    if (timeoutNs !== null && timeoutNs !== 0 && r >= 0) writeTimespec(task.mem, tsp, BigInt(Math.max(0, end - clock.monotonicNs())));
-    return r;
-  };
-  return doSelect(task, n | 0, [inp, outp, exp], timeoutNs, 'nohand', done);
+  const timeout = PollSelectTimeout.read(task, tsp, 'timespec');
+  if (typeof timeout === 'number') return timeout;
+  const ending = timeout.withUserSigmask(ss, ssLen);
+  if (typeof ending === 'number') return ending;
+  return doSelect(task, n | 0, [inp, outp, exp], 'nohand', ending);
 }

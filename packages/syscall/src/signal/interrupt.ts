@@ -21,12 +21,14 @@ function nextHandler(task: Task): SigAction | null {
  * or answers -EINTR, as the architecture's handle_signal decides from the
  * Block's restart kind and the handler's SA_RESTART. When no handler will
  * run (the signal was ignored, or kills the process), the call restarts.
- * A call that already did part of its work (`Block.partial`) answers that.
+ * A call that already did part of its work (`Block.partial`) answers that;
+ * one whose `Block.interrupted` says it cannot restart answers -EINTR.
  */
 export function interruptBlockedCall(task: Task, block: Block): 'restart' | number {
   block.cancel();
   const done = block.partial?.() ?? 0;
   if (done > 0) return done;
+  if (block.interrupted?.() === false) return -Errno.EINTR;
   return restartAfterSignal(block.restart, nextHandler(task)) === 'restart' ? 'restart' : -Errno.EINTR;
 }
 
