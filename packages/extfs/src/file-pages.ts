@@ -1,0 +1,80 @@
+import { PAGE_SIZE } from '@tskern/abi';
+import { NO_FRAME, PG, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
+
+/**
+ * The page cache of one file (its `address_space`, mm/filemap.c): frames of
+ * the kernel's allocator by page index, and which of them are dirty. The
+ * dirty mark is also kept on the frame itself (PG_dirty, as
+ * folio_mark_dirty / folio_clear_dirty_for_io), which /proc/kpageflags
+ * reports. Filling and writing pages is the inode's business; this only
+ * holds them.
+ */
+export class FilePages {
+  private readonly pages = new Map<number, FrameId>();
+  private readonly dirty = new Set<number>();
+
+  constructor(readonly frames: FrameAllocator) {}
+
+  get(page: number): FrameId | undefined {
+    return this.pages.get(page);
+  }
+
+  /** A zeroed frame for `page` (not yet filled), or null when memory is out. */
+  add(page: number): FrameId | null {
+    const f = this.frames.allocate();
+    if (f === NO_FRAME) return null;
+    this.pages.set(page, f);
+    return f;
+  }
+
+  /** The bytes of `page`'s frame. */
+  bytes(frame: FrameId): Uint8Array {
+    const off = this.frames.offset(frame);
+    return this.frames.memory(frame).subarray(off, off + PAGE_SIZE);
+  }
+
+  markDirty(page: number): void {
+    const f = this.pages.get(page);
+    if (f === undefined) return;
+    this.dirty.add(page);
+    this.frames.updatePageFlags(f, PG.DIRTY | PG.UPTODATE, 0);
+  }
+
+  markClean(page: number): void {
+    const f = this.pages.get(page);
+    this.dirty.delete(page);
+    if (f !== undefined) this.frames.updatePageFlags(f, 0, PG.DIRTY);
+  }
+
+  isDirty(page: number): boolean {
+    return this.dirty.has(page);
+  }
+
+  get dirtyCount(): number {
+    return this.dirty.size;
+  }
+
+  get residentCount(): number {
+    return this.pages.size;
+  }
+
+  /** Resident pages in [from, to), in order. */
+  residentIn(from: number, to: number): number[] {
+    return [...this.pages.keys()].filter((p) => p >= from && p < to).sort((a, b) => a - b);
+  }
+
+  /** Drop the pages from `from` on, dirty or not (truncate_inode_pages_range). */
+  dropFrom(from: number): void {
+    for (const [p, f] of this.pages) {
+      if (p < from) continue;
+      this.frames.updatePageFlags(f, 0, PG.DIRTY);
+      this.frames.decRef(f);
+      this.pages.delete(p);
+      this.dirty.delete(p);
+    }
+  }
+
+  release(): void {
+    this.dropFrom(0);
+  }
+}
