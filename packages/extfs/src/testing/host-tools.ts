@@ -58,7 +58,7 @@ export function fsck(image: Uint8Array): { status: number; output: string } {
 
 /** debugfs -R `request` on the image: its standard output as bytes. */
 export function debugfs(image: Uint8Array, request: string): Buffer {
-  return withImage(image, (file) => spawnSync(tool('debugfs')!, ['-R', request, file], { stdio: ['ignore', 'pipe', 'ignore'] }).stdout);
+  return withImage(image, (file) => spawnSync(tool('debugfs')!, ['-R', request, file], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).stdout);
 }
 
 /** debugfs -w -R `request` on a copy of the image: the changed image. */
