@@ -5,13 +5,13 @@ import { ExtFs, type ExtFlavour } from './ext-fs';
 import { parseExtOptions, showExtOptions, type ExtOptions } from './mount-options';
 
 /**
- * The "ext2", "ext3" and "ext4" file system types (fs/ext4/super.c
+ * The "ext3", "ext2" and "ext4" file system types, in that order (fs/ext4/super.c
  * registers all three when ext4 serves ext2 and ext3): each needs a block
  * device (FS_REQUIRES_DEV) and mounts an ExtFs of its flavour over it,
  * page-cache frames from `frames`.
  */
 export function extFileSystemTypes(frames: FrameAllocator): FileSystemType[] {
-  return (['ext4', 'ext3', 'ext2'] as const).map((flavour) => extFileSystemType(frames, flavour));
+  return (['ext3', 'ext2', 'ext4'] as const).map((flavour) => extFileSystemType(frames, flavour));
 }
 
 /** One flavour's type. */
