@@ -1,5 +1,5 @@
 import { Credentials, type FsCaller } from '@tskern/vfs';
-import { ArenaFrameAllocator } from '@tskern/pagealloc';
+import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ExtFs, type ExtFlavour } from '../ext-fs';
 import type { ExtInode } from '../ext-inode';
 import { MemoryBlockDevice } from './memory-block-device';
@@ -8,9 +8,14 @@ import { MemoryBlockDevice } from './memory-block-device';
 export const rootCaller: FsCaller = { cred: Credentials.root() };
 
 /** Mount `image` (kept in memory) as `flavour`; throws on a mount error. */
-export function mountImage(image: Uint8Array, flavour: ExtFlavour = 'ext4', readOnly = false): { fs: ExtFs; device: MemoryBlockDevice } {
+export function mountImage(
+  image: Uint8Array,
+  flavour: ExtFlavour = 'ext4',
+  readOnly = false,
+  frames: FrameAllocator = new ArenaFrameAllocator({ bytes: 64 * 1024 * 1024 }),
+): { fs: ExtFs; device: MemoryBlockDevice } {
   const device = new MemoryBlockDevice(image);
-  const fs = ExtFs.mount(device, { frames: new ArenaFrameAllocator({ bytes: 64 * 1024 * 1024 }), flavour, readOnly });
+  const fs = ExtFs.mount(device, { frames, flavour, readOnly });
   if (typeof fs === 'number') throw new Error(`mount: ${fs}`);
   return { fs, device };
 }
