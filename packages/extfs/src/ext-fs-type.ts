@@ -2,7 +2,7 @@ import { Errno } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import type { FileSystem, FileSystemType } from '@tskern/vfs';
 import { ExtFs, type ExtFlavour } from './ext-fs';
-import { parseExtOptions, showExtOptions, type ExtOptions } from './mount-options';
+import { parseExtOptions, type ExtOptions } from './mount-options';
 
 /**
  * The "ext3", "ext2" and "ext4" file system types, in that order (fs/ext4/super.c
@@ -49,7 +49,7 @@ export function extFileSystemType(frames: FrameAllocator, flavour: ExtFlavour): 
     },
     showOptions(fs) {
       const o = options.get(fs);
-      return o === undefined ? '' : showExtOptions(o);
+      return o?.shown ?? '';
     },
   };
 }

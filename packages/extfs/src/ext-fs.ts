@@ -1,7 +1,7 @@
 import { Errno, PAGE_SIZE, S } from '@tskern/abi';
 import type { BlockDevice } from '@tskern/block-api';
 import type { FrameAllocator } from '@tskern/pagealloc';
-import type { DirEntry, FileSystem, FsStatistics, Inode, NewInode } from '@tskern/vfs';
+import type { DirEntry, FileSystem, FsCaller, FsStatistics, Inode, NewInode } from '@tskern/vfs';
 import { Allocator } from './allocator';
 import { BlockCache, ExtError, guarded } from './block-cache';
 import { Directory } from './directory';
@@ -26,6 +26,8 @@ import {
 export const ROOT_INO = 2;
 /** The journal's inode (EXT4_JOURNAL_INO). */
 const JOURNAL_INO = 8;
+/** JBD2_MAGIC_NUMBER: the journal superblock's (big-endian) magic. */
+const JBD2_MAGIC = 0xc03b3998;
 /** EXT4_LINK_MAX: past it a directory with dir_nlink counts 1 link. */
 const LINK_MAX = 65000;
 /** Longest symlink kept in i_block (a fast symlink). */
@@ -106,8 +108,8 @@ export class ExtFs implements FileSystem {
    * size (EINVAL when larger than a page or odd), incompatible features this
    * flavour or package does not know (EINVAL), read-only-compatible ones
    * (a read-write mount is EINVAL, ext4_feature_set_ok),
-   * checksums of the superblock and the descriptors (EFSBADCRC, EINVAL as
-   * the VFS shows it), and a journal that needs recovery (not replayed here:
+   * checksums of the superblock (EFSBADCRC, which is EBADMSG) and of the
+   * descriptors (EFSCORRUPTED, EUCLEAN), and a journal that needs recovery (not replayed here:
    * read-only only, as mounting with `noload`).
    */
   static mount(device: BlockDevice, options: ExtMountOptions): ExtFs | number {
@@ -128,12 +130,23 @@ export class ExtFs implements FileSystem {
     const roCompat = sb.featureRoCompat;
     const roOnly = (roCompat & ~SUPPORTED_RO_COMPAT) !== 0 || (roCompat & ~FLAVOUR_RO_COMPAT[flavour]) !== 0;
     if (roOnly && !readOnly) return -Errno.EINVAL;
-    if (!sb.checksumOk()) return -Errno.EINVAL;
-    if (sb.has('incompat', INCOMPAT.RECOVER) && !readOnly) return -Errno.EINVAL;
+    if (!sb.checksumOk()) return -Errno.EBADMSG; // -EFSBADCRC
     if (device.readOnly()) readOnly = true;
     const fs = new ExtFs(device, sb, options, readOnly);
-    fs.writeRefusal = roOnly || sb.has('incompat', INCOMPAT.RECOVER) ? -Errno.EROFS : device.readOnly() ? -Errno.EACCES : 0;
-    const ok = guarded(() => (fs.alloc.descriptorsOk() ? 0 : -Errno.EINVAL));
+    let dirtyJournal = false;
+    if (sb.has('incompat', INCOMPAT.RECOVER)) {
+      // ext4_load_journal: an empty journal (s_start 0) needs no replay, and the
+      // flag goes. One with transactions would be replayed by Linux; this
+      // package cannot, so only a read-only mount (as with norecovery) is allowed.
+      const empty = guarded(() => fs.journalEmpty());
+      if (empty === true && !readOnly) sb.featureIncompat = sb.featureIncompat & ~INCOMPAT.RECOVER;
+      else if (empty !== true) {
+        if (!readOnly) return -Errno.EINVAL;
+        dirtyJournal = true;
+      }
+    }
+    fs.writeRefusal = roOnly || dirtyJournal ? -Errno.EROFS : device.readOnly() ? -Errno.EACCES : 0;
+    const ok = guarded(() => (fs.alloc.descriptorsOk() ? 0 : -Errno.EUCLEAN)); // ext4_check_descriptors: -EFSCORRUPTED
     if (ok !== 0) return ok;
     const root = fs.inode(ROOT_INO);
     if (typeof root === 'number') return root;
@@ -153,6 +166,18 @@ export class ExtFs implements FileSystem {
     const blocks = 12 + per + per * per + per * per * per;
     const sectorLimit = this.hugeFile ? Infinity : (2 ** 32 - 1) * 512;
     return Math.min(blocks * bs, sectorLimit, 2 ** 53 - 1);
+  }
+
+  /** Whether the journal holds no transaction (its big-endian superblock's s_start is 0). */
+  private journalEmpty(): boolean {
+    const journalIno = this.sb.view.getUint32(0xe0, true);
+    const journal = this.inode(journalIno === 0 ? JOURNAL_INO : journalIno);
+    if (typeof journal === 'number') return false;
+    const first = journal.map().lookup(0);
+    if (first === null) return false;
+    const block = this.cache.get(first.physical);
+    const v = new DataView(block.buffer, block.byteOffset, block.length);
+    return v.getUint32(0, false) === JBD2_MAGIC && v.getUint32(0x1c, false) === 0;
   }
 
   /** ext4_reconfigure to read-write: 0, or why not. */
@@ -216,19 +241,19 @@ export class ExtFs implements FileSystem {
     return this.readOnly ? -Errno.EROFS : 0;
   }
 
-  lookup(dir: Inode, name: string): Inode | number {
+  lookup(dir: Inode, name: string, _caller?: FsCaller): Inode | number {
     const r = guarded(() => this.dir(dir).find(name));
     if (typeof r === 'number') return r;
     if (r === undefined) return -Errno.ENOENT;
     return this.inode(r.ino);
   }
 
-  readdir(dir: Inode, offset: number): Iterable<DirEntry> {
+  readdir(dir: Inode, offset: number, _caller?: FsCaller): Iterable<DirEntry> {
     const r = guarded(() => [...this.dir(dir).list(offset)]);
     return typeof r === 'number' ? [] : r;
   }
 
-  readlink(link: Inode): string | number {
+  readlink(link: Inode, _caller?: FsCaller): string | number {
     const inode = link as ExtInode;
     return guarded(() => {
       const size = inode.size();

@@ -150,6 +150,9 @@ export class Superblock {
   get featureIncompat(): number {
     return this.u32(0x60);
   }
+  set featureIncompat(v: number) {
+    this.view.setUint32(0x60, v >>> 0, true);
+  }
   get featureRoCompat(): number {
     return this.u32(0x64);
   }
