@@ -125,10 +125,11 @@ export class Allocator {
    * Allocate one block, searching from `goal` on (ext4_mb_new_blocks reduced
    * to a first fit after the goal, wrapping around): the block, or ENOSPC
    * thrown. Reserved blocks (s_r_blocks_count) are for a privileged caller
-   * only (ext4_has_free_clusters).
+   * only, and the last `reservedPool()` blocks for nobody
+   * (ext4_has_free_clusters).
    */
   allocBlock(goal: number, privileged: boolean): number {
-    const reserve = privileged ? 0 : this.sb.reservedBlocks;
+    const reserve = this.reservedPool() + (privileged ? 0 : this.sb.reservedBlocks);
     if (this.sb.freeBlocks <= reserve) throw new ExtError(Errno.ENOSPC);
     const n = this.groups.length;
     const goalGroup = goal >= this.sb.firstDataBlock && goal < this.sb.blocksCount ? this.groupOfBlock(goal) : 0;
@@ -150,6 +151,15 @@ export class Allocator {
       return this.groupFirstBlock(g) + bit;
     }
     throw new ExtError(Errno.ENOSPC);
+  }
+
+  /**
+   * s_resv_clusters (ext4_calculate_resv_clusters): 2% of the blocks, at
+   * most 4096, kept back so that metadata can always be written; statfs
+   * does not count them as available either.
+   */
+  reservedPool(): number {
+    return Math.min(Math.floor(this.sb.blocksCount / 50), 4096);
   }
 
   private findZero(map: Uint8Array, from: number, to: number): number {

@@ -500,7 +500,7 @@ export class ExtFs implements FileSystem {
 
   /**
    * ext4_statfs: blocks less the metadata overhead (bsddf), free blocks,
-   * available ones past the reserve, inode counts.
+   * available ones past the root reserve and s_resv_clusters, inode counts.
    */
   statfs(): FsStatistics {
     const sb = this.sb;
@@ -510,7 +510,7 @@ export class ExtFs implements FileSystem {
       blockSize: this.blockSize,
       blocks: sb.blocksCount - this.overhead(),
       freeBlocks: free,
-      availableBlocks: Math.max(0, free - sb.reservedBlocks),
+      availableBlocks: Math.max(0, free - sb.reservedBlocks - this.alloc.reservedPool()),
       files: sb.inodesCount,
       freeFiles: sb.freeInodes,
       nameMax: 255,
