@@ -68,3 +68,11 @@ export function debugfsWrite(image: Uint8Array, request: string): Uint8Array {
     return new Uint8Array(fs.readFileSync(file));
   });
 }
+
+/** e2fsck -fyD on a copy of the image (directories re-indexed as htrees): the changed image. */
+export function fsckReindex(image: Uint8Array): Uint8Array {
+  return withImage(image, (file) => {
+    spawnSync(tool('e2fsck')!, ['-fyD', file], { stdio: 'ignore' });
+    return new Uint8Array(fs.readFileSync(file));
+  });
+}
