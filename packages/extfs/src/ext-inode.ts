@@ -10,6 +10,9 @@ import type { ExtFs } from './ext-fs';
 import type { BlockSource, FileBlocks } from './file-blocks';
 import { FilePages } from './file-pages';
 
+/** relatime's window: an access time a day old is updated anyway (relatime_need_update). */
+const RELATIME_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 function ms(t: DiskTime): number {
   return t.seconds * 1000 + t.nanoseconds / 1e6;
 }
@@ -207,6 +210,22 @@ export class ExtInode implements Inode, Mappable {
       }
       return n;
     });
+  }
+
+  /**
+   * touch_atime with relatime (the default /proc/mounts shows): the access
+   * time moves only when it is not newer than the modification or change
+   * time, or is a day old; never on a read-only mount.
+   */
+  accessed(): void {
+    if (this.fs.readOnly) return;
+    const now = this.fs.now();
+    const atime = this.atime;
+    if (now === atime) return;
+    if (this.mtime >= atime || this.ctime >= atime || now - atime >= RELATIME_WINDOW_MS) {
+      this.disk.setAtime(now);
+      guarded(() => this.save());
+    }
   }
 
   /**
