@@ -5,6 +5,7 @@ import { RecordingSpace } from '@tskern/test-kit';
 import { describe, expect, it } from 'vitest';
 import type { ExtInode } from './ext-inode';
 import { fixtureImage } from './testing/fixture';
+import { fsck, haveE2fsprogs } from './testing/host-tools';
 import { mountImage, readAll, walk } from './testing/mounted';
 
 const FILE = { mode: S.S_IFREG | 0o644, uid: 0, gid: 0 };
@@ -36,7 +37,7 @@ describe('the page cache under mappings (the committed 1 KiB-block ext4 image)',
   });
 
   it('mmap16: truncate up unmaps the old EOF page, and the next store on a full file system is SIGBUS (ext4_page_mkwrite)', () => {
-    const { fs } = mountImage(fixtureImage());
+    const { fs, device } = mountImage(fixtureImage());
     const child = fs.create!(fs.root(), 'testfilec', FILE) as ExtInode;
     const block = new Uint8Array(1024).fill(0x61);
     expect(child.write(0, block, 0, 1024)).toBe(1024);
@@ -68,6 +69,9 @@ describe('the page cache under mappings (the committed 1 KiB-block ext4 image)',
     // With room again the store fault allocates and succeeds.
     expect(isFrame(space.fault(ADDR, 0, true))).toBe(true);
     space.unmapAll();
+    child.removeMapping(space, ADDR, ADDR + 2 * PAGE_SIZE, 0, true);
+    fs.shutdown();
+    if (haveE2fsprogs) expect(fsck(device.image).status).toBe(0);
   });
 
   it('write-back never writes past i_size, and zeroes the EOF page tail a mapping stored to', () => {
