@@ -19,10 +19,15 @@ export class FilePages {
     return this.pages.get(page);
   }
 
-  /** A zeroed frame for `page` (not yet filled), or null when memory is out. */
+  /**
+   * A zeroed frame for `page`, or null when memory is out. It is PG.UPTODATE
+   * and PG.LRU, as a page cache folio once read (the caller fills it at once
+   * or drops it).
+   */
   add(page: number): FrameId | null {
     const f = this.frames.allocate();
     if (f === NO_FRAME) return null;
+    this.frames.updatePageFlags(f, PG.UPTODATE | PG.LRU, 0);
     this.pages.set(page, f);
     return f;
   }
@@ -37,7 +42,7 @@ export class FilePages {
     const f = this.pages.get(page);
     if (f === undefined) return;
     this.dirty.add(page);
-    this.frames.updatePageFlags(f, PG.DIRTY | PG.UPTODATE, 0);
+    this.frames.updatePageFlags(f, PG.DIRTY, 0);
   }
 
   markClean(page: number): void {
@@ -67,7 +72,7 @@ export class FilePages {
   dropFrom(from: number): void {
     for (const [p, f] of this.pages) {
       if (p < from) continue;
-      this.frames.updatePageFlags(f, 0, PG.DIRTY);
+      this.frames.updatePageFlags(f, 0, PG.DIRTY | PG.UPTODATE | PG.LRU);
       this.frames.decRef(f);
       this.pages.delete(p);
       this.dirty.delete(p);
