@@ -175,6 +175,8 @@ export class Allocator {
 
   /** ext4_free_blocks for one block. */
   freeBlock(block: number): void {
+    // ext4_check_blockref / ext4_inode_block_valid: a number outside the file system is corruption.
+    if (block < this.sb.firstDataBlock || block >= this.sb.blocksCount) throw new ExtError(Errno.EIO);
     const g = this.groupOfBlock(block);
     const d = this.groups[g]!;
     const map = this.blockBitmap(g);
