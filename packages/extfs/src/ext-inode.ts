@@ -491,6 +491,7 @@ export class ExtInode implements Inode, Mappable {
           this.blockFor(logical);
         }
         this.cache().markDirty(page);
+        this.touch(); // ext4_page_mkwrite -> file_update_time
         this.save();
       }
       return frame;
