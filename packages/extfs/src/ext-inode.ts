@@ -1,4 +1,4 @@
-import { Errno, PAGE_SIZE, S, type Status } from '@tskern/abi';
+import { Errno, FALLOC_FL, PAGE_SIZE, S, type FileOffset, type Status } from '@tskern/abi';
 import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
 import type { FrameAllocator, FrameId } from '@tskern/pagealloc';
 import type { Inode, SetAttr } from '@tskern/vfs';
@@ -8,7 +8,7 @@ import { INODE_FL, inodeCsumSeed, type DiskInode, type DiskTime } from './disk-i
 import { ExtentTree } from './extent-tree';
 import type { ExtFs } from './ext-fs';
 import type { BlockSource, FileBlocks } from './file-blocks';
-import { FilePages } from './file-pages';
+import { ALL_BLOCKS, FilePages } from './file-pages';
 
 /** relatime's window: an access time a day old is updated anyway (relatime_need_update). */
 const RELATIME_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -169,6 +169,14 @@ export class ExtInode implements Inode, Mappable {
     return PAGE_SIZE / this.fs.blockSize;
   }
 
+  /** The bit mask of the blocks of a page that bytes [inPage, inPage + length) touch. */
+  private blockMask(inPage: number, length: number): number {
+    const bs = this.fs.blockSize;
+    let mask = 0;
+    for (let k = Math.floor(inPage / bs); k * bs < inPage + length; k++) mask |= 1 << k;
+    return mask;
+  }
+
   /** The page's frame, read from disk if not cached (holes and unwritten extents read as zeros). */
   private loadPage(page: number): FrameId {
     const pages = this.cache();
@@ -261,7 +269,7 @@ export class ExtInode implements Inode, Mappable {
           }
           if (room > 0) {
             this.cache().bytes(frame).set(src.subarray(srcOffset + done, srcOffset + done + room), inPage);
-            this.cache().markDirty(page);
+            this.cache().markDirty(page, this.blockMask(inPage, room));
             done += room;
             if (at + room > this.size()) this.disk.size = at + room;
           }
@@ -331,7 +339,7 @@ export class ExtInode implements Inode, Mappable {
       const page = Math.floor(size / PAGE_SIZE);
       const frame = this.loadPage(page);
       this.cache().bytes(frame).fill(0, size % PAGE_SIZE);
-      this.cache().markDirty(page);
+      this.cache().markDirty(page, this.blockMask(size % PAGE_SIZE, 1));
     } else if (size % PAGE_SIZE !== 0) {
       const frame = this.cache().get(Math.floor(size / PAGE_SIZE));
       if (frame !== undefined) this.cache().bytes(frame).fill(0, size % PAGE_SIZE);
@@ -359,6 +367,60 @@ export class ExtInode implements Inode, Mappable {
       this.disk.setCtime(now);
       this.save();
       return 0;
+    });
+    return r;
+  }
+
+  /**
+   * fallocate(2) as ext4_fallocate for modes 0 and KEEP_SIZE: every hole of
+   * the range gets an unwritten extent (reads stay zero), and mode 0 extends
+   * the size. Block-mapped (ext2/ext3) files and other modes are
+   * EOPNOTSUPP; ENOSPC when blocks run out (those allocated stay, as Linux).
+   */
+  fallocate(mode: number, offset: FileOffset, length: FileOffset): number {
+    if (this.fs.readOnly) return -Errno.EROFS;
+    if ((mode & ~FALLOC_FL.FALLOC_FL_KEEP_SIZE) !== 0 || !(this.map() instanceof ExtentTree)) return -Errno.EOPNOTSUPP;
+    const tree = this.map() as ExtentTree;
+    const start = Number(offset);
+    const end = start + Number(length);
+    const bs = this.fs.blockSize;
+    const r = guarded(() => {
+      try {
+        for (let b = Math.floor(start / bs); b * bs < end; b++) {
+          if (tree.lookup(b) === null) tree.allocate(b, tree.goal(b), true);
+        }
+      } finally {
+        this.save();
+      }
+      if ((mode & FALLOC_FL.FALLOC_FL_KEEP_SIZE) === 0) this.extendTo(end);
+      this.touch(); // both times move, KEEP_SIZE too (Linux 6.x on ext4)
+      this.save();
+      return 0;
+    });
+    return r;
+  }
+
+  /**
+   * SEEK_DATA / SEEK_HOLE (ext4_llseek -> iomap_seek_data/hole): data is a
+   * written block, or a hole under a dirty page (write-back will allocate
+   * it); unwritten extents are holes, as Linux 6.x answers for a block
+   * after a short write into a preallocated file. The offset found, or
+   * ENXIO past the last data.
+   */
+  seekData(offset: FileOffset, hole: boolean): FileOffset {
+    const r = guarded(() => {
+      const size = this.size();
+      const bs = this.fs.blockSize;
+      let at = Number(offset);
+      while (at < size) {
+        const b = Math.floor(at / bs);
+        const m = this.map().lookup(b);
+        const dirty = this.pages?.isDirty(Math.floor(at / PAGE_SIZE)) ?? false;
+        const data = m === null ? dirty : !m.unwritten;
+        if (data !== hole) return at;
+        at = (b + 1) * bs;
+      }
+      return hole ? size : -Errno.ENXIO;
     });
     return r;
   }
@@ -396,7 +458,11 @@ export class ExtInode implements Inode, Mappable {
       return;
     }
     if (end < PAGE_SIZE) bytes.fill(0, end); // ext4_bio_write_folio zeroes the folio past EOF
+    // Only dirty blocks are written (a clean hole or unwritten extent stays one); a page a
+    // writable mapping covers may have been stored to anywhere.
+    const dirty = this.coveredByWriter(page) ? ALL_BLOCKS : pages.dirtyBlocks(page);
     for (let k = 0; k < this.perPage && k * bs < end; k++) {
+      if ((dirty & (1 << k)) === 0) continue;
       let physical: number;
       try {
         physical = this.blockFor(page * this.perPage + k);

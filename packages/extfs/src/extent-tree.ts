@@ -116,26 +116,29 @@ export class ExtentTree implements FileBlocks {
     return this.extents;
   }
 
-  allocate(logical: number, goal: number): number {
+  allocate(logical: number, goal: number, unwritten = false): number {
     const physical = this.source.alloc(goal);
     const at = -1 - this.find(logical);
     const prev = this.extents[at - 1];
     const next = this.extents[at];
+    // An unwritten extent covers at most 32767 blocks (EXT_UNWRITTEN_MAX_LEN).
+    const max = unwritten ? INIT_MAX_LEN - 1 : INIT_MAX_LEN;
+    const joins = (e: Extent | undefined): e is Extent => e !== undefined && e.unwritten === unwritten;
     let merged = false;
-    if (prev && !prev.unwritten && prev.logical + prev.length === logical && prev.physical + prev.length === physical && prev.length < INIT_MAX_LEN) {
+    if (joins(prev) && prev.logical + prev.length === logical && prev.physical + prev.length === physical && prev.length < max) {
       prev.length++;
       merged = true;
-      if (next && !next.unwritten && logical + 1 === next.logical && physical + 1 === next.physical && prev.length + next.length <= INIT_MAX_LEN) {
+      if (joins(next) && logical + 1 === next.logical && physical + 1 === next.physical && prev.length + next.length <= max) {
         prev.length += next.length;
         this.extents.splice(at, 1);
       }
-    } else if (next && !next.unwritten && logical + 1 === next.logical && physical + 1 === next.physical && next.length < INIT_MAX_LEN) {
+    } else if (joins(next) && logical + 1 === next.logical && physical + 1 === next.physical && next.length < max) {
       next.logical--;
       next.physical--;
       next.length++;
       merged = true;
     }
-    if (!merged) this.extents.splice(at, 0, { logical, length: 1, physical, unwritten: false });
+    if (!merged) this.extents.splice(at, 0, { logical, length: 1, physical, unwritten });
     try {
       this.write();
     } catch (e) {

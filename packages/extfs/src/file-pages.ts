@@ -1,6 +1,9 @@
 import { PAGE_SIZE } from '@tskern/abi';
 import { NO_FRAME, PG, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 
+/** Every block of a page (a page holds at most 4 blocks of 1 KiB, or fewer larger ones). */
+export const ALL_BLOCKS = 0xff;
+
 /**
  * The page cache of one file (its `address_space`, mm/filemap.c): frames of
  * the kernel's allocator by page index, and which of them are dirty. The
@@ -11,7 +14,8 @@ import { NO_FRAME, PG, type FrameAllocator, type FrameId } from '@tskern/pageall
  */
 export class FilePages {
   private readonly pages = new Map<number, FrameId>();
-  private readonly dirty = new Set<number>();
+  /** Dirty pages, each with the mask of its dirty blocks (buffer heads' BH_Dirty). */
+  private readonly dirty = new Map<number, number>();
 
   constructor(readonly frames: FrameAllocator) {}
 
@@ -38,10 +42,11 @@ export class FilePages {
     return this.frames.memory(frame).subarray(off, off + PAGE_SIZE);
   }
 
-  markDirty(page: number): void {
+  /** Mark blocks `blocks` (a bit mask; all by default) of `page` dirty. */
+  markDirty(page: number, blocks = ALL_BLOCKS): void {
     const f = this.pages.get(page);
     if (f === undefined) return;
-    this.dirty.add(page);
+    this.dirty.set(page, (this.dirty.get(page) ?? 0) | blocks);
     this.frames.updatePageFlags(f, PG.DIRTY, 0);
   }
 
@@ -53,6 +58,11 @@ export class FilePages {
 
   isDirty(page: number): boolean {
     return this.dirty.has(page);
+  }
+
+  /** The dirty blocks of `page` as a bit mask (0 when clean). */
+  dirtyBlocks(page: number): number {
+    return this.dirty.get(page) ?? 0;
   }
 
   get dirtyCount(): number {
