@@ -547,6 +547,17 @@ export class ExtFs implements FileSystem {
     });
   }
 
+  /**
+   * Memory is short: every file's dirty pages are written and its clean,
+   * unmapped pages dropped (what page reclaim does to a page cache). The
+   * number of pages freed.
+   */
+  reclaim(): number {
+    let freed = 0;
+    for (const inode of this.inodes.values()) freed += inode.reclaimPages();
+    return freed;
+  }
+
   /** Write the metadata blocks and the superblock (what a jbd2 commit and checkpoint would leave). */
   syncMetadata(): number {
     if (this.readOnly) return 0;

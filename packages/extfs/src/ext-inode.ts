@@ -182,7 +182,8 @@ export class ExtInode implements Inode, Mappable {
     const pages = this.cache();
     const have = pages.get(page);
     if (have !== undefined) return have;
-    const frame = pages.add(page);
+    // Out of frames: write back and drop clean pages of every file, then try again (shrink_folio_list).
+    const frame = pages.add(page) ?? (this.fs.reclaim() > 0 ? pages.add(page) : null);
     if (frame === null) throw new ExtError(Errno.ENOMEM);
     const bytes = pages.bytes(frame);
     const bs = this.fs.blockSize;
@@ -492,6 +493,13 @@ export class ExtInode implements Inode, Mappable {
       return this.fs.syncMetadata();
     });
     return r as Status;
+  }
+
+  /** Write back, then drop the clean unmapped pages (memory reclaim): how many went. */
+  reclaimPages(): number {
+    if (this.pages === null) return 0;
+    this.flushPages(0, Infinity);
+    return this.pages.dropClean();
   }
 
   /** Drop the page cache (umount, eviction). */

@@ -89,6 +89,22 @@ export class FilePages {
     }
   }
 
+  /**
+   * Drop the clean pages no mapping holds (the frame's only reference is
+   * ours), as reclaim drops clean page-cache folios: the count dropped.
+   */
+  dropClean(): number {
+    let n = 0;
+    for (const [p, f] of this.pages) {
+      if (this.dirty.has(p) || this.frames.refCount(f) !== 1) continue;
+      this.frames.updatePageFlags(f, 0, PG.UPTODATE | PG.LRU);
+      this.frames.decRef(f);
+      this.pages.delete(p);
+      n++;
+    }
+    return n;
+  }
+
   release(): void {
     this.dropFrom(0);
   }

@@ -76,3 +76,8 @@ export function fsckReindex(image: Uint8Array): Uint8Array {
     return new Uint8Array(fs.readFileSync(file));
   });
 }
+
+/** dumpe2fs of the image: its text (group flags such as BLOCK_UNINIT). */
+export function dumpe2fs(image: Uint8Array): string {
+  return withImage(image, (file) => spawnSync(tool('dumpe2fs')!, [file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout);
+}
