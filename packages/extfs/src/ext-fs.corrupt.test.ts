@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { S } from '@tskern/abi';
 import type { Inode } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ describe('corrupt images', () => {
         fs.unlink(fs.root(), 'hello');
         fs.sync();
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
-  });
+  }, testTimeout(60_000));
 });

@@ -1,5 +1,6 @@
 import { S } from '@tskern/abi';
 import fc from 'fast-check';
+import { propertyRuns, testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import type { ExtInode } from './ext-inode';
 import { fixtureImage } from './testing/fixture';
@@ -96,7 +97,7 @@ describe.each(images())('$name against a model', ({ flavour, image }) => {
           expect(check.status).toBe(0);
         }
       }),
-      { numRuns: 10 },
+      { numRuns: propertyRuns(10) },
     );
-  });
+  }, testTimeout(60_000));
 });
