@@ -15,7 +15,7 @@ const LAYERS = [
   ['mm-api', 'block-api'], // interfaces between memory and mappable objects, and their MappingSet; the block device interface
   ['mman', 'futex'], // address spaces; futex keys come from mman
   ['vfs'], // mounts, paths, inodes, open file descriptions
-  ['ramfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'file-mapping', 'pipe'], // file systems and file objects
+  ['ramfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'extfs', 'file-mapping', 'pipe'], // file systems and file objects (extfs: ext2/3/4 on a block device)
   ['shmfs', 'devices'], // file systems built on ramfs (devices: a devtmpfs over a ramfs)
   ['tasks'], // tasks: threads, thread groups (processes), the task table
   ['syscall', 'rv64', 'elf'], // the syscall layer, the CPU, the loader
@@ -27,7 +27,7 @@ const LAYERS = [
 /** Memory packages: they never import a file system. */
 const MEMORY = ['pagealloc', 'rangemap', 'buf', 'mm-api', 'mman', 'futex'];
 /** File-system packages. */
-const FILE_SYSTEMS = ['vfs', 'ramfs', 'shmfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'file-mapping', 'pipe', 'devices'];
+const FILE_SYSTEMS = ['vfs', 'ramfs', 'shmfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'extfs', 'file-mapping', 'pipe', 'devices'];
 /** Packages that must run on any JavaScript host, with no Node entry at all. */
 const HOST_FREE = ['rv64', 'elf'];
 

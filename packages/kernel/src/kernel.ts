@@ -3,6 +3,7 @@ import { FileMappingRegistry } from '@tskern/file-mapping';
 import { load, store, fill, formatMaps, memoryReport, pagemapSource, lockedBytes, residentBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, formatMountinfo, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
+import { extFileSystemTypes } from '@tskern/extfs';
 import { RamFs, ramfsType } from '@tskern/ramfs';
 import { KsmSettings, mountSys, SysFs, SYSFS_NR_CPUS } from '@tskern/sysfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace, tmpfsType } from '@tskern/shmfs';
@@ -117,6 +118,7 @@ export class Kernel implements KernelHost {
     types.register(tmpfsType(frames));
     types.register(cgroup2Type(this.cgroups));
     types.register(ramfsType(frames));
+    for (const ext of extFileSystemTypes(frames)) types.register(ext); // ext3, ext2, ext4 (ext4_init_fs's order)
     this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry(), fileSystemTypes: types });
     const devMounted = mountDevices(this.vfs, frames, options.random, options.devices);
     if (devMounted < 0) throw new Error(`tskern: cannot mount /dev (${devMounted})`);

@@ -272,6 +272,6 @@ describe('mount(2) and umount2(2)', () => {
 
   it('/proc/filesystems lists the registered types', () => {
     const w = new World();
-    expect(w.read('/proc/filesystems')).toBe('nodev\ttmpfs\nnodev\tcgroup2\nnodev\tramfs\n');
+    expect(w.read('/proc/filesystems')).toBe('nodev\ttmpfs\nnodev\tcgroup2\nnodev\tramfs\n\text3\n\text2\n\text4\n');
   });
 });
