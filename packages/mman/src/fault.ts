@@ -3,6 +3,7 @@ import { isFrame, NO_FRAME } from '@tskern/pagealloc';
 import type { ChargeKind, UserFaultWait } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
+import { markAnonPage } from './anon-page';
 import { VM_GROWSDOWN, type Vma } from './vma';
 import { PROT_EXEC_BIT, PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_WRITE } from './pte';
@@ -119,6 +120,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     const copy = frames.allocateUninitialized();
     if (copy === NO_FRAME) return Signal.SIGBUS;
     frames.copy(frame, copy);
+    markAnonPage(frames, copy);
     frames.decRef(frame);
     pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
     return chargeMapped(as, page, copy, 'anon'); // wp_page_copy charges the copy
@@ -140,6 +142,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     // faults, which is when the VMA gets its anonymous memory identity.
     const frame = frames.allocate();
     if (frame === NO_FRAME) return Signal.SIGBUS;
+    markAnonPage(frames, frame);
     if (write) as.ensureAnon(seg);
     const pteFlags = write ? PTE_PRESENT | PTE_ANON : PTE_PRESENT | PTE_ANON | PTE_COW;
     pt.set(page, frame, pteFlags | as.accessBits(vma, pteFlags));
@@ -175,6 +178,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   const copy = frames.allocateUninitialized();
   if (copy === NO_FRAME) return Signal.SIGBUS;
   frames.copy(frame, copy);
+  markAnonPage(frames, copy);
   pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
   return chargeMapped(as, page, copy, 'anon');
 }
