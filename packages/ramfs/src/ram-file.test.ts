@@ -1,7 +1,7 @@
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { Errno, O, PAGE_SIZE, S, SEEK } from '@tskern/abi';
 import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type TranslateResult } from '@tskern/mm-api';
-import { ArenaFrameAllocator, isFrame, LimitedFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
+import { ArenaFrameAllocator, isFrame, LimitedFrameAllocator, PG, type FrameAllocator } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { RamFile, RamFs } from './index';
 import { decodeText, encodeText, RecordingSpace } from '@tskern/test-kit';
@@ -278,5 +278,34 @@ describe('RamFile times', () => {
     expect(file.atime).toBe(now);
     g.decRef();
     f.decRef();
+  });
+});
+
+describe('page flags (what /proc/kpageflags reports)', () => {
+  const pageFlagsOf = (frames: FrameAllocator, frame: TranslateResult) => {
+    if (!isFrame(frame)) throw new Error(`test: translate gave no frame (${frame})`);
+    return frames.pageFlags(frame);
+  };
+
+  it('ramfs: a written page is dirty for good, a page a load faulted in is clean until a store faults it', () => {
+    const { frames, vfs, task } = setup();
+    const f = open(vfs, task, '/tmp/a', O.O_RDWR | O.O_CREAT);
+    expect(f.write(encodeText('x'), 0, 1)).toBe(1);
+    expect(f.truncate(3 * PAGE_SIZE, task.cred)).toBe(0);
+    const file = f.inode as RamFile;
+    expect(pageFlagsOf(frames, file.translate(0, false))).toBe(PG.UPTODATE | PG.DIRTY);
+    expect(file.writeback()).toBe(0); // ramfs never writes back: still dirty
+    expect(pageFlagsOf(frames, file.translate(0, false))).toBe(PG.UPTODATE | PG.DIRTY);
+    expect(pageFlagsOf(frames, file.translate(PAGE_SIZE, false))).toBe(PG.UPTODATE);
+    expect(pageFlagsOf(frames, file.translate(PAGE_SIZE, true))).toBe(PG.UPTODATE | PG.DIRTY);
+  });
+
+  it('tmpfs pages are shmem: swap-backed and on an LRU list', () => {
+    const frames = new ArenaFrameAllocator({ frames: 8 });
+    const vfs = new Vfs(new RamFs({ frames, type: 'tmpfs', rootMode: 0o1777 }));
+    const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
+    const f = open(vfs, root, '/a', O.O_RDWR | O.O_CREAT);
+    expect(f.truncate(PAGE_SIZE, root.cred)).toBe(0);
+    expect(pageFlagsOf(frames, (f.inode as RamFile).translate(0, false))).toBe(PG.UPTODATE | PG.SWAPBACKED | PG.LRU);
   });
 });

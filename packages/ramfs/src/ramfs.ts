@@ -65,6 +65,6 @@ export class RamFs extends SimpleFileSystem {
   }
 
   protected newFile(attrs: NewInode): SimpleInode {
-    return new RamFile(this, this.allocIno(), attrs, this.clock, this.frames);
+    return new RamFile(this, this.allocIno(), attrs, this.clock, this.frames, this.magic === FS_MAGIC.TMPFS_MAGIC);
   }
 }
