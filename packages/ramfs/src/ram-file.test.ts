@@ -309,3 +309,22 @@ describe('page flags (what /proc/kpageflags reports)', () => {
     expect(pageFlagsOf(frames, (f.inode as RamFile).translate(0, false))).toBe(PG.UPTODATE | PG.SWAPBACKED | PG.LRU);
   });
 });
+
+describe('O_DIRECT (Linux 6.18: ramfs refuses it, tmpfs takes any position and length)', () => {
+  it('ramfs: EINVAL at open and at F_SETFL', () => {
+    const { vfs, task } = setup();
+    expect(vfs.open(task, '/tmp/d', O.O_RDWR | O.O_CREAT | O.O_DIRECT, 0o644)).toBe(-Errno.EINVAL);
+    const f = open(vfs, task, '/tmp/d', O.O_RDWR);
+    expect(f.setFlags(O.O_DIRECT, task.cred)).toBe(-Errno.EINVAL);
+  });
+
+  it('tmpfs: unaligned direct reads and writes work', () => {
+    const vfs = new Vfs(new RamFs({ frames: new ArenaFrameAllocator({ frames: 8 }), type: 'tmpfs', rootMode: 0o1777 }));
+    const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
+    const f = open(vfs, root, '/d', O.O_RDWR | O.O_CREAT | O.O_DIRECT);
+    expect(f.pwrite(encodeText('hello'), 0, 5, 1)).toBe(5);
+    const buf = new Uint8Array(3);
+    expect(f.pread(buf, 0, 3, 2)).toBe(3);
+    expect(decodeText(buf)).toBe('ell');
+  });
+});

@@ -4,6 +4,7 @@ import type { MmapSource, MmapSourceProvider } from '@tskern/mm-api';
 import type { Credentials, FsCaller } from './credentials';
 import type { FileOperations, Inode } from './inode';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
+import { misalignedDirectIo, refusesDirectIo } from './direct-io';
 import { dirEntryType, isDir, isReg } from './mode';
 import type { Path } from './path';
 import { isOwnerOrCapable, modeAfterKillPriv } from './permission';
@@ -134,6 +135,15 @@ export class OpenFileDescription implements MmapSourceProvider {
     if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
     const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
+    if ((this.flags & O.O_DIRECT) !== 0 && isReg(inode.mode)) {
+      if (misalignedDirectIo(inode, pos, length)) return -Errno.EINVAL;
+      // kiocb_write_and_wait: a direct read first writes the range's dirty cached pages
+      // back, so it finds on the backing store what a buffered read would see.
+      if (length !== 0 && typeof pos === 'number' && inode.writeback !== undefined) {
+        const err = inode.writeback(pos, length);
+        if (err < 0) return err;
+      }
+    }
     let at = pos;
     if (typeof at !== 'number') {
       // mem.c's and random.c's devices ignore the position (/dev/zero reads zeros at 2^62 on Linux 6.18);
@@ -169,6 +179,7 @@ export class OpenFileDescription implements MmapSourceProvider {
     const write = this.ops?.write?.bind(this.ops) ?? inode.write?.bind(inode);
     if (write === undefined) return -Errno.EINVAL;
     if (length === 0) return 0;
+    if ((this.flags & O.O_DIRECT) !== 0 && misalignedDirectIo(inode, pos, length)) return -Errno.EINVAL;
     // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
     const max = inode.fs.maxFileSize;
     if (pos === max || offsetAbove(pos, max)) return -Errno.EFBIG;
@@ -273,6 +284,8 @@ export class OpenFileDescription implements MmapSourceProvider {
       return -Errno.EPERM;
     }
     if ((arg & O.O_NDELAY) !== 0) arg |= O.O_NONBLOCK;
+    // setfl: O_DIRECT only where the file can do direct I/O (FMODE_CAN_ODIRECT).
+    if ((arg & O.O_DIRECT) !== 0 && refusesDirectIo(this.inode)) return -Errno.EINVAL;
     this.flags = (arg & SETFL_MASK) | (this.flags & ~SETFL_MASK);
     return 0;
   }
