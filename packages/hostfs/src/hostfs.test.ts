@@ -134,8 +134,22 @@ describe('hostfs mappings', () => {
     expect(flagsAt(0) & PG.DIRTY).toBe(PG.DIRTY);
     expect(msync(as, addr, P, MS.MS_SYNC)).toBe(0);
     expect(flagsAt(0) & PG.DIRTY).toBe(0);
+    // write-notify: a load maps the clean page read-only, so a later store still faults and dirties it
+    const got = new Uint8Array(1);
+    expect(load(as, addr, got, 0, 1)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(0);
+    expect(store(as, addr + 1, encodeText('C'), 0, 1)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(PG.DIRTY);
+    expect(msync(as, addr, P, MS.MS_SYNC)).toBe(0);
+    expect(store(as, addr + 2, encodeText('D'), 0, 1)).toBe(0); // cleaned pages are write-protected again
+    expect(flagsAt(0) & PG.DIRTY).toBe(PG.DIRTY);
+    expect(msync(as, addr, P, MS.MS_SYNC)).toBe(0);
     file.checkInvariants();
+    // an unmap of a clean page leaves it clean (nothing to guess: every store was seen)
+    expect(load(as, addr, got, 0, 1)).toBe(0);
     expect(munmap(as, addr, P)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(0);
+    expect(readAll(f, 0, 10)).toBe('ACDAAAAABA');
     f.decRef();
   });
 

@@ -155,12 +155,6 @@ export class PageCache {
     for (const p of pages) if (this.isResident(p)) this.setDirty(p);
   }
 
-  /** Mark every resident page of [fromPage, toPage) dirty (a writable shared mapping of them went away). */
-  markResidentDirty(fromPage: number, toPage: number): void {
-    this.data.forEachResident((p) => {
-      if (p >= fromPage && p < toPage) this.setDirty(p);
-    });
-  }
 
   /**
    * Set the size (the host file was truncated to it already): shrinking frees
@@ -173,15 +167,14 @@ export class PageCache {
   }
 
   /**
-   * Write the dirty pages of [fromPage, toPage), and the resident pages there
-   * for which `alsoWrite` says so (pages writable mappings may have stored
-   * to), in page order, each up to the file size. Stops at the first host
-   * error; pages written are clean, the rest stay dirty.
+   * Write the dirty pages of [fromPage, toPage) in page order, each up to
+   * the file size. Stops at the first host error; pages written are clean,
+   * the rest stay dirty.
    */
-  flush(fromPage: number, toPage: number, io: PageIo, alsoWrite: (page: number) => boolean = () => false): FlushResult {
+  flush(fromPage: number, toPage: number, io: PageIo): FlushResult {
     const pages: [number, FrameId][] = [];
     this.data.forEachResident((p, frame) => {
-      if (p >= fromPage && p < toPage && (this.dirty.has(p) || alsoWrite(p))) pages.push([p, frame]);
+      if (p >= fromPage && p < toPage && this.dirty.has(p)) pages.push([p, frame]);
     });
     const written: number[] = [];
     for (const [p, frame] of pages) {

@@ -8,7 +8,7 @@ import type { ProgramBreak } from './program-break';
 import { dropGuards } from './guard';
 import { GuardRanges } from './guard-ranges';
 import { PageTable } from './page-table';
-import { PTE_ANON, PTE_COW, PTE_EXEC, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
+import { PTE_ANON, PTE_CLEAN, PTE_COW, PTE_EXEC, PTE_KIND, PTE_READ, PTE_WRITE } from './pte';
 import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
 import { PROT_EXEC_BIT, PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 
@@ -243,7 +243,7 @@ export class AddressSpace implements MappingSpace {
   accessBits(vma: Vma, pteFlags: number): number {
     let bits = 0;
     if ((vma.prot & PROT_READ_MASK) !== 0) bits |= PTE_READ;
-    if ((vma.prot & PROT_WRITE_BIT) !== 0 && (pteFlags & PTE_COW) === 0) bits |= PTE_WRITE;
+    if ((vma.prot & PROT_WRITE_BIT) !== 0 && (pteFlags & (PTE_COW | PTE_CLEAN)) === 0) bits |= PTE_WRITE;
     if ((vma.prot & PROT_EXEC_BIT) !== 0) bits |= PTE_EXEC;
     return bits;
   }
@@ -252,7 +252,7 @@ export class AddressSpace implements MappingSpace {
   reprotect(start: number, end: number, vma: Vma): void {
     const pt = this.pt;
     pt.forEachPresent(start / PAGE_SIZE, end / PAGE_SIZE, (page, _frame, flags) => {
-      const keep = flags & (PTE_PRESENT | PTE_ANON | PTE_COW);
+      const keep = flags & PTE_KIND;
       pt.setFlags(page, keep | this.accessBits(vma, keep));
     });
   }
