@@ -135,15 +135,6 @@ export class OpenFileDescription implements MmapSourceProvider {
     if (isDir(inode.mode)) return -Errno.EISDIR; // generic_read_dir
     const read = this.ops?.read?.bind(this.ops) ?? inode.read?.bind(inode);
     if (read === undefined) return -Errno.EINVAL; // !FMODE_CAN_READ
-    if ((this.flags & O.O_DIRECT) !== 0 && isReg(inode.mode)) {
-      if (misalignedDirectIo(inode, pos, length)) return -Errno.EINVAL;
-      // kiocb_write_and_wait: a direct read first writes the range's dirty cached pages
-      // back, so it finds on the backing store what a buffered read would see.
-      if (length !== 0 && typeof pos === 'number' && inode.writeback !== undefined) {
-        const err = inode.writeback(pos, length);
-        if (err < 0) return err;
-      }
-    }
     let at = pos;
     if (typeof at !== 'number') {
       // mem.c's and random.c's devices ignore the position (/dev/zero reads zeros at 2^62 on Linux 6.18);
@@ -154,6 +145,28 @@ export class OpenFileDescription implements MmapSourceProvider {
     const n = length === 0 ? 0 : read(at as number, dst, dstOffset, length);
     if (n >= 0) this.fileAccessed();
     return n;
+  }
+
+  /**
+   * The checks of a direct (O_DIRECT) read or write of a regular file, made
+   * once for the whole request before it is moved piece by piece (the
+   * syscall layer calls it; pread and pwrite do not): EINVAL when `pos` or
+   * `length` is off the file system's direct I/O steps (iomap_dio_rw; a
+   * zero length never is), and for a read, the dirty cached pages of the
+   * range written back first (kiocb_write_and_wait), so it finds on the
+   * backing store what a buffered read would see. `pos` is where the
+   * transfer starts (the end of the file for an O_APPEND write). 0 when the
+   * description has no O_DIRECT.
+   */
+  beginDirectIo(pos: FileOffset, length: number, write: boolean): number {
+    const inode = this.inode;
+    if ((this.flags & O.O_DIRECT) === 0 || !isReg(inode.mode)) return 0;
+    if (misalignedDirectIo(inode, pos, length)) return -Errno.EINVAL;
+    if (!write && length !== 0 && typeof pos === 'number' && inode.writeback !== undefined) {
+      const err = inode.writeback(pos, length);
+      if (err < 0) return err;
+    }
+    return 0;
   }
 
   /**
@@ -179,7 +192,6 @@ export class OpenFileDescription implements MmapSourceProvider {
     const write = this.ops?.write?.bind(this.ops) ?? inode.write?.bind(inode);
     if (write === undefined) return -Errno.EINVAL;
     if (length === 0) return 0;
-    if ((this.flags & O.O_DIRECT) !== 0 && misalignedDirectIo(inode, pos, length)) return -Errno.EINVAL;
     // generic_write_check_limits: nothing at or past s_maxbytes, short up to it.
     const max = inode.fs.maxFileSize;
     if (pos === max || offsetAbove(pos, max)) return -Errno.EFBIG;
