@@ -227,16 +227,16 @@ export class HostFile extends HostInode implements Mappable {
   /**
    * Write pages [fromPage, toPage) back and make the host flush them. If the
    * host's fsync fails the pages written are dirty again: they may not be on
-   * stable storage. Pages written are clean: their translations go
-   * (page_mkclean), so the next store through a mapping faults and dirties
-   * them again.
+   * stable storage. Pages written are clean: their mappings are
+   * write-protected (page_mkclean), so the next store through one faults and
+   * dirties them again.
    */
   private sync(fromPage: number, toPage: number, datasync: boolean): Status {
     if (this.fs.backend.refuseReentry()) return err(Errno.EIO);
     const cache = this.cache;
     if (cache === null || this.unlinked) return 0;
     const r = cache.flush(fromPage, toPage, this.io);
-    if (this.rmap.size !== 0) for (const p of r.written) this.rmap.invalidate(p * PAGE_SIZE, (p + 1) * PAGE_SIZE, false);
+    if (this.rmap.size !== 0) for (const p of r.written) this.rmap.writeProtect(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
     if (isError(r.error)) return r.error;
     const e = this.fs.backend.fsync(this.handle, datasync);
     if (isError(e)) {

@@ -67,8 +67,8 @@ export interface Mappable {
    * accounting, as a disk file system): a shared mapping maps a page it
    * loads read-only, so the first store faults and calls `translate(offset,
    * true)`, which marks the page dirty. After writing pages back the object
-   * invalidates their translations (`MappingSet.invalidate`, standing for
-   * page_mkclean's write protection), so the next store faults again.
+   * write-protects them again (`MappingSet.writeProtect`, page_mkclean), so
+   * the next store faults again.
    * Absent: stores after a read fault go unseen (ramfs and shmem, whose
    * pages Linux maps writable at once too).
    */

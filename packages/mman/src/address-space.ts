@@ -274,6 +274,23 @@ export class AddressSpace implements MappingSpace {
     });
   }
 
+  /**
+   * page_mkclean for a write-notify object: its pages in [start, end) (not
+   * private copies) stay mapped but become clean and read-only (PTE_CLEAN),
+   * so the next store faults and the object hears of it again.
+   */
+  writeProtect(start: number, end: number): void {
+    const pt = this.pt;
+    for (const seg of this.vmas.segmentsIn(start, end)) {
+      const vma = seg.value;
+      pt.forEachPresent(Math.max(start, seg.start) / PAGE_SIZE, Math.min(end, seg.end) / PAGE_SIZE, (page, _frame, flags) => {
+        if ((flags & PTE_ANON) !== 0) return;
+        const kind = (flags & PTE_KIND) | PTE_CLEAN;
+        pt.setFlags(page, kind | this.accessBits(vma, kind));
+      });
+    }
+  }
+
   /** Whole-structure invariants (tests switch these on). */
   check(): void {
     if (!invariantChecksEnabled()) return;
