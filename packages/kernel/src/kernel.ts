@@ -130,11 +130,15 @@ export class Kernel implements KernelHost {
         coreDump: () => coreDumpSettingsOf(this.tasks), memory: () => this.memory.tunables, system: () => this.system, ipc: () => this.ipc, tasks: () => this.tasks,
       }),
       // /proc/kpageflags and kpagecount: the frames, and every live address space that may map them.
-      physicalPages: physicalPageSource(frames, () => {
-        const spaces = new Set<AddressSpace>();
-        for (const t of this.tasks.tasks()) if (t.alive) spaces.add(t.mm);
-        return spaces;
-      }),
+      physicalPages: physicalPageSource(
+        frames,
+        () => {
+          const spaces = new Set<AddressSpace>();
+          for (const t of this.tasks.tasks()) if (t.alive) spaces.add(t.mm);
+          return spaces;
+        },
+        (frame) => this.cgroups.hierarchy.chargedGroupIno(frame),
+      ),
     });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);

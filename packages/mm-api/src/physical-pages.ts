@@ -60,4 +60,11 @@ export interface PhysicalPageSource {
   flags(first: number, count: number): BigUint64Array;
   /** The kpagecount entries of frame numbers [first, first + count): how many page-table entries map each (its mapcount). */
   mapCounts(first: number, count: number): BigUint64Array;
+  /**
+   * The kpagecgroup entries (CONFIG_MEMCG: page_cgroup_ino): the inode
+   * number of the memory cgroup each page is charged to, 0 for a page
+   * charged to none. Absent: the kernel has no memory controller and there
+   * is no /proc/kpagecgroup.
+   */
+  cgroupInodes?(first: number, count: number): BigUint64Array;
 }

@@ -85,5 +85,12 @@ describe('physicalPageSource', () => {
     expect(phys.endPfn).toBe(FIRST_PFN + alloc.stats().totalFrames);
     const run = phys.flags(FIRST_PFN - 2, 4);
     expect(run.length).toBe(4);
+    expect(phys.cgroupInodes).toBeUndefined();
+  });
+
+  it('with cgroupOf, gives each frame number its memory cgroup inode (0 below FIRST_PFN)', () => {
+    const { alloc } = setup();
+    const phys = physicalPageSource(alloc, () => [], (frame) => frame * 10);
+    expect([...phys.cgroupInodes!(FIRST_PFN - 1, 3)]).toEqual([0n, 0n, 10n]);
   });
 });

@@ -80,8 +80,10 @@ function kpageflags(frames: FrameAllocator, frame: number, use: FrameUse | undef
  * The physical memory of `frames` as /proc/kpageflags and /proc/kpagecount
  * read it, over the address spaces `spaces()` lists (every live process's):
  * page frame number FIRST_PFN + F is frame F, as pagemapEntries shows it.
+ * With `cgroupOf` (the inode number of the memory cgroup frame F is charged
+ * to, 0 for none) the source has kpagecgroup's entries too.
  */
-export function physicalPageSource(frames: FrameAllocator, spaces: () => Iterable<AddressSpace>): PhysicalPageSource {
+export function physicalPageSource(frames: FrameAllocator, spaces: () => Iterable<AddressSpace>, cgroupOf?: (frame: number) => number): PhysicalPageSource {
   const walk = (first: number, count: number, entry: (frame: number, use: FrameUse | undefined) => bigint): BigUint64Array => {
     const out = new BigUint64Array(count);
     const firstFrame = first - FIRST_PFN;
@@ -89,7 +91,7 @@ export function physicalPageSource(frames: FrameAllocator, spaces: () => Iterabl
     for (let i = 0; i < count; i++) out[i] = entry(firstFrame + i, uses.get(firstFrame + i));
     return out;
   };
-  return {
+  const source: PhysicalPageSource = {
     get endPfn() {
       return FIRST_PFN + frames.stats().totalFrames;
     },
@@ -97,4 +99,9 @@ export function physicalPageSource(frames: FrameAllocator, spaces: () => Iterabl
     // folio_precise_page_mapcount: the normal page-table entries mapping the frame.
     mapCounts: (first, count) => walk(first, count, (_frame, use) => BigInt(use?.maps ?? 0)),
   };
+  if (cgroupOf === undefined) return source;
+  return Object.assign(source, {
+    // page_cgroup_ino: a frame number below FIRST_PFN is no page, so no group.
+    cgroupInodes: (first: number, count: number) => BigUint64Array.from({ length: count }, (_, i) => BigInt(first + i < FIRST_PFN ? 0 : cgroupOf(first + i - FIRST_PFN))),
+  });
 }

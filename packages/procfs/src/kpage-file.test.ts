@@ -16,6 +16,7 @@ class DirsOnly extends SimpleFileSystem {
 /** Four frames: free, dirty and mapped twice, anonymous and mapped once, and the zero page. */
 const FLAGS = [1n << BigInt(KPF.BUDDY), (1n << BigInt(KPF.DIRTY)) | (1n << BigInt(KPF.MMAP)), (1n << BigInt(KPF.ANON)) | (1n << BigInt(KPF.MMAP)), 1n << BigInt(KPF.ZERO_PAGE)];
 const COUNTS = [0n, 2n, 1n, 0n];
+const CGROUPS = [0n, 1n, 7n, 0n];
 
 function setup() {
   const asked: [number, number][] = [];
@@ -26,6 +27,7 @@ function setup() {
       return BigUint64Array.from(FLAGS.slice(first, first + count));
     },
     mapCounts: (first, count) => BigUint64Array.from(COUNTS.slice(first, first + count)),
+    cgroupInodes: (first, count) => BigUint64Array.from(CGROUPS.slice(first, first + count)),
   };
   const vfs = new Vfs(new DirsOnly());
   const proc = new ProcFs({ processes: { pids: () => [], maps: () => undefined, owner: () => undefined }, physicalPages });
@@ -46,7 +48,7 @@ function entries(f: OpenFileDescription, pos: number, count: number): bigint[] |
 describe('/proc/kpageflags and /proc/kpagecount', () => {
   it('are root-owned 0400 files listed among the fixed entries', () => {
     const { vfs, task } = setup();
-    for (const name of ['kpageflags', 'kpagecount']) {
+    for (const name of ['kpageflags', 'kpagecount', 'kpagecgroup']) {
       const st = vfs.stat(task(), `/proc/${name}`, true);
       expect(typeof st).toBe('object');
       if (typeof st === 'number') return;
@@ -72,6 +74,7 @@ describe('/proc/kpageflags and /proc/kpagecount', () => {
     expect(entries(counts, 0, 4)).toEqual(COUNTS);
     expect(entries(flags, 8, 1)).toEqual([FLAGS[1]]);
     expect(entries(counts, 16, 8)).toEqual(COUNTS.slice(2));
+    expect(entries(open('/proc/kpagecgroup') as OpenFileDescription, 8, 2)).toEqual(CGROUPS.slice(1, 3));
     // past the last frame: 0 bytes, and the source is not asked
     asked.length = 0;
     expect(entries(flags, 32, 2)).toEqual([]);
@@ -99,9 +102,15 @@ describe('/proc/kpageflags and /proc/kpagecount', () => {
     expect(f.lseek(0, SEEK.SEEK_END)).toBe(-Errno.EINVAL);
   });
 
-  it('do not exist without a PhysicalPageSource', () => {
+  it('do not exist without a PhysicalPageSource; kpagecgroup not without cgroup inodes (no memory controller)', () => {
     const vfs = new Vfs(new DirsOnly());
     expect(mountProc(vfs, new ProcFs({ processes: { pids: () => [], maps: () => undefined, owner: () => undefined } }))).toBe(0);
     expect(vfs.stat({ fs: vfs.newFsContext(), cred: Credentials.root() }, '/proc/kpageflags', true)).toBe(-Errno.ENOENT);
+    const physicalPages: PhysicalPageSource = { endPfn: 1, flags: () => new BigUint64Array(1), mapCounts: () => new BigUint64Array(1) };
+    const other = new Vfs(new DirsOnly());
+    expect(mountProc(other, new ProcFs({ processes: { pids: () => [], maps: () => undefined, owner: () => undefined }, physicalPages }))).toBe(0);
+    const root = { fs: other.newFsContext(), cred: Credentials.root() };
+    expect(typeof other.stat(root, '/proc/kpagecount', true)).toBe('object');
+    expect(other.stat(root, '/proc/kpagecgroup', true)).toBe(-Errno.ENOENT);
   });
 });

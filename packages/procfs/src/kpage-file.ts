@@ -8,10 +8,10 @@ import { ProcInode } from './proc-inode';
 const ENTRY_BYTES = 8;
 
 /** Which table of physical memory a file shows. */
-type KpageTable = 'flags' | 'count';
+type KpageTable = 'flags' | 'count' | 'cgroup';
 
 /**
- * /proc/kpageflags and /proc/kpagecount (fs/proc/page.c): one 64-bit
+ * /proc/kpageflags, /proc/kpagecount and /proc/kpagecgroup (fs/proc/page.c): one 64-bit
  * little-endian entry per page frame, frame N at offset N * 8, the frame
  * numbers /proc/[pid]/pagemap shows. proc_create gives them S_IRUSR and
  * root's ownership and no check of their own: the mode is the whole
@@ -51,7 +51,7 @@ export class ProcKpageFile extends ProcInode {
         const first = pos / ENTRY_BYTES;
         const count = Math.min(length / ENTRY_BYTES, source.endPfn - first);
         if (count <= 0) return 0;
-        const entries = table === 'flags' ? source.flags(first, count) : source.mapCounts(first, count);
+        const entries = table === 'flags' ? source.flags(first, count) : table === 'count' ? source.mapCounts(first, count) : source.cgroupInodes!(first, count);
         const view = new DataView(dst.buffer, dst.byteOffset + dstOffset, count * ENTRY_BYTES);
         for (let i = 0; i < count; i++) view.setBigUint64(i * ENTRY_BYTES, entries[i]!, true);
         return count * ENTRY_BYTES;

@@ -82,6 +82,7 @@ export class ProcFs implements FileSystem {
     if (physical !== undefined) {
       this.systemFiles.push(['kpagecount', new ProcKpageFile(this, this.allocIno(), this.clock, physical, 'count')]);
       this.systemFiles.push(['kpageflags', new ProcKpageFile(this, this.allocIno(), this.clock, physical, 'flags')]);
+      if (physical.cgroupInodes !== undefined) this.systemFiles.push(['kpagecgroup', new ProcKpageFile(this, this.allocIno(), this.clock, physical, 'cgroup')]);
     }
     const sysctls = options.sysctls ?? [];
     if (sysctls.length > 0) this.systemFiles.push(['sys', procSysTree(this, sysctls)]);
