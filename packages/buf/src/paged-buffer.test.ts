@@ -5,6 +5,7 @@ import {
   FaultyFrameAllocator,
   isFrame,
   PAGE_SIZE,
+  PG,
   type FrameId,
   type NoFrame,
 } from '@tskern/pagealloc';
@@ -365,5 +366,30 @@ describe('PagedBuffer sparse huge sizes', () => {
     b.resize(10);
     expect(b.size).toBe(10);
     b.release();
+  });
+});
+
+describe('page flags', () => {
+  it('a frame the buffer takes gets its page flags; a write dirties the pages it wrote', () => {
+    const alloc = new ArenaFrameAllocator({ frames: 8 });
+    const buf = new PagedBuffer(alloc, { pageFlags: PG.UPTODATE | PG.SWAPBACKED });
+    buf.resize(4 * P);
+    const loaded = must(buf.getOrAllocFrame(0));
+    expect(alloc.pageFlags(loaded)).toBe(PG.UPTODATE | PG.SWAPBACKED);
+    expect(buf.write(P - 1, new Uint8Array(P + 2), 0, P + 2)).toBe(P + 2); // pages 0, 1 and 2
+    for (const p of [0, 1, 2]) expect(alloc.pageFlags(must(buf.frameAt(p)))).toBe(PG.UPTODATE | PG.SWAPBACKED | PG.DIRTY);
+    expect(buf.frameAt(3)).toBe(-1);
+    buf.markClean(1);
+    expect(alloc.pageFlags(must(buf.frameAt(1)))).toBe(PG.UPTODATE | PG.SWAPBACKED);
+    buf.markDirty(3); // a hole stays one
+    expect(buf.frameAt(3)).toBe(-1);
+    expect(alloc.pageFlags(must(alloc.allocate()))).toBe(0); // a frame nobody flagged
+  });
+
+  it('uptodate by default', () => {
+    const alloc = new ArenaFrameAllocator({ frames: 2 });
+    const buf = new PagedBuffer(alloc);
+    buf.resize(P);
+    expect(alloc.pageFlags(must(buf.getOrAllocFrame(0)))).toBe(PG.UPTODATE);
   });
 });

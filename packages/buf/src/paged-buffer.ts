@@ -1,6 +1,6 @@
 import { fileOffset, offsetAdd, type FileOffset } from '@tskern/abi';
 import { invariant } from '@tskern/assert';
-import { copyBytes, NO_FRAME, PAGE_SIZE, type FrameAllocator, type FrameId, type NoFrame } from '@tskern/pagealloc';
+import { copyBytes, NO_FRAME, PAGE_SIZE, PG, type FrameAllocator, type FrameId, type NoFrame } from '@tskern/pagealloc';
 import { ENOSPC } from './errno';
 import { FilePageIndex } from './file-page-index';
 
@@ -60,14 +60,19 @@ export class PagedBuffer {
    * growing size first clears the old EOF page past the old end, as a block
    * file system's pagecache_isize_extended does (hostfs); without it the
    * bytes a mapping stored there become file data, as on tmpfs (ramfs, shmfs).
+   * `pageFlags` are the `PG` flags every frame gets when the buffer takes it
+   * (default PG.UPTODATE: a new page holds the file's bytes, zeros for a
+   * hole; shmem adds PG.SWAPBACKED and PG.LRU).
    */
-  constructor(alloc: FrameAllocator, options: { zeroTailOnGrow?: boolean } = {}) {
+  constructor(alloc: FrameAllocator, options: { zeroTailOnGrow?: boolean; pageFlags?: number } = {}) {
     invariant(alloc.pageSize === PAGE_SIZE, 'PagedBuffer: allocator page size must be PAGE_SIZE');
     this.alloc = alloc;
     this.zeroTailOnGrow = options.zeroTailOnGrow === true;
+    this.pageFlags = options.pageFlags ?? PG.UPTODATE;
   }
 
   private readonly zeroTailOnGrow: boolean;
+  private readonly pageFlags: number;
 
   /** Logical length in bytes. */
   get size(): FileOffset {
@@ -152,6 +157,7 @@ export class PagedBuffer {
         // A page written whole needs no zeroing first.
         f = chunk === PAGE_SIZE ? this.alloc.allocateUninitialized() : this.alloc.allocate();
         if (f === NO_FRAME) break;
+        this.alloc.updatePageFlags(f, this.pageFlags, 0);
         this.pages.put(page, f);
       }
       // Following pages whose frames lie back to back in one array are copied as one run.
@@ -167,6 +173,9 @@ export class PagedBuffer {
     }
     const written = length - left;
     if (written === 0) return -ENOSPC;
+    // Every page written is dirty (write_end's folio_mark_dirty); its owner cleans it after write-back.
+    const lastPage = pageOf(offsetAdd(offset, written - 1));
+    for (let p = pageOf(offset); p <= lastPage; p++) this.markDirty(p);
     const end = typeof offset === 'number' && offset + written <= Number.MAX_SAFE_INTEGER ? offset + written : offsetAdd(offset, written);
     if (end > this.length) this.length = end;
     return written;
@@ -261,8 +270,23 @@ export class PagedBuffer {
     const f = this.pages.get(pageIndex);
     if (f !== NO_FRAME) return f;
     const fresh = this.alloc.allocate();
-    if (fresh !== NO_FRAME) this.pages.put(pageIndex, fresh);
+    if (fresh !== NO_FRAME) {
+      this.alloc.updatePageFlags(fresh, this.pageFlags, 0);
+      this.pages.put(pageIndex, fresh);
+    }
     return fresh;
+  }
+
+  /** Mark resident page `pageIndex` dirty (PG.DIRTY: a write or a store through a mapping); a hole stays one. */
+  markDirty(pageIndex: number): void {
+    const f = this.pages.get(pageIndex);
+    if (f !== NO_FRAME) this.alloc.updatePageFlags(f, PG.DIRTY, 0);
+  }
+
+  /** Clear resident page `pageIndex`'s PG.DIRTY (its owner wrote it back). */
+  markClean(pageIndex: number): void {
+    const f = this.pages.get(pageIndex);
+    if (f !== NO_FRAME) this.alloc.updatePageFlags(f, 0, PG.DIRTY);
   }
 
   /**

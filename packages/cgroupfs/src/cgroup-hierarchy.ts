@@ -203,6 +203,11 @@ export class CgroupHierarchy implements MemoryCharger {
     }
   }
 
+  /** The inode number of the group `frame` is charged to, 0 for none (page_cgroup_ino, what /proc/kpagecgroup reads). */
+  chargedGroupIno(frame: number): number {
+    return this.charges.get(frame)?.group.ino ?? 0;
+  }
+
   /** Whether `frame` carries a charge (the frame allocator asks before each free). */
   isCharged(frame: number): boolean {
     return this.charges.has(frame);

@@ -52,6 +52,19 @@ describe('memory charging', () => {
     expect(hierarchy.root.memory.usage).toBe(0);
   });
 
+  it('names the group a frame is charged to by its inode (kpagecgroup), 0 once uncharged', () => {
+    const { hierarchy, spawn, group } = setup();
+    const as = spawn(10);
+    expect(hierarchy.moveProcess(group, 10, undefined)).toBe(0);
+    const a = mmap(as, 0, K, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, null, 0);
+    expect(fill(as, a, K, 1)).toBe(0);
+    const frame = as.pt.frame(a / K);
+    expect(hierarchy.chargedGroupIno(frame)).toBe(group.ino);
+    expect(group.ino).not.toBe(hierarchy.root.ino);
+    expect(munmap(as, a, K)).toBe(0);
+    expect(hierarchy.chargedGroupIno(frame)).toBe(0);
+  });
+
   it('reclaims MAP_DROPPABLE pages at memory.max before anything else', () => {
     const { hierarchy, spawn, group } = setup();
     const as = spawn(10);

@@ -30,6 +30,8 @@ export interface HostStatfs {
   readonly availableBlocks: number;
   readonly files: number;
   readonly freeFiles: number;
+  /** The host file system's magic number (f_type), when the host says it. */
+  readonly hostMagic?: number;
 }
 
 /**

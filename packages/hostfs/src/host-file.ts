@@ -8,7 +8,6 @@ import { HostInode } from './host-inode';
 import { openHostFile } from './open-host-file';
 import { PageCache } from './page-cache';
 import type { PageIo } from './page-io';
-import { WritableRanges } from './writable-ranges';
 
 function pageUp(n: number): number {
   return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
@@ -23,7 +22,9 @@ function pageUp(n: number): number {
  * - **Active while open**: the first open opens a host handle and starts an
  *   empty cache sized from the host; pages are read from the host one at a
  *   time on read, partial write and translate.
- * - **Dirty pages** (write(2), stores through shared mappings) reach the host
+ * - **Dirty pages** (write(2), stores through shared mappings: a write-notify
+ *   object, so a shared mapping maps a page read-only until its first store
+ *   faults and `translate(offset, true)` marks it dirty) reach the host
  *   on fsync, msync (`writeback`), the last close/unmap and HostFs.sync. A
  *   failing host answers its errno (EIO) and the pages stay dirty; a later
  *   flush writes them. After a clean last close the cache is dropped, so the
@@ -38,7 +39,11 @@ export class HostFile extends HostInode implements Mappable {
   private handle = -1;
   private handleWritable = false;
   private readonly rmap = new MappingSet();
-  private readonly writers = new WritableRanges();
+  /**
+   * Shared mappings tell of each clean page's first store (vma_wants_writenotify,
+   * as a disk file system's), so the dirty pages are exactly the stored ones.
+   */
+  readonly writeNotify = true;
   /** Host I/O on the current handle, for the page cache. */
   private readonly io: PageIo = {
     pread: (dst, dstOffset, length, position) => this.fs.backend.pread(this.handle, dst, dstOffset, length, position),
@@ -222,13 +227,16 @@ export class HostFile extends HostInode implements Mappable {
   /**
    * Write pages [fromPage, toPage) back and make the host flush them. If the
    * host's fsync fails the pages written are dirty again: they may not be on
-   * stable storage.
+   * stable storage. Pages written are clean: their mappings are
+   * write-protected (page_mkclean), so the next store through one faults and
+   * dirties them again.
    */
   private sync(fromPage: number, toPage: number, datasync: boolean): Status {
     if (this.fs.backend.refuseReentry()) return err(Errno.EIO);
     const cache = this.cache;
     if (cache === null || this.unlinked) return 0;
-    const r = cache.flush(fromPage, toPage, this.io, (p) => this.writers.covers(p));
+    const r = cache.flush(fromPage, toPage, this.io);
+    if (this.rmap.size !== 0) for (const p of r.written) this.rmap.writeProtect(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
     if (isError(r.error)) return r.error;
     const e = this.fs.backend.fsync(this.handle, datasync);
     if (isError(e)) {
@@ -280,18 +288,12 @@ export class HostFile extends HostInode implements Mappable {
   addMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
     this.fs.backend.refuseReentry(); // cannot be refused, but the interrupted call fails
     this.rmap.add(space, start, end, offset, writable);
-    if (writable) this.writers.add(offset, end - start);
   }
 
   removeMapping(space: MappingSpace, start: number, end: number, offset: number, writable: boolean): void {
     this.fs.backend.refuseReentry(); // cannot be refused, but the interrupted call fails
     const found = this.rmap.remove(space, start, end, offset, writable);
     invariant(found, 'removeMapping without a matching addMapping');
-    if (writable) {
-      this.writers.remove(offset, end - start);
-      // The mapping may have stored to any page it saw.
-      this.cache?.markResidentDirty(offset / PAGE_SIZE, (offset + end - start) / PAGE_SIZE);
-    }
   }
 
   /**

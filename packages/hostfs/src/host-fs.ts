@@ -3,6 +3,7 @@ import { invariant } from '@tskern/assert';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { allocAnonDeviceId, isDir, type DirEntry, type FileSystem, type FsStatistics, type Inode, type NewInode } from '@tskern/vfs';
 import type { HostBackend, HostStat } from './host-backend';
+import { hostDirectIoAlignment } from './host-direct-io';
 import { GuardedHostBackend } from './guarded-host-backend';
 import { HostDirectory } from './host-directory';
 import { HostFile } from './host-file';
@@ -202,7 +203,23 @@ export class HostFs implements FileSystem {
     if (typeof s === 'number') {
       return { magic: FS_MAGIC.HOSTFS_SUPER_MAGIC, blockSize: PAGE_SIZE, blocks: 0, freeBlocks: 0, availableBlocks: 0, files: 0, freeFiles: 0, nameMax: NAME_MAX };
     }
-    return { magic: FS_MAGIC.HOSTFS_SUPER_MAGIC, ...s, nameMax: NAME_MAX };
+    const { blockSize, blocks, freeBlocks, availableBlocks, files, freeFiles } = s;
+    return { magic: FS_MAGIC.HOSTFS_SUPER_MAGIC, blockSize, blocks, freeBlocks, availableBlocks, files, freeFiles, nameMax: NAME_MAX };
+  }
+
+  private directIo: number | undefined | null = null;
+
+  /**
+   * O_DIRECT as the host's file system answers it (its f_type, asked once):
+   * tmpfs takes any step (Linux 6.6 on), ramfs, procfs and sysfs have no
+   * direct I/O (EINVAL), and a block file system wants its device's logical
+   * block size, which the host does not tell through Node: 512, what this
+   * project's hosts' disks use (a 4096-byte-sector disk would refuse
+   * 512-byte steps the guest is allowed). A backend without statfs: none.
+   */
+  get directIoAlignment(): number | undefined {
+    if (this.directIo === null) this.directIo = hostDirectIoAlignment(this.backend.statfs());
+    return this.directIo;
   }
 
   root(): Inode {

@@ -82,3 +82,27 @@ describe('hostfs statfs', () => {
     }
   });
 });
+
+describe('hostfs direct I/O follows the host file system (its f_type)', () => {
+  const figures = (hostMagic?: number): HostStatfs => ({ blockSize: 4096, blocks: 1, freeBlocks: 1, availableBlocks: 1, files: 1, freeFiles: 1, ...(hostMagic === undefined ? {} : { hostMagic }) });
+
+  it('tmpfs: any step; ramfs, procfs, sysfs: none; a block file system: 512-byte steps; no answer: none', () => {
+    const cases: [HostStatfs | number, number | undefined][] = [
+      [figures(FS_MAGIC.TMPFS_MAGIC), 1],
+      [figures(FS_MAGIC.RAMFS_MAGIC), undefined],
+      [figures(FS_MAGIC.PROC_SUPER_MAGIC), undefined],
+      [figures(0xef53), 512], // ext2/3/4
+      [figures(), undefined],
+      [-Errno.ENOSYS, undefined],
+    ];
+    for (const [answer, want] of cases) expect(mount((b) => new FiguresHost(b, () => answer)).directIoAlignment).toBe(want);
+  });
+
+  it("the Node backend tells the host's f_type", () => {
+    const fs = mount();
+    const s = fs.backend.statfs();
+    expect(typeof s === 'number' ? s : s.hostMagic).toBe(Number(nodeFs.statfsSync(dirs[0]!).type));
+    // the figures statfs(2) reports keep hostfs's own magic
+    expect(fs.statfs().magic).toBe(FS_MAGIC.HOSTFS_SUPER_MAGIC);
+  });
+});

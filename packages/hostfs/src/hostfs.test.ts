@@ -4,7 +4,7 @@ import * as nodePath from 'node:path';
 import { Errno, MAP, MS, O, PAGE_SIZE, PROT, S, SEEK, Signal } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
 import { AddressSpace, load, memoryOptions, mmap, msync, munmap, standaloneSharedAnonymous, store } from '@tskern/mman';
-import { ArenaFrameAllocator, assertNoFramesInUse } from '@tskern/pagealloc';
+import { ArenaFrameAllocator, assertNoFramesInUse, isFrame, PG } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,6 +114,46 @@ describe('hostfs files through the VFS', () => {
 });
 
 describe('hostfs mappings', () => {
+  it('PG.DIRTY marks the pages write-back has still to store, as /proc/kpageflags shows them', () => {
+    const { vfs, root, space, frames } = setup();
+    const f = ok(vfs.open(root, '/mnt/d', O.O_RDWR | O.O_CREAT, 0o644));
+    expect(write(f, 'AAAAAAAAAA')).toBe(10);
+    const file = f.inode as HostFile;
+    const flagsAt = (offset: number): number => {
+      const frame = file.translate(offset, false);
+      if (!isFrame(frame)) throw new Error(`test: no frame (${frame})`);
+      return frames.pageFlags(frame);
+    };
+    expect(flagsAt(0)).toBe(PG.UPTODATE | PG.LRU | PG.DIRTY);
+    expect(f.fsync(false)).toBe(0);
+    expect(flagsAt(0)).toBe(PG.UPTODATE | PG.LRU);
+    // msync04: a store through a shared mapping dirties the page, msync(MS_SYNC) cleans it
+    const as = space();
+    const addr = mmap(as, 0, P, PROT.PROT_READ | PROT.PROT_WRITE, MAP.MAP_SHARED, ok(f.mmapSource()), 0);
+    expect(store(as, addr + 8, encodeText('B'), 0, 1)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(PG.DIRTY);
+    expect(msync(as, addr, P, MS.MS_SYNC)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(0);
+    expect(as.pt.flags(addr / P)).not.toBe(0); // still mapped (page_mkclean write-protects, as pagemap shows on Linux)
+    // write-notify: a load maps the clean page read-only, so a later store still faults and dirties it
+    const got = new Uint8Array(1);
+    expect(load(as, addr, got, 0, 1)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(0);
+    expect(store(as, addr + 1, encodeText('C'), 0, 1)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(PG.DIRTY);
+    expect(msync(as, addr, P, MS.MS_SYNC)).toBe(0);
+    expect(store(as, addr + 2, encodeText('D'), 0, 1)).toBe(0); // cleaned pages are write-protected again
+    expect(flagsAt(0) & PG.DIRTY).toBe(PG.DIRTY);
+    expect(msync(as, addr, P, MS.MS_SYNC)).toBe(0);
+    file.checkInvariants();
+    // an unmap of a clean page leaves it clean (nothing to guess: every store was seen)
+    expect(load(as, addr, got, 0, 1)).toBe(0);
+    expect(munmap(as, addr, P)).toBe(0);
+    expect(flagsAt(0) & PG.DIRTY).toBe(0);
+    expect(readAll(f, 0, 10)).toBe('ACDAAAAABA');
+    f.decRef();
+  });
+
   it("a mapping's store reaches the host file after msync(MS_SYNC)", () => {
     const { vfs, root, hostFile, onHost, space, frames } = setup();
     nodeFs.writeFileSync(hostFile('m'), 'x'.repeat(2 * P));

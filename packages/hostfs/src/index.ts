@@ -15,5 +15,4 @@ export * from './host-symlink';
 export * from './host-file';
 export * from './page-cache';
 export * from './page-io';
-export * from './writable-ranges';
 export * from './mount-host';

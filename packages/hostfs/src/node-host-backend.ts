@@ -48,6 +48,7 @@ function toHostStatfs(s: fs.BigIntStatsFs): HostStatfs {
     availableBlocks: n(s.bavail),
     files: n(s.files),
     freeFiles: n(s.ffree),
+    hostMagic: Number(s.type),
   };
 }
 

@@ -1,7 +1,7 @@
 import { err, Errno, isError, PAGE_SIZE, type NegErrno } from '@tskern/abi';
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
-import { NO_FRAME, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
+import { NO_FRAME, PG, type FrameAllocator, type FrameId } from '@tskern/pagealloc';
 import type { PageIo } from './page-io';
 
 /** What a flush did: the error that stopped it (0 for none) and the pages it wrote. */
@@ -22,6 +22,11 @@ export interface FlushResult {
  * Dirty pages stay dirty until a write of them succeeds: a failing host
  * keeps them in memory for the next flush (Linux instead drops them after
  * reporting the error once; tskern never loses the data).
+ *
+ * The dirty set and the frames' PG.DIRTY agree (what /proc/kpageflags
+ * reports as KPF_DIRTY: set when a page is written or stored to, cleared
+ * when its write-back succeeded, as folio_clear_dirty_for_io). Cached pages
+ * are PG.UPTODATE and PG.LRU, as a page cache's folios once read.
  */
 export class PageCache {
   private readonly data: PagedBuffer;
@@ -32,7 +37,7 @@ export class PageCache {
     size: number,
   ) {
     // A host file behaves as a block file system's: growing clears the old EOF page's tail.
-    this.data = new PagedBuffer(frames, { zeroTailOnGrow: true });
+    this.data = new PagedBuffer(frames, { zeroTailOnGrow: true, pageFlags: PG.UPTODATE | PG.LRU });
     this.data.resize(size);
   }
 
@@ -134,21 +139,22 @@ export class PageCache {
     }
     const n = this.data.write(pos, src, srcOffset, length);
     if (n < 0) return -Errno.ENOMEM; // PagedBuffer's -ENOSPC: no frame for the first page
+    // PagedBuffer.write set the frames' PG.DIRTY.
     for (let p = first; p <= Math.floor((pos + n - 1) / PAGE_SIZE); p++) this.dirty.add(p);
     return n;
   }
 
-  /** Mark resident pages dirty (a store through a mapping, or maybe one). */
-  markDirty(pages: Iterable<number>): void {
-    for (const p of pages) if (this.isResident(p)) this.dirty.add(p);
+  /** Page `p` (resident) is dirty: in the set and PG.DIRTY. */
+  private setDirty(p: number): void {
+    this.dirty.add(p);
+    this.data.markDirty(p);
   }
 
-  /** Mark every resident page of [fromPage, toPage) dirty (a writable shared mapping of them went away). */
-  markResidentDirty(fromPage: number, toPage: number): void {
-    this.data.forEachResident((p) => {
-      if (p >= fromPage && p < toPage) this.dirty.add(p);
-    });
+  /** Mark resident pages dirty (a store through a mapping, or maybe one). */
+  markDirty(pages: Iterable<number>): void {
+    for (const p of pages) if (this.isResident(p)) this.setDirty(p);
   }
+
 
   /**
    * Set the size (the host file was truncated to it already): shrinking frees
@@ -161,21 +167,21 @@ export class PageCache {
   }
 
   /**
-   * Write the dirty pages of [fromPage, toPage), and the resident pages there
-   * for which `alsoWrite` says so (pages writable mappings may have stored
-   * to), in page order, each up to the file size. Stops at the first host
-   * error; pages written are clean, the rest stay dirty.
+   * Write the dirty pages of [fromPage, toPage) in page order, each up to
+   * the file size. Stops at the first host error; pages written are clean,
+   * the rest stay dirty.
    */
-  flush(fromPage: number, toPage: number, io: PageIo, alsoWrite: (page: number) => boolean = () => false): FlushResult {
+  flush(fromPage: number, toPage: number, io: PageIo): FlushResult {
     const pages: [number, FrameId][] = [];
     this.data.forEachResident((p, frame) => {
-      if (p >= fromPage && p < toPage && (this.dirty.has(p) || alsoWrite(p))) pages.push([p, frame]);
+      if (p >= fromPage && p < toPage && this.dirty.has(p)) pages.push([p, frame]);
     });
     const written: number[] = [];
     for (const [p, frame] of pages) {
       const error = this.writePage(p, frame, io);
       if (error < 0) return { error, written };
       this.dirty.delete(p);
+      this.data.markClean(p);
       written.push(p);
     }
     return { error: 0, written };
@@ -207,6 +213,9 @@ export class PageCache {
     checkInvariants(() => {
       this.data.checkInvariants();
       for (const p of this.dirty) invariant(this.isResident(p) && p < this.data.pageCount, () => `dirty page ${p} not resident`);
+      this.data.forEachResident((p, frame) => {
+        invariant(((this.frames.pageFlags(frame) & PG.DIRTY) !== 0) === this.dirty.has(p), () => `page ${p}: PG.DIRTY disagrees with the dirty set`);
+      });
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Errno, O, SHM_DIR, Signal, type FaultResult } from '@tskern/abi';
 import { FileMappingRegistry } from '@tskern/file-mapping';
-import { load, store, fill, formatMaps, memoryReport, pagemapSource, lockedBytes, residentBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
+import { load, store, fill, formatMaps, memoryReport, pagemapSource, physicalPageSource, lockedBytes, residentBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, formatMountinfo, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
 import { extFileSystemTypes } from '@tskern/extfs';
@@ -131,6 +131,16 @@ export class Kernel implements KernelHost {
       processes: this.processDirectory(), system: this.systemFigures(), sysctls: kernelSysctls({
         coreDump: () => coreDumpSettingsOf(this.tasks), memory: () => this.memory.tunables, system: () => this.system, ipc: () => this.ipc, tasks: () => this.tasks,
       }),
+      // /proc/kpageflags and kpagecount: the frames, and every live address space that may map them.
+      physicalPages: physicalPageSource(
+        frames,
+        () => {
+          const spaces = new Set<AddressSpace>();
+          for (const t of this.tasks.tasks()) if (t.alive) spaces.add(t.mm);
+          return spaces;
+        },
+        (frame) => this.cgroups.hierarchy.chargedGroupIno(frame),
+      ),
     });
     const procMounted = mountProc(this.vfs, proc);
     if (procMounted < 0) throw new Error(`tskern: cannot mount /proc (${procMounted})`);

@@ -11,5 +11,6 @@ export * from './mapping-set';
 export * from './mapping-identity';
 export * from './mmap-source';
 export * from './memory-report';
+export * from './physical-pages';
 export * from './user-fault';
 export * from './memory-charge';

@@ -62,6 +62,19 @@ export interface Mappable {
   isResident(offset: number): boolean;
 
   /**
+   * The object wants to hear of the first store to each clean page
+   * (vma_wants_writenotify: a file system with page_mkwrite or dirty
+   * accounting, as a disk file system): a shared mapping maps a page it
+   * loads read-only, so the first store faults and calls `translate(offset,
+   * true)`, which marks the page dirty. After writing pages back the object
+   * write-protects them again (`MappingSet.writeProtect`, page_mkclean), so
+   * the next store faults again.
+   * Absent: stores after a read fault go unseen (ramfs and shmem, whose
+   * pages Linux maps writable at once too).
+   */
+  readonly writeNotify?: boolean;
+
+  /**
    * The object's size in bytes (pages wholly past it give SIGBUS): exact, a
    * bigint past 2^53 (a tmpfs file grows to 2^63 - 1).
    */

@@ -37,6 +37,22 @@ describe('MappingSet', () => {
     expect(rmap.size).toBe(0);
   });
 
+  it('write-protects the writable mappings of a range (page_mkclean), falling back to invalidation for a space that cannot', () => {
+    const rmap = new MappingSet();
+    const plain = new RecordingSpace();
+    const protects: string[] = [];
+    const protecting = Object.assign(new RecordingSpace(), { writeProtect: (start: number, end: number) => void protects.push(`${start}-${end}`) });
+    const reader = new RecordingSpace();
+    rmap.add(plain, 10 * P, 14 * P, 0, true); // object pages 0..3 at 10..13
+    rmap.add(protecting, 20 * P, 22 * P, 2 * P, true); // object pages 2..3 at 20..21
+    rmap.add(reader, 0, 4 * P, 0, false);
+    rmap.writeProtect(P, 3 * P); // object pages 1..2
+    expect(plain.calls).toEqual([`${11 * P}-${13 * P}`]);
+    expect(protects).toEqual([`${20 * P}-${21 * P}`]);
+    expect(protecting.calls).toEqual([]);
+    expect(reader.calls).toEqual([]);
+  });
+
   it('takes thousands of one-page mappings of one space and gives them all back, one by one in either order or all at once', () => {
     // Correctness only (speed belongs to the bench's teardown case); one
     // expect per phase, not per call, so the test stays light on a loaded machine.

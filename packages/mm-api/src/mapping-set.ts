@@ -114,4 +114,26 @@ export class MappingSet {
       r.space.invalidate(r.start + (lo - r.offset), r.start + (hi - r.offset), evenCows);
     }
   }
+
+  /**
+   * page_mkclean over file bytes [from, to): every writable mapping's entries
+   * there become read-only and clean (MappingSpace.writeProtect, or an
+   * invalidation for a space without it), so the next store through any of
+   * them faults. Read-only mappings have nothing to protect.
+   */
+  writeProtect(from: number, to: number): void {
+    // Collect first, as invalidate does: a space may deregister meanwhile.
+    const affected: Registration[] = [];
+    for (const regs of this.bySpace.values()) {
+      for (const list of regs.byStart.values()) {
+        for (const r of list) if (r.writable && Math.max(from, r.offset) < Math.min(to, r.offset + (r.end - r.start))) affected.push(r);
+      }
+    }
+    for (const r of affected) {
+      const start = r.start + (Math.max(from, r.offset) - r.offset);
+      const end = r.start + (Math.min(to, r.offset + (r.end - r.start)) - r.offset);
+      if (r.space.writeProtect !== undefined) r.space.writeProtect(start, end);
+      else r.space.invalidate(start, end, false);
+    }
+  }
 }

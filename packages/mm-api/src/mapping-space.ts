@@ -12,4 +12,11 @@ export interface MappingSpace {
    * even_cows = 1).
    */
   invalidate(start: number, end: number, invalidatePrivate: boolean): void;
+  /**
+   * page_mkclean: make the shared entries of [start, end) (the object's
+   * pages, not private copies) read-only and clean, keeping them present,
+   * so the next store faults and tells the object (Mappable.writeNotify).
+   * Absent: the object invalidates instead (the next access faults).
+   */
+  writeProtect?(start: number, end: number): void;
 }

@@ -8,7 +8,7 @@ import type { ProgramBreak } from './program-break';
 import { dropGuards } from './guard';
 import { GuardRanges } from './guard-ranges';
 import { PageTable } from './page-table';
-import { PTE_ANON, PTE_COW, PTE_EXEC, PTE_PRESENT, PTE_READ, PTE_WRITE } from './pte';
+import { PTE_ANON, PTE_CLEAN, PTE_COW, PTE_EXEC, PTE_KIND, PTE_READ, PTE_WRITE } from './pte';
 import { AnonVma, anonCompatible, canMerge, Vma } from './vma';
 import { PROT_EXEC_BIT, PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
 
@@ -243,7 +243,7 @@ export class AddressSpace implements MappingSpace {
   accessBits(vma: Vma, pteFlags: number): number {
     let bits = 0;
     if ((vma.prot & PROT_READ_MASK) !== 0) bits |= PTE_READ;
-    if ((vma.prot & PROT_WRITE_BIT) !== 0 && (pteFlags & PTE_COW) === 0) bits |= PTE_WRITE;
+    if ((vma.prot & PROT_WRITE_BIT) !== 0 && (pteFlags & (PTE_COW | PTE_CLEAN)) === 0) bits |= PTE_WRITE;
     if ((vma.prot & PROT_EXEC_BIT) !== 0) bits |= PTE_EXEC;
     return bits;
   }
@@ -252,7 +252,7 @@ export class AddressSpace implements MappingSpace {
   reprotect(start: number, end: number, vma: Vma): void {
     const pt = this.pt;
     pt.forEachPresent(start / PAGE_SIZE, end / PAGE_SIZE, (page, _frame, flags) => {
-      const keep = flags & (PTE_PRESENT | PTE_ANON | PTE_COW);
+      const keep = flags & PTE_KIND;
       pt.setFlags(page, keep | this.accessBits(vma, keep));
     });
   }
@@ -272,6 +272,23 @@ export class AddressSpace implements MappingSpace {
       pt.clear(page);
       frames.decRef(frame);
     });
+  }
+
+  /**
+   * page_mkclean for a write-notify object: its pages in [start, end) (not
+   * private copies) stay mapped but become clean and read-only (PTE_CLEAN),
+   * so the next store faults and the object hears of it again.
+   */
+  writeProtect(start: number, end: number): void {
+    const pt = this.pt;
+    for (const seg of this.vmas.segmentsIn(start, end)) {
+      const vma = seg.value;
+      pt.forEachPresent(Math.max(start, seg.start) / PAGE_SIZE, Math.min(end, seg.end) / PAGE_SIZE, (page, _frame, flags) => {
+        if ((flags & PTE_ANON) !== 0) return;
+        const kind = (flags & PTE_KIND) | PTE_CLEAN;
+        pt.setFlags(page, kind | this.accessBits(vma, kind));
+      });
+    }
   }
 
   /** Whole-structure invariants (tests switch these on). */

@@ -3,9 +3,10 @@ import { isFrame, NO_FRAME } from '@tskern/pagealloc';
 import type { ChargeKind, UserFaultWait } from '@tskern/mm-api';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
+import { markAnonPage } from './anon-page';
 import { VM_GROWSDOWN, type Vma } from './vma';
 import { PROT_EXEC_BIT, PROT_READ_MASK, PROT_WRITE_BIT } from './prot';
-import { PTE_ANON, PTE_COW, PTE_PRESENT, PTE_WRITE } from './pte';
+import { PTE_ANON, PTE_CLEAN, PTE_COW, PTE_KIND, PTE_PRESENT, PTE_WRITE } from './pte';
 
 /** stack_guard_gap: 256 pages kept free below a growing stack (mm/mmap.c). */
 const STACK_GUARD_GAP = 256 * PAGE_SIZE;
@@ -105,7 +106,21 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   if (flags !== 0) {
     // Present but not writable under a writable VMA: copy-on-write (mm/memory.c:do_wp_page).
     if (!write || (flags & PTE_WRITE) !== 0) {
-      pt.setFlags(page, (flags & (PTE_PRESENT | PTE_ANON | PTE_COW)) | as.accessBits(vma, flags));
+      pt.setFlags(page, (flags & PTE_KIND) | as.accessBits(vma, flags));
+      return FAULT_OK;
+    }
+    if ((flags & PTE_CLEAN) !== 0 && vma.backing !== null) {
+      // wp_page_shared: the first store to a clean page of a write-notify object tells it
+      // (page_mkwrite; it marks the page dirty), then the entry becomes writable.
+      const frame = vma.backing.mappable.translate(vma.objectOffset(seg.start, addr), true);
+      if (!isFrame(frame)) return Signal.SIGBUS;
+      if (frame !== pt.frame(page)) {
+        frames.incRef(frame);
+        frames.decRef(pt.frame(page));
+        pt.set(page, frame, PTE_PRESENT | as.accessBits(vma, 0));
+        return chargeMapped(as, page, frame, 'file');
+      }
+      pt.setFlags(page, PTE_PRESENT | as.accessBits(vma, 0));
       return FAULT_OK;
     }
     as.ensureAnon(seg);
@@ -119,6 +134,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     const copy = frames.allocateUninitialized();
     if (copy === NO_FRAME) return Signal.SIGBUS;
     frames.copy(frame, copy);
+    markAnonPage(frames, copy);
     frames.decRef(frame);
     pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
     return chargeMapped(as, page, copy, 'anon'); // wp_page_copy charges the copy
@@ -140,6 +156,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     // faults, which is when the VMA gets its anonymous memory identity.
     const frame = frames.allocate();
     if (frame === NO_FRAME) return Signal.SIGBUS;
+    markAnonPage(frames, frame);
     if (write) as.ensureAnon(seg);
     const pteFlags = write ? PTE_PRESENT | PTE_ANON : PTE_PRESENT | PTE_ANON | PTE_COW;
     pt.set(page, frame, pteFlags | as.accessBits(vma, pteFlags));
@@ -158,7 +175,9 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
     const frame = backing.mappable.translate(offset, write);
     if (!isFrame(frame)) return Signal.SIGBUS; // past EOF or no memory: both SIGBUS
     frames.incRef(frame);
-    pt.set(page, frame, PTE_PRESENT | as.accessBits(vma, 0));
+    // A load of a write-notify object's page maps it clean: read-only until a store faults.
+    const clean = !write && backing.mappable.writeNotify === true ? PTE_CLEAN : 0;
+    pt.set(page, frame, PTE_PRESENT | clean | as.accessBits(vma, clean));
     // A cache page is charged to the group that brought it in (filemap_add_folio); the charger skips charged ones.
     return chargeMapped(as, page, frame, 'file');
   }
@@ -175,6 +194,7 @@ function resolveFault(as: AddressSpace, page: number, write: boolean, execute: b
   const copy = frames.allocateUninitialized();
   if (copy === NO_FRAME) return Signal.SIGBUS;
   frames.copy(frame, copy);
+  markAnonPage(frames, copy);
   pt.set(page, copy, PTE_PRESENT | PTE_ANON | as.accessBits(vma, PTE_ANON));
   return chargeMapped(as, page, copy, 'anon');
 }

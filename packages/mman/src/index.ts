@@ -17,6 +17,7 @@ export { forkAddressSpace } from './fork';
 export { formatMaps } from './maps';
 export { memoryReport } from './smaps';
 export { pagemapEntries, pagemapSource } from './pagemap';
+export { physicalPageSource } from './physical-pages';
 export { mapStack } from './stack';
 export { handleFault, handleUserFault } from './fault';
 export { futexKeyOf } from './futex-key';

@@ -4,7 +4,7 @@ import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
 import { unmappedArea } from './placement';
 import { moveGuards } from './guard';
-import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
+import { PTE_KIND } from './pte';
 import { mlockFutureOk } from './locked-memory';
 import { isDataMapping, mayExpandVm } from './address-space-limit';
 import { UNLIMITED_MEMORY, type MemoryLimits } from './memory-limits';
@@ -225,7 +225,7 @@ function moveVma(as: AddressSpace, seg: Segment<Vma>, addr: number, oldLen: numb
     pt.clear(page);
   });
   for (let i = 0; i < entries.length; i += 3) {
-    const flagsOfPage = entries[i + 2]! & (PTE_PRESENT | PTE_ANON | PTE_COW);
+    const flagsOfPage = entries[i + 2]! & PTE_KIND;
     const frame = entries[i + 1]! as FrameId; // pushed from forEachPresent above
     pt.set(entries[i]! + delta, frame, flagsOfPage | as.accessBits(moved, flagsOfPage));
   }

@@ -1,5 +1,5 @@
 import { MAP, MADV, PROT } from '@tskern/abi';
-import { PM_FILE, PM_GUARD_REGION, PM_MMAP_EXCLUSIVE, PM_PFN_MASK, PM_PRESENT, PM_SWAP } from '@tskern/mm-api';
+import { FIRST_PFN, PM_FILE, PM_GUARD_REGION, PM_MMAP_EXCLUSIVE, PM_PFN_MASK, PM_PRESENT, PM_SWAP } from '@tskern/mm-api';
 import { describe, expect, it } from 'vitest';
 import { forkAddressSpace } from './fork';
 import { madvise } from './madvise';
@@ -46,7 +46,7 @@ describe('pagemapEntries', () => {
     const as = space();
     const a = mmap(as, 0, K, RW, PRIV, null, 0);
     expect(poke(as, a, 'x')).toBe(0);
-    const frame = BigInt(as.pt.frame(a / K));
+    const frame = BigInt(FIRST_PFN + as.pt.frame(a / K));
     const withPfn = pagemapEntries(as, a / K, 1, true)[0]!;
     expect(withPfn & PM_PFN_MASK).toBe(frame);
     expect(withPfn & FLAGS).toBe(PM_PRESENT | PM_MMAP_EXCLUSIVE);

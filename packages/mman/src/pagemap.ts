@@ -1,5 +1,5 @@
 import { PAGE_SIZE } from '@tskern/abi';
-import { PM_FILE, PM_GUARD_REGION, PM_MMAP_EXCLUSIVE, PM_PRESENT, PM_SWAP, type PagemapSource } from '@tskern/mm-api';
+import { FIRST_PFN, PM_FILE, PM_GUARD_REGION, PM_MMAP_EXCLUSIVE, PM_PRESENT, PM_SWAP, type PagemapSource } from '@tskern/mm-api';
 import type { AddressSpace } from './address-space';
 import { PTE_ANON } from './pte';
 import { isZeroFillPage } from './zero-page';
@@ -20,7 +20,7 @@ const GUARD_MARKER_FRAME = 0x9fn;
  * PM_PRESENT with its frame number, PM_FILE unless it is a private anonymous
  * page (or stands for the zero page, isZeroFillPage), and PM_MMAP_EXCLUSIVE when no other entry maps its frame (the
  * frame's references less the page cache's own, for an object's page); a
- * guard marker is PM_SWAP | PM_GUARD_REGION. Frame numbers and the marker's
+ * guard marker is PM_SWAP | PM_GUARD_REGION. Frame numbers (FIRST_PFN + frame) and the marker's
  * swap bits only with `showPfn`.
  */
 export function pagemapEntries(as: AddressSpace, firstPage: number, count: number, showPfn: boolean): BigUint64Array {
@@ -35,7 +35,7 @@ export function pagemapEntries(as: AddressSpace, firstPage: number, count: numbe
     const to = Math.min(end, seg.end / PAGE_SIZE);
     as.pt.forEachPresent(from, to, (page, frame, flags) => {
       let e = PM_PRESENT;
-      if (showPfn) e |= BigInt(frame);
+      if (showPfn) e |= BigInt(FIRST_PFN + frame);
       // The zero page is no "normal page": present, neither file nor exclusive.
       if (!isZeroFillPage(vma, flags)) {
         const anon = (flags & PTE_ANON) !== 0;

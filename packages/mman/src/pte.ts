@@ -25,3 +25,12 @@ export const PTE_COW = 16;
  * without it is SIGSEGV/SEGV_ACCERR (arch/riscv/mm/fault.c:access_error).
  */
 export const PTE_EXEC = 32;
+/**
+ * A clean page of a write-notify object (Mappable.writeNotify) in a shared
+ * mapping: stores are withheld until a write fault has told the object,
+ * which marks the page dirty (do_shared_fault/wp_page_shared with
+ * page_mkwrite). Cleared by that fault.
+ */
+export const PTE_CLEAN = 64;
+/** The flags that say what an entry is, beside the access bits recomputed from the VMA. */
+export const PTE_KIND = PTE_PRESENT | PTE_ANON | PTE_COW | PTE_CLEAN;

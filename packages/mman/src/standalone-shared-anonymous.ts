@@ -4,7 +4,7 @@ import {
   MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type TranslateResult, type MappingIdentity, type MappingSpace,
   type MmapSource, type SharedAnonymousFactory,
 } from '@tskern/mm-api';
-import { NO_FRAME, type FrameAllocator } from '@tskern/pagealloc';
+import { NO_FRAME, PG, type FrameAllocator } from '@tskern/pagealloc';
 
 /**
  * A standalone shared anonymous object: a paged buffer of the mapping's size
@@ -23,7 +23,8 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     size: number,
     private readonly ino: number,
   ) {
-    this.data = new PagedBuffer(frames);
+    // Shared anonymous memory is shmem: swap-backed pages on an LRU list (shmem_zero_setup).
+    this.data = new PagedBuffer(frames, { pageFlags: PG.UPTODATE | PG.SWAPBACKED | PG.LRU });
     this.data.resize(size);
   }
 
@@ -39,10 +40,13 @@ class SharedAnonymousObject implements Mappable, MappingIdentity {
     this.mappings.removeSpace(space);
   }
 
-  translate(offset: number): TranslateResult {
+  translate(offset: number, write: boolean): TranslateResult {
     if (offset >= this.data.size) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
-    return frame === NO_FRAME ? TRANSLATE_NOMEM : frame;
+    if (frame === NO_FRAME) return TRANSLATE_NOMEM;
+    // A store faults the page in dirty (fault_dirty_shared_page), a load clean.
+    if (write) this.data.markDirty(offset / PAGE_SIZE);
+    return frame;
   }
 
   isResident(offset: number): boolean {

@@ -2,6 +2,7 @@ import { Errno, PAGE_SIZE } from '@tskern/abi';
 import { isFrame, NO_FRAME } from '@tskern/pagealloc';
 import type { Segment } from '@tskern/rangemap';
 import type { AddressSpace } from './address-space';
+import { markAnonPage } from './anon-page';
 import { PTE_ANON, PTE_COW, PTE_PRESENT } from './pte';
 import { canUserfault } from './userfault-range';
 import type { Vma } from './vma';
@@ -62,6 +63,7 @@ function fillPage(as: AddressSpace, seg: Segment<Vma>, addr: number, bytes: Uint
   }
   const frame = bytes === null ? frames.allocate() : frames.allocateUninitialized();
   if (frame === NO_FRAME) return -Errno.ENOMEM;
+  markAnonPage(frames, frame);
   if (bytes === null) {
     pt.set(p, frame, PTE_PRESENT | PTE_ANON | PTE_COW | as.accessBits(seg.value, PTE_COW));
     return 0;

@@ -235,6 +235,17 @@ describe('page flags', () => {
     expect(frames.pageFlags(g)).toBe(0);
   });
 
+  it('isAllocated answers for any number, free frames and strangers included', () => {
+    const frames = new ArenaFrameAllocator({ frames: 2 });
+    const outer = new LimitedFrameAllocator(frames, { maxFrames: 2 });
+    expect(outer.isAllocated(0)).toBe(false);
+    const f = allocated(outer.allocate());
+    expect(outer.isAllocated(f)).toBe(true);
+    for (const stranger of [-1, 2, 0.5, Number.NaN]) expect(frames.isAllocated(stranger)).toBe(false);
+    outer.decRef(f);
+    expect(outer.isAllocated(f)).toBe(false);
+  });
+
   it('pass through a delegating allocator', () => {
     const inner = new ArenaFrameAllocator({ frames: 2 });
     const outer = new LimitedFrameAllocator(inner, { maxFrames: 2 });

@@ -34,6 +34,11 @@ export class DelegatingFrameAllocator implements FrameAllocator {
     this.inner.decRef(frame);
   }
 
+  /** {@inheritDoc FrameAllocator.isAllocated} */
+  isAllocated(frame: number): boolean {
+    return this.inner.isAllocated(frame);
+  }
+
   /** {@inheritDoc FrameAllocator.pageFlags} */
   pageFlags(frame: FrameId): number {
     return this.inner.pageFlags(frame);

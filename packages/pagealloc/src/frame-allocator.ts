@@ -71,4 +71,11 @@ export interface FrameAllocator {
   pageFlags(frame: FrameId): number;
   /** Set the `set` bits, then clear the `clear` bits, of an allocated frame's `PG` flags (SetPageDirty, ClearPageDirty). */
   updatePageFlags(frame: FrameId, set: number, clear: number): void;
+  /**
+   * Whether `frame` (any number) names an allocated frame: false for a free
+   * frame and for a number that is no frame of this allocator. The one
+   * question about a frame that may be asked of a free one, as
+   * /proc/kpageflags asks it of every frame number (fs/proc/page.c).
+   */
+  isAllocated(frame: number): boolean;
 }

@@ -70,6 +70,12 @@ export class FrameTable {
     invariant(this.refs[frame]! > 0, 'FrameAllocator: frame is free or not a frame id');
   }
 
+  /** See {@link FrameAllocator.isAllocated}. */
+  isAllocated(frame: number): boolean {
+    // An out-of-range or fractional index reads undefined, which is not > 0.
+    return this.refs[frame]! > 0;
+  }
+
   /** See {@link FrameAllocator.incRef}. */
   incRef(frame: FrameId): void {
     const c = this.refs[frame]!;

@@ -96,6 +96,11 @@ export abstract class TableFrameAllocator implements FrameAllocator {
     else this.flags.set(frame, next);
   }
 
+  /** {@inheritDoc FrameAllocator.isAllocated} */
+  isAllocated(frame: number): boolean {
+    return this.table.isAllocated(frame);
+  }
+
   /** {@inheritDoc FrameAllocator.refCount} */
   refCount(frame: FrameId): number {
     return this.table.refCount(frame);

@@ -1,6 +1,7 @@
-import { Errno, PAGE_SIZE, SEEK, type FileOffset } from '@tskern/abi';
+import { Errno, PAGE_SIZE } from '@tskern/abi';
 import type { PagemapSource } from '@tskern/mm-api';
 import type { FileOperations } from '@tskern/vfs';
+import { memLseek } from './mem-lseek';
 
 /** Bytes per pagemap entry (PM_ENTRY_BYTES). */
 const ENTRY_BYTES = 8;
@@ -36,10 +37,6 @@ export function pagemapFile(source: () => PagemapSource | undefined, showPfn: bo
       }
       return at;
     },
-    llseek: (pos: FileOffset, offset: FileOffset, whence: number): FileOffset => {
-      if (whence === SEEK.SEEK_SET) return offset;
-      if (whence === SEEK.SEEK_CUR) return typeof pos === 'number' && typeof offset === 'number' ? pos + offset : BigInt(pos) + BigInt(offset);
-      return -Errno.EINVAL;
-    },
+    llseek: memLseek,
   };
 }

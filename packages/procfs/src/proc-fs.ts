@@ -13,6 +13,8 @@ import type { SystemFigures } from './system-figures';
 import { ProcSysvipcDir } from './sysvipc';
 import { procSysTree } from './proc-sys';
 import type { SysctlEntry } from './sysctl-values';
+import type { PhysicalPageSource } from '@tskern/mm-api';
+import { ProcKpageFile } from './kpage-file';
 
 /** Options of a ProcFs. */
 export interface ProcFsOptions {
@@ -26,6 +28,8 @@ export interface ProcFsOptions {
   readonly system?: SystemFigures;
   /** The kernel settings under /proc/sys; without any there is no /proc/sys. */
   readonly sysctls?: readonly SysctlEntry[];
+  /** Physical memory frame by frame: with it /proc/kpageflags and /proc/kpagecount exist (fs/proc/page.c). */
+  readonly physicalPages?: PhysicalPageSource;
 }
 
 /**
@@ -34,7 +38,8 @@ export interface ProcFsOptions {
  * `/proc/[pid]/` for every process of the ProcessDirectory, with `status`,
  * `maps` (Linux's exact text, generated at read like seq_file) and `mounts`,
  * and `/proc/mounts` (-> self/mounts) when the directory offers mounts;
- * `/proc/meminfo`, `/proc/stat` and `/proc/uptime` with the kernel's SystemFigures.
+ * `/proc/meminfo`, `/proc/stat` and `/proc/uptime` with the kernel's SystemFigures;
+ * `/proc/kpageflags` and `/proc/kpagecount` with its PhysicalPageSource.
  * Every file has st_size 0. Nothing can be created, removed or renamed: as
  * Linux's proc inodes lack those operations, create is EACCES and the others
  * EPERM (after the VFS's permission checks, which stop non-root callers first).
@@ -72,6 +77,12 @@ export class ProcFs implements FileSystem {
       if (filesystems !== undefined) this.systemFiles.push(['filesystems', new ProcFixedFile(this, this.allocIno(), this.clock, filesystems)]);
       const sysvShm = system.sysvShm?.bind(system);
       if (sysvShm !== undefined) this.systemFiles.push(['sysvipc', new ProcSysvipcDir(this, this.allocIno(), this.allocIno(), this.clock, sysvShm)]);
+    }
+    const physical = options.physicalPages;
+    if (physical !== undefined) {
+      this.systemFiles.push(['kpagecount', new ProcKpageFile(this, this.allocIno(), this.clock, physical, 'count')]);
+      this.systemFiles.push(['kpageflags', new ProcKpageFile(this, this.allocIno(), this.clock, physical, 'flags')]);
+      if (physical.cgroupInodes !== undefined) this.systemFiles.push(['kpagecgroup', new ProcKpageFile(this, this.allocIno(), this.clock, physical, 'cgroup')]);
     }
     const sysctls = options.sysctls ?? [];
     if (sysctls.length > 0) this.systemFiles.push(['sys', procSysTree(this, sysctls)]);

@@ -1,7 +1,7 @@
 import { Credentials, fallocateFile, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { Errno, FALLOC_FL, O, PAGE_SIZE, S, SEEK } from '@tskern/abi';
 import { TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type TranslateResult } from '@tskern/mm-api';
-import { ArenaFrameAllocator, isFrame, LimitedFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
+import { ArenaFrameAllocator, isFrame, LimitedFrameAllocator, PG, type FrameAllocator } from '@tskern/pagealloc';
 import { describe, expect, it } from 'vitest';
 import { RamFile, RamFs } from './index';
 import { decodeText, encodeText, RecordingSpace } from '@tskern/test-kit';
@@ -299,5 +299,53 @@ describe('RamFile times', () => {
     expect(file.atime).toBe(now);
     g.decRef();
     f.decRef();
+  });
+});
+
+describe('page flags (what /proc/kpageflags reports)', () => {
+  const pageFlagsOf = (frames: FrameAllocator, frame: TranslateResult) => {
+    if (!isFrame(frame)) throw new Error(`test: translate gave no frame (${frame})`);
+    return frames.pageFlags(frame);
+  };
+
+  it('ramfs: a written page is dirty for good, a page a load faulted in is clean until a store faults it', () => {
+    const { frames, vfs, task } = setup();
+    const f = open(vfs, task, '/tmp/a', O.O_RDWR | O.O_CREAT);
+    expect(f.write(encodeText('x'), 0, 1)).toBe(1);
+    expect(f.truncate(3 * PAGE_SIZE, task.cred)).toBe(0);
+    const file = f.inode as RamFile;
+    expect(pageFlagsOf(frames, file.translate(0, false))).toBe(PG.UPTODATE | PG.DIRTY);
+    expect(file.writeback()).toBe(0); // ramfs never writes back: still dirty
+    expect(pageFlagsOf(frames, file.translate(0, false))).toBe(PG.UPTODATE | PG.DIRTY);
+    expect(pageFlagsOf(frames, file.translate(PAGE_SIZE, false))).toBe(PG.UPTODATE);
+    expect(pageFlagsOf(frames, file.translate(PAGE_SIZE, true))).toBe(PG.UPTODATE | PG.DIRTY);
+  });
+
+  it('tmpfs pages are shmem: swap-backed and on an LRU list', () => {
+    const frames = new ArenaFrameAllocator({ frames: 8 });
+    const vfs = new Vfs(new RamFs({ frames, type: 'tmpfs', rootMode: 0o1777 }));
+    const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
+    const f = open(vfs, root, '/a', O.O_RDWR | O.O_CREAT);
+    expect(f.truncate(PAGE_SIZE, root.cred)).toBe(0);
+    expect(pageFlagsOf(frames, (f.inode as RamFile).translate(0, false))).toBe(PG.UPTODATE | PG.SWAPBACKED | PG.LRU);
+  });
+});
+
+describe('O_DIRECT (Linux 6.18: ramfs refuses it, tmpfs takes any position and length)', () => {
+  it('ramfs: EINVAL at open and at F_SETFL', () => {
+    const { vfs, task } = setup();
+    expect(vfs.open(task, '/tmp/d', O.O_RDWR | O.O_CREAT | O.O_DIRECT, 0o644)).toBe(-Errno.EINVAL);
+    const f = open(vfs, task, '/tmp/d', O.O_RDWR);
+    expect(f.setFlags(O.O_DIRECT, task.cred)).toBe(-Errno.EINVAL);
+  });
+
+  it('tmpfs: unaligned direct reads and writes work', () => {
+    const vfs = new Vfs(new RamFs({ frames: new ArenaFrameAllocator({ frames: 8 }), type: 'tmpfs', rootMode: 0o1777 }));
+    const root: FsTask = { fs: vfs.newFsContext(), cred: Credentials.root() };
+    const f = open(vfs, root, '/d', O.O_RDWR | O.O_CREAT | O.O_DIRECT);
+    expect(f.pwrite(encodeText('hello'), 0, 5, 1)).toBe(5);
+    const buf = new Uint8Array(3);
+    expect(f.pread(buf, 0, 3, 2)).toBe(3);
+    expect(decodeText(buf)).toBe('ell');
   });
 });

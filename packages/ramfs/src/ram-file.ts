@@ -2,7 +2,7 @@ import { err, Errno, FALLOC_FL, fileOffset, offsetAdd, PAGE_SIZE, type FileOffse
 import { checkInvariants, invariant } from '@tskern/assert';
 import { PagedBuffer } from '@tskern/buf';
 import { MappingSet, TRANSLATE_NOMEM, TRANSLATE_SIGBUS, type Mappable, type MappingSpace, type TranslateResult } from '@tskern/mm-api';
-import { NO_FRAME, type FrameAllocator } from '@tskern/pagealloc';
+import { NO_FRAME, PG, type FrameAllocator } from '@tskern/pagealloc';
 import { SimpleInode, type Clock, type FileSystem, type NewInode } from '@tskern/vfs';
 
 
@@ -46,11 +46,18 @@ export class RamFile extends SimpleInode implements Mappable {
     attrs: NewInode,
     clock: Clock,
     readonly frames: FrameAllocator,
-    /** A tmpfs file (shmem_file_operations) rather than a ramfs one (ramfs_file_operations). */
+    /** A tmpfs file's operations (shmem_file_operations) rather than ramfs's (ramfs_file_operations). */
     private readonly shmem = true,
+    /**
+     * Whether the pages are shmem's (tmpfs): swap-backed and on an LRU list,
+     * as shmem_alloc_folio's pages; ramfs pages are only uptodate (ramfs
+     * keeps them on the unevictable list). Both stay dirty once written, as
+     * neither ever writes back.
+     */
+    shmemPages = false,
   ) {
     super(fs, ino, attrs, clock);
-    this.data = new PagedBuffer(frames);
+    this.data = new PagedBuffer(frames, { pageFlags: shmemPages ? PG.UPTODATE | PG.SWAPBACKED | PG.LRU : PG.UPTODATE });
   }
 
   size(): FileOffset {
@@ -224,7 +231,11 @@ export class RamFile extends SimpleInode implements Mappable {
     if (offset >= pageUp(this.data.size)) return TRANSLATE_SIGBUS;
     const frame = this.data.getOrAllocFrame(offset / PAGE_SIZE);
     if (frame === NO_FRAME) return TRANSLATE_NOMEM;
-    if (write) this.touch();
+    if (write) {
+      // fault_dirty_shared_page: the page a store faults in is dirty (a read fault's stays clean, as on Linux 6.18).
+      this.data.markDirty(offset / PAGE_SIZE);
+      this.touch();
+    }
     return frame;
   }
 

@@ -93,6 +93,15 @@ export interface FileSystem {
   /** The figures statfs(2) reports (the superblock's `statfs`); absent means ENOSYS. */
   statfs?(): FsStatistics;
   /**
+   * Direct I/O (O_DIRECT) on the regular files: the alignment in bytes a
+   * direct read's or write's position and length need (the device's logical
+   * block size for a block file system, EINVAL otherwise, as iomap_dio_rw;
+   * 1 for tmpfs, which takes any). Absent: no direct I/O, so open(O_DIRECT)
+   * and fcntl(F_SETFL, O_DIRECT) are EINVAL (do_dentry_open and setfl
+   * without FMODE_CAN_ODIRECT: ramfs, procfs, sysfs).
+   */
+  readonly directIoAlignment?: number;
+  /**
    * The block device the instance lives on (a disk file system, mounted
    * with `FsRequest.device`); absent for a file system without one.
    * /proc/self/mountinfo shows its number; umount releases its claim.

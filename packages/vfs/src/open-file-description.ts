@@ -4,6 +4,7 @@ import type { MmapSource, MmapSourceProvider } from '@tskern/mm-api';
 import type { Credentials, FsCaller } from './credentials';
 import type { FileOperations, Inode } from './inode';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
+import { misalignedDirectIo, refusesDirectIo } from './direct-io';
 import { dirEntryType, isDir, isReg } from './mode';
 import type { Path } from './path';
 import { isOwnerOrCapable, modeAfterKillPriv } from './permission';
@@ -147,6 +148,28 @@ export class OpenFileDescription implements MmapSourceProvider {
   }
 
   /**
+   * The checks of a direct (O_DIRECT) read or write of a regular file, made
+   * once for the whole request before it is moved piece by piece (the
+   * syscall layer calls it; pread and pwrite do not): EINVAL when `pos` or
+   * `length` is off the file system's direct I/O steps (iomap_dio_rw; a
+   * zero length never is), and for a read, the dirty cached pages of the
+   * range written back first (kiocb_write_and_wait), so it finds on the
+   * backing store what a buffered read would see. `pos` is where the
+   * transfer starts (the end of the file for an O_APPEND write). 0 when the
+   * description has no O_DIRECT.
+   */
+  beginDirectIo(pos: FileOffset, length: number, write: boolean): number {
+    const inode = this.inode;
+    if ((this.flags & O.O_DIRECT) === 0 || !isReg(inode.mode)) return 0;
+    if (misalignedDirectIo(inode, pos, length)) return -Errno.EINVAL;
+    if (!write && length !== 0 && typeof pos === 'number' && inode.writeback !== undefined) {
+      const err = inode.writeback(pos, length);
+      if (err < 0) return err;
+    }
+    return 0;
+  }
+
+  /**
    * write(2): at the file position, or at the end under O_APPEND
    * (generic_write_checks); the position ends after the data written.
    */
@@ -273,6 +296,8 @@ export class OpenFileDescription implements MmapSourceProvider {
       return -Errno.EPERM;
     }
     if ((arg & O.O_NDELAY) !== 0) arg |= O.O_NONBLOCK;
+    // setfl: O_DIRECT only where the file can do direct I/O (FMODE_CAN_ODIRECT).
+    if ((arg & O.O_DIRECT) !== 0 && refusesDirectIo(this.inode)) return -Errno.EINVAL;
     this.flags = (arg & SETFL_MASK) | (this.flags & ~SETFL_MASK);
     return 0;
   }

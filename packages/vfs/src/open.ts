@@ -3,6 +3,7 @@ import type { Credentials } from './credentials';
 import { markLinkable } from './link';
 import { mayCreate, newInodeAttrs } from './create';
 import { Dentry } from './dentry';
+import { refusesDirectIo } from './direct-io';
 import type { FsTask } from './fs-context';
 import type { Inode } from './inode';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
@@ -79,6 +80,9 @@ function newFile(
   identities: MappingIdentityProvider | null,
 ): OpenFileDescription | number {
   const inode = path.dentry.inode;
+  // do_dentry_open: O_DIRECT without FMODE_CAN_ODIRECT is EINVAL (a file O_CREAT made stays made).
+  // A FIFO opened by name has no direct I/O either (Linux 6.18); pipe2's ends do not come here.
+  if ((flags & O.O_DIRECT) !== 0 && (refusesDirectIo(inode) || (inode.mode & S.S_IFMT) === S.S_IFIFO)) return -Errno.EINVAL;
   let ops = null;
   if (inode.open !== undefined && (flags & O.O_PATH) === 0) {
     const r = inode.open(flags, task);

@@ -1,4 +1,4 @@
-import { countBelow, Errno, MAX_LFS_FILESIZE, offsetAdd, S, type FileOffset } from '@tskern/abi';
+import { countBelow, Errno, MAX_LFS_FILESIZE, O, offsetAdd, S, type FileOffset } from '@tskern/abi';
 import type { OpenFileDescription } from '@tskern/vfs';
 import { limitWrite } from './file-size-limit';
 import { accessOk, copyInPartial, copyOutPartial, int, MAX_RW_COUNT } from './args';
@@ -27,6 +27,9 @@ const CHUNK = 64 * 1024;
  */
 function readToUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: FileOffset): number {
   if (count === 0) return file.pread(EMPTY, 0, 0, pos); // still EISDIR for a directory
+  // O_DIRECT: the alignment of the whole request, and the write-back before it
+  const direct = file.beginDirectIo(pos, count, false);
+  if (direct < 0) return direct;
   if (task.mem.chunks !== undefined && isRegular(file)) {
     // One copy, page cache to the user's frames; never past EOF, so no user
     // page is faulted in for bytes that will not come.
@@ -69,6 +72,10 @@ function readToUser(task: Task, file: OpenFileDescription, buf: number, count: n
  */
 function writeFromUser(task: Task, file: OpenFileDescription, buf: number, count: number, pos: FileOffset | null): number {
   if (count === 0) return pos === null ? file.write(EMPTY, 0, 0, task.cred) : file.pwrite(EMPTY, 0, 0, pos, task.cred);
+  // O_DIRECT: the alignment of the whole request, where it will land (the end under O_APPEND)
+  const start = (file.getFlags() & O.O_APPEND) !== 0 ? file.inode.size() : (pos ?? file.pos);
+  const direct = file.beginDirectIo(start, count, true);
+  if (direct < 0) return direct;
   if (task.mem.chunks !== undefined && isRegular(file)) {
     // One copy, the user's frames to the page cache.
     let err = 0;
