@@ -327,6 +327,8 @@ export const SYS_RISCV64 = {
   prctl: 167,
   getcpu: 168,
   sysinfo: 179,
+  // arch/riscv/include/uapi/asm/unistd.h: __NR_arch_specific_syscall + 14.
+  riscv_hwprobe: 258,
 } as const;
 
 const riscv64Names: string[] = [];
