@@ -30,8 +30,15 @@ export const EXIT_NOT_FOUND = 127;
 export const EXIT_CANNOT_EXECUTE = 126;
 const EXIT_USAGE = 2;
 
-/** What a sysroot contributes: these directories, when present, at the same place inside. */
-const SYSROOT_DIRS = ['lib', 'lib64', 'usr/lib', 'usr/lib64'];
+/**
+ * What a sysroot contributes: these directories, when present, at the same
+ * place inside. The library directories let a dynamic program find its
+ * loader and libraries; usr/bin and usr/sbin are where a Debian root (the
+ * LTP runner's guest tools: e2fsprogs unpacked with dpkg-deb) keeps its
+ * programs, found through PATH as on the host. Not bin or sbin: in a
+ * cross-compiler's sysroot (/usr/riscv64-linux-gnu) those hold host tools.
+ */
+const SYSROOT_DIRS = ['lib', 'lib64', 'usr/lib', 'usr/lib64', 'usr/bin', 'usr/sbin'];
 
 function parentOf(path: string): string {
   const i = path.lastIndexOf('/');

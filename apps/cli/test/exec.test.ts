@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SYS_RISCV64 as SYS } from '@tskern/abi';
 import { nodeHostFolder } from '@tskern/kernel/node';
 import { ET_EXEC, PF, PT, writeElf } from '@tskern/elf';
-import { encodeB, encodeI } from '@tskern/rv64';
+import { encodeB, encodeI, encodeR, encodeU } from '@tskern/rv64';
 import { testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { runExec, type ExecHost } from '../src/exec-command';
@@ -163,6 +163,28 @@ describe('tskern exec', () => {
     const pie = 'packages/elf/fixtures/tiny-pie';
     expect(exec(pie)).toEqual({ status: 127, stdout: '', stderr: `tskern: ${pie}: No such file or directory\n` });
     expect(exec('--sysroot', sysroot, pie)).toEqual({ status: 42, stdout: 'hello\n', stderr: '' });
+  });
+
+  it('--sysroot also mounts a Debian root\'s usr/bin and usr/sbin, where PATH finds its programs', () => {
+    const sysroot = scratch();
+    mkdirSync(join(sysroot, 'usr/sbin'), { recursive: true });
+    copyFileSync(join(root, tiny), join(sysroot, 'usr/sbin/tool'));
+    chmodSync(join(sysroot, 'usr/sbin/tool'), 0o755);
+    const dir = scratch();
+    const probe = join(dir, 'probe');
+    // exit_group(-faccessat(AT_FDCWD, "/usr/sbin/tool", X_OK, 0)): 0 when there, ENOENT (2) when not;
+    // the path follows the ten instructions (auipc is the second: 9 words before it).
+    const path = new TextEncoder().encode('/usr/sbin/tool\0\0');
+    const words = Array.from(new Uint32Array(path.buffer, 0, path.length >> 2));
+    const code = [
+      addi(REG.a0, 0, -100), encodeU(0x17, REG.a1, 0), addi(REG.a1, REG.a1, 4 * 9), addi(REG.a2, 0, 1), addi(REG.a3, 0, 0),
+      addi(REG.a7, 0, SYS.faccessat), ECALL,
+      encodeR(0x33, REG.a0, 0, REG.zero, REG.a0, 0x20), addi(REG.a7, 0, SYS.exit_group), ECALL,
+    ];
+    writeFileSync(probe, tinyProgram([...code, ...words]));
+    chmodSync(probe, 0o755);
+    expect(exec(probe).status).toBe(2);
+    expect(exec('--sysroot', sysroot, probe).status).toBe(0);
   });
 
   it('--cap-drop and --caps set the capabilities the program runs with (its exit status: prctl PR_CAPBSET_READ of cap_sys_resource)', () => {
