@@ -100,6 +100,7 @@ export const SYS = {
   readlinkat: 267,
   fchmodat: 268,
   faccessat: 269,
+  faccessat2: 439,
   utimensat: 280,
   // Signals and futexes (kernel/signal.c, kernel/time/itimer.c, kernel/futex/).
   rt_sigaction: 13,
@@ -206,6 +207,7 @@ export const SYS_RISCV64 = {
   ftruncate: 46,
   fallocate: 47,
   faccessat: 48,
+  faccessat2: 439,
   chdir: 49,
   fchdir: 50,
   fchmod: 52,

@@ -164,6 +164,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('umask', fs.sysUmask, ['int']),
     def('access', fs.sysAccess, [PATH, 'int']),
     def('faccessat', fs.sysFaccessat, ['int', PATH, 'int']),
+    def('faccessat2', fs.sysFaccessat2, ['int', PATH, 'int', 'int']),
     def('fsync', fs.sysFsync, ['uint']),
     def('fdatasync', fs.sysFdatasync, ['uint']),
     def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
