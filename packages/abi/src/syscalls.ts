@@ -132,6 +132,7 @@ export const SYS = {
   setrlimit: 160,
   linkat: 265,
   fallocate: 285,
+  fadvise64: 221,
   prlimit64: 302,
   mlock2: 325,
   // Time, sleeping, pipes, waitid, getrandom.
@@ -206,6 +207,7 @@ export const SYS_RISCV64 = {
   truncate: 45,
   ftruncate: 46,
   fallocate: 47,
+  fadvise64: 223,
   faccessat: 48,
   faccessat2: 439,
   chdir: 49,

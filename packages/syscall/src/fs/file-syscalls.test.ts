@@ -355,6 +355,25 @@ describe('faccessat2', () => {
   });
 });
 
+describe('fadvise64', () => {
+  it('checks the descriptor, FIFOs, the length and the advice, then ignores it (no backing device), as the host on tmpfs', () => {
+    const w = world();
+    const fd = sys(w.ctx, SYS.open, w.str('f'), O.O_CREAT | O.O_RDWR, 0o600);
+    for (let advice = 0; advice <= 5; advice++) expect(sys(w.ctx, SYS.fadvise64, fd, 0, 0, advice)).toBe(0);
+    expect(sys(w.ctx, SYS.fadvise64, fd, 0, 1024, 6)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.fadvise64, fd, 0, -1, 0)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.fadvise64, fd, 0, -1, 9)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.fadvise64, fd, -4096, 10, 0)).toBe(0);
+    expect(sys(w.ctx, SYS.fadvise64, 99, 0, 1, 9)).toBe(-E.EBADF);
+    const opath = sys(w.ctx, SYS.open, w.str('f'), O.O_PATH, 0);
+    expect(sys(w.ctx, SYS.fadvise64, opath, 0, 1, 0)).toBe(-E.EBADF);
+    const fds = w.alloc(8);
+    expect(sys(w.ctx, SYS.pipe2, fds, 0)).toBe(0);
+    const readEnd = new DataView(w.bytes(fds, 8).buffer).getInt32(0, true);
+    expect(sys(w.ctx, SYS.fadvise64, readEnd, 0, -1, 9)).toBe(-E.ESPIPE);
+  });
+});
+
 describe('the table', () => {
   it('covers every file syscall of the brief', () => {
     const names = [
