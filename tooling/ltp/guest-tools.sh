@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The riscv64 programs LTP's tests run inside tskern (issue 10): e2fsprogs,
-# whose mkfs.ext2/ext3/ext4 tst_device's tests find through PATH, with the
+# whose mkfs.ext2/ext3/ext4 tst_device's tests find through PATH, and dash as
+# /bin/sh (LTP asks `system("mkfs.FS >/dev/null 2>&1")` whether a mkfs
+# exists: without a shell the answer is 127, "does not exist"), with the
 # shared libraries and loader they need, from Debian trixie's riscv64
 # archive. Fetched, checked against the SHA256 of the archive's Packages
 # index, and unpacked with `dpkg-deb -x` under the given directory, never in
@@ -8,16 +10,16 @@
 #
 # usage: bash tooling/ltp/guest-tools.sh DIR
 #   prints the root it made (DIR/guest-root): a merged-/usr Debian tree,
-#   usr/sbin/mke2fs, usr/lib/riscv64-linux-gnu/*.so, usr/lib/ld-linux-riscv64-lp64d.so.1,
+#   usr/sbin/mke2fs, usr/bin/sh, usr/lib/riscv64-linux-gnu/*.so, usr/lib/ld-linux-riscv64-lp64d.so.1,
 #   with lib, bin and sbin symlinks to their usr/ directories as base-files makes them.
 # environment: DEBIAN_MIRROR (default http://deb.debian.org/debian),
-#   DEBIAN_SUITE (default trixie), GUEST_PACKAGES (the roots, default e2fsprogs).
+#   DEBIAN_SUITE (default trixie), GUEST_PACKAGES (the roots, default "e2fsprogs dash").
 set -eu -o pipefail
 
 DIR=${1:?usage: guest-tools.sh DIR}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=${DEBIAN_SUITE:-trixie}
-ROOTS=${GUEST_PACKAGES:-e2fsprogs}
+ROOTS=${GUEST_PACKAGES:-e2fsprogs dash}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)

@@ -39,7 +39,8 @@ absolute path; host directories appear only where --mount puts them.
   --mount HOST:DIR    Mount the host directory HOST at DIR (":ro": read-only).
   --sysroot HOSTDIR   A riscv64 sysroot (e.g. /usr/riscv64-linux-gnu, or a
                       Debian root unpacked with dpkg-deb -x): its lib, lib64,
-                      usr/lib, usr/lib64, usr/bin and usr/sbin are mounted
+                      usr/lib, usr/lib64, usr/bin and usr/sbin (and bin and
+                      sbin when they are links to those) are mounted
                       read-only at /lib... so a dynamic program finds its
                       loader and libraries, and PATH its programs.
   --uid N, --gid N    The credentials the program runs with (default 0).
