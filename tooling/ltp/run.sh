@@ -37,12 +37,15 @@ usage: pnpm ltp --src LTPDIR --out OUTDIR [options]
                     by how many differing tests show each
   --gaps-only       rewrite OUT/gaps.md from the --strace-diffs logs already there
   --jobs N          make -j (default 2)
+  --no-guest-tools  run the tskern column without OUT/guest-root (Debian trixie's
+                    riscv64 e2fsprogs and libraries that guest-tools.sh fetches,
+                    mounted with --sysroot so PATH finds mkfs.ext2/3/4)
   --install-deps    apt-get install the missing build tools first (needs root)
 EOF
 }
 
 SRC="" OUT="" TSKERN_DIR="" ARCHES="x86_64,riscv64" COLUMNS="linux,tskern"
-ONLY="" BUILD=1 RUN=1 TIMEOUT=60 TSKERN_TIMEOUT=300 JOBS=2 INSTALL_DEPS=0 STRACE_DIFFS=0 GAPS_ONLY=0
+ONLY="" BUILD=1 RUN=1 TIMEOUT=60 TSKERN_TIMEOUT=300 JOBS=2 INSTALL_DEPS=0 STRACE_DIFFS=0 GAPS_ONLY=0 GUEST_TOOLS=1
 # Under `pnpm ltp` the script runs in the repository root; relative paths are
 # meant from where pnpm was started.
 [ -n "${INIT_CWD:-}" ] && cd "$INIT_CWD"
@@ -63,6 +66,7 @@ while [ $# -gt 0 ]; do
     --install-deps) INSTALL_DEPS=1; shift ;;
     --strace-diffs) STRACE_DIFFS=1; shift ;;
     --gaps-only) GAPS_ONLY=1; BUILD=0; RUN=0; shift ;;
+    --no-guest-tools) GUEST_TOOLS=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "ltp: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -248,6 +252,18 @@ classify_other() { # STATUS: timeout(1) gives 124 (137 after -k), tskern exec 12
 # tests have.
 RUN_ENV=(TMPDIR=/tmp PATH=/usr/sbin:/usr/bin:/sbin:/bin LTP_COLORIZE_OUTPUT=0 LTPROOT=/opt/ltp)
 TSKERN_MOUNTS=(--mount /etc:/etc:ro)
+# The programs tests run, as the host has them in /usr/sbin: LTP's
+# tst_supported_fs_types offers a file system only when `mkfs.FS` is found
+# through PATH, and tst_mkfs runs it. guest-tools.sh unpacks Debian's riscv64
+# e2fsprogs (with its libraries and glibc's loader) into OUT/guest-root;
+# --sysroot mounts its /lib, /usr/lib, /usr/bin and /usr/sbin read-only.
+guest_tools() {
+  [ $GUEST_TOOLS = 1 ] || return 0
+  local root
+  root=$(bash "$REPO/tooling/ltp/guest-tools.sh" "$OUT") ||
+    { echo "ltp: guest-tools.sh failed (rerun with --no-guest-tools to run without mkfs in the guest)" >&2; exit 1; }
+  TSKERN_MOUNTS+=(--sysroot "$root")
+}
 # tskern runs with the privileges the Linux column has: the uid and gid of
 # this script, and its capabilities as /proc/self/status shows them (read by
 # awk, a child that inherits them, as the Linux tests do). The effective set
@@ -296,7 +312,8 @@ run_column() { # COLUMN
           envs+=(--env LTP_TIMEOUT_MUL=10)
           # The host's /etc, read-only: tests that look for another user
           # (getpwent: shm_open 26-2, 32-1, 34-1, mmap 18-1) see the same
-          # /etc/passwd as on Linux.
+          # /etc/passwd as on Linux (and mke2fs its /etc/mke2fs.conf).
+          # The guest tools' root (--sysroot) for mkfs.ext2/3/4.
           (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" "${TSKERN_MOUNTS[@]}" "${TSKERN_CREDS[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
       esac
       rm -rf "$cwd"
@@ -438,6 +455,9 @@ if [ $BUILD = 1 ]; then
   need_tools
   IFS=, read -ra arches <<<"$ARCHES"
   for a in "${arches[@]}"; do prepare_ltp "$a"; build_posix "$a"; done
+fi
+if { [ $RUN = 1 ] && case ",$COLUMNS," in *,tskern,*) true ;; *) false ;; esac; } || [ $STRACE_DIFFS = 1 ]; then
+  guest_tools
 fi
 if [ $RUN = 1 ]; then
   IFS=, read -ra cols <<<"$COLUMNS"

@@ -30,8 +30,20 @@ export const EXIT_NOT_FOUND = 127;
 export const EXIT_CANNOT_EXECUTE = 126;
 const EXIT_USAGE = 2;
 
-/** What a sysroot contributes: these directories, when present, at the same place inside. */
-const SYSROOT_DIRS = ['lib', 'lib64', 'usr/lib', 'usr/lib64'];
+/**
+ * What a sysroot contributes: these directories, when present, at the same
+ * place inside. The library directories let a dynamic program find its
+ * loader and libraries; usr/bin and usr/sbin are where a Debian root (the
+ * LTP runner's guest tools: e2fsprogs unpacked with dpkg-deb) keeps its
+ * programs, found through PATH as on the host.
+ */
+const SYSROOT_DIRS = ['lib', 'lib64', 'usr/lib', 'usr/lib64', 'usr/bin', 'usr/sbin'];
+/**
+ * bin and sbin only where they are usr/bin and usr/sbin (a merged-/usr
+ * root's symlinks), so that /bin/sh, which system(3) runs, is there; in a
+ * cross-compiler's sysroot (/usr/riscv64-linux-gnu) bin holds host tools.
+ */
+const MERGED_DIRS = [['bin', 'usr/bin'], ['sbin', 'usr/sbin']] as const;
 
 function parentOf(path: string): string {
   const i = path.lastIndexOf('/');
@@ -55,6 +67,12 @@ function plannedMounts(options: ExecOptions, host: ExecHost, programPath: string
     if (host.kind(root) !== 'directory') return `exec: --sysroot ${options.sysroot}: not a directory`;
     for (const dir of SYSROOT_DIRS) {
       if (host.kind(`${root}/${dir}`) === 'directory') mounts.push({ target: `/${dir}`, host: `${root}/${dir}`, readOnly: true });
+    }
+    for (const [dir, usr] of MERGED_DIRS) {
+      const [a, b] = [`${root}/${dir}`, `${root}/${usr}`];
+      if (host.kind(a) === 'directory' && host.kind(b) === 'directory' && host.canonical !== undefined && host.canonical(a) === host.canonical(b)) {
+        mounts.push({ target: `/${dir}`, host: b, readOnly: true });
+      }
     }
   }
   const programDir = parentOf(programPath);

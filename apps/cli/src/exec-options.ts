@@ -37,9 +37,12 @@ absolute path; host directories appear only where --mount puts them.
   --env NAME=VALUE    Add to the environment (it is empty otherwise).
   --cwd DIR           Working directory inside (default /).
   --mount HOST:DIR    Mount the host directory HOST at DIR (":ro": read-only).
-  --sysroot HOSTDIR   A riscv64 sysroot (e.g. /usr/riscv64-linux-gnu): its lib,
-                      lib64, usr/lib and usr/lib64 are mounted read-only at
-                      /lib... so a dynamic program finds its loader.
+  --sysroot HOSTDIR   A riscv64 sysroot (e.g. /usr/riscv64-linux-gnu, or a
+                      Debian root unpacked with dpkg-deb -x): its lib, lib64,
+                      usr/lib, usr/lib64, usr/bin and usr/sbin (and bin and
+                      sbin when they are links to those) are mounted
+                      read-only at /lib... so a dynamic program finds its
+                      loader and libraries, and PATH its programs.
   --uid N, --gid N    The credentials the program runs with (default 0).
   --caps HEX          Permitted and effective capabilities before the program's
                       execve, as /proc/self/status prints CapEff (e.g.

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SYS_RISCV64 as SYS } from '@tskern/abi';
 import { nodeHostFolder } from '@tskern/kernel/node';
 import { ET_EXEC, PF, PT, writeElf } from '@tskern/elf';
-import { encodeB, encodeI } from '@tskern/rv64';
+import { encodeB, encodeI, encodeR, encodeU } from '@tskern/rv64';
 import { testTimeout } from '@tskern/vitest-config/budget';
 import { describe, expect, it } from 'vitest';
 import { runExec, type ExecHost } from '../src/exec-command';
@@ -47,6 +47,7 @@ function exec(...args: string[]): ExecRun {
         return 'missing';
       }
     },
+    canonical: (p) => realpathSync(p),
     folder: (p, readOnly) => nodeHostFolder(p, { readOnly }),
   };
   const status = runExec(args, host);
@@ -70,6 +71,21 @@ function tinyProgram(code: readonly number[]): Uint8Array {
 /** A host directory of its own for a test's files. */
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'tskern-exec-'));
+}
+
+/** A program whose exit status is -faccessat(AT_FDCWD, path, X_OK, 0): 0 when `path` is there, ENOENT (2) when not. */
+function accessProbe(path: string): string {
+  // The NUL-padded path follows the ten instructions (auipc is the second: 9 words before it).
+  const bytes = new TextEncoder().encode(path + '\0'.repeat(4 - (path.length % 4)));
+  const words = Array.from(new Uint32Array(bytes.buffer, 0, bytes.length >> 2));
+  const file = join(scratch(), 'probe');
+  writeFileSync(file, tinyProgram([
+    addi(REG.a0, 0, -100), encodeU(0x17, REG.a1, 0), addi(REG.a1, REG.a1, 4 * 9), addi(REG.a2, 0, 1), addi(REG.a3, 0, 0),
+    addi(REG.a7, 0, SYS.faccessat), ECALL,
+    encodeR(0x33, REG.a0, 0, REG.zero, REG.a0, 0x20), addi(REG.a7, 0, SYS.exit_group), ECALL, ...words,
+  ]));
+  chmodSync(file, 0o755);
+  return file;
 }
 
 describe('tskern exec', () => {
@@ -163,6 +179,31 @@ describe('tskern exec', () => {
     const pie = 'packages/elf/fixtures/tiny-pie';
     expect(exec(pie)).toEqual({ status: 127, stdout: '', stderr: `tskern: ${pie}: No such file or directory\n` });
     expect(exec('--sysroot', sysroot, pie)).toEqual({ status: 42, stdout: 'hello\n', stderr: '' });
+  });
+
+  it('--sysroot also mounts a Debian root\'s usr/bin and usr/sbin, where PATH finds its programs', () => {
+    const sysroot = scratch();
+    mkdirSync(join(sysroot, 'usr/sbin'), { recursive: true });
+    copyFileSync(join(root, tiny), join(sysroot, 'usr/sbin/tool'));
+    chmodSync(join(sysroot, 'usr/sbin/tool'), 0o755);
+    const probe = accessProbe('/usr/sbin/tool');
+    expect(exec(probe).status).toBe(2);
+    expect(exec('--sysroot', sysroot, probe).status).toBe(0);
+  });
+
+  it('--sysroot mounts bin and sbin only where they link to usr/bin and usr/sbin (merged /usr)', () => {
+    const merged = scratch();
+    mkdirSync(join(merged, 'usr/bin'), { recursive: true });
+    copyFileSync(join(root, tiny), join(merged, 'usr/bin/sh'));
+    chmodSync(join(merged, 'usr/bin/sh'), 0o755);
+    symlinkSync('usr/bin', join(merged, 'bin'));
+    expect(exec('--sysroot', merged, accessProbe('/bin/sh')).status).toBe(0);
+    // A cross sysroot's own bin (host tools) stays out.
+    const cross = scratch();
+    mkdirSync(join(cross, 'bin'));
+    copyFileSync(join(root, tiny), join(cross, 'bin/sh'));
+    chmodSync(join(cross, 'bin/sh'), 0o755);
+    expect(exec('--sysroot', cross, accessProbe('/bin/sh')).status).toBe(2);
   });
 
   it('--cap-drop and --caps set the capabilities the program runs with (its exit status: prctl PR_CAPBSET_READ of cap_sys_resource)', () => {

@@ -100,6 +100,7 @@ export const SYS = {
   readlinkat: 267,
   fchmodat: 268,
   faccessat: 269,
+  faccessat2: 439,
   utimensat: 280,
   // Signals and futexes (kernel/signal.c, kernel/time/itimer.c, kernel/futex/).
   rt_sigaction: 13,
@@ -131,6 +132,7 @@ export const SYS = {
   setrlimit: 160,
   linkat: 265,
   fallocate: 285,
+  fadvise64: 221,
   prlimit64: 302,
   mlock2: 325,
   // Time, sleeping, pipes, waitid, getrandom.
@@ -205,7 +207,9 @@ export const SYS_RISCV64 = {
   truncate: 45,
   ftruncate: 46,
   fallocate: 47,
+  fadvise64: 223,
   faccessat: 48,
+  faccessat2: 439,
   chdir: 49,
   fchdir: 50,
   fchmod: 52,
@@ -327,6 +331,8 @@ export const SYS_RISCV64 = {
   prctl: 167,
   getcpu: 168,
   sysinfo: 179,
+  // arch/riscv/include/uapi/asm/unistd.h: __NR_arch_specific_syscall + 14.
+  riscv_hwprobe: 258,
 } as const;
 
 const riscv64Names: string[] = [];

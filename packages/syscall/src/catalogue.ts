@@ -164,6 +164,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('umask', fs.sysUmask, ['int']),
     def('access', fs.sysAccess, [PATH, 'int']),
     def('faccessat', fs.sysFaccessat, ['int', PATH, 'int']),
+    def('faccessat2', fs.sysFaccessat2, ['int', PATH, 'int', 'int']),
     def('fsync', fs.sysFsync, ['uint']),
     def('fdatasync', fs.sysFdatasync, ['uint']),
     def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
@@ -171,6 +172,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('link', fs.sysLink, [PATH, PATH]),
     def('linkat', fs.sysLinkat, ['int', PATH, 'int', PATH, 'int']),
     def('fallocate', fs.sysFallocate, ['int', 'int', 'loff', 'loff']),
+    // x86-64's fadvise64 takes a size_t len, riscv64's (fadvise64_64) a loff_t: the same bits.
+    def('fadvise64', fs.sysFadvise64, ['int', 'loff', 'loff', 'int']),
     def('statfs', fs.sysStatfs, [PATH, 'ptr']),
     def('fstatfs', fs.sysFstatfs, ['uint', 'ptr']),
     // Mounts (fs/namespace.c): flags is an unsigned long of which only the low 32 bits are flags.

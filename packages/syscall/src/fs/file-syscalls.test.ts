@@ -322,6 +322,58 @@ describe('names, directories, attributes', () => {
   });
 });
 
+describe('faccessat2', () => {
+  // Each expectation as the host answers the same calls (Linux 6.18, root, a 0600 root file).
+  const AT_EACCESS = 0x200;
+  it('checks the mode, then the flags, before the path; AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH as do_faccessat', () => {
+    const w = world({ uid: 0 });
+    const fd = sys(w.ctx, SYS.open, w.str('f'), O.O_CREAT | O.O_RDWR, 0o600);
+    expect(sys(w.ctx, SYS.symlink, w.str('nowhere'), w.str('dangling'))).toBe(0);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, w.str('f'), 8, 0)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, w.str('f'), S.S_IROTH, 0x8000)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, 1, 8, 0)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, 1, S.S_IROTH, 0x8000)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.faccessat, AT_FDCWD, 1, 8)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, w.str('dangling'), 0, 0)).toBe(-E.ENOENT);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, w.str('dangling'), 0, AT.AT_SYMLINK_NOFOLLOW)).toBe(0);
+    expect(sys(w.ctx, SYS.faccessat2, fd, w.str(''), S.S_IROTH, 0)).toBe(-E.ENOENT);
+    expect(sys(w.ctx, SYS.faccessat2, fd, w.str(''), S.S_IROTH, AT.AT_EMPTY_PATH)).toBe(0);
+    expect(sys(w.ctx, SYS.faccessat2, 99, w.str(''), S.S_IROTH, AT.AT_EMPTY_PATH)).toBe(-E.EBADF);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, w.str(''), S.S_IROTH, AT.AT_EMPTY_PATH)).toBe(0);
+    const opath = sys(w.ctx, SYS.open, w.str('f'), O.O_PATH, 0);
+    expect(sys(w.ctx, SYS.faccessat2, opath, w.str(''), S.S_IROTH, AT.AT_EMPTY_PATH)).toBe(0);
+  });
+
+  it('asks with the real ids and no capability for a real uid not 0, unless AT_EACCESS', () => {
+    const w = world({ uid: 0 });
+    const fd = sys(w.ctx, SYS.open, w.str('f'), O.O_CREAT | O.O_RDWR, 0o600);
+    expect(sys(w.ctx, SYS.setresuid, 1000, 0, 0)).toBe(0);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, w.str('f'), S.S_IROTH, 0)).toBe(-E.EACCES);
+    expect(sys(w.ctx, SYS.faccessat2, AT_FDCWD, w.str('f'), S.S_IROTH, AT_EACCESS)).toBe(0);
+    expect(sys(w.ctx, SYS.faccessat2, fd, w.str(''), S.S_IROTH, AT.AT_EMPTY_PATH)).toBe(-E.EACCES);
+    expect(sys(w.ctx, SYS.faccessat, AT_FDCWD, w.str('f'), S.S_IROTH)).toBe(-E.EACCES);
+  });
+});
+
+describe('fadvise64', () => {
+  it('checks the descriptor, FIFOs, the length and the advice, then ignores it (no backing device), as the host on tmpfs', () => {
+    const w = world();
+    const fd = sys(w.ctx, SYS.open, w.str('f'), O.O_CREAT | O.O_RDWR, 0o600);
+    for (let advice = 0; advice <= 5; advice++) expect(sys(w.ctx, SYS.fadvise64, fd, 0, 0, advice)).toBe(0);
+    expect(sys(w.ctx, SYS.fadvise64, fd, 0, 1024, 6)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.fadvise64, fd, 0, -1, 0)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.fadvise64, fd, 0, -1, 9)).toBe(-E.EINVAL);
+    expect(sys(w.ctx, SYS.fadvise64, fd, -4096, 10, 0)).toBe(0);
+    expect(sys(w.ctx, SYS.fadvise64, 99, 0, 1, 9)).toBe(-E.EBADF);
+    const opath = sys(w.ctx, SYS.open, w.str('f'), O.O_PATH, 0);
+    expect(sys(w.ctx, SYS.fadvise64, opath, 0, 1, 0)).toBe(-E.EBADF);
+    const fds = w.alloc(8);
+    expect(sys(w.ctx, SYS.pipe2, fds, 0)).toBe(0);
+    const readEnd = new DataView(w.bytes(fds, 8).buffer).getInt32(0, true);
+    expect(sys(w.ctx, SYS.fadvise64, readEnd, 0, -1, 9)).toBe(-E.ESPIPE);
+  });
+});
+
 describe('the table', () => {
   it('covers every file syscall of the brief', () => {
     const names = [

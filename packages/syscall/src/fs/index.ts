@@ -13,6 +13,7 @@ export * from './stat';
 export * from './file-locks';
 export * from './link';
 export * from './fallocate';
+export * from './fadvise';
 export * from './utimes';
 export * from './statfs';
 export * from './mount';

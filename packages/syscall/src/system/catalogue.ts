@@ -1,5 +1,6 @@
 import type { SyscallDef } from '../handler';
 import { sysPrctl } from './prctl';
+import { sysRiscvHwprobe } from './riscv-hwprobe';
 import { sysGetrusage } from './rusage';
 import {
   sysGetcpu, sysSchedGetaffinity, sysSchedGetparam, sysSchedGetPriorityMax, sysSchedGetPriorityMin, sysSchedGetscheduler, sysSchedSetaffinity,
@@ -24,4 +25,6 @@ export const SYSTEM_SYSCALLS: readonly SyscallDef[] = [
   { name: 'sched_get_priority_min', handler: sysSchedGetPriorityMin, args: ['int'] },
   { name: 'getcpu', handler: sysGetcpu, args: ['ptr', 'ptr', 'ptr'] },
   { name: 'prctl', handler: sysPrctl, args: ['int', 'ulong', 'ulong', 'ulong', 'ulong'] },
+  // riscv64 only: the other tables have no number for it.
+  { name: 'riscv_hwprobe', handler: sysRiscvHwprobe, args: ['ptr', 'size', 'size', 'ptr', 'uint'] },
 ];
