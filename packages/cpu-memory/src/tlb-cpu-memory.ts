@@ -45,18 +45,21 @@ class Tlb implements CpuTlbWay {
  * a fresh page), and frames are reused, so the same few views serve.
  * Keyed by the memory array, so a view can never outlive or mismatch it.
  */
-const pageViews = new WeakMap<Uint8Array, Map<number, DataView>>();
+const pageViews = new WeakMap<Uint8Array, (DataView | undefined)[]>();
 
 function pageView(bytes: Uint8Array, offset: number): DataView {
   let views = pageViews.get(bytes);
   if (views === undefined) {
-    views = new Map();
+    // Sized up front (holey, never grown): an index far past a plain array's end would turn it into a dictionary.
+    views = new Array<DataView | undefined>(Math.ceil(bytes.byteLength / PAGE_SIZE));
     pageViews.set(bytes, views);
   }
-  let view = views.get(offset);
+  const i = offset / PAGE_SIZE;
+  let view = views[i];
   if (view === undefined) {
     view = new DataView(bytes.buffer, bytes.byteOffset + offset, PAGE_SIZE);
-    views.set(offset, view);
+    // Allocators hand out page-aligned frames; any other offset just gets no cached view.
+    if (Number.isInteger(i)) views[i] = view;
   }
   return view;
 }
