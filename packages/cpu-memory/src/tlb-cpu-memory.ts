@@ -47,13 +47,17 @@ class Tlb implements CpuTlbWay {
  */
 const pageViews = new WeakMap<Uint8Array, (DataView | undefined)[]>();
 
-function pageView(bytes: Uint8Array, offset: number): DataView {
+function pageViewsOf(bytes: Uint8Array): (DataView | undefined)[] {
   let views = pageViews.get(bytes);
   if (views === undefined) {
     // Sized up front (holey, never grown): an index far past a plain array's end would turn it into a dictionary.
     views = new Array<DataView | undefined>(Math.ceil(bytes.byteLength / PAGE_SIZE));
     pageViews.set(bytes, views);
   }
+  return views;
+}
+
+function pageView(views: (DataView | undefined)[], bytes: Uint8Array, offset: number): DataView {
   const i = offset / PAGE_SIZE;
   let view = views[i];
   if (view === undefined) {
@@ -100,6 +104,14 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
   private readonly x: Tlb;
   private readonly taskSize: number;
   private readonly views = new WeakMap<Uint8Array, DataView>();
+  /**
+   * The frame memory of the last fill, its whole view and its page views:
+   * one arena (or the same chunk) serves fill after fill, so the two
+   * WeakMap lookups per fill are skipped while it stays the same.
+   */
+  private lastBytes: Uint8Array | null = null;
+  private lastView: DataView | null = null;
+  private lastPageViews: (DataView | undefined)[] = [];
   /** Pages ever filled for execute and not invalidated since: where a CPU may hold decoded code. */
   private readonly codePages = new Set<number>();
   private readonly codeWatchers: CodeInvalidation[] = [];
@@ -159,6 +171,8 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
   dispose(): void {
     this.unobserve();
     this.flush();
+    this.lastBytes = this.lastView = null;
+    this.lastPageViews = [];
   }
 
   /** Forget every cached translation. */
@@ -291,11 +305,16 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     const s = page & this.mask;
     tlb.page[s] = page;
     tlb.tag[s] = page < 2 ** 30 ? page : -1;
+    if (bytes !== this.lastBytes) {
+      this.lastBytes = bytes;
+      this.lastView = this.viewOf(bytes);
+      this.lastPageViews = pageViewsOf(bytes);
+    }
     tlb.bytes[s] = bytes;
-    tlb.view[s] = this.viewOf(bytes);
+    tlb.view[s] = this.lastView!;
     tlb.base[s] = frames.offset(frame);
     // A view of just this page: compiled code then indexes it by the offset in the page, a small integer.
-    tlb.frame[s] = pageView(bytes, tlb.base[s]!);
+    tlb.frame[s] = pageView(this.lastPageViews, bytes, tlb.base[s]!);
     if (access === 'execute') this.codePages.add(page);
     return s;
   }
