@@ -68,6 +68,15 @@ function pageView(views: (DataView | undefined)[], bytes: Uint8Array, offset: nu
   return view;
 }
 
+function setSlot(tlb: Tlb, s: number, page: number, bytes: Uint8Array, view: DataView, base: number, frame: DataView): void {
+  tlb.page[s] = page;
+  tlb.tag[s] = page < 2 ** 30 ? page : -1;
+  tlb.bytes[s] = bytes;
+  tlb.view[s] = view;
+  tlb.base[s] = base;
+  tlb.frame[s] = frame;
+}
+
 const TWO_BYTES_LAST = PAGE_SIZE - 2;
 const FOUR_BYTES_LAST = PAGE_SIZE - 4;
 
@@ -303,18 +312,20 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     const frames = as.frames;
     const bytes = frames.memory(frame);
     const s = page & this.mask;
-    tlb.page[s] = page;
-    tlb.tag[s] = page < 2 ** 30 ? page : -1;
     if (bytes !== this.lastBytes) {
       this.lastBytes = bytes;
       this.lastView = this.viewOf(bytes);
       this.lastPageViews = pageViewsOf(bytes);
     }
-    tlb.bytes[s] = bytes;
-    tlb.view[s] = this.lastView!;
-    tlb.base[s] = frames.offset(frame);
+    const base = frames.offset(frame);
     // A view of just this page: compiled code then indexes it by the offset in the page, a small integer.
-    tlb.frame[s] = pageView(this.lastPageViews, bytes, tlb.base[s]!);
+    const frameView = pageView(this.lastPageViews, bytes, base);
+    setSlot(tlb, s, page, bytes, this.lastView!, base, frameView);
+    // A page just made writable is read next more often than not (a store,
+    // then a load back; a COW break): its read slot gets the same entry when
+    // the page table entry allows reads, saving a second miss. Invalidation
+    // drops the page from every TLB alike.
+    if (access === 'write' && (as.pt.flags(page) & PTE_READ) !== 0) setSlot(this.r, s, page, bytes, this.lastView!, base, frameView);
     if (access === 'execute') this.codePages.add(page);
     return s;
   }
