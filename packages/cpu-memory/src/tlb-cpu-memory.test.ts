@@ -41,6 +41,24 @@ describe('TlbCpuMemory', () => {
     expect([m.load16(A + 6), m.load8(A + 8)]).toEqual([0xffff, 0xab]);
   });
 
+  it('a store that fills the write TLB fills the read TLB too, and a later change of the page drops both', () => {
+    const w = world();
+    const as = w.space();
+    mapAnon(as, A, 1, RW);
+    const m = createCpuMemory(as);
+    const page = A / PAGE_SIZE;
+    const slot = page & m.tlb.mask;
+    m.store8(A + 5, 0x77);
+    expect(m.tlb.write.tag[slot]).toBe(page);
+    expect(m.tlb.read.tag[slot]).toBe(page);
+    expect(m.load8(A + 5)).toBe(0x77);
+    // Read-only now: both slots go, and a load faults nothing but a store does.
+    expect(mprotect(as, A, PAGE_SIZE, PROT.PROT_READ)).toBe(0);
+    expect([m.tlb.write.tag[slot], m.tlb.read.tag[slot]]).toEqual([-1, -1]);
+    expect(m.load8(A + 5)).toBe(0x77);
+    expect(outcome(() => m.store8(A, 1))).toEqual(['accerr', A, 'write']);
+  });
+
   it('two address spaces mapping the same shm pages see each other\'s stores at once, through the same frame', () => {
     const w = world();
     expect(w.truncate(2 * PAGE_SIZE)).toBe(0);

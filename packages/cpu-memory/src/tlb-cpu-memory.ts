@@ -37,6 +37,46 @@ class Tlb implements CpuTlbWay {
   }
 }
 
+/**
+ * The 4 KiB DataView of each page of a frame memory (an arena or a chunk),
+ * made once per page and shared by every address space's TLB: a DataView
+ * is an API object whose construction cost more than the rest of a TLB
+ * fill (13% of an mmap + touch + munmap loop, where every round faults in
+ * a fresh page), and frames are reused, so the same few views serve.
+ * Keyed by the memory array, so a view can never outlive or mismatch it.
+ */
+const pageViews = new WeakMap<Uint8Array, (DataView | undefined)[]>();
+
+function pageViewsOf(bytes: Uint8Array): (DataView | undefined)[] {
+  let views = pageViews.get(bytes);
+  if (views === undefined) {
+    // Sized up front (holey, never grown): an index far past a plain array's end would turn it into a dictionary.
+    views = new Array<DataView | undefined>(Math.ceil(bytes.byteLength / PAGE_SIZE));
+    pageViews.set(bytes, views);
+  }
+  return views;
+}
+
+function pageView(views: (DataView | undefined)[], bytes: Uint8Array, offset: number): DataView {
+  const i = offset / PAGE_SIZE;
+  let view = views[i];
+  if (view === undefined) {
+    view = new DataView(bytes.buffer, bytes.byteOffset + offset, PAGE_SIZE);
+    // Allocators hand out page-aligned frames; any other offset just gets no cached view.
+    if (Number.isInteger(i)) views[i] = view;
+  }
+  return view;
+}
+
+function setSlot(tlb: Tlb, s: number, page: number, bytes: Uint8Array, view: DataView, base: number, frame: DataView): void {
+  tlb.page[s] = page;
+  tlb.tag[s] = page < 2 ** 30 ? page : -1;
+  tlb.bytes[s] = bytes;
+  tlb.view[s] = view;
+  tlb.base[s] = base;
+  tlb.frame[s] = frame;
+}
+
 const TWO_BYTES_LAST = PAGE_SIZE - 2;
 const FOUR_BYTES_LAST = PAGE_SIZE - 4;
 
@@ -73,6 +113,14 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
   private readonly x: Tlb;
   private readonly taskSize: number;
   private readonly views = new WeakMap<Uint8Array, DataView>();
+  /**
+   * The frame memory of the last fill, its whole view and its page views:
+   * one arena (or the same chunk) serves fill after fill, so the two
+   * WeakMap lookups per fill are skipped while it stays the same.
+   */
+  private lastBytes: Uint8Array | null = null;
+  private lastView: DataView | null = null;
+  private lastPageViews: (DataView | undefined)[] = [];
   /** Pages ever filled for execute and not invalidated since: where a CPU may hold decoded code. */
   private readonly codePages = new Set<number>();
   private readonly codeWatchers: CodeInvalidation[] = [];
@@ -132,6 +180,8 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
   dispose(): void {
     this.unobserve();
     this.flush();
+    this.lastBytes = this.lastView = null;
+    this.lastPageViews = [];
   }
 
   /** Forget every cached translation. */
@@ -262,13 +312,20 @@ export class TlbCpuMemory implements CpuMemory, TranslationObserver {
     const frames = as.frames;
     const bytes = frames.memory(frame);
     const s = page & this.mask;
-    tlb.page[s] = page;
-    tlb.tag[s] = page < 2 ** 30 ? page : -1;
-    tlb.bytes[s] = bytes;
-    tlb.view[s] = this.viewOf(bytes);
-    tlb.base[s] = frames.offset(frame);
+    if (bytes !== this.lastBytes) {
+      this.lastBytes = bytes;
+      this.lastView = this.viewOf(bytes);
+      this.lastPageViews = pageViewsOf(bytes);
+    }
+    const base = frames.offset(frame);
     // A view of just this page: compiled code then indexes it by the offset in the page, a small integer.
-    tlb.frame[s] = new DataView(bytes.buffer, bytes.byteOffset + tlb.base[s]!, PAGE_SIZE);
+    const frameView = pageView(this.lastPageViews, bytes, base);
+    setSlot(tlb, s, page, bytes, this.lastView!, base, frameView);
+    // A page just made writable is read next more often than not (a store,
+    // then a load back; a COW break): its read slot gets the same entry when
+    // the page table entry allows reads, saving a second miss. Invalidation
+    // drops the page from every TLB alike.
+    if (access === 'write' && (as.pt.flags(page) & PTE_READ) !== 0) setSlot(this.r, s, page, bytes, this.lastView!, base, frameView);
     if (access === 'execute') this.codePages.add(page);
     return s;
   }

@@ -4,6 +4,13 @@ import { handleFault } from './fault';
 import { PTE_READ, PTE_WRITE } from './pte';
 
 /**
+ * Copies up to this many bytes go byte by byte: a `subarray` view per copy
+ * (an allocation) cost more than the copy for the small words calls read
+ * and write most (a futex word, a timespec, a pid).
+ */
+const SMALL_COPY = 32;
+
+/**
  * Loads and stores as the CPU makes them, page by page: a page whose entry
  * allows the access is copied directly; any other page takes the fault path.
  * Returns 0 or the signal of the first faulting page; bytes before it are done
@@ -25,7 +32,12 @@ export function load(as: AddressSpace, addr: number, dst: Uint8Array, dstOffset:
     const frame = pt.frame(page);
     const mem = frames.memory(frame);
     const base = frames.offset(frame) + inPage;
-    dst.set(mem.subarray(base, base + n), dstOffset + done);
+    if (n <= SMALL_COPY) {
+      const to = dstOffset + done;
+      for (let i = 0; i < n; i++) dst[to + i] = mem[base + i]!;
+    } else {
+      dst.set(mem.subarray(base, base + n), dstOffset + done);
+    }
     done += n;
   }
   return 0;
@@ -46,7 +58,14 @@ export function store(as: AddressSpace, addr: number, src: Uint8Array, srcOffset
       if (sig !== 0) return sig;
     }
     const frame = pt.frame(page);
-    frames.memory(frame).set(src.subarray(srcOffset + done, srcOffset + done + n), frames.offset(frame) + inPage);
+    const mem = frames.memory(frame);
+    const base = frames.offset(frame) + inPage;
+    if (n <= SMALL_COPY) {
+      const from = srcOffset + done;
+      for (let i = 0; i < n; i++) mem[base + i] = src[from + i]!;
+    } else {
+      mem.set(src.subarray(srcOffset + done, srcOffset + done + n), base);
+    }
     done += n;
   }
   return 0;

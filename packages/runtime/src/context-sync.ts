@@ -2,28 +2,30 @@ import type { Rv64Cpu } from '@tskern/rv64';
 import type { Riscv64UserContext } from '@tskern/syscall';
 
 const TWO32 = 2 ** 32;
-/** Where fcsr sits in `union __riscv_fp_state` (the D layout: f[32] of 8 bytes, then fcsr). */
-const FCSR_OFFSET = 32 * 8;
+/** Where fcsr sits in `union __riscv_fp_state` (the D layout: f[32] of 8 bytes, then fcsr), in 32-bit words. */
+const FCSR_WORD = 64;
 
 /**
  * A task's riscv64 user context seen as 32-bit words, so registers move
  * between it and the CPU's int32 halves without BigInt: `regs[2i]` is the
  * low word of register i (i = 0 is pc), `fp` the first 256 bytes of the FP
- * state (f0..f31), `fcsr` its control word.
+ * state (f0..f31), `fcsr[0]` its control word (a typed array's word, not a
+ * DataView: the DataView store was most of a trap's save; the host's byte
+ * order is little-endian, as the regs view already assumes).
  */
 export interface ContextWords {
   readonly ctx: Riscv64UserContext;
   readonly regs: Int32Array;
   readonly fp: Int32Array;
-  readonly fcsr: DataView;
+  readonly fcsr: Int32Array;
 }
 
 export function contextWords(ctx: Riscv64UserContext): ContextWords {
   return {
     ctx,
     regs: new Int32Array(ctx.regs.buffer, ctx.regs.byteOffset, 64),
-    fp: new Int32Array(ctx.fp.buffer, ctx.fp.byteOffset, 64),
-    fcsr: new DataView(ctx.fp.buffer, ctx.fp.byteOffset + FCSR_OFFSET, 4),
+    fp: new Int32Array(ctx.fp.buffer, ctx.fp.byteOffset, FCSR_WORD),
+    fcsr: new Int32Array(ctx.fp.buffer, ctx.fp.byteOffset + FCSR_WORD * 4, 1),
   };
 }
 
@@ -32,24 +34,26 @@ export function saveContext(cpu: Rv64Cpu, w: ContextWords): void {
   const regs = w.regs;
   regs[0] = cpu.pc % TWO32 | 0;
   regs[1] = Math.floor(cpu.pc / TWO32) | 0;
+  const xlo = cpu.xlo, xhi = cpu.xhi;
   for (let i = 1; i < 32; i++) {
-    regs[2 * i] = cpu.xlo[i]!;
-    regs[2 * i + 1] = cpu.xhi[i]!;
+    regs[2 * i] = xlo[i]!;
+    regs[2 * i + 1] = xhi[i]!;
   }
   w.fp.set(cpu.fpr.i32);
-  w.fcsr.setUint32(0, ((cpu.fpr.frm & 7) << 5) | (cpu.fpr.fflags & 0x1f), true);
+  w.fcsr[0] = ((cpu.fpr.frm & 7) << 5) | (cpu.fpr.fflags & 0x1f);
 }
 
 /** The return to user mode: the CPU resumes from the context (which a signal frame or rt_sigreturn may have changed). */
 export function restoreContext(cpu: Rv64Cpu, w: ContextWords): void {
   const regs = w.regs;
   cpu.pc = (regs[1]! >>> 0) * TWO32 + (regs[0]! >>> 0);
+  const xlo = cpu.xlo, xhi = cpu.xhi;
   for (let i = 1; i < 32; i++) {
-    cpu.xlo[i] = regs[2 * i]!;
-    cpu.xhi[i] = regs[2 * i + 1]!;
+    xlo[i] = regs[2 * i]!;
+    xhi[i] = regs[2 * i + 1]!;
   }
   cpu.fpr.i32.set(w.fp);
-  const fcsr = w.fcsr.getUint32(0, true);
+  const fcsr = w.fcsr[0]!;
   cpu.fpr.fflags = fcsr & 0x1f;
   cpu.fpr.frm = (fcsr >> 5) & 7;
 }

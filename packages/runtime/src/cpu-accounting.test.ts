@@ -65,4 +65,30 @@ describe('TickCpuAccounting', () => {
     acct.switchOut();
     expect(time).toEqual({ userNs: 1700, systemNs: 300 });
   });
+
+  it('starts a turn where the last one ended (one clock read per turn), and at the clock after idling', () => {
+    const ticks = new Int32Array(1);
+    let now = 0;
+    let reads = 0;
+    const acct = new TickCpuAccounting(() => (reads++, now), { ticks });
+    const a = { userNs: 0, systemNs: 0 };
+    const b = { userNs: 0, systemNs: 0 };
+    acct.switchIn(a);
+    now = 1000;
+    acct.switchOut();
+    now = 1200; // the switch: charged to the task that runs next
+    acct.switchIn(b);
+    now = 1500;
+    acct.switchOut();
+    expect(a.userNs + a.systemNs).toBe(1000);
+    expect(b.userNs + b.systemNs).toBe(500);
+    expect(reads).toBe(3);
+    now = 9000;
+    acct.idle();
+    now = 9100;
+    acct.switchIn(a);
+    now = 9400;
+    acct.switchOut();
+    expect(a.userNs + a.systemNs).toBe(1300);
+  });
 });

@@ -64,6 +64,12 @@ export type DriverResult =
 interface Hart {
   readonly cpu: Rv64Cpu;
   words: ContextWords;
+  /**
+   * The CPU holds the context's registers as of its last trap (a restore
+   * or a save since the hart was made or given a new context): a call
+   * that returns then needs only a0 reloaded (see `returnToUser`).
+   */
+  synced: boolean;
   readonly mm: AddressSpace;
   /** Unregisters the CPU's decode cache from the memory's code watch. */
   readonly unwatch: () => void;
@@ -147,6 +153,8 @@ export class ProgramDriver {
   run(pid: number): DriverResult {
     const group = this.kernel.tasks.group(pid);
     if (group === undefined) return { kind: 'exited', status: 127, signal: 0 };
+    // The host's time before this run is no task's.
+    this.accounting.idle();
     try {
       return this.loop(group);
     } finally {
@@ -199,10 +207,11 @@ export class ProgramDriver {
       const shared = this.memoryOf(task.mm);
       const cpu = new Rv64Cpu(shared.memory);
       const unwatch = shared.memory.watchCode((address, length) => cpu.invalidateCode(address, length));
-      hart = { cpu, words: contextWords(ctx), mm: task.mm, unwatch };
+      hart = { cpu, words: contextWords(ctx), synced: false, mm: task.mm, unwatch };
       this.harts.set(task, hart);
     } else if (hart.words.ctx !== ctx) {
       hart.words = contextWords(ctx);
+      hart.synced = false;
     }
     return hart;
   }
@@ -255,7 +264,9 @@ export class ProgramDriver {
         this.tracer?.exit(token, result);
       }
     }
-    if (!this.returnToUser(task, hart)) return;
+    // A call that slept and completed returns like one that did not: only
+    // a0 changed unless pc moved (a signal frame, a restart).
+    if (!this.returnToUser(task, hart, result !== null)) return;
     // CPU accounting (see CpuAccounting): at the turn's ends and at every
     // kernel entry and exit, never per instruction.
     const acct = this.accounting;
@@ -363,14 +374,17 @@ export class ProgramDriver {
     }
     if (!task.alive) return false;
     const words = hart.words;
-    if (callReturned && !delivered && hart.cpu.pc === (words.regs[1]! >>> 0) * 2 ** 32 + (words.regs[0]! >>> 0)) {
+    if (callReturned && !delivered && hart.synced && hart.cpu.pc === (words.regs[1]! >>> 0) * 2 ** 32 + (words.regs[0]! >>> 0)) {
       // A call that returned where it was made (no signal frame, no
       // rt_sigreturn, no restart: each of those moves pc) changed only a0:
-      // the CPU still holds every other register since the trap.
+      // the CPU still holds every other register since the trap. That
+      // holds for a call that slept too: its CPU did not run meanwhile, and
+      // the runtime built any signal frame (moving pc) before this turn.
       hart.cpu.xlo[10] = words.regs[20]!;
       hart.cpu.xhi[10] = words.regs[21]!;
     } else {
       restoreContext(hart.cpu, words);
+      hart.synced = true;
     }
     return true;
   }

@@ -5,7 +5,7 @@ import { expandCompressed } from './compressed.js';
 import type { Rv64Cpu } from './cpu.js';
 import type { CpuExit } from './exit.js';
 import type { FlatCpuMemory } from './flat-memory.js';
-import { CODE_BASE, DATA_BASE, addi, branch, ebreak, fenceI, li, load, machine, store, type Program } from './testing/asm.js';
+import { CODE_BASE, DATA_BASE, addi, branch, ebreak, ecall, fenceI, li, load, machine, store, type Program } from './testing/asm.js';
 
 // The block compiler against the interpreter on the same random programs:
 // after every run() both CPUs must agree on the exit, pc, instret, every
@@ -99,6 +99,20 @@ describe('compiled blocks', () => {
         expect(Buffer.compare(b.memory.bytes, a.memory.bytes)).toBe(0);
       },
     ), { numRuns: propertyRuns(200) });
+  });
+
+  it('exit for a hot ecall entry straight from the dispatch loop, with the pc, count and registers of the interpreter', () => {
+    // A loop whose branch target is an ecall: once hot, the entry has no
+    // compiled block and the loop exits for the call without interpreting it.
+    const program: Program = [li(5, 0), li(6, 40), li(17, 64), ecall, addi(5, 5, 1), branch('bne', 5, 6, -8), ebreak];
+    const [a, b] = [false, true].map((jit) => machine(program, { jit, jitThreshold: 2 }).cpu);
+    for (let i = 0; i < 41; i++) {
+      const ea = a!.run(1000);
+      const eb = b!.run(1000);
+      expect(state(b!, eb)).toEqual(state(a!, ea));
+      expect(ea.kind).toBe(i < 40 ? 'ecall' : 'ebreak');
+      if (ea.kind === 'ecall') expect(ea).toEqual({ kind: 'ecall', number: 64, pc: CODE_BASE + 12 });
+    }
   });
 
   it('fault on an address whose low 32 bits name a cached page but whose high word is not 0, as the interpreter', () => {

@@ -42,8 +42,11 @@ export function sysMmap(task: Task, addr: number, len: number, prot: number, fla
     return type === MAP.MAP_SHARED || type === MAP.MAP_PRIVATE || type === MAP.MAP_SHARED_VALIDATE ? -Errno.ENOMEM : -Errno.EINVAL;
   }
   // RLIMIT_AS bounds every mapping (may_expand_vm); the memory-lock limits matter to locked memory,
-  // CAP_SYS_RAWIO to a mapping below mmap_min_addr.
-  const special = (f & MAP.MAP_LOCKED) !== 0 || addr < task.mm.options.tunables.mmapMinAddr;
+  // CAP_SYS_RAWIO to a fixed mapping below mmap_min_addr. A hint there (mmap(NULL, ...) is one) is
+  // only a hint: do_mmap raises it to mmap_min_addr (round_hint_to_min), so security_mmap_addr
+  // passes without the capability; reading the limits for it cost 4% of an mmap + munmap loop.
+  const fixed = (f & (MAP.MAP_FIXED | MAP.MAP_FIXED_NOREPLACE)) !== 0;
+  const special = (f & MAP.MAP_LOCKED) !== 0 || (fixed && addr < task.mm.options.tunables.mmapMinAddr);
   const limits = mmapNeedsLimits(task, special) ? memoryLimits(task) : undefined;
   const mapped = mmap(task.mm, addr, len, prot | 0, f, source, off, limits);
   // A file mapping that was made moves the access time (file_accessed in
