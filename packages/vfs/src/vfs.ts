@@ -1,4 +1,5 @@
 import { AT, CAP, Errno, PATH_MAX, S, type FileOffset } from '@tskern/abi';
+import { BlockDevices } from '@tskern/block-api';
 import { chmodInode, chownInode, truncatePathInode, utimesInode, type NewSizeCheck, type TimeRequest } from './attr';
 import { toByteString } from './byte-string';
 import { filenameCreate, mayCreate, newInodeAttrs } from './create';
@@ -32,6 +33,8 @@ export interface VfsOptions {
   readonly mappingIdentities?: MappingIdentityProvider;
   /** The file system types mount(2) may make (default: none registered). */
   readonly fileSystemTypes?: FileSystemTypes;
+  /** The block devices mount(2) may name and block special files open (default: none). */
+  readonly blockDevices?: BlockDevices;
 }
 
 /**
@@ -59,6 +62,8 @@ export class Vfs {
   private readonly identities: MappingIdentityProvider | null;
   /** The registered file system types (mount(2), /proc/filesystems). */
   readonly fileSystemTypes: FileSystemTypes;
+  /** The kernel's block devices (mount(2) of a disk file system looks its source up here). */
+  readonly blockDevices: BlockDevices;
   /** The next mnt_id (the root mount is 1). */
   private nextMountId = 2;
   /** Mounts of each file system that are in the tree or still used (a superblock's s_active). */
@@ -71,6 +76,7 @@ export class Vfs {
     this.liveMounts.set(rootFs, 1); // the root mount is never gone
     this.identities = options.mappingIdentities ?? null;
     this.fileSystemTypes = options.fileSystemTypes ?? new FileSystemTypes();
+    this.blockDevices = options.blockDevices ?? new BlockDevices();
   }
 
   /** One root dentry per file system, shared by every mount of it (like a superblock's s_root). */

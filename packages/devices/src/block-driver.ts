@@ -1,0 +1,45 @@
+import type { BlockDevice, BlockDevices } from '@tskern/block-api';
+import type { IoctlContext } from '@tskern/vfs';
+
+/** How a block special file was opened (blk_mode_t): BLK_OPEN_WRITE, BLK_OPEN_EXCL. */
+export interface BlockOpenMode {
+  readonly writable: boolean;
+  readonly exclusive: boolean;
+}
+
+/**
+ * A block driver's part of the block layer (block_device_operations beyond
+ * reads and writes): its own ioctls, answered after the block layer's
+ * (lo_ioctl for LOOP_*), and the disk facts BLKRRPART and BLKGETDISKSEQ ask.
+ */
+export interface BlockDriver {
+  /** The driver's ioctl: the result or `-errno`. Absent: ENOTTY (blkdev_ioctl without fops->ioctl). */
+  ioctl?(device: BlockDevice, request: number, arg: number, ctx: IoctlContext, mode: BlockOpenMode): number;
+  /** disk_has_partscan: BLKRRPART rescans (0) rather than refusing (EINVAL). */
+  partitionScan?(device: BlockDevice): boolean;
+  /** disk->diskseq (BLKGETDISKSEQ); absent: 0. */
+  diskSequence?(device: BlockDevice): number;
+}
+
+/**
+ * The block layer as block special files see it: the kernel's device
+ * table (`BlockDevices`, shared with mount(2)) and the drivers by major
+ * number (register_blkdev).
+ */
+export class BlockLayer {
+  private readonly drivers = new Map<number, BlockDriver>();
+
+  constructor(readonly devices: BlockDevices) {}
+
+  /** register_blkdev: the driver of devices with major `major`; false when taken. */
+  registerDriver(major: number, driver: BlockDriver): boolean {
+    if (this.drivers.has(major)) return false;
+    this.drivers.set(major, driver);
+    return true;
+  }
+
+  /** The driver of `device` (by its major number), if one registered. */
+  driverOf(device: BlockDevice): BlockDriver | undefined {
+    return this.drivers.get(Math.floor(device.deviceNumber / 256));
+  }
+}
