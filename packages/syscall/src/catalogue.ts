@@ -166,6 +166,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('faccessat', fs.sysFaccessat, ['int', PATH, 'int']),
     def('fsync', fs.sysFsync, ['uint']),
     def('fdatasync', fs.sysFdatasync, ['uint']),
+    def('sync', fs.sysSync, []),
+    def('syncfs', fs.sysSyncfs, ['int']),
     def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
     def('flock', fs.sysFlock, ['uint', 'uint']),
     def('link', fs.sysLink, [PATH, PATH]),

@@ -1,5 +1,6 @@
 import { Errno, O } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
+import type { IoctlContext, OpenFileDescription } from '@tskern/vfs';
 import { int } from './args';
 
 /** The requests do_vfs_ioctl answers for every file (include/uapi/asm-generic/ioctls.h). */
@@ -11,8 +12,8 @@ const FIONBIO = 0x5421;
  * ioctl(2) (fs/ioctl.c): EBADF without a descriptor (O_PATH ones included:
  * fdget refuses them); FIOCLEX/FIONCLEX set and clear close-on-exec, FIONBIO
  * sets O_NONBLOCK from the int at `arg`. Every other request goes to the
- * file's own ioctl, which no tskern file has (no terminals): ENOTTY, as
- * vfs_ioctl answers, and what isatty(3) expects of TCGETS.
+ * file's own ioctl (vfs_ioctl: a block special file's, /dev/loop-control's),
+ * ENOTTY for a file without one, as isatty(3) expects of TCGETS.
  */
 export function sysIoctl(task: Task, fd: number, cmd: number, arg: number): number {
   const n = int(fd);
@@ -31,6 +32,21 @@ export function sysIoctl(task: Task, fd: number, cmd: number, arg: number): numb
       return file.setFlags(on ? flags | O.O_NONBLOCK : flags, task.cred);
     }
     default:
-      return -Errno.ENOTTY;
+      return file.ioctl(cmd >>> 0, arg, ioctlContext(task, file));
   }
+}
+
+/** What a file's ioctl may use of the calling task: its memory, credentials, fds and architecture. */
+function ioctlContext(task: Task, file: OpenFileDescription): IoctlContext {
+  return {
+    file,
+    cred: task.cred,
+    arch: task.abi.name,
+    copyIn: (addr, dst, off, len) => (task.mem.copyIn(addr, dst, off, len) < 0 ? -Errno.EFAULT : 0),
+    copyOut: (addr, src, off, len) => (task.mem.copyOut(addr, src, off, len) < 0 ? -Errno.EFAULT : 0),
+    fileAt: (fd) => {
+      const f = task.files.get(fd);
+      return f === null || f.isPathOnly ? null : f;
+    },
+  };
 }
