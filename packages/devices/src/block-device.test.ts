@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BlockLayer } from './block-driver';
 import { BLK } from './block-ioctl';
 import { DevFs, mountDev } from './dev-fs';
+import { formatPartitions } from './partitions';
 
 /** A RAM disk of `bytes` bytes that records flushes and discards. */
 function ramDisk(deviceNumber: number, bytes: number) {
@@ -167,5 +168,16 @@ describe('block special files', () => {
     const { ctx } = ioctlContext(f, user);
     for (const req of [BLK.BLKROSET, BLK.BLKBSZSET, BLK.BLKFLSBUF, BLK.BLKRRPART]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EACCES);
     for (const req of [BLK.BLKDISCARD, BLK.BLKZEROOUT, BLK.BLKSECDISCARD]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EBADF);
+  });
+});
+
+describe('/proc/partitions', () => {
+  it('lists the disks that have a size, in 1 KiB blocks, as show_partition', () => {
+    const { ram } = setup(10 << 20);
+    const empty = { ...ram.disk, name: 'loop1', deviceNumber: 0x701, size: () => 0 };
+    const big = { ...ram.disk, name: 'loop300', deviceNumber: (300 & 0xff) + 7 * 256 + 256 * 4096 };
+    expect(formatPartitions([{ ...ram.disk, name: 'loop0', deviceNumber: 0x700 }, empty, big])).toBe(
+      'major minor  #blocks  name\n\n   7        0      10240 loop0\n   7      300      10240 loop300\n',
+    );
   });
 });

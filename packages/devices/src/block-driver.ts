@@ -1,5 +1,6 @@
 import type { BlockDevice, BlockDevices } from '@tskern/block-api';
 import type { IoctlContext } from '@tskern/vfs';
+import { deviceMajor } from './partitions';
 
 /** How a block special file was opened (blk_mode_t): BLK_OPEN_WRITE, BLK_OPEN_EXCL. */
 export interface BlockOpenMode {
@@ -40,6 +41,6 @@ export class BlockLayer {
 
   /** The driver of `device` (by its major number), if one registered. */
   driverOf(device: BlockDevice): BlockDriver | undefined {
-    return this.drivers.get(Math.floor(device.deviceNumber / 256));
+    return this.drivers.get(deviceMajor(device.deviceNumber));
   }
 }

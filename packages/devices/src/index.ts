@@ -9,6 +9,7 @@ export * from './char-device';
 export * from './block-driver';
 export { BlockDeviceInode } from './block-device-inode';
 export { BLK } from './block-ioctl';
+export * from './partitions';
 export * from './mem-devices';
 export * from './random-devices';
 export * from './dev-fs';
