@@ -79,7 +79,9 @@ describe('BlockDevices', () => {
     expect(devices.blockSize(odd)).toBe(512);
     expect(devices.setBlockSize(big, 1024)).toBe(true);
     expect(devices.blockSize(big)).toBe(1024);
-    for (const bad of [256, 1000, 8192]) expect(devices.setBlockSize(big, bad)).toBe(false);
+    for (const bad of [256, 1000, 131072]) expect(devices.setBlockSize(big, bad)).toBe(false);
+    expect(devices.setBlockSize(big, 65536)).toBe(true);
+    expect(devices.setBlockSize(big, 1024)).toBe(true);
     devices.close(big);
     devices.open(big, false);
     expect(devices.blockSize(big)).toBe(4096);

@@ -116,18 +116,21 @@ export class BlockDevices {
   }
 
   /**
-   * set_blocksize: a power of two from 512 to the page size and not below
-   * the logical block size; false (EINVAL) otherwise.
+   * set_blocksize: a power of two from 512 to BLK_MAX_BLOCK_SIZE (64 KiB
+   * since Linux 6.15's large block sizes) and not below the logical block
+   * size; false (EINVAL) otherwise.
    */
   setBlockSize(device: BlockDevice, size: number): boolean {
-    if (size < 512 || size > PAGE_SIZE || (size & (size - 1)) !== 0 || size < device.logicalBlockSize) return false;
+    if (size < 512 || size > BLK_MAX_BLOCK_SIZE || (size & (size - 1)) !== 0 || size < device.logicalBlockSize) return false;
     this.softBlockSizes.set(device.deviceNumber, size);
     return true;
   }
 }
 
-/** The page size set_init_blocksize and set_blocksize stop at. */
+/** The page size set_init_blocksize stops at. */
 const PAGE_SIZE = 4096;
+/** BLK_MAX_BLOCK_SIZE: the largest soft block size (SZ_64K). */
+const BLK_MAX_BLOCK_SIZE = 65536;
 
 /** set_init_blocksize: from the logical block size, doubled while it divides the size, up to the page size. */
 function initialBlockSize(device: BlockDevice): number {

@@ -1,8 +1,12 @@
-import { Errno, O, PAGE_SIZE, S } from '@tskern/abi';
+import { Errno, FALLOC_FL, O, PAGE_SIZE, S, type FileOffset } from '@tskern/abi';
 import type { BlockDevice } from '@tskern/block-api';
 import { SimpleInode, type Clock, type FileOperations, type FileSystem } from '@tskern/vfs';
 import type { BlockLayer, BlockOpenMode } from './block-driver';
 import { blockFileOperations } from './block-file';
+import { zeroOut } from './block-ioctl';
+
+/** BLKDEV_FALLOC_FL_SUPPORTED. */
+const FALLOC_SUPPORTED = FALLOC_FL.FALLOC_FL_KEEP_SIZE | FALLOC_FL.FALLOC_FL_PUNCH_HOLE | FALLOC_FL.FALLOC_FL_ZERO_RANGE | FALLOC_FL.FALLOC_FL_WRITE_ZEROES;
 
 /**
  * A block special file (S_IFBLK, as devtmpfs makes /dev/loop0): st_rdev is
@@ -52,5 +56,36 @@ export class BlockDeviceInode extends SimpleInode {
       return err;
     }
     return blockFileOperations(this.layer, device, mode, holder);
+  }
+
+  /**
+   * blkdev_fallocate: zero a range of the device (ZERO_RANGE, WRITE_ZEROES)
+   * or discard it (PUNCH_HOLE | KEEP_SIZE); EINVAL from its end on (past it
+   * only with KEEP_SIZE, cut short) or off the logical block size;
+   * EOPNOTSUPP for any other mode, plain allocation included.
+   */
+  fallocate(mode: number, offset: FileOffset, length: FileOffset): number {
+    const device = this.layer.devices.get(this.rdev);
+    if (device === undefined) return -Errno.ENXIO;
+    if ((mode & ~FALLOC_SUPPORTED) !== 0) return -Errno.EOPNOTSUPP;
+    const size = device.size();
+    const start = Number(offset);
+    let len = Number(length);
+    if (start >= size) return -Errno.EINVAL;
+    if (start + len > size) {
+      if ((mode & FALLOC_FL.FALLOC_FL_KEEP_SIZE) === 0) return -Errno.EINVAL;
+      len = size - start;
+    }
+    if (start % device.logicalBlockSize !== 0 || len % device.logicalBlockSize !== 0) return -Errno.EINVAL;
+    switch (mode) {
+      case FALLOC_FL.FALLOC_FL_ZERO_RANGE:
+      case FALLOC_FL.FALLOC_FL_ZERO_RANGE | FALLOC_FL.FALLOC_FL_KEEP_SIZE:
+      case FALLOC_FL.FALLOC_FL_WRITE_ZEROES:
+        return zeroOut(device, start, len);
+      case FALLOC_FL.FALLOC_FL_PUNCH_HOLE | FALLOC_FL.FALLOC_FL_KEEP_SIZE:
+        return device.discard !== undefined ? device.discard(start, len) : zeroOut(device, start, len);
+      default:
+        return -Errno.EOPNOTSUPP;
+    }
   }
 }

@@ -1,8 +1,8 @@
-import { CAP, Errno, O, S, SEEK } from '@tskern/abi';
+import { CAP, Errno, FALLOC_FL, O, S, SEEK } from '@tskern/abi';
 import { BlockDevices, type BlockDevice } from '@tskern/block-api';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
-import { capable, Credentials, Vfs, type FsTask, type IoctlContext, type OpenFileDescription } from '@tskern/vfs';
+import { capable, Credentials, fallocateFile, Vfs, type FsTask, type IoctlContext, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { BlockLayer } from './block-driver';
 import { BLK } from './block-ioctl';
@@ -147,7 +147,7 @@ describe('block special files', () => {
     expect(ram.data[4095]).toBe(9);
     expect(f.ioctl(BLK.BLKZEROOUT, range(512, 100), ctx)).toBe(-Errno.EINVAL);
     expect(f.ioctl(BLK.BLKSECDISCARD, range(0, 4096), ctx)).toBe(-Errno.EOPNOTSUPP);
-    for (const [size, want] of [[1024, 0], [1000, -Errno.EINVAL], [256, -Errno.EINVAL], [8192, -Errno.EINVAL]] as const) {
+    for (const [size, want] of [[8192, 0], [1000, -Errno.EINVAL], [256, -Errno.EINVAL], [131072, -Errno.EINVAL], [1024, 0]] as const) {
       view.setInt32(0, size, true);
       expect(f.ioctl(BLK.BLKBSZSET, 0, ctx)).toBe(want);
     }
@@ -179,5 +179,22 @@ describe('/proc/partitions', () => {
     expect(formatPartitions([{ ...ram.disk, name: 'loop0', deviceNumber: 0x700 }, empty, big])).toBe(
       'major minor  #blocks  name\n\n   7        0      10240 loop0\n   7      300      10240 loop300\n',
     );
+  });
+});
+
+describe('fallocate on a block special file (blkdev_fallocate)', () => {
+  it('punches (discards) and zeroes ranges, refuses plain allocation and ranges off the device', () => {
+    const { openOk, ram } = setup(1 << 20);
+    const f = openOk('/dev/ram0', O.O_RDWR);
+    ram.data.fill(9);
+    expect(fallocateFile(f, 0, 0, 4096)).toBe(-Errno.EOPNOTSUPP);
+    expect(fallocateFile(f, FALLOC_FL.FALLOC_FL_PUNCH_HOLE | FALLOC_FL.FALLOC_FL_KEEP_SIZE, 0, 4096)).toBe(0);
+    expect(ram.log).toContain('discard 0 4096');
+    expect(fallocateFile(f, FALLOC_FL.FALLOC_FL_ZERO_RANGE, 8192, 512)).toBe(0);
+    expect([ram.data[8191], ram.data[8192], ram.data[8703], ram.data[8704]]).toEqual([9, 0, 0, 9]);
+    expect(fallocateFile(f, FALLOC_FL.FALLOC_FL_ZERO_RANGE, 100, 512)).toBe(-Errno.EINVAL);
+    expect(fallocateFile(f, FALLOC_FL.FALLOC_FL_ZERO_RANGE, (1 << 20) - 512, 1024)).toBe(-Errno.EINVAL);
+    expect(fallocateFile(f, FALLOC_FL.FALLOC_FL_ZERO_RANGE | FALLOC_FL.FALLOC_FL_KEEP_SIZE, (1 << 20) - 512, 1024)).toBe(0);
+    expect(fallocateFile(f, FALLOC_FL.FALLOC_FL_ZERO_RANGE, 1 << 20, 512)).toBe(-Errno.EINVAL);
   });
 });

@@ -55,7 +55,7 @@ function getRange(ctx: IoctlContext, arg: number): [bigint, bigint] | number {
 }
 
 /** Write zeros over [start, start + length) in chunks (blkdev_issue_zeroout without a driver's help). */
-function zeroOut(device: BlockDevice, start: number, length: number): number {
+export function zeroOut(device: BlockDevice, start: number, length: number): number {
   const chunk = new Uint8Array(Math.min(length, 1 << 20));
   for (let at = start; at < start + length; at += chunk.length) {
     const n = Math.min(chunk.length, start + length - at);
