@@ -131,6 +131,16 @@ describe('block special files', () => {
       expect(f.ioctl(req, 0, ctx)).toBe(0);
       expect(view.getInt32(0, true)).toBe(want);
     }
+    expect(f.ioctl(BLK.BLKRAGET, 0, ctx)).toBe(0);
+    expect(view.getBigUint64(0, true)).toBe(5120n);
+    expect(f.ioctl(BLK.BLKRASET, 1000, ctx)).toBe(0);
+    expect(f.ioctl(BLK.BLKFRAGET, 0, ctx)).toBe(0);
+    expect(view.getBigUint64(0, true)).toBe(1000n);
+    view.setUint32(0, 0xffffffff, true);
+    expect(f.ioctl(BLK.BLKSECTGET, 0, ctx)).toBe(0);
+    expect(view.getUint32(0, true)).toBe(0xffff0000 + 2560);
+    expect(f.ioctl(BLK.BLKROTATIONAL, 0, ctx)).toBe(0);
+    expect(view.getUint16(0, true)).toBe(0);
     expect(f.ioctl(BLK.BLKRRPART, 0, ctx)).toBe(-Errno.EINVAL);
     expect(f.ioctl(BLK.BLKFLSBUF, 0, ctx)).toBe(0);
     expect(f.ioctl(0x5401, 0, ctx)).toBe(-Errno.ENOTTY);
@@ -166,7 +176,7 @@ describe('block special files', () => {
     const user = new Credentials(1000, 1000);
     expect(capable(user, CAP.CAP_SYS_ADMIN)).toBe(false);
     const { ctx } = ioctlContext(f, user);
-    for (const req of [BLK.BLKROSET, BLK.BLKBSZSET, BLK.BLKFLSBUF, BLK.BLKRRPART]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EACCES);
+    for (const req of [BLK.BLKROSET, BLK.BLKBSZSET, BLK.BLKFLSBUF, BLK.BLKRRPART, BLK.BLKRASET]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EACCES);
     for (const req of [BLK.BLKDISCARD, BLK.BLKZEROOUT, BLK.BLKSECDISCARD]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EBADF);
   });
 });

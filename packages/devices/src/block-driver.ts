@@ -29,6 +29,8 @@ export interface BlockDriver {
  */
 export class BlockLayer {
   private readonly drivers = new Map<number, BlockDriver>();
+  /** bdi->ra_pages per device, in 512-byte sectors as BLKRAGET reports it. */
+  private readonly readAheads = new Map<number, number>();
 
   constructor(readonly devices: BlockDevices) {}
 
@@ -43,4 +45,21 @@ export class BlockLayer {
   driverOf(device: BlockDevice): BlockDriver | undefined {
     return this.drivers.get(deviceMajor(device.deviceNumber));
   }
+
+  /**
+   * The read-ahead in sectors (BLKRAGET, /sys/block/<disk>/queue/read_ahead_kb
+   * times 2): by default twice the request size limit, 5120 sectors, as
+   * Linux 6.18 gives a loop device (read_ahead_kb 2560, max_sectors_kb 1280).
+   */
+  readAhead(device: BlockDevice): number {
+    return this.readAheads.get(device.deviceNumber) ?? 2 * MAX_SECTORS;
+  }
+
+  /** BLKRASET: ra_pages = sectors * 512 / PAGE_SIZE, so kept in whole pages. */
+  setReadAhead(device: BlockDevice, sectors: number): void {
+    this.readAheads.set(device.deviceNumber, Math.floor(sectors / 8) * 8);
+  }
 }
+
+/** max_sectors: BLK_DEF_MAX_SECTORS_CAP (2560 sectors, 1280 KiB), what the host's loop devices report. */
+export const MAX_SECTORS = 2560;

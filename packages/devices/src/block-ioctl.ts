@@ -1,7 +1,7 @@
 import { CAP, Errno } from '@tskern/abi';
 import type { BlockDevice } from '@tskern/block-api';
 import { capable, type IoctlContext } from '@tskern/vfs';
-import type { BlockLayer, BlockOpenMode } from './block-driver';
+import { MAX_SECTORS, type BlockLayer, type BlockOpenMode } from './block-driver';
 
 /**
  * The block layer's ioctl requests (include/uapi/linux/fs.h): _IO(0x12, n)
@@ -14,6 +14,11 @@ export const BLK = {
   BLKRRPART: 0x125f,
   BLKGETSIZE: 0x1260,
   BLKFLSBUF: 0x1261,
+  BLKRASET: 0x1262,
+  BLKRAGET: 0x1263,
+  BLKFRASET: 0x1264,
+  BLKFRAGET: 0x1265,
+  BLKSECTGET: 0x1267,
   BLKSSZGET: 0x1268,
   BLKBSZGET: 0x80081270,
   BLKBSZSET: 0x40081271,
@@ -25,6 +30,7 @@ export const BLK = {
   BLKPBSZGET: 0x127b,
   BLKDISCARDZEROES: 0x127c,
   BLKSECDISCARD: 0x127d,
+  BLKROTATIONAL: 0x127e,
   BLKZEROOUT: 0x127f,
   BLKGETDISKSEQ: 0x80081280,
 } as const;
@@ -111,6 +117,18 @@ export function blockIoctl(layer: BlockLayer, device: BlockDevice, mode: BlockOp
     case BLK.BLKSECDISCARD: // blk_ioctl_secure_erase: no driver here can erase securely
       if (!mode.writable) return -Errno.EBADF;
       return -Errno.EOPNOTSUPP;
+    case BLK.BLKRASET: // the value itself, not a pointer
+    case BLK.BLKFRASET:
+      if (!admin()) return -Errno.EACCES;
+      layer.setReadAhead(device, arg);
+      return 0;
+    case BLK.BLKRAGET:
+    case BLK.BLKFRAGET:
+      return put(ctx, arg, layer.readAhead(device), 8);
+    case BLK.BLKSECTGET: // an unsigned short
+      return put(ctx, arg, MAX_SECTORS, 2);
+    case BLK.BLKROTATIONAL: // no tskern disk is rotational (BLK_FEAT_ROTATIONAL is not set)
+      return put(ctx, arg, 0, 2);
     case BLK.BLKGETDISKSEQ:
       return put(ctx, arg, layer.driverOf(device)?.diskSequence?.(device) ?? 0, 8);
     case BLK.BLKROGET:

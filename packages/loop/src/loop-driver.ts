@@ -77,7 +77,7 @@ export class LoopDriver implements BlockDriver, LoopIoctlHost {
     this.devices.add(lo);
     // devtmpfs makes block nodes 0600 (the host's /dev/loopN: brw------- root root).
     this.dev.addBlockDevice(lo.name, lo.deviceNumber, 0o600, this.layer);
-    if (this.sys !== undefined) addDiskAttributes(this.sys, lo, this.devices);
+    if (this.sys !== undefined) addDiskAttributes(this.sys, lo, this.layer);
     return i;
   }
 

@@ -1,4 +1,4 @@
-import type { BlockDevices } from '@tskern/block-api';
+import { MAX_SECTORS, type BlockLayer } from '@tskern/devices';
 import type { SysAttribute, SysFs } from '@tskern/sysfs';
 import { displayPath } from '@tskern/vfs';
 import { LO_FLAGS } from './loop-abi';
@@ -12,7 +12,8 @@ function diskDirs(lo: LoopDevice): string[] {
 const fixed = (name: string, text: string): SysAttribute => ({ name, show: () => text });
 
 /** A loop disk's attributes (block/genhd.c disk_attrs, blk-sysfs.c queue attributes). */
-export function addDiskAttributes(sys: SysFs, lo: LoopDevice, devices: BlockDevices): void {
+export function addDiskAttributes(sys: SysFs, lo: LoopDevice, layer: BlockLayer): void {
+  const devices = layer.devices;
   const major = 7;
   const minor = lo.number;
   for (const dir of diskDirs(lo)) {
@@ -38,6 +39,9 @@ export function addDiskAttributes(sys: SysFs, lo: LoopDevice, devices: BlockDevi
       { name: 'hw_sector_size', show: () => `${lo.logicalBlockSize}\n` },
       { name: 'minimum_io_size', show: () => `${lo.logicalBlockSize}\n` },
       fixed('optimal_io_size', '0\n'),
+      fixed('rotational', '0\n'),
+      fixed('max_sectors_kb', `${MAX_SECTORS / 2}\n`),
+      { name: 'read_ahead_kb', show: () => `${layer.readAhead(lo) / 2}\n` },
     ]);
   }
 }

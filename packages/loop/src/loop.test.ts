@@ -139,6 +139,8 @@ describe('the loop driver', () => {
     expect(read('/sys/devices/virtual/block/loop0/loop/backing_file')).toBe('/img\n');
     expect(read('/sys/block/loop0/loop/offset')).toBe('0\n');
     expect(read('/sys/block/loop0/loop/autoclear')).toBe('0\n');
+    expect(read('/sys/block/loop0/queue/read_ahead_kb')).toBe('2560\n');
+    expect(read('/sys/block/loop0/queue/max_sectors_kb')).toBe('1280\n');
     const stat = (read('/sys/block/loop0/stat') as string).trim().split(/\s+/).map(Number);
     expect(stat).toHaveLength(17);
     expect(stat[4]).toBe(2); // writes completed
