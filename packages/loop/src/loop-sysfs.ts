@@ -40,6 +40,10 @@ export function addDiskAttributes(sys: SysFs, lo: LoopDevice, layer: BlockLayer)
       { name: 'minimum_io_size', show: () => `${lo.logicalBlockSize}\n` },
       fixed('optimal_io_size', '0\n'),
       fixed('rotational', '0\n'),
+      // loop_config_discard over a file with fallocate: 4 KiB granularity, UINT_MAX >> 9 sectors per request.
+      fixed('discard_granularity', '4096\n'),
+      fixed('discard_max_bytes', '4294966784\n'),
+      fixed('write_cache', 'write back\n'),
       fixed('max_sectors_kb', `${MAX_SECTORS / 2}\n`),
       { name: 'read_ahead_kb', show: () => `${layer.readAhead(lo) / 2}\n` },
     ]);
