@@ -1,4 +1,4 @@
-import { Errno, O, SYS, UMOUNT } from '@tskern/abi';
+import { Errno, MOUNT, O, SYS, UMOUNT } from '@tskern/abi';
 import type { BlockDevice } from '@tskern/block-api';
 import { BlockLayer, DevFs, mountDev } from '@tskern/devices';
 import { store } from '@tskern/mman';
@@ -156,6 +156,15 @@ describe('mount(2) of a type that needs a block device', () => {
     expect(vfs.blockDevices.holder(disk)).toBeUndefined();
     expect(vfs.blockDevices.openers(disk)).toBe(0);
     expect(log).toEqual([]);
+  });
+
+  it('refuses a device node reached through a nodev mount (may_open_dev: EACCES)', () => {
+    const { mount, sys, str, vfs } = setup();
+    expect(vfs.mkdir(vfs.kernelTask(), '/d2', 0o755)).toBe(0);
+    expect(sys(SYS.mount, str('/dev'), str('/d2'), 0, MOUNT.MS_BIND, 0)).toBe(0);
+    expect(sys(SYS.mount, 0, str('/d2'), 0, MOUNT.MS_REMOUNT | MOUNT.MS_BIND | MOUNT.MS_NODEV, 0)).toBe(0);
+    expect(mount('/d2/ram0', '/mnt')).toBe(-Errno.EACCES);
+    expect(mount('/dev/ram0', '/mnt')).toBe(0);
   });
 
   it('refuses a read-write mount of a read-only device (EACCES) and takes a read-only one', () => {
