@@ -2,7 +2,7 @@ import { CAP, Errno, FALLOC_FL, O, S, SEEK } from '@tskern/abi';
 import { BlockDevices, type BlockDevice } from '@tskern/block-api';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
-import { capable, Credentials, fallocateFile, Vfs, type FsTask, type IoctlContext, type OpenFileDescription } from '@tskern/vfs';
+import { capable, Credentials, fallocateFile, MNT, Vfs, type FsTask, type IoctlContext, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { BlockLayer } from './block-driver';
 import { BLK } from './block-ioctl';
@@ -75,6 +75,21 @@ describe('block special files', () => {
   it('stat as S_IFBLK with the number, size 0 and the logical block size as st_blksize', () => {
     const { vfs, root } = setup();
     expect(vfs.stat(root, '/dev/ram0', true)).toMatchObject({ mode: S.S_IFBLK | 0o660, rdev: 0x0101, size: 0, blksize: 512, uid: 0 });
+  });
+
+  it('open through a nodev mount is EACCES (may_open_dev), except O_PATH', () => {
+    const { vfs, root, open } = setup();
+    expect(vfs.mkdir(root, '/d2', 0o755)).toBe(0);
+    const dev = vfs.lookup(root, '/dev', true);
+    const d2 = vfs.lookup(root, '/d2', true);
+    if (typeof dev === 'number' || typeof d2 === 'number') throw new Error('lookup');
+    expect(vfs.bindMount(dev, d2)).toBe(0);
+    const bound = vfs.lookup(root, '/d2', true);
+    if (typeof bound === 'number') throw new Error('lookup');
+    bound.mount.flags |= MNT.NODEV;
+    expect(open('/d2/ram0', O.O_RDONLY)).toBe(-Errno.EACCES);
+    expect(typeof open('/d2/ram0', O.O_PATH)).toBe('object');
+    expect(typeof open('/dev/ram0', O.O_RDONLY)).toBe('object');
   });
 
   it('open is ENXIO when no driver has the number', () => {
