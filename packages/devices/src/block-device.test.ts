@@ -158,6 +158,20 @@ describe('block special files', () => {
     expect(view.getUint16(0, true)).toBe(0);
     expect(f.ioctl(BLK.BLKRRPART, 0, ctx)).toBe(-Errno.EINVAL);
     expect(f.ioctl(BLK.BLKFLSBUF, 0, ctx)).toBe(0);
+    view.setUint32(0, 77, true);
+    expect(f.ioctl(BLK.BLKGETZONESZ, 0, ctx)).toBe(0);
+    expect(view.getUint32(0, true)).toBe(0);
+    for (const req of [BLK.BLKREPORTZONE, BLK.BLKRESETZONE, BLK.BLKOPENZONE, BLK.HDIO_GETGEO]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.ENOTTY);
+    expect(f.ioctl(0x401870c8, 0, ctx)).toBe(-Errno.EOPNOTSUPP); // IOC_PR_REGISTER
+    // BLKPG: struct blkpg_ioctl_arg at 64 pointing at a struct blkpg_partition at 128; data out of memory faults.
+    view.setInt32(64, 1, true);
+    view.setBigUint64(80, 0x10000n, true);
+    expect(f.ioctl(BLK.BLKPG, 64, ctx)).toBe(-Errno.EFAULT);
+    view.setBigUint64(80, 128n, true);
+    view.setInt32(128 + 16, 1, true);
+    expect(f.ioctl(BLK.BLKPG, 64, ctx)).toBe(-Errno.EINVAL);
+    view.setInt32(64, 2, true);
+    expect(f.ioctl(BLK.BLKPG, 64, ctx)).toBe(-Errno.ENXIO);
     expect(f.ioctl(0x5401, 0, ctx)).toBe(-Errno.ENOTTY);
     expect(f.ioctl(BLK.BLKGETSIZE64, 0x10000, ctx)).toBe(-Errno.EFAULT);
     const range = (start: number, len: number) => (view.setBigUint64(16, BigInt(start), true), view.setBigUint64(24, BigInt(len), true), 16);
@@ -191,7 +205,7 @@ describe('block special files', () => {
     const user = new Credentials(1000, 1000);
     expect(capable(user, CAP.CAP_SYS_ADMIN)).toBe(false);
     const { ctx } = ioctlContext(f, user);
-    for (const req of [BLK.BLKROSET, BLK.BLKBSZSET, BLK.BLKFLSBUF, BLK.BLKRRPART, BLK.BLKRASET]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EACCES);
+    for (const req of [BLK.BLKROSET, BLK.BLKBSZSET, BLK.BLKFLSBUF, BLK.BLKRRPART, BLK.BLKRASET, BLK.BLKPG]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EACCES);
     for (const req of [BLK.BLKDISCARD, BLK.BLKZEROOUT, BLK.BLKSECDISCARD]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EBADF);
   });
 });

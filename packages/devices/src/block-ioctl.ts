@@ -33,7 +33,40 @@ export const BLK = {
   BLKROTATIONAL: 0x127e,
   BLKZEROOUT: 0x127f,
   BLKGETDISKSEQ: 0x80081280,
+  BLKREPORTZONE: 0xc0101282,
+  BLKRESETZONE: 0x40101283,
+  BLKGETZONESZ: 0x80041284,
+  BLKGETNRZONES: 0x80041285,
+  BLKOPENZONE: 0x40101286,
+  BLKCLOSEZONE: 0x40101287,
+  BLKFINISHZONE: 0x40101288,
+  HDIO_GETGEO: 0x0301,
+  BLKPG: 0x1269,
 } as const;
+
+/**
+ * blkpg_ioctl: CAP_SYS_ADMIN (EACCES), the 24-byte struct blkpg_ioctl_arg
+ * and the 152-byte struct blkpg_partition its `data` points at (EFAULT), a
+ * partition number above 0 (EINVAL). No tskern disk holds partitions: adding
+ * or resizing one is EINVAL (GENHD_FL_NO_PART), deleting one ENXIO (none
+ * has that number).
+ */
+function blkpg(ctx: IoctlContext, arg: number, admin: boolean): number {
+  if (!admin) return -Errno.EACCES;
+  const a = new Uint8Array(24);
+  if (ctx.copyIn(arg, a, 0, 24) < 0) return -Errno.EFAULT;
+  const av = new DataView(a.buffer);
+  const op = av.getInt32(0, true);
+  const p = new Uint8Array(152);
+  if (ctx.copyIn(Number(av.getBigUint64(16, true)), p, 0, 152) < 0) return -Errno.EFAULT;
+  if (new DataView(p.buffer).getInt32(16, true) <= 0) return -Errno.EINVAL;
+  return op === BLKPG_DEL_PARTITION ? -Errno.ENXIO : -Errno.EINVAL;
+}
+
+const BLKPG_DEL_PARTITION = 2;
+
+/** The persistent-reservation requests (linux/pr.h IOC_PR_*): EOPNOTSUPP for a disk without pr_ops. */
+const PR_REQUESTS = new Set([0x401870c8, 0x401070c9, 0x401070ca, 0x401870cb, 0x401870cc, 0x401070cd]);
 
 /** put_int/put_uint/put_ulong/put_u64: a little-endian integer of `bytes` bytes at `arg`. */
 function put(ctx: IoctlContext, arg: number, value: number, bytes: 2 | 4 | 8): number {
@@ -129,6 +162,20 @@ export function blockIoctl(layer: BlockLayer, device: BlockDevice, mode: BlockOp
       return put(ctx, arg, MAX_SECTORS, 2);
     case BLK.BLKROTATIONAL: // no tskern disk is rotational (BLK_FEAT_ROTATIONAL is not set)
       return put(ctx, arg, 0, 2);
+    // No tskern disk is zoned: the zone geometry is 0 and the zone operations ENOTTY (blkdev_report_zones_ioctl).
+    case BLK.BLKGETZONESZ:
+    case BLK.BLKGETNRZONES:
+      return put(ctx, arg, 0, 4);
+    case BLK.BLKREPORTZONE:
+    case BLK.BLKRESETZONE:
+    case BLK.BLKOPENZONE:
+    case BLK.BLKCLOSEZONE:
+    case BLK.BLKFINISHZONE:
+      return -Errno.ENOTTY;
+    case BLK.HDIO_GETGEO: // blkdev_getgeo: no driver here has a geometry
+      return -Errno.ENOTTY;
+    case BLK.BLKPG:
+      return blkpg(ctx, arg, admin());
     case BLK.BLKGETDISKSEQ:
       return put(ctx, arg, layer.driverOf(device)?.diskSequence?.(device) ?? 0, 8);
     case BLK.BLKROGET:
@@ -162,6 +209,7 @@ export function blockIoctl(layer: BlockLayer, device: BlockDevice, mode: BlockOp
       if (!admin()) return -Errno.EACCES;
       return layer.driverOf(device)?.partitionScan?.(device) === true ? 0 : -Errno.EINVAL;
     default: {
+      if (PR_REQUESTS.has(request >>> 0)) return -Errno.EOPNOTSUPP; // blkdev_pr_*: no pr_ops
       const driver = layer.driverOf(device);
       if (driver?.ioctl === undefined) return -Errno.ENOTTY;
       return driver.ioctl(device, request, arg, ctx, mode);
