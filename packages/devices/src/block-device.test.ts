@@ -6,8 +6,9 @@ import { capable, Credentials, fallocateFile, MNT, Vfs, type FsTask, type IoctlC
 import { describe, expect, it } from 'vitest';
 import { BlockLayer } from './block-driver';
 import { BLK } from './block-ioctl';
-import { DevFs, mountDev } from './dev-fs';
-import { formatPartitions } from './partitions';
+import { DevFs, mountDev, standardDevices } from './dev-fs';
+import { SeededRandomSource } from './random-source';
+import { formatDeviceMajors, formatPartitions } from './partitions';
 
 /** A RAM disk of `bytes` bytes that records flushes and discards. */
 function ramDisk(deviceNumber: number, bytes: number) {
@@ -207,6 +208,15 @@ describe('block special files', () => {
     const { ctx } = ioctlContext(f, user);
     for (const req of [BLK.BLKROSET, BLK.BLKBSZSET, BLK.BLKFLSBUF, BLK.BLKRRPART, BLK.BLKRASET, BLK.BLKPG]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EACCES);
     for (const req of [BLK.BLKDISCARD, BLK.BLKZEROOUT, BLK.BLKSECDISCARD]) expect(f.ioctl(req, 0, ctx)).toBe(-Errno.EBADF);
+  });
+});
+
+describe('/proc/devices', () => {
+  it('lists the named character majors of /dev and the block majors in order', () => {
+    const { dev, layer } = setup();
+    for (const d of standardDevices(new SeededRandomSource(1))) dev.addCharDevice(d);
+    layer.registerDriver(7, { name: 'loop' });
+    expect(formatDeviceMajors(dev.charMajors(), layer.blockMajors())).toBe('Character devices:\n  1 mem\n\nBlock devices:\n  7 loop\n259 blkext\n');
   });
 });
 

@@ -14,6 +14,8 @@ export interface BlockOpenMode {
  * (lo_ioctl for LOOP_*), and the disk facts BLKRRPART and BLKGETDISKSEQ ask.
  */
 export interface BlockDriver {
+  /** The name register_blkdev took ("loop"), as /proc/devices lists it. */
+  readonly name: string;
   /** The driver's ioctl: the result or `-errno`. Absent: ENOTTY (blkdev_ioctl without fops->ioctl). */
   ioctl?(device: BlockDevice, request: number, arg: number, ctx: IoctlContext, mode: BlockOpenMode): number;
   /** disk_has_partscan: BLKRRPART rescans (0) rather than refusing (EINVAL). */
@@ -39,6 +41,11 @@ export class BlockLayer {
     if (this.drivers.has(major)) return false;
     this.drivers.set(major, driver);
     return true;
+  }
+
+  /** The block majors with their drivers' names, BLOCK_EXT_MAJOR's "blkext" (259, registered at boot) included. */
+  blockMajors(): [major: number, name: string][] {
+    return [...this.drivers.entries()].map(([major, d]): [number, string] => [major, d.name]).concat([[259, 'blkext']]);
   }
 
   /** The driver of `device` (by its major number), if one registered. */

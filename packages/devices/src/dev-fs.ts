@@ -50,6 +50,15 @@ export class DevFs extends RamFs {
     return node;
   }
 
+  /** The registered character majors of the devices in /dev (those whose driver is named), for /proc/devices. */
+  charMajors(): [major: number, name: string][] {
+    const out = new Map<number, string>();
+    for (const [, inode] of this.dir(this.root()).from(0)) {
+      if (inode instanceof CharDeviceInode && inode.device.driver !== undefined) out.set(inode.device.major, inode.device.driver);
+    }
+    return [...out.entries()];
+  }
+
   /** devtmpfs_delete_node: remove the node `name` (del_gendisk, misc_deregister); ENOENT when absent. */
   removeNode(name: string): number {
     return this.unlink(this.root(), name);

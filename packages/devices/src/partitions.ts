@@ -26,3 +26,12 @@ export function formatPartitions(devices: readonly BlockDevice[]): string {
   }
   return out;
 }
+
+/**
+ * /proc/devices (fs/proc/devices.c): the character majors, then the block
+ * majors, each "%3d %s" in major order.
+ */
+export function formatDeviceMajors(char: readonly [number, string][], block: readonly [number, string][]): string {
+  const list = (l: readonly [number, string][]) => [...l].sort((a, b) => a[0] - b[0]).map(([m, n]) => `${String(m).padStart(3)} ${n}\n`).join('');
+  return `Character devices:\n${list(char)}\nBlock devices:\n${list(block)}`;
+}

@@ -108,6 +108,8 @@ export class Kernel implements KernelHost {
   readonly cgroups: CgroupFs;
   /** The loop block driver: /dev/loop0..7, /dev/loop-control (block devices live in `vfs.blockDevices`). */
   readonly loop: LoopDriver;
+  /** The text of /proc/devices. */
+  private readonly deviceMajors: () => string;
 
   constructor(options: KernelOptions = {}) {
     // The memory controller charges frames at fault and uncharges them when
@@ -144,7 +146,9 @@ export class Kernel implements KernelHost {
     const sysMounted = mountSys(this.vfs, sys);
     if (sysMounted < 0) throw new Error(`tskern: cannot mount /sys (${sysMounted})`);
     this.label('/sys', 'sysfs', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);
-    this.loop = startBlockDevices(this.vfs, devMounted, sys);
+    const block = startBlockDevices(this.vfs, devMounted, sys);
+    this.loop = block.loop;
+    this.deviceMajors = block.deviceMajors;
     // The unified hierarchy where systemd mounts it (cgroup_init's sysfs_create_mount_point).
     const cgMounted = this.vfs.mountCreating('/sys/fs/cgroup', this.cgroups);
     if (cgMounted < 0) throw new Error(`tskern: cannot mount /sys/fs/cgroup (${cgMounted})`);
@@ -279,6 +283,7 @@ export class Kernel implements KernelHost {
         })),
       filesystems: () => this.vfs.fileSystemTypes.format(),
       partitions: () => formatPartitions(this.vfs.blockDevices.list()),
+      devices: () => this.deviceMajors(),
       // /proc/stat: the CPUs the kernel claims, btime = now - uptime; every
       // live task counts as runnable (none waits in uninterruptible sleep).
       stat: () => {

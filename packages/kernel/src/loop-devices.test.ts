@@ -66,6 +66,7 @@ describe('loop devices on a booted kernel', () => {
   it('has loop0..loop7 and /dev/loop-control, and an empty /proc/partitions', () => {
     const { read, sys, s, k } = boot();
     expect(read('/proc/partitions')).toBe('major minor  #blocks  name\n\n');
+    expect(read('/proc/devices')).toBe('Character devices:\n  1 mem\n 10 misc\n\nBlock devices:\n  7 loop\n259 blkext\n');
     const st = k.vfs.stat(k.vfs.kernelTask(), '/dev/loop7', true);
     expect(st).toMatchObject({ mode: S.S_IFBLK | 0o600, rdev: 0x707 });
     expect(read('/sys/block/loop3/dev')).toBe('7:3\n');

@@ -30,6 +30,7 @@ const MAX_INDEX = (1 << 20) - 1;
  * a block special file in /dev.
  */
 export class LoopDriver implements BlockDriver, LoopIoctlHost {
+  readonly name = 'loop';
   private readonly loops = new Map<number, LoopDevice>();
   private lastDiskSequence = 0;
   private readonly layer: BlockLayer;
@@ -106,6 +107,7 @@ export class LoopDriver implements BlockDriver, LoopIoctlHost {
     return {
       name: 'loop-control',
       major: MISC_MAJOR,
+      driver: 'misc',
       minor: LOOP_CTRL_MINOR,
       mode: 0o660,
       open: (): FileOperations => ({

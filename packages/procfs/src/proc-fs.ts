@@ -72,6 +72,8 @@ export class ProcFs implements FileSystem {
       if (filesystems !== undefined) this.systemFiles.push(['filesystems', new ProcFixedFile(this, this.allocIno(), this.clock, filesystems)]);
       const partitions = system.partitions?.bind(system);
       if (partitions !== undefined) this.systemFiles.push(['partitions', new ProcFixedFile(this, this.allocIno(), this.clock, partitions)]);
+      const devices = system.devices?.bind(system);
+      if (devices !== undefined) this.systemFiles.push(['devices', new ProcFixedFile(this, this.allocIno(), this.clock, devices)]);
       const sysvShm = system.sysvShm?.bind(system);
       if (sysvShm !== undefined) this.systemFiles.push(['sysvipc', new ProcSysvipcDir(this, this.allocIno(), this.allocIno(), this.clock, sysvShm)]);
     }

@@ -35,4 +35,6 @@ export interface SystemFigures {
   filesystems?(): string;
   /** The text of /proc/partitions (the block devices with a size); without it the file does not exist. */
   partitions?(): string;
+  /** The text of /proc/devices (the registered majors); without it the file does not exist. */
+  devices?(): string;
 }
