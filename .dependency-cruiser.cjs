@@ -17,7 +17,7 @@ const LAYERS = [
   ['vfs'], // mounts, paths, inodes, open file descriptions
   ['ramfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'extfs', 'file-mapping', 'pipe'], // file systems and file objects (extfs: ext2/3/4 on a block device)
   ['shmfs', 'devices'], // file systems built on ramfs (devices: a devtmpfs over a ramfs)
-  ['tasks'], // tasks: threads, thread groups (processes), the task table
+  ['tasks', 'loop'], // tasks: threads, thread groups (processes), the task table; the loop block driver (over devices)
   ['syscall', 'rv64', 'elf'], // the syscall layer, the CPU, the loader
   ['cpu-memory'], // the CPU's view of an address space: rv64's CpuMemory over mman (above both, so neither imports the other)
   ['kernel', 'scenario'], // the composition root; the scenario language over a KernelHost
@@ -27,7 +27,7 @@ const LAYERS = [
 /** Memory packages: they never import a file system. */
 const MEMORY = ['pagealloc', 'rangemap', 'buf', 'mm-api', 'mman', 'futex'];
 /** File-system packages. */
-const FILE_SYSTEMS = ['vfs', 'ramfs', 'shmfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'extfs', 'file-mapping', 'pipe', 'devices'];
+const FILE_SYSTEMS = ['vfs', 'ramfs', 'shmfs', 'procfs', 'sysfs', 'cgroupfs', 'hostfs', 'extfs', 'file-mapping', 'pipe', 'devices', 'loop'];
 /** Packages that must run on any JavaScript host, with no Node entry at all. */
 const HOST_FREE = ['rv64', 'elf'];
 

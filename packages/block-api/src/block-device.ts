@@ -38,4 +38,11 @@ export interface BlockDevice {
    * of it return zeros where the driver promises so. Absent: -EOPNOTSUPP.
    */
   discard?(pos: number, length: number): number;
+  /**
+   * block_device_operations.open: a new opener (a block special file's open,
+   * a mount), through `BlockDevices.open`. 0 or `-errno`; absent: always 0.
+   */
+  open?(writable: boolean): number;
+  /** block_device_operations.release: an opener is gone (lo_release detaches an autoclear loop at the last). */
+  release?(): void;
 }

@@ -19,6 +19,8 @@ export interface CharDevice {
   readonly mode: number;
   /** Operations for a new open. */
   open(): FileOperations;
+  /** The name its driver registered the major under (register_chrdev: "mem", "misc"), for /proc/devices. */
+  readonly driver?: string;
   /** Mapping gives anonymous memory (mmap_zero). Absent: mmap is ENODEV. */
   readonly mapsAnonymous?: boolean;
 }

@@ -2,6 +2,8 @@ import { Errno, S } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
 import type { Inode, Vfs } from '@tskern/vfs';
+import { BlockDeviceInode } from './block-device-inode';
+import type { BlockLayer } from './block-driver';
 import { CharDeviceInode, type CharDevice } from './char-device';
 import { fullDevice, nullDevice, zeroDevice } from './mem-devices';
 import { randomDevices } from './random-devices';
@@ -32,6 +34,34 @@ export class DevFs extends RamFs {
     node.addLink();
     root.add(device.name, node);
     return node;
+  }
+
+  /**
+   * Make the block special file `name` for device number `deviceNumber`
+   * (devtmpfs_create_node for an add_disk), root-owned with `mode`; opens
+   * find the device in `layer`. EEXIST when the name is taken.
+   */
+  addBlockDevice(name: string, deviceNumber: number, mode: number, layer: BlockLayer): Inode | number {
+    const root = this.dir(this.root());
+    if (root.get(name) !== undefined) return -Errno.EEXIST;
+    const node = new BlockDeviceInode(this, this.allocIno(), layer, deviceNumber, { mode, uid: 0, gid: 0 }, this.clock);
+    node.addLink();
+    root.add(name, node);
+    return node;
+  }
+
+  /** The registered character majors of the devices in /dev (those whose driver is named), for /proc/devices. */
+  charMajors(): [major: number, name: string][] {
+    const out = new Map<number, string>();
+    for (const [, inode] of this.dir(this.root()).from(0)) {
+      if (inode instanceof CharDeviceInode && inode.device.driver !== undefined) out.set(inode.device.major, inode.device.driver);
+    }
+    return [...out.entries()];
+  }
+
+  /** devtmpfs_delete_node: remove the node `name` (del_gendisk, misc_deregister); ENOENT when absent. */
+  removeNode(name: string): number {
+    return this.unlink(this.root(), name);
   }
 }
 

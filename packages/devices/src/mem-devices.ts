@@ -12,6 +12,7 @@ const nullLseek = (): number => 0;
 export const nullDevice: CharDevice = {
   name: 'null',
   major: MEM_MAJOR,
+  driver: 'mem',
   minor: 3,
   mode: 0o666,
   open: (): FileOperations => ({
@@ -34,6 +35,7 @@ function readZero(_pos: number, dst: Uint8Array, dstOffset: number, length: numb
 export const zeroDevice: CharDevice = {
   name: 'zero',
   major: MEM_MAJOR,
+  driver: 'mem',
   minor: 5,
   mode: 0o666,
   mapsAnonymous: true,
@@ -49,6 +51,7 @@ export const zeroDevice: CharDevice = {
 export const fullDevice: CharDevice = {
   name: 'full',
   major: MEM_MAJOR,
+  driver: 'mem',
   minor: 7,
   mode: 0o666,
   open: (): FileOperations => ({

@@ -24,7 +24,7 @@ function randomOps(source: RandomSource): FileOperations {
  */
 export function randomDevices(source: RandomSource): readonly [CharDevice, CharDevice] {
   return [
-    { name: 'random', major: MEM_MAJOR, minor: 8, mode: 0o666, open: () => randomOps(source) },
-    { name: 'urandom', major: MEM_MAJOR, minor: 9, mode: 0o666, open: () => randomOps(source) },
+    { name: 'random', major: MEM_MAJOR, driver: 'mem', minor: 8, mode: 0o666, open: () => randomOps(source) },
+    { name: 'urandom', major: MEM_MAJOR, driver: 'mem', minor: 9, mode: 0o666, open: () => randomOps(source) },
   ];
 }

@@ -1,4 +1,4 @@
-import { createDevFs, mountDev, type CharDevice, type RandomSource } from '@tskern/devices';
+import { createDevFs, mountDev, type CharDevice, type DevFs, type RandomSource } from '@tskern/devices';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { PipeFs } from '@tskern/pipe';
 import { HostClock, VirtualClock, type KernelClock, type TimerHandle } from '@tskern/sched';
@@ -27,13 +27,14 @@ export function kernelClock(option: KernelClockOption | undefined): KernelClock 
  * `extra` devices of the host (before /dev/shm is mounted inside it).
  * Returns 0 or -errno.
  */
-export function mountDevices(vfs: Vfs, frames: FrameAllocator, random: RandomSource | undefined, extra: readonly CharDevice[] = []): number {
+export function mountDevices(vfs: Vfs, frames: FrameAllocator, random: RandomSource | undefined, extra: readonly CharDevice[] = []): DevFs | number {
   const dev = createDevFs({ frames, deviceId: DEVTMPFS_DEVICE, ...(random !== undefined ? { random } : {}) });
   for (const d of extra) {
     const r = dev.addCharDevice(d);
     if (typeof r === 'number') return r;
   }
-  return mountDev(vfs, dev);
+  const err = mountDev(vfs, dev);
+  return err < 0 ? err : dev;
 }
 
 /** SIGPIPE (the only signal the blocking calls raise). */

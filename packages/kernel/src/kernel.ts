@@ -14,7 +14,7 @@ import {
 import { kernelSysctls } from './kernel-sysctls';
 import { cgroup2Type, CgroupFs, ChargedFrameAllocator } from '@tskern/cgroupfs';
 import { cgroupHost } from './cgroup-setup';
-import { CryptoRandomSource, type CharDevice, type RandomSource } from '@tskern/devices';
+import { CryptoRandomSource, formatPartitions, type CharDevice, type RandomSource } from '@tskern/devices';
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
@@ -22,6 +22,8 @@ import { Credentials, FileSystemTypes, MNT, Vfs, type FileSystem } from '@tskern
 import { kernelConfigOf, type KernelConfig } from './kernel-config';
 import { mountTable, mountinfoTable } from './mount-table';
 import { kernelClock, mountDevices, wireBlocking, type KernelClockOption } from './blocking-setup';
+import { startBlockDevices } from './block-setup';
+import type { LoopDriver } from '@tskern/loop';
 import type { TaskRuntime } from './runtime';
 import { ElfBinaryFormat } from './exec/elf-binary-format';
 
@@ -105,6 +107,10 @@ export class Kernel implements KernelHost {
   private readonly noexec = new Set<FileSystem>();
   /** The cgroup v2 hierarchy (one per kernel), file-system type cgroup2, mounted on /sys/fs/cgroup. */
   readonly cgroups: CgroupFs;
+  /** The loop block driver: /dev/loop0..7, /dev/loop-control (block devices live in `vfs.blockDevices`). */
+  readonly loop: LoopDriver;
+  /** The text of /proc/devices. */
+  private readonly deviceMajors: () => string;
 
   constructor(options: KernelOptions = {}) {
     // The memory controller charges frames at fault and uncharges them when
@@ -121,7 +127,7 @@ export class Kernel implements KernelHost {
     for (const ext of extFileSystemTypes(frames)) types.register(ext); // ext3, ext2, ext4 (ext4_init_fs's order)
     this.vfs = new Vfs(rootFs, { mappingIdentities: new FileMappingRegistry(), fileSystemTypes: types });
     const devMounted = mountDevices(this.vfs, frames, options.random, options.devices);
-    if (devMounted < 0) throw new Error(`tskern: cannot mount /dev (${devMounted})`);
+    if (typeof devMounted === 'number') throw new Error(`tskern: cannot mount /dev (${devMounted})`);
     this.label('/dev', 'udev', MNT.NOSUID | MNT.RELATIME);
     const shm = createShmFs({ frames });
     const mounted = mountShm(this.vfs, shm);
@@ -152,6 +158,9 @@ export class Kernel implements KernelHost {
     const sysMounted = mountSys(this.vfs, sys);
     if (sysMounted < 0) throw new Error(`tskern: cannot mount /sys (${sysMounted})`);
     this.label('/sys', 'sysfs', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);
+    const block = startBlockDevices(this.vfs, devMounted, sys);
+    this.loop = block.loop;
+    this.deviceMajors = block.deviceMajors;
     // The unified hierarchy where systemd mounts it (cgroup_init's sysfs_create_mount_point).
     const cgMounted = this.vfs.mountCreating('/sys/fs/cgroup', this.cgroups);
     if (cgMounted < 0) throw new Error(`tskern: cannot mount /sys/fs/cgroup (${cgMounted})`);
@@ -285,6 +294,8 @@ export class Kernel implements KernelHost {
           rssBytes: s.residentPages() * this.frames.pageSize,
         })),
       filesystems: () => this.vfs.fileSystemTypes.format(),
+      partitions: () => formatPartitions(this.vfs.blockDevices.list()),
+      devices: () => this.deviceMajors(),
       // /proc/stat: the CPUs the kernel claims, btime = now - uptime; every
       // live task counts as runnable (none waits in uninterruptible sleep).
       stat: () => {

@@ -75,6 +75,10 @@ export class ProcFs implements FileSystem {
       this.systemFiles.push(['uptime', new ProcFixedFile(this, this.allocIno(), this.clock, () => formatUptime(system.uptimeNs(), system.idleNs?.() ?? 0))]);
       const filesystems = system.filesystems?.bind(system);
       if (filesystems !== undefined) this.systemFiles.push(['filesystems', new ProcFixedFile(this, this.allocIno(), this.clock, filesystems)]);
+      const partitions = system.partitions?.bind(system);
+      if (partitions !== undefined) this.systemFiles.push(['partitions', new ProcFixedFile(this, this.allocIno(), this.clock, partitions)]);
+      const devices = system.devices?.bind(system);
+      if (devices !== undefined) this.systemFiles.push(['devices', new ProcFixedFile(this, this.allocIno(), this.clock, devices)]);
       const sysvShm = system.sysvShm?.bind(system);
       if (sysvShm !== undefined) this.systemFiles.push(['sysvipc', new ProcSysvipcDir(this, this.allocIno(), this.allocIno(), this.clock, sysvShm)]);
     }

@@ -33,4 +33,8 @@ export interface SystemFigures {
   stat?(): StatFigures;
   /** The text of /proc/filesystems (the registered file system types); without it the file does not exist. */
   filesystems?(): string;
+  /** The text of /proc/partitions (the block devices with a size); without it the file does not exist. */
+  partitions?(): string;
+  /** The text of /proc/devices (the registered majors); without it the file does not exist. */
+  devices?(): string;
 }

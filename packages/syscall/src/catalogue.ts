@@ -2,6 +2,7 @@ import type { ArgKind } from './args';
 import { BLOCKING_SYSCALLS } from './blocking/catalogue';
 import * as files from './blocking/file-calls';
 import * as fs from './fs';
+import { sysIoctl } from './fs/ioctl';
 import type { SyscallDef, SyscallHandler } from './handler';
 import { sysMadvise } from './mm/madvise';
 import { sysMincore } from './mm/mincore';
@@ -29,7 +30,7 @@ import { sysBrk } from './mm/brk';
 import { sysMlock, sysMlock2, sysMlockall, sysMunlock, sysMunlockall } from './mm/mlock';
 import { SYSTEM_SYSCALLS } from './system/catalogue';
 import { IPC_SYSCALLS } from './ipc/catalogue';
-import { sysIoctlUffd, sysReadUffd, USERFAULTFD_SYSCALLS } from './userfaultfd/userfaultfd-calls';
+import { sysReadUffd, USERFAULTFD_SYSCALLS } from './userfaultfd/userfaultfd-calls';
 
 /** A handler with fewer parameters than six ignores the other registers, as a C function does. */
 function def(name: string, handler: SyscallHandler, args: readonly ArgKind[]): SyscallDef {
@@ -138,7 +139,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('dup', fs.sysDup, ['uint']),
     def('dup2', fs.sysDup2, ['uint', 'uint']),
     def('dup3', fs.sysDup3, ['uint', 'uint', 'int']),
-    def('ioctl', sysIoctlUffd, ['uint', 'uint', 'ulong']),
+    def('ioctl', sysIoctl, ['uint', 'uint', 'ulong']),
     def('fcntl', files.sysFcntlFile, ['uint', 'uint', 'ulong']),
     def('unlink', fs.sysUnlink, [PATH]),
     def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
@@ -167,6 +168,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('faccessat2', fs.sysFaccessat2, ['int', PATH, 'int', 'int']),
     def('fsync', fs.sysFsync, ['uint']),
     def('fdatasync', fs.sysFdatasync, ['uint']),
+    def('sync', fs.sysSync, []),
+    def('syncfs', fs.sysSyncfs, ['int']),
     def('getdents64', fs.sysGetdents64, ['uint', 'ptr', 'uint']),
     def('flock', fs.sysFlock, ['uint', 'uint']),
     def('link', fs.sysLink, [PATH, PATH]),

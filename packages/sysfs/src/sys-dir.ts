@@ -33,6 +33,11 @@ export class SysDir extends SysInode {
     return node;
   }
 
+  /** Remove the entry `name` (kobject_del of a child); false when absent. */
+  remove(name: string): boolean {
+    return this.children.delete(name);
+  }
+
   child(name: string): Inode | number {
     return this.children.get(name) ?? -Errno.ENOENT;
   }

@@ -66,6 +66,23 @@ export class SysFs implements FileSystem {
     for (const a of attributes) dir.add(a.name, new AttributeFile(this, this.nextIno++, this.clock, a));
   }
 
+  /**
+   * Remove the entry at `path` (relative to /sys) with what is under it, as
+   * kobject_del or sysfs_remove_group for a device that goes away (a loop
+   * device's `loop/` when it is detached). False when there is none.
+   */
+  remove(path: string): boolean {
+    const names = path.split('/').filter((c) => c !== '');
+    const last = names.pop();
+    let dir: SysDir = this.rootDir;
+    for (const name of names) {
+      const child = dir.child(name);
+      if (!(child instanceof SysDir)) return false;
+      dir = child;
+    }
+    return last !== undefined && dir.remove(last);
+  }
+
   /** An empty directory at `path` for another file system to be mounted on (sysfs_create_mount_point). */
   addMountPoint(path: string): void {
     this.directory(path);

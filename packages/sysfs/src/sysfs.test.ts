@@ -147,4 +147,15 @@ describe('the sysfs tree', () => {
     expect(String.fromCharCode(buf[0]!)).toBe('7');
     f.decRef();
   });
+
+  it('adds attribute directories later and removes them with what is under them (a detached loop device)', () => {
+    const { vfs, sys, root } = setup();
+    sys.addAttributes('block/loop0/loop', [{ name: 'offset', show: () => '0\n' }]);
+    expect(read(vfs, root, '/sys/block/loop0/loop/offset')).toBe('0\n');
+    expect(sys.remove('block/loop0/loop')).toBe(true);
+    expect(vfs.stat(root, '/sys/block/loop0/loop/offset', true)).toBe(-Errno.ENOENT);
+    expect(vfs.stat(root, '/sys/block/loop0', true)).toMatchObject({ mode: S.S_IFDIR | 0o755 });
+    expect(sys.remove('block/loop0/loop')).toBe(false);
+    expect(sys.remove('block/none/x')).toBe(false);
+  });
 });

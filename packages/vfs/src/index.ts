@@ -11,6 +11,7 @@ export * from './credentials';
 export * from './capability-transitions';
 export * from './permission';
 export * from './inode';
+export type { IoctlContext } from './ioctl';
 export * from './file-system';
 export * from './file-system-type';
 export * from './fs-parameter';

@@ -2,6 +2,7 @@ import type { FileOffset, Status } from '@tskern/abi';
 import type { Mappable } from '@tskern/mm-api';
 import type { FsCaller } from './credentials';
 import type { FileSystem } from './file-system';
+import type { IoctlContext } from './ioctl';
 
 /**
  * An attribute change (chmod, chown, truncate), as Linux's `struct iattr`.
@@ -55,6 +56,13 @@ export interface FileOperations {
    * noop_llseek the current position.
    */
   llseek?(pos: FileOffset, offset: FileOffset, whence: number): FileOffset;
+  /**
+   * The file's own ioctl (f_op->unlocked_ioctl), after do_vfs_ioctl's
+   * requests: the result, or `-errno`. Absent: every request is ENOTTY.
+   */
+  ioctl?(request: number, arg: number, ctx: IoctlContext): number;
+  /** fsync(2) of this open (f_op->fsync: blkdev_fsync flushes the device); absent: the inode's. */
+  fsync?(datasync: boolean): number;
 }
 
 /**
@@ -89,6 +97,11 @@ export interface Inode {
   size(): FileOffset;
   /** 512-byte blocks of storage in use (st_blocks). */
   blocks(): number;
+  /**
+   * st_blksize when it is not the page size: a block special file reports
+   * its device's minimum I/O size (bdev_statx, Linux 6.11 on).
+   */
+  statBlockSize?(): number;
 
   incRef(): void;
   decRef(): void;

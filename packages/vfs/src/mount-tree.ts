@@ -22,8 +22,8 @@ export function detachMount(mount: Mount): void {
   const stack = [mount];
   while (stack.length > 0) {
     const m = stack.pop()!;
-    m.attached = false;
     for (const c of m.children.values()) stack.push(c);
+    m.detach();
   }
 }
 

@@ -37,15 +37,16 @@ export class Mount {
   flags: number;
   /** The source /proc/mounts shows (mnt_devname). */
   source: string;
-  /**
-   * Open files and working directories on this mount (what mnt_count counts
-   * beyond the tree's own reference): umount(2) is EBUSY while any remain.
-   */
-  users = 0;
+  private userCount = 0;
   /** Open files on this mount that may write (mnt_get_writers): a remount read-only is EBUSY while any remain. */
   writers = 0;
-  /** Whether the mount is still in the tree (false once unmounted; open files keep using it). */
-  attached = true;
+  private inTree = true;
+  /**
+   * Called once when the mount is out of the tree and its last user is gone
+   * (the final mntput -> cleanup_mnt -> deactivate_super): how the VFS
+   * learns that a file system lost one of its mounts.
+   */
+  onGone: ((mount: Mount) => void) | null = null;
 
   constructor(
     readonly fs: FileSystem,
@@ -58,6 +59,38 @@ export class Mount {
   ) {
     this.flags = options.flags ?? 0;
     this.source = options.source ?? fs.type;
+  }
+
+  /**
+   * Open files, mappings and working directories on this mount (what
+   * mnt_count counts beyond the tree's own reference): umount(2) is EBUSY
+   * while any remain, and a detached mount lives until the last goes.
+   */
+  get users(): number {
+    return this.userCount;
+  }
+
+  set users(n: number) {
+    this.userCount = n;
+    if (n === 0 && !this.inTree) this.gone();
+  }
+
+  /** Whether the mount is still in the tree (false once unmounted; open files keep using it). */
+  get attached(): boolean {
+    return this.inTree;
+  }
+
+  /** umount_tree's part for one mount: out of the tree; gone now when nothing uses it, else at the last user. */
+  detach(): void {
+    if (!this.inTree) return;
+    this.inTree = false;
+    if (this.userCount === 0) this.gone();
+  }
+
+  private gone(): void {
+    const fn = this.onGone;
+    this.onGone = null;
+    fn?.(this);
   }
 
   /** MNT_NOEXEC: execve of a file through this mount is EACCES. */

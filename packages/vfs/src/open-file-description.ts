@@ -3,6 +3,7 @@ import { invariant } from '@tskern/assert';
 import type { MmapSource, MmapSourceProvider } from '@tskern/mm-api';
 import type { Credentials, FsCaller } from './credentials';
 import type { FileOperations, Inode } from './inode';
+import type { IoctlContext } from './ioctl';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
 import { misalignedDirectIo, refusesDirectIo } from './direct-io';
 import { dirEntryType, isDir, isReg } from './mode';
@@ -273,8 +274,15 @@ export class OpenFileDescription implements MmapSourceProvider {
   /** fsync(2)/fdatasync(2): EINVAL where the file has no fsync (vfs_fsync_range). */
   fsync(datasync: boolean): number {
     if (this.isPathOnly) return -Errno.EBADF;
+    if (this.ops?.fsync !== undefined) return this.ops.fsync(datasync);
     const inode = this.inode;
     return inode.fsync ? inode.fsync(datasync) : -Errno.EINVAL;
+  }
+
+  /** vfs_ioctl: the file's own ioctl, ENOTTY when it has none (the syscall layer has answered do_vfs_ioctl's). */
+  ioctl(request: number, arg: number, ctx: IoctlContext): number {
+    if (this.isPathOnly) return -Errno.EBADF;
+    return this.ops?.ioctl !== undefined ? this.ops.ioctl(request, arg, ctx) : -Errno.ENOTTY;
   }
 
   /** fstat(2). */

@@ -8,6 +8,7 @@ import type { FsTask } from './fs-context';
 import type { Inode } from './inode';
 import type { MappingIdentityProvider } from './mapping-identity-provider';
 import { isDir, isLnk, isReg, S_IALLUGO } from './mode';
+import { MNT } from './mount';
 import { Namei, type Parent } from './namei';
 import { OpenFileDescription } from './open-file-description';
 import { followMounts, type Path } from './path';
@@ -59,14 +60,17 @@ function buildOpenFlags(rawFlags: number, rawMode: number): OpenHow | number {
 
 /**
  * may_open: a symlink is ELOOP (O_NOFOLLOW), a directory cannot be written
- * (EISDIR), then the inode's permission; O_NOATIME needs ownership.
+ * (EISDIR), a device node through a nodev mount is EACCES (may_open_dev),
+ * then the inode's permission; O_NOATIME needs ownership.
  */
-function mayOpen(cred: Credentials, inode: Inode, acc: number, flags: number): number {
+function mayOpen(cred: Credentials, inode: Inode, acc: number, flags: number, nodev: boolean): number {
   if (isLnk(inode.mode)) return -Errno.ELOOP;
   if (isDir(inode.mode)) {
     if ((acc & MAY_WRITE) !== 0) return -Errno.EISDIR;
     if ((acc & MAY_EXEC) !== 0) return -Errno.EACCES;
   }
+  const type = inode.mode & S.S_IFMT;
+  if ((type === S.S_IFBLK || type === S.S_IFCHR) && nodev && (flags & O.O_PATH) === 0) return -Errno.EACCES;
   const err = inodePermission(cred, inode, acc);
   if (err < 0) return err;
   if ((flags & O.O_NOATIME) !== 0 && !isOwnerOrCapable(cred, inode)) return -Errno.EPERM;
@@ -192,7 +196,7 @@ export function openFile(
   // A file this open created is opened as asked whatever its mode, and not truncated.
   const acc = created ? 0 : how.acc;
   const truncate = !created && isReg(inode.mode) && (how.flags & O.O_TRUNC) !== 0;
-  const err = mayOpen(task.cred, inode, acc, how.flags);
+  const err = mayOpen(task.cred, inode, acc, how.flags, (final.mount.flags & MNT.NODEV) !== 0);
   if (err < 0) return err;
   const file = newFile(task, final, how.flags, identities);
   if (typeof file === 'number') return file;

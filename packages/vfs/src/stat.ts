@@ -30,7 +30,7 @@ export function statInode(inode: Inode): Stat {
     gid: inode.gid,
     rdev: inode.rdev,
     size: inode.size(),
-    blksize: PAGE_SIZE,
+    blksize: inode.statBlockSize?.() ?? PAGE_SIZE,
     blocks: inode.blocks(),
     atime: inode.atime,
     mtime: inode.mtime,

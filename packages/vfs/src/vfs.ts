@@ -1,4 +1,5 @@
 import { AT, CAP, Errno, PATH_MAX, S, type FileOffset } from '@tskern/abi';
+import { BlockDevices } from '@tskern/block-api';
 import { chmodInode, chownInode, truncatePathInode, utimesInode, type NewSizeCheck, type TimeRequest } from './attr';
 import { toByteString } from './byte-string';
 import { filenameCreate, mayCreate, newInodeAttrs } from './create';
@@ -32,6 +33,8 @@ export interface VfsOptions {
   readonly mappingIdentities?: MappingIdentityProvider;
   /** The file system types mount(2) may make (default: none registered). */
   readonly fileSystemTypes?: FileSystemTypes;
+  /** The block devices mount(2) may name and block special files open (default: none). */
+  readonly blockDevices?: BlockDevices;
 }
 
 /**
@@ -59,13 +62,21 @@ export class Vfs {
   private readonly identities: MappingIdentityProvider | null;
   /** The registered file system types (mount(2), /proc/filesystems). */
   readonly fileSystemTypes: FileSystemTypes;
+  /** The kernel's block devices (mount(2) of a disk file system looks its source up here). */
+  readonly blockDevices: BlockDevices;
   /** The next mnt_id (the root mount is 1). */
   private nextMountId = 2;
+  /** Mounts of each file system that are in the tree or still used (a superblock's s_active). */
+  private readonly liveMounts = new Map<FileSystem, number>();
+  /** What to do once a file system's last mount is gone (the block device's claim goes back). */
+  private readonly unmountHooks = new Map<FileSystem, (() => void)[]>();
 
   constructor(rootFs: FileSystem, options: VfsOptions = {}) {
     this.root = { mount: new Mount(rootFs, this.rootDentry(rootFs), null, null, 1, { source: 'rootfs' }), dentry: this.rootDentry(rootFs) };
+    this.liveMounts.set(rootFs, 1); // the root mount is never gone
     this.identities = options.mappingIdentities ?? null;
     this.fileSystemTypes = options.fileSystemTypes ?? new FileSystemTypes();
+    this.blockDevices = options.blockDevices ?? new BlockDevices();
   }
 
   /** One root dentry per file system, shared by every mount of it (like a superblock's s_root). */
@@ -107,7 +118,51 @@ export class Vfs {
    */
   mountAt(at: Path, fs: FileSystem, options: MountOptions = {}): number {
     const target = followMounts(at);
-    return attachMount(target, new Mount(fs, this.rootDentry(fs), target.mount, target.dentry, this.nextMountId++, options));
+    return this.attach(target, new Mount(fs, this.rootDentry(fs), target.mount, target.dentry, this.nextMountId++, options));
+  }
+
+  /** graft_tree, counting the mount as one of its file system's until it is gone. */
+  private attach(target: Path, m: Mount): number {
+    const err = attachMount(target, m);
+    if (err < 0) return err;
+    this.liveMounts.set(m.fs, (this.liveMounts.get(m.fs) ?? 0) + 1);
+    m.onGone = (gone) => this.mountGone(gone.fs);
+    return 0;
+  }
+
+  /**
+   * deactivate_super: when the last mount of `fs` is gone (unmounted and no
+   * longer used by open files), generic_shutdown_super writes it back
+   * (sync_filesystem) and lets it go (put_super); then the hooks run.
+   */
+  private mountGone(fs: FileSystem): void {
+    const n = (this.liveMounts.get(fs) ?? 1) - 1;
+    if (n > 0) {
+      this.liveMounts.set(fs, n);
+      return;
+    }
+    this.liveMounts.delete(fs);
+    fs.sync?.();
+    fs.shutdown?.();
+    const hooks = this.unmountHooks.get(fs) ?? [];
+    this.unmountHooks.delete(fs);
+    for (const fn of hooks) fn();
+  }
+
+  /**
+   * Call `fn` once the last mount of `fs` is gone, after its sync and
+   * shutdown (kill_block_super's bdev release). For a file system mounted
+   * through this VFS; a later mount of the same instance needs a new hook.
+   */
+  whenUnmounted(fs: FileSystem, fn: () => void): void {
+    const hooks = this.unmountHooks.get(fs);
+    if (hooks === undefined) this.unmountHooks.set(fs, [fn]);
+    else hooks.push(fn);
+  }
+
+  /** Every file system with a mount in the tree or in use (super_blocks, for sync(2)), in no set order. */
+  fileSystems(): FileSystem[] {
+    return [...this.liveMounts.keys()];
   }
 
   /**
@@ -122,7 +177,7 @@ export class Vfs {
       source: source.mount.source,
       flags: source.mount.flags,
     });
-    return attachMount(target, m);
+    return this.attach(target, m);
   }
 
   /**

@@ -74,6 +74,19 @@ export function sysFdatasync(task: Task, fd: number): number {
   return file === null ? -Errno.EBADF : file.fsync(true);
 }
 
+/** sync(2) (ksys_sync): every mounted file system written back; errors are not reported. */
+export function sysSync(task: Task): number {
+  for (const fs of task.vfs.fileSystems()) fs.sync?.();
+  return 0;
+}
+
+/** syncfs(2): the file system of `fd` written back (sync_filesystem); EBADF without an fd, O_PATH included (fdget). */
+export function sysSyncfs(task: Task, fd: number): number {
+  const file = task.files.get(int(fd));
+  if (file === null || file.isPathOnly) return -Errno.EBADF;
+  return file.inode.fs.sync?.() ?? 0;
+}
+
 /**
  * ftruncate(2): a negative length is EINVAL before the descriptor is looked
  * at (do_sys_ftruncate); growing past RLIMIT_FSIZE is EFBIG with SIGXFSZ.

@@ -2,6 +2,7 @@ import { CAP, Errno, MOUNT, UMOUNT } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
 import { capable, MNT, type FileSystemType, type Mount, type Path } from '@tskern/vfs';
 import { readPath } from './args';
+import { openMountDevice } from './mount-device';
 import { copyMountOptions, copyMountString, parseMountData } from './mount-request';
 
 /** MNT_NOATIME | MNT_NODIRATIME | MNT_RELATIME: what a remount keeps unless told. */
@@ -88,9 +89,30 @@ function newMount(task: Task, target: Path, fstype: string | null, source: strin
   const parsed = parseMountData(data, source !== null);
   if (typeof parsed === 'number') return parsed;
   const ro = parsed.readOnly ?? readOnly;
-  const fs = type.mount({ source: source ?? parsed.source ?? 'none', parameters: parsed.parameters, readOnly: ro, uid: task.cred.fsuid, gid: task.cred.fsgid });
-  if (typeof fs === 'number') return fs;
-  return task.vfs.mountAt(target, fs, { source: source ?? parsed.source ?? 'none', flags: mntFlags });
+  const name = source ?? parsed.source ?? 'none';
+  if (!type.requiresDevice) {
+    const fs = type.mount({ source: name, parameters: parsed.parameters, readOnly: ro, uid: task.cred.fsuid, gid: task.cred.fsgid });
+    if (typeof fs === 'number') return fs;
+    return task.vfs.mountAt(target, fs, { source: name, flags: mntFlags });
+  }
+  // get_tree_bdev: the device named by the source path, claimed for the new superblock.
+  const opened = openMountDevice(task, source ?? parsed.source ?? null, type.name, ro);
+  if (typeof opened === 'number') return opened;
+  if (opened.existing !== undefined) return task.vfs.mountAt(target, opened.existing, { source: name, flags: mntFlags });
+  const fs = type.mount({ source: name, parameters: parsed.parameters, readOnly: ro, uid: task.cred.fsuid, gid: task.cred.fsgid, device: opened.device });
+  if (typeof fs === 'number') {
+    opened.failed();
+    return fs;
+  }
+  const err = task.vfs.mountAt(target, fs, { source: name, flags: mntFlags });
+  if (err < 0) {
+    fs.sync?.();
+    fs.shutdown?.();
+    opened.failed();
+    return err;
+  }
+  opened.mounted(fs);
+  return 0;
 }
 
 /** do_remount: the file system's reconfigure with the new options, then the mount's flags. */

@@ -3,12 +3,11 @@ import type { Task } from '@tskern/tasks';
 import type { SyscallReturn } from '../block';
 import { sysReadFile } from '../blocking/file-calls';
 import { accessOk, int, MAX_RW_COUNT } from '../fs/args';
-import { sysIoctl } from '../fs/ioctl';
 import type { SyscallDef } from '../handler';
 import { sysPoll, sysPpoll } from '../poll/poll';
 import { sysPselect6, sysSelect } from '../poll/select';
 import { userfaultfdOf } from './userfaultfd-file';
-import { ioctlUserfaultfd, readUserfaultfd, sysUserfaultfd } from './userfaultfd-syscalls';
+import { readUserfaultfd, sysUserfaultfd } from './userfaultfd-syscalls';
 
 /** read(2): a userfaultfd's messages (userfaultfd_read), or any other file's read. */
 export function sysReadUffd(task: Task, fd: number, buf: number, count: number): SyscallReturn {
@@ -19,19 +18,7 @@ export function sysReadUffd(task: Task, fd: number, buf: number, count: number):
   return readUserfaultfd(task, file, ctx, buf, Math.min(count, MAX_RW_COUNT));
 }
 
-/**
- * ioctl(2): do_vfs_ioctl's requests first, then the file's own
- * (userfaultfd_ioctl for a userfaultfd; ENOTTY for files without one).
- */
-export function sysIoctlUffd(task: Task, fd: number, cmd: number, arg: number): number {
-  const r = sysIoctl(task, fd, cmd, arg);
-  if (r !== -Errno.ENOTTY) return r;
-  const file = task.files.get(int(fd));
-  const ctx = file === null ? null : userfaultfdOf(file);
-  return ctx === null ? r : ioctlUserfaultfd(task, ctx, cmd, arg);
-}
-
-/** userfaultfd(2), poll(2), ppoll(2), select(2) and pselect6(2) (read(2) and ioctl(2) are the catalogue's, with the handlers above). */
+/** userfaultfd(2), poll(2), ppoll(2), select(2) and pselect6(2) (read(2) is the catalogue's, with the handler above; ioctl(2) reaches the file's own ioctl). */
 export const USERFAULTFD_SYSCALLS: readonly SyscallDef[] = [
   { name: 'userfaultfd', handler: sysUserfaultfd, args: ['int'] },
   { name: 'poll', handler: sysPoll, args: ['ptr', 'uint', 'int'] },

@@ -45,10 +45,13 @@ class AnonInodeFs extends SimpleFileSystem {
 let anonFs: AnonInodeFs | null = null;
 const contexts = new WeakMap<OpenFileDescription, UserfaultfdContext>();
 
-/** userfaultfd_fops: a stream whose release ends the context (read, poll and ioctl are the syscall layer's). */
+/** userfaultfd_fops: a stream whose release ends the context, with its ioctl (read and poll are the syscall layer's). */
 class UserfaultfdOperations implements FileOperations {
   readonly stream = true;
-  constructor(private readonly ctx: UserfaultfdContext) {}
+  constructor(
+    private readonly ctx: UserfaultfdContext,
+    readonly ioctl: NonNullable<FileOperations['ioctl']>,
+  ) {}
   release(): void {
     this.ctx.release();
   }
@@ -58,10 +61,10 @@ class UserfaultfdOperations implements FileOperations {
  * anon_inode_getfd("[userfaultfd]", ...): a new O_RDWR description of
  * `ctx`, with O_NONBLOCK when asked. Its last close releases the context.
  */
-export function openUserfaultfd(ctx: UserfaultfdContext, flags: number): OpenFileDescription {
+export function openUserfaultfd(ctx: UserfaultfdContext, flags: number, ioctl: NonNullable<FileOperations['ioctl']>): OpenFileDescription {
   anonFs ??= new AnonInodeFs();
   const path = { mount: anonFs.mount, dentry: new Dentry('[userfaultfd]', anonFs.mount.root, anonFs.inode) };
-  const file = new OpenFileDescription(path, O.O_RDWR | (flags & O.O_NONBLOCK), new UserfaultfdOperations(ctx), null);
+  const file = new OpenFileDescription(path, O.O_RDWR | (flags & O.O_NONBLOCK), new UserfaultfdOperations(ctx, ioctl), null);
   contexts.set(file, ctx);
   return file;
 }

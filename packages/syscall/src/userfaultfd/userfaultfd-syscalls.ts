@@ -11,6 +11,15 @@ import {
 import { UserfaultfdContext } from './userfaultfd-context';
 import { openUserfaultfd } from './userfaultfd-file';
 
+/**
+ * What the ioctls use of their caller: its memory and credentials, which a
+ * task and a file ioctl's `IoctlContext` both give.
+ */
+interface UffdCaller {
+  readonly mem: Pick<Task['mem'], 'copyIn' | 'copyOut'>;
+  readonly cred: Task['cred'];
+}
+
 /** vm.unprivileged_userfaultfd: 0, Linux's default since 5.11 (only CAP_SYS_PTRACE or UFFD_USER_MODE_ONLY). */
 const UNPRIVILEGED_USERFAULTFD = false;
 
@@ -25,7 +34,9 @@ export function sysUserfaultfd(task: Task, flags: number): number {
   const f = flags | 0;
   if ((f & UFFD_USER_MODE_ONLY) === 0 && !capable(task.cred, CAP.CAP_SYS_PTRACE) && !UNPRIVILEGED_USERFAULTFD) return -Errno.EPERM;
   if ((f & ~(O.O_CLOEXEC | O.O_NONBLOCK | UFFD_USER_MODE_ONLY)) !== 0) return -Errno.EINVAL;
-  const file = openUserfaultfd(new UserfaultfdContext(task.mm), f);
+  const ctx = new UserfaultfdContext(task.mm);
+  // userfaultfd_ioctl is the file's own ioctl, reached through ioctl(2)'s vfs_ioctl.
+  const file = openUserfaultfd(ctx, f, (request, arg, io) => ioctlUserfaultfd({ mem: io, cred: io.cred }, ctx, request, arg));
   const fd = task.files.install(file, (f & O.O_CLOEXEC) !== 0);
   if (fd < 0) file.decRef();
   return fd;
@@ -76,13 +87,13 @@ function u64(b: DataView, at: number): number {
   return Number(b.getBigUint64(at, true));
 }
 
-function readStruct(task: Task, arg: number, size: number): DataView | null {
+function readStruct(task: UffdCaller, arg: number, size: number): DataView | null {
   const bytes = new Uint8Array(size);
   if (task.mem.copyIn(arg, bytes, 0, size) < 0) return null;
   return new DataView(bytes.buffer);
 }
 
-function writeU64(task: Task, addr: number, value: bigint): boolean {
+function writeU64(task: UffdCaller, addr: number, value: bigint): boolean {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
   return task.mem.copyOut(addr, out, 0, 8) >= 0;
@@ -95,7 +106,7 @@ function writeU64(task: Task, addr: number, value: bigint): boolean {
  * features and the API ioctls are written back; then the requested
  * features are enabled, once: a second UFFDIO_API is EINVAL.
  */
-function uffdApi(task: Task, ctx: UserfaultfdContext, arg: number): number {
+function uffdApi(task: UffdCaller, ctx: UserfaultfdContext, arg: number): number {
   const s = readStruct(task, arg, 24);
   if (s === null) return -Errno.EFAULT;
   const fail = (e: number): number => (task.mem.copyOut(arg, new Uint8Array(24), 0, 24) < 0 ? -Errno.EFAULT : e);
@@ -121,7 +132,7 @@ function uffdApi(task: Task, ctx: UserfaultfdContext, arg: number): number {
  * CONFIG_HAVE_ARCH_USERFAULTFD_WP/MINOR), then mman's range checks and
  * change; the range ioctls are written to `ioctls`.
  */
-function uffdRegister(task: Task, ctx: UserfaultfdContext, arg: number): number {
+function uffdRegister(task: UffdCaller, ctx: UserfaultfdContext, arg: number): number {
   const s = readStruct(task, arg, 24);
   if (s === null) return -Errno.EFAULT;
   const mode = s.getBigUint64(16, true);
@@ -132,7 +143,7 @@ function uffdRegister(task: Task, ctx: UserfaultfdContext, arg: number): number 
 }
 
 /** UFFDIO_UNREGISTER: mman's checks and change; faults waiting in the range are woken (so they do not hang). */
-function uffdUnregister(task: Task, ctx: UserfaultfdContext, arg: number): number {
+function uffdUnregister(task: UffdCaller, ctx: UserfaultfdContext, arg: number): number {
   const s = readStruct(task, arg, 16);
   if (s === null) return -Errno.EFAULT;
   const start = u64(s, 0);
@@ -143,7 +154,7 @@ function uffdUnregister(task: Task, ctx: UserfaultfdContext, arg: number): numbe
 }
 
 /** UFFDIO_WAKE: wake the faults in a valid range (for fills made with DONTWAKE). */
-function uffdWake(task: Task, ctx: UserfaultfdContext, arg: number): number {
+function uffdWake(task: UffdCaller, ctx: UserfaultfdContext, arg: number): number {
   const s = readStruct(task, arg, 16);
   if (s === null) return -Errno.EFAULT;
   const start = u64(s, 0);
@@ -161,7 +172,7 @@ function uffdWake(task: Task, ctx: UserfaultfdContext, arg: number): number {
  * result (bytes filled, or -errno) goes to the struct's last field; the
  * filled range's faults are woken unless DONTWAKE; a partial fill is EAGAIN.
  */
-function uffdFill(task: Task, ctx: UserfaultfdContext, arg: number, copy: boolean): number {
+function uffdFill(task: UffdCaller, ctx: UserfaultfdContext, arg: number, copy: boolean): number {
   const size = copy ? 32 : 24;
   const s = readStruct(task, arg, size);
   if (s === null) return -Errno.EFAULT;
@@ -188,7 +199,7 @@ function uffdFill(task: Task, ctx: UserfaultfdContext, arg: number, copy: boolea
  * userfaultfd_ioctl: every request but UFFDIO_API is EINVAL before
  * UFFDIO_API; unknown requests are EINVAL.
  */
-export function ioctlUserfaultfd(task: Task, ctx: UserfaultfdContext, cmd: number, arg: number): number {
+export function ioctlUserfaultfd(task: UffdCaller, ctx: UserfaultfdContext, cmd: number, arg: number): number {
   const c = cmd >>> 0;
   if (c !== UFFDIO.API && ctx.features === null) return -Errno.EINVAL;
   switch (c) {

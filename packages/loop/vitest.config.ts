@@ -1,0 +1,3 @@
+import { tskernVitestConfig } from '@tskern/vitest-config';
+
+export default tskernVitestConfig();
