@@ -20,8 +20,11 @@ usage: pnpm ltp --src LTPDIR --out OUTDIR [options]
   --tskern DIR      tskern checkout whose `pnpm -s tskern exec` runs riscv64
                     programs (default: this checkout)
   --arch LIST       architectures to build, comma separated (default x86_64,riscv64)
-  --columns LIST    columns to run: linux,linux-ramfs,tskern,qemu (default
-                    linux,tskern); linux-ramfs runs the x86-64 binaries with
+  --columns LIST    columns to run: linux,linux-ramfs,tskern,tskern-ext4,qemu
+                    (default linux,tskern); tskern-ext4 runs tskern with /tmp
+                    on a fresh ext4 image per test (tskern exec --mount
+                    IMAGE:/tmp, mount -o loop inside), the file system the
+                    Linux column's /tmp is on here; linux-ramfs runs the x86-64 binaries with
                     TMPDIR on a ramfs mounted for the run (needs root): the
                     file system tskern exec's /tmp is
   --only REGEX      only tests whose name matches (e.g. '^posix/mmap/' or 'mremap')
@@ -288,7 +291,7 @@ run_column() { # COLUMN
     mountpoint -q "$tmpdir" || mount -t ramfs -o mode=1777 ramfs "$tmpdir" ||
       { echo "ltp: cannot mount a ramfs on $tmpdir (root needed)" >&2; return 1; }
   fi
-  [ "$col" = tskern ] && t=$TSKERN_TIMEOUT
+  case "$col" in tskern*) t=$TSKERN_TIMEOUT ;; esac
   local res_file=$OUT/results/$col.tsv logs=$OUT/logs/$col
   mkdir -p "$logs" "$OUT/results"
   touch "$res_file"
@@ -304,8 +307,20 @@ run_column() { # COLUMN
           (cd "$cwd" && env -i "${RUN_ENV[@]}" TMPDIR="$tmpdir" timeout -k 10 "$t" "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
         qemu)
           (cd "$cwd" && env -i "${RUN_ENV[@]}" timeout -k 10 "$t" qemu-riscv64 "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
-        tskern)
-          local envs=() e
+        tskern|tskern-ext4)
+          local envs=() e image=()
+          # tskern-ext4: /tmp is a fresh ext4 image made by the host's
+          # mke2fs (as the host's /tmp is ext4), owned by this script's
+          # user, mode 1777 as /tmp; sparse, 2 GiB (LTP's device tests put a
+          # 300 MB loop file in it).
+          if [ "$col" = tskern-ext4 ]; then
+            local img=$OUT/tskern-ext4.img
+            rm -f "$img" && truncate -s 2G "$img" &&
+              mke2fs -q -F -t ext4 -E "root_owner=$(id -u):$(id -g)" "$img" &&
+              debugfs -w -R 'set_inode_field / mode 041777' "$img" 2>/dev/null ||
+              { echo "ltp: cannot make $img with mke2fs and debugfs" >&2; return 1; }
+            image=(--mount "$img:/tmp")
+          fi
           for e in "${RUN_ENV[@]}"; do envs+=(--env "$e"); done
           # The emulated CPU is slower than the host: give LTP's own per-test
           # timer room (it only scales time limits, not what is tested).
@@ -314,7 +329,7 @@ run_column() { # COLUMN
           # (getpwent: shm_open 26-2, 32-1, 34-1, mmap 18-1) see the same
           # /etc/passwd as on Linux (and mke2fs its /etc/mke2fs.conf).
           # The guest tools' root (--sysroot) for mkfs.ext2/3/4.
-          (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" "${TSKERN_MOUNTS[@]}" "${TSKERN_CREDS[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
+          (cd "$TSKERN_DIR" && timeout -k 10 "$t" pnpm -s tskern exec "${envs[@]}" "${TSKERN_MOUNTS[@]}" "${image[@]}" "${TSKERN_CREDS[@]}" --cwd /tmp -- "$bin" $args) >"$log" 2>&1 </dev/null; st=$? ;;
       esac
       rm -rf "$cwd"
       if [ "$kind" = posix ]; then res=$(classify_posix "$st"); else res="$(classify_ltp "$st")$(ltp_counts "$log")"; fi
@@ -322,7 +337,7 @@ run_column() { # COLUMN
       # must not pass for a test result. Node prints an uncaught error as
       # "TypeError: ..." (or "Error [CODE]: ..."); a test's own "Error at
       # setrlimit(): ..." (mmap 18-1) is not one.
-      if [ "$col" = tskern ] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError|ReferenceError)( \[[A-Z_]+\])?: ' "$log"; then res="$res(tskern-error)"; fi
+      if [[ "$col" = tskern* ]] && grep -qE '^tskern: .*(internal error|not implemented)|^(Error|TypeError|RangeError|ReferenceError)( \[[A-Z_]+\])?: ' "$log"; then res="$res(tskern-error)"; fi
       echo "# status $st, $(( $(date +%s) - start ))s" >>"$log"
     fi
     awk -F'\t' -v n="$name" '$1 != n' "$res_file" >"$res_file.tmp" && mv "$res_file.tmp" "$res_file"
@@ -406,21 +421,25 @@ write_gaps() {
 # --- table ----------------------------------------------------------------
 
 print_table() {
-  local qemu=0 ramfs=0
+  local qemu=0 ramfs=0 ext4=0
   case ",$COLUMNS," in *,qemu,*) qemu=1 ;; esac
   [ -f "$OUT/results/qemu.tsv" ] && qemu=1
   [ -f "$OUT/results/linux-ramfs.tsv" ] && ramfs=1
+  [ -f "$OUT/results/tskern-ext4.tsv" ] && ext4=1
   local head="| test | Linux x86-64 | tskern riscv64 | same? |" rule="| --- | --- | --- | --- |"
-  [ $ramfs = 1 ] && { head="$head Linux x86-64, TMPDIR on ramfs | same? |"; rule="$rule --- | --- |"; }
+  [ $ext4 = 1 ] && { head="$head tskern riscv64, /tmp on ext4 | same as Linux? |"; rule="$rule --- | --- |"; }
+  [ $ramfs = 1 ] && { head="$head Linux x86-64, TMPDIR on ramfs | same as tskern? |"; rule="$rule --- | --- |"; }
   [ $qemu = 1 ] && { head="$head qemu-riscv64 (info) |"; rule="$rule --- |"; }
   echo "$head"; echo "$rule"
   selected_tests | cut -f1 | awk -F'\t' -v q=$qemu -v r=$ramfs -v R="$OUT/results/linux-ramfs.tsv" \
+    -v e=$ext4 -v E="$OUT/results/tskern-ext4.tsv" \
     -v L="$OUT/results/linux.tsv" -v T="$OUT/results/tskern.tsv" -v Q="$OUT/results/qemu.tsv" '
     BEGIN {
       while ((getline l < L) > 0) { split(l, f, "\t"); lin[f[1]] = f[2] }
       while ((getline l < T) > 0) { split(l, f, "\t"); tsk[f[1]] = f[2] }
       while ((getline l < Q) > 0) { split(l, f, "\t"); qem[f[1]] = f[2] }
       while ((getline l < R) > 0) { split(l, f, "\t"); ram[f[1]] = f[2] }
+      while ((getline l < E) > 0) { split(l, f, "\t"); tx4[f[1]] = f[2] }
     }
     {
       a = ($1 in lin) ? lin[$1] : "-"; b = ($1 in tsk) ? tsk[$1] : "-"
@@ -428,6 +447,11 @@ print_table() {
       n++; if (same == "yes") s++
       kind = ($1 ~ /^posix\//) ? "posix" : "ltp"; nk[kind]++; if (same == "yes") sk[kind]++
       line = "| " $1 " | " a " | " b " | " same " |"
+      if (e) {
+        d = ($1 in tx4) ? tx4[$1] : "-"; same3 = (a != "-" && a == d) ? "yes" : "no"
+        if (same3 == "yes") s3++
+        line = line " " d " | " same3 " |"
+      }
       if (r) {
         c = ($1 in ram) ? ram[$1] : "-"; same2 = (c != "-" && c == b) ? "yes" : "no"
         if (same2 == "yes") s2++
@@ -438,6 +462,7 @@ print_table() {
     }
     END {
       printf "\n**%d/%d same as Linux** (Open POSIX %d/%d, LTP %d/%d)\n", s, n, sk["posix"], nk["posix"], sk["ltp"], nk["ltp"]
+      if (e) printf "\n**%d/%d same as Linux with tskern'"'"'s /tmp on ext4, as the host'"'"'s**\n", s3, n
       if (r) printf "\n**%d/%d same as Linux with TMPDIR on ramfs**\n", s2, n
     }'
 }
@@ -456,7 +481,7 @@ if [ $BUILD = 1 ]; then
   IFS=, read -ra arches <<<"$ARCHES"
   for a in "${arches[@]}"; do prepare_ltp "$a"; build_posix "$a"; done
 fi
-if { [ $RUN = 1 ] && case ",$COLUMNS," in *,tskern,*) true ;; *) false ;; esac; } || [ $STRACE_DIFFS = 1 ]; then
+if { [ $RUN = 1 ] && case ",$COLUMNS," in *,tskern,*|*,tskern-ext4,*) true ;; *) false ;; esac; } || [ $STRACE_DIFFS = 1 ]; then
   guest_tools
 fi
 if [ $RUN = 1 ]; then

@@ -1,8 +1,8 @@
 import { Errno, O } from '@tskern/abi';
-import { createKernel, type KernelMount } from '@tskern/kernel';
+import { createKernel, type Kernel, type KernelMount } from '@tskern/kernel';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { ProgramDriver, startProgram, type CpuTickSource, type ProgramDriverOptions } from '@tskern/runtime';
-import type { FileSystem } from '@tskern/vfs';
+import type { FileSystem, OpenFileDescription } from '@tskern/vfs';
 import { EXEC_USAGE, execCapabilities, parseExecArgs, type ExecOptions } from './exec-options';
 import { hostStdioDevices, type HostStreams } from './host-stdio';
 import { Strace, signalName } from './strace';
@@ -54,12 +54,38 @@ function depth(path: string): number {
   return path.split('/').filter((c) => c !== '').length;
 }
 
-/** The mounts of a run, shallowest first so that deeper ones land inside them. */
-function plannedMounts(options: ExecOptions, host: ExecHost, programPath: string): KernelMount[] | string {
+/** A disk image to mount through a loop device once the kernel is up. */
+interface PlannedImage {
+  /** As the user typed it, for messages. */
+  readonly typed: string;
+  /** Where its directory is mounted while the image is opened (removed before the program starts). */
+  readonly staging: string;
+  readonly name: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** Where disk images' host directories are mounted while the images are opened. */
+const STAGING = '/.tskern-images';
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The mounts of a run, shallowest first so that deeper ones land inside them, and the disk images. */
+function plannedMounts(options: ExecOptions, host: ExecHost, programPath: string): { mounts: KernelMount[]; images: PlannedImage[] } | string {
   const mounts: { target: string; host: string; readOnly: boolean }[] = [];
+  const images: PlannedImage[] = [];
   for (const m of options.mounts) {
     const path = host.resolve(m.host);
-    if (host.kind(path) !== 'directory') return `exec: --mount ${m.host}: not a directory`;
+    const kind = host.kind(path);
+    if (kind === 'file') {
+      const staging = `${STAGING}/${images.length}`;
+      images.push({ typed: m.host, staging, name: baseName(path), target: m.target, readOnly: m.readOnly });
+      mounts.push({ target: staging, host: parentOf(path), readOnly: m.readOnly });
+      continue;
+    }
+    if (kind !== 'directory') return `exec: --mount ${m.host}: not a directory or a disk image`;
     mounts.push({ target: m.target, host: path, readOnly: m.readOnly });
   }
   if (options.sysroot !== null) {
@@ -78,7 +104,43 @@ function plannedMounts(options: ExecOptions, host: ExecHost, programPath: string
   const programDir = parentOf(programPath);
   if (programDir !== '/' && !mounts.some((m) => m.target === programDir)) mounts.push({ target: programDir, host: programDir, readOnly: true });
   mounts.sort((a, b) => depth(a.target) - depth(b.target));
-  return mounts.map((m) => ({ path: m.target, fs: host.folder(m.host, m.readOnly), source: m.host }));
+  return { mounts: mounts.map((m) => ({ path: m.target, fs: host.folder(m.host, m.readOnly), source: m.host })), images };
+}
+
+/**
+ * Open each disk image through its staging mount, drop that mount (lazily:
+ * the open file keeps it) and the staging directories, then mount the
+ * image on a loop device at its target. Returns null or an error message.
+ */
+function mountImages(kernel: Kernel, images: readonly PlannedImage[]): string | null {
+  const vfs = kernel.vfs;
+  const root = vfs.kernelTask();
+  const opened: (OpenFileDescription | number)[] = images.map((img) =>
+    vfs.open(root, `${img.staging}/${img.name}`, img.readOnly ? O.O_RDONLY : O.O_RDWR, 0),
+  );
+  for (const img of images) {
+    const p = vfs.lookup(root, img.staging, true);
+    if (typeof p !== 'number') vfs.umount(p.mount, true);
+    vfs.rmdir(root, img.staging);
+  }
+  if (images.length > 0) vfs.rmdir(root, STAGING);
+  let failure: string | null = null;
+  images.forEach((img, i) => {
+    const file = opened[i]!;
+    if (typeof file === 'number') {
+      failure ??= `exec: --mount ${img.typed}: ${strerror(-file)}`;
+      return;
+    }
+    if (failure === null) {
+      if (vfs.mkdir(root, img.target, 0o755) < 0 && typeof vfs.lookup(root, img.target, true) === 'number') failure = `exec: --mount ${img.typed}: cannot make ${img.target}`;
+      else {
+        const err = kernel.mountImage(file, img.target, { type: 'ext4', readOnly: img.readOnly });
+        if (err < 0) failure = `exec: --mount ${img.typed}: not an ext2/ext3/ext4 image (${strerror(-err)})`;
+      }
+    }
+    file.decRef();
+  });
+  return failure;
 }
 
 /**
@@ -107,14 +169,19 @@ export function runExec(args: readonly string[], host: ExecHost): number {
   }
   // The program appears where it really is (a symlink's target), as /proc/self/exe would name it.
   const programPath = host.canonical?.(typed) ?? typed;
-  const mounts = plannedMounts(options, host, programPath);
-  if (typeof mounts === 'string') {
-    host.stderr(`tskern: ${mounts}\n`);
+  const planned = plannedMounts(options, host, programPath);
+  if (typeof planned === 'string') {
+    host.stderr(`tskern: ${planned}\n`);
     return EXIT_USAGE;
   }
-  const kernel = createKernel({ mounts, devices: hostStdioDevices(host.streams) });
+  const kernel = createKernel({ mounts: planned.mounts, devices: hostStdioDevices(host.streams) });
   const root = kernel.vfs.kernelTask();
   if (kernel.vfs.mkdir(root, '/tmp', 0o1777) === 0) kernel.vfs.chmod(root, '/tmp', 0o1777);
+  const imageError = mountImages(kernel, planned.images);
+  if (imageError !== null) {
+    host.stderr(`tskern: ${imageError}\n`);
+    return EXIT_USAGE;
+  }
   // The kernel's .config where Debian keeps it (LTP's tst_kconfig reads it);
   // a --mount that already put a /boot there keeps its own (the call fails).
   kernel.installBootConfig();
@@ -144,6 +211,8 @@ export function runExec(args: readonly string[], host: ExecHost): number {
     ...(host.cpuTicks !== undefined ? { cpuTicks: host.cpuTicks } : {}),
   };
   const result = new ProgramDriver(kernel, driverOptions).run(pid);
+  // Dirty pages of disk images and host files reach the host before the command ends.
+  kernel.syncAll();
   if (result.kind !== 'exited') {
     host.stderr(result.kind === 'deadlock' ? `tskern: deadlock: ${result.message}\n` : 'tskern: stopped\n');
     return EXIT_USAGE;

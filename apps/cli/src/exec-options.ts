@@ -26,7 +26,7 @@ export interface ExecOptions {
   readonly args: readonly string[];
 }
 
-export const EXEC_USAGE = `usage: tskern exec [--env NAME=VALUE]... [--cwd DIR] [--mount HOSTDIR:DIR[:ro]]...
+export const EXEC_USAGE = `usage: tskern exec [--env NAME=VALUE]... [--cwd DIR] [--mount HOST:DIR[:ro]]...
                    [--sysroot HOSTDIR] [--uid N] [--gid N] [--caps HEX] [--cap-bound HEX]
                    [--cap-drop CAP[,CAP]...]... [--strace] [--] PROGRAM [ARG...]
 
@@ -37,6 +37,9 @@ absolute path; host directories appear only where --mount puts them.
   --env NAME=VALUE    Add to the environment (it is empty otherwise).
   --cwd DIR           Working directory inside (default /).
   --mount HOST:DIR    Mount the host directory HOST at DIR (":ro": read-only).
+                      A regular file HOST is a disk image (ext2, ext3 or
+                      ext4) mounted as mount -o loop does: on a free
+                      /dev/loopN, detached again at umount.
   --sysroot HOSTDIR   A riscv64 sysroot (e.g. /usr/riscv64-linux-gnu, or a
                       Debian root unpacked with dpkg-deb -x): its lib, lib64,
                       usr/lib, usr/lib64, usr/bin and usr/sbin (and bin and

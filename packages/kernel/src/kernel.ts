@@ -18,12 +18,13 @@ import { CryptoRandomSource, formatPartitions, type CharDevice, type RandomSourc
 import type { KernelClock } from '@tskern/sched';
 import { SignalActions } from '@tskern/signal';
 import { TaskTable, type Task } from '@tskern/tasks';
-import { Credentials, FileSystemTypes, MNT, Vfs, type FileSystem } from '@tskern/vfs';
+import { Credentials, FileSystemTypes, MNT, Vfs, type FileSystem, type OpenFileDescription } from '@tskern/vfs';
 import { kernelConfigOf, type KernelConfig } from './kernel-config';
 import { mountTable, mountinfoTable } from './mount-table';
 import { kernelClock, mountDevices, wireBlocking, type KernelClockOption } from './blocking-setup';
 import { startBlockDevices } from './block-setup';
 import type { LoopDriver } from '@tskern/loop';
+import { mountDiskImage, type DiskImageOptions } from './disk-image';
 import type { TaskRuntime } from './runtime';
 import { ElfBinaryFormat } from './exec/elf-binary-format';
 
@@ -249,6 +250,34 @@ export class Kernel implements KernelHost {
       nrCpus: SYSFS_NR_CPUS,
       defaultHostname: '(none)',
     });
+  }
+
+  /**
+   * What a system does before it powers off: sync(2) every file system,
+   * twice, so that a stacked one (an image on a loop device over a file of
+   * another file system) reaches its backing file in the first pass and the
+   * backing file system's store in the second. `tskern exec` calls it when
+   * the program has ended; without it an image's dirty pages would be lost.
+   * Returns 0, or the first -errno a file system's sync gave.
+   */
+  syncAll(): number {
+    let first = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const fs of this.vfs.fileSystems()) {
+        const err = fs.sync?.() ?? 0;
+        if (err < 0 && first === 0) first = err;
+      }
+    }
+    return first;
+  }
+
+  /**
+   * `mount -o loop`: a disk image (an open file, here typically on a hostfs
+   * mount) on a free loop device, mounted at `path`; see `mountDiskImage`.
+   * Returns the loop index or -errno.
+   */
+  mountImage(image: OpenFileDescription, path: string, options: DiskImageOptions): number {
+    return mountDiskImage(this.vfs, this.loop, image, path, options);
   }
 
   /**

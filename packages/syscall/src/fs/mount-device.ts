@@ -1,7 +1,6 @@
 import { Errno, S } from '@tskern/abi';
 import type { BlockDevice } from '@tskern/block-api';
-import type { Task } from '@tskern/tasks';
-import { MNT, type FileSystem } from '@tskern/vfs';
+import { MNT, type FileSystem, type FsTask, type Vfs } from '@tskern/vfs';
 
 /** The file system a device is mounted as, and the token that holds its claim. */
 interface DeviceSuper {
@@ -31,14 +30,14 @@ export interface OpenedDevice {
  * (EBUSY when another type or an opener holds it), the exclusive claim and
  * the open (EACCES when a read-write mount meets a read-only device).
  */
-export function openMountDevice(task: Task, source: string | null, typeName: string, readOnly: boolean): OpenedDevice | number {
+export function openMountDevice(vfs: Vfs, task: FsTask, source: string | null, typeName: string, readOnly: boolean): OpenedDevice | number {
   if (source === null || source === '') return -Errno.EINVAL; // "No source specified"
-  const p = task.vfs.lookup(task, source, true);
+  const p = vfs.lookup(task, source, true);
   if (typeof p === 'number') return p;
   if ((p.mount.flags & MNT.NODEV) !== 0) return -Errno.EACCES;
   const inode = p.dentry.inode;
   if ((inode.mode & S.S_IFMT) !== S.S_IFBLK) return -Errno.ENOTBLK;
-  const devices = task.vfs.blockDevices;
+  const devices = vfs.blockDevices;
   const device = devices.get(inode.rdev);
   if (device === undefined) return -Errno.ENXIO;
   const live = supers.get(device);
@@ -59,7 +58,7 @@ export function openMountDevice(task: Task, source: string | null, typeName: str
     mounted: (fs) => {
       supers.set(device, { fs, holder });
       // kill_block_super: after the file system's sync and shutdown, the device goes back.
-      task.vfs.whenUnmounted(fs, () => {
+      vfs.whenUnmounted(fs, () => {
         if (supers.get(device)?.fs === fs) supers.delete(device);
         devices.close(device);
         devices.release(device, holder);

@@ -1,6 +1,6 @@
 import { CAP, Errno, MOUNT, UMOUNT } from '@tskern/abi';
 import type { Task } from '@tskern/tasks';
-import { capable, MNT, type FileSystemType, type Mount, type Path } from '@tskern/vfs';
+import { capable, MNT, type FileSystemType, type FsTask, type Mount, type Path, type Vfs } from '@tskern/vfs';
 import { readPath } from './args';
 import { openMountDevice } from './mount-device';
 import { copyMountOptions, copyMountString, parseMountData } from './mount-request';
@@ -78,13 +78,29 @@ export function sysMount(task: Task, sourceAddr: number, targetAddr: number, typ
   if (flags & PROPAGATION) return changeType(target, flags);
   // MS_MOVE (do_move_mount_old) is not implemented: tskern's mounts cannot change parent.
   if (flags & MOUNT.MS_MOVE) return -Errno.EINVAL;
-  return newMount(task, target, fstype, source, data, readOnly, mntFlags);
+  return mountNewInstance(task.vfs, task, target, fstype, source, data, readOnly, mntFlags);
 }
 
 /** do_new_mount: a new instance of the type named `fstype`, grafted on `target`. */
-function newMount(task: Task, target: Path, fstype: string | null, source: string | null, data: string | null, readOnly: boolean, mntFlags: number): number {
+/**
+ * do_new_mount: a new instance of `fstype` from `source` and the option
+ * string `data`, grafted on `target` with the per-mount flags `mntFlags`;
+ * for a type that needs a block device, the device `source` names is
+ * claimed for it (get_tree_bdev). mount(2) calls it after its checks; the
+ * composition root calls it to mount a disk image before a program starts.
+ */
+export function mountNewInstance(
+  vfs: Vfs,
+  task: FsTask,
+  target: Path,
+  fstype: string | null,
+  source: string | null,
+  data: string | null,
+  readOnly: boolean,
+  mntFlags: number,
+): number {
   if (fstype === null) return -Errno.EINVAL;
-  const type = task.vfs.fileSystemTypes.get(fstype);
+  const type = vfs.fileSystemTypes.get(fstype);
   if (type === undefined) return -Errno.ENODEV;
   const parsed = parseMountData(data, source !== null);
   if (typeof parsed === 'number') return parsed;
@@ -93,18 +109,18 @@ function newMount(task: Task, target: Path, fstype: string | null, source: strin
   if (!type.requiresDevice) {
     const fs = type.mount({ source: name, parameters: parsed.parameters, readOnly: ro, uid: task.cred.fsuid, gid: task.cred.fsgid });
     if (typeof fs === 'number') return fs;
-    return task.vfs.mountAt(target, fs, { source: name, flags: mntFlags });
+    return vfs.mountAt(target, fs, { source: name, flags: mntFlags });
   }
   // get_tree_bdev: the device named by the source path, claimed for the new superblock.
-  const opened = openMountDevice(task, source ?? parsed.source ?? null, type.name, ro);
+  const opened = openMountDevice(vfs, task, source ?? parsed.source ?? null, type.name, ro);
   if (typeof opened === 'number') return opened;
-  if (opened.existing !== undefined) return task.vfs.mountAt(target, opened.existing, { source: name, flags: mntFlags });
+  if (opened.existing !== undefined) return vfs.mountAt(target, opened.existing, { source: name, flags: mntFlags });
   const fs = type.mount({ source: name, parameters: parsed.parameters, readOnly: ro, uid: task.cred.fsuid, gid: task.cred.fsgid, device: opened.device });
   if (typeof fs === 'number') {
     opened.failed();
     return fs;
   }
-  const err = task.vfs.mountAt(target, fs, { source: name, flags: mntFlags });
+  const err = vfs.mountAt(target, fs, { source: name, flags: mntFlags });
   if (err < 0) {
     fs.sync?.();
     fs.shutdown?.();
