@@ -399,6 +399,12 @@ export class ExtFs implements FileSystem {
     dir.disk.linksCount = n === 1 || n + 1 >= LINK_MAX ? 1 : n + 1;
   }
 
+  /** The inode the entry `name` of `parent` names, or -ENOENT without one (or `inode`'s errno). */
+  private child(parent: ExtInode, name: string): ExtInode | number {
+    const entry = this.dir(parent).find(name);
+    return entry === undefined ? -Errno.ENOENT : this.inode(entry.ino);
+  }
+
   private dropLink(dir: ExtInode): void {
     const n = dir.disk.linksCount;
     if (n > 2) dir.disk.linksCount = n - 1;
@@ -409,9 +415,7 @@ export class ExtFs implements FileSystem {
     if (ro < 0) return ro;
     return guarded(() => {
       const parent = dir as ExtInode;
-      const entry = this.dir(parent).find(name);
-      if (entry === undefined) return -Errno.ENOENT;
-      const inode = this.inode(entry.ino);
+      const inode = this.child(parent, name);
       if (typeof inode === 'number') return inode;
       this.dir(parent).remove(name);
       parent.touch();
@@ -434,9 +438,7 @@ export class ExtFs implements FileSystem {
     if (ro < 0) return ro;
     return guarded(() => {
       const parent = dir as ExtInode;
-      const entry = this.dir(parent).find(name);
-      if (entry === undefined) return -Errno.ENOENT;
-      const inode = this.inode(entry.ino);
+      const inode = this.child(parent, name);
       if (typeof inode === 'number') return inode;
       if (!inode.isDirectory) return -Errno.ENOTDIR;
       if (!this.dir(inode).isEmpty()) return -Errno.ENOTEMPTY;
@@ -458,9 +460,7 @@ export class ExtFs implements FileSystem {
     return guarded(() => {
       const from = oldDir as ExtInode;
       const to = newDir as ExtInode;
-      const entry = this.dir(from).find(oldName);
-      if (entry === undefined) return -Errno.ENOENT;
-      const inode = this.inode(entry.ino);
+      const inode = this.child(from, oldName);
       if (typeof inode === 'number') return inode;
       const target = this.dir(to).find(newName);
       if (target !== undefined && target.ino === inode.ino) return 0;
