@@ -1,6 +1,7 @@
 import type { ArgKind } from './args';
 import { BLOCKING_SYSCALLS } from './blocking/catalogue';
 import * as files from './blocking/file-calls';
+import { sysOpenatFifo, sysOpenFifo } from './blocking/fifo-open';
 import * as fs from './fs';
 import { sysIoctl } from './fs/ioctl';
 import type { SyscallDef, SyscallHandler } from './handler';
@@ -125,8 +126,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('write', files.sysWriteFile, ['uint', 'ptr', 'size']),
     def('pread64', files.sysPread64File, ['uint', 'ptr', 'size', 'loff']),
     def('pwrite64', files.sysPwrite64File, ['uint', 'ptr', 'size', 'loff']),
-    def('open', fs.sysOpen, [PATH, 'int', 'umode']),
-    def('openat', fs.sysOpenat, ['int', PATH, 'int', 'umode']),
+    def('open', sysOpenFifo, [PATH, 'int', 'umode']),
+    def('openat', sysOpenatFifo, ['int', PATH, 'int', 'umode']),
     def('creat', fs.sysCreat, [PATH, 'umode']),
     def('close', fs.sysClose, ['uint']),
     def('lseek', fs.sysLseek, ['uint', 'loff', 'uint']),
@@ -145,6 +146,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
     def('mkdir', fs.sysMkdir, [PATH, 'umode']),
     def('mkdirat', fs.sysMkdirat, ['int', PATH, 'umode']),
+    def('mknod', fs.sysMknod, [PATH, 'umode', 'uint']),
+    def('mknodat', fs.sysMknodat, ['int', PATH, 'umode', 'uint']),
     def('rmdir', fs.sysRmdir, [PATH]),
     def('rename', fs.sysRename, [PATH, PATH]),
     def('renameat', fs.sysRenameat, ['int', PATH, 'int', PATH]),
