@@ -3,6 +3,7 @@ import { BLOCKING_SYSCALLS } from './blocking/catalogue';
 import * as files from './blocking/file-calls';
 import { sysOpenatFifo, sysOpenFifo } from './blocking/fifo-open';
 import * as fs from './fs';
+import { sysCopyFileRange } from './fs/copy-file-range';
 import { sysIoctl } from './fs/ioctl';
 import type { SyscallDef, SyscallHandler } from './handler';
 import { sysMadvise } from './mm/madvise';
@@ -178,6 +179,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('link', fs.sysLink, [PATH, PATH]),
     def('linkat', fs.sysLinkat, ['int', PATH, 'int', PATH, 'int']),
     def('fallocate', fs.sysFallocate, ['int', 'int', 'loff', 'loff']),
+    def('copy_file_range', sysCopyFileRange, ['int', 'ptr', 'int', 'ptr', 'size', 'uint']),
     // x86-64's fadvise64 takes a size_t len, riscv64's (fadvise64_64) a loff_t: the same bits.
     def('fadvise64', fs.sysFadvise64, ['int', 'loff', 'loff', 'int']),
     def('statfs', fs.sysStatfs, [PATH, 'ptr']),
