@@ -3,7 +3,7 @@
  * init_special_inode: a regular file (type 0 too), a FIFO that opens as a
  * pipe (O_NONBLOCK writer without reader: ENXIO; a blocked reader woken by
  * a writer's open), character nodes 1:3 and 1:5 that behave as /dev/null
- * and /dev/zero, a block node 7:0 (/dev/loop0), a socket node (open:
+ * and /dev/zero (a mapping of 1:5 is anonymous memory, mmap_zero), a block node 7:0 (/dev/loop0), a socket node (open:
  * ENXIO), an unregistered device number (ENXIO); umask, st_rdev, the errors
  * (EPERM for S_IFDIR, EINVAL for a bad type, EEXIST, ENOENT, ENOTDIR).
  */
@@ -137,6 +137,10 @@ int main(void) {
 	memset(buf, 'x', sizeof buf);
 	n = sys_read((int)fd, buf, 8);
 	say("  1:5 as /dev/zero: read %ld, zeros: %s\n", n, yes(buf[0] == 0 && buf[7] == 0 && buf[8] == 'x'));
+	char *m = (char *)sys_mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(!MAP_FAILED_P(m));
+	say("  mapping it: zeros %s, writable %s\n", yes(m[0] == 0 && m[PAGE - 1] == 0), yes((m[5] = 7) == 7 && m[5] == 7));
+	CHECK(sys_munmap(m, PAGE) == 0);
 	CHECK(sys_close((int)fd) == 0);
 	expect("mknod S_IFCHR 1:5 again (EEXIST)", sys_mknod(zero, S_IFCHR | 0444, DEV(1, 5)), EEXIST);
 	expect("mknod S_IFCHR 250:77", sys_mknod(none, S_IFCHR | 0600, DEV(250, 77)), 0);
