@@ -38,24 +38,9 @@ export class BlockDeviceInode extends SimpleInode {
     return this.layer.devices.get(this.rdev)?.logicalBlockSize ?? PAGE_SIZE;
   }
 
-  /**
-   * bdev_open: ENXIO without a device; with O_EXCL the open claims the
-   * device (EBUSY while mounted or held by another O_EXCL open); then the
-   * driver hears of the opener (lo_open).
-   */
+  /** bdev_open of the device this node names (`openBlockDevice`). */
   open(flags: number): FileOperations | number {
-    const device: BlockDevice | undefined = this.layer.devices.get(this.rdev);
-    if (device === undefined) return -Errno.ENXIO;
-    const acc = flags & O.O_ACCMODE;
-    const mode: BlockOpenMode = { writable: acc === O.O_WRONLY || acc === O.O_RDWR, exclusive: (flags & O.O_EXCL) !== 0 };
-    const holder = {};
-    if (mode.exclusive && !this.layer.devices.claim(device, holder)) return -Errno.EBUSY;
-    const err = this.layer.devices.open(device, mode.writable);
-    if (err < 0) {
-      if (mode.exclusive) this.layer.devices.release(device, holder);
-      return err;
-    }
-    return blockFileOperations(this.layer, device, mode, holder);
+    return openBlockDevice(this.layer, this.rdev, flags);
   }
 
   /**
@@ -88,4 +73,25 @@ export class BlockDeviceInode extends SimpleInode {
         return -Errno.EOPNOTSUPP;
     }
   }
+}
+
+/**
+ * blkdev_open -> bdev_open for the block device `rdev` (any block node,
+ * /dev's or one mknod(2) made): ENXIO without a device; with O_EXCL the
+ * open claims the device (EBUSY while mounted or held by another O_EXCL
+ * open); then the driver hears of the opener (lo_open).
+ */
+export function openBlockDevice(layer: BlockLayer, rdev: number, flags: number): FileOperations | number {
+  const device: BlockDevice | undefined = layer.devices.get(rdev);
+  if (device === undefined) return -Errno.ENXIO;
+  const acc = flags & O.O_ACCMODE;
+  const mode: BlockOpenMode = { writable: acc === O.O_WRONLY || acc === O.O_RDWR, exclusive: (flags & O.O_EXCL) !== 0 };
+  const holder = {};
+  if (mode.exclusive && !layer.devices.claim(device, holder)) return -Errno.EBUSY;
+  const err = layer.devices.open(device, mode.writable);
+  if (err < 0) {
+    if (mode.exclusive) layer.devices.release(device, holder);
+    return err;
+  }
+  return blockFileOperations(layer, device, mode, holder);
 }

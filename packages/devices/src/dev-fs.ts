@@ -1,7 +1,7 @@
 import { Errno, S } from '@tskern/abi';
 import type { FrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
-import type { Inode, Vfs } from '@tskern/vfs';
+import type { FileOperations, Inode, Vfs } from '@tskern/vfs';
 import { BlockDeviceInode } from './block-device-inode';
 import type { BlockLayer } from './block-driver';
 import { CharDeviceInode, type CharDevice } from './char-device';
@@ -22,6 +22,9 @@ export interface DevFsOptions {
  * nodes the kernel makes itself (devtmpfs_create_node), owned by root.
  */
 export class DevFs extends RamFs {
+  /** The character drivers by device number (the chrdevs/cdev_map chrdev_open looks in). */
+  private readonly charDevices = new Map<number, CharDevice>();
+
   constructor(options: { readonly frames: FrameAllocator; readonly deviceId?: number }) {
     super({ frames: options.frames, type: 'devtmpfs', deviceId: options.deviceId, rootMode: S.S_IFDIR | 0o755 });
   }
@@ -33,7 +36,16 @@ export class DevFs extends RamFs {
     const node = new CharDeviceInode(this, this.allocIno(), device, { uid: 0, gid: 0 }, this.clock);
     node.addLink();
     root.add(device.name, node);
+    this.charDevices.set(node.rdev, device);
     return node;
+  }
+
+  /**
+   * chrdev_open for any character node (one mknod(2) made elsewhere): the
+   * operations of the driver registered under `rdev`, ENXIO when none is.
+   */
+  openCharDevice(rdev: number): FileOperations | number {
+    return this.charDevices.get(rdev)?.open() ?? -Errno.ENXIO;
   }
 
   /**

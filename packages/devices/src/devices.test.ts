@@ -98,3 +98,26 @@ describe('/dev', () => {
     expect(new DevFs({ frames: new ArenaFrameAllocator({ frames: 1 }) }).type).toBe('devtmpfs');
   });
 });
+
+describe('device nodes made by mknod (chrdev_open by number)', () => {
+  it('a node 1:3 anywhere is /dev/null, 1:5 /dev/zero (mapping as anonymous memory), an unknown number ENXIO', () => {
+    const { vfs, dev, open } = setup();
+    vfs.specialFiles.charDevices = (rdev) => dev.openCharDevice(rdev);
+    const root: FsTask = { fs: vfs.newFsContext(0), cred: Credentials.root() };
+    expect(vfs.mknod(root, '/null', S.S_IFCHR | 0o666, 0x103)).toBe(0);
+    expect(vfs.mknod(root, '/zero', S.S_IFCHR | 0o666, 0x105)).toBe(0);
+    expect(vfs.mknod(root, '/none', S.S_IFCHR | 0o666, 0xfa4d)).toBe(0);
+    const n = open('/null', O.O_RDWR);
+    expect(n.write(new Uint8Array(3), 0, 3)).toBe(3);
+    expect(n.read(new Uint8Array(3), 0, 3)).toBe(0);
+    expect(n.mapsAnonymous).toBe(false);
+    const z = open('/zero', O.O_RDONLY);
+    const buf = new Uint8Array(4).fill(9);
+    expect(z.read(buf, 0, 4)).toBe(4);
+    expect([...buf]).toEqual([0, 0, 0, 0]);
+    expect(z.mapsAnonymous).toBe(true);
+    expect(vfs.open(root, '/none', O.O_RDONLY, 0)).toBe(-Errno.ENXIO);
+    n.decRef();
+    z.decRef();
+  });
+});

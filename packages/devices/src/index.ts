@@ -7,7 +7,7 @@ export * from './random-source';
 export * from './getrandom';
 export * from './char-device';
 export * from './block-driver';
-export { BlockDeviceInode } from './block-device-inode';
+export { BlockDeviceInode, openBlockDevice } from './block-device-inode';
 export { BLK } from './block-ioctl';
 export * from './partitions';
 export * from './mem-devices';

@@ -44,6 +44,7 @@ export const zeroDevice: CharDevice = {
     read: readZero,
     write: (_pos, _src, _off, length) => length,
     llseek: nullLseek,
+    mapsAnonymous: true,
   }),
 };
 

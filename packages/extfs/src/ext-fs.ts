@@ -9,6 +9,7 @@ import { DiskInode, GOOD_OLD_INODE_SIZE, INODE_FL } from './disk-inode';
 import { ExtInode } from './ext-inode';
 import { ExtentTree } from './extent-tree';
 import { gdtBlocks } from './group-descriptors';
+import { encodeSpecialDevice } from './special-inode';
 import {
   COMPAT,
   EXT4_SUPER_MAGIC,
@@ -346,6 +347,25 @@ export class ExtFs implements FileSystem {
       this.link2(parent, name, inode);
       this.addLink(parent);
       parent.save();
+      return inode;
+    });
+  }
+
+  /**
+   * ext4_mknod: a FIFO, socket or device node. No extents (ext4_new_inode
+   * sets EXTENT_FL only for directories, regular files and symlinks) and
+   * no blocks; a device's number goes in i_block (`encodeSpecialDevice`).
+   */
+  mknod(dir: Inode, name: string, attrs: NewInode, rdev: number): Inode | number {
+    const ro = this.writable();
+    if (ro < 0) return ro;
+    return guarded(() => {
+      const parent = dir as ExtInode;
+      const inode = this.newInode(parent, attrs, false);
+      const type = attrs.mode & S.S_IFMT;
+      if (type === S.S_IFCHR || type === S.S_IFBLK) encodeSpecialDevice(inode.disk.iblock, rdev);
+      inode.save();
+      this.link2(parent, name, inode);
       return inode;
     });
   }

@@ -9,6 +9,7 @@ import { ExtentTree } from './extent-tree';
 import type { ExtFs } from './ext-fs';
 import type { BlockSource, FileBlocks } from './file-blocks';
 import { ALL_BLOCKS, FilePages } from './file-pages';
+import { decodeSpecialDevice } from './special-inode';
 
 /** relatime's window: an access time a day old is updated anyway (relatime_need_update). */
 const RELATIME_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -70,11 +71,7 @@ export class ExtInode implements Inode, Mappable {
   get rdev(): number {
     const fmt = this.mode & S.S_IFMT;
     if (fmt !== S.S_IFCHR && fmt !== S.S_IFBLK) return 0;
-    const v = new DataView(this.disk.iblock.buffer, this.disk.iblock.byteOffset, 8);
-    const old = v.getUint32(0, true);
-    if (old !== 0) return ((old >> 8) & 0xff) * 256 + (old & 0xff);
-    const dev = v.getUint32(4, true);
-    return ((dev & 0xfff00) >> 8) * 256 + ((dev & 0xff) | ((dev >> 12) & 0xfff00));
+    return decodeSpecialDevice(this.disk.iblock);
   }
   get atime(): number {
     return ms(this.disk.atime);

@@ -9,3 +9,4 @@ export * from './pipe';
 export * from './pipe-fs';
 export * from './pipe-file';
 export * from './pipe-fcntl';
+export { openFifo, fifoOpenWait, type FifoOpenWait } from './fifo';

@@ -1,5 +1,6 @@
-import { Errno, O } from '@tskern/abi';
+import { Errno, O, S } from '@tskern/abi';
 import { Dentry, OpenFileDescription, type FileOperations } from '@tskern/vfs';
+import { fifoPipeOf, type PipeHolder } from './fifo-pipes';
 import type { Pipe } from './pipe';
 import { PipeInode, type PipeFs } from './pipe-fs';
 import type { PipeFault, PipeReadCopy, PipeReadResult, PipeWriteResult } from './pipe-result';
@@ -18,7 +19,8 @@ export interface PipeFiles {
 /** Which end of which pipe a description is. */
 export interface PipeEnd {
   readonly pipe: Pipe;
-  readonly inode: PipeInode;
+  /** The pipe's inode, or a FIFO's open pipe. */
+  readonly inode: PipeHolder;
   readonly end: 'read' | 'write';
 }
 
@@ -27,16 +29,18 @@ export interface PipeEnd {
  * paths: a stream (lseek, pread, pwrite are ESPIPE), "would block" read as
  * -EAGAIN and a broken pipe as -EPIPE (which always means SIGPIPE). The
  * syscall layer uses `pipeRead`/`pipeWrite`, which keep the distinction.
+ * A FIFO opened O_RDWR holds both ends.
  */
-class PipeEndOperations implements FileOperations {
+export class PipeEndOperations implements FileOperations {
   readonly stream = true;
   file: OpenFileDescription | null = null;
 
   constructor(
-    private readonly inode: PipeInode,
-    private readonly end: 'read' | 'write',
+    private readonly inode: PipeHolder,
+    private readonly ends: readonly ('read' | 'write')[],
+    private readonly released: () => void = () => {},
   ) {
-    inode.pipe.openEnd(end);
+    for (const end of ends) inode.pipe.openEnd(end);
   }
 
   read(_pos: number, dst: Uint8Array, dstOffset: number, length: number): number {
@@ -53,7 +57,8 @@ class PipeEndOperations implements FileOperations {
   }
 
   release(): void {
-    this.inode.pipe.closeEnd(this.end);
+    for (const end of this.ends) this.inode.pipe.closeEnd(end);
+    this.released();
   }
 }
 
@@ -71,10 +76,10 @@ export function createPipe(fs: PipeFs, flags: number, owner: { readonly uid: num
   const inode = fs.newPipeInode(owner);
   // A pipe is in no directory: its dentry hangs off pipefs's root uncached (d_alloc_pseudo).
   const path = { mount: fs.mount, dentry: new Dentry(`pipe:[${inode.ino}]`, fs.mount.root, inode) };
-  const writeOps = new PipeEndOperations(inode, 'write');
+  const writeOps = new PipeEndOperations(inode, ['write']);
   const write = new OpenFileDescription(path, O.O_WRONLY | (flags & (O.O_NONBLOCK | O.O_DIRECT)), writeOps, null);
   writeOps.file = write;
-  const readOps = new PipeEndOperations(inode, 'read');
+  const readOps = new PipeEndOperations(inode, ['read']);
   const read = new OpenFileDescription(path, O.O_RDONLY | (flags & O.O_NONBLOCK), readOps, null);
   readOps.file = read;
   return { read, write, cloexec: (flags & O.O_CLOEXEC) !== 0 };
@@ -83,17 +88,19 @@ export function createPipe(fs: PipeFs, flags: number, owner: { readonly uid: num
 /** The pipe end behind `file`, or null when it is not a pipe (get_pipe_info). */
 export function pipeEndOf(file: OpenFileDescription): PipeEnd | null {
   const inode = file.inode;
-  if (!(inode instanceof PipeInode)) return null;
-  return { pipe: inode.pipe, inode, end: file.readable ? 'read' : 'write' };
+  if (inode instanceof PipeInode) return { pipe: inode.pipe, inode, end: file.readable ? 'read' : 'write' };
+  if ((inode.mode & S.S_IFMT) !== S.S_IFIFO || file.isPathOnly) return null;
+  const fifo = fifoPipeOf(inode);
+  return fifo === null ? null : { pipe: fifo.pipe, inode: fifo, end: file.readable ? 'read' : 'write' };
 }
 
-function readInode(inode: PipeInode, dst: Uint8Array, dstOffset: number, length: number): PipeReadResult {
+function readInode(inode: PipeHolder, dst: Uint8Array, dstOffset: number, length: number): PipeReadResult {
   const r = inode.pipe.read(dst, dstOffset, length);
   if (typeof r === 'number' && r > 0) inode.accessed();
   return r;
 }
 
-function writeInode(inode: PipeInode, src: Uint8Array, srcOffset: number, length: number, packet: boolean, resumed: boolean): PipeWriteResult {
+function writeInode(inode: PipeHolder, src: Uint8Array, srcOffset: number, length: number, packet: boolean, resumed: boolean): PipeWriteResult {
   const r = inode.pipe.write(src, srcOffset, length, { packet, resumed });
   if (typeof r === 'number' ? r > 0 : r.count > 0) inode.touch();
   return r;

@@ -1,7 +1,9 @@
 import type { ArgKind } from './args';
 import { BLOCKING_SYSCALLS } from './blocking/catalogue';
 import * as files from './blocking/file-calls';
+import { sysOpenatFifo, sysOpenFifo } from './blocking/fifo-open';
 import * as fs from './fs';
+import { sysCopyFileRange } from './fs/copy-file-range';
 import { sysIoctl } from './fs/ioctl';
 import type { SyscallDef, SyscallHandler } from './handler';
 import { sysMadvise } from './mm/madvise';
@@ -125,8 +127,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('write', files.sysWriteFile, ['uint', 'ptr', 'size']),
     def('pread64', files.sysPread64File, ['uint', 'ptr', 'size', 'loff']),
     def('pwrite64', files.sysPwrite64File, ['uint', 'ptr', 'size', 'loff']),
-    def('open', fs.sysOpen, [PATH, 'int', 'umode']),
-    def('openat', fs.sysOpenat, ['int', PATH, 'int', 'umode']),
+    def('open', sysOpenFifo, [PATH, 'int', 'umode']),
+    def('openat', sysOpenatFifo, ['int', PATH, 'int', 'umode']),
     def('creat', fs.sysCreat, [PATH, 'umode']),
     def('close', fs.sysClose, ['uint']),
     def('lseek', fs.sysLseek, ['uint', 'loff', 'uint']),
@@ -145,6 +147,8 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('unlinkat', fs.sysUnlinkat, ['int', PATH, 'int']),
     def('mkdir', fs.sysMkdir, [PATH, 'umode']),
     def('mkdirat', fs.sysMkdirat, ['int', PATH, 'umode']),
+    def('mknod', fs.sysMknod, [PATH, 'umode', 'uint']),
+    def('mknodat', fs.sysMknodat, ['int', PATH, 'umode', 'uint']),
     def('rmdir', fs.sysRmdir, [PATH]),
     def('rename', fs.sysRename, [PATH, PATH]),
     def('renameat', fs.sysRenameat, ['int', PATH, 'int', PATH]),
@@ -175,6 +179,7 @@ export const SYSCALLS: Readonly<Record<string, SyscallDef>> = Object.fromEntries
     def('link', fs.sysLink, [PATH, PATH]),
     def('linkat', fs.sysLinkat, ['int', PATH, 'int', PATH, 'int']),
     def('fallocate', fs.sysFallocate, ['int', 'int', 'loff', 'loff']),
+    def('copy_file_range', sysCopyFileRange, ['int', 'ptr', 'int', 'ptr', 'size', 'uint']),
     // x86-64's fadvise64 takes a size_t len, riscv64's (fadvise64_64) a loff_t: the same bits.
     def('fadvise64', fs.sysFadvise64, ['int', 'loff', 'loff', 'int']),
     def('statfs', fs.sysStatfs, [PATH, 'ptr']),

@@ -56,12 +56,21 @@ export interface FileSystem {
    * The directory operations below are optional, as a Linux inode's
    * i_op->create etc.: a file system without one (procfs, sysfs) gets the
    * VFS's answer after its own checks — EACCES for create (vfs_create),
-   * EPERM for mkdir, symlink, unlink, rmdir and rename (vfs_mkdir ...).
+   * EPERM for mkdir, mknod, symlink, unlink, rmdir and rename (vfs_mkdir ...).
    */
   /** Make a regular file `name` in `dir`. */
   create?(dir: Inode, name: string, attrs: NewInode): Inode | number;
   mkdir?(dir: Inode, name: string, attrs: NewInode): Inode | number;
   symlink?(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number;
+  /**
+   * Make the special file `name` in `dir` (i_op->mknod): a FIFO, a socket,
+   * or a character or block device node, as `attrs.mode`'s type says;
+   * `rdev` is the device number (`major * 256 + minor` for minors below 256,
+   * new_encode_dev in general), 0 for a FIFO or socket. The VFS has checked
+   * the type, CAP_MKNOD and permissions (vfs_mknod); absent means EPERM.
+   * Opening the node is the VFS's (init_special_inode: `SpecialFiles`).
+   */
+  mknod?(dir: Inode, name: string, attrs: NewInode, rdev: number): Inode | number;
   /** Remove the non-directory entry `name` (drops one link). */
   unlink?(dir: Inode, name: string): number;
   /** Remove the directory `name`: `-ENOTEMPTY` unless it is empty. */

@@ -61,6 +61,12 @@ export interface FileOperations {
    * requests: the result, or `-errno`. Absent: every request is ENOTTY.
    */
   ioctl?(request: number, arg: number, ctx: IoctlContext): number;
+  /**
+   * Mapping this open gives anonymous memory (mmap_zero in the driver's
+   * file operations), whichever node it was opened through: /dev/zero's
+   * driver behind a node mknod(2) made elsewhere. See `Inode.mapsAnonymous`.
+   */
+  readonly mapsAnonymous?: boolean;
   /** fsync(2) of this open (f_op->fsync: blkdev_fsync flushes the device); absent: the inode's. */
   fsync?(datasync: boolean): number;
 }

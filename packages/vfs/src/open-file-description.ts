@@ -79,6 +79,11 @@ export class OpenFileDescription implements MmapSourceProvider {
   }
 
   /** Whether read and write move the file position (not for streams and mem.c's devices). */
+  /** Mapping the file gives anonymous memory (the inode's or this open's driver's mmap_zero). */
+  get mapsAnonymous(): boolean {
+    return this.inode.mapsAnonymous === true || this.ops?.mapsAnonymous === true;
+  }
+
   get movesPosition(): boolean {
     return this.ops === null || (this.ops.stream !== true && this.ops.fixedPosition !== true);
   }

@@ -10,6 +10,7 @@ import type { MappingIdentityProvider } from './mapping-identity-provider';
 import { isDir, isLnk, isReg, S_IALLUGO } from './mode';
 import { MNT } from './mount';
 import { Namei, type Parent } from './namei';
+import type { SpecialFiles } from './special-files';
 import { OpenFileDescription } from './open-file-description';
 import { followMounts, type Path } from './path';
 import { inodePermission, isOwnerOrCapable, MAY_EXEC, MAY_READ, MAY_WRITE } from './permission';
@@ -82,6 +83,7 @@ function newFile(
   path: Path,
   flags: number,
   identities: MappingIdentityProvider | null,
+  special: SpecialFiles | null = null,
 ): OpenFileDescription | number {
   const inode = path.dentry.inode;
   // do_dentry_open: O_DIRECT without FMODE_CAN_ODIRECT is EINVAL (a file O_CREAT made stays made).
@@ -90,6 +92,11 @@ function newFile(
   let ops = null;
   if (inode.open !== undefined && (flags & O.O_PATH) === 0) {
     const r = inode.open(flags, task);
+    if (typeof r === 'number') return r;
+    ops = r;
+  } else if (special?.handles(inode) === true && (flags & O.O_PATH) === 0) {
+    // init_special_inode's file operations: the driver by st_rdev, a FIFO's pipe, ENXIO for a socket.
+    const r = special.open(inode, flags, task);
     if (typeof r === 'number') return r;
     ops = r;
   }
@@ -139,6 +146,7 @@ export function openFile(
   rawMode: number,
   at: Path | undefined,
   identities: MappingIdentityProvider | null,
+  special: SpecialFiles | null = null,
 ): OpenFileDescription | number {
   const how = buildOpenFlags(rawFlags, rawMode);
   if (typeof how === 'number') return how;
@@ -198,7 +206,7 @@ export function openFile(
   const truncate = !created && isReg(inode.mode) && (how.flags & O.O_TRUNC) !== 0;
   const err = mayOpen(task.cred, inode, acc, how.flags, (final.mount.flags & MNT.NODEV) !== 0);
   if (err < 0) return err;
-  const file = newFile(task, final, how.flags, identities);
+  const file = newFile(task, final, how.flags, identities, special);
   if (typeof file === 'number') return file;
   if (truncate) {
     const terr = truncateInode(task.cred, inode, 0, true); // handle_truncate

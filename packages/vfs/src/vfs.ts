@@ -20,6 +20,8 @@ import { inodePermission, MAY_EXEC } from './permission';
 import { rmdirPath, unlinkPath } from './remove';
 import { renamePath } from './rename';
 import { LINKAT_FLAGS, linkPath } from './link';
+import { mknodPath } from './mknod';
+import { SpecialFiles } from './special-files';
 import { statfsPath, type StatFs } from './statfs';
 import { statInode, type Stat } from './stat';
 
@@ -64,6 +66,8 @@ export class Vfs {
   readonly fileSystemTypes: FileSystemTypes;
   /** The kernel's block devices (mount(2) of a disk file system looks its source up here). */
   readonly blockDevices: BlockDevices;
+  /** What opening a FIFO, socket or device node made by mknod(2) does (the kernel registers its drivers). */
+  readonly specialFiles = new SpecialFiles();
   /** The next mnt_id (the root mount is 1). */
   private nextMountId = 2;
   /** Mounts of each file system that are in the tree or still used (a superblock's s_active). */
@@ -225,7 +229,7 @@ export class Vfs {
   open(task: FsTask, path: string, flags: number, mode: number, at?: Path): OpenFileDescription | number {
     const p = checkPath(path);
     if (typeof p === 'number') return p;
-    return openFile(task, p, flags, mode, at, this.identities);
+    return openFile(task, p, flags, mode, at, this.identities, this.specialFiles);
   }
 
   /** mkdir(2) (do_mkdirat + vfs_mkdir): mode & (rwx | sticky) & ~umask. */
@@ -243,6 +247,14 @@ export class Vfs {
     if (typeof inode === 'number') return inode;
     where.dir.dentry.child(where.name, inode);
     return 0;
+  }
+
+  /** mknod(2)/mknodat(2): a regular file, FIFO, socket or device node `dev` (new_encode_dev) at `path`. */
+  mknod(task: FsTask, path: string, mode: number, dev: number, at?: Path): number {
+    const p = checkPath(path);
+    if (typeof p === 'number') return p;
+    const nd = new Namei(task);
+    return mknodPath(nd, nd.start(p, at), p, mode, dev);
   }
 
   /** symlink(2): `linkPath` names a new symlink to `target` (stored as given). */

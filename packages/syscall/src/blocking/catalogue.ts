@@ -3,12 +3,14 @@ import { sysClockGetres, sysClockGettime, sysGettimeofday, sysSchedYield, sysTim
 import { sysClockNanosleep, sysNanosleep } from '../time/nanosleep';
 import { sysGetrandom } from './getrandom';
 import { sysPipe, sysPipe2 } from './pipe';
+import { sysSendfile } from './sendfile';
 import { sysWaitid } from './waitid';
 
-/** The calls of time, sleeping, pipes, waitid and getrandom, with their C argument types. */
+/** The calls of time, sleeping, pipes (and sendfile, which may fill one), waitid and getrandom, with their C argument types. */
 export const BLOCKING_SYSCALLS: readonly SyscallDef[] = [
   { name: 'pipe', handler: sysPipe, args: ['ptr'] },
   { name: 'pipe2', handler: sysPipe2, args: ['ptr', 'int'] },
+  { name: 'sendfile', handler: sysSendfile, args: ['int', 'int', 'ptr', 'size'] },
   { name: 'nanosleep', handler: sysNanosleep, args: ['ptr', 'ptr'] },
   { name: 'clock_nanosleep', handler: sysClockNanosleep, args: ['int', 'int', 'ptr', 'ptr'] },
   { name: 'clock_gettime', handler: sysClockGettime, args: ['int', 'ptr'] },

@@ -68,7 +68,7 @@ export function sysFcntlFile(task: Task, fd: number, cmd: number, arg: number): 
 export function sysMmapFile(task: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
   const f = flags >>> 0;
   const file = (f & MAP.MAP_ANONYMOUS) === 0 ? task.files.get(fd | 0) : null;
-  if (file === null || file.inode.mapsAnonymous !== true || off % 4096 !== 0) return sysMmap(task, addr, len, prot, flags, fd, off);
+  if (file === null || !file.mapsAnonymous || off % 4096 !== 0) return sysMmap(task, addr, len, prot, flags, fd, off);
   if (file.isPathOnly) return -Errno.EBADF;
   const type = f & MAP.MAP_TYPE;
   const shared = type === MAP.MAP_SHARED || type === MAP.MAP_SHARED_VALIDATE;

@@ -40,6 +40,20 @@ export function sysMkdir(task: Task, pathAddr: number, mode: number): number {
   return sysMkdirat(task, AT_FDCWD, pathAddr, mode);
 }
 
+/** mknodat(2) (do_mknodat): mode is a umode_t, dev an unsigned int (new_encode_dev). */
+export function sysMknodat(task: Task, dirfd: number, pathAddr: number, mode: number, dev: number): number {
+  const path = readPath(task.mem, pathAddr);
+  if (typeof path === 'number') return path;
+  const at = startDir(task, int(dirfd), path);
+  if (typeof at === 'number') return at;
+  return task.vfs.mknod(task, path, mode & 0xffff, dev >>> 0, at);
+}
+
+/** mknod(2) (x86-64 only: asm-generic has mknodat alone). */
+export function sysMknod(task: Task, pathAddr: number, mode: number, dev: number): number {
+  return sysMknodat(task, AT_FDCWD, pathAddr, mode, dev);
+}
+
 /** renameat(2). */
 export function sysRenameat(task: Task, oldDirfd: number, oldAddr: number, newDirfd: number, newAddr: number): number {
   const oldPath = readPath(task.mem, oldAddr);

@@ -6,6 +6,7 @@ import type { Inode } from '../inode';
 import { isDir } from '../mode';
 import { SimpleDirectory } from './simple-directory';
 import { SimpleInode, type Clock } from './simple-inode';
+import { SimpleSpecialInode } from './special-inode';
 import { SimpleSymlink } from './simple-symlink';
 
 /** Options of an in-memory file system. */
@@ -114,6 +115,11 @@ export abstract class SimpleFileSystem implements FileSystem {
     child.addLink(); // "."
     parent.addLink(); // the child's ".."
     return this.addEntry(parent, name, child);
+  }
+
+  /** ramfs_mknod / shmem_mknod: a FIFO, socket or device node (its opens are the VFS's). */
+  mknod(dir: Inode, name: string, attrs: NewInode, rdev: number): Inode | number {
+    return this.addEntry(this.dir(dir), name, new SimpleSpecialInode(this, this.allocIno(), attrs, rdev, this.clock));
   }
 
   symlink(dir: Inode, name: string, target: string, attrs: NewInode): Inode | number {
