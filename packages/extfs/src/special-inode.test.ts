@@ -26,7 +26,7 @@ describe('device numbers in i_block (old_encode_dev / new_encode_dev)', () => {
 });
 
 describe.skipIf(!haveE2fsprogs)('mknod on ext2 and ext4 (ext4_mknod)', () => {
-  it.each([['ext2'], ['ext4']])('%s: every type, e2fsck clean, debugfs sees the numbers', (type) => {
+  it.each([['ext2'], ['ext4']] as const)('%s: every type, e2fsck clean, debugfs sees the numbers', (type) => {
     const { dir, cleanup } = scratch();
     try {
       const { fs: ext, device } = mountImage(makeImage(dir, 1024, ['-t', type]), type, false);
