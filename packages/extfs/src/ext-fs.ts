@@ -154,8 +154,26 @@ export class ExtFs implements FileSystem {
     if (!readOnly) {
       sb.mountTime = Math.floor(fs.now() / 1000);
       sb.mountCount = sb.mountCount + 1;
+      // Linux's lazyinit thread zeroes the tables mke2fs left (lazy_itable_init) soon after a
+      // read-write mount (Linux 6.18: every group is ITABLE_ZEROED a few seconds later); here it is
+      // done at once.
+      const r = guarded(() => {
+        fs.alloc.initInodeTables((block, count) => fs.zeroBlocks(block, count));
+        return 0;
+      });
+      if (r < 0) return r;
     }
     return fs;
+  }
+
+  /** sb_issue_zeroout: zeros over `count` blocks from `block`, straight to the device. */
+  private zeroBlocks(block: number, count: number): void {
+    const chunk = new Uint8Array(Math.min(count, 64) * this.blockSize);
+    for (let done = 0; done < count; ) {
+      const n = Math.min(64, count - done);
+      this.cache.writeRaw((block + done) * this.blockSize, chunk, 0, n * this.blockSize);
+      done += n;
+    }
   }
 
   /** ext4_max_size / ext4_max_bitmap_size: 2^32 blocks with extents, the indirect tree's reach without. */
@@ -199,6 +217,9 @@ export class ExtFs implements FileSystem {
     if (have !== undefined) return have;
     return guarded(() => {
       if (ino < 1 || ino > this.sb.inodesCount) throw new ExtError(Errno.EIO);
+      // A slot past the used part of its table holds nothing valid (maybe stale bytes): as a
+      // zeroed, unallocated inode, which ext4_lookup answers "deleted inode referenced", EUCLEAN.
+      if (this.alloc.inodeUnused(ino)) throw new ExtError(Errno.EUCLEAN);
       const { block, offset } = this.alloc.inodeLocation(ino);
       const raw = this.cache.get(block).slice(offset, offset + this.sb.inodeSize);
       const disk = new DiskInode(raw);
