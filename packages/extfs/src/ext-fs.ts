@@ -4,6 +4,7 @@ import type { FrameAllocator } from '@tskern/pagealloc';
 import type { DirEntry, FileSystem, FsCaller, FsStatistics, Inode, NewInode } from '@tskern/vfs';
 import { Allocator } from './allocator';
 import { BlockCache, ExtError, guarded } from './block-cache';
+import { replayJournal } from './journal-replay';
 import { Directory } from './directory';
 import { DiskInode, GOOD_OLD_INODE_SIZE, INODE_FL } from './disk-inode';
 import { ExtInode } from './ext-inode';
@@ -42,6 +43,8 @@ export interface ExtMountOptions {
   readonly flavour?: ExtFlavour;
   readonly readOnly?: boolean;
   readonly clock?: () => number;
+  /** norecovery / noload: a journal holding transactions is not replayed (the mount must then be read-only). */
+  readonly noRecovery?: boolean;
 }
 
 /** ext3 and ext2 accept only their own incompatible features (ext4_feature_set_ok, EXT3/EXT2_FEATURE_*_SUPP). */
@@ -58,8 +61,8 @@ const FLAVOUR_RO_COMPAT: Record<ExtFlavour, number> = {
 
 /**
  * A mounted ext2, ext3 or ext4 file system (fs/ext4/super.c and friends)
- * over a BlockDevice. The journal is never written or replayed: a file
- * system whose journal needs recovery mounts read-only only. Metadata
+ * over a BlockDevice. A journal that needs recovery is replayed at mount
+ * (journal-replay.ts); the journal is never written otherwise. Metadata
  * changes stay in the block cache until `sync` (sync(2), fsync, msync,
  * umount), which writes them with every checksum set.
  */
@@ -109,8 +112,8 @@ export class ExtFs implements FileSystem {
    * flavour or package does not know (EINVAL), read-only-compatible ones
    * (a read-write mount is EINVAL, ext4_feature_set_ok),
    * checksums of the superblock (EFSBADCRC, which is EBADMSG) and of the
-   * descriptors (EFSCORRUPTED, EUCLEAN), and a journal that needs recovery (not replayed here:
-   * read-only only, as mounting with `noload`).
+   * descriptors (EFSCORRUPTED, EUCLEAN), and a journal that needs recovery (replayed when
+   * the device is writable and `noRecovery` is not set; else read-only only, as `noload`).
    */
   static mount(device: BlockDevice, options: ExtMountOptions): ExtFs | number {
     const raw = new Uint8Array(SUPERBLOCK_SIZE);
@@ -136,9 +139,15 @@ export class ExtFs implements FileSystem {
     let dirtyJournal = false;
     if (sb.has('incompat', INCOMPAT.RECOVER)) {
       // ext4_load_journal: an empty journal (s_start 0) needs no replay, and the
-      // flag goes. One with transactions would be replayed by Linux; this
-      // package cannot, so only a read-only mount (as with norecovery) is allowed.
+      // flag goes. One with transactions is replayed when the device can be
+      // written (a read-only mount too, as Linux: "write access will be enabled
+      // during recovery"), then the mount starts again from what is on disk.
       const empty = guarded(() => fs.journalEmpty());
+      if (empty !== true && !device.readOnly() && options.noRecovery !== true) {
+        const replayed = fs.recover();
+        if (replayed < 0) return replayed;
+        return ExtFs.mount(device, options);
+      }
       if (empty === true && !readOnly) sb.featureIncompat = sb.featureIncompat & ~INCOMPAT.RECOVER;
       else if (empty !== true) {
         if (!readOnly) return -Errno.EINVAL;
@@ -148,6 +157,10 @@ export class ExtFs implements FileSystem {
     fs.writeRefusal = roOnly || dirtyJournal ? -Errno.EROFS : device.readOnly() ? -Errno.EACCES : 0;
     const ok = guarded(() => (fs.alloc.descriptorsOk() ? 0 : -Errno.EUCLEAN)); // ext4_check_descriptors: -EFSCORRUPTED
     if (ok !== 0) return ok;
+    // ext4_fill_super's percpu counters start from the group descriptors (ext4_count_free_clusters,
+    // ext4_count_free_inodes), not the superblock's figures, which lag (after a journal replay too).
+    sb.freeBlocks = fs.alloc.groups.reduce((n, d) => n + d.freeBlocks, 0);
+    sb.freeInodes = fs.alloc.groups.reduce((n, d) => n + d.freeInodes, 0);
     const root = fs.inode(ROOT_INO);
     if (typeof root === 'number') return root;
     if (!root.isDirectory) return -Errno.EINVAL;
@@ -184,6 +197,60 @@ export class ExtFs implements FileSystem {
     const blocks = 12 + per + per * per + per * per * per;
     const sectorLimit = this.hugeFile ? Infinity : (2 ** 32 - 1) * 512;
     return Math.min(blocks * bs, sectorLimit, 2 ** 53 - 1);
+  }
+
+  /**
+   * Replay the journal onto the device (jbd2_journal_recover), then clear
+   * needs_recovery in the superblock on disk (ext4_mark_recovery_complete):
+   * the transactions replayed, or -errno.
+   */
+  private recover(): number {
+    const journalIno = this.sb.view.getUint32(0xe0, true);
+    const map = guarded(() => {
+      const journal = this.inode(journalIno === 0 ? JOURNAL_INO : journalIno);
+      if (typeof journal === 'number') return journal;
+      const blocks: number[] = [];
+      for (let l = 0; l * this.blockSize < journal.size(); l++) {
+        const m = journal.map().lookup(l);
+        if (m === null) throw new ExtError(Errno.EIO);
+        blocks.push(m.physical);
+      }
+      return blocks;
+    });
+    if (typeof map === 'number') return map;
+    const bs = this.blockSize;
+    const at = (l: number): number => (l < map.length ? map[l]! : -1);
+    const io = {
+      readJournal: (l: number): Uint8Array | number => {
+        if (at(l) < 0) return -Errno.EIO;
+        const b = new Uint8Array(bs);
+        const n = this.device.read(at(l) * bs, b, 0, bs);
+        return n < 0 ? n : n < bs ? -Errno.EIO : b;
+      },
+      writeHome: (block: number, data: Uint8Array): number => {
+        if (block >= this.sb.blocksCount) return -Errno.EIO;
+        const n = this.device.write(block * bs, data, 0, bs);
+        return n < 0 ? n : n < bs ? -Errno.EIO : 0;
+      },
+      writeJournal: (l: number, data: Uint8Array): number => {
+        if (at(l) < 0) return -Errno.EIO;
+        const n = this.device.write(at(l) * bs, data, 0, bs);
+        return n < 0 ? n : n < bs ? -Errno.EIO : 0;
+      },
+    };
+    const replayed = replayJournal(io);
+    if (replayed < 0) return replayed;
+    // The superblock as the replay left it, needs_recovery cleared.
+    const raw = new Uint8Array(SUPERBLOCK_SIZE);
+    const n = this.device.read(SUPERBLOCK_OFFSET, raw, 0, SUPERBLOCK_SIZE);
+    if (n < SUPERBLOCK_SIZE) return n < 0 ? n : -Errno.EIO;
+    const sb = new Superblock(raw);
+    sb.featureIncompat = sb.featureIncompat & ~INCOMPAT.RECOVER;
+    sb.seal();
+    const w = this.device.write(SUPERBLOCK_OFFSET, raw, 0, SUPERBLOCK_SIZE);
+    if (w < 0) return w;
+    const f = this.device.flush();
+    return f < 0 ? f : replayed;
   }
 
   /** Whether the journal holds no transaction (its big-endian superblock's s_start is 0). */
