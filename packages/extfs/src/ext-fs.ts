@@ -4,7 +4,7 @@ import type { FrameAllocator } from '@tskern/pagealloc';
 import type { DirEntry, FileSystem, FsCaller, FsStatistics, Inode, NewInode } from '@tskern/vfs';
 import { Allocator } from './allocator';
 import { BlockCache, ExtError, guarded } from './block-cache';
-import { replayJournal } from './journal-replay';
+import { JBD2_MAGIC, replayJournal } from './journal-replay';
 import { Directory } from './directory';
 import { DiskInode, GOOD_OLD_INODE_SIZE, INODE_FL } from './disk-inode';
 import { ExtInode } from './ext-inode';
@@ -27,8 +27,6 @@ import {
 export const ROOT_INO = 2;
 /** The journal's inode (EXT4_JOURNAL_INO). */
 const JOURNAL_INO = 8;
-/** JBD2_MAGIC_NUMBER: the journal superblock's (big-endian) magic. */
-const JBD2_MAGIC = 0xc03b3998;
 /** EXT4_LINK_MAX: past it a directory with dir_nlink counts 1 link. */
 const LINK_MAX = 65000;
 /** Longest symlink kept in i_block (a fast symlink). */
