@@ -141,7 +141,9 @@ export class ExtFs implements FileSystem {
       // written (a read-only mount too, as Linux: "write access will be enabled
       // during recovery"), then the mount starts again from what is on disk.
       const empty = guarded(() => fs.journalEmpty());
-      if (empty !== true && !device.readOnly() && options.noRecovery !== true) {
+      if (empty !== true && options.noRecovery !== true) {
+        // A read-only device: "write access unavailable, cannot proceed (try mounting with noload)".
+        if (device.readOnly()) return -Errno.EROFS;
         const replayed = fs.recover();
         if (replayed < 0) return replayed;
         return ExtFs.mount(device, options);

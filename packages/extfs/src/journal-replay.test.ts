@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ArenaFrameAllocator } from '@tskern/pagealloc';
+import { ExtFs } from './ext-fs';
 import { dumpe2fs, fsck, haveE2fsprogs, makeImage, scratch } from './testing/host-tools';
+import { MemoryBlockDevice } from './testing/memory-block-device';
 import { mountImage, walk } from './testing/mounted';
 
 const debugfsTool = ['/usr/sbin/debugfs', '/sbin/debugfs'].find((p) => fs.existsSync(p));
@@ -74,7 +77,7 @@ describe.skipIf(!haveE2fsprogs || debugfsTool === undefined)('journal replay (jb
     });
   }
 
-  it('norecovery on a read-only mount leaves the journal as it is', () => {
+  it('norecovery on a read-only mount leaves the journal as it is; read-write is EINVAL, a read-only device EROFS', () => {
     const { dir, cleanup } = scratch();
     try {
       fs.writeFileSync(path.join(dir, 'one'), randomBytes(1024));
@@ -83,6 +86,12 @@ describe.skipIf(!haveE2fsprogs || debugfsTool === undefined)('journal replay (jb
       const { fs: ext, device } = mountImage(image, 'ext4', true, undefined, true);
       ext.shutdown();
       expect(Buffer.from(device.image).equals(Buffer.from(before))).toBe(true);
+      // Read-write with norecovery: "required journal recovery suppressed and not mounted read-only".
+      expect(() => mountImage(image.slice(), 'ext4', false, undefined, true)).toThrow('mount: -22');
+      // A read-only device cannot be replayed onto: EROFS ("try mounting with noload").
+      const device2 = new MemoryBlockDevice(image.slice());
+      Object.assign(device2, { readOnly: () => true });
+      expect(ExtFs.mount(device2, { frames: new ArenaFrameAllocator({ bytes: 4 * 1024 * 1024 }), readOnly: true })).toBe(-30);
     } finally {
       cleanup();
     }
