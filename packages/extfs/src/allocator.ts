@@ -240,6 +240,41 @@ export class Allocator {
   }
 
   /** Where inode `ino` lives: its inode-table block and the byte offset inside it. */
+  /**
+   * Whether inode `ino` lies where the group's table may hold stale bytes:
+   * an INODE_UNINIT group, or past the used part (bg_itable_unused) of a
+   * group with checksummed descriptors. Such a slot is never read: it is
+   * free, and mke2fs without lazy_itable_init zeroing is not assumed.
+   */
+  inodeUnused(ino: number): boolean {
+    if (!this.sb.hasGroupDescCsum) return false;
+    const d = this.groups[this.groupOfInode(ino)]!;
+    const index = (ino - 1) % this.sb.inodesPerGroup;
+    return (d.flags & BG.INODE_UNINIT) !== 0 || index >= this.sb.inodesPerGroup - d.itableUnused;
+  }
+
+  /**
+   * ext4_init_inode_table (the lazyinit thread after a read-write mount):
+   * in every group with checksummed descriptors that lacks ITABLE_ZEROED,
+   * zero the inode table blocks past the used inodes (all of them for an
+   * INODE_UNINIT group) on the device, and set the flag. `zero` writes
+   * zeros over a run of blocks.
+   */
+  initInodeTables(zero: (block: number, count: number) => void): void {
+    if (!this.sb.hasGroupDescCsum) return;
+    const perBlock = this.sb.blockSize / this.sb.inodeSize;
+    const tableBlocks = Math.ceil(this.sb.inodesPerGroup / perBlock);
+    this.groups.forEach((d, g) => {
+      if ((d.flags & BG.ITABLE_ZEROED) !== 0) return;
+      const used = (d.flags & BG.INODE_UNINIT) !== 0 ? 0 : Math.ceil((this.sb.inodesPerGroup - d.itableUnused) / perBlock);
+      if (used > tableBlocks) return; // "Something is wrong with group": left alone
+      for (let b = used; b < tableBlocks; b++) this.cache.forget(d.inodeTable + b);
+      if (used < tableBlocks) zero(d.inodeTable + used, tableBlocks - used);
+      d.flags |= BG.ITABLE_ZEROED;
+      this.touched(g);
+    });
+  }
+
   inodeLocation(ino: number): { block: number; offset: number } {
     const g = this.groupOfInode(ino);
     const index = (ino - 1) % this.sb.inodesPerGroup;

@@ -118,12 +118,17 @@ export class BlockMap implements FileBlocks {
   written(): void {}
 
   truncate(from: number): void {
+    this.punch(from, Infinity);
+  }
+
+  /** ext4_ind_remove_space: the data blocks of [from, to), and the indirect blocks left empty. */
+  punch(from: number, to: number): void {
     for (let s = 0; s < 15; s++) {
       const b = this.slots.getUint32(s * 4, true);
       if (b === 0) continue;
       const level = s < DIRECT ? 0 : s - DIRECT + 1;
       const first = s < DIRECT ? s : this.firstOfSlot(s);
-      if (this.cut(b, level, first, from)) this.slots.setUint32(s * 4, 0, true);
+      if (this.cut(b, level, first, from, to)) this.slots.setUint32(s * 4, 0, true);
     }
   }
 
@@ -134,13 +139,13 @@ export class BlockMap implements FileBlocks {
   }
 
   /**
-   * Free what the subtree at `block` (a data block at level 0) maps at
-   * logical `from` and past; `first` is the first logical block it covers.
+   * Free what the subtree at `block` (a data block at level 0) maps in
+   * logical [from, to); `first` is the first logical block it covers.
    * True when the whole subtree went (the caller clears its pointer).
    */
-  private cut(block: number, level: number, first: number, from: number): boolean {
+  private cut(block: number, level: number, first: number, from: number, to: number): boolean {
     const span = this.per ** level;
-    if (first + span <= from) return false;
+    if (first + span <= from || first >= to) return false;
     if (level === 0) {
       this.source.free(block);
       return true;
@@ -150,7 +155,7 @@ export class BlockMap implements FileBlocks {
     for (let i = 0; i < this.per; i++) {
       const c = this.entry(block, i);
       if (c === 0) continue;
-      if (this.cut(c, level - 1, first + i * childSpan, from)) this.setEntry(block, i, 0);
+      if (this.cut(c, level - 1, first + i * childSpan, from, to)) this.setEntry(block, i, 0);
       else empty = false;
     }
     if (empty) {

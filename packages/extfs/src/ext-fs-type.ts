@@ -24,7 +24,7 @@ export function extFileSystemType(frames: FrameAllocator, flavour: ExtFlavour): 
       const parsed = parseExtOptions(request.parameters);
       if (parsed === null) return -Errno.EINVAL;
       if (request.device === undefined) return -Errno.ENOTBLK;
-      const fs = ExtFs.mount(request.device, { frames, flavour, readOnly: request.readOnly });
+      const fs = ExtFs.mount(request.device, { frames, flavour, readOnly: request.readOnly, noRecovery: parsed.shown.split(',').includes('norecovery') });
       if (typeof fs !== 'number') options.set(fs, parsed);
       return fs;
     },

@@ -4,6 +4,7 @@ import type { FrameAllocator } from '@tskern/pagealloc';
 import type { DirEntry, FileSystem, FsCaller, FsStatistics, Inode, NewInode } from '@tskern/vfs';
 import { Allocator } from './allocator';
 import { BlockCache, ExtError, guarded } from './block-cache';
+import { JBD2_MAGIC, replayJournal } from './journal-replay';
 import { Directory } from './directory';
 import { DiskInode, GOOD_OLD_INODE_SIZE, INODE_FL } from './disk-inode';
 import { ExtInode } from './ext-inode';
@@ -27,8 +28,6 @@ import {
 export const ROOT_INO = 2;
 /** The journal's inode (EXT4_JOURNAL_INO). */
 const JOURNAL_INO = 8;
-/** JBD2_MAGIC_NUMBER: the journal superblock's (big-endian) magic. */
-const JBD2_MAGIC = 0xc03b3998;
 /** EXT4_LINK_MAX: past it a directory with dir_nlink counts 1 link. */
 const LINK_MAX = 65000;
 /** Longest symlink kept in i_block (a fast symlink). */
@@ -43,6 +42,8 @@ export interface ExtMountOptions {
   readonly flavour?: ExtFlavour;
   readonly readOnly?: boolean;
   readonly clock?: () => number;
+  /** norecovery / noload: a journal holding transactions is not replayed (the mount must then be read-only). */
+  readonly noRecovery?: boolean;
 }
 
 /** ext3 and ext2 accept only their own incompatible features (ext4_feature_set_ok, EXT3/EXT2_FEATURE_*_SUPP). */
@@ -59,8 +60,8 @@ const FLAVOUR_RO_COMPAT: Record<ExtFlavour, number> = {
 
 /**
  * A mounted ext2, ext3 or ext4 file system (fs/ext4/super.c and friends)
- * over a BlockDevice. The journal is never written or replayed: a file
- * system whose journal needs recovery mounts read-only only. Metadata
+ * over a BlockDevice. A journal that needs recovery is replayed at mount
+ * (journal-replay.ts); the journal is never written otherwise. Metadata
  * changes stay in the block cache until `sync` (sync(2), fsync, msync,
  * umount), which writes them with every checksum set.
  */
@@ -110,8 +111,8 @@ export class ExtFs implements FileSystem {
    * flavour or package does not know (EINVAL), read-only-compatible ones
    * (a read-write mount is EINVAL, ext4_feature_set_ok),
    * checksums of the superblock (EFSBADCRC, which is EBADMSG) and of the
-   * descriptors (EFSCORRUPTED, EUCLEAN), and a journal that needs recovery (not replayed here:
-   * read-only only, as mounting with `noload`).
+   * descriptors (EFSCORRUPTED, EUCLEAN), and a journal that needs recovery (replayed when
+   * the device is writable and `noRecovery` is not set; else read-only only, as `noload`).
    */
   static mount(device: BlockDevice, options: ExtMountOptions): ExtFs | number {
     const raw = new Uint8Array(SUPERBLOCK_SIZE);
@@ -137,9 +138,17 @@ export class ExtFs implements FileSystem {
     let dirtyJournal = false;
     if (sb.has('incompat', INCOMPAT.RECOVER)) {
       // ext4_load_journal: an empty journal (s_start 0) needs no replay, and the
-      // flag goes. One with transactions would be replayed by Linux; this
-      // package cannot, so only a read-only mount (as with norecovery) is allowed.
+      // flag goes. One with transactions is replayed when the device can be
+      // written (a read-only mount too, as Linux: "write access will be enabled
+      // during recovery"), then the mount starts again from what is on disk.
       const empty = guarded(() => fs.journalEmpty());
+      if (empty !== true && options.noRecovery !== true) {
+        // A read-only device: "write access unavailable, cannot proceed (try mounting with noload)".
+        if (device.readOnly()) return -Errno.EROFS;
+        const replayed = fs.recover();
+        if (replayed < 0) return replayed;
+        return ExtFs.mount(device, options);
+      }
       if (empty === true && !readOnly) sb.featureIncompat = sb.featureIncompat & ~INCOMPAT.RECOVER;
       else if (empty !== true) {
         if (!readOnly) return -Errno.EINVAL;
@@ -149,14 +158,36 @@ export class ExtFs implements FileSystem {
     fs.writeRefusal = roOnly || dirtyJournal ? -Errno.EROFS : device.readOnly() ? -Errno.EACCES : 0;
     const ok = guarded(() => (fs.alloc.descriptorsOk() ? 0 : -Errno.EUCLEAN)); // ext4_check_descriptors: -EFSCORRUPTED
     if (ok !== 0) return ok;
+    // ext4_fill_super's percpu counters start from the group descriptors (ext4_count_free_clusters,
+    // ext4_count_free_inodes), not the superblock's figures, which lag (after a journal replay too).
+    sb.freeBlocks = fs.alloc.groups.reduce((n, d) => n + d.freeBlocks, 0);
+    sb.freeInodes = fs.alloc.groups.reduce((n, d) => n + d.freeInodes, 0);
     const root = fs.inode(ROOT_INO);
     if (typeof root === 'number') return root;
     if (!root.isDirectory) return -Errno.EINVAL;
     if (!readOnly) {
       sb.mountTime = Math.floor(fs.now() / 1000);
       sb.mountCount = sb.mountCount + 1;
+      // Linux's lazyinit thread zeroes the tables mke2fs left (lazy_itable_init) soon after a
+      // read-write mount (Linux 6.18: every group is ITABLE_ZEROED a few seconds later); here it is
+      // done at once.
+      const r = guarded(() => {
+        fs.alloc.initInodeTables((block, count) => fs.zeroBlocks(block, count));
+        return 0;
+      });
+      if (r < 0) return r;
     }
     return fs;
+  }
+
+  /** sb_issue_zeroout: zeros over `count` blocks from `block`, straight to the device. */
+  private zeroBlocks(block: number, count: number): void {
+    const chunk = new Uint8Array(Math.min(count, 64) * this.blockSize);
+    for (let done = 0; done < count; ) {
+      const n = Math.min(64, count - done);
+      this.cache.writeRaw((block + done) * this.blockSize, chunk, 0, n * this.blockSize);
+      done += n;
+    }
   }
 
   /** ext4_max_size / ext4_max_bitmap_size: 2^32 blocks with extents, the indirect tree's reach without. */
@@ -167,6 +198,60 @@ export class ExtFs implements FileSystem {
     const blocks = 12 + per + per * per + per * per * per;
     const sectorLimit = this.hugeFile ? Infinity : (2 ** 32 - 1) * 512;
     return Math.min(blocks * bs, sectorLimit, 2 ** 53 - 1);
+  }
+
+  /**
+   * Replay the journal onto the device (jbd2_journal_recover), then clear
+   * needs_recovery in the superblock on disk (ext4_mark_recovery_complete):
+   * the transactions replayed, or -errno.
+   */
+  private recover(): number {
+    const journalIno = this.sb.view.getUint32(0xe0, true);
+    const map = guarded(() => {
+      const journal = this.inode(journalIno === 0 ? JOURNAL_INO : journalIno);
+      if (typeof journal === 'number') return journal;
+      const blocks: number[] = [];
+      for (let l = 0; l * this.blockSize < journal.size(); l++) {
+        const m = journal.map().lookup(l);
+        if (m === null) throw new ExtError(Errno.EIO);
+        blocks.push(m.physical);
+      }
+      return blocks;
+    });
+    if (typeof map === 'number') return map;
+    const bs = this.blockSize;
+    const at = (l: number): number => (l < map.length ? map[l]! : -1);
+    const io = {
+      readJournal: (l: number): Uint8Array | number => {
+        if (at(l) < 0) return -Errno.EIO;
+        const b = new Uint8Array(bs);
+        const n = this.device.read(at(l) * bs, b, 0, bs);
+        return n < 0 ? n : n < bs ? -Errno.EIO : b;
+      },
+      writeHome: (block: number, data: Uint8Array): number => {
+        if (block >= this.sb.blocksCount) return -Errno.EIO;
+        const n = this.device.write(block * bs, data, 0, bs);
+        return n < 0 ? n : n < bs ? -Errno.EIO : 0;
+      },
+      writeJournal: (l: number, data: Uint8Array): number => {
+        if (at(l) < 0) return -Errno.EIO;
+        const n = this.device.write(at(l) * bs, data, 0, bs);
+        return n < 0 ? n : n < bs ? -Errno.EIO : 0;
+      },
+    };
+    const replayed = replayJournal(io);
+    if (replayed < 0) return replayed;
+    // The superblock as the replay left it, needs_recovery cleared.
+    const raw = new Uint8Array(SUPERBLOCK_SIZE);
+    const n = this.device.read(SUPERBLOCK_OFFSET, raw, 0, SUPERBLOCK_SIZE);
+    if (n < SUPERBLOCK_SIZE) return n < 0 ? n : -Errno.EIO;
+    const sb = new Superblock(raw);
+    sb.featureIncompat = sb.featureIncompat & ~INCOMPAT.RECOVER;
+    sb.seal();
+    const w = this.device.write(SUPERBLOCK_OFFSET, raw, 0, SUPERBLOCK_SIZE);
+    if (w < 0) return w;
+    const f = this.device.flush();
+    return f < 0 ? f : replayed;
   }
 
   /** Whether the journal holds no transaction (its big-endian superblock's s_start is 0). */
@@ -200,6 +285,9 @@ export class ExtFs implements FileSystem {
     if (have !== undefined) return have;
     return guarded(() => {
       if (ino < 1 || ino > this.sb.inodesCount) throw new ExtError(Errno.EIO);
+      // A slot past the used part of its table holds nothing valid (maybe stale bytes): as a
+      // zeroed, unallocated inode, which ext4_lookup answers "deleted inode referenced", EUCLEAN.
+      if (this.alloc.inodeUnused(ino)) throw new ExtError(Errno.EUCLEAN);
       const { block, offset } = this.alloc.inodeLocation(ino);
       const raw = this.cache.get(block).slice(offset, offset + this.sb.inodeSize);
       const disk = new DiskInode(raw);

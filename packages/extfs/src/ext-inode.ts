@@ -97,6 +97,16 @@ export class ExtInode implements Inode, Mappable {
     return this.disk.sectors(this.fs.blockSize, this.fs.hugeFile);
   }
 
+  /**
+   * st_blksize is the file system's block size for every kind of inode
+   * (generic_fillattr reports i_blocksize, and ext4_iget sets i_blkbits from
+   * the superblock): 1024 on a 1 KiB-block image, as `stat -c %o` on a
+   * loop-mounted one answers on Linux.
+   */
+  statBlockSize(): number {
+    return this.fs.blockSize;
+  }
+
   /** The checksum seed of this inode's directory and extent blocks (null without metadata_csum). */
   csumSeed(): number | null {
     return this.fs.csumSeed === null ? null : inodeCsumSeed(this.fs.csumSeed, this.ino, this.disk.generation);
@@ -370,32 +380,177 @@ export class ExtInode implements Inode, Mappable {
   }
 
   /**
-   * fallocate(2) as ext4_fallocate for modes 0 and KEEP_SIZE: every hole of
-   * the range gets an unwritten extent (reads stay zero), and mode 0 extends
-   * the size. Block-mapped (ext2/ext3) files and other modes are
-   * EOPNOTSUPP; ENOSPC when blocks run out (those allocated stay, as Linux).
+   * fallocate(2) as ext4_fallocate. Modes 0 and KEEP_SIZE give every hole
+   * of the range an unwritten extent (reads stay zero), and mode 0 extends
+   * the size; ENOSPC when blocks run out (those allocated stay, as Linux).
+   * PUNCH_HOLE works on block-mapped (ext2/ext3) files too, as
+   * ext4_punch_hole; the other modes need extents (EOPNOTSUPP otherwise,
+   * as Linux 6.18 answers on a loop-mounted ext2 image).
    */
   fallocate(mode: number, offset: FileOffset, length: FileOffset): number {
     if (this.fs.readOnly) return -Errno.EROFS;
-    if ((mode & ~FALLOC_FL.FALLOC_FL_KEEP_SIZE) !== 0 || !(this.map() instanceof ExtentTree)) return -Errno.EOPNOTSUPP;
-    const tree = this.map() as ExtentTree;
     const start = Number(offset);
-    const end = start + Number(length);
+    const len = Number(length);
+    const extents = this.map() instanceof ExtentTree;
+    const keep = (mode & FALLOC_FL.FALLOC_FL_KEEP_SIZE) !== 0;
+    switch (mode & ~FALLOC_FL.FALLOC_FL_KEEP_SIZE) {
+      case 0:
+        return extents ? this.preallocate(start, start + len, keep) : -Errno.EOPNOTSUPP;
+      case FALLOC_FL.FALLOC_FL_PUNCH_HOLE:
+        return this.punchRange(start, len);
+      case FALLOC_FL.FALLOC_FL_ZERO_RANGE:
+        return extents ? this.zeroRange(start, start + len, keep) : -Errno.EOPNOTSUPP;
+      case FALLOC_FL.FALLOC_FL_COLLAPSE_RANGE:
+      case FALLOC_FL.FALLOC_FL_INSERT_RANGE:
+        return extents ? this.shiftRange(start, len, mode === FALLOC_FL.FALLOC_FL_INSERT_RANGE) : -Errno.EOPNOTSUPP;
+      default:
+        return -Errno.EOPNOTSUPP;
+    }
+  }
+
+  /** Unwritten extents for the holes of blocks [from, to) of the extent tree. */
+  private allocateUnwritten(from: number, to: number): void {
+    const tree = this.map() as ExtentTree;
+    try {
+      for (let b = from; b < to; b++) if (tree.lookup(b) === null) tree.allocate(b, tree.goal(b), true);
+    } finally {
+      this.save();
+    }
+  }
+
+  /** ext4_fallocate's modes 0 and KEEP_SIZE (ext4_alloc_file_blocks). */
+  private preallocate(start: number, end: number, keep: boolean): number {
     const bs = this.fs.blockSize;
-    const r = guarded(() => {
-      try {
-        for (let b = Math.floor(start / bs); b * bs < end; b++) {
-          if (tree.lookup(b) === null) tree.allocate(b, tree.goal(b), true);
-        }
-      } finally {
-        this.save();
-      }
-      if ((mode & FALLOC_FL.FALLOC_FL_KEEP_SIZE) === 0) this.extendTo(end);
+    return guarded(() => {
+      this.allocateUnwritten(Math.floor(start / bs), Math.ceil(end / bs));
+      if (!keep) this.extendTo(end);
       this.touch(); // both times move, KEEP_SIZE too (Linux 6.x on ext4)
       this.save();
       return 0;
     });
-    return r;
+  }
+
+  /**
+   * filemap_write_and_wait_range then truncate_pagecache_range over pages
+   * [from, to): dirty pages reach their blocks, then every mapping of them
+   * is unmapped (private copies too when `evenCows`) and they leave the
+   * cache, so the next access reads what the blocks hold after the change.
+   */
+  private writeAndDrop(from: number, to: number, evenCows: boolean): void {
+    if (this.pages === null) return;
+    for (const p of this.pages.residentIn(from, to)) if (this.pages.isDirty(p) || this.coveredByWriter(p)) this.writePage(p);
+    this.rmap.invalidate(from * PAGE_SIZE, to === Infinity ? Infinity : to * PAGE_SIZE, evenCows);
+    this.pages.dropRange(from, to);
+  }
+
+  /**
+   * Zero bytes [start, end) of one block in the page cache, to be written
+   * back (ext4_block_zero_page_range); a hole or an unwritten block already
+   * reads as zeros and stays as it is.
+   */
+  private zeroInBlock(start: number, end: number): void {
+    if (end <= start) return;
+    const m = this.map().lookup(Math.floor(start / this.fs.blockSize));
+    if (m === null || m.unwritten) return;
+    const page = Math.floor(start / PAGE_SIZE);
+    const frame = this.loadPage(page);
+    this.cache().bytes(frame).fill(0, start % PAGE_SIZE, start % PAGE_SIZE + (end - start));
+    this.cache().markDirty(page, this.blockMask(start % PAGE_SIZE, end - start));
+  }
+
+  /** ext4_zero_partial_blocks: the partial blocks at the edges of [start, end). */
+  private zeroPartialBlocks(start: number, end: number): void {
+    const bs = this.fs.blockSize;
+    const headEnd = Math.min(end, Math.floor(start / bs) * bs + bs);
+    if (start % bs !== 0 || headEnd - start < bs) this.zeroInBlock(start, headEnd);
+    const tailStart = Math.floor(end / bs) * bs;
+    if (tailStart >= headEnd && end % bs !== 0) this.zeroInBlock(tailStart, end);
+  }
+
+  /**
+   * ext4_punch_hole: nothing at or past EOF; a range past EOF reaches to
+   * the end of EOF's page; dirty pages are written and the range's pages
+   * dropped and unmapped (private copies stay), the partial blocks at the
+   * edges zeroed, and the whole blocks between freed. Both times move.
+   */
+  private punchRange(start: number, len: number): number {
+    const size = this.size();
+    if (start >= size) return 0;
+    let end = start + len;
+    if (end > size) end = size + PAGE_SIZE - (size % PAGE_SIZE);
+    const bs = this.fs.blockSize;
+    return guarded(() => {
+      this.writeAndDrop(Math.floor(start / PAGE_SIZE), Math.ceil(end / PAGE_SIZE), false);
+      const first = Math.ceil(start / bs);
+      const stop = Math.floor(end / bs);
+      try {
+        if (first < stop) this.map().punch(first, stop);
+      } finally {
+        this.save();
+      }
+      // After the blocks went: a page reloaded for an edge reads them as holes.
+      this.zeroPartialBlocks(start, end);
+      this.touch();
+      this.save();
+      return 0;
+    });
+  }
+
+  /**
+   * ext4_zero_range: the range's blocks are allocated (unwritten) where
+   * they are holes, its whole blocks become unwritten, the partial ones
+   * at the edges are zeroed; mode 0 without KEEP_SIZE extends the size.
+   */
+  private zeroRange(start: number, end: number, keep: boolean): number {
+    const bs = this.fs.blockSize;
+    return guarded(() => {
+      this.writeAndDrop(Math.floor(start / PAGE_SIZE), Math.ceil(end / PAGE_SIZE), false);
+      this.allocateUnwritten(Math.floor(start / bs), Math.ceil(end / bs));
+      const first = Math.ceil(start / bs);
+      const stop = Math.floor(end / bs);
+      if (first < stop) (this.map() as ExtentTree).unwrite(first, stop);
+      this.zeroPartialBlocks(start, Math.min(end, Math.max(this.size(), start)));
+      if (!keep) this.extendTo(end);
+      this.touch();
+      this.save();
+      return 0;
+    });
+  }
+
+  /**
+   * ext4_collapse_range / ext4_insert_range: offset and length whole
+   * blocks (EINVAL), the range inside the file (EINVAL: a collapse may not
+   * reach EOF, an insert must start before it), EFBIG past the largest
+   * size; the file is written back and its pages dropped from the offset's
+   * page on, then the extents past the offset move by the length.
+   */
+  private shiftRange(start: number, len: number, insert: boolean): number {
+    const bs = this.fs.blockSize;
+    if (start % bs !== 0 || len % bs !== 0) return -Errno.EINVAL; // EXT4_CLUSTER_SIZE alignment
+    const size = this.size();
+    if (insert) {
+      if (len > Number(this.fs.maxFileSize) - size) return -Errno.EFBIG;
+      if (start >= size) return -Errno.EINVAL;
+    } else if (start + len >= size) return -Errno.EINVAL;
+    const tree = this.map() as ExtentTree;
+    return guarded(() => {
+      this.writeAndDrop(Math.floor(start / PAGE_SIZE), Infinity, true);
+      try {
+        if (insert) {
+          tree.shift(start / bs, len / bs);
+          this.disk.size = size + len;
+        } else {
+          tree.punch(start / bs, (start + len) / bs);
+          tree.shift((start + len) / bs, -len / bs);
+          this.disk.size = size - len;
+        }
+      } finally {
+        this.save();
+      }
+      this.touch();
+      this.save();
+      return 0;
+    });
   }
 
   /**
@@ -575,8 +730,8 @@ export class ExtInode implements Inode, Mappable {
     return this.pages?.get(offset / PAGE_SIZE) !== undefined;
   }
 
-  /** MADV_REMOVE and FALLOC_FL_PUNCH_HOLE are not offered here. */
-  punchHole(): Status {
-    return -Errno.EOPNOTSUPP as Status;
+  /** MADV_REMOVE: vfs_fallocate(PUNCH_HOLE | KEEP_SIZE) over the range (madvise_remove). */
+  punchHole(offset: number, length: number): Status {
+    return this.fallocate(FALLOC_FL.FALLOC_FL_PUNCH_HOLE | FALLOC_FL.FALLOC_FL_KEEP_SIZE, offset, length) as Status;
   }
 }

@@ -205,6 +205,101 @@ export class ExtentTree implements FileBlocks {
     this.write();
   }
 
+  /** Split the extent holding `logical` so one starts there (ext4_split_extent_at). */
+  private splitAt(logical: number): void {
+    const i = this.find(logical);
+    if (i < 0) return;
+    const e = this.extents[i]!;
+    if (e.logical === logical) return;
+    const cut = logical - e.logical;
+    this.extents.splice(i + 1, 0, { logical, length: e.length - cut, physical: e.physical + cut, unwritten: e.unwritten });
+    e.length = cut;
+  }
+
+  /** Merge neighbours that are contiguous in both numbers and kind (ext4_ext_try_to_merge). */
+  private merge(): void {
+    for (let i = this.extents.length - 1; i > 0; i--) {
+      const a = this.extents[i - 1]!;
+      const b = this.extents[i]!;
+      const max = a.unwritten ? INIT_MAX_LEN - 1 : INIT_MAX_LEN;
+      if (a.unwritten === b.unwritten && a.logical + a.length === b.logical && a.physical + a.length === b.physical && a.length + b.length <= max) {
+        a.length += b.length;
+        this.extents.splice(i, 1);
+      }
+    }
+  }
+
+  /**
+   * Apply `change` to the list and rewrite the tree; when the tree needs a
+   * block that cannot be had, the list goes back as it was and ENOSPC is
+   * thrown (nothing changed). The data blocks the change returns are freed
+   * only after the tree no longer names them.
+   */
+  private change(change: () => number[]): void {
+    const before = this.extents.map((e) => ({ ...e }));
+    const freed = change();
+    try {
+      this.write();
+    } catch (e) {
+      this.extents.splice(0, this.extents.length, ...before);
+      this.write();
+      throw e;
+    }
+    for (const b of freed) this.source.free(b);
+  }
+
+  /** ext4_ext_remove_space over [from, to): a punched hole (collapse's first step too). */
+  punch(from: number, to: number): void {
+    this.change(() => {
+      this.splitAt(from);
+      this.splitAt(to);
+      const freed: number[] = [];
+      for (let i = this.extents.length - 1; i >= 0; i--) {
+        const e = this.extents[i]!;
+        if (e.logical < from || e.logical >= to) continue;
+        for (let k = 0; k < e.length; k++) freed.push(e.physical + k);
+        this.extents.splice(i, 1);
+      }
+      return freed;
+    });
+  }
+
+  /**
+   * The mapped blocks of [from, to) become unwritten, so they read as zeros
+   * and keep their blocks (ZERO_RANGE's EXT4_GET_BLOCKS_CONVERT_UNWRITTEN,
+   * ext4_ext_convert_initialized_extent); an extent longer than an
+   * unwritten one may be (32767) is split.
+   */
+  unwrite(from: number, to: number): void {
+    this.change(() => {
+      this.splitAt(from);
+      this.splitAt(to);
+      for (let i = 0; i < this.extents.length; i++) {
+        const e = this.extents[i]!;
+        if (e.logical < from || e.logical >= to || e.unwritten) continue;
+        e.unwritten = true;
+        if (e.length > INIT_MAX_LEN - 1) this.extents.splice(i + 1, 0, { logical: e.logical + INIT_MAX_LEN - 1, length: e.length - (INIT_MAX_LEN - 1), physical: e.physical + INIT_MAX_LEN - 1, unwritten: true });
+        e.length = Math.min(e.length, INIT_MAX_LEN - 1);
+      }
+      this.merge();
+      return [];
+    });
+  }
+
+  /**
+   * Move every extent at logical `from` and past by `delta` blocks
+   * (ext4_ext_shift_extents): left for COLLAPSE_RANGE (the range was
+   * punched first), right for INSERT_RANGE (split at `from` first).
+   */
+  shift(from: number, delta: number): void {
+    this.change(() => {
+      this.splitAt(from);
+      for (const e of this.extents) if (e.logical >= from) e.logical += delta;
+      this.merge();
+      return [];
+    });
+  }
+
   /** Entries per tree block (ext4_ext_space_block). */
   private perBlock(): number {
     return Math.floor((this.cache.blockSize - ENTRY) / ENTRY);

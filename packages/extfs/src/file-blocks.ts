@@ -31,6 +31,13 @@ export interface FileBlocks {
   written(logical: number): void;
   /** Free every block at logical `from` and past it, and the index blocks left empty. */
   truncate(from: number): void;
+  /**
+   * Free the blocks mapped in logical [from, to) and the index blocks left
+   * empty (ext4_ext_remove_space / ext4_ind_remove_space for a punched
+   * hole); ENOSPC thrown, with nothing changed, when an extent split needs
+   * a tree block that cannot be had.
+   */
+  punch(from: number, to: number): void;
   /** A good allocation goal for logical block `logical` (the block after its predecessor's). */
   goal(logical: number): number;
 }

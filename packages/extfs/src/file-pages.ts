@@ -80,8 +80,13 @@ export class FilePages {
 
   /** Drop the pages from `from` on, dirty or not (truncate_inode_pages_range). */
   dropFrom(from: number): void {
+    this.dropRange(from, Infinity);
+  }
+
+  /** Drop the pages of [from, to), dirty or not. */
+  dropRange(from: number, to: number): void {
     for (const [p, f] of this.pages) {
-      if (p < from) continue;
+      if (p < from || p >= to) continue;
       this.frames.updatePageFlags(f, 0, PG.DIRTY | PG.UPTODATE | PG.LRU);
       this.frames.decRef(f);
       this.pages.delete(p);

@@ -8,3 +8,4 @@ export { ExtFs, ROOT_INO, type ExtFlavour, type ExtMountOptions } from './ext-fs
 export { ExtInode } from './ext-inode';
 export { extFileSystemType, extFileSystemTypes } from './ext-fs-type';
 export { EXT4_SUPER_MAGIC } from './superblock';
+export { EXT4_KERNEL_FEATURES } from './kernel-features';

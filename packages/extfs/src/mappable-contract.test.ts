@@ -6,10 +6,10 @@ import { mountImage } from './testing/mounted';
 
 /**
  * A file on the committed ext4 image: its page cache is the object under
- * the contract. Hole punching is not offered (EOPNOTSUPP).
+ * the contract. Holes are punched as ext4_punch_hole (MADV_REMOVE).
  */
 const extFile: MappableHarness = {
-  punchHole: 'unsupported',
+  punchHole: 'frees',
   create(frames, size) {
     const { fs } = mountImage(fixtureImage(), 'ext4', false, frames);
     const file = fs.create!(fs.root(), 'f', { mode: S.S_IFREG | 0o600, uid: 0, gid: 0 }) as ExtInode;

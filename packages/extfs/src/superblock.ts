@@ -168,6 +168,18 @@ export class Superblock {
   get firstMetaBg(): number {
     return this.u32(0x104);
   }
+  /** s_hash_seed: the four words the htree hashes start from. */
+  get hashSeed(): number[] {
+    return [0, 1, 2, 3].map((i) => this.u32(0xec + 4 * i));
+  }
+  /** s_def_hash_version: the hash a new htree index uses (DX_HASH_*). */
+  get defHashVersion(): number {
+    return this.raw[0xfc]!;
+  }
+  /** EXT2_FLAGS_UNSIGNED_HASH in s_flags: names hash as unsigned chars (s_hash_unsigned). */
+  get unsignedHash(): boolean {
+    return (this.u32(0x160) & 0x2) !== 0;
+  }
   get wantExtraIsize(): number {
     return this.u16(0x15e);
   }

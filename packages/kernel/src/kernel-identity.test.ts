@@ -13,6 +13,9 @@ describe('/sys of a kernel', () => {
     expect(readProcessFile(k, p, '/sys/kernel/mm/ksm/pages_sharing')).toBe('0\n');
     expect(readProcessFile(k, p, '/sys/devices/system/cpu/online')).toBe('0-2\n');
     expect(readProcessFile(k, p, '/proc/mounts')).toContain('sysfs /sys sysfs rw,nosuid,nodev,noexec');
+    // ext4 is built in: its feature files read "supported" (Linux 6.18: `cat /sys/fs/ext4/features/lazy_itable_init`).
+    expect(readProcessFile(k, p, '/sys/fs/ext4/features/lazy_itable_init')).toBe('supported\n');
+    expect(readProcessFile(k, p, '/sys/fs/ext4/features/metadata_csum_seed')).toBe('supported\n');
     // sched_getaffinity's mask counts the same three CPUs.
     const { end } = k.stack(p);
     expect(k.syscall(p, SYS.sched_getaffinity, 0, 8, end - 8192)).toBe(8);

@@ -3,7 +3,7 @@ import { FileMappingRegistry } from '@tskern/file-mapping';
 import { load, store, fill, formatMaps, memoryReport, pagemapSource, physicalPageSource, lockedBytes, residentBytes, memoryOptions, type AddressSpace, type MemoryOptions } from '@tskern/mman';
 import { ArenaFrameAllocator, type FrameAllocator } from '@tskern/pagealloc';
 import { ProcFs, mountProc, formatMounts, formatMountinfo, type ProcessDirectory, type SystemFigures } from '@tskern/procfs';
-import { extFileSystemTypes } from '@tskern/extfs';
+import { EXT4_KERNEL_FEATURES, extFileSystemTypes } from '@tskern/extfs';
 import { RamFs, ramfsType } from '@tskern/ramfs';
 import { KsmSettings, mountSys, SysFs, SYSFS_NR_CPUS } from '@tskern/sysfs';
 import { createSharedAnonymousFactory, createShmFs, mountShm, SysvShmNamespace, tmpfsType } from '@tskern/shmfs';
@@ -156,6 +156,8 @@ export class Kernel implements KernelHost {
     // accepts MADV_MERGEABLE, CONFIG_KSM), THP's policy and the CPU masks.
     const sys = new SysFs({ cpus: options.cpus ?? DEFAULT_CPUS, ksm: this.ksm, transparentHugepage: true });
     sys.addMountPoint('fs/cgroup');
+    // ext4 built in: ext4_init_sysfs's /sys/fs/ext4/features (mke2fs reads lazy_itable_init there).
+    sys.addAttributes('fs/ext4/features', EXT4_KERNEL_FEATURES.map((name) => ({ name, show: () => 'supported\n' })));
     const sysMounted = mountSys(this.vfs, sys);
     if (sysMounted < 0) throw new Error(`tskern: cannot mount /sys (${sysMounted})`);
     this.label('/sys', 'sysfs', MNT.NOSUID | MNT.NODEV | MNT.NOEXEC | MNT.RELATIME);

@@ -105,7 +105,8 @@ export interface Inode {
   blocks(): number;
   /**
    * st_blksize when it is not the page size: a block special file reports
-   * its device's minimum I/O size (bdev_statx, Linux 6.11 on).
+   * its device's minimum I/O size (bdev_statx, Linux 6.11 on); an ext2/3/4
+   * inode its file system's block size (i_blkbits).
    */
   statBlockSize?(): number;
 

@@ -13,9 +13,10 @@ export function mountImage(
   flavour: ExtFlavour = 'ext4',
   readOnly = false,
   frames: FrameAllocator = new ArenaFrameAllocator({ bytes: 64 * 1024 * 1024 }),
+  noRecovery = false,
 ): { fs: ExtFs; device: MemoryBlockDevice } {
   const device = new MemoryBlockDevice(image);
-  const fs = ExtFs.mount(device, { frames, flavour, readOnly });
+  const fs = ExtFs.mount(device, { frames, flavour, readOnly, noRecovery });
   if (typeof fs === 'number') throw new Error(`mount: ${fs}`);
   return { fs, device };
 }
