@@ -58,8 +58,6 @@ export class Rv64Cpu {
   pc = 0;
   /** Instructions retired (the instret and cycle CSRs). */
   retired = 0;
-  /** The LR reservation address, or -1. */
-  private reservation = NO_RESERVATION;
   private readonly pages = new Map<number, Int32Array>();
   private readonly tmp = new Int32Array(2);
   private readonly timeSource: () => number;
@@ -79,8 +77,13 @@ export class Rv64Cpu {
   private readonly entryWords = new Int32Array(3);
   /** Interpreted runs of not-yet-compiled entries. */
   private readonly heat = new Map<number, number>();
-  /** st[0]: instructions a region call retired (before its fault or bail-out, if any); st[1]: the index in its pcs of that instruction. */
-  private readonly blockState = new Float64Array(2);
+  /**
+   * st[0]: instructions a region call retired (before its fault or
+   * bail-out, if any); st[1]: the index in its pcs of that instruction;
+   * st[2]: the LR reservation address, or -1 (compiled LR/SC and the
+   * interpreter's share it: jit-atomic.ts).
+   */
+  private readonly blockState = new Float64Array([0, 0, NO_RESERVATION]);
   private readonly hotEntry: number;
   /**
    * The last run ended on its budget, so pc may be anywhere in a block: the
@@ -127,7 +130,7 @@ export class Rv64Cpu {
 
   /** Breaks the LR reservation (run() also does on every return, as Linux does on every trap return). */
   breakReservation(): void {
-    this.reservation = NO_RESERVATION;
+    this.blockState[2] = NO_RESERVATION;
   }
 
   /** Forgets every decoded instruction (fence.i does this too). */
@@ -275,7 +278,7 @@ export class Rv64Cpu {
     // Every return to the driver is a trap; Linux clears a dangling LR
     // reservation on each return from a trap (a dummy SC in
     // arch/riscv/kernel/entry.S), so an LR/SC pair split by it fails and retries.
-    this.reservation = NO_RESERVATION;
+    this.blockState[2] = NO_RESERVATION;
     return exit;
   }
 
@@ -563,19 +566,19 @@ export class Rv64Cpu {
             const lo = mem.load32(a);
             xh[rd] = op === Op.LrW ? lo >> 31 : mem.load32(a + 4);
             xl[rd] = lo;
-            this.reservation = a;
+            this.blockState[2] = a;
             break;
           }
           case Op.ScW: case Op.ScD: {
             const a = xh[rs1]! * TWO32 + (xl[rs1]! >>> 0);
             this.misaligned(a, op === Op.ScW ? 4 : 8, 'write');
             let failed = 1;
-            if (this.reservation === a) {
+            if (this.blockState[2] === a) {
               mem.store32(a, xl[rs2]!);
               if (op === Op.ScD) mem.store32(a + 4, xh[rs2]!);
               failed = 0;
             }
-            this.reservation = NO_RESERVATION;
+            this.blockState[2] = NO_RESERVATION;
             xl[rd] = failed; xh[rd] = 0;
             break;
           }

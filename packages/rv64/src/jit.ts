@@ -124,7 +124,7 @@ function scanBlock(start: number, first: number, read: DecodedReader, tlb: boole
           + ` xl[${rd}] = ${next | 0}; xh[${rd}] = ${Math.floor(next / TWO32) | 0}; n += ${count}; st[0] = n; return target; }`,
       };
     }
-    // Anything else (ecall, CSR, fence.i, atomics, illegal) ends the block before it.
+    // Anything else (ecall, CSR, fence.i, illegal) ends the block before it.
     break;
   }
   if (pcs.length === 0) return null;
