@@ -257,6 +257,7 @@ export class Rv64Cpu {
     const writes = kind === 0 || rs1 !== 0;
     if (writes) {
       if (csr >= CSR_CYCLE) return false;
+      this.fpr.dirty = true;
       const value = kind === 0 ? src : kind === 1 ? old | src : old & ~src;
       if (csr === CSR_FFLAGS) this.fpr.fflags = value & 0x1f;
       else if (csr === CSR_FRM) this.fpr.frm = value & 7;
@@ -597,7 +598,7 @@ export class Rv64Cpu {
           }
           case Op.Flw: {
             const v = mem.load32(xh[rs1]! * TWO32 + (xl[rs1]! >>> 0) + imm);
-            this.fpr.i32[rd * 2] = v; this.fpr.i32[rd * 2 + 1] = -1;
+            this.fpr.i32[rd * 2] = v; this.fpr.i32[rd * 2 + 1] = -1; this.fpr.dirty = true;
             break;
           }
           case Op.Fld: {
@@ -605,6 +606,7 @@ export class Rv64Cpu {
             const lo = mem.load32(a);
             this.fpr.i32[rd * 2 + 1] = mem.load32(a + 4);
             this.fpr.i32[rd * 2] = lo;
+            this.fpr.dirty = true;
             break;
           }
           case Op.Fsw: mem.store32(xh[rs1]! * TWO32 + (xl[rs1]! >>> 0) + imm, this.fpr.i32[rs2 * 2]!); break;
