@@ -38,12 +38,15 @@ export function contextWords(ctx: Riscv64UserContext): ContextWords {
  */
 export function saveContext(cpu: Rv64Cpu, w: ContextWords): void {
   const regs = w.regs;
-  regs[0] = cpu.pc % TWO32 | 0;
-  regs[1] = Math.floor(cpu.pc / TWO32) | 0;
+  const pc = cpu.pc;
+  // ToInt32 is the low word of an integer (pc is one, below 2^53 in
+  // magnitude); `pc % 2^32` was a call to fmod.
+  regs[0] = pc | 0;
+  regs[1] = Math.floor(pc / TWO32) | 0;
   const xlo = cpu.xlo, xhi = cpu.xhi;
-  for (let i = 1; i < 32; i++) {
-    regs[2 * i] = xlo[i]!;
-    regs[2 * i + 1] = xhi[i]!;
+  for (let i = 1, j = 2; i < 32; i++, j += 2) {
+    regs[j] = xlo[i]!;
+    regs[j + 1] = xhi[i]!;
   }
   const fpr = cpu.fpr;
   if (fpr.dirty) {
