@@ -67,14 +67,6 @@ export class Rv64Cpu {
   private readonly blocks = new Map<number, CompiledBlock | null>();
   /** Entry pcs of the blocks in each 4 KiB page, for invalidateCode. */
   private readonly blockPages = new Map<number, number[]>();
-  /**
-   * Entries (with a null block, listed in blockPages) whose instruction is
-   * an ecall: the dispatch loop exits for the call itself instead of
-   * entering the interpreter for one instruction (every system call did).
-   */
-  private readonly ecallEntries = new Set<number>();
-  /** The decoded words of a block entry, for blockAt's look at an uncompiled one. */
-  private readonly entryWords = new Int32Array(3);
   /** Interpreted runs of not-yet-compiled entries. */
   private readonly heat = new Map<number, number>();
   /**
@@ -138,7 +130,6 @@ export class Rv64Cpu {
     this.pages.clear();
     this.blocks.clear();
     this.blockPages.clear();
-    this.ecallEntries.clear();
   }
 
   /**
@@ -163,10 +154,7 @@ export class Rv64Cpu {
   private dropBlocks(page: number): void {
     const entries = this.blockPages.get(page);
     if (entries === undefined) return;
-    for (const pc of entries) {
-      this.blocks.delete(pc);
-      this.ecallEntries.delete(pc);
-    }
+    for (const pc of entries) this.blocks.delete(pc);
     this.blockPages.delete(page);
   }
 
@@ -196,7 +184,6 @@ export class Rv64Cpu {
     this.heat.delete(pc);
     const block = compileBlock(pc, this.decodedWords, this.memory.tlb);
     this.blocks.set(pc, block);
-    if (block === null && this.readDecoded(pc, this.entryWords) && (this.entryWords[0]! & 0xff) === Op.Ecall) this.ecallEntries.add(pc);
     const key = Math.floor(pc / PAGE);
     const entries = this.blockPages.get(key);
     if (entries === undefined) this.blockPages.set(key, [pc]);
@@ -301,16 +288,17 @@ export class Rv64Cpu {
         if (block === undefined && counted) block = this.blockAt(pc);
         counted = true;
         let limit = 1; // what the interpreter runs when the region did not
-        if (block === null && this.ecallEntries.has(pc)) {
-          // What the interpreter's ecall does (a 4-byte instruction, retired; pc past it).
-          this.pc = pc + 4;
-          this.retired += n + 1;
-          return { kind: 'ecall', number: xl[17]!, pc };
-        }
         if (block != null) {
           const next = block.run(xl, xh, mem, st, fpr, left);
           const done = st[0]!;
           n += done; left -= done;
+          if (next === -3) {
+            // The region ended in an ecall (retired, in st[0]): the interpreter's exit, pc past it.
+            pc = block.pcs[st[1]!]!;
+            this.pc = pc + 4;
+            this.retired += n;
+            return { kind: 'ecall', number: xl[17]!, pc };
+          }
           // -1 (odd, so never a pc: every pc is even) is a bail-out: the
           // interpreter takes the instruction at st[1].
           if (next === -1) pc = block.pcs[st[1]!]!;
