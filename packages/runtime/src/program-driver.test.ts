@@ -289,3 +289,19 @@ describe('the FP state in the context', () => {
     expect(seen).toEqual([[0x123, 0], [0x567, 3], [0x567, 3]]);
   });
 });
+
+describe('a futex call that does not sleep leaves the context unsaved until the turn ends', () => {
+  it('keeps every register through a preemption right after the call, at every time slice', () => {
+    // s1 = 77; futex(sp - 16, FUTEX_WAKE, 1) twice (no waiter: 0); s1 += a0 + 1 after each; exit(s1).
+    const S1 = 9, FUTEX_WAKE = 1;
+    const wake = [
+      addi(REG.a0, REG.sp, -16), addi(REG.a1, 0, FUTEX_WAKE), addi(REG.a2, 0, 1), addi(REG.a7, 0, SYS.futex), ECALL,
+      encodeR(0x33, S1, 0, S1, REG.a0, 0), addi(S1, S1, 1), // add s1, s1, a0; addi s1, s1, 1
+    ];
+    const w = new ProgramWorld();
+    w.put('/bin/wake', tinyProgram([addi(S1, 0, 77), ...wake, ...wake, addi(REG.a0, S1, 0), addi(REG.a7, 0, SYS.exit), ECALL]));
+    for (let timeSlice = 1; timeSlice <= 18; timeSlice++) {
+      expect(w.run({ path: '/bin/wake' }, { timeSlice })).toEqual({ kind: 'exited', status: 79, signal: 0 });
+    }
+  });
+});
