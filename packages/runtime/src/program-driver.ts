@@ -109,7 +109,8 @@ function defaultSleep(ms: number): void {
  * caught signal's frame is built on the task's user context.
  *
  * The task's `userContext` (a `Riscv64UserContext`) is the saved state:
- * the CPU's registers are saved into it at every trap and restored from it
+ * the CPU's registers are saved into it at every trap (a futex call that
+ * does not sleep defers it: see `turn`) and restored from it
  * at every return, so signal frames, rt_sigreturn, execve (a new context)
  * and clone (the child's copy) all work on it. Every return from
  * `Rv64Cpu.run` drops the LR reservation, so an SC after a context switch fails.
@@ -143,7 +144,8 @@ export class ProgramDriver {
     const clockNs = options.cpuClockNs ?? (() => performance.now() * 1e6);
     this.accounting = options.cpuTicks !== undefined ? new TickCpuAccounting(clockNs, options.cpuTicks) : new ExactCpuAccounting(clockNs);
     // sigaltstack's "on the alternate stack" test reads the user sp, which the
-    // driver saves into each task's context at every trap.
+    // driver saves into each task's context at every trap (a sigaltstack
+    // call, a signal's delivery: never a deferred futex save).
     signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
     // The runtime keys sleeping calls by tid; after de_thread a call of the
     // dead leader may still sit under the tid the exec'ing thread took over.
