@@ -27,6 +27,17 @@ function world() {
 }
 
 describe('futexKeyOf', () => {
+  it('answers EINVAL for a misaligned address, below and above 2^31, before EFAULT; an aligned one unmapped is EFAULT', () => {
+    const { space } = world();
+    const as = space();
+    for (const hi of [0, 2 ** 31, 2 ** 33, 2 ** 37]) {
+      for (const off of [1, 2, 3, 0.5]) expect(futexKeyOf(as, hi + 0x1000 + off, false)).toBe(-Errno.EINVAL);
+      expect(futexKeyOf(as, hi + 0x1000, false)).toBe(-Errno.EFAULT);
+    }
+    expect(futexKeyOf(as, -4, true)).toBe(-Errno.EFAULT);
+    expect(futexKeyOf(as, -3, true)).toBe(-Errno.EINVAL);
+  });
+
   it('gives two spaces mapping one object at different addresses the same shared key', () => {
     const { space, object } = world();
     const a = space();

@@ -34,7 +34,10 @@ export function futexKeyOf(
   addr: number,
   privateFutex: boolean,
 ): { readonly shared: boolean; readonly object: object; readonly offset: number } | number {
-  if (addr % 4 !== 0) return -Errno.EINVAL;
+  // addr % 4 on an address above 2^31 (a double) compiles to a call to
+  // fmod; this is the same test (non-zero for any misaligned or fractional
+  // value) in plain arithmetic: futexKeyOf runs for every futex call.
+  if (addr - Math.floor(addr / 4) * 4 !== 0) return -Errno.EINVAL;
   if (addr < 0 || addr + 4 > as.options.taskSize) return -Errno.EFAULT;
   if (privateFutex) return { shared: false, object: as, offset: addr };
   if (as.released) return -Errno.EFAULT;

@@ -29,18 +29,31 @@ export function contextWords(ctx: Riscv64UserContext): ContextWords {
   };
 }
 
-/** The trap entry: the CPU's registers are saved into the context (pt_regs and the FP state). */
+/**
+ * The trap entry: the CPU's registers are saved into the context (pt_regs
+ * and the FP state). The FP state is copied only when an instruction may
+ * have changed it since the last save or restore (`fpr.dirty`, the FS Dirty
+ * bit Linux's fstate_save checks): otherwise the context already holds it,
+ * and the copy was a third of a trap's save in a futex ping-pong.
+ */
 export function saveContext(cpu: Rv64Cpu, w: ContextWords): void {
   const regs = w.regs;
-  regs[0] = cpu.pc % TWO32 | 0;
-  regs[1] = Math.floor(cpu.pc / TWO32) | 0;
+  const pc = cpu.pc;
+  // ToInt32 is the low word of an integer (pc is one, below 2^53 in
+  // magnitude); `pc % 2^32` was a call to fmod.
+  regs[0] = pc | 0;
+  regs[1] = Math.floor(pc / TWO32) | 0;
   const xlo = cpu.xlo, xhi = cpu.xhi;
-  for (let i = 1; i < 32; i++) {
-    regs[2 * i] = xlo[i]!;
-    regs[2 * i + 1] = xhi[i]!;
+  for (let i = 1, j = 2; i < 32; i++, j += 2) {
+    regs[j] = xlo[i]!;
+    regs[j + 1] = xhi[i]!;
   }
-  w.fp.set(cpu.fpr.i32);
-  w.fcsr[0] = ((cpu.fpr.frm & 7) << 5) | (cpu.fpr.fflags & 0x1f);
+  const fpr = cpu.fpr;
+  if (fpr.dirty) {
+    w.fp.set(fpr.i32);
+    w.fcsr[0] = ((fpr.frm & 7) << 5) | (fpr.fflags & 0x1f);
+    fpr.dirty = false;
+  }
 }
 
 /** The return to user mode: the CPU resumes from the context (which a signal frame or rt_sigreturn may have changed). */
@@ -56,4 +69,5 @@ export function restoreContext(cpu: Rv64Cpu, w: ContextWords): void {
   const fcsr = w.fcsr[0]!;
   cpu.fpr.fflags = fcsr & 0x1f;
   cpu.fpr.frm = (fcsr >> 5) & 7;
+  cpu.fpr.dirty = false;
 }

@@ -258,3 +258,50 @@ describe('execve errors leave the caller intact', () => {
     expect(w.start({ path: '/proc/self/maps' })).toBe(-Errno.EACCES);
   });
 });
+
+describe('the FP state in the context', () => {
+  it('is saved at a trap after an instruction changed it, and stays what it was after traps that did not (fpr.dirty)', () => {
+    // f3 = 0x1234 (fmv.d.x), getpid; f3 = 0x5678, fflags = 3, getpid; getpid again with no FP instruction; exit.
+    const fmvDX = (fd: number, rs: number): number => encodeR(0x53, fd, 0, rs, 0, 0x79);
+    const csrrwiFflags = (uimm: number): number => encodeI(0x73, 0, 5, uimm, 0x001);
+    const T0 = 5, GETPID = addi(REG.a7, 0, SYS.getpid);
+    const w = new ProgramWorld();
+    w.put('/bin/fp', tinyProgram([
+      addi(T0, 0, 0x123), fmvDX(3, T0), GETPID, ECALL,
+      addi(T0, 0, 0x567), fmvDX(3, T0), csrrwiFflags(3), GETPID, ECALL,
+      GETPID, ECALL,
+      addi(REG.a0, 0, 0), addi(REG.a7, 0, SYS.exit), ECALL,
+    ]));
+    const seen: [number, number][] = [];
+    const result = w.run({ path: '/bin/fp' }, {
+      tracer: {
+        enter: (task, nr) => {
+          if (nr !== SYS.getpid) return undefined;
+          const fp = new DataView((task.userContext as { fp: Uint8Array }).fp.buffer);
+          // f3's low word, and fcsr (after f0..f31).
+          seen.push([fp.getUint32(3 * 8, true), fp.getUint32(32 * 8, true)]);
+          return undefined;
+        },
+        exit: () => {},
+      },
+    });
+    expect(result).toEqual({ kind: 'exited', status: 0, signal: 0 });
+    expect(seen).toEqual([[0x123, 0], [0x567, 3], [0x567, 3]]);
+  });
+});
+
+describe('a futex call that does not sleep leaves the context unsaved until the turn ends', () => {
+  it('keeps every register through a preemption right after the call, at every time slice', () => {
+    // s1 = 77; futex(sp - 16, FUTEX_WAKE, 1) twice (no waiter: 0); s1 += a0 + 1 after each; exit(s1).
+    const S1 = 9, FUTEX_WAKE = 1;
+    const wake = [
+      addi(REG.a0, REG.sp, -16), addi(REG.a1, 0, FUTEX_WAKE), addi(REG.a2, 0, 1), addi(REG.a7, 0, SYS.futex), ECALL,
+      encodeR(0x33, S1, 0, S1, REG.a0, 0), addi(S1, S1, 1), // add s1, s1, a0; addi s1, s1, 1
+    ];
+    const w = new ProgramWorld();
+    w.put('/bin/wake', tinyProgram([addi(S1, 0, 77), ...wake, ...wake, addi(REG.a0, S1, 0), addi(REG.a7, 0, SYS.exit), ECALL]));
+    for (let timeSlice = 1; timeSlice <= 18; timeSlice++) {
+      expect(w.run({ path: '/bin/wake' }, { timeSlice })).toEqual({ kind: 'exited', status: 79, signal: 0 });
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { createCpuMemory, type TlbCpuMemory } from '@tskern/cpu-memory';
 import type { Kernel } from '@tskern/kernel';
 import type { AddressSpace } from '@tskern/mman';
 import { Rv64Cpu, type CpuExit } from '@tskern/rv64';
-import { isRiscv64UserContext, riscv64UserContext, signalHostOf, type Riscv64UserContext } from '@tskern/syscall';
+import { isRiscv64UserContext, riscv64UserContext, signalHostOf, signalsPending, type Riscv64UserContext } from '@tskern/syscall';
 import type { Task, ThreadGroup } from '@tskern/tasks';
 import { contextWords, restoreContext, saveContext, type ContextWords } from './context-sync';
 import { ExactCpuAccounting, TickCpuAccounting, type CpuAccounting, type CpuTickSource } from './cpu-accounting';
@@ -70,6 +70,14 @@ interface Hart {
    * that returns then needs only a0 reloaded (see `returnToUser`).
    */
   synced: boolean;
+  /**
+   * The context lags the CPU: a futex call that did not sleep was made
+   * without saving the registers (see `turn`), so only the context's a0
+   * (the call's result) is newer than the CPU's; everything else is the
+   * CPU's. Cleared by the next save, which comes before anything else can
+   * read the context (the next trap, or the end of the turn).
+   */
+  stale: boolean;
   readonly mm: AddressSpace;
   /** Unregisters the CPU's decode cache from the memory's code watch. */
   readonly unwatch: () => void;
@@ -101,7 +109,8 @@ function defaultSleep(ms: number): void {
  * caught signal's frame is built on the task's user context.
  *
  * The task's `userContext` (a `Riscv64UserContext`) is the saved state:
- * the CPU's registers are saved into it at every trap and restored from it
+ * the CPU's registers are saved into it at every trap (a futex call that
+ * does not sleep defers it: see `turn`) and restored from it
  * at every return, so signal frames, rt_sigreturn, execve (a new context)
  * and clone (the child's copy) all work on it. Every return from
  * `Rv64Cpu.run` drops the LR reservation, so an SC after a context switch fails.
@@ -135,7 +144,8 @@ export class ProgramDriver {
     const clockNs = options.cpuClockNs ?? (() => performance.now() * 1e6);
     this.accounting = options.cpuTicks !== undefined ? new TickCpuAccounting(clockNs, options.cpuTicks) : new ExactCpuAccounting(clockNs);
     // sigaltstack's "on the alternate stack" test reads the user sp, which the
-    // driver saves into each task's context at every trap.
+    // driver saves into each task's context at every trap (a sigaltstack
+    // call, a signal's delivery: never a deferred futex save).
     signalHostOf(kernel.tasks).stackPointer = (task) => task.abi.signalFrame?.stackPointer(task.userContext) ?? 0;
     // The runtime keys sleeping calls by tid; after de_thread a call of the
     // dead leader may still sit under the tid the exec'ing thread took over.
@@ -207,11 +217,12 @@ export class ProgramDriver {
       const shared = this.memoryOf(task.mm);
       const cpu = new Rv64Cpu(shared.memory);
       const unwatch = shared.memory.watchCode((address, length) => cpu.invalidateCode(address, length));
-      hart = { cpu, words: contextWords(ctx), synced: false, mm: task.mm, unwatch };
+      hart = { cpu, words: contextWords(ctx), synced: false, stale: false, mm: task.mm, unwatch };
       this.harts.set(task, hart);
     } else if (hart.words.ctx !== ctx) {
       hart.words = contextWords(ctx);
       hart.synced = false;
+      hart.stale = false;
     }
     return hart;
   }
@@ -287,7 +298,21 @@ export class ProgramDriver {
       const exit = cpu.run(budget);
       let callReturned = false;
       budget -= cpu.retired - before;
-      saveContext(cpu, hart.words);
+      // The trap saves the registers into the context for the kernel to
+      // read, except for a futex call with no signal pending and no tracer
+      // (the two ecalls of four in a futex ping-pong that do not sleep):
+      // futex reads no register of its caller but its arguments (taken
+      // from the CPU), and its return to user mode only writes a0 into the
+      // context (handleSignal takes nothing while nothing is pending, and
+      // futex sends no signal; timers fire only between turns, in the
+      // scheduler). One that sleeps is saved as soon as it does, before any
+      // other task or the runtime can look at it.
+      const lazy = exit.kind === 'ecall' && exit.number === SYS_RISCV64.futex && this.tracer === undefined && !signalsPending(task);
+      if (lazy) hart.stale = true;
+      else {
+        saveContext(cpu, hart.words);
+        hart.stale = false;
+      }
       acct.kernelEntry();
       if (exit.kind === 'budget') {
         rt.preempt(task.tid);
@@ -306,6 +331,11 @@ export class ProgramDriver {
         // Children exist even while the parent sleeps in clone (CLONE_VFORK).
         if (nr === SYS_RISCV64.clone || nr === SYS_RISCV64.clone3) this.adoptClones(task, hart.words);
         if (typeof outcome === 'object') {
+          if (hart.stale) {
+            // Asleep: saved now, before anything but this call (which read nothing) could see the context.
+            saveContext(cpu, hart.words);
+            hart.stale = false;
+          }
           if (token !== undefined) this.pendingTrace.set(task, token);
           return;
         }
@@ -351,6 +381,11 @@ export class ProgramDriver {
       }
       if (!this.returnToUser(task, hart, callReturned)) return;
       if (budget <= 0) {
+        if (hart.stale) {
+          // The CPU took the call's result into a0 (returnToUser): its registers are all current.
+          saveContext(cpu, hart.words);
+          hart.stale = false;
+        }
         rt.preempt(task.tid);
         return;
       }
@@ -374,7 +409,8 @@ export class ProgramDriver {
     }
     if (!task.alive) return false;
     const words = hart.words;
-    if (callReturned && !delivered && hart.synced && hart.cpu.pc === (words.regs[1]! >>> 0) * 2 ** 32 + (words.regs[0]! >>> 0)) {
+    // A stale context (a futex call made without a save) took no signal frame: nothing was pending.
+    if (callReturned && !delivered && hart.synced && (hart.stale || hart.cpu.pc === (words.regs[1]! >>> 0) * 2 ** 32 + (words.regs[0]! >>> 0))) {
       // A call that returned where it was made (no signal frame, no
       // rt_sigreturn, no restart: each of those moves pc) changed only a0:
       // the CPU still holds every other register since the trap. That

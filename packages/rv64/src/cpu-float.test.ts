@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Rv64Cpu } from './cpu.js';
 import { FFLAG_DZ, FFLAG_NV, FFLAG_NX, FFLAG_OF } from './float-registers.js';
-import { DATA_BASE, csrrs, csrrwi, ebreak, execute, fld, flw, fmadd, fp, fsd, lui } from './testing/asm.js';
+import { encodeR } from './encode.js';
+import { DATA_BASE, addi, csrrs, csrrwi, ebreak, execute, fld, flw, fmadd, fp, fsd, lui, machine, type Program } from './testing/asm.js';
 
 const S = 0, D = 1;
 const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4;
@@ -187,5 +188,25 @@ describe('F extension', () => {
     expect(cpu.fpr.getDouble(4)).toBe(Math.fround(-0.1));
     expect(cpu.getRegister(5)).toBe(BigInt(new Int32Array(new Float32Array([-0.1]).buffer)[0]!));
     expect(cpu.fpr.fflags).toBe(FFLAG_NX);
+  });
+});
+
+describe('fpr.dirty (sstatus.FS Dirty)', () => {
+  const T0 = 5, A0 = 10;
+  const cases: [string, Program, boolean][] = [
+    ['integer code', [addi(T0, T0, 1), addi(A0, 0, 3), ebreak], false],
+    ['an F/D operation', [encodeR(0x53, 3, 0, T0, 0, 0x79), ebreak], true], // fmv.d.x f3, t0
+    ['flw', [lui(A0, DATA_BASE >> 12), flw(2, A0, 8), ebreak], true],
+    ['fld', [lui(A0, DATA_BASE >> 12), fld(2, A0, 8), ebreak], true],
+    ['a write to fflags', [csrrwi(0, 0x001, 3), ebreak], true],
+    ['a read of fcsr', [csrrs(T0, 0x003, 0), ebreak], false],
+    ['fsd (a store reads the register)', [lui(A0, DATA_BASE >> 12), fsd(2, A0, 8), ebreak], false],
+  ];
+  it.each(cases)('%s, interpreted and compiled', (_what, program, dirty) => {
+    for (const jit of [false, true]) {
+      const { cpu } = machine(program, { jit, jitThreshold: 1 });
+      expect(cpu.run(100).kind).toBe('ebreak');
+      expect(cpu.fpr.dirty).toBe(dirty);
+    }
   });
 });

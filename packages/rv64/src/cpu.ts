@@ -58,8 +58,6 @@ export class Rv64Cpu {
   pc = 0;
   /** Instructions retired (the instret and cycle CSRs). */
   retired = 0;
-  /** The LR reservation address, or -1. */
-  private reservation = NO_RESERVATION;
   private readonly pages = new Map<number, Int32Array>();
   private readonly tmp = new Int32Array(2);
   private readonly timeSource: () => number;
@@ -69,18 +67,15 @@ export class Rv64Cpu {
   private readonly blocks = new Map<number, CompiledBlock | null>();
   /** Entry pcs of the blocks in each 4 KiB page, for invalidateCode. */
   private readonly blockPages = new Map<number, number[]>();
-  /**
-   * Entries (with a null block, listed in blockPages) whose instruction is
-   * an ecall: the dispatch loop exits for the call itself instead of
-   * entering the interpreter for one instruction (every system call did).
-   */
-  private readonly ecallEntries = new Set<number>();
-  /** The decoded words of a block entry, for blockAt's look at an uncompiled one. */
-  private readonly entryWords = new Int32Array(3);
   /** Interpreted runs of not-yet-compiled entries. */
   private readonly heat = new Map<number, number>();
-  /** st[0]: instructions a region call retired (before its fault or bail-out, if any); st[1]: the index in its pcs of that instruction. */
-  private readonly blockState = new Float64Array(2);
+  /**
+   * st[0]: instructions a region call retired (before its fault or
+   * bail-out, if any); st[1]: the index in its pcs of that instruction;
+   * st[2]: the LR reservation address, or -1 (compiled LR/SC and the
+   * interpreter's share it: jit-atomic.ts).
+   */
+  private readonly blockState = new Float64Array([0, 0, NO_RESERVATION]);
   private readonly hotEntry: number;
   /**
    * The last run ended on its budget, so pc may be anywhere in a block: the
@@ -127,7 +122,7 @@ export class Rv64Cpu {
 
   /** Breaks the LR reservation (run() also does on every return, as Linux does on every trap return). */
   breakReservation(): void {
-    this.reservation = NO_RESERVATION;
+    this.blockState[2] = NO_RESERVATION;
   }
 
   /** Forgets every decoded instruction (fence.i does this too). */
@@ -135,7 +130,6 @@ export class Rv64Cpu {
     this.pages.clear();
     this.blocks.clear();
     this.blockPages.clear();
-    this.ecallEntries.clear();
   }
 
   /**
@@ -160,10 +154,7 @@ export class Rv64Cpu {
   private dropBlocks(page: number): void {
     const entries = this.blockPages.get(page);
     if (entries === undefined) return;
-    for (const pc of entries) {
-      this.blocks.delete(pc);
-      this.ecallEntries.delete(pc);
-    }
+    for (const pc of entries) this.blocks.delete(pc);
     this.blockPages.delete(page);
   }
 
@@ -193,7 +184,6 @@ export class Rv64Cpu {
     this.heat.delete(pc);
     const block = compileBlock(pc, this.decodedWords, this.memory.tlb);
     this.blocks.set(pc, block);
-    if (block === null && this.readDecoded(pc, this.entryWords) && (this.entryWords[0]! & 0xff) === Op.Ecall) this.ecallEntries.add(pc);
     const key = Math.floor(pc / PAGE);
     const entries = this.blockPages.get(key);
     if (entries === undefined) this.blockPages.set(key, [pc]);
@@ -254,6 +244,7 @@ export class Rv64Cpu {
     const writes = kind === 0 || rs1 !== 0;
     if (writes) {
       if (csr >= CSR_CYCLE) return false;
+      this.fpr.dirty = true;
       const value = kind === 0 ? src : kind === 1 ? old | src : old & ~src;
       if (csr === CSR_FFLAGS) this.fpr.fflags = value & 0x1f;
       else if (csr === CSR_FRM) this.fpr.frm = value & 7;
@@ -275,7 +266,7 @@ export class Rv64Cpu {
     // Every return to the driver is a trap; Linux clears a dangling LR
     // reservation on each return from a trap (a dummy SC in
     // arch/riscv/kernel/entry.S), so an LR/SC pair split by it fails and retries.
-    this.reservation = NO_RESERVATION;
+    this.blockState[2] = NO_RESERVATION;
     return exit;
   }
 
@@ -297,16 +288,17 @@ export class Rv64Cpu {
         if (block === undefined && counted) block = this.blockAt(pc);
         counted = true;
         let limit = 1; // what the interpreter runs when the region did not
-        if (block === null && this.ecallEntries.has(pc)) {
-          // What the interpreter's ecall does (a 4-byte instruction, retired; pc past it).
-          this.pc = pc + 4;
-          this.retired += n + 1;
-          return { kind: 'ecall', number: xl[17]!, pc };
-        }
         if (block != null) {
           const next = block.run(xl, xh, mem, st, fpr, left);
           const done = st[0]!;
           n += done; left -= done;
+          if (next === -3) {
+            // The region ended in an ecall (retired, in st[0]): the interpreter's exit, pc past it.
+            pc = block.pcs[st[1]!]!;
+            this.pc = pc + 4;
+            this.retired += n;
+            return { kind: 'ecall', number: xl[17]!, pc };
+          }
           // -1 (odd, so never a pc: every pc is even) is a bail-out: the
           // interpreter takes the instruction at st[1].
           if (next === -1) pc = block.pcs[st[1]!]!;
@@ -563,19 +555,19 @@ export class Rv64Cpu {
             const lo = mem.load32(a);
             xh[rd] = op === Op.LrW ? lo >> 31 : mem.load32(a + 4);
             xl[rd] = lo;
-            this.reservation = a;
+            this.blockState[2] = a;
             break;
           }
           case Op.ScW: case Op.ScD: {
             const a = xh[rs1]! * TWO32 + (xl[rs1]! >>> 0);
             this.misaligned(a, op === Op.ScW ? 4 : 8, 'write');
             let failed = 1;
-            if (this.reservation === a) {
+            if (this.blockState[2] === a) {
               mem.store32(a, xl[rs2]!);
               if (op === Op.ScD) mem.store32(a + 4, xh[rs2]!);
               failed = 0;
             }
-            this.reservation = NO_RESERVATION;
+            this.blockState[2] = NO_RESERVATION;
             xl[rd] = failed; xh[rd] = 0;
             break;
           }
@@ -594,7 +586,7 @@ export class Rv64Cpu {
           }
           case Op.Flw: {
             const v = mem.load32(xh[rs1]! * TWO32 + (xl[rs1]! >>> 0) + imm);
-            this.fpr.i32[rd * 2] = v; this.fpr.i32[rd * 2 + 1] = -1;
+            this.fpr.i32[rd * 2] = v; this.fpr.i32[rd * 2 + 1] = -1; this.fpr.dirty = true;
             break;
           }
           case Op.Fld: {
@@ -602,6 +594,7 @@ export class Rv64Cpu {
             const lo = mem.load32(a);
             this.fpr.i32[rd * 2 + 1] = mem.load32(a + 4);
             this.fpr.i32[rd * 2] = lo;
+            this.fpr.dirty = true;
             break;
           }
           case Op.Fsw: mem.store32(xh[rs1]! * TWO32 + (xl[rs1]! >>> 0) + imm, this.fpr.i32[rs2 * 2]!); break;

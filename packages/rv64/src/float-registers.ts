@@ -20,6 +20,16 @@ export class FloatRegisters {
   fflags = 0;
   /** The dynamic rounding mode (0 RNE, 1 RTZ, 2 RDN, 3 RUP, 4 RMM). */
   frm = 0;
+  /**
+   * The F/D state may have changed since its owner last cleared this: set
+   * by every instruction that can write an F/D register, fflags or frm
+   * (any F/D operation, flw/fld, a write to fflags, frm or fcsr), as the
+   * hardware sets sstatus.FS to Dirty. A driver that saves the registers
+   * into a context clears it and can skip the copy while it stays clear,
+   * as Linux's fstate_save does for a task whose FS is not Dirty
+   * (arch/riscv/include/asm/switch_to.h).
+   */
+  dirty = false;
 
   /** A single from register r: a register that is not a NaN-boxed single reads as the canonical NaN. */
   getSingle(r: number): number {

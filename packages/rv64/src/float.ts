@@ -143,6 +143,7 @@ function classify(x: number, negative: boolean, signaling: boolean, single: bool
 export function executeFloat(
   fr: FloatRegisters, xl: Int32Array, xh: Int32Array, op: number, rd: number, rs1: number, rs2: number, rs3: number, rmField: number,
 ): boolean {
+  fr.dirty = true;
   const rm = rmField === 7 ? fr.frm : rmField;
   if (rm > 4) return false;
   const i32 = fr.i32;

@@ -101,9 +101,9 @@ describe('compiled blocks', () => {
     ), { numRuns: propertyRuns(200) });
   });
 
-  it('exit for a hot ecall entry straight from the dispatch loop, with the pc, count and registers of the interpreter', () => {
-    // A loop whose branch target is an ecall: once hot, the entry has no
-    // compiled block and the loop exits for the call without interpreting it.
+  it('exit for a hot ecall entry with the pc, count and registers of the interpreter', () => {
+    // A loop whose branch target is an ecall: once hot, the entry is a
+    // region of the ecall alone, which exits for the call without interpreting it.
     const program: Program = [li(5, 0), li(6, 40), li(17, 64), ecall, addi(5, 5, 1), branch('bne', 5, 6, -8), ebreak];
     const [a, b] = [false, true].map((jit) => machine(program, { jit, jitThreshold: 2 }).cpu);
     for (let i = 0; i < 41; i++) {
@@ -112,6 +112,24 @@ describe('compiled blocks', () => {
       expect(state(b!, eb)).toEqual(state(a!, ea));
       expect(ea.kind).toBe(i < 40 ? 'ecall' : 'ebreak');
       if (ea.kind === 'ecall') expect(ea).toEqual({ kind: 'ecall', number: 64, pc: CODE_BASE + 12 });
+    }
+  });
+
+  it('exit for an ecall inside a compiled block with the interpreter\'s pc, count and registers, at every budget', () => {
+    // A loop whose body makes a call mid-block: the region ends in the ecall and exits from inside.
+    const program: Program = [li(5, 0), li(6, 30), addi(7, 7, 3), li(17, 64), ecall, addi(5, 5, 1), branch('bne', 5, 6, -16), ebreak];
+    for (const budget of [1, 2, 3, 4, 5, 7, 1000]) {
+      const [a, b] = [false, true].map((jit) => machine(program, { jit, jitThreshold: 1 }).cpu);
+      let calls = 0;
+      for (let i = 0; i < 400; i++) {
+        const ea = a!.run(budget);
+        const eb = b!.run(budget);
+        expect(state(b!, eb)).toEqual(state(a!, ea));
+        if (ea.kind === 'ecall') calls++;
+        if (ea.kind === 'ebreak') break;
+      }
+      expect(calls).toBe(30);
+      expect(a!.getRegister(7)).toBe(90n);
     }
   });
 

@@ -3,6 +3,7 @@
 // pc folded in as literals. Registers stay in the xl/xh Int32Arrays, so a
 // memory fault or a bail-out leaves them exactly as the interpreter would.
 // Loads and stores come from jit-memory.ts.
+import { emitAtomic } from './jit-atomic.js';
 import { emitMemory } from './jit-memory.js';
 import { Op } from './op.js';
 
@@ -18,12 +19,14 @@ const setW = (rd: number, v: string): string => `{ const v = ${v}; xl[${rd}] = v
 /**
  * The statement(s) for a straight-line instruction, or undefined when the
  * instruction ends a block (control transfer) or is left to the interpreter
- * (system, CSR, fence.i, LR/SC/AMO, illegal). `mark` records the
+ * (system, CSR, fence.i, illegal). `mark` records the
  * instruction's index before anything that can throw or bail out.
  */
 export function emitStraight(op: Op, rd: number, rs1: number, rs2: number, imm: number, w2: number, pc: number, mark: string, tlb: boolean): string | undefined {
   const access = emitMemory(op, rd, rs1, rs2, imm, mark, tlb);
   if (access !== undefined) return access;
+  const atomic = emitAtomic(op, rd, rs1, rs2, w2, mark, tlb);
+  if (atomic !== undefined) return atomic;
   switch (op) {
     case Op.Addi:
       // In int32 arithmetic: the low word carries out when it wraps below the operand.

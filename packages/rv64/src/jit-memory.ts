@@ -76,11 +76,11 @@ export function emitMemory(op: Op, rd: number, rs1: number, rs2: number, imm: nu
         'v = mem.load32(a); vh = mem.load32(a + 4);', `xh[${rd}] = vh; xl[${rd}] = v;`, tlb);
       break;
     case Op.Flw:
-      body = load(rs1, imm, 4, 'v = d.getInt32(i, true);', 'v = mem.load32(a);', `fpr.i32[${rd * 2}] = v; fpr.i32[${rd * 2 + 1}] = -1;`, tlb);
+      body = load(rs1, imm, 4, 'v = d.getInt32(i, true);', 'v = mem.load32(a);', `fpr.i32[${rd * 2}] = v; fpr.i32[${rd * 2 + 1}] = -1; fpr.dirty = true;`, tlb);
       break;
     case Op.Fld:
       body = load(rs1, imm, 8, 'v = d.getInt32(i, true); vh = d.getInt32(i + 4, true);',
-        'v = mem.load32(a); vh = mem.load32(a + 4);', `fpr.i32[${rd * 2 + 1}] = vh; fpr.i32[${rd * 2}] = v;`, tlb);
+        'v = mem.load32(a); vh = mem.load32(a + 4);', `fpr.i32[${rd * 2 + 1}] = vh; fpr.i32[${rd * 2}] = v; fpr.dirty = true;`, tlb);
       break;
     case Op.Sb: body = store(rs1, imm, 1, `d.setUint8(i, xl[${rs2}] & 0xff);`, `mem.store8(a, xl[${rs2}] & 0xff);`, tlb); break;
     case Op.Sh: body = store(rs1, imm, 2, `d.setUint16(i, xl[${rs2}] & 0xffff, true);`, `mem.store16(a, xl[${rs2}] & 0xffff);`, tlb); break;

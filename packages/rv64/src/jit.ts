@@ -115,6 +115,14 @@ function scanBlock(start: number, first: number, read: DecodedReader, tlb: boole
       const target = pc + imm;
       body.push(`xl[${rd}] = ${next | 0}; xh[${rd}] = ${Math.floor(next / TWO32) | 0};`);
       end = { targets: [target], emit: (jump) => jump(target) };
+    } else if (op === Op.Ecall) {
+      // The call ends the region from inside it: -3 (odd, never a pc) and
+      // st[1] its index say "ecall at pcs[st[1]], retired" to the dispatch
+      // loop, which exits for it as the interpreter does, without looking
+      // the ecall's pc up as a block entry first.
+      pcs.push(pc);
+      const count = pcs.length, index = first + count - 1;
+      end = { targets: [], emit: () => `{ n += ${count}; st[0] = n; st[1] = ${index}; return -3; }` };
     } else if (op === Op.Jalr) {
       pcs.push(pc);
       const count = pcs.length;
@@ -124,7 +132,7 @@ function scanBlock(start: number, first: number, read: DecodedReader, tlb: boole
           + ` xl[${rd}] = ${next | 0}; xh[${rd}] = ${Math.floor(next / TWO32) | 0}; n += ${count}; st[0] = n; return target; }`,
       };
     }
-    // Anything else (ecall, CSR, fence.i, atomics, illegal) ends the block before it.
+    // Anything else (ebreak, CSR, fence.i, illegal) ends the block before it.
     break;
   }
   if (pcs.length === 0) return null;

@@ -51,6 +51,7 @@ export * from './signal/itimer';
 export { sendSignal, sendSigpipe, killGroup } from './signal/send-signal';
 export { takeDeliverableSignal, settleDefaultSignals, notifyParent } from './signal/deliver';
 export { handleSignal } from './signal/handle-signal';
+export { signalsPending } from './signal/signal-state';
 export { sysRtSigreturn } from './signal/rt-sigreturn';
 export { forceSigFault, faultCode } from './signal/force-fault';
 export { interruptBlockedCall, willRunHandler } from './signal/interrupt';

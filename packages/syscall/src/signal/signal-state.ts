@@ -56,6 +56,16 @@ export function sigpendingAccount(task: Task, uid: number): SigpendingCounter {
   return a;
 }
 
+/**
+ * Whether any signal is pending for the task, blocked or not (its own or
+ * its group's): false means a return to user mode takes none, with no
+ * set built (the driver's test before a call that leaves the context
+ * unsaved; Linux's exit_to_user_mode tests TIF_SIGPENDING first likewise).
+ */
+export function signalsPending(task: Task): boolean {
+  return !threadPending(task).signals.isEmpty() || !groupPending(task.group).signals.isEmpty();
+}
+
 /** The signals a task could take now: its own and its group's, minus the blocked. */
 export function deliverable(task: Task): SignalSet {
   return threadPending(task).signals.union(groupPending(task.group).signals).minus(blockedOf(task));
