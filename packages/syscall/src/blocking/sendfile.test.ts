@@ -8,18 +8,6 @@ import { READONLY, sys, world } from '../fs/testing/world';
 
 const x86 = x86_64Personality();
 
-function setup() {
-  const w = world();
-  const i64 = (addr: number): bigint => new DataView(w.bytes(addr, 8).buffer).getBigInt64(0, true);
-  const put64 = (v: bigint): number => {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigInt64(0, v, true);
-    return w.str(b);
-  };
-  const open = (path: string, flags: number): number => sys(w.ctx, SYS.open, w.str(path), flags, 0o600);
-  const pos = (fd: number): number => sys(w.ctx, SYS.lseek, fd, 0, 1);
-  return { ...w, i64, put64, open, pos };
-}
 
 function call(task: Parameters<typeof sys>[0], nr: number, ...args: number[]) {
   const [a0 = 0, a1 = 0, a2 = 0, a3 = 0] = args;
@@ -28,7 +16,7 @@ function call(task: Parameters<typeof sys>[0], nr: number, ...args: number[]) {
 
 describe('sendfile (do_sendfile)', () => {
   it('without an offset uses and advances the input position; with one, writes it back and leaves the position', () => {
-    const { ctx, str, alloc, text, i64, put64, open, pos } = setup();
+    const { ctx, str, alloc, text, i64, put64, open, pos } = world();
     const input = open('in', O.O_RDWR | O.O_CREAT);
     const out = open('out', O.O_RDWR | O.O_CREAT);
     expect(sys(ctx, SYS.write, input, str('0123456789'), 10)).toBe(10);
@@ -48,7 +36,7 @@ describe('sendfile (do_sendfile)', () => {
   });
 
   it("answers Linux's errors in Linux's order", () => {
-    const { ctx, str, alloc, bytes, put64, open } = setup();
+    const { ctx, str, alloc, bytes, put64, open } = world();
     const input = open('in', O.O_RDWR | O.O_CREAT);
     const out = open('out', O.O_RDWR | O.O_CREAT);
     sys(ctx, SYS.write, input, str('abc'), 3);
@@ -74,7 +62,7 @@ describe('sendfile (do_sendfile)', () => {
   });
 
   it('into a pipe: one pipeful, then a Block on the writers queue (EAGAIN under O_NONBLOCK)', () => {
-    const { ctx, alloc, i64, put64, open, bytes } = setup();
+    const { ctx, alloc, i64, put64, open, bytes } = world();
     const big = open('big', O.O_RDWR | O.O_CREAT);
     expect(sys(ctx, SYS.ftruncate, big, 200000)).toBe(0);
     const fds = alloc(8);
@@ -102,7 +90,7 @@ describe('sendfile (do_sendfile)', () => {
 
 describe('mknodat and FIFO opens', () => {
   it('makes nodes; a blocking open of a FIFO waits for its partner', () => {
-    const { ctx, str, vfs } = setup();
+    const { ctx, str, vfs } = world();
     vfs.specialFiles.fifos = (inode, flags) => openFifo(inode, flags);
     expect(sys(ctx, SYS.mknodat, -100, str('p'), S.S_IFIFO | 0o644, 0)).toBe(0);
     expect(sys(ctx, SYS.mknod, str('c'), S.S_IFCHR | 0o644, 0x103)).toBe(-Errno.EPERM); // uid 1000: no CAP_MKNOD

@@ -6,18 +6,10 @@ import { sys, world } from './testing/world';
 
 function setup() {
   const w = world();
-  const i64 = (addr: number): bigint => new DataView(w.bytes(addr, 8).buffer).getBigInt64(0, true);
-  const put64 = (v: bigint): number => {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigInt64(0, v, true);
-    return w.str(b);
-  };
-  const open = (path: string, flags: number): number => sys(w.ctx, SYS.open, w.str(path), flags, 0o600);
-  const pos = (fd: number): number => sys(w.ctx, SYS.lseek, fd, 0, 1);
-  const input = open('in', O.O_RDWR | O.O_CREAT);
-  const out = open('out', O.O_RDWR | O.O_CREAT);
+  const input = w.open('in', O.O_RDWR | O.O_CREAT);
+  const out = w.open('out', O.O_RDWR | O.O_CREAT);
   sys(w.ctx, SYS.write, input, w.str('0123456789'), 10);
-  return { ...w, i64, put64, open, pos, input, out };
+  return { ...w, input, out };
 }
 
 describe('copy_file_range (vfs_copy_file_range, generic_copy_file_checks)', () => {

@@ -1,6 +1,6 @@
 // Handler tests run over a real Vfs on ramfs, with a task whose memory is a
 // fake over Uint8Arrays.
-import { PAGE_SIZE } from '@tskern/abi';
+import { PAGE_SIZE, SYS } from '@tskern/abi';
 import { memoryOptions, standaloneSharedAnonymous } from '@tskern/mman';
 import { ArenaFrameAllocator } from '@tskern/pagealloc';
 import { RamFs } from '@tskern/ramfs';
@@ -73,5 +73,17 @@ export function world(options: { uid?: number; fdLimit?: number } = {}) {
   };
   const bytes = (addr: number, n: number): Uint8Array => scratch.slice(addr - SCRATCH, addr - SCRATCH + n);
   const text = (addr: number, n: number): string => new TextDecoder().decode(bytes(addr, n));
-  return { frames, vfs, mem, scratch, readonly, ctx, tasks, str, alloc, bytes, text };
+  /** The signed 64-bit word at `addr` (a loff_t the call wrote back). */
+  const i64 = (addr: number): bigint => new DataView(bytes(addr, 8).buffer).getBigInt64(0, true);
+  /** A signed 64-bit word in scratch memory (a loff_t argument); its address. */
+  const put64 = (v: bigint): number => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigInt64(0, v, true);
+    return str(b);
+  };
+  /** open(2) of `path` (mode 0600 when created): the fd or -errno. */
+  const open = (path: string, flags: number): number => sys(ctx, SYS.open, str(path), flags, 0o600);
+  /** The file position of `fd` (lseek SEEK_CUR 0). */
+  const pos = (fd: number): number => sys(ctx, SYS.lseek, fd, 0, 1);
+  return { frames, vfs, mem, scratch, readonly, ctx, tasks, str, alloc, bytes, text, i64, put64, open, pos };
 }
