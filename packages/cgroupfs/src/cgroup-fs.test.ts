@@ -1,21 +1,12 @@
 import { Errno, FS_MAGIC, O, S } from '@tskern/abi';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type SimpleInode } from '@tskern/vfs';
-import { encodeText, ok } from '@tskern/test-kit';
+import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
+import { DirsOnlyFs, encodeText, ok } from '@tskern/test-kit';
 import { describe, expect, it } from 'vitest';
 import { CgroupFs, cgroup2Type } from './index';
 import { FakeCgroupHost } from './testing/fake-host';
 
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
-
 function setup() {
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   const host = new FakeCgroupHost();
   for (const pid of [1, 42, 43]) host.table.set(pid, { residentPages: 0, scoreAdj: 0 });
   const cg = new CgroupFs({ host, clock: () => 1000 });

@@ -1,17 +1,9 @@
 import { Errno, O, S, SEEK } from '@tskern/abi';
 import { KPF, type PhysicalPageSource } from '@tskern/mm-api';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
+import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
+import { DirsOnlyFs } from '@tskern/test-kit';
 import { describe, expect, it } from 'vitest';
 import { mountProc, ProcFs } from './index';
-
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
 
 /** Four frames: free, dirty and mapped twice, anonymous and mapped once, and the zero page. */
 const FLAGS = [1n << BigInt(KPF.BUDDY), (1n << BigInt(KPF.DIRTY)) | (1n << BigInt(KPF.MMAP)), (1n << BigInt(KPF.ANON)) | (1n << BigInt(KPF.MMAP)), 1n << BigInt(KPF.ZERO_PAGE)];
@@ -29,7 +21,7 @@ function setup() {
     mapCounts: (first, count) => BigUint64Array.from(COUNTS.slice(first, first + count)),
     cgroupInodes: (first, count) => BigUint64Array.from(CGROUPS.slice(first, first + count)),
   };
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   const proc = new ProcFs({ processes: { pids: () => [], maps: () => undefined, owner: () => undefined }, physicalPages });
   expect(mountProc(vfs, proc)).toBe(0);
   const task = (uid = 0): FsTask => ({ fs: vfs.newFsContext(), cred: uid === 0 ? Credentials.root() : new Credentials(uid, uid) });
@@ -103,11 +95,11 @@ describe('/proc/kpageflags and /proc/kpagecount', () => {
   });
 
   it('do not exist without a PhysicalPageSource; kpagecgroup not without cgroup inodes (no memory controller)', () => {
-    const vfs = new Vfs(new DirsOnly());
+    const vfs = new Vfs(new DirsOnlyFs());
     expect(mountProc(vfs, new ProcFs({ processes: { pids: () => [], maps: () => undefined, owner: () => undefined } }))).toBe(0);
     expect(vfs.stat({ fs: vfs.newFsContext(), cred: Credentials.root() }, '/proc/kpageflags', true)).toBe(-Errno.ENOENT);
     const physicalPages: PhysicalPageSource = { endPfn: 1, flags: () => new BigUint64Array(1), mapCounts: () => new BigUint64Array(1) };
-    const other = new Vfs(new DirsOnly());
+    const other = new Vfs(new DirsOnlyFs());
     expect(mountProc(other, new ProcFs({ processes: { pids: () => [], maps: () => undefined, owner: () => undefined }, physicalPages }))).toBe(0);
     const root = { fs: other.newFsContext(), cred: Credentials.root() };
     expect(typeof other.stat(root, '/proc/kpagecount', true)).toBe('object');

@@ -1,19 +1,10 @@
 import { Errno, O, S, SEEK } from '@tskern/abi';
 import { PM_FILE, PM_MMAP_EXCLUSIVE, PM_PRESENT, PSS_SHIFT, type PagemapSource, type VmaMemoryReport } from '@tskern/mm-api';
-import { ok } from '@tskern/test-kit';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
+import { DirsOnlyFs, ok } from '@tskern/test-kit';
+import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { mountProc, ProcFs, type ProcessDirectory } from './index';
 import { formatSmaps, formatSmapsRollup } from './smaps';
-
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
 
 const K = 4096;
 
@@ -87,7 +78,7 @@ function setup() {
     smaps: () => (alive ? [report(0x10000, 2)] : undefined),
     pagemap: () => (alive ? pagemap : undefined),
   };
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   expect(mountProc(vfs, new ProcFs({ processes, clock: () => 1000 }))).toBe(0);
   const task = (pid: number, uid: number): FsTask => ({ fs: vfs.newFsContext(), cred: uid === 0 ? Credentials.root() : new Credentials(uid, uid), pid });
   return { vfs, task, exit: () => (alive = false) };

@@ -1,18 +1,9 @@
 import { Errno, O, S } from '@tskern/abi';
-import { ok } from '@tskern/test-kit';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
+import { DirsOnlyFs, ok } from '@tskern/test-kit';
+import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { mountProc, ProcFs, type OomFigures, type ProcessDirectory } from './index';
 import { oomScore } from './oom-entries';
-
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
 
 /** Process 42 (uid 1000) with 100 resident pages of 1,000,000. */
 function setup() {
@@ -27,7 +18,7 @@ function setup() {
       return 0;
     },
   };
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   expect(mountProc(vfs, new ProcFs({ processes, clock: () => 1000 }))).toBe(0);
   const task = (uid: number): FsTask => ({ fs: vfs.newFsContext(), cred: uid === 0 ? Credentials.root() : new Credentials(uid, uid), pid: 42 });
   return { vfs, task, state };

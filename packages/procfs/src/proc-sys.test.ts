@@ -1,17 +1,8 @@
 import { Errno, O, S } from '@tskern/abi';
-import { encodeText, ok } from '@tskern/test-kit';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
+import { DirsOnlyFs, encodeText, ok } from '@tskern/test-kit';
+import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { mountProc, ProcFs, type ProcessDirectory, type SysctlEntry } from './index';
-
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
 
 function setup() {
   let pattern = 'core';
@@ -29,7 +20,7 @@ function setup() {
     coredumpFilter: (pid) => filters.get(pid),
     setCoredumpFilter: (pid, v) => (filters.has(pid) ? (filters.set(pid, v & 0x1ff), 0) : -Errno.ESRCH),
   };
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   expect(mountProc(vfs, new ProcFs({ processes, clock: () => 1000, sysctls }))).toBe(0);
   const task = (uid = 0): FsTask => ({ fs: vfs.newFsContext(), cred: uid === 0 ? Credentials.root() : new Credentials(uid, uid), pid: 7 });
   return { vfs, task, pattern: () => pattern, usesPid: () => usesPid };

@@ -1,19 +1,10 @@
 import { Errno, O, S, SEEK } from '@tskern/abi';
-import { Credentials, SimpleFileSystem, Vfs, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode } from '@tskern/vfs';
+import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { formatMounts, mountProc, ProcFs, type ProcessDirectory, type ProcessStatus } from './index';
-import { ok } from '@tskern/test-kit';
+import { DirsOnlyFs, ok } from '@tskern/test-kit';
 
 /** A root file system for the tests: libfs directories, no regular files needed. */
-class DirsOnly extends SimpleFileSystem {
-  constructor() {
-    super({ type: 'dirs', maxFileSize: 1 << 20 });
-  }
-  protected newFile(_attrs: NewInode): SimpleInode {
-    throw new Error('no files here');
-  }
-}
-
 interface FakeProcess {
   uid: number;
   gid: number;
@@ -63,7 +54,7 @@ const MAPS_1 =
 function setup(mountsText?: string) {
   const processes = new FakeProcesses();
   if (mountsText !== undefined) Object.assign(processes, { mounts: () => mountsText });
-  const vfs = new Vfs(new DirsOnly());
+  const vfs = new Vfs(new DirsOnlyFs());
   const proc = new ProcFs({ processes, clock: () => 1000 });
   expect(mountProc(vfs, proc)).toBe(0);
   const task = (pid: number | undefined, uid = 0, gid = uid): FsTask => ({
