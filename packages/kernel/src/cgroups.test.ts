@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Errno, MAP, O, PROT, SYS } from '@tskern/abi';
-import { createKernel, type Kernel } from './kernel';
+import { Errno, MAP, PROT, SYS } from '@tskern/abi';
+import { ProcessWorld } from './testing/process-world';
 
 /*
  * File formats and errnos as the host Linux (6.18, as root) answered them on
@@ -9,58 +9,13 @@ import { createKernel, type Kernel } from './kernel';
  * cgroup2 EINVAL (LTP then mounts without it).
  */
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 const K = 4096;
 const CG = '/sys/fs/cgroup';
 
-class World {
-  readonly k: Kernel = createKernel();
-  readonly pid: number;
-  private next: number;
-
-  constructor() {
-    this.k.registerProgram('/bin/app', {});
-    this.pid = this.k.spawn('/bin/app', { uid: 0, gid: 0 });
-    this.next = this.k.stack(this.pid).end - 300_000;
-  }
-
-  s(text: string | null): number {
-    if (text === null) return 0;
-    const at = this.next;
-    this.k.store(this.pid, at, enc.encode(text + '\0'));
-    this.next += text.length + 1;
-    return at;
-  }
-
-  sys(nr: number, ...args: number[]): number {
-    return this.k.syscall(this.pid, nr, ...args);
-  }
-
-  read(path: string): string {
-    const fd = this.sys(SYS.open, this.s(path), O.O_RDONLY, 0);
-    if (fd < 0) return `open: ${fd}`;
-    const buf = this.k.stack(this.pid).end - 200_000;
-    const n = this.sys(SYS.read, fd, buf, 4096);
-    this.sys(SYS.close, fd);
-    if (n < 0) return `read: ${n}`;
-    const chunk = new Uint8Array(n);
-    this.k.load(this.pid, buf, chunk);
-    return dec.decode(chunk);
-  }
-
-  write(path: string, text: string): number {
-    const fd = this.sys(SYS.open, this.s(path), O.O_WRONLY, 0);
-    if (fd < 0) return fd;
-    const n = this.sys(SYS.write, fd, this.s(text), text.length);
-    this.sys(SYS.close, fd);
-    return n;
-  }
-}
 
 describe('cgroup v2 in the kernel', () => {
   it('mounts the hierarchy on /sys/fs/cgroup and for mount(2) as cgroup2', () => {
-    const w = new World();
+    const w = new ProcessWorld();
     expect(w.read('/proc/self/mounts')).toContain('cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime 0 0\n');
     expect(w.read('/proc/filesystems')).toContain('nodev\tcgroup2\n');
     expect(w.sys(SYS.mkdir, w.s('/m'), 0o755)).toBe(0);
@@ -72,7 +27,7 @@ describe('cgroup v2 in the kernel', () => {
   });
 
   it('moves processes, puts a forked child in its parent group and shows it in /proc/[pid]/cgroup', () => {
-    const w = new World();
+    const w = new ProcessWorld();
     expect(w.read('/proc/self/cgroup')).toBe('0::/\n');
     expect(w.sys(SYS.mkdir, w.s(`${CG}/a`), 0o755)).toBe(0);
     expect(w.write(`${CG}/cgroup.subtree_control`, '+memory')).toBe(7);
@@ -89,7 +44,7 @@ describe('cgroup v2 in the kernel', () => {
   });
 
   it('charges faults to the group, and at memory.max drops MAP_DROPPABLE memory, then OOM-kills', () => {
-    const w = new World();
+    const w = new ProcessWorld();
     expect(w.sys(SYS.mkdir, w.s(`${CG}/a`), 0o755)).toBe(0);
     expect(w.write(`${CG}/cgroup.subtree_control`, '+memory')).toBe(7);
     expect(w.write(`${CG}/a/cgroup.procs`, `${w.pid}`)).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Errno, MOUNT, O, SYS, UMOUNT } from '@tskern/abi';
-import { createKernel, type Kernel } from './kernel';
+import { ProcessWorld } from './testing/process-world';
 
 /*
  * Every expected value here is what the host Linux (6.18, x86-64, as root)
@@ -9,37 +9,16 @@ import { createKernel, type Kernel } from './kernel';
  * errno of each refused call.
  */
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 /** A process on a fresh kernel with /m, /m2 and the file /f, strings passed through its stack. */
-class World {
-  readonly k: Kernel = createKernel();
-  readonly pid: number;
-  private next: number;
-
+class World extends ProcessWorld {
   constructor(uid = 0) {
-    this.k.registerProgram('/bin/app', {});
-    this.pid = this.k.spawn('/bin/app', { uid: 0, gid: 0 });
-    this.next = this.k.stack(this.pid).end - 300_000;
+    super();
     expect(this.sys(SYS.mkdir, this.s('/m'), 0o755)).toBe(0);
     expect(this.sys(SYS.mkdir, this.s('/m2'), 0o755)).toBe(0);
     const fd = this.sys(SYS.open, this.s('/f'), O.O_CREAT | O.O_RDWR, 0o644);
     expect(this.sys(SYS.close, fd)).toBe(0);
     if (uid !== 0) expect(this.sys(SYS.setresuid, uid, uid, 0)).toBe(0);
-  }
-
-  /** A NUL-terminated copy of `text` in the process's memory (0 for null). */
-  s(text: string | null): number {
-    if (text === null) return 0;
-    const at = this.next;
-    this.k.store(this.pid, at, enc.encode(text + '\0'));
-    this.next += text.length + 1;
-    return at;
-  }
-
-  sys(nr: number, ...args: number[]): number {
-    return this.k.syscall(this.pid, nr, ...args);
   }
 
   mount(source: string | null, target: string, type: string | null, flags: number, data: string | null): number {
@@ -52,22 +31,6 @@ class World {
 
   open(path: string, flags: number = O.O_RDONLY): number {
     return this.sys(SYS.open, this.s(path), flags, 0o644);
-  }
-
-  read(path: string): string {
-    const fd = this.open(path);
-    if (fd < 0) return `open: ${fd}`;
-    const buf = this.k.stack(this.pid).end - 200_000;
-    let text = '';
-    for (;;) {
-      const n = this.sys(SYS.read, fd, buf, 4096);
-      if (n <= 0) break;
-      const chunk = new Uint8Array(n);
-      this.k.load(this.pid, buf, chunk);
-      text += dec.decode(chunk);
-    }
-    this.sys(SYS.close, fd);
-    return text;
   }
 
   /** The lines of `file` that name a mount on /m or /m2. */
