@@ -1,6 +1,6 @@
 import { Errno, FS_MAGIC, O, S } from '@tskern/abi';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
-import { DirsOnlyFs, encodeText, ok } from '@tskern/test-kit';
+import { DirsOnlyFs, ok, writePath } from '@tskern/test-kit';
 import { describe, expect, it } from 'vitest';
 import { CgroupFs, cgroup2Type } from './index';
 import { FakeCgroupHost } from './testing/fake-host';
@@ -26,14 +26,6 @@ function read(vfs: Vfs, t: FsTask, path: string): string | number {
   return n < 0 ? n : new TextDecoder().decode(buf.subarray(0, n));
 }
 
-function write(vfs: Vfs, t: FsTask, path: string, text: string): number {
-  const f = vfs.open(t, path, O.O_WRONLY, 0);
-  if (typeof f === 'number') return f;
-  const bytes = encodeText(text);
-  const n = f.write(bytes, 0, bytes.length);
-  f.decRef();
-  return n;
-}
 
 function names(vfs: Vfs, t: FsTask, path: string): string[] {
   const f = ok(vfs.open(t, path, O.O_RDONLY | O.O_DIRECTORY, 0));
@@ -80,38 +72,38 @@ describe('cgroup2 file system', () => {
     expect(read(vfs, root, '/cg/a/cgroup.events')).toBe('populated 0\nfrozen 0\n');
     expect(read(vfs, root, '/cg/a/cgroup.controllers')).toBe('\n');
     expect(read(vfs, root, '/cg/a/memory.max')).toBe(-Errno.ENOENT);
-    expect(write(vfs, root, '/cg/a/cgroup.subtree_control', '+memory')).toBe(-Errno.ENOENT);
-    expect(write(vfs, root, '/cg/cgroup.subtree_control', '+bogus')).toBe(-Errno.EINVAL);
-    expect(write(vfs, root, '/cg/cgroup.subtree_control', 'memory')).toBe(-Errno.EINVAL);
-    expect(write(vfs, root, '/cg/cgroup.subtree_control', '+memory')).toBe(7);
+    expect(writePath(vfs, root, '/cg/a/cgroup.subtree_control', '+memory')).toBe(-Errno.ENOENT);
+    expect(writePath(vfs, root, '/cg/cgroup.subtree_control', '+bogus')).toBe(-Errno.EINVAL);
+    expect(writePath(vfs, root, '/cg/cgroup.subtree_control', 'memory')).toBe(-Errno.EINVAL);
+    expect(writePath(vfs, root, '/cg/cgroup.subtree_control', '+memory')).toBe(7);
     expect(read(vfs, root, '/cg/cgroup.subtree_control')).toBe('memory\n');
     expect(read(vfs, root, '/cg/a/cgroup.controllers')).toBe('memory\n');
     expect(read(vfs, root, '/cg/a/memory.max')).toBe('max\n');
     expect(read(vfs, root, '/cg/a/memory.current')).toBe('0\n');
     expect(read(vfs, root, '/cg/a/memory.swap.current')).toBe('0\n');
 
-    expect(write(vfs, root, '/cg/a/cgroup.procs', '999')).toBe(-Errno.ESRCH);
-    expect(write(vfs, root, '/cg/a/cgroup.procs', 'abc')).toBe(-Errno.EINVAL);
-    expect(write(vfs, root, '/cg/a/cgroup.procs', '\n')).toBe(-Errno.EINVAL);
+    expect(writePath(vfs, root, '/cg/a/cgroup.procs', '999')).toBe(-Errno.ESRCH);
+    expect(writePath(vfs, root, '/cg/a/cgroup.procs', 'abc')).toBe(-Errno.EINVAL);
+    expect(writePath(vfs, root, '/cg/a/cgroup.procs', '\n')).toBe(-Errno.EINVAL);
     // Host: "0x1" is pid 1 (kstrtoint base 0).
-    expect(write(vfs, root, '/cg/a/cgroup.procs', '0x2a')).toBe(4);
-    expect(write(vfs, root, '/cg/cgroup.procs', '42')).toBe(2);
-    expect(write(vfs, root, '/cg/a/cgroup.procs', '42\n')).toBe(3);
+    expect(writePath(vfs, root, '/cg/a/cgroup.procs', '0x2a')).toBe(4);
+    expect(writePath(vfs, root, '/cg/cgroup.procs', '42')).toBe(2);
+    expect(writePath(vfs, root, '/cg/a/cgroup.procs', '42\n')).toBe(3);
     expect(read(vfs, root, '/cg/a/cgroup.procs')).toBe('42\n');
     expect(read(vfs, root, '/cg/cgroup.procs')).toBe('1\n43\n');
     expect(read(vfs, root, '/cg/a/cgroup.events')).toBe('populated 1\nfrozen 0\n');
     // No internal processes: a group with processes cannot enable controllers for children.
-    expect(write(vfs, root, '/cg/a/cgroup.subtree_control', '+memory')).toBe(-Errno.EBUSY);
+    expect(writePath(vfs, root, '/cg/a/cgroup.subtree_control', '+memory')).toBe(-Errno.EBUSY);
     expect(vfs.rmdir(root, '/cg/a')).toBe(-Errno.EBUSY);
 
     expect(vfs.mkdir(root, '/cg/a/b', 0o755)).toBe(0);
-    expect(write(vfs, root, '/cg/a/b/cgroup.procs', '42')).toBe(2);
-    expect(write(vfs, root, '/cg/a/cgroup.subtree_control', '+memory')).toBe(7);
+    expect(writePath(vfs, root, '/cg/a/b/cgroup.procs', '42')).toBe(2);
+    expect(writePath(vfs, root, '/cg/a/cgroup.subtree_control', '+memory')).toBe(7);
     // ... and once it does, no process may join it.
-    expect(write(vfs, root, '/cg/a/cgroup.procs', '43')).toBe(-Errno.EBUSY);
+    expect(writePath(vfs, root, '/cg/a/cgroup.procs', '43')).toBe(-Errno.EBUSY);
     expect(vfs.rmdir(root, '/cg/a')).toBe(-Errno.EBUSY);
-    expect(write(vfs, root, '/cg/cgroup.subtree_control', '-memory')).toBe(-Errno.EBUSY);
-    expect(write(vfs, root, '/cg/cgroup.procs', '42')).toBe(2);
+    expect(writePath(vfs, root, '/cg/cgroup.subtree_control', '-memory')).toBe(-Errno.EBUSY);
+    expect(writePath(vfs, root, '/cg/cgroup.procs', '42')).toBe(2);
     expect(vfs.rmdir(root, '/cg/a/b')).toBe(0);
     expect(vfs.rmdir(root, '/cg/a')).toBe(0);
     expect(names(vfs, root, '/cg')).not.toContain('a');
@@ -119,17 +111,17 @@ describe('cgroup2 file system', () => {
 
   it('rounds memory.max down to pages and reads "max" back', () => {
     const { vfs, root } = setup();
-    expect(write(vfs, root, '/cg/cgroup.subtree_control', '+memory')).toBe(7);
+    expect(writePath(vfs, root, '/cg/cgroup.subtree_control', '+memory')).toBe(7);
     expect(vfs.mkdir(root, '/cg/a', 0o755)).toBe(0);
-    expect(write(vfs, root, '/cg/a/memory.max', '12345\n')).toBe(6);
+    expect(writePath(vfs, root, '/cg/a/memory.max', '12345\n')).toBe(6);
     expect(read(vfs, root, '/cg/a/memory.max')).toBe('12288\n');
-    expect(write(vfs, root, '/cg/a/memory.max', '1M')).toBe(2);
+    expect(writePath(vfs, root, '/cg/a/memory.max', '1M')).toBe(2);
     expect(read(vfs, root, '/cg/a/memory.max')).toBe('1048576\n');
-    expect(write(vfs, root, '/cg/a/memory.max', 'abc')).toBe(-Errno.EINVAL);
-    expect(write(vfs, root, '/cg/a/memory.max', '-1')).toBe(-Errno.EINVAL);
-    expect(write(vfs, root, '/cg/a/memory.max', 'max')).toBe(3);
+    expect(writePath(vfs, root, '/cg/a/memory.max', 'abc')).toBe(-Errno.EINVAL);
+    expect(writePath(vfs, root, '/cg/a/memory.max', '-1')).toBe(-Errno.EINVAL);
+    expect(writePath(vfs, root, '/cg/a/memory.max', 'max')).toBe(3);
     expect(read(vfs, root, '/cg/a/memory.max')).toBe('max\n');
-    expect(write(vfs, root, '/cg/a/memory.swap.max', '0')).toBe(1);
+    expect(writePath(vfs, root, '/cg/a/memory.swap.max', '0')).toBe(1);
     expect(read(vfs, root, '/cg/a/memory.swap.max')).toBe('0\n');
     expect(read(vfs, root, '/cg/a/memory.events')).toBe('low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n');
     expect(vfs.open(root, '/cg/a/memory.current', O.O_WRONLY, 0)).toBe(-Errno.EACCES);

@@ -1,5 +1,5 @@
 import { Errno, O, S } from '@tskern/abi';
-import { DirsOnlyFs, encodeText, ok } from '@tskern/test-kit';
+import { DirsOnlyFs, ok, writePath } from '@tskern/test-kit';
 import { Credentials, Vfs, type FsTask, type OpenFileDescription } from '@tskern/vfs';
 import { describe, expect, it } from 'vitest';
 import { mountProc, ProcFs, type ProcessDirectory, type SysctlEntry } from './index';
@@ -33,14 +33,6 @@ function readAll(f: OpenFileDescription): string {
   return String.fromCharCode(...buf.subarray(0, Math.max(0, n)));
 }
 
-function write(vfs: Vfs, t: FsTask, path: string, text: string): number {
-  const f = vfs.open(t, path, O.O_WRONLY, 0);
-  if (typeof f === 'number') return f;
-  const bytes = encodeText(text);
-  const n = f.write(bytes, 0, bytes.length);
-  f.decRef();
-  return n;
-}
 
 describe('/proc/sys', () => {
   it('shows each setting as a root-owned 0644 file under its directory', () => {
@@ -54,12 +46,12 @@ describe('/proc/sys', () => {
 
   it('lets root set a setting and refuses other users by mode (EACCES)', () => {
     const s = setup();
-    expect(write(s.vfs, s.task(), '/proc/sys/kernel/core_pattern', '/tmp/dump-%p\n')).toBe(13);
+    expect(writePath(s.vfs, s.task(), '/proc/sys/kernel/core_pattern', '/tmp/dump-%p\n')).toBe(13);
     expect(s.pattern()).toBe('/tmp/dump-%p');
-    expect(write(s.vfs, s.task(), '/proc/sys/kernel/core_uses_pid', '1')).toBe(1);
+    expect(writePath(s.vfs, s.task(), '/proc/sys/kernel/core_uses_pid', '1')).toBe(1);
     expect(s.usesPid()).toBe(1);
-    expect(write(s.vfs, s.task(), '/proc/sys/kernel/core_uses_pid', 'x')).toBe(-Errno.EINVAL);
-    expect(write(s.vfs, s.task(1000), '/proc/sys/kernel/core_pattern', 'x')).toBe(-Errno.EACCES);
+    expect(writePath(s.vfs, s.task(), '/proc/sys/kernel/core_uses_pid', 'x')).toBe(-Errno.EINVAL);
+    expect(writePath(s.vfs, s.task(1000), '/proc/sys/kernel/core_pattern', 'x')).toBe(-Errno.EACCES);
   });
 
   // Host Linux 6.18 as root: open("/proc/sys/kernel/ostype", O_WRONLY) is EACCES.
@@ -75,8 +67,8 @@ describe('/proc/[pid]/coredump_filter', () => {
   it('reads eight hex digits and takes a kstrtouint number', () => {
     const { vfs, task } = setup();
     expect(readAll(ok(vfs.open(task(), '/proc/7/coredump_filter', O.O_RDONLY, 0)))).toBe('00000033\n');
-    expect(write(vfs, task(), '/proc/self/coredump_filter', '0x7ff')).toBe(5);
+    expect(writePath(vfs, task(), '/proc/self/coredump_filter', '0x7ff')).toBe(5);
     expect(readAll(ok(vfs.open(task(), '/proc/7/coredump_filter', O.O_RDONLY, 0)))).toBe('000001ff\n');
-    expect(write(vfs, task(), '/proc/7/coredump_filter', ' 3')).toBe(-Errno.EINVAL);
+    expect(writePath(vfs, task(), '/proc/7/coredump_filter', ' 3')).toBe(-Errno.EINVAL);
   });
 });

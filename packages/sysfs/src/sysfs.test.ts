@@ -1,6 +1,6 @@
 import { Errno, FS_MAGIC, O, PAGE_SIZE, S } from '@tskern/abi';
 import { Credentials, Vfs, type FsTask } from '@tskern/vfs';
-import { DirsOnlyFs, encodeText, listPath, ok, readPath } from '@tskern/test-kit';
+import { DirsOnlyFs, listPath, ok, readPath, writePath } from '@tskern/test-kit';
 import { describe, expect, it } from 'vitest';
 import { KsmSettings, mountSys, SysFs } from './index';
 
@@ -20,14 +20,8 @@ function read(vfs: Vfs, t: FsTask, path: string): string {
 }
 
 /** write(2) of `text` to a fresh open of `path`: the count or -errno. */
-function write(vfs: Vfs, t: FsTask, path: string, text: string): number {
-  const f = vfs.open(t, path, O.O_WRONLY | O.O_TRUNC, 0);
-  if (typeof f === 'number') return f;
-  const bytes = encodeText(text);
-  const n = f.write(bytes, 0, bytes.length);
-  f.decRef();
-  return n;
-}
+/** Writes truncate first, as `echo VALUE > FILE` does. */
+const write = (vfs: Vfs, t: FsTask, path: string, text: string): number => writePath(vfs, t, path, text, O.O_WRONLY | O.O_TRUNC);
 
 describe('/sys/kernel/mm/ksm', () => {
   it('has ksmd stopped and every counter 0, as a KSM kernel before anyone starts ksmd', () => {

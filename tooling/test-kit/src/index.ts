@@ -8,4 +8,4 @@ export { ok } from './errno-result';
 export { encodeText, encodeCString, decodeText, decodeCStrings } from './text';
 export { RecordingSpace, type Invalidation } from './recording-space';
 export { ZeroKernel } from './zero-kernel';
-export { DirsOnlyFs, listPath, readPath, readToEnd } from './pseudo-fs';
+export { DirsOnlyFs, listPath, readPath, readToEnd, writePath } from './pseudo-fs';

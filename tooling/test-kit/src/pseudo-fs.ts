@@ -2,6 +2,7 @@ import { O } from '@tskern/abi';
 import { SimpleFileSystem, type FsTask, type NewInode, type OpenFileDescription, type SimpleInode, type Vfs } from '@tskern/vfs';
 import { expect } from 'vitest';
 import { ok } from './errno-result';
+import { encodeText } from './text';
 
 /**
  * A root file system of directories only, for a test that mounts a pseudo
@@ -45,4 +46,14 @@ export function listPath(vfs: Vfs, t: FsTask, path: string): string[] {
   d.iterateDir((name) => (names.push(name), true), t);
   d.decRef();
   return names.slice(2);
+}
+
+/** open(`path`, `flags`), one write of `text`, close: the count written, or the open's or the write's -errno. */
+export function writePath(vfs: Vfs, t: FsTask, path: string, text: string, flags: number = O.O_WRONLY): number {
+  const f = vfs.open(t, path, flags, 0);
+  if (typeof f === 'number') return f;
+  const bytes = encodeText(text);
+  const n = f.write(bytes, 0, bytes.length);
+  f.decRef();
+  return n;
 }
