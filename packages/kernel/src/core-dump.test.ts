@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { stackString, writeProcessFile } from './testing/read-file';
 import { MADV, MAP, O, PROT, RLIMIT, SYS, SYS_RISCV64 } from '@tskern/abi';
 import { SIG } from '@tskern/signal';
 import { coreDumpSettingsOf } from '@tskern/syscall';
@@ -11,23 +12,9 @@ const PR_SET_DUMPABLE = 4;
 type K = ReturnType<typeof createKernel>;
 
 /** A NUL-terminated string on the process's stack (`slot` keeps several apart). */
-function str(k: K, pid: number, text: string, slot = 0): number {
-  const at = k.stack(pid).end - 4096 - slot * 512;
-  k.store(pid, at, enc.encode(text + '\0'));
-  return at;
-}
-
-function writeFile(k: K, pid: number, path: string, text: string): number {
-  const fd = k.syscall(pid, SYS.open, str(k, pid, path), O.O_WRONLY, 0);
-  if (fd < 0) return fd;
-  const n = k.syscall(pid, SYS.write, fd, str(k, pid, text, 1), text.length);
-  k.syscall(pid, SYS.close, fd);
-  return n;
-}
-
 /** The bytes of a file, or -errno. */
 function readBytes(k: K, pid: number, path: string): Uint8Array | number {
-  const fd = k.syscall(pid, SYS.open, str(k, pid, path), O.O_RDONLY, 0);
+  const fd = k.syscall(pid, SYS.open, stackString(k, pid, path), O.O_RDONLY, 0);
   if (fd < 0) return fd;
   const bufAt = k.stack(pid).end - 65536;
   const chunks: Uint8Array[] = [];
@@ -68,8 +55,8 @@ function scene(pattern = '/tmp/core.%p.%s') {
   const k = createKernel();
   k.registerProgram('/bin/app', {});
   const p = k.spawn('/bin/app');
-  expect(k.syscall(p, SYS.mkdir, str(k, p, '/tmp'), 0o1777)).toBe(0);
-  expect(writeFile(k, p, '/proc/sys/kernel/core_pattern', pattern + '\n')).toBe(pattern.length + 1);
+  expect(k.syscall(p, SYS.mkdir, stackString(k, p, '/tmp'), 0o1777)).toBe(0);
+  expect(writeProcessFile(k, p, '/proc/sys/kernel/core_pattern', pattern + '\n')).toBe(pattern.length + 1);
   expect(setCoreLimit(k, p, 0xffffffffffffffffn)).toBe(0);
   const keep = k.syscall(p, SYS.mmap, 0, 8192, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0);
   const drop = k.syscall(p, SYS.mmap, 0, 4096, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS, -1, 0);
@@ -100,7 +87,7 @@ describe('core dumps (fs/coredump.c, fs/binfmt_elf.c elf_core_dump)', () => {
     expect(contains(core, 'DROP-ME-FROM-THE-CORE')).toBe(false);
     const st = new Uint8Array(144);
     k.store(p, k.stack(p).end - 16384, new Uint8Array(144));
-    expect(k.syscall(p, SYS.stat, str(k, p, `/tmp/core.${c}.${SIG.SIGQUIT}`), k.stack(p).end - 16384)).toBe(0);
+    expect(k.syscall(p, SYS.stat, stackString(k, p, `/tmp/core.${c}.${SIG.SIGQUIT}`), k.stack(p).end - 16384)).toBe(0);
     k.load(p, k.stack(p).end - 16384, st);
     expect(new DataView(st.buffer).getUint32(24, true) & 0o7777).toBe(0o600); // st_mode (0600 & ~022)
   });
@@ -149,7 +136,7 @@ describe('core dumps (fs/coredump.c, fs/binfmt_elf.c elf_core_dump)', () => {
   it('follows /proc/self/coredump_filter: without bit 0 no private anonymous memory is dumped', () => {
     const { k, p, c } = scene();
     expect(new TextDecoder().decode(readBytes(k, c, '/proc/self/coredump_filter') as Uint8Array)).toBe('00000033\n');
-    expect(writeFile(k, c, '/proc/self/coredump_filter', '0x32')).toBe(4);
+    expect(writeProcessFile(k, c, '/proc/self/coredump_filter', '0x32')).toBe(4);
     k.syscall(c, SYS.kill, c, SIG.SIGQUIT);
     expect(waitStatus(k, p, c)).toBe(SIG.SIGQUIT | 0x80);
     expect(contains(readBytes(k, p, `/tmp/core.${c}.${SIG.SIGQUIT}`) as Uint8Array, 'KEEP-ME-IN-THE-CORE')).toBe(false);
@@ -157,8 +144,8 @@ describe('core dumps (fs/coredump.c, fs/binfmt_elf.c elf_core_dump)', () => {
 
   it('appends .pid under core_uses_pid to a pattern without %p, relative to the working directory', () => {
     const { k, p, c } = scene('core');
-    expect(writeFile(k, p, '/proc/sys/kernel/core_uses_pid', '1')).toBe(1);
-    expect(k.syscall(c, SYS.chdir, str(k, c, '/tmp'))).toBe(0);
+    expect(writeProcessFile(k, p, '/proc/sys/kernel/core_uses_pid', '1')).toBe(1);
+    expect(k.syscall(c, SYS.chdir, stackString(k, c, '/tmp'))).toBe(0);
     k.syscall(c, SYS.kill, c, SIG.SIGQUIT);
     expect(waitStatus(k, p, c)).toBe(SIG.SIGQUIT | 0x80);
     expect(readBytes(k, p, `/tmp/core.${c}`)).toBeInstanceOf(Uint8Array);
@@ -193,7 +180,7 @@ describe('the core of an exec\'d riscv64 ELF program', () => {
     f.decRef();
     k.registerProgram('/sbin/init', {});
     const pid = k.spawn('/sbin/init', { arch: 'riscv64' });
-    const path = str(k, pid, '/tiny');
+    const path = stackString(k, pid, '/tiny');
     expect(k.runtime.syscall(pid, SYS_RISCV64.execve, path, 0, 0)).toBe(0);
     coreDumpSettingsOf(k.tasks).pattern = '/core.%e';
     const limit = k.stack(pid).end - 0x8000;

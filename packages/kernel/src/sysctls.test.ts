@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { stackString, writeProcessFile } from './testing/read-file';
 import { CAP, CAP_FULL_SET, capBit, Errno, IPC, MAP, O, PROT, RLIMIT, S, SYS } from '@tskern/abi';
 import { createKernel } from './kernel';
 
 type K = ReturnType<typeof createKernel>;
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 const ANON = MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS;
 
-function str(k: K, pid: number, text: string, slot = 0): number {
-  const at = k.stack(pid).end - 4096 - slot * 512;
-  k.store(pid, at, enc.encode(text + '\0'));
-  return at;
-}
-
 function readFile(k: K, pid: number, path: string): string | number {
-  const fd = k.syscall(pid, SYS.open, str(k, pid, path), O.O_RDONLY, 0);
+  const fd = k.syscall(pid, SYS.open, stackString(k, pid, path), O.O_RDONLY, 0);
   if (fd < 0) return fd;
   const at = k.stack(pid).end - 8192;
   const n = k.syscall(pid, SYS.read, fd, at, 256);
@@ -25,17 +19,9 @@ function readFile(k: K, pid: number, path: string): string | number {
   return dec.decode(buf);
 }
 
-function writeFile(k: K, pid: number, path: string, text: string): number {
-  const fd = k.syscall(pid, SYS.open, str(k, pid, path), O.O_WRONLY, 0);
-  if (fd < 0) return fd;
-  const n = k.syscall(pid, SYS.write, fd, str(k, pid, text, 1), text.length);
-  k.syscall(pid, SYS.close, fd);
-  return n;
-}
-
 function modeOf(k: K, pid: number, path: string): number {
   const at = k.stack(pid).end - 12288;
-  expect(k.syscall(pid, SYS.stat, str(k, pid, path), at)).toBe(0);
+  expect(k.syscall(pid, SYS.stat, stackString(k, pid, path), at)).toBe(0);
   const st = new Uint8Array(144);
   k.load(pid, at, st);
   return new DataView(st.buffer).getUint32(24, true); // x86-64 struct stat st_mode
@@ -77,46 +63,46 @@ describe('/proc/sys settings tskern owns', () => {
 
   it('answer Linux\'s errnos: EACCES for root opening a 0444 file or anyone else writing, EINVAL out of range, EPERM without the capability', () => {
     const { k, root, plain, nobody } = setup();
-    expect(writeFile(k, root, '/proc/sys/kernel/ostype', 'BSD')).toBe(-Errno.EACCES);
-    expect(writeFile(k, nobody, '/proc/sys/vm/max_map_count', '65530')).toBe(-Errno.EACCES);
-    expect(writeFile(k, root, '/proc/sys/vm/max_map_count', '-1')).toBe(-Errno.EINVAL);
-    expect(writeFile(k, root, '/proc/sys/kernel/shmmni', '32769')).toBe(-Errno.EINVAL);
-    expect(writeFile(k, root, '/proc/sys/fs/nr_open', '63')).toBe(-Errno.EINVAL);
-    expect(writeFile(k, root, '/proc/sys/kernel/shmmax', '-1')).toBe(-Errno.EINVAL);
-    expect(writeFile(k, plain, '/proc/sys/vm/mmap_min_addr', '4096')).toBe(-Errno.EPERM);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/ostype', 'BSD')).toBe(-Errno.EACCES);
+    expect(writeProcessFile(k, nobody, '/proc/sys/vm/max_map_count', '65530')).toBe(-Errno.EACCES);
+    expect(writeProcessFile(k, root, '/proc/sys/vm/max_map_count', '-1')).toBe(-Errno.EINVAL);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/shmmni', '32769')).toBe(-Errno.EINVAL);
+    expect(writeProcessFile(k, root, '/proc/sys/fs/nr_open', '63')).toBe(-Errno.EINVAL);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/shmmax', '-1')).toBe(-Errno.EINVAL);
+    expect(writeProcessFile(k, plain, '/proc/sys/vm/mmap_min_addr', '4096')).toBe(-Errno.EPERM);
     const noAdmin = k.spawn('/bin/app', { caps: { effective: CAP_FULL_SET & ~capBit(CAP.CAP_SYS_ADMIN) } });
-    expect(writeFile(k, noAdmin, '/proc/sys/kernel/tainted', '0')).toBe(-Errno.EPERM);
+    expect(writeProcessFile(k, noAdmin, '/proc/sys/kernel/tainted', '0')).toBe(-Errno.EPERM);
     expect(readFile(k, root, '/proc/sys/vm/max_map_count')).toBe('65530\n');
   });
 
   it('change what the kernel does when written', () => {
     const { k, root, plain } = setup();
     // vm.max_map_count: mmap is ENOMEM once a process holds more mappings.
-    expect(writeFile(k, root, '/proc/sys/vm/max_map_count', '3\n')).toBe(2);
+    expect(writeProcessFile(k, root, '/proc/sys/vm/max_map_count', '3\n')).toBe(2);
     const maps = (pid: number) => (readFile(k, pid, `/proc/${pid}/maps`) as string).trim().split('\n').length;
     let r = 0;
     for (let i = 0; i < 8 && r >= 0; i++) r = k.syscall(plain, SYS.mmap, 0, 4096, i % 2 === 0 ? PROT.PROT_READ : PROT.PROT_NONE, ANON, -1, 0);
     expect(r).toBe(-Errno.ENOMEM);
     expect(maps(plain)).toBe(4);
-    expect(writeFile(k, root, '/proc/sys/vm/max_map_count', '65530')).toBe(5);
+    expect(writeProcessFile(k, root, '/proc/sys/vm/max_map_count', '65530')).toBe(5);
     expect(k.syscall(plain, SYS.mmap, 0, 4096, PROT.PROT_READ, ANON, -1, 0)).toBeGreaterThan(0);
 
     // vm.mmap_min_addr: a fixed mapping below it is EPERM without CAP_SYS_RAWIO.
     expect(k.syscall(plain, SYS.mmap, 0x10000, 4096, PROT.PROT_READ, ANON | MAP.MAP_FIXED, -1, 0)).toBe(0x10000);
-    expect(writeFile(k, root, '/proc/sys/vm/mmap_min_addr', '0x100000')).toBe(8);
+    expect(writeProcessFile(k, root, '/proc/sys/vm/mmap_min_addr', '0x100000')).toBe(8);
     expect(readFile(k, root, '/proc/sys/vm/mmap_min_addr')).toBe('1048576\n');
     expect(k.syscall(plain, SYS.mmap, 0x20000, 4096, PROT.PROT_READ, ANON | MAP.MAP_FIXED, -1, 0)).toBe(-Errno.EPERM);
     expect(k.syscall(root, SYS.mmap, 0x20000, 4096, PROT.PROT_READ, ANON | MAP.MAP_FIXED, -1, 0)).toBe(0x20000);
 
     // kernel.shmmax and shmmni: shmget's EINVAL and ENOSPC.
-    expect(writeFile(k, root, '/proc/sys/kernel/shmmax', '8192')).toBe(4);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/shmmax', '8192')).toBe(4);
     expect(k.syscall(root, SYS.shmget, IPC.IPC_PRIVATE, 8193, 0o600)).toBe(-Errno.EINVAL);
     expect(k.syscall(root, SYS.shmget, IPC.IPC_PRIVATE, 8192, 0o600)).toBeGreaterThanOrEqual(0);
-    expect(writeFile(k, root, '/proc/sys/kernel/shmmni', '1')).toBe(1);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/shmmni', '1')).toBe(1);
     expect(k.syscall(root, SYS.shmget, IPC.IPC_PRIVATE, 4096, 0o600)).toBe(-Errno.ENOSPC);
 
     // kernel.hostname: what uname(2) reports.
-    expect(writeFile(k, root, '/proc/sys/kernel/hostname', 'box\n')).toBe(4);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/hostname', 'box\n')).toBe(4);
     const uts = k.stack(root).end - 16384;
     expect(k.syscall(root, SYS.uname, uts)).toBe(0);
     const node = new Uint8Array(65);
@@ -124,7 +110,7 @@ describe('/proc/sys settings tskern owns', () => {
     expect(dec.decode(node.subarray(0, node.indexOf(0)))).toBe('box');
 
     // fs.nr_open: setrlimit's ceiling for RLIMIT_NOFILE's hard limit.
-    expect(writeFile(k, root, '/proc/sys/fs/nr_open', '4096')).toBe(4);
+    expect(writeProcessFile(k, root, '/proc/sys/fs/nr_open', '4096')).toBe(4);
     const rl = k.stack(root).end - 20480;
     const limit = new DataView(new ArrayBuffer(16));
     limit.setBigUint64(0, 1024n, true);
@@ -136,9 +122,9 @@ describe('/proc/sys settings tskern owns', () => {
     expect(k.syscall(root, SYS.setrlimit, RLIMIT.RLIMIT_NOFILE, rl)).toBe(0);
 
     // kernel.pid_max and threads-max: fork's EAGAIN. Floors from Linux's source (pid_max_min = RESERVED_PIDS + 1, MIN_THREADS 20), not tried on the shared host.
-    expect(writeFile(k, root, '/proc/sys/kernel/pid_max', '300')).toBe(-Errno.EINVAL);
-    expect(writeFile(k, root, '/proc/sys/kernel/threads-max', '19')).toBe(-Errno.EINVAL);
-    expect(writeFile(k, root, '/proc/sys/kernel/threads-max', '20')).toBe(2);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/pid_max', '300')).toBe(-Errno.EINVAL);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/threads-max', '19')).toBe(-Errno.EINVAL);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/threads-max', '20')).toBe(2);
     let forked = 0;
     for (let i = 0; i < 30; i++) {
       const r = k.syscall(root, SYS.fork);
@@ -153,8 +139,8 @@ describe('/proc/sys settings tskern owns', () => {
     expect(readFile(k, root, '/proc/sys/kernel/threads-max')).toBe('20\n');
 
     // kernel.tainted: root sets flags, never clears them.
-    expect(writeFile(k, root, '/proc/sys/kernel/tainted', '4096')).toBe(4);
-    expect(writeFile(k, root, '/proc/sys/kernel/tainted', '0')).toBe(1);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/tainted', '4096')).toBe(4);
+    expect(writeProcessFile(k, root, '/proc/sys/kernel/tainted', '0')).toBe(1);
     expect(readFile(k, root, '/proc/sys/kernel/tainted')).toBe('4096\n');
   });
 });

@@ -1,4 +1,4 @@
-import { SYS } from '@tskern/abi';
+import { O, SYS } from '@tskern/abi';
 import type { Kernel } from '../kernel';
 
 /**
@@ -23,4 +23,23 @@ export function readProcessFile(k: Kernel, pid: number, path: string, chunk = 40
   }
   k.syscall(pid, SYS.close, fd);
   return text;
+}
+
+/**
+ * `text` as a NUL-terminated string on process `pid`'s stack, in one of
+ * the 512-byte slots from 4 KiB below its top downward: its address.
+ */
+export function stackString(k: Kernel, pid: number, text: string, slot = 0): number {
+  const at = k.stack(pid).end - 4096 - slot * 512;
+  k.store(pid, at, new TextEncoder().encode(text + '\0'));
+  return at;
+}
+
+/** open(O_WRONLY), one write of `text`, close, as process `pid`: the count, or the open's -errno. */
+export function writeProcessFile(k: Kernel, pid: number, path: string, text: string): number {
+  const fd = k.syscall(pid, SYS.open, stackString(k, pid, path), O.O_WRONLY, 0);
+  if (fd < 0) return fd;
+  const n = k.syscall(pid, SYS.write, fd, stackString(k, pid, text, 1), text.length);
+  k.syscall(pid, SYS.close, fd);
+  return n;
 }
