@@ -1,4 +1,3 @@
-import { Errno } from '@tskern/abi';
 import { LO_FLAGS, type LoopDriver } from '@tskern/loop';
 import { mountNewInstance } from '@tskern/syscall';
 import { MNT, type OpenFileDescription, type Vfs } from '@tskern/vfs';
@@ -22,15 +21,14 @@ export interface DiskImageOptions {
 export function mountDiskImage(vfs: Vfs, loop: LoopDriver, image: OpenFileDescription, path: string, options: DiskImageOptions): number {
   const index = loop.getFree();
   if (index < 0) return index;
-  const device = loop.device(index);
-  if (device === undefined) return -Errno.ENXIO;
-  device.bind(image, LO_FLAGS.AUTOCLEAR | (options.readOnly ? LO_FLAGS.READ_ONLY : 0), 512);
+  const attached = loop.attach(index, image, LO_FLAGS.AUTOCLEAR | (options.readOnly ? LO_FLAGS.READ_ONLY : 0));
+  if (attached < 0) return attached;
   const task = vfs.kernelTask();
   const target = vfs.lookup(task, path, true);
   const err = typeof target === 'number' ? target : mountNewInstance(vfs, task, target, options.type, `/dev/loop${index}`, null, options.readOnly, MNT.RELATIME);
   if (err < 0) {
     // No opener holds the device: lo_release's autoclear detaches it.
-    device.release();
+    loop.device(index)?.release();
     return err;
   }
   return index;

@@ -263,14 +263,9 @@ export class Kernel implements KernelHost {
    * Returns 0, or the first -errno a file system's sync gave.
    */
   syncAll(): number {
-    let first = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      for (const fs of this.vfs.fileSystems()) {
-        const err = fs.sync?.() ?? 0;
-        if (err < 0 && first === 0) first = err;
-      }
-    }
-    return first;
+    const first = this.vfs.syncAll();
+    const second = this.vfs.syncAll();
+    return first < 0 ? first : second;
   }
 
   /**

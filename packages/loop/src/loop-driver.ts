@@ -2,10 +2,10 @@ import { Errno } from '@tskern/abi';
 import type { BlockDevice, BlockDevices } from '@tskern/block-api';
 import type { BlockDriver, BlockLayer, BlockOpenMode, CharDevice, DevFs } from '@tskern/devices';
 import type { SysFs } from '@tskern/sysfs';
-import type { FileOperations, IoctlContext } from '@tskern/vfs';
-import { LO_FLAGS, LOOP, LOOP_CTRL_MINOR, LOOP_MAJOR, MISC_MAJOR } from './loop-abi';
+import type { FileOperations, IoctlContext, OpenFileDescription } from '@tskern/vfs';
+import { emptyInfo64, LO_FLAGS, LOOP, LOOP_CTRL_MINOR, LOOP_MAJOR, MISC_MAJOR } from './loop-abi';
 import { LoopDevice } from './loop-device';
-import { loopIoctl, type LoopIoctlHost } from './loop-ioctl';
+import { configure, loopIoctl, type LoopIoctlHost } from './loop-ioctl';
 import { addDiskAttributes, addLoopAttributes, removeDiskAttributes, removeLoopAttributes } from './loop-sysfs';
 
 /** Options of the loop driver. */
@@ -94,6 +94,20 @@ export class LoopDriver implements BlockDriver, LoopIoctlHost {
     this.dev.removeNode(lo.name);
     if (this.sys !== undefined) removeDiskAttributes(this.sys, lo);
     return 0;
+  }
+
+  /**
+   * LOOP_CONFIGURE from inside the kernel, as util-linux's `mount -o loop`
+   * issues it: device `index` bound to `file` with `flags` (AUTOCLEAR,
+   * READ_ONLY, ...) after loop_configure's checks. 0 or -errno (ENXIO for
+   * no such device).
+   */
+  attach(index: number, file: OpenFileDescription, flags: number): number {
+    const lo = this.loops.get(index);
+    if (lo === undefined) return -Errno.ENXIO;
+    const info = emptyInfo64();
+    info.flags = flags;
+    return configure(this, lo, { writable: (flags & LO_FLAGS.READ_ONLY) === 0, exclusive: false }, file, 0, info);
   }
 
   /** loop_control_get_free: the lowest unbound device, or a new one. */

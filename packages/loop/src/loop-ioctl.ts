@@ -65,7 +65,7 @@ function validateFile(host: LoopIoctlHost, lo: LoopDevice, file: OpenFileDescrip
  * device is read-only when the file or the device was not opened for
  * writing.
  */
-function configure(host: LoopIoctlHost, lo: LoopDevice, mode: BlockOpenMode, file: OpenFileDescription | null, blockSize: number, info: LoopInfo64): number {
+export function configure(host: LoopIoctlHost, lo: LoopDevice, mode: BlockOpenMode, file: OpenFileDescription | null, blockSize: number, info: LoopInfo64): number {
   if (file === null) return -Errno.EBADF;
   if (!mode.exclusive && host.devices.holder(lo) !== undefined) return -Errno.EBUSY; // bd_prepare_to_claim
   if (lo.state !== 'unbound') return -Errno.EBUSY;

@@ -164,6 +164,19 @@ export class Vfs {
     else hooks.push(fn);
   }
 
+  /**
+   * One pass of sync(2) (ksys_sync's iterate_supers): every file system
+   * written back. Returns 0, or the first -errno a file system's sync gave.
+   */
+  syncAll(): number {
+    let first = 0;
+    for (const fs of this.fileSystems()) {
+      const err = fs.sync?.() ?? 0;
+      if (err < 0 && first === 0) first = err;
+    }
+    return first;
+  }
+
   /** Every file system with a mount in the tree or in use (super_blocks, for sync(2)), in no set order. */
   fileSystems(): FileSystem[] {
     return [...this.liveMounts.keys()];

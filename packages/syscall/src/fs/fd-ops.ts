@@ -76,7 +76,7 @@ export function sysFdatasync(task: Task, fd: number): number {
 
 /** sync(2) (ksys_sync): every mounted file system written back; errors are not reported. */
 export function sysSync(task: Task): number {
-  for (const fs of task.vfs.fileSystems()) fs.sync?.();
+  task.vfs.syncAll();
   return 0;
 }
 
